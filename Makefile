@@ -1,0 +1,51 @@
+# BiScheduler. `make run` sets up, builds, creates a demo platform in ./data
+# and serves it; `make check` builds and runs every test. See README.md.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+DATA       ?= data
+LISTEN     ?= 127.0.0.1:8080
+JOBS       ?= 2
+
+.PHONY: all build asan setup run check unit api api-asan browser clean
+
+all: build
+
+setup:
+	@bash scripts/setup
+
+build:
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j$(JOBS)
+
+asan:
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DBIS_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j$(JOBS) --target bischeduler
+
+run: setup build
+	@if [ ! -f $(DATA)/master.sqlite ]; then \
+	  $(BUILD)/bischeduler init --data $(DATA) --demo; \
+	  echo "(Save these passwords now: they are not shown again.)"; \
+	fi
+	@port=$${LISTEN##*:}; \
+	echo "UEIPAB and the platform console: http://bischeduler.localhost:$$port"; \
+	echo "Demo guest school:               http://bischeduler-demo.localhost:$$port"
+	@$(BUILD)/bischeduler serve --data $(DATA) --listen $(LISTEN) --auto-migrate
+
+unit: build
+	@cd $(BUILD) && ctest --output-on-failure
+
+api: build
+	@BISCHEDULER_BIN=$(BUILD)/bischeduler bash tests/api/run
+
+api-asan: asan
+	@BISCHEDULER_BIN=$(ASAN_BUILD)/bischeduler bash tests/api/run
+
+browser: build
+	@BISCHEDULER_BIN=$(BUILD)/bischeduler bash tests/browser/run
+
+check: setup build asan unit api api-asan browser
+	@echo "make check: all suites passed"
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,19 @@
+/*
+ * Files compiled into the binary by tools/embed.c: the SQL migrations and
+ * the web app's assets. Each array ends with an entry whose name is NULL.
+ */
+#ifndef BIS_CORE_EMBEDDED_H
+#define BIS_CORE_EMBEDDED_H
+#include <stddef.h>
+
+struct embedded_file {
+    const char *name;          /* path relative to its base directory */
+    const unsigned char *data; /* NUL-terminated, for SQL text */
+    size_t size;               /* without the terminating NUL */
+};
+
+extern const struct embedded_file embedded_master_migrations[];
+extern const struct embedded_file embedded_school_migrations[];
+extern const struct embedded_file embedded_web[];
+
+#endif

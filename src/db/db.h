@@ -1,0 +1,114 @@
+/*
+ * The store interface. A `struct db_conn` is one connection to one store (the
+ * master store or one school's store); what talks to it goes through a small
+ * driver table, so the SQLite driver here and a PostgreSQL driver later serve
+ * the same callers with the same SQL text (`?` placeholders only: values are
+ * always bound, never spliced).
+ *
+ * A connection is not thread-safe: `struct store` pairs it with a mutex, and
+ * callers hold it with store_lock() or inside a transaction (store_begin()).
+ *
+ * Errors: functions return 0 or a negative DB_ code and, where they take one,
+ * set *error_r to an English message that lives until the next call on the
+ * same connection.
+ */
+#ifndef BIS_DB_DB_H
+#define BIS_DB_DB_H
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+enum {
+    DB_ROW = 1,
+    DB_DONE = 0,
+    DB_ERROR = -1,
+    DB_CONSTRAINT = -2, /* unique or check constraint failed */
+    DB_BUSY = -3,
+};
+
+struct db_conn;
+struct db_stmt;
+
+struct db_driver {
+    const char *name;
+    int (*open)(const char *target, bool create, struct db_conn **conn_r,
+                const char **error_r);
+    void (*close)(struct db_conn *conn);
+    /* Runs a script of one or more statements without parameters. */
+    int (*exec)(struct db_conn *conn, const char *sql, const char **error_r);
+    int (*prepare)(struct db_conn *conn, const char *sql,
+                   struct db_stmt **stmt_r, const char **error_r);
+    void (*bind_text)(struct db_stmt *stmt, int idx, const char *value);
+    void (*bind_int)(struct db_stmt *stmt, int idx, int64_t value);
+    void (*bind_null)(struct db_stmt *stmt, int idx);
+    /* DB_ROW, DB_DONE or an error code. */
+    int (*step)(struct db_stmt *stmt, const char **error_r);
+    int (*column_count)(struct db_stmt *stmt);
+    const char *(*column_name)(struct db_stmt *stmt, int col);
+    const char *(*column_text)(struct db_stmt *stmt, int col);
+    int64_t (*column_int)(struct db_stmt *stmt, int col);
+    bool (*column_null)(struct db_stmt *stmt, int col);
+    /* Ends use of a statement (it may be cached for reuse). */
+    void (*finish)(struct db_stmt *stmt);
+    int (*changes)(struct db_conn *conn);
+};
+
+extern const struct db_driver db_sqlite_driver;
+
+struct db_conn_base {
+    const struct db_driver *driver;
+};
+
+/* Driver dispatch. */
+int db_exec(struct db_conn *conn, const char *sql, const char **error_r);
+int db_step(struct db_stmt *stmt, const char **error_r);
+const char *db_text(struct db_stmt *stmt, int col); /* "" for NULL */
+const char *db_text_or_null(struct db_stmt *stmt, int col);
+int64_t db_int(struct db_stmt *stmt, int col);
+bool db_null(struct db_stmt *stmt, int col);
+int db_column_count(struct db_stmt *stmt);
+const char *db_column_name(struct db_stmt *stmt, int col);
+void db_finish(struct db_stmt **stmt);
+int db_changes(struct db_conn *conn);
+
+/*
+ * Prepares `sql` and binds the variadic values described by `types`, one
+ * letter each: 't' const char * (NULL binds NULL), 'i' int64_t, 'n' NULL
+ * (no argument). Returns NULL on error (with *error_r set).
+ */
+struct db_stmt *db_query(struct db_conn *conn, const char **error_r,
+                         const char *sql, const char *types, ...);
+/* A value to bind, for queries whose parameters are built at run time. */
+struct db_value {
+    char type; /* 't' text, 'i' integer, 'n' NULL */
+    const char *text;
+    int64_t integer;
+};
+struct db_stmt *db_query_values(struct db_conn *conn, const char **error_r,
+                                const char *sql, int n,
+                                const struct db_value *values);
+/* Like db_query, then steps to completion; DB_DONE (0) or an error code. */
+int db_run(struct db_conn *conn, const char **error_r, const char *sql,
+           const char *types, ...);
+/* Runs a query returning one integer; `*value_r` untouched if no row. */
+int db_query_int(struct db_conn *conn, const char **error_r, int64_t *value_r,
+                 const char *sql, const char *types, ...);
+
+/* A store: a connection and the lock that serializes its users. */
+struct store {
+    struct db_conn *conn;
+    pthread_mutex_t lock;
+    char name[64]; /* "master" or the school code, for logs */
+};
+
+int store_open(struct store *store, const char *name, const char *target,
+               bool create, const char **error_r);
+void store_close(struct store *store);
+void store_lock(struct store *store);
+void store_unlock(struct store *store);
+/* Locks the store and begins an immediate (write) transaction. */
+int store_begin(struct store *store, const char **error_r);
+/* Commits (ok) or rolls back (!ok), then unlocks; returns the commit result. */
+int store_end(struct store *store, bool ok, const char **error_r);
+
+#endif

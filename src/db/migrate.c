@@ -1,0 +1,99 @@
+/*
+ * Applies the embedded migrations. The version is the number before the
+ * first '_' of the file name; files are embedded sorted by name.
+ */
+#include "db/migrate.h"
+
+#include <stdlib.h>
+
+#include "core/embedded.h"
+#include "core/util.h"
+
+static const struct embedded_file *series_files(enum migrate_series series)
+{
+    return series == MIGRATE_MASTER ? embedded_master_migrations
+                                    : embedded_school_migrations;
+}
+
+static int64_t file_version(const struct embedded_file *f)
+{
+    return strtoll(f->name, NULL, 10);
+}
+
+int64_t migrate_latest(enum migrate_series series)
+{
+    int64_t v = 0;
+    for (const struct embedded_file *f = series_files(series); f->name; f++)
+        if (file_version(f) > v)
+            v = file_version(f);
+    return v;
+}
+
+static const char create_table_sql[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+
+int migrate_current(struct db_conn *conn, int64_t *version_r,
+                    const char **error_r)
+{
+    if (db_exec(conn, create_table_sql, error_r) < 0)
+        return MIGRATE_ERROR;
+    *version_r = 0;
+    if (db_query_int(conn, error_r, version_r,
+                     "SELECT max(version) FROM schema_migrations", "") < 0)
+        return MIGRATE_ERROR;
+    return MIGRATE_OK;
+}
+
+int migrate_store(struct db_conn *conn, enum migrate_series series,
+                  int64_t *from_r, int64_t *to_r, const char **error_r)
+{
+    int64_t current;
+    if (migrate_current(conn, &current, error_r) < 0)
+        return MIGRATE_ERROR;
+    if (from_r)
+        *from_r = current;
+    if (to_r)
+        *to_r = current;
+    int64_t latest = migrate_latest(series);
+    if (current > latest) {
+        if (error_r)
+            *error_r = "store is newer than this binary";
+        return MIGRATE_TOO_NEW;
+    }
+    if (current == latest)
+        return MIGRATE_OK;
+    if (db_exec(conn, "BEGIN IMMEDIATE", error_r) < 0)
+        return MIGRATE_ERROR;
+    /* Re-read inside the transaction: another process may have migrated. */
+    if (migrate_current(conn, &current, error_r) < 0)
+        goto fail;
+    char now[21];
+    time_format_utc(time_now(), now);
+    for (const struct embedded_file *f = series_files(series); f->name; f++) {
+        int64_t v = file_version(f);
+        if (v <= current)
+            continue;
+        if (db_exec(conn, (const char *)f->data, error_r) < 0)
+            goto fail;
+        if (db_run(conn, error_r,
+                   "INSERT INTO schema_migrations (version, name, applied_at)"
+                   " VALUES (?, ?, ?)",
+                   "itt", v, f->name, now) < 0)
+            goto fail;
+    }
+    if (db_exec(conn, "COMMIT", error_r) < 0)
+        goto fail;
+    if (to_r)
+        *to_r = latest;
+    return MIGRATE_OK;
+fail:;
+    /* keep the message: the rollback replaces the driver's error text */
+    static _Thread_local char msg[256];
+    if (error_r) {
+        str_copy(msg, sizeof msg, *error_r);
+        *error_r = msg;
+    }
+    db_exec(conn, "ROLLBACK", NULL);
+    return MIGRATE_ERROR;
+}

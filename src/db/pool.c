@@ -1,0 +1,211 @@
+/*
+ * The pool keeps open stores in a doubly linked list in recency order (head
+ * = most recent). Lookups walk the list: with a few hundred open stores at
+ * most, and the hot ones at the front, this costs less than hashing would.
+ * Opening a store happens under the pool lock, so two requests never open
+ * the same file twice.
+ */
+#include "db/pool.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "db/migrate.h"
+
+struct pool_entry {
+    struct store store; /* first: pool_release() maps back from it */
+    char code[64];
+    int refs;
+    struct pool_entry *prev, *next;
+};
+
+struct school_pool {
+    pthread_mutex_t lock;
+    char *dir;
+    int max_open;
+    bool auto_migrate;
+    int open;
+    struct pool_entry *head, *tail;
+};
+
+void pool_store_path(const char *schools_dir, const char *code, char *out,
+                     size_t n)
+{
+    snprintf(out, n, "%s/%s.sqlite", schools_dir, code);
+}
+
+struct school_pool *pool_new(const char *schools_dir, int max_open,
+                             bool auto_migrate)
+{
+    struct school_pool *p = xcalloc(1, sizeof *p);
+    pthread_mutex_init(&p->lock, NULL);
+    p->dir = xstrdup(schools_dir);
+    p->max_open = max_open > 0 ? max_open : 1;
+    p->auto_migrate = auto_migrate;
+    return p;
+}
+
+static void unlink_entry(struct school_pool *p, struct pool_entry *e)
+{
+    if (e->prev)
+        e->prev->next = e->next;
+    else
+        p->head = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
+    else
+        p->tail = e->prev;
+    e->prev = e->next = NULL;
+}
+
+static void push_front(struct school_pool *p, struct pool_entry *e)
+{
+    e->prev = NULL;
+    e->next = p->head;
+    if (p->head)
+        p->head->prev = e;
+    p->head = e;
+    if (p->tail == NULL)
+        p->tail = e;
+}
+
+static void close_entry(struct school_pool *p, struct pool_entry *e)
+{
+    unlink_entry(p, e);
+    store_close(&e->store);
+    free(e);
+    p->open--;
+}
+
+void pool_free(struct school_pool **pool)
+{
+    struct school_pool *p = *pool;
+    if (p == NULL)
+        return;
+    while (p->head)
+        close_entry(p, p->head);
+    pthread_mutex_destroy(&p->lock);
+    free(p->dir);
+    free(p);
+    *pool = NULL;
+}
+
+static void evict_idle(struct school_pool *p)
+{
+    struct pool_entry *e = p->tail;
+    while (p->open >= p->max_open && e != NULL) {
+        struct pool_entry *prev = e->prev;
+        if (e->refs == 0)
+            close_entry(p, e);
+        e = prev;
+    }
+}
+
+static int open_entry(struct school_pool *p, const char *code,
+                      struct pool_entry **entry_r, const char **error_r)
+{
+    char path[4096];
+    pool_store_path(p->dir, code, path, sizeof path);
+    if (access(path, F_OK) != 0) {
+        *error_r = "school store file is missing";
+        return POOL_MISSING;
+    }
+    struct pool_entry *e = xcalloc(1, sizeof *e);
+    if (store_open(&e->store, code, path, false, error_r) < 0) {
+        free(e);
+        return POOL_ERROR;
+    }
+    int64_t version;
+    int rc = POOL_OK;
+    if (migrate_current(e->store.conn, &version, error_r) < 0) {
+        rc = POOL_ERROR;
+    } else if (version > migrate_latest(MIGRATE_SCHOOL)) {
+        *error_r = "school store is newer than this binary";
+        rc = POOL_TOO_NEW;
+    } else if (version < migrate_latest(MIGRATE_SCHOOL)) {
+        if (!p->auto_migrate) {
+            *error_r = "school store needs 'bischeduler migrate'";
+            rc = POOL_OUTDATED;
+        } else if (migrate_store(e->store.conn, MIGRATE_SCHOOL, NULL, NULL,
+                                 error_r) < 0) {
+            rc = POOL_ERROR;
+        } else {
+            log_msg(LOG_INFO, "migrated school store %s at open", code);
+        }
+    }
+    if (rc != POOL_OK) {
+        static _Thread_local char msg[256];
+        str_copy(msg, sizeof msg, *error_r);
+        *error_r = msg;
+        store_close(&e->store);
+        free(e);
+        return rc;
+    }
+    str_copy(e->code, sizeof e->code, code);
+    *entry_r = e;
+    return POOL_OK;
+}
+
+int pool_acquire(struct school_pool *p, const char *code,
+                 struct store **store_r, const char **error_r)
+{
+    pthread_mutex_lock(&p->lock);
+    struct pool_entry *e;
+    for (e = p->head; e != NULL; e = e->next)
+        if (strcmp(e->code, code) == 0)
+            break;
+    if (e != NULL) {
+        if (e != p->head) {
+            unlink_entry(p, e);
+            push_front(p, e);
+        }
+    } else {
+        evict_idle(p);
+        int rc = open_entry(p, code, &e, error_r);
+        if (rc != POOL_OK) {
+            pthread_mutex_unlock(&p->lock);
+            return rc;
+        }
+        push_front(p, e);
+        p->open++;
+    }
+    e->refs++;
+    pthread_mutex_unlock(&p->lock);
+    *store_r = &e->store;
+    return POOL_OK;
+}
+
+void pool_release(struct school_pool *p, struct store *store)
+{
+    struct pool_entry *e = (struct pool_entry *)store;
+    pthread_mutex_lock(&p->lock);
+    e->refs--;
+    if (p->open > p->max_open)
+        evict_idle(p);
+    pthread_mutex_unlock(&p->lock);
+}
+
+void pool_forget(struct school_pool *p, const char *code)
+{
+    pthread_mutex_lock(&p->lock);
+    for (struct pool_entry *e = p->head; e != NULL; e = e->next) {
+        if (strcmp(e->code, code) == 0) {
+            if (e->refs == 0)
+                close_entry(p, e);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&p->lock);
+}
+
+int pool_open_count(struct school_pool *p)
+{
+    pthread_mutex_lock(&p->lock);
+    int n = p->open;
+    pthread_mutex_unlock(&p->lock);
+    return n;
+}

@@ -1,0 +1,320 @@
+/*
+ * Sign-in, sign-out, the signed-in user, and entering a guest school with a
+ * support-access ticket. Sign-in never reveals whether an email exists: an
+ * unknown email costs the same Argon2id time, counts toward the same
+ * lockout and gets the same message as a wrong password.
+ */
+#include <string.h>
+
+#include "core/util.h"
+#include "http/http.h"
+
+static const char bad_credentials[] = "Correo o contraseña incorrectos.";
+static const char locked_message[] =
+    "Demasiados intentos fallidos. Por seguridad, espere 15 minutos e "
+    "intente de nuevo.";
+
+const char *json_str(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+void h_healthz(struct request *r)
+{
+    reply_json(r, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+void h_branding(struct request *r)
+{
+    char name[256], tz[64];
+    store_lock(r->school);
+    school_setting(r->school, SETTING_NAME, r->tenant.name, name, sizeof name);
+    school_setting(r->school, SETTING_TIMEZONE, DEFAULT_TIMEZONE, tz,
+                   sizeof tz);
+    store_unlock(r->school);
+    reply_json(r, 200,
+               json_pack("{s:{s:s,s:s,s:b,s:s}}", "school", "code",
+                         r->tenant.code, "name", name, "is_master",
+                         r->tenant.is_master, "timezone", tz));
+}
+
+json_t *principal_to_json(struct request *r)
+{
+    json_t *school = json_pack("{s:s,s:s}", "code", r->tenant.code, "name",
+                               r->tenant.name);
+    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:b}", "id",
+                     (json_int_t)r->who.user_id, "email", r->who.email,
+                     "name", r->who.name, "role", r->who.role, "role_label",
+                     role_label(r->who.role), "school", school, "support",
+                     r->who.support);
+}
+
+static void set_session_cookie(struct request *r, const char *token,
+                               int max_age)
+{
+    snprintf(r->cookie, sizeof r->cookie,
+             "bis_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s",
+             token, max_age, r->cfg->cookie_secure ? "; Secure" : "");
+}
+
+struct account {
+    struct store *store;
+    enum principal_kind kind;
+    int64_t id;
+    char hash[PASSWORD_HASH_MAX];
+    char role[32];
+};
+
+/* Finds the account an email names on this host: 1 found, 0 not, -1 error. */
+static int find_account(struct request *r, const char *email,
+                        struct account *a, const char **err)
+{
+    struct store *stores[2] = {r->school, r->tenant.is_master ? &r->p->master
+                                                              : NULL};
+    enum principal_kind kinds[2] = {PRINCIPAL_SCHOOL, PRINCIPAL_PLATFORM};
+    for (int i = 0; i < 2 && stores[i]; i++) {
+        store_lock(stores[i]);
+        struct db_stmt *st = db_query(
+            stores[i]->conn, err,
+            "SELECT id, password_hash, role FROM users WHERE email = ? AND"
+            " disabled = 0",
+            "t", email);
+        int rc = st ? db_step(st, err) : DB_ERROR;
+        if (rc == DB_ROW) {
+            a->store = stores[i];
+            a->kind = kinds[i];
+            a->id = db_int(st, 0);
+            str_copy(a->hash, sizeof a->hash, db_text(st, 1));
+            str_copy(a->role, sizeof a->role, db_text(st, 2));
+        }
+        db_finish(&st);
+        store_unlock(stores[i]);
+        if (rc < 0)
+            return -1;
+        if (rc == DB_ROW)
+            return 1;
+    }
+    return 0;
+}
+
+void h_login(struct request *r)
+{
+    const char *email_in = json_str(r->json, "email");
+    const char *password = json_str(r->json, "password");
+    if (email_in == NULL || strlen(email_in) > 254) {
+        reply_invalid(r, "email", "Indique su correo electrónico.");
+        return;
+    }
+    if (password == NULL || strlen(password) > PASSWORD_MAX) {
+        reply_invalid(r, "password", "Indique su contraseña.");
+        return;
+    }
+    if (ip_throttle_blocked(r->ip)) {
+        reply_error(r, 429, "too_many_attempts", locked_message);
+        return;
+    }
+    char email[256];
+    str_copy(email, sizeof email, email_in);
+    str_lower(email);
+
+    const char *err = NULL;
+    struct account a = {0};
+    int found = find_account(r, email, &a, &err);
+    if (found < 0) {
+        reply_store_error(r, err);
+        return;
+    }
+    /* Failures and lockouts are kept where the account would live. */
+    struct store *store = found ? a.store : r->school;
+    store_lock(store);
+    bool locked = login_is_locked(store, email);
+    store_unlock(store);
+
+    bool ok;
+    if (found)
+        ok = password_verify(a.hash, password);
+    else {
+        password_verify_dummy(password);
+        ok = false;
+    }
+
+    struct actor actor = {found ? a.id : 0, email, found ? a.role : "",
+                          r->ip, r->request_id};
+    if (locked || !ok) {
+        if (store_begin(store, &err) < 0) {
+            reply_store_error(r, err);
+            return;
+        }
+        int rc = locked ? 0 : login_record_failure(store, email, &err);
+        json_t *detail = json_pack("{s:s}", "reason",
+                                   locked ? "locked"
+                                          : (found ? "wrong_password"
+                                                   : "unknown_email"));
+        struct audit_entry e = {"login_failed", "session", NULL, NULL, detail};
+        if (rc == 0)
+            rc = audit_write(store, &actor, &e, &err);
+        json_decref(detail);
+        if (store_end(store, rc == 0, &err) < 0 || rc < 0) {
+            reply_store_error(r, err);
+            return;
+        }
+        ip_throttle_failure(r->ip);
+        /* The failure that sets the lock still reads as a plain failure;
+         * every attempt after it, right password or not, is refused. */
+        if (locked)
+            reply_error(r, 429, "too_many_attempts", locked_message);
+        else
+            reply_error(r, 401, "invalid_credentials", bad_credentials);
+        return;
+    }
+
+    char token[80], csrf[65];
+    if (store_begin(store, &err) < 0) {
+        reply_store_error(r, err);
+        return;
+    }
+    int rc = login_clear_failures(store, email, &err);
+    if (rc == 0)
+        rc = session_create(store, a.kind, a.id, a.role, NULL, r->ip,
+                            request_header(r, "User-Agent"), &r->cfg->session,
+                            token, csrf, &err);
+    if (rc == 0) {
+        struct audit_entry e = {"login", "session", NULL, NULL, NULL};
+        rc = audit_write(store, &actor, &e, &err);
+    }
+    if (rc == 0) {
+        r->who.kind = a.kind;
+        rc = user_load(store, a.kind, a.id, &r->who, &err) == 1 ? 0 : -1;
+    }
+    if (store_end(store, rc == 0, &err) < 0 || rc < 0) {
+        reply_store_error(r, err);
+        return;
+    }
+    set_session_cookie(r, token, r->cfg->session.max_seconds);
+    reply_json(r, 200,
+               json_pack("{s:o,s:s}", "user", principal_to_json(r),
+                         "csrf_token", csrf));
+}
+
+void h_me(struct request *r)
+{
+    reply_json(r, 200,
+               json_pack("{s:o,s:s}", "user", principal_to_json(r),
+                         "csrf_token", r->who.csrf_token));
+}
+
+void h_logout(struct request *r)
+{
+    const char *err = NULL;
+    struct actor actor;
+    request_actor(r, &actor);
+    if (store_begin(r->who_store, &err) < 0) {
+        reply_store_error(r, err);
+        return;
+    }
+    int rc = 0;
+    if (!r->who.via_token)
+        rc = session_delete(r->who_store, r->who.session_hash, &err);
+    struct audit_entry e = {"logout", "session", NULL, NULL, NULL};
+    if (rc == 0)
+        rc = audit_write(r->who_store, &actor, &e, &err);
+    if (store_end(r->who_store, rc == 0, &err) < 0 || rc < 0) {
+        reply_store_error(r, err);
+        return;
+    }
+    set_session_cookie(r, "", 0);
+    reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+/*
+ * A platform admin's support ticket (made on the master host) opens a
+ * school_admin session in this guest school, once. Audited here and in the
+ * master store.
+ */
+void h_support_login(struct request *r)
+{
+    const char *token = json_str(r->json, "token");
+    if (token == NULL || strlen(token) != 64) {
+        reply_invalid(r, "token", "El código de acceso de soporte no es "
+                                  "válido.");
+        return;
+    }
+    if (r->tenant.is_master) {
+        reply_error(r, 404, "not_found", "No encontrado.");
+        return;
+    }
+    char hash[65], now[21];
+    sha256_hex(token, hash);
+    time_format_utc(time_now(), now);
+    const char *err = NULL;
+    struct store *m = &r->p->master;
+    if (store_begin(m, &err) < 0) {
+        reply_store_error(r, err);
+        return;
+    }
+    struct db_stmt *st = db_query(
+        m->conn, &err,
+        "UPDATE support_tickets SET used_at = ? WHERE token_hash = ? AND"
+        " tenant_id = ? AND used_at IS NULL AND expires_at > ?"
+        " RETURNING user_id, reason,"
+        " (SELECT email FROM users WHERE id = support_tickets.user_id)",
+        "ttii", now, hash, r->tenant.id, time_now());
+    int rc = st ? db_step(st, &err) : DB_ERROR;
+    int64_t admin_id = 0;
+    char admin_email[256] = "", reason[512] = "";
+    if (rc == DB_ROW) {
+        admin_id = db_int(st, 0);
+        str_copy(reason, sizeof reason, db_text(st, 1));
+        str_copy(admin_email, sizeof admin_email, db_text(st, 2));
+    }
+    db_finish(&st);
+    if (rc < 0) {
+        store_end(m, false, NULL);
+        reply_store_error(r, err);
+        return;
+    }
+    if (rc != DB_ROW) {
+        store_end(m, false, NULL);
+        reply_error(r, 401, "unauthenticated",
+                    "El acceso de soporte no es válido, ya se usó o expiró.");
+        return;
+    }
+    struct actor actor = {admin_id, admin_email, "platform_admin", r->ip,
+                          r->request_id};
+    json_t *detail = json_pack("{s:s,s:s}", "school", r->tenant.code,
+                               "reason", reason);
+    struct audit_entry e = {"support_access", "tenant", r->tenant.code, NULL,
+                            detail};
+    rc = audit_write(m, &actor, &e, &err);
+    /* Lock order: master, then the school. */
+    char stoken[80], csrf[65];
+    if (rc == 0 && store_begin(r->school, &err) == 0) {
+        struct actor school_actor = {0, admin_email, "platform_admin", r->ip,
+                                     r->request_id};
+        rc = session_create(r->school, PRINCIPAL_SCHOOL, 0, "school_admin",
+                            admin_email, r->ip,
+                            request_header(r, "User-Agent"), &r->cfg->session,
+                            stoken, csrf, &err);
+        if (rc == 0)
+            rc = audit_write(r->school, &school_actor, &e, &err);
+        if (store_end(r->school, rc == 0, &err) < 0)
+            rc = -1;
+    } else {
+        rc = -1;
+    }
+    json_decref(detail);
+    if (store_end(m, rc == 0, &err) < 0 || rc < 0) {
+        reply_store_error(r, err);
+        return;
+    }
+    set_session_cookie(r, stoken, r->cfg->session.max_seconds);
+    r->who.kind = PRINCIPAL_SCHOOL;
+    r->who.support = true;
+    str_copy(r->who.email, sizeof r->who.email, admin_email);
+    str_copy(r->who.name, sizeof r->who.name, "Soporte de la plataforma");
+    str_copy(r->who.role, sizeof r->who.role, "school_admin");
+    reply_json(r, 200,
+               json_pack("{s:o,s:s}", "user", principal_to_json(r),
+                         "csrf_token", csrf));
+}

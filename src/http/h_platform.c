@@ -1,0 +1,247 @@
+/*
+ * The platform console's API (master host only): the schools of the
+ * network, their status, support access into a guest school, invitations.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "http/http.h"
+
+void h_tenants_list(struct request *r)
+{
+    struct tenant *list = NULL;
+    int n = 0;
+    const char *err = NULL;
+    if (tenant_list(r->p, &list, &n, &err) < 0) {
+        reply_store_error(r, err);
+        return;
+    }
+    json_t *items = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(items, tenant_to_json(r->p, &list[i]));
+    free(list);
+    reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+void h_tenants_create(struct request *r)
+{
+    const char *code = json_str(r->json, "code");
+    const char *name = json_str(r->json, "name");
+    if (code == NULL) {
+        reply_invalid(r, "code", "Indique el código de la escuela.");
+        return;
+    }
+    if (name == NULL) {
+        reply_invalid(r, "name", "Indique el nombre de la escuela.");
+        return;
+    }
+    struct actor actor;
+    request_actor(r, &actor);
+    struct tenant t;
+    const char *msg = NULL, *field = NULL, *err = NULL;
+    int rc = tenant_create(r->p, code, name, &actor, &t, &msg, &field, &err);
+    if (rc == TENANT_INVALID) {
+        reply_invalid(r, field, msg);
+        return;
+    }
+    if (rc == TENANT_EXISTS) {
+        reply_json(r, 409,
+                   json_pack("{s:{s:s,s:s,s:s}}", "error", "code", "conflict",
+                             "message", msg, "field", field));
+        return;
+    }
+    if (rc != TENANT_OK) {
+        reply_store_error(r, err);
+        return;
+    }
+    reply_json(r, 201, tenant_to_json(r->p, &t));
+}
+
+static void set_status(struct request *r, const char *status)
+{
+    struct actor actor;
+    request_actor(r, &actor);
+    struct tenant t;
+    const char *err = NULL;
+    int rc = tenant_set_status(r->p, r->params[0], status, &actor, &t, &err);
+    if (rc == TENANT_NOT_FOUND) {
+        reply_error(r, 404, "not_found",
+                    "Escuela no encontrada (la escuela principal no puede "
+                    "cambiar de estado).");
+        return;
+    }
+    if (rc != TENANT_OK) {
+        reply_store_error(r, err);
+        return;
+    }
+    if (strcmp(status, "active") != 0)
+        pool_forget(r->p->pool, t.code);
+    reply_json(r, 200, tenant_to_json(r->p, &t));
+}
+
+void h_tenants_suspend(struct request *r)
+{
+    set_status(r, "suspended");
+}
+
+void h_tenants_activate(struct request *r)
+{
+    set_status(r, "active");
+}
+
+void h_tenants_deactivate(struct request *r)
+{
+    set_status(r, "inactive");
+}
+
+#define SUPPORT_TICKET_SECONDS 600
+
+void h_tenants_support(struct request *r)
+{
+    const char *reason = json_str(r->json, "reason");
+    if (reason == NULL || strlen(reason) < 3 || strlen(reason) > 500) {
+        reply_invalid(r, "reason",
+                      "Indique el motivo del acceso de soporte (3 a 500 "
+                      "caracteres).");
+        return;
+    }
+    struct tenant t;
+    int found = tenant_find(r->p, r->params[0], &t);
+    if (found < 0) {
+        reply_store_error(r, "tenant lookup failed");
+        return;
+    }
+    if (found == 0 || t.is_master) {
+        reply_error(r, 404, "not_found", "Escuela no encontrada.");
+        return;
+    }
+    char token[65], hash[65], now[21], expires[21];
+    random_hex(token, 32);
+    sha256_hex(token, hash);
+    int64_t exp = time_now() + SUPPORT_TICKET_SECONDS;
+    time_format_utc(time_now(), now);
+    time_format_utc(exp, expires);
+    struct actor actor;
+    request_actor(r, &actor);
+    const char *err = NULL;
+    struct store *m = &r->p->master;
+    if (store_begin(m, &err) < 0) {
+        reply_store_error(r, err);
+        return;
+    }
+    int rc = db_run(m->conn, &err,
+                    "INSERT INTO support_tickets (token_hash, tenant_id,"
+                    " user_id, reason, created_at, expires_at) VALUES"
+                    " (?, ?, ?, ?, ?, ?)",
+                    "tiitti", hash, t.id, r->who.user_id, reason, now, exp);
+    json_t *detail = json_pack("{s:s,s:s,s:s}", "school", t.code, "reason",
+                               reason, "stage", "ticket_issued");
+    struct audit_entry e = {"support_access", "tenant", t.code, NULL, detail};
+    if (rc == 0)
+        rc = audit_write(m, &actor, &e, &err);
+    json_decref(detail);
+    if (store_end(m, rc == 0, &err) < 0 || rc < 0) {
+        reply_store_error(r, err);
+        return;
+    }
+    char host[512], url[1024];
+    tenant_host(r->p, &t, host, sizeof host);
+    const char *h = request_header(r, "Host");
+    const char *port = h ? strrchr(h, ':') : NULL;
+    snprintf(url, sizeof url, "%s://%s%s/soporte#%s",
+             r->cfg->cookie_secure ? "https" : "http", host, port ? port : "",
+             token);
+    reply_json(r, 201,
+               json_pack("{s:s,s:s,s:s,s:s}", "token", token, "url", url,
+                         "expires_at", expires, "school", t.code));
+}
+
+void h_invitations_list(struct request *r)
+{
+    const char *err = NULL;
+    struct store *m = &r->p->master;
+    store_lock(m);
+    struct db_stmt *st = db_query(
+        m->conn, &err,
+        "SELECT id, school_name, contact_email, status, expires_at,"
+        " created_at FROM tenant_invitations ORDER BY id DESC LIMIT 500",
+        "");
+    json_t *items = json_array();
+    int rc = st ? DB_ROW : DB_ERROR;
+    while (st && (rc = db_step(st, &err)) == DB_ROW)
+        json_array_append_new(
+            items,
+            json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "id",
+                      (json_int_t)db_int(st, 0), "school_name", db_text(st, 1),
+                      "contact_email", db_text(st, 2), "status",
+                      db_text(st, 3), "expires_at", db_text(st, 4),
+                      "created_at", db_text(st, 5)));
+    db_finish(&st);
+    store_unlock(m);
+    if (rc < 0) {
+        json_decref(items);
+        reply_store_error(r, err);
+        return;
+    }
+    reply_json(r, 200, json_pack("{s:o,s:n}", "items", items, "next_cursor"));
+}
+
+#define INVITATION_DAYS 14
+
+void h_invitations_create(struct request *r)
+{
+    const char *school = json_str(r->json, "school_name");
+    const char *email_in = json_str(r->json, "contact_email");
+    if (school == NULL || strlen(school) == 0 || strlen(school) > 200) {
+        reply_invalid(r, "school_name",
+                      "Indique el nombre de la escuela (máximo 200 "
+                      "caracteres).");
+        return;
+    }
+    char email[256];
+    str_copy(email, sizeof email, email_in ? email_in : "");
+    str_lower(email);
+    if (email_in == NULL || strlen(email_in) > 254 || email_check(email)) {
+        reply_invalid(r, "contact_email",
+                      "El correo de contacto no es válido.");
+        return;
+    }
+    char token[65], hash[65], now[21], expires[21];
+    random_hex(token, 32);
+    sha256_hex(token, hash);
+    time_format_utc(time_now(), now);
+    time_format_utc(time_now() + INVITATION_DAYS * 86400, expires);
+    struct actor actor;
+    request_actor(r, &actor);
+    const char *err = NULL;
+    struct store *m = &r->p->master;
+    if (store_begin(m, &err) < 0) {
+        reply_store_error(r, err);
+        return;
+    }
+    int64_t id = 0;
+    int rc = db_query_int(m->conn, &err, &id,
+                          "INSERT INTO tenant_invitations (token_hash,"
+                          " school_name, contact_email, invited_by, expires_at,"
+                          " created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                          "tttitt", hash, school, email, r->who.user_id,
+                          expires, now);
+    char idstr[24];
+    snprintf(idstr, sizeof idstr, "%lld", (long long)id);
+    json_t *after = json_pack("{s:s,s:s,s:s}", "school_name", school,
+                              "contact_email", email, "expires_at", expires);
+    struct audit_entry e = {"create", "invitation", idstr, NULL, after};
+    if (rc == 0)
+        rc = audit_write(m, &actor, &e, &err);
+    json_decref(after);
+    if (store_end(m, rc == 0, &err) < 0 || rc < 0) {
+        reply_store_error(r, err);
+        return;
+    }
+    reply_json(r, 201,
+               json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)id,
+                         "school_name", school, "contact_email", email,
+                         "status", "pending", "expires_at", expires, "token",
+                         token));
+}

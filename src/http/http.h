@@ -1,0 +1,156 @@
+/*
+ * The HTTP side: the server (libmicrohttpd with a thread pool), the request
+ * a handler sees, the reply helpers and the routing table. A request passes
+ * through fixed steps (router.c): school from the Host header, identity from
+ * the session cookie or bearer token, CSRF check on cookie writes, the
+ * route's declared permission, then its handler, which parses and validates
+ * input, talks to the store and replies.
+ */
+#ifndef BIS_HTTP_HTTP_H
+#define BIS_HTTP_HTTP_H
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "auth/auth.h"
+#include "platform/platform.h"
+
+struct server_config {
+    const char *listen_addr; /* "127.0.0.1" */
+    unsigned short port;
+    int threads;
+    size_t max_body;
+    int connection_timeout;
+    struct session_limits session;
+    bool log_requests;
+    bool cookie_secure;
+};
+
+struct server;
+
+/* Every step of routing and every handler works on this. */
+struct request {
+    struct server *srv;
+    struct platform *p;
+    const struct server_config *cfg;
+    struct MHD_Connection *conn;
+    const char *method;
+    const char *url; /* path only, owned by MHD */
+    char request_id[17];
+    char ip[64];
+    bool loopback;
+    double start_ms;
+
+    /* body, collected up to cfg->max_body */
+    char *body;
+    size_t body_len;
+    bool body_too_large;
+    json_t *json; /* the parsed object, for routes that take one */
+
+    /* routing results */
+    bool has_tenant;
+    struct tenant tenant;
+    struct store *school; /* this school's store, acquired from the pool */
+    struct principal who;
+    struct store *who_store; /* where the principal lives */
+    char params[2][128];     /* {path} parameters, in order */
+
+    /* the reply */
+    unsigned status;
+    struct MHD_Response *resp;
+    char cookie[200]; /* Set-Cookie value, if any */
+};
+
+typedef void (*handler_fn)(struct request *r);
+
+/* A route's permission: one of these, or a mask of enum permission. */
+#define ROUTE_PUBLIC 0x40000000u  /* no identity needed */
+#define ROUTE_SESSION 0x20000000u /* any signed-in user of this school */
+
+enum route_scope {
+    SCOPE_SCHOOL = 1, /* any school host */
+    SCOPE_MASTER,     /* the master host only (platform routes) */
+};
+
+struct route {
+    const char *method;
+    const char *pattern; /* "/api/v1/things/{id}" */
+    unsigned perm;       /* ROUTE_PUBLIC, ROUTE_SESSION or permission bits */
+    enum route_scope scope;
+    bool json_body; /* the handler expects a JSON object body */
+    handler_fn handler;
+};
+
+extern const struct route routes[];
+extern const size_t routes_count;
+
+/* router.c */
+void router_dispatch(struct request *r);
+/* Matches a path against a pattern, filling params; true on match. */
+bool route_match(const char *pattern, const char *path,
+                 char params[2][128]);
+
+/* Replies. Each takes ownership of what it is given. */
+void reply_json(struct request *r, unsigned status, json_t *body);
+void reply_error(struct request *r, unsigned status, const char *code,
+                 const char *message);
+void reply_invalid(struct request *r, const char *field, const char *message);
+void reply_store_error(struct request *r, const char *error);
+void reply_buffer(struct request *r, unsigned status, const char *type,
+                  const void *data, size_t len, bool copy);
+void reply_html_error(struct request *r, unsigned status, const char *title,
+                      const char *text);
+bool request_wants_html(struct request *r);
+const char *request_header(struct request *r, const char *name);
+const char *request_query(struct request *r, const char *name);
+
+/* The actor of a request, for the audit log. */
+void request_actor(struct request *r, struct actor *a);
+
+/* static.c: the web app's files and pages. Returns true if it replied. */
+bool static_serve(struct request *r);
+void static_init(void);
+
+/* metrics.c */
+void metrics_record(unsigned status, double ms);
+void metrics_render(struct request *r);
+
+/* server.c */
+struct server *server_start(struct platform *p, const struct server_config *c,
+                            const char **error_r);
+/* Stops accepting, lets requests in flight finish (up to grace_seconds). */
+void server_stop(struct server *s, int grace_seconds);
+
+/* Handlers (one file per resource). */
+void h_healthz(struct request *r);
+void h_branding(struct request *r);
+void h_login(struct request *r);
+void h_support_login(struct request *r);
+void h_me(struct request *r);
+void h_logout(struct request *r);
+void h_tokens_list(struct request *r);
+void h_tokens_create(struct request *r);
+void h_tokens_revoke(struct request *r);
+void h_settings_get(struct request *r);
+void h_settings_patch(struct request *r);
+void h_users_list(struct request *r);
+void h_users_create(struct request *r);
+void h_audit_list(struct request *r);
+void h_tenants_list(struct request *r);
+void h_tenants_create(struct request *r);
+void h_tenants_suspend(struct request *r);
+void h_tenants_activate(struct request *r);
+void h_tenants_deactivate(struct request *r);
+void h_tenants_support(struct request *r);
+void h_invitations_list(struct request *r);
+void h_invitations_create(struct request *r);
+
+/* Shared by handlers: the user JSON of the principal. */
+json_t *principal_to_json(struct request *r);
+/* Reads a string member; NULL if absent or not a string. */
+const char *json_str(json_t *obj, const char *key);
+/* Parses ?limit= (default 50, max 500); -1 and a 422 reply if bad. */
+int request_limit(struct request *r);
+
+#endif

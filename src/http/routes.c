@@ -1,0 +1,35 @@
+/*
+ * The routing table: every route, its permission and its handler, at a
+ * glance. A route must declare a permission (ROUTE_PUBLIC, ROUTE_SESSION or
+ * permission bits); tests/unit/test_routes.c fails on one that does not.
+ */
+#include "http/http.h"
+
+#define P(x) PERM_##x
+
+const struct route routes[] = {
+    /* method  pattern                       permission      scope  json  handler */
+    {"GET", "/api/v1/branding", ROUTE_PUBLIC, SCOPE_SCHOOL, false, h_branding},
+    {"POST", "/api/v1/auth/login", ROUTE_PUBLIC, SCOPE_SCHOOL, true, h_login},
+    {"POST", "/api/v1/auth/support", ROUTE_PUBLIC, SCOPE_SCHOOL, true, h_support_login},
+    {"GET", "/api/v1/auth/me", ROUTE_SESSION, SCOPE_SCHOOL, false, h_me},
+    {"POST", "/api/v1/auth/logout", ROUTE_SESSION, SCOPE_SCHOOL, false, h_logout},
+    {"GET", "/api/v1/auth/tokens", ROUTE_SESSION, SCOPE_SCHOOL, false, h_tokens_list},
+    {"POST", "/api/v1/auth/tokens", ROUTE_SESSION, SCOPE_SCHOOL, true, h_tokens_create},
+    {"DELETE", "/api/v1/auth/tokens/{id}", ROUTE_SESSION, SCOPE_SCHOOL, false, h_tokens_revoke},
+    {"GET", "/api/v1/settings", P(MANAGE_SCHOOL_SETTINGS), SCOPE_SCHOOL, false, h_settings_get},
+    {"PATCH", "/api/v1/settings", P(MANAGE_SCHOOL_SETTINGS), SCOPE_SCHOOL, true, h_settings_patch},
+    {"GET", "/api/v1/users", P(INVITE_USERS), SCOPE_SCHOOL, false, h_users_list},
+    {"POST", "/api/v1/users", P(INVITE_USERS), SCOPE_SCHOOL, true, h_users_create},
+    {"GET", "/api/v1/audit", P(VIEW_SCHOOL_ANALYTICS) | P(VIEW_PLATFORM_ANALYTICS), SCOPE_SCHOOL, false, h_audit_list},
+    {"GET", "/api/v1/platform/tenants", P(VIEW_PLATFORM_ANALYTICS), SCOPE_MASTER, false, h_tenants_list},
+    {"POST", "/api/v1/platform/tenants", P(CREATE_TENANTS), SCOPE_MASTER, true, h_tenants_create},
+    {"POST", "/api/v1/platform/tenants/{code}/suspend", P(CREATE_TENANTS), SCOPE_MASTER, false, h_tenants_suspend},
+    {"POST", "/api/v1/platform/tenants/{code}/activate", P(CREATE_TENANTS), SCOPE_MASTER, false, h_tenants_activate},
+    {"POST", "/api/v1/platform/tenants/{code}/deactivate", P(CREATE_TENANTS), SCOPE_MASTER, false, h_tenants_deactivate},
+    {"POST", "/api/v1/platform/tenants/{code}/support-access", P(ACCESS_ALL_TENANTS), SCOPE_MASTER, true, h_tenants_support},
+    {"GET", "/api/v1/platform/invitations", P(MANAGE_INVITATIONS), SCOPE_MASTER, false, h_invitations_list},
+    {"POST", "/api/v1/platform/invitations", P(MANAGE_INVITATIONS), SCOPE_MASTER, true, h_invitations_create},
+};
+
+const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -1,0 +1,323 @@
+/*
+ * The HTTP server: libmicrohttpd with a thread pool. Each request gets a
+ * `struct request` on its first callback; the body is collected (up to the
+ * limit, past which the reply is 413 and nothing runs), the router runs on
+ * the last callback, and the completed-callback writes the access log line,
+ * records metrics and releases the school's store.
+ *
+ * Shutdown: stop accepting (quiesce + close the listening socket), wait for
+ * requests in flight to finish, then stop the daemon.
+ */
+#include <arpa/inet.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "http/http.h"
+
+struct server {
+    struct MHD_Daemon *daemon;
+    struct platform *p;
+    struct server_config cfg;
+    atomic_int in_flight;
+};
+
+static const char csp[] =
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; connect-src 'self'; font-src 'self'; "
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'self'";
+
+const char *request_header(struct request *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *request_query(struct request *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+bool request_wants_html(struct request *r)
+{
+    const char *accept = request_header(r, "Accept");
+    return accept != NULL && strstr(accept, "text/html") != NULL;
+}
+
+void request_actor(struct request *r, struct actor *a)
+{
+    a->user_id = r->who.user_id;
+    a->email = r->who.kind != PRINCIPAL_NONE ? r->who.email : "";
+    a->role = r->who.kind != PRINCIPAL_NONE ? r->who.role : "";
+    a->ip = r->ip;
+    a->request_id = r->request_id;
+}
+
+static void set_reply(struct request *r, unsigned status,
+                      struct MHD_Response *resp)
+{
+    if (r->resp) /* a handler replied twice: keep the first */
+    {
+        MHD_destroy_response(resp);
+        return;
+    }
+    r->status = status;
+    r->resp = resp;
+}
+
+void reply_buffer(struct request *r, unsigned status, const char *type,
+                  const void *data, size_t len, bool copy)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        len, (void *)data,
+        copy ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
+    MHD_add_response_header(resp, "Content-Type", type);
+    set_reply(r, status, resp);
+}
+
+void reply_json(struct request *r, unsigned status, json_t *body)
+{
+    char *s = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    if (s == NULL) {
+        static const char fail[] = "{\"error\":{\"code\":\"internal\","
+                                   "\"message\":\"Error interno.\"}}";
+        reply_buffer(r, 500, "application/json; charset=utf-8", fail,
+                     sizeof fail - 1, false);
+        return;
+    }
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(resp, "Content-Type",
+                            "application/json; charset=utf-8");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    set_reply(r, status, resp);
+}
+
+void reply_error(struct request *r, unsigned status, const char *code,
+                 const char *message)
+{
+    reply_json(r, status,
+               json_pack("{s:{s:s,s:s}}", "error", "code", code, "message",
+                         message));
+}
+
+void reply_invalid(struct request *r, const char *field, const char *message)
+{
+    reply_json(r, 422,
+               json_pack("{s:{s:s,s:s,s:s}}", "error", "code", "invalid",
+                         "message", message, "field", field));
+}
+
+void reply_store_error(struct request *r, const char *error)
+{
+    log_msg(LOG_ERROR, "store error school=%s request=%s: %s",
+            r->has_tenant ? r->tenant.code : "-", r->request_id,
+            error ? error : "?");
+    reply_error(r, 503, "store_unavailable",
+                "El servicio no está disponible en este momento. Intente de "
+                "nuevo en unos minutos.");
+}
+
+void reply_html_error(struct request *r, unsigned status, const char *title,
+                      const char *text)
+{
+    struct strbuf sb;
+    strbuf_init(&sb);
+    strbuf_addf(&sb,
+                "<!doctype html><html lang=\"es-VE\"><head><meta "
+                "charset=\"utf-8\"><meta name=\"viewport\" "
+                "content=\"width=device-width, initial-scale=1\"><title>%s"
+                "</title><link rel=\"stylesheet\" href=\"/assets/app.css\">"
+                "</head><body><main class=\"error-page\"><h1>%s</h1><p>%s</p>"
+                "</main></body></html>",
+                title, title, text);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        sb.len, strbuf_steal(&sb), MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(resp, "Content-Type", "text/html; charset=utf-8");
+    set_reply(r, status, resp);
+}
+
+static void add_common_headers(struct request *r)
+{
+    struct MHD_Response *resp = r->resp;
+    MHD_add_response_header(resp, "Content-Security-Policy", csp);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "X-Request-Id", r->request_id);
+    if (r->cookie[0])
+        MHD_add_response_header(resp, "Set-Cookie", r->cookie);
+}
+
+static void client_address(struct request *r)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    str_copy(r->ip, sizeof r->ip, "unknown");
+    if (ci == NULL || ci->client_addr == NULL)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+        inet_ntop(AF_INET, &in->sin_addr, r->ip, sizeof r->ip);
+        r->loopback = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    } else if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+        inet_ntop(AF_INET6, &in6->sin6_addr, r->ip, sizeof r->ip);
+        r->loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+    }
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+                                  const char *url, const char *method,
+                                  const char *version,
+                                  const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    struct server *s = cls;
+    struct request *r = *con_cls;
+    if (r == NULL) {
+        r = xcalloc(1, sizeof *r);
+        r->srv = s;
+        r->p = s->p;
+        r->cfg = &s->cfg;
+        r->conn = conn;
+        r->method = method;
+        r->url = url;
+        r->start_ms = time_mono_ms();
+        random_hex(r->request_id, 8);
+        client_address(r);
+        atomic_fetch_add(&s->in_flight, 1);
+        *con_cls = r;
+        const char *cl =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        if (cl != NULL && strtoull(cl, NULL, 10) > s->cfg.max_body)
+            r->body_too_large = true;
+        return MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+        if (!r->body_too_large) {
+            if (r->body_len + *upload_data_size > s->cfg.max_body) {
+                r->body_too_large = true;
+                free(r->body);
+                r->body = NULL;
+                r->body_len = 0;
+            } else {
+                r->body = xrealloc(r->body, r->body_len + *upload_data_size + 1);
+                memcpy(r->body + r->body_len, upload_data, *upload_data_size);
+                r->body_len += *upload_data_size;
+                r->body[r->body_len] = '\0';
+            }
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (r->body_too_large)
+        reply_error(r, 413, "body_too_large",
+                    "El contenido enviado es demasiado grande.");
+    else
+        router_dispatch(r);
+    if (r->resp == NULL)
+        reply_error(r, 500, "internal", "Error interno.");
+    add_common_headers(r);
+    enum MHD_Result ret = MHD_queue_response(conn, r->status, r->resp);
+    MHD_destroy_response(r->resp);
+    r->resp = NULL;
+    return ret;
+}
+
+static void log_request(struct request *r, double ms)
+{
+    json_t *o = json_pack(
+        "{s:s,s:s,s:s,s:s,s:s?,s:s?,s:s,s:s,s:i,s:f,s:s}", "ts", "", "level",
+        "info", "msg", "request", "request_id", r->request_id, "school",
+        r->has_tenant ? r->tenant.code : NULL, "user",
+        r->who.kind != PRINCIPAL_NONE ? r->who.email : NULL, "method",
+        r->method, "path", r->url, "status", (int)r->status, "duration_ms",
+        ms, "ip", r->ip);
+    if (o == NULL)
+        return;
+    char ts[21];
+    time_format_utc(time_now(), ts);
+    json_object_set_new(o, "ts", json_string(ts));
+    char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (line)
+        log_json_line(line);
+    free(line);
+    json_decref(o);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn,
+                         void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+    (void)conn;
+    (void)toe;
+    struct server *s = cls;
+    struct request *r = *con_cls;
+    if (r == NULL)
+        return;
+    double ms = time_mono_ms() - r->start_ms;
+    if (r->status == 0)
+        r->status = 499; /* the client went away before a reply */
+    metrics_record(r->status, ms);
+    if (s->cfg.log_requests)
+        log_request(r, ms);
+    if (r->school)
+        pool_release(s->p->pool, r->school);
+    json_decref(r->json);
+    free(r->body);
+    free(r);
+    *con_cls = NULL;
+    atomic_fetch_sub(&s->in_flight, 1);
+}
+
+struct server *server_start(struct platform *p, const struct server_config *c,
+                            const char **error_r)
+{
+    struct server *s = xcalloc(1, sizeof *s);
+    s->p = p;
+    s->cfg = *c;
+    static_init();
+    struct sockaddr_in addr = {0};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(c->port);
+    if (inet_pton(AF_INET, c->listen_addr, &addr.sin_addr) != 1) {
+        *error_r = "the listen address must be an IPv4 address";
+        free(s);
+        return NULL;
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+                     MHD_USE_TURBO | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+    s->daemon = MHD_start_daemon(
+        flags, c->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)c->threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)c->connection_timeout, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)1024, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+    if (s->daemon == NULL) {
+        *error_r = "cannot listen on that address (in use?)";
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void server_stop(struct server *s, int grace_seconds)
+{
+    MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    double deadline = time_mono_ms() + grace_seconds * 1000.0;
+    while (atomic_load(&s->in_flight) > 0 && time_mono_ms() < deadline)
+        usleep(10000);
+    if (atomic_load(&s->in_flight) > 0)
+        log_msg(LOG_WARN, "stopping with %d requests still in flight",
+                atomic_load(&s->in_flight));
+    MHD_stop_daemon(s->daemon);
+    free(s);
+}

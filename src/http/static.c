@@ -1,0 +1,85 @@
+/*
+ * The web app's files, compiled into the binary (web/ → embedded_web). Pages
+ * of the single-page app all answer with index.html; assets carry an ETag
+ * (a hash of their bytes, computed at start) and are revalidated by the
+ * browser, so a new binary's assets are picked up at once.
+ */
+#include <sodium.h>
+#include <string.h>
+
+#include "core/embedded.h"
+#include "core/util.h"
+#include "http/http.h"
+
+#define MAX_FILES 64
+
+static char etags[MAX_FILES][24];
+
+static const char *const pages[] = {"/", "/auditoria", "/soporte", NULL};
+
+void static_init(void)
+{
+    for (int i = 0; embedded_web[i].name && i < MAX_FILES; i++) {
+        unsigned char h[8];
+        crypto_generichash(h, sizeof h, embedded_web[i].data,
+                           embedded_web[i].size, NULL, 0);
+        char hex[17];
+        sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+        snprintf(etags[i], sizeof etags[i], "\"%s\"", hex);
+    }
+}
+
+static const char *content_type(const char *name)
+{
+    static const struct {
+        const char *ext, *type;
+    } types[] = {
+        {".html", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".ico", "image/x-icon"},
+        {".json", "application/json"},
+        {".webmanifest", "application/manifest+json"},
+        {".woff2", "font/woff2"},
+    };
+    const char *dot = strrchr(name, '.');
+    for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(dot, types[i].ext) == 0)
+            return types[i].type;
+    return "application/octet-stream";
+}
+
+static bool serve_file(struct request *r, const char *name)
+{
+    for (int i = 0; embedded_web[i].name && i < MAX_FILES; i++) {
+        if (strcmp(embedded_web[i].name, name) != 0)
+            continue;
+        const char *inm = request_header(r, "If-None-Match");
+        if (inm != NULL && strcmp(inm, etags[i]) == 0)
+            reply_buffer(r, 304, content_type(name), "", 0, false);
+        else
+            reply_buffer(r, 200, content_type(name), embedded_web[i].data,
+                         embedded_web[i].size, false);
+        MHD_add_response_header(r->resp, "ETag", etags[i]);
+        MHD_add_response_header(r->resp, "Cache-Control", "no-cache");
+        return true;
+    }
+    return false;
+}
+
+bool static_serve(struct request *r)
+{
+    const char *path = r->url;
+    if (strncmp(path, "/assets/", 8) == 0) {
+        const char *name = path + 1; /* "assets/app.js" */
+        if (strstr(name, "..") != NULL)
+            return false;
+        return serve_file(r, name);
+    }
+    for (int i = 0; pages[i]; i++)
+        if (strcmp(path, pages[i]) == 0)
+            return serve_file(r, "index.html");
+    return false;
+}

@@ -1,0 +1,127 @@
+/*
+ * The platform: the master store, the schools (tenants) it lists, the pool
+ * of open school stores and the server-wide settings. `struct tenant` is a
+ * by-value snapshot that travels explicitly into every function touching a
+ * school's data; there is no "current school" anywhere.
+ */
+#ifndef BIS_PLATFORM_PLATFORM_H
+#define BIS_PLATFORM_PLATFORM_H
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "auth/auth.h"
+#include "db/db.h"
+#include "db/pool.h"
+
+#define MASTER_CODE "ueipab"
+#define DEFAULT_TIMEZONE "America/Caracas"
+
+struct tenant {
+    int64_t id;
+    char code[41];
+    char name[256];
+    char status[16]; /* active | suspended | inactive */
+    bool is_master;
+    char created_at[21];
+    char updated_at[21];
+};
+
+struct platform_options {
+    const char *data_dir;
+    int max_open_schools;
+    bool auto_migrate;
+};
+
+struct platform {
+    char *data_dir;
+    char *schools_dir;
+    char base_domain[254];
+    struct store master;
+    struct school_pool *pool;
+    /* tenant snapshot cache, refreshed after TENANT_CACHE_MS */
+    pthread_rwlock_t cache_lock;
+    struct tenant_cache_entry *cache;
+    int cache_len, cache_cap;
+};
+
+/* Opens an initialized platform; the master store must be up to date. */
+int platform_open(struct platform *p, const struct platform_options *opt,
+                  const char **error_r);
+void platform_close(struct platform *p);
+/* Creates a new platform in an empty data dir (master store, UEIPAB). */
+int platform_init(const char *data_dir, const char *base_domain,
+                  const char *master_name, const char **error_r);
+
+/* NULL if a valid new school code, else a Spanish message. */
+const char *tenant_code_check(const char *code);
+
+/*
+ * Finds a school by code through the cache (fresh within a second, so a
+ * change made by the CLI reaches a running server within a second).
+ * Returns 1 found, 0 unknown, -1 on a store error.
+ */
+int tenant_find(struct platform *p, const char *code, struct tenant *t_r);
+/* Drops a cached snapshot after a change made by this process. */
+void tenant_cache_forget(struct platform *p, const char *code);
+
+/* The school a Host header names: 1 found, 0 unknown, -1 error. */
+int tenant_resolve_host(struct platform *p, const char *host,
+                        struct tenant *t_r);
+/* "bischeduler-CODE.BASE" or "bischeduler.BASE" for the master. */
+void tenant_host(const struct platform *p, const struct tenant *t, char *out,
+                 size_t n);
+
+enum tenant_result {
+    TENANT_OK = 0,
+    TENANT_ERROR = -1,    /* store error: error_r says what */
+    TENANT_INVALID = -2,  /* message_r says what, field_r which field */
+    TENANT_EXISTS = -3,
+    TENANT_NOT_FOUND = -4,
+};
+
+/*
+ * Creates a guest school: its store at the latest schema (written to a
+ * temporary file and renamed into place), then its row in the master store
+ * with an audit row, in one transaction.
+ */
+int tenant_create(struct platform *p, const char *code, const char *name,
+                  const struct actor *actor, struct tenant *t_r,
+                  const char **message_r, const char **field_r,
+                  const char **error_r);
+/* status: active, suspended or inactive; action is audited. */
+int tenant_set_status(struct platform *p, const char *code,
+                      const char *status, const struct actor *actor,
+                      struct tenant *t_r, const char **error_r);
+/* Every school, ordered by code; caller frees *list_r. */
+int tenant_list(struct platform *p, struct tenant **list_r, int *n_r,
+                const char **error_r);
+json_t *tenant_to_json(const struct platform *p, const struct tenant *t);
+
+/* School settings (in the school's store). */
+#define SETTING_NAME "name"
+#define SETTING_TIMEZONE "timezone"
+/* Reads a setting into out (default if absent). Caller holds the store. */
+void school_setting(struct store *store, const char *key, const char *dflt,
+                    char *out, size_t n);
+
+/* Platform settings (in the master store). */
+int platform_setting_get(struct platform *p, const char *key, char *out,
+                         size_t n);
+
+/*
+ * Creates a user. For a school user `store` is the school's store; when the
+ * school is the master school, `p` is consulted so an email names one
+ * account on that host. For a platform_admin, `store` is the master store.
+ * Runs its own transaction with an audit row. Returns TENANT_ codes.
+ */
+int user_create(struct platform *p, struct store *store, bool is_master_school,
+                const char *email, const char *name, const char *role,
+                const char *password, const struct actor *actor,
+                int64_t *id_r, const char **message_r, const char **field_r,
+                const char **error_r);
+int user_set_password(struct store *store, const char *email,
+                      const char *password, const struct actor *actor,
+                      const char **message_r, const char **error_r);
+
+#endif
