@@ -99,13 +99,6 @@ void h_tenants_deactivate(struct request *r)
 
 void h_tenants_support(struct request *r)
 {
-    const char *reason = json_str(r->json, "reason");
-    if (reason == NULL || strlen(reason) < 3 || strlen(reason) > 500) {
-        reply_invalid(r, "reason",
-                      "Indique el motivo del acceso de soporte (3 a 500 "
-                      "caracteres).");
-        return;
-    }
     struct tenant t;
     int found = tenant_find(r->p, r->params[0], &t);
     if (found < 0) {
@@ -114,6 +107,13 @@ void h_tenants_support(struct request *r)
     }
     if (found == 0 || t.is_master) {
         reply_error(r, 404, "not_found", "Escuela no encontrada.");
+        return;
+    }
+    const char *reason = json_str(r->json, "reason");
+    if (reason == NULL || strlen(reason) < 3 || strlen(reason) > 500) {
+        reply_invalid(r, "reason",
+                      "Indique el motivo del acceso de soporte (3 a 500 "
+                      "caracteres).");
         return;
     }
     char token[65], hash[65], now[21], expires[21];

@@ -8,6 +8,12 @@
 #include "core/util.h"
 #include "http/http.h"
 
+static json_t *school_json(struct request *r)
+{
+    return json_pack("{s:s,s:s}", "code", r->tenant.code, "name",
+                     r->tenant.name);
+}
+
 int request_limit(struct request *r)
 {
     const char *s = request_query(r, "limit");
@@ -63,11 +69,12 @@ void h_users_list(struct request *r)
         last = db_int(st, 0);
         json_array_append_new(
             items,
-            json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)last,
-                      "email", db_text(st, 1), "name", db_text(st, 2), "role",
-                      db_text(st, 3), "role_label",
+            json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:b}", "id",
+                      (json_int_t)last, "email", db_text(st, 1), "name",
+                      db_text(st, 2), "role", db_text(st, 3), "role_label",
                       role_label(db_text(st, 3)), "created_at",
-                      db_text(st, 4)));
+                      db_text(st, 4), "school", school_json(r), "support",
+                      0));
         n++;
     }
     db_finish(&st);
@@ -131,7 +138,8 @@ void h_users_create(struct request *r)
     str_copy(lower, sizeof lower, email);
     str_lower(lower);
     reply_json(r, 201,
-               json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)id,
-                         "email", lower, "name", name, "role", role,
-                         "role_label", role_label(role)));
+               json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:b}", "id",
+                         (json_int_t)id, "email", lower, "name", name, "role",
+                         role, "role_label", role_label(role), "school",
+                         school_json(r), "support", 0));
 }

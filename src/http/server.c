@@ -134,8 +134,9 @@ void reply_html_error(struct request *r, unsigned status, const char *title,
                 "</head><body><main class=\"error-page\"><h1>%s</h1><p>%s</p>"
                 "</main></body></html>",
                 title, title, text);
+    size_t len = sb.len;
     struct MHD_Response *resp = MHD_create_response_from_buffer(
-        sb.len, strbuf_steal(&sb), MHD_RESPMEM_MUST_FREE);
+        len, strbuf_steal(&sb), MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, "Content-Type", "text/html; charset=utf-8");
     set_reply(r, status, resp);
 }

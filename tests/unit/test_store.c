@@ -1,0 +1,178 @@
+/*
+ * Stores as specifications: migrations bring an empty store to the latest
+ * version in one step and are idempotent; a store newer than the binary is
+ * refused; the pool of school stores stays within its bound, closing the
+ * least recently used idle store first and never one in use.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "db/migrate.h"
+#include "db/pool.h"
+
+static char dir[256];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/bis-unit-XXXXXX");
+    if (mkdtemp(dir) == NULL)
+        return -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void make_store(const char *code)
+{
+    char path[512];
+    pool_store_path(dir, code, path, sizeof path);
+    struct store s;
+    const char *err = NULL;
+    assert_int_equal(store_open(&s, code, path, true, &err), 0);
+    assert_int_equal(migrate_store(s.conn, MIGRATE_SCHOOL, NULL, NULL, &err),
+                     0);
+    store_close(&s);
+}
+
+static void test_migrations_reach_latest_once(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/m.sqlite", dir);
+    struct store s;
+    const char *err = NULL;
+    assert_int_equal(store_open(&s, "m", path, true, &err), 0);
+    int64_t from = -1, to = -1;
+    assert_int_equal(
+        migrate_store(s.conn, MIGRATE_MASTER, &from, &to, &err), 0);
+    assert_int_equal(from, 0);
+    assert_int_equal(to, migrate_latest(MIGRATE_MASTER));
+    assert_int_equal(
+        migrate_store(s.conn, MIGRATE_MASTER, &from, &to, &err), 0);
+    assert_int_equal(from, to);
+    int64_t rows = 0;
+    assert_int_equal(db_query_int(s.conn, &err, &rows,
+                                  "SELECT count(*) FROM schema_migrations",
+                                  ""),
+                     0);
+    assert_int_equal(rows, migrate_latest(MIGRATE_MASTER));
+    store_close(&s);
+}
+
+static void test_store_newer_than_binary_is_refused(void **state)
+{
+    (void)state;
+    make_store("future");
+    char path[512];
+    pool_store_path(dir, "future", path, sizeof path);
+    struct store s;
+    const char *err = NULL;
+    assert_int_equal(store_open(&s, "future", path, false, &err), 0);
+    assert_int_equal(db_run(s.conn, &err,
+                            "INSERT INTO schema_migrations VALUES (999, "
+                            "'999_future.sql', '2030-01-01T00:00:00Z')",
+                            ""),
+                     0);
+    assert_int_equal(migrate_store(s.conn, MIGRATE_SCHOOL, NULL, NULL, &err),
+                     MIGRATE_TOO_NEW);
+    store_close(&s);
+    struct school_pool *pool = pool_new(dir, 4, true);
+    struct store *st;
+    assert_int_equal(pool_acquire(pool, "future", &st, &err), POOL_TOO_NEW);
+    assert_int_equal(pool_open_count(pool), 0);
+    pool_free(&pool);
+}
+
+static void test_pool_stays_bounded_and_evicts_least_recent(void **state)
+{
+    (void)state;
+    make_store("a1");
+    make_store("b2");
+    make_store("c3");
+    struct school_pool *pool = pool_new(dir, 2, false);
+    const char *err = NULL;
+    struct store *a, *b, *c;
+    assert_int_equal(pool_acquire(pool, "a1", &a, &err), POOL_OK);
+    pool_release(pool, a);
+    assert_int_equal(pool_acquire(pool, "b2", &b, &err), POOL_OK);
+    pool_release(pool, b);
+    /* a1 is the least recently used: opening c3 closes it */
+    assert_int_equal(pool_acquire(pool, "c3", &c, &err), POOL_OK);
+    assert_int_equal(pool_open_count(pool), 2);
+    /* a store in use is never closed, even past the bound */
+    struct store *a2;
+    assert_int_equal(pool_acquire(pool, "b2", &b, &err), POOL_OK);
+    assert_int_equal(pool_acquire(pool, "a1", &a2, &err), POOL_OK);
+    assert_int_equal(pool_open_count(pool), 3);
+    int64_t v = 0;
+    assert_int_equal(db_query_int(c->conn, &err, &v,
+                                  "SELECT max(version) FROM schema_migrations",
+                                  ""),
+                     0);
+    assert_int_equal(v, migrate_latest(MIGRATE_SCHOOL));
+    pool_release(pool, c);
+    pool_release(pool, b);
+    pool_release(pool, a2);
+    assert_true(pool_open_count(pool) <= 2);
+    assert_int_equal(pool_acquire(pool, "missing", &a, &err), POOL_MISSING);
+    pool_free(&pool);
+}
+
+static void test_values_bind_as_values_not_sql(void **state)
+{
+    (void)state;
+    make_store("bind");
+    char path[512];
+    pool_store_path(dir, "bind", path, sizeof path);
+    struct store s;
+    const char *err = NULL;
+    assert_int_equal(store_open(&s, "bind", path, false, &err), 0);
+    const char *evil = "x'); DROP TABLE users; --";
+    struct db_value v[2] = {{'t', "k", 0}, {'t', evil, 0}};
+    struct db_stmt *st = db_query_values(
+        s.conn, &err, "INSERT INTO settings (key, value) VALUES (?, ?)", 2, v);
+    assert_non_null(st);
+    assert_int_equal(db_step(st, &err), DB_DONE);
+    db_finish(&st);
+    st = db_query(s.conn, &err, "SELECT value FROM settings WHERE key = ?",
+                  "t", "k");
+    assert_int_equal(db_step(st, &err), DB_ROW);
+    assert_string_equal(db_text(st, 0), evil);
+    db_finish(&st);
+    int64_t n = -1;
+    assert_int_equal(db_query_int(s.conn, &err, &n,
+                                  "SELECT count(*) FROM users", ""),
+                     0);
+    assert_int_equal(n, 0);
+    assert_int_equal(db_run(s.conn, &err,
+                            "INSERT INTO settings (key, value) VALUES (?, ?)",
+                            "tt", "k", "dup"),
+                     DB_CONSTRAINT);
+    store_close(&s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_migrations_reach_latest_once),
+        cmocka_unit_test(test_store_newer_than_binary_is_refused),
+        cmocka_unit_test(test_pool_stays_bounded_and_evicts_least_recent),
+        cmocka_unit_test(test_values_bind_as_values_not_sql),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
