@@ -143,6 +143,7 @@ void h_tenants_suspend(struct request *r);
 void h_tenants_activate(struct request *r);
 void h_tenants_deactivate(struct request *r);
 void h_tenants_support(struct request *r);
+void h_statistics(struct request *r);
 void h_invitations_list(struct request *r);
 void h_invitations_create(struct request *r);
 

@@ -28,6 +28,7 @@ const struct route routes[] = {
     {"POST", "/api/v1/platform/tenants/{code}/activate", P(CREATE_TENANTS), SCOPE_MASTER, false, h_tenants_activate},
     {"POST", "/api/v1/platform/tenants/{code}/deactivate", P(CREATE_TENANTS), SCOPE_MASTER, false, h_tenants_deactivate},
     {"POST", "/api/v1/platform/tenants/{code}/support-access", P(ACCESS_ALL_TENANTS), SCOPE_MASTER, true, h_tenants_support},
+    {"GET", "/api/v1/platform/statistics", P(VIEW_PLATFORM_ANALYTICS), SCOPE_MASTER, false, h_statistics},
     {"GET", "/api/v1/platform/invitations", P(MANAGE_INVITATIONS), SCOPE_MASTER, false, h_invitations_list},
     {"POST", "/api/v1/platform/invitations", P(MANAGE_INVITATIONS), SCOPE_MASTER, true, h_invitations_create},
 };
