@@ -72,5 +72,12 @@ void h_settings_patch(struct request *r)
         reply_store_error(r, err);
         return;
     }
+    /* The platform's registry carries the same name (after the school's
+     * own transaction: lock order is master first, never both here). */
+    if (name && tenant_rename(r->p, r->tenant.code, name, &actor, &err) < 0) {
+        json_decref(after);
+        reply_store_error(r, err);
+        return;
+    }
     reply_json(r, 200, after);
 }

@@ -130,7 +130,8 @@ void reply_html_error(struct request *r, unsigned status, const char *title,
                 "<!doctype html><html lang=\"es-VE\"><head><meta "
                 "charset=\"utf-8\"><meta name=\"viewport\" "
                 "content=\"width=device-width, initial-scale=1\"><title>%s"
-                "</title><link rel=\"stylesheet\" href=\"/assets/app.css\">"
+                "</title><link rel=\"icon\" href=\"/assets/favicon.svg\">"
+                "<link rel=\"stylesheet\" href=\"/assets/app.css\">"
                 "</head><body><main class=\"error-page\"><h1>%s</h1><p>%s</p>"
                 "</main></body></html>",
                 title, title, text);

@@ -93,6 +93,9 @@ int tenant_create(struct platform *p, const char *code, const char *name,
 int tenant_set_status(struct platform *p, const char *code,
                       const char *status, const struct actor *actor,
                       struct tenant *t_r, const char **error_r);
+/* Renames a school in the platform's registry (audited in the master). */
+int tenant_rename(struct platform *p, const char *code, const char *name,
+                  const struct actor *actor, const char **error_r);
 /* Every school, ordered by code; caller frees *list_r. */
 int tenant_list(struct platform *p, struct tenant **list_r, int *n_r,
                 const char **error_r);

@@ -501,6 +501,38 @@ int tenant_set_status(struct platform *p, const char *code,
     return TENANT_OK;
 }
 
+int tenant_rename(struct platform *p, const char *code, const char *name,
+                  const struct actor *actor, const char **error_r)
+{
+    if (store_begin(&p->master, error_r) < 0)
+        return TENANT_ERROR;
+    struct tenant before;
+    int rc = load_tenant(&p->master, code, &before, error_r);
+    if (rc == 1 && strcmp(before.name, name) == 0) {
+        store_end(&p->master, false, NULL);
+        return TENANT_OK;
+    }
+    char now[21];
+    time_format_utc(time_now(), now);
+    rc = rc != 1 ? -1
+                 : db_run(p->master.conn, error_r,
+                          "UPDATE tenants SET name = ?, updated_at = ?"
+                          " WHERE subdomain = ?",
+                          "ttt", name, now, code);
+    if (rc == 0) {
+        json_t *jb = json_pack("{s:s}", "name", before.name);
+        json_t *ja = json_pack("{s:s}", "name", name);
+        struct audit_entry e = {"update", "tenant", code, jb, ja};
+        rc = audit_write(&p->master, actor, &e, error_r);
+        json_decref(jb);
+        json_decref(ja);
+    }
+    if (store_end(&p->master, rc == 0, error_r) < 0 || rc < 0)
+        return TENANT_ERROR;
+    tenant_cache_forget(p, code);
+    return TENANT_OK;
+}
+
 int tenant_list(struct platform *p, struct tenant **list_r, int *n_r,
                 const char **error_r)
 {

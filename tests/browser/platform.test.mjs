@@ -1,0 +1,224 @@
+// What UEIPAB's platform administrator sees in a real browser on the master
+// host (http://bischeduler.localhost:PORT): the network's schools, creating,
+// suspending and reactivating a school, and the platform's audit log.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  ADMIN_EMAIL, ADMIN_PASSWORD, DEMO_NAME, ROLE_PLATFORM_ADMIN,
+  assertNoProblems, closePage, eventually, horizontalOverflow, launchBrowser, openPage, request,
+  screenshot, signIn, signInButton, startServer, waitForText,
+} from './harness.mjs';
+
+describe('platform admin on the master host', { timeout: 180000 }, () => {
+  let server;
+  let browser;
+  let masterName;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    const branding = await request(server.port, server.masterHost, 'GET', '/api/v1/branding');
+    assert.equal(branding.status, 200, branding.body);
+    masterName = branding.json.school.name;
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (server) await server.stop();
+  });
+
+  /** Signs in as the platform admin and waits until the schools table has loaded. */
+  async function signInAdmin(page) {
+    await page.goto(server.masterUrl + '/');
+    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await page.getByRole('heading', { level: 2, name: 'Planteles de la red' }).waitFor();
+    await page.locator('tbody tr').filter({ hasText: DEMO_NAME }).first().waitFor();
+  }
+
+  function schoolRow(page, code) {
+    return page.locator('tbody tr').filter({ has: page.locator('code', { hasText: new RegExp(`^${code}$`) }) });
+  }
+
+  test('the platform admin signs in and sees the school name and the list of schools with demo', { timeout: 60000 }, async () => {
+    const page = await openPage(browser);
+    try {
+      await page.goto(server.masterUrl + '/');
+      await signInButton(page).waitFor();
+      await waitForText(page.locator('#school-name'), masterName);
+      assert.match(await page.title(), new RegExp(masterName));
+
+      await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+      await page.getByRole('heading', { level: 1, name: /^Hola, / }).waitFor();
+      await waitForText(page.locator('.identity'), new RegExp(`${masterName}.*${ROLE_PLATFORM_ADMIN}`));
+      await waitForText(page.locator('#school-name'), masterName);
+      await waitForText(page.locator('#user-badge'), new RegExp(ROLE_PLATFORM_ADMIN));
+
+      const demo = schoolRow(page, 'demo');
+      await waitForText(demo, new RegExp(`demo.*${DEMO_NAME}.*Activo.*bischeduler-demo\\.localhost`));
+      // The master school is listed too, without a suspend button.
+      const master = schoolRow(page, 'ueipab');
+      await master.waitFor();
+      assert.equal(await master.getByRole('button').count(), 0, 'the master school cannot be suspended from here');
+      // The demo host link opens the demo school on the same port.
+      const href = await demo.getByRole('link').getAttribute('href');
+      assert.equal(href, `${server.demoUrl}/`);
+
+      await page.getByRole('navigation').getByRole('link', { name: 'Auditoría', exact: true }).waitFor();
+      await page.getByRole('heading', { level: 2, name: 'Tokens de API' }).waitFor();
+      await assertNoProblems(page);
+    } finally {
+      await closePage(page);
+    }
+  });
+
+  test('the platform admin creates a school, suspends it and activates it again', { timeout: 60000 }, async () => {
+    const page = await openPage(browser);
+    try {
+      await signInAdmin(page);
+      await page.getByLabel('Código').fill('colegio-prueba');
+      await page.getByLabel('Nombre del plantel').fill('Colegio de Prueba');
+      await page.getByRole('button', { name: 'Crear plantel' }).click();
+      await page.getByText('Se creó el plantel «Colegio de Prueba» (colegio-prueba).').waitFor();
+      const row = schoolRow(page, 'colegio-prueba');
+      await waitForText(row, /colegio-prueba.*Colegio de Prueba.*Activo/);
+      assert.equal(await page.getByLabel('Código').inputValue(), '', 'the form is cleared');
+
+      const hostOf = 'bischeduler-colegio-prueba.localhost';
+      assert.equal((await request(server.port, hostOf, 'GET', '/api/v1/branding')).status, 200, 'the new school answers');
+
+      let dialogText = '';
+      page.once('dialog', (d) => { dialogText = d.message(); d.accept(); });
+      await row.getByRole('button', { name: 'Suspender Colegio de Prueba' }).click();
+      await waitForText(row, /Suspendido/);
+      assert.match(dialogText, /Suspender el plantel «Colegio de Prueba»/);
+      assert.equal((await request(server.port, hostOf, 'GET', '/api/v1/branding')).status, 503, 'a suspended school answers 503');
+
+      // Activation needs no confirmation.
+      await row.getByRole('button', { name: 'Activar Colegio de Prueba' }).click();
+      await waitForText(row, /Activo/);
+      assert.equal((await request(server.port, hostOf, 'GET', '/api/v1/branding')).status, 200, 'active again');
+      // Cancelling the confirmation changes nothing.
+      page.once('dialog', (d) => d.dismiss());
+      await row.getByRole('button', { name: 'Suspender Colegio de Prueba' }).click();
+      await page.waitForTimeout(300);
+      await waitForText(row, /Activo/);
+      await assertNoProblems(page);
+    } finally {
+      await closePage(page);
+    }
+  });
+
+  test('a code the server refuses shows the server\'s message and marks the field', { timeout: 60000 }, async () => {
+    const page = await openPage(browser, { allow: [/status of (409|422).*@.*\/api\/v1\/platform\/tenants$/] });
+    try {
+      await signInAdmin(page);
+      // An invalid code (the app lowercases, so use a reserved word).
+      await page.getByLabel('Código').fill('admin');
+      await page.getByLabel('Nombre del plantel').fill('Plantel Reservado');
+      let replyPromise = page.waitForResponse((r) => r.url().endsWith('/api/v1/platform/tenants') && r.request().method() === 'POST');
+      await page.getByRole('button', { name: 'Crear plantel' }).click();
+      let reply = await replyPromise;
+      assert.equal(reply.status(), 422);
+      let body = await reply.json();
+      await waitForText(page.getByRole('alert').filter({ hasText: /\S/ }), body.error.message);
+      assert.equal(body.error.field, 'code');
+      assert.equal(await page.getByLabel('Código').getAttribute('aria-invalid'), 'true');
+      assert.equal(await page.evaluate(() => document.activeElement.name), 'code');
+
+      // A code already taken.
+      await page.getByLabel('Código').fill('demo');
+      replyPromise = page.waitForResponse((r) => r.url().endsWith('/api/v1/platform/tenants') && r.request().method() === 'POST');
+      await page.getByRole('button', { name: 'Crear plantel' }).click();
+      reply = await replyPromise;
+      assert.equal(reply.status(), 409);
+      body = await reply.json();
+      await waitForText(page.getByRole('alert').filter({ hasText: /\S/ }), body.error.message);
+      await assertNoProblems(page);
+    } finally {
+      await closePage(page);
+    }
+  });
+
+  test('a support link opens the demo school once, as support', { timeout: 60000 }, async () => {
+    const page = await openPage(browser);
+    let url;
+    try {
+      await signInAdmin(page);
+      const form = page.locator('form').filter({ has: page.getByRole('button', { name: 'Generar enlace' }) });
+      await form.getByLabel('Plantel').selectOption('demo');
+      await form.getByLabel('Motivo').fill('Revisar la configuración a pedido de la directora');
+      await page.getByRole('button', { name: 'Generar enlace' }).click();
+      const link = page.getByRole('link', { name: `Entrar a ${DEMO_NAME} (demo) como soporte` });
+      await link.waitFor();
+      url = await link.getAttribute('href');
+      assert.ok(url.startsWith(`${server.demoUrl}/soporte#`), `a link to the demo host: ${url}`);
+      await assertNoProblems(page);
+    } finally {
+      await closePage(page);
+    }
+
+    // A fresh browser (no session on the demo host) follows the link.
+    const guest = await openPage(browser);
+    try {
+      await guest.goto(url);
+      await guest.getByRole('heading', { level: 1, name: /^Hola, / }).waitFor();
+      await waitForText(guest.locator('.identity'), new RegExp(`${DEMO_NAME}.*acceso de soporte`));
+      assert.equal(new URL(guest.url()).pathname, '/', 'the code leaves the address bar');
+      assert.equal(new URL(guest.url()).hash, '');
+      await guest.getByRole('heading', { level: 2, name: 'Datos del plantel' }).waitFor();
+      await assertNoProblems(guest);
+    } finally {
+      await closePage(guest);
+    }
+
+    // The same link does not work twice.
+    const again = await openPage(browser, { allow: [/status of 401.*@.*\/api\/v1\/auth\/support$/] });
+    try {
+      await again.goto(url);
+      await signInButton(again).waitFor();
+      await again.getByText(/^No se pudo abrir el acceso de soporte: /).waitFor();
+      await assertNoProblems(again);
+    } finally {
+      await closePage(again);
+    }
+  });
+
+  test('the platform audit log shows the admin\'s sign-in', { timeout: 60000 }, async () => {
+    const page = await openPage(browser);
+    try {
+      await signInAdmin(page);
+      await page.getByRole('link', { name: 'Ver auditoría' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Auditoría' }).waitFor();
+      const row = page.locator('tbody tr').filter({ hasText: 'Inicio de sesión' }).filter({ hasText: ADMIN_EMAIL });
+      await row.first().waitFor();
+      await waitForText(row.first().locator('td').nth(2), ROLE_PLATFORM_ADMIN);
+      await assertNoProblems(page);
+    } finally {
+      await closePage(page);
+    }
+  });
+
+  test('the platform home fits a 360 px phone; screenshots at 360 and 1280 px', { timeout: 60000 }, async () => {
+    for (const width of [360, 1280]) {
+      const page = await openPage(browser, { width, height: width === 360 ? 740 : 800 });
+      try {
+        await page.goto(server.masterUrl + '/');
+        await signInButton(page).waitFor();
+        assert.equal(await horizontalOverflow(page), 0, `sign-in at ${width}`);
+        await screenshot(page, `signin-platform-${width}`);
+        await signInAdmin(page);
+        await eventually(async () => (await page.getByText('Cargando').count()) === 0, 'all sections loaded');
+        assert.equal(await horizontalOverflow(page), 0, `home at ${width}`);
+        await screenshot(page, `home-platform-${width}`);
+        await page.getByRole('navigation').getByRole('link', { name: 'Auditoría', exact: true }).click();
+        await page.locator('tbody tr').filter({ hasText: 'Inicio de sesión' }).first().waitFor();
+        assert.equal(await horizontalOverflow(page), 0, `audit at ${width}`);
+        await screenshot(page, `audit-platform-${width}`);
+        await assertNoProblems(page);
+      } finally {
+        await closePage(page);
+      }
+    }
+  });
+});
