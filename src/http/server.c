@@ -197,8 +197,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         *con_cls = r;
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl != NULL && strtoull(cl, NULL, 10) > s->cfg.max_body)
+        if (cl != NULL && strtoull(cl, NULL, 10) > s->cfg.max_body) {
+            /* Refuse before reading the body: libmicrohttpd then closes
+             * the connection instead of receiving what it announced. */
             r->body_too_large = true;
+            reply_error(r, 413, "body_too_large",
+                        "El contenido enviado es demasiado grande.");
+            add_common_headers(r);
+            enum MHD_Result ret = MHD_queue_response(conn, 413, r->resp);
+            MHD_destroy_response(r->resp);
+            r->resp = NULL;
+            return ret;
+        }
         return MHD_YES;
     }
     if (*upload_data_size > 0) {
