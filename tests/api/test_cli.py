@@ -1,0 +1,176 @@
+"""The command line an operator or a school's IT staff types."""
+
+import re
+
+import pytest
+
+from conftest import ADMIN_EMAIL, PASSWORD, SCHOOLS, assert_ok, cli, cli_env, cli_ok
+
+HELP = {
+    (): ["init", "serve", "migrate", "tenant", "user"],
+    ("init",): ["--data", "--base-domain", "--admin-email", "--admin-password-file", "--demo"],
+    ("serve",): ["--data", "--listen", "--base-domain", "--threads", "--max-body",
+                 "--session-idle", "--session-max"],
+    ("migrate",): ["--data", "--check"],
+    ("tenant",): ["list", "create", "suspend", "activate", "deactivate", "--code", "--name"],
+    ("user",): ["add", "--school", "--email", "--role", "--name", "--password-file"],
+}
+
+
+@pytest.fixture(scope="module")
+def cli_data(module_instances):
+    """An initialised data directory (no server) with two schools."""
+    inst = module_instances("cli")
+    inst.init()
+    inst.create_school("alpha", "Colegio Alfa")
+    inst.create_school("beta", "Liceo Beta Ñandú")
+    return inst
+
+
+@pytest.mark.parametrize("command", list(HELP), ids=lambda c: " ".join(c) or "top")
+def test_help_of_each_command_exits_0_and_names_its_flags(command):
+    res = cli(*command, "--help")
+    assert res.rc == 0, res
+    for word in HELP[command]:
+        assert word in res.text, f"`{' '.join(command)} --help` does not mention {word}:\n{res!r}"
+
+
+def test_version_is_printed(cli_data):
+    res = cli("--version")
+    assert res.rc == 0, res
+    assert re.search(r"\d+\.\d+", res.text), res
+
+
+@pytest.mark.parametrize("args", [
+    ["--no-such-flag"],
+    ["no-such-command"],
+    ["init", "--data", "{data}-new", "--no-such-flag"],
+    ["serve", "--data", "{data}", "--no-such-flag"],
+    ["migrate", "--data", "{data}", "--no-such-flag"],
+    ["tenant", "list", "--data", "{data}", "--no-such-flag"],
+    ["tenant", "create", "--data", "{data}", "--code", "gamma", "--name", "G", "--no-such-flag"],
+    ["user", "add", "--data", "{data}", "--school", "alpha", "--email", "x@alpha.test",
+     "--role", "teacher", "--no-such-flag"],
+], ids=lambda a: " ".join(x for x in a if "{" not in x))
+def test_unknown_flag_or_command_exits_2(cli_data, args):
+    res = cli(*[a.format(data=cli_data.data) for a in args], timeout=20)
+    assert res.rc == 2, res
+    assert res.err.strip(), f"no message on stderr:\n{res!r}"
+    assert "gamma" not in cli_ok("tenant", "list", "--data", cli_data.data).out
+
+
+@pytest.mark.parametrize("flag, value", [
+    ("--threads", "abc"),
+    ("--listen", "nonsense"),
+    ("--listen", "127.0.0.1:99999"),
+    ("--max-body", "mucho"),
+    ("--session-idle", "-5"),
+])
+def test_bad_value_for_a_serve_flag_exits_2_with_a_clear_message(cli_data, flag, value):
+    res = cli("serve", "--data", cli_data.data, flag, value, timeout=20)
+    assert res.rc == 2, res
+    assert flag.lstrip("-") in res.err, f"message does not name {flag}:\n{res!r}"
+
+
+def test_missing_required_flag_exits_2(cli_data):
+    res = cli("tenant", "create", "--data", cli_data.data, "--name", "Sin Código")
+    assert res.rc == 2, res
+    assert "code" in res.err, res
+
+
+def test_tenant_list_shows_created_schools(cli_data):
+    res = cli_ok("tenant", "list", "--data", cli_data.data)
+    for code, name in (("ueipab", None), ("alpha", "Colegio Alfa"), ("beta", "Liceo Beta Ñandú")):
+        assert code in res.out, res
+        if name:
+            assert name in res.out, res
+
+
+def test_data_dir_can_come_from_the_environment(cli_data):
+    res = cli("tenant", "list", env=cli_env(BISCHEDULER_DATA=cli_data.data))
+    assert res.rc == 0, res
+    assert "alpha" in res.out, res
+
+
+def test_duplicate_school_code_in_cli_exits_1(cli_data):
+    res = cli("tenant", "create", "--data", cli_data.data, "--code", "alpha", "--name", "Otra")
+    assert res.rc == 1, res
+    assert "Colegio Alfa" in cli_ok("tenant", "list", "--data", cli_data.data).out
+
+
+def test_suspending_an_unknown_school_in_cli_exits_1(cli_data):
+    res = cli("tenant", "suspend", "no-existe", "--data", cli_data.data)
+    assert res.rc == 1, res
+    assert res.err.strip(), res
+
+
+def test_short_admin_password_file_is_refused(instances, tmp_path):
+    pw = tmp_path / "corta.txt"
+    pw.write_text("123456789\n")
+    inst = instances("shortpw")
+    res = cli("init", "--data", inst.data, "--base-domain", "localhost", "--admin-email", ADMIN_EMAIL,
+              "--admin-password-file", pw)
+    assert res.rc == 1, res
+
+
+def _password_candidates(text, exclude=()):
+    """Passwords an operator would copy from init's output."""
+    found = []
+    for line in text.splitlines():
+        tokens = [t.strip("\"'`.,;:()[]<>") for t in line.split()]
+        tokens = [t for t in tokens if len(t) >= 10 and t not in exclude and "/" not in t
+                  and "@" not in t]
+        if not tokens:
+            continue
+        if re.search(r"passw|contrase|clave", line, re.I) or len(line.split()) == 1:
+            found.append(tokens[-1])
+    return list(dict.fromkeys(found))
+
+
+def _sign_in_with_one_of(inst, code, email, candidates):
+    for pw in candidates[:4]:           # fewer than the 5 tries that lock an account
+        c = inst.client(code)
+        if c.login(email, pw).status_code == 200:
+            return pw
+    return None
+
+
+def test_init_without_password_file_prints_a_generated_password_that_works(instances):
+    a = instances("genpw-a")
+    res_a = cli_ok("init", "--data", a.data, "--base-domain", "localhost", "--admin-email", ADMIN_EMAIL, "--demo")
+    b = instances("genpw-b")
+    res_b = cli_ok("init", "--data", b.data, "--base-domain", "localhost", "--admin-email", ADMIN_EMAIL)
+    cands_a = _password_candidates(res_a.text, exclude=(str(a.data),))
+    cands_b = _password_candidates(res_b.text, exclude=(str(b.data),))
+    assert cands_a, f"no password printed:\n{res_a!r}"
+    assert PASSWORD not in cands_a
+    a.start()
+    admin_pw = _sign_in_with_one_of(a, "ueipab", ADMIN_EMAIL, cands_a)
+    assert admin_pw, f"none of the printed words opens the admin account: {cands_a}\n{res_a!r}"
+    director_pw = _sign_in_with_one_of(a, "demo", "director@demo.localhost", cands_a)
+    assert director_pw, f"no printed password opens director@demo.localhost: {cands_a}\n{res_a!r}"
+    assert admin_pw != director_pw
+    assert assert_ok(a.branding("demo"))["school"]["name"] == "Unidad Educativa Demo"
+    assert admin_pw not in cands_b, "two installations got the same generated password"
+
+
+def test_init_twice_does_not_overwrite_the_existing_platform(instances, tmp_path):
+    inst = instances("twice")
+    inst.init()
+    inst.create_school("alpha", "Colegio Alfa")
+    other = tmp_path / "otra.txt"
+    other.write_text("Otra-Clave-Distinta-99\n")
+    res = cli("init", "--data", inst.data, "--base-domain", "localhost", "--admin-email", ADMIN_EMAIL,
+              "--admin-password-file", other)
+    assert res.rc in (0, 1), res
+    assert "alpha" in cli_ok("tenant", "list", "--data", inst.data).out
+    inst.start()
+    assert inst.client().login(ADMIN_EMAIL).status_code == 200
+
+
+def test_users_added_with_the_cli_can_sign_in(world):
+    for code, email in (("alpha", "docente@alpha.test"), ("ueipab", "director@ueipab.test")):
+        assert world.client(code).login(email).status_code == 200
+    res = cli_ok("tenant", "list", "--data", world.data)
+    for code in SCHOOLS:
+        assert code in res.out, res

@@ -1,0 +1,108 @@
+"""CSRF protection of cookie sessions, and API tokens for scripts."""
+
+from conftest import assert_error, assert_ok, describe
+
+
+def _settings(client):
+    return assert_ok(client.get("/api/v1/settings"))
+
+
+def test_cookie_write_without_csrf_token_answers_403_and_changes_nothing(world):
+    c = world.login("ajustes", "director@ajustes.test")
+    before = _settings(c)
+    assert_error(c.patch("/api/v1/settings", json={"name": "Sin CSRF"}, csrf=None), 403, "csrf_missing")
+    assert_error(c.patch("/api/v1/settings", json={"name": "CSRF falso"}, csrf="0" * 32), 403, "csrf_missing")
+    other = world.login("ajustes", "director@ajustes.test")   # another session's token
+    assert_error(c.patch("/api/v1/settings", json={"name": "CSRF ajeno"}, csrf=other.csrf), 403, "csrf_missing")
+    assert _settings(c) == before
+
+
+def test_cookie_write_with_the_right_csrf_token_succeeds(world):
+    c = world.login("ajustes", "director@ajustes.test")
+    body = assert_ok(c.patch("/api/v1/settings", json={"name": "Escuela Ajustes Renovada"}))
+    assert body["name"] == "Escuela Ajustes Renovada", body
+    assert _settings(c)["name"] == "Escuela Ajustes Renovada"
+    assert assert_ok(world.branding("ajustes"))["school"]["name"] == "Escuela Ajustes Renovada"
+    # the token from /auth/me works as well (a reloaded page gets it there)
+    me = assert_ok(c.get("/api/v1/auth/me"))
+    body = assert_ok(c.patch("/api/v1/settings", json={"name": "Escuela Ajustes"}, csrf=me["csrf_token"]))
+    assert body["name"] == "Escuela Ajustes"
+
+
+def test_api_token_works_without_csrf_until_revoked(world):
+    admin = world.login("ajustes", "director@ajustes.test")
+    r = admin.post("/api/v1/auth/tokens", json={"name": "script de inscripciones"})
+    created = assert_ok(r, 201)
+    assert created["name"] == "script de inscripciones", created
+    assert created.get("id") is not None and created.get("created_at"), created
+    secret = created["token"]
+    assert isinstance(secret, str) and len(secret) >= 20, created
+
+    script = world.client("ajustes")
+    script.bearer = secret
+    me = assert_ok(script.get("/api/v1/auth/me"))
+    assert me["user"]["email"] == "director@ajustes.test", me
+    tz = _settings(script)["timezone"]
+    body = assert_ok(script.patch("/api/v1/settings", json={"timezone": tz}))   # no CSRF header
+    assert body["timezone"] == tz
+
+    listed = assert_ok(admin.get("/api/v1/auth/tokens"))["items"]
+    mine = [t for t in listed if t["id"] == created["id"]]
+    assert len(mine) == 1, listed
+    assert mine[0]["name"] == "script de inscripciones"
+    assert mine[0].get("last_used_at"), f"last_used_at not set after use: {mine[0]}"
+    assert secret not in str(listed), "the token secret is shown again in the list"
+
+    # valid only for the school that issued it
+    elsewhere = world.client("alpha")
+    elsewhere.bearer = secret
+    assert_error(elsewhere.get("/api/v1/auth/me"), 401, "unauthenticated")
+
+    assert assert_ok(admin.delete(f"/api/v1/auth/tokens/{created['id']}")) == {"ok": True}
+    assert_error(script.get("/api/v1/auth/me"), 401, "unauthenticated")
+    assert_error(script.patch("/api/v1/settings", json={"timezone": tz}), 401, "unauthenticated")
+
+
+def test_made_up_bearer_token_answers_401(world):
+    c = world.client("ajustes")
+    c.bearer = "bis_" + "x" * 40
+    assert_error(c.get("/api/v1/auth/me"), 401, "unauthenticated")
+
+
+def test_token_revocation_needs_csrf_with_a_cookie_session(world):
+    admin = world.login("ajustes", "director@ajustes.test")
+    created = assert_ok(admin.post("/api/v1/auth/tokens", json={"name": "otro"}), 201)
+    assert_error(admin.delete(f"/api/v1/auth/tokens/{created['id']}", csrf=None), 403, "csrf_missing")
+    assert_error(admin.post("/api/v1/auth/tokens", json={"name": "sin csrf"}, csrf=None), 403, "csrf_missing")
+    script = world.client("ajustes")
+    script.bearer = created["token"]
+    assert_ok(script.get("/api/v1/auth/me"))
+    r = admin.delete(f"/api/v1/auth/tokens/{created['id']}")
+    assert r.status_code == 200, describe(r)
+
+
+def test_a_user_cannot_revoke_another_users_token(world):
+    admin = world.login("alpha", "director@alpha.test")
+    created = assert_ok(admin.post("/api/v1/auth/tokens", json={"name": "del director"}), 201)
+    teacher = world.login("alpha", "docente@alpha.test")
+    r = teacher.delete(f"/api/v1/auth/tokens/{created['id']}")
+    assert r.status_code in (403, 404), describe(r)
+    assert created["id"] not in [t["id"] for t in assert_ok(teacher.get("/api/v1/auth/tokens"))["items"]]
+    script = world.client("alpha")
+    script.bearer = created["token"]
+    assert_ok(script.get("/api/v1/auth/me"))
+    assert_ok(admin.delete(f"/api/v1/auth/tokens/{created['id']}"))
+
+
+def test_platform_admin_api_token_works_on_the_master_host_only(world, platform_admin):
+    created = assert_ok(platform_admin.post("/api/v1/auth/tokens", json={"name": "informes"}), 201)
+    script = world.client()
+    script.bearer = created["token"]
+    assert assert_ok(script.get("/api/v1/auth/me"))["user"]["role"] == "platform_admin"
+    assert_ok(script.get("/api/v1/platform/tenants"))
+    elsewhere = world.client("alpha")
+    elsewhere.bearer = created["token"]
+    assert_error(elsewhere.get("/api/v1/auth/me"), 401, "unauthenticated")
+    assert created["id"] in [t["id"] for t in assert_ok(platform_admin.get("/api/v1/auth/tokens"))["items"]]
+    assert_ok(platform_admin.delete(f"/api/v1/auth/tokens/{created['id']}"))
+    assert_error(script.get("/api/v1/platform/tenants"), 401, "unauthenticated")
