@@ -197,10 +197,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         *con_cls = r;
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl != NULL && strtoull(cl, NULL, 10) > s->cfg.max_body) {
-            /* Refuse before reading the body: libmicrohttpd then closes
-             * the connection instead of receiving what it announced. */
-            r->body_too_large = true;
+        unsigned long long announced = cl ? strtoull(cl, NULL, 10) : 0;
+        if (announced > s->cfg.max_body)
+            r->body_too_large = true; /* drained and discarded, then 413 */
+        if (announced > 4 * (unsigned long long)s->cfg.max_body + (8u << 20)) {
+            /* Far too large to drain: refuse at once. libmicrohttpd then
+             * closes the connection, and a client still sending may see
+             * the reset rather than the 413. */
             reply_error(r, 413, "body_too_large",
                         "El contenido enviado es demasiado grande.");
             add_common_headers(r);
