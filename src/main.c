@@ -367,8 +367,10 @@ static int cmd_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    log_flusher_start();
     struct server *srv = server_start(&p, &cfg, &err);
     if (srv == NULL) {
+        log_flusher_stop();
         platform_close(&p);
         return fail("cannot serve on %s: %s", listen, err);
     }
@@ -381,6 +383,7 @@ static int cmd_serve(int argc, char **argv)
     log_msg(LOG_INFO, "received %s: finishing requests in flight",
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
     server_stop(srv, 30);
+    log_flusher_stop();
     platform_close(&p);
     log_msg(LOG_INFO, "stopped");
     return 0;

@@ -140,6 +140,7 @@ int session_lookup(struct store *store, enum principal_kind kind,
     if (!user_ok || now - last_seen > lim->idle_seconds || now >= expires) {
         db_run(store->conn, NULL, "DELETE FROM sessions WHERE id_hash = ?",
                "t", hash);
+        session_cache_forget(hash);
         memset(who, 0, sizeof *who);
         return 0;
     }
@@ -156,6 +157,7 @@ int session_lookup(struct store *store, enum principal_kind kind,
 int session_delete(struct store *store, const char *session_hash,
                    const char **error_r)
 {
+    session_cache_forget(session_hash);
     return db_run(store->conn, error_r,
                   "DELETE FROM sessions WHERE id_hash = ?", "t",
                   session_hash) < 0

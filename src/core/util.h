@@ -29,6 +29,8 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Gives the buffer to the caller; the strbuf is left empty. */
 char *strbuf_steal(struct strbuf *sb);
+/* Appends s as a quoted JSON string (s must be valid UTF-8). */
+void strbuf_add_json_string(struct strbuf *sb, const char *s);
 
 /* Copies src into dst of size n, always NUL-terminated. */
 void str_copy(char *dst, size_t n, const char *src);
@@ -59,5 +61,17 @@ void log_msg(enum log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Writes an already formatted JSON line (adds the newline). */
 void log_json_line(const char *json);
+/*
+ * Buffered lines, for the access log: each thread appends to its own
+ * buffer, written out when it fills up and by a flusher thread every
+ * LOG_FLUSH_MS, so a busy server makes one write per few dozen requests
+ * and an idle one still shows every line within a fraction of a second.
+ * Lines are never split between writes.
+ */
+#define LOG_FLUSH_MS 200
+void log_buffered_line(const char *line, size_t len);
+void log_flusher_start(void);
+/* Stops the flusher, writes out and frees every buffer. */
+void log_flusher_stop(void);
 
 #endif

@@ -1,13 +1,13 @@
 /*
  * The pool keeps open stores in a doubly linked list in recency order (head
- * = most recent). Lookups walk the list: with a few hundred open stores at
- * most, and the hot ones at the front, this costs less than hashing would.
+ * = most recent), for eviction, and in a hash table by code, for lookups.
  * Opening a store happens under the pool lock, so two requests never open
  * the same file twice.
  */
 #include "db/pool.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +20,11 @@ struct pool_entry {
     struct store store; /* first: pool_release() maps back from it */
     char code[64];
     int refs;
-    struct pool_entry *prev, *next;
+    struct pool_entry *prev, *next; /* recency list */
+    struct pool_entry *hnext;       /* hash bucket chain */
 };
+
+#define BUCKETS 1024
 
 struct school_pool {
     pthread_mutex_t lock;
@@ -30,7 +33,33 @@ struct school_pool {
     bool auto_migrate;
     int open;
     struct pool_entry *head, *tail;
+    struct pool_entry *buckets[BUCKETS];
 };
+
+static unsigned bucket_of(const char *code)
+{
+    uint32_t h = 2166136261u;
+    for (; *code; code++)
+        h = (h ^ (unsigned char)*code) * 16777619u;
+    return h % BUCKETS;
+}
+
+static void hash_remove(struct school_pool *p, struct pool_entry *e)
+{
+    struct pool_entry **pp = &p->buckets[bucket_of(e->code)];
+    while (*pp && *pp != e)
+        pp = &(*pp)->hnext;
+    if (*pp)
+        *pp = e->hnext;
+}
+
+static struct pool_entry *hash_find(struct school_pool *p, const char *code)
+{
+    for (struct pool_entry *e = p->buckets[bucket_of(code)]; e; e = e->hnext)
+        if (strcmp(e->code, code) == 0)
+            return e;
+    return NULL;
+}
 
 void pool_store_path(const char *schools_dir, const char *code, char *out,
                      size_t n)
@@ -76,6 +105,7 @@ static void push_front(struct school_pool *p, struct pool_entry *e)
 static void close_entry(struct school_pool *p, struct pool_entry *e)
 {
     unlink_entry(p, e);
+    hash_remove(p, e);
     store_close(&e->store);
     free(e);
     p->open--;
@@ -154,10 +184,7 @@ int pool_acquire(struct school_pool *p, const char *code,
                  struct store **store_r, const char **error_r)
 {
     pthread_mutex_lock(&p->lock);
-    struct pool_entry *e;
-    for (e = p->head; e != NULL; e = e->next)
-        if (strcmp(e->code, code) == 0)
-            break;
+    struct pool_entry *e = hash_find(p, code);
     if (e != NULL) {
         if (e != p->head) {
             unlink_entry(p, e);
@@ -171,6 +198,9 @@ int pool_acquire(struct school_pool *p, const char *code,
             return rc;
         }
         push_front(p, e);
+        unsigned b = bucket_of(e->code);
+        e->hnext = p->buckets[b];
+        p->buckets[b] = e;
         p->open++;
     }
     e->refs++;
@@ -192,13 +222,9 @@ void pool_release(struct school_pool *p, struct store *store)
 void pool_forget(struct school_pool *p, const char *code)
 {
     pthread_mutex_lock(&p->lock);
-    for (struct pool_entry *e = p->head; e != NULL; e = e->next) {
-        if (strcmp(e->code, code) == 0) {
-            if (e->refs == 0)
-                close_entry(p, e);
-            break;
-        }
-    }
+    struct pool_entry *e = hash_find(p, code);
+    if (e != NULL && e->refs == 0)
+        close_entry(p, e);
     pthread_mutex_unlock(&p->lock);
 }
 

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "auth/auth.h"
+#include "core/util.h"
 #include "platform/platform.h"
 
 struct server_config {
@@ -93,6 +94,8 @@ bool route_match(const char *pattern, const char *path,
 
 /* Replies. Each takes ownership of what it is given. */
 void reply_json(struct request *r, unsigned status, json_t *body);
+/* A reply whose JSON text is already written; takes the buffer. */
+void reply_json_text(struct request *r, unsigned status, struct strbuf *sb);
 void reply_error(struct request *r, unsigned status, const char *code,
                  const char *message);
 void reply_invalid(struct request *r, const char *field, const char *message);

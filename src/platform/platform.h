@@ -41,8 +41,7 @@ struct platform {
     struct school_pool *pool;
     /* tenant snapshot cache, refreshed after TENANT_CACHE_MS */
     pthread_rwlock_t cache_lock;
-    struct tenant_cache_entry *cache;
-    int cache_len, cache_cap;
+    struct tenant_cache_entry *cache; /* TENANT_CACHE_SLOTS entries */
 };
 
 /* Opens an initialized platform; the master store must be up to date. */

@@ -16,6 +16,7 @@
 #include "platform/platform.h"
 
 #define TENANT_CACHE_MS 1000.0
+#define TENANT_CACHE_SLOTS 4096
 
 struct tenant_cache_entry {
     struct tenant t;
@@ -250,6 +251,7 @@ int platform_open(struct platform *p, const struct platform_options *opt,
     p->pool = pool_new(p->schools_dir, opt->max_open_schools,
                        opt->auto_migrate);
     pthread_rwlock_init(&p->cache_lock, NULL);
+    p->cache = xcalloc(TENANT_CACHE_SLOTS, sizeof *p->cache);
     if (!platform_setting_get(p, "base_domain", p->base_domain,
                               sizeof p->base_domain))
         str_copy(p->base_domain, sizeof p->base_domain, "localhost");
@@ -267,20 +269,32 @@ void platform_close(struct platform *p)
     memset(p, 0, sizeof *p);
 }
 
+static unsigned code_slot(const char *code)
+{
+    uint32_t h = 2166136261u;
+    for (; *code; code++)
+        h = (h ^ (unsigned char)*code) * 16777619u;
+    return h % TENANT_CACHE_SLOTS;
+}
+
+/*
+ * The cache is a fixed table indexed by a hash of the code: a collision
+ * replaces the older snapshot, so unknown codes probed by strangers cannot
+ * grow it, and a lookup is one comparison.
+ */
 int tenant_find(struct platform *p, const char *code, struct tenant *t_r)
 {
+    unsigned i = code_slot(code);
     double now = time_mono_ms();
     pthread_rwlock_rdlock(&p->cache_lock);
-    for (int i = 0; i < p->cache_len; i++) {
-        struct tenant_cache_entry *e = &p->cache[i];
-        if (strcmp(e->t.code, code) == 0 &&
-            now - e->loaded_ms < TENANT_CACHE_MS) {
-            bool found = e->found;
-            if (found)
-                *t_r = e->t;
-            pthread_rwlock_unlock(&p->cache_lock);
-            return found ? 1 : 0;
-        }
+    struct tenant_cache_entry *e = &p->cache[i];
+    if (e->loaded_ms > 0 && now - e->loaded_ms < TENANT_CACHE_MS &&
+        strcmp(e->t.code, code) == 0) {
+        bool found = e->found;
+        if (found)
+            *t_r = e->t;
+        pthread_rwlock_unlock(&p->cache_lock);
+        return found ? 1 : 0;
     }
     pthread_rwlock_unlock(&p->cache_lock);
 
@@ -298,24 +312,10 @@ int tenant_find(struct platform *p, const char *code, struct tenant *t_r)
         str_copy(t.code, sizeof t.code, code);
     }
     pthread_rwlock_wrlock(&p->cache_lock);
-    struct tenant_cache_entry *slot = NULL;
-    for (int i = 0; i < p->cache_len; i++)
-        if (strcmp(p->cache[i].t.code, code) == 0)
-            slot = &p->cache[i];
-    if (slot == NULL) {
-        /* Unknown codes are cached too, but the cache stays bounded. */
-        if (p->cache_len >= 4096)
-            p->cache_len = 0;
-        if (p->cache_len == p->cache_cap) {
-            p->cache_cap = p->cache_cap ? p->cache_cap * 2 : 64;
-            p->cache = xrealloc(p->cache, (size_t)p->cache_cap *
-                                              sizeof *p->cache);
-        }
-        slot = &p->cache[p->cache_len++];
-    }
-    slot->t = t;
-    slot->found = rc == 1;
-    slot->loaded_ms = time_mono_ms();
+    e = &p->cache[i];
+    e->t = t;
+    e->found = rc == 1;
+    e->loaded_ms = time_mono_ms();
     pthread_rwlock_unlock(&p->cache_lock);
     if (rc == 1)
         *t_r = t;
@@ -324,10 +324,10 @@ int tenant_find(struct platform *p, const char *code, struct tenant *t_r)
 
 void tenant_cache_forget(struct platform *p, const char *code)
 {
+    unsigned i = code_slot(code);
     pthread_rwlock_wrlock(&p->cache_lock);
-    for (int i = 0; i < p->cache_len; i++)
-        if (strcmp(p->cache[i].t.code, code) == 0)
-            p->cache[i].loaded_ms = -1e18;
+    if (strcmp(p->cache[i].t.code, code) == 0)
+        p->cache[i].loaded_ms = 0;
     pthread_rwlock_unlock(&p->cache_lock);
 }
 

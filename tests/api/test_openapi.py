@@ -114,9 +114,9 @@ REPLY_ERROR = re.compile(r'\breply_error\(\s*r\s*,\s*(\d{3})\s*,\s*"(\w+)"')
 REPLY_JSON = re.compile(
     r'\breply_json\(\s*r\s*,\s*(\d{3})\s*,\s*'
     r'(?:json_pack\(\s*"[^"]*"\s*,\s*"error"\s*,\s*"code"\s*,\s*"(\w+)")?')
-REPLY_BUFFER = re.compile(r"\breply_buffer\(\s*r\s*,\s*(\d{3})\s*,")
+REPLY_BUFFER = re.compile(r"\breply_(?:buffer|json_text)\(\s*r\s*,\s*(\d{3})\s*,")
 KNOWN_REPLIES = {"reply_error", "reply_json", "reply_invalid", "reply_store_error",
-                 "reply_buffer"}
+                 "reply_buffer", "reply_json_text"}
 
 
 def handler_functions():

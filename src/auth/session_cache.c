@@ -1,0 +1,91 @@
+/*
+ * A short-lived cache of validated sessions, so a busy school's reads do not
+ * each open a read transaction on its store just to find out who is asking.
+ *
+ * An entry is keyed by (school code, SHA-256 of the token) and trusted for
+ * at most SESSION_CACHE_MS; after that the session is read from the store
+ * again (which also refreshes its idle clock and notices a deletion made
+ * by another process, such as `bischeduler user passwd`). Sign-out through
+ * this server removes the entry at once. The table has a fixed number of
+ * slots: a collision replaces the older entry, so memory stays bounded.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include "auth/auth.h"
+#include "core/util.h"
+
+#define SLOTS 4096
+#define STRIPES 64
+#define SESSION_CACHE_MS 1000.0
+
+struct slot {
+    char code[41];
+    char hash[65];
+    struct principal who;
+    double loaded_ms;
+};
+
+static struct slot slots[SLOTS];
+static pthread_mutex_t stripes[STRIPES];
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void init_stripes(void)
+{
+    for (int i = 0; i < STRIPES; i++)
+        pthread_mutex_init(&stripes[i], NULL);
+}
+
+static unsigned slot_of(const char *hash)
+{
+    /* the hash is uniformly random hex: its first 3 digits index the table */
+    unsigned v = 0;
+    for (int i = 0; i < 3; i++) {
+        char c = hash[i];
+        v = v * 16 + (unsigned)(c <= '9' ? c - '0' : c - 'a' + 10);
+    }
+    return v % SLOTS;
+}
+
+bool session_cache_get(const char *code, const char *hash,
+                       struct principal *who)
+{
+    pthread_once(&once, init_stripes);
+    unsigned i = slot_of(hash);
+    pthread_mutex_t *m = &stripes[i % STRIPES];
+    bool hit = false;
+    pthread_mutex_lock(m);
+    struct slot *s = &slots[i];
+    if (s->loaded_ms > 0 && time_mono_ms() - s->loaded_ms < SESSION_CACHE_MS &&
+        strcmp(s->hash, hash) == 0 && strcmp(s->code, code) == 0) {
+        *who = s->who;
+        hit = true;
+    }
+    pthread_mutex_unlock(m);
+    return hit;
+}
+
+void session_cache_put(const char *code, const struct principal *who)
+{
+    pthread_once(&once, init_stripes);
+    unsigned i = slot_of(who->session_hash);
+    pthread_mutex_t *m = &stripes[i % STRIPES];
+    pthread_mutex_lock(m);
+    struct slot *s = &slots[i];
+    str_copy(s->code, sizeof s->code, code);
+    str_copy(s->hash, sizeof s->hash, who->session_hash);
+    s->who = *who;
+    s->loaded_ms = time_mono_ms();
+    pthread_mutex_unlock(m);
+}
+
+void session_cache_forget(const char *hash)
+{
+    pthread_once(&once, init_stripes);
+    unsigned i = slot_of(hash);
+    pthread_mutex_t *m = &stripes[i % STRIPES];
+    pthread_mutex_lock(m);
+    if (strcmp(slots[i].hash, hash) == 0)
+        memset(&slots[i], 0, sizeof slots[i]);
+    pthread_mutex_unlock(m);
+}
