@@ -118,11 +118,12 @@ int session_delete(struct store *store, const char *session_hash,
 
 /*
  * Validated sessions cached for a second, keyed by school code and token
- * hash (session_cache.c). session_delete() forgets the entry.
+ * (session_cache.c). session_delete() forgets the entry.
  */
-bool session_cache_get(const char *code, const char *hash,
+bool session_cache_get(const char *code, const char *token,
                        struct principal *who);
-void session_cache_put(const char *code, const struct principal *who);
+void session_cache_put(const char *code, const char *token,
+                       const struct principal *who);
 void session_cache_forget(const char *hash);
 /* Which store a token belongs to, from its prefix. */
 enum principal_kind session_token_kind(const char *token);

@@ -2,7 +2,7 @@
  * A short-lived cache of validated sessions, so a busy school's reads do not
  * each open a read transaction on its store just to find out who is asking.
  *
- * An entry is keyed by (school code, SHA-256 of the token) and trusted for
+ * An entry is keyed by (school code, token) and trusted for
  * at most SESSION_CACHE_MS; after that the session is read from the store
  * again (which also refreshes its idle clock and notices a deletion made
  * by another process, such as `bischeduler user passwd`). Sign-out through
@@ -10,6 +10,7 @@
  * slots: a collision replaces the older entry, so memory stays bounded.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "auth/auth.h"
@@ -21,7 +22,7 @@
 
 struct slot {
     char code[41];
-    char hash[65];
+    char token[80];
     struct principal who;
     double loaded_ms;
 };
@@ -36,28 +37,26 @@ static void init_stripes(void)
         pthread_mutex_init(&stripes[i], NULL);
 }
 
-static unsigned slot_of(const char *hash)
+static unsigned slot_of(const char *token)
 {
-    /* the hash is uniformly random hex: its first 3 digits index the table */
-    unsigned v = 0;
-    for (int i = 0; i < 3; i++) {
-        char c = hash[i];
-        v = v * 16 + (unsigned)(c <= '9' ? c - '0' : c - 'a' + 10);
-    }
-    return v % SLOTS;
+    /* tokens are "s_" or "p_" and random hex: hash them all the same */
+    uint32_t h = 2166136261u;
+    for (; *token; token++)
+        h = (h ^ (unsigned char)*token) * 16777619u;
+    return h % SLOTS;
 }
 
-bool session_cache_get(const char *code, const char *hash,
+bool session_cache_get(const char *code, const char *token,
                        struct principal *who)
 {
     pthread_once(&once, init_stripes);
-    unsigned i = slot_of(hash);
+    unsigned i = slot_of(token);
     pthread_mutex_t *m = &stripes[i % STRIPES];
     bool hit = false;
     pthread_mutex_lock(m);
     struct slot *s = &slots[i];
     if (s->loaded_ms > 0 && time_mono_ms() - s->loaded_ms < SESSION_CACHE_MS &&
-        strcmp(s->hash, hash) == 0 && strcmp(s->code, code) == 0) {
+        str_equal_ct(s->token, token) && strcmp(s->code, code) == 0) {
         *who = s->who;
         hit = true;
     }
@@ -65,27 +64,31 @@ bool session_cache_get(const char *code, const char *hash,
     return hit;
 }
 
-void session_cache_put(const char *code, const struct principal *who)
+void session_cache_put(const char *code, const char *token,
+                       const struct principal *who)
 {
     pthread_once(&once, init_stripes);
-    unsigned i = slot_of(who->session_hash);
+    unsigned i = slot_of(token);
     pthread_mutex_t *m = &stripes[i % STRIPES];
     pthread_mutex_lock(m);
     struct slot *s = &slots[i];
     str_copy(s->code, sizeof s->code, code);
-    str_copy(s->hash, sizeof s->hash, who->session_hash);
+    str_copy(s->token, sizeof s->token, token);
     s->who = *who;
     s->loaded_ms = time_mono_ms();
     pthread_mutex_unlock(m);
 }
 
+/* Sign-out is rare: finding the entry by its hash may scan the table. */
 void session_cache_forget(const char *hash)
 {
     pthread_once(&once, init_stripes);
-    unsigned i = slot_of(hash);
-    pthread_mutex_t *m = &stripes[i % STRIPES];
-    pthread_mutex_lock(m);
-    if (strcmp(slots[i].hash, hash) == 0)
-        memset(&slots[i], 0, sizeof slots[i]);
-    pthread_mutex_unlock(m);
+    for (unsigned i = 0; i < SLOTS; i++) {
+        pthread_mutex_t *m = &stripes[i % STRIPES];
+        pthread_mutex_lock(m);
+        if (slots[i].loaded_ms > 0 &&
+            strcmp(slots[i].who.session_hash, hash) == 0)
+            memset(&slots[i], 0, sizeof slots[i]);
+        pthread_mutex_unlock(m);
+    }
 }

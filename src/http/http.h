@@ -60,6 +60,7 @@ struct request {
     /* the reply */
     unsigned status;
     struct MHD_Response *resp;
+    bool is_page; /* HTML, CSS or JS of the web app: the app's CSP */
     char cookie[200]; /* Set-Cookie value, if any */
 };
 

@@ -64,10 +64,8 @@ static int authenticate(struct request *r, bool *via_cookie)
     else
         return 0;
     /* A session checked within the last second needs no store read. */
-    char hash[65];
     if (!bearer) {
-        sha256_hex(token, hash);
-        if (session_cache_get(r->tenant.code, hash, &r->who) &&
+        if (session_cache_get(r->tenant.code, token, &r->who) &&
             r->who.kind == kind) {
             r->who_store = store;
             return 1;
@@ -80,7 +78,7 @@ static int authenticate(struct request *r, bool *via_cookie)
                                      &r->who, &err);
     store_unlock(store);
     if (rc == 1 && !bearer)
-        session_cache_put(r->tenant.code, &r->who);
+        session_cache_put(r->tenant.code, token, &r->who);
     if (rc < 0) {
         reply_store_error(r, err);
         return -1;

@@ -27,11 +27,14 @@ struct server {
     atomic_int in_flight;
 };
 
-static const char csp[] =
+/* The web app's pages and assets: its own files only, nothing inline. */
+static const char csp_app[] =
     "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; connect-src 'self'; font-src 'self'; "
     "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
     "form-action 'self'";
+/* JSON and text replies are never rendered: they may load nothing. */
+static const char csp_data[] = "default-src 'none'; frame-ancestors 'none'";
 
 const char *request_header(struct request *r, const char *name)
 {
@@ -94,6 +97,8 @@ void reply_buffer(struct request *r, unsigned status, const char *type,
     struct MHD_Response *resp = MHD_create_response_from_buffer(
         len, (void *)data,
         copy ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
+    r->is_page = strncmp(type, "text/", 5) == 0 &&
+                 strncmp(type, "text/plain", 10) != 0;
     MHD_add_response_header(resp, "Content-Type", type);
     set_reply(r, status, resp);
 }
@@ -171,13 +176,15 @@ void reply_html_error(struct request *r, unsigned status, const char *title,
     struct MHD_Response *resp = MHD_create_response_from_buffer(
         len, strbuf_steal(&sb), MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, "Content-Type", "text/html; charset=utf-8");
+    r->is_page = true;
     set_reply(r, status, resp);
 }
 
 static void add_common_headers(struct request *r)
 {
     struct MHD_Response *resp = r->resp;
-    MHD_add_response_header(resp, "Content-Security-Policy", csp);
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            r->is_page ? csp_app : csp_data);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");

@@ -104,3 +104,13 @@ def test_assets_cannot_escape_their_directory(world):
         assert b"root:" not in body, f"{path} served /etc/passwd"
         assert resp.status in (400, 403, 404) or (resp.status == 200 and b"<html" in body.lower()), \
             (path, resp.status, body[:200])
+
+
+def test_pages_allow_only_their_own_files_and_data_replies_nothing(world):
+    page = world.client().get("/", headers={"Accept": "text/html"})
+    assert page.status_code == 200, describe(page)
+    csp = page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp, csp
+    data = world.client().get("/api/v1/branding")
+    assert data.headers["Content-Security-Policy"].startswith("default-src 'none'"), \
+        data.headers["Content-Security-Policy"]
