@@ -193,3 +193,17 @@ def test_a_session_in_use_outlives_its_idle_expiry(instances):
         assert_ok(c.get("/api/v1/auth/me"))
         time.sleep(1)
     assert_ok(c.get("/api/v1/auth/me"))
+
+
+def test_many_failures_from_one_address_block_it_even_for_good_passwords(instances):
+    inst = _teacher_server(instances, "ipblock")
+    c = inst.client("alpha")
+    # 100 failures spread over 25 emails: no email reaches its own lockout
+    for i in range(100):
+        r = c.post("/api/v1/auth/login",
+                   json={"email": f"intruso{i % 25}@alpha.test", "password": "no-es-la-clave"})
+        assert r.status_code == 401, describe(r)
+    r = c.post("/api/v1/auth/login",
+               json={"email": "docente@alpha.test", "password": PASSWORD})
+    err = assert_error(r, 429, "too_many_attempts")
+    assert "intent" in err["message"], err
