@@ -150,6 +150,27 @@ void h_tenants_support(struct request *r);
 void h_statistics(struct request *r);
 void h_invitations_list(struct request *r);
 void h_invitations_create(struct request *r);
+void h_invitation_get(struct request *r);
+void h_invitation_accept(struct request *r);
+
+/* School settings (h_settings.c), shared with invitation acceptance. */
+#define SETTINGS_MAX 8
+struct setting_update {
+    const char *key;
+    char value[512];
+};
+json_t *settings_json(struct store *s, const struct tenant *t);
+/*
+ * Validates the settings members of `obj`. `keys` optionally renames
+ * members (pairs: setting key, member name, NULL-terminated); `required`
+ * lists setting keys that must be present. Replies 422 and returns -1 on
+ * the first bad member.
+ */
+int settings_parse(struct request *r, json_t *obj, const char *const *keys,
+                   const char *const *required, struct setting_update *out,
+                   int *n_r);
+int settings_write(struct store *s, const struct setting_update *u, int n,
+                   const char **error_r);
 
 /* Shared by handlers: the user JSON of the principal. */
 json_t *principal_to_json(struct request *r);

@@ -31,6 +31,8 @@ const struct route routes[] = {
     {"GET", "/api/v1/platform/statistics", P(VIEW_PLATFORM_ANALYTICS), SCOPE_MASTER, false, h_statistics},
     {"GET", "/api/v1/platform/invitations", P(MANAGE_INVITATIONS), SCOPE_MASTER, false, h_invitations_list},
     {"POST", "/api/v1/platform/invitations", P(MANAGE_INVITATIONS), SCOPE_MASTER, true, h_invitations_create},
+    {"GET", "/api/v1/invitations/{token}", ROUTE_PUBLIC, SCOPE_MASTER, false, h_invitation_get},
+    {"POST", "/api/v1/invitations/{token}/accept", ROUTE_PUBLIC, SCOPE_MASTER, true, h_invitation_accept},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

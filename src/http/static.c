@@ -15,7 +15,8 @@
 
 static char etags[MAX_FILES][24];
 
-static const char *const pages[] = {"/", "/auditoria", "/soporte", NULL};
+static const char *const pages[] = {"/", "/auditoria", "/soporte",
+                                    "/invitacion", NULL};
 
 void static_init(void)
 {
