@@ -6,6 +6,9 @@ ASAN_BUILD ?= build-asan
 DATA       ?= data
 LISTEN     ?= 127.0.0.1:8080
 JOBS       ?= 2
+PORT       := $(lastword $(subst :, ,$(LISTEN)))
+
+MAKEFLAGS += --no-print-directory
 
 .PHONY: all build asan setup run check unit api api-asan browser clean
 
@@ -27,9 +30,8 @@ run: setup build
 	  $(BUILD)/bischeduler init --data $(DATA) --demo; \
 	  echo "(Save these passwords now: they are not shown again.)"; \
 	fi
-	@port=$${LISTEN##*:}; \
-	echo "UEIPAB and the platform console: http://bischeduler.localhost:$$port"; \
-	echo "Demo guest school:               http://bischeduler-demo.localhost:$$port"
+	@echo "UEIPAB and the platform console: http://bischeduler.localhost:$(PORT)"
+	@echo "Demo guest school:               http://bischeduler-demo.localhost:$(PORT)"
 	@$(BUILD)/bischeduler serve --data $(DATA) --listen $(LISTEN) --auto-migrate
 
 unit: build
