@@ -23,6 +23,8 @@
 
 static const char *prog = "bischeduler";
 
+static int migrate_all(const char *data, bool check, long jobs);
+
 static int usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -249,7 +251,9 @@ static const char serve_help[] =
     "  --session-idle SECONDS  idle expiry of sessions (default 7200)\n"
     "  --session-max SECONDS   absolute expiry of sessions (default 43200)\n"
     "  --timeout SECONDS       idle connection timeout (default 30)\n"
-    "  --auto-migrate          bring older stores up to date when opened\n"
+    "  --auto-migrate          bring every store up to date at start (as\n"
+    "                          'migrate' does; refuses to start if one fails)\n"
+    "                          and any store older than the binary when opened\n"
     "  --cookie-secure         mark the session cookie Secure (behind TLS)\n"
     "  --quiet                 no access log lines\n";
 
@@ -341,6 +345,9 @@ static int cmd_serve(int argc, char **argv)
     memcpy(addr, listen, (size_t)(colon - listen));
     addr[colon - listen] = '\0';
 
+    if (auto_migrate && migrate_all(data, false, 2) != 0)
+        return fail("some stores could not be migrated (see above); fix or "
+                    "restore them, or start without --auto-migrate");
     struct platform p;
     struct platform_options opt = {data, (int)max_open, auto_migrate};
     const char *err;
@@ -469,36 +476,13 @@ static void *migrate_worker(void *arg)
     }
 }
 
-static int cmd_migrate(int argc, char **argv)
+/*
+ * Migrates (or, with check, inspects) the master store and every school,
+ * `jobs` schools at a time; prints a line per school that changed or
+ * failed. Returns 0, or EXIT_USER if any store failed or is behind.
+ */
+static int migrate_all(const char *data, bool check, long jobs)
 {
-    static const struct option opts[] = {
-        {"data", required_argument, 0, 'd'},
-        {"check", no_argument, 0, 'c'},
-        {"jobs", required_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
-    const char *data = NULL;
-    bool check = false;
-    long jobs = 2;
-    int c;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': data = optarg; break;
-        case 'c': check = true; break;
-        case 'j':
-            if (!parse_int(optarg, 1, 16, &jobs))
-                return usage_error("migrate", "--jobs must be 1-16");
-            break;
-        case 'h': fputs(migrate_help, stdout); return 0;
-        default: return usage_error("migrate", "unknown option");
-        }
-    }
-    if (optind != argc)
-        return usage_error("migrate", "unexpected argument '%s'",
-                           argv[optind]);
-    data = data_dir_or_env(data);
-    if (data == NULL)
-        return usage_error("migrate", "--data DIR is required");
     char path[4096];
     snprintf(path, sizeof path, "%s/master.sqlite", data);
     if (access(path, F_OK) != 0)
@@ -551,6 +535,40 @@ static int cmd_migrate(int argc, char **argv)
     free(job.list);
     platform_close(&p);
     return job.failed || job.behind ? EXIT_USER : 0;
+}
+
+
+static int cmd_migrate(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"data", required_argument, 0, 'd'},
+        {"check", no_argument, 0, 'c'},
+        {"jobs", required_argument, 0, 'j'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    const char *data = NULL;
+    bool check = false;
+    long jobs = 2;
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': data = optarg; break;
+        case 'c': check = true; break;
+        case 'j':
+            if (!parse_int(optarg, 1, 16, &jobs))
+                return usage_error("migrate", "--jobs must be 1-16");
+            break;
+        case 'h': fputs(migrate_help, stdout); return 0;
+        default: return usage_error("migrate", "unknown option");
+        }
+    }
+    if (optind != argc)
+        return usage_error("migrate", "unexpected argument '%s'",
+                           argv[optind]);
+    data = data_dir_or_env(data);
+    if (data == NULL)
+        return usage_error("migrate", "--data DIR is required");
+    return migrate_all(data, check, jobs);
 }
 
 /* ---- tenant -------------------------------------------------------- */

@@ -225,3 +225,31 @@ def test_store_newer_than_the_binary_is_refused_and_reported(instances):
     assert "futuro" in res.text, res
     assert store_version(path) == future, "migrate touched a store newer than itself"
     assert store_version(inst.school_store("alpha")) == latest_version("school")
+
+
+def test_serve_auto_migrate_upgrades_every_old_store_at_start(instances, reference):
+    inst = instances("automigrate")
+    inst.init()
+    inst.create_school("alpha", "Colegio Alfa")
+    inst.create_school("beta", "Liceo Beta")
+    for code in ("alpha", "beta"):
+        _old_store(inst.school_store(code))
+    inst.start("--auto-migrate")
+    latest = latest_version("school")
+    # before any request reaches them
+    for code in ("alpha", "beta"):
+        assert store_version(inst.school_store(code)) == latest
+        assert store_shape(inst.school_store(code)) == reference("school", latest)
+    assert assert_ok(inst.branding("beta"))["school"]["code"] == "beta"
+
+
+def test_serve_without_auto_migrate_refuses_an_old_store(instances):
+    inst = instances("noauto")
+    inst.init()
+    inst.create_school("alpha", "Colegio Alfa")
+    inst.create_school("beta", "Liceo Beta")
+    _old_store(inst.school_store("alpha"))
+    inst.start()
+    assert_error(inst.branding("alpha"), 503, "store_unavailable")
+    assert assert_ok(inst.branding("beta"))["school"]["code"] == "beta"
+    assert store_version(inst.school_store("alpha")) == 1
