@@ -105,7 +105,8 @@ int session_lookup(struct store *store, enum principal_kind kind,
         store->conn, error_r,
         "SELECT s.user_id, s.support_actor, s.role, s.csrf_token,"
         " s.last_seen_at, s.expires_at, u.email, u.name, u.role"
-        " FROM sessions s LEFT JOIN users u ON u.id = s.user_id"
+        " FROM sessions s LEFT JOIN users u ON u.id = s.user_id AND"
+        " u.disabled = 0"
         " WHERE s.id_hash = ?",
         "t", hash);
     if (st == NULL)
