@@ -10,7 +10,7 @@ PORT       := $(lastword $(subst :, ,$(LISTEN)))
 
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all build asan setup run check unit api api-asan browser clean
+.PHONY: all build asan setup run check unit unit-asan api api-asan browser clean
 
 all: build
 
@@ -23,7 +23,7 @@ build:
 
 asan:
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DBIS_SANITIZE=ON >/dev/null
-	@cmake --build $(ASAN_BUILD) -j$(JOBS) --target bischeduler
+	@cmake --build $(ASAN_BUILD) -j$(JOBS)
 
 run: setup build
 	@if [ ! -f $(DATA)/master.sqlite ]; then \
@@ -37,6 +37,9 @@ run: setup build
 unit: build
 	@cd $(BUILD) && ctest --output-on-failure
 
+unit-asan: asan
+	@cd $(ASAN_BUILD) && ctest --output-on-failure
+
 api: build
 	@BISCHEDULER_BIN=$(BUILD)/bischeduler bash tests/api/run
 
@@ -46,7 +49,7 @@ api-asan: asan
 browser: build
 	@BISCHEDULER_BIN=$(BUILD)/bischeduler bash tests/browser/run
 
-check: setup build asan unit api api-asan browser
+check: setup build asan unit unit-asan api api-asan browser
 	@echo "make check: all suites passed"
 
 clean:
