@@ -87,9 +87,10 @@ json_t *settings_json(struct store *s, const struct tenant *t)
     }
     const char *state_name = NULL;
     json_t *st = json_object_get(o, "state");
-    if (json_is_string(st) &&
-        ve_state_check(json_string_value(st), &state_name) == NULL)
-        json_object_set_new(o, "state_name", json_string(state_name));
+    if (json_is_string(st))
+        ve_state_check(json_string_value(st), &state_name);
+    json_object_set_new(o, "state_name",
+                        state_name ? json_string(state_name) : json_null());
     return o;
 }
 
