@@ -344,8 +344,6 @@ void h_invitation_accept(struct request *r)
         reply_store_error(r, err ? err : msg);
         return;
     }
-    char host[512];
-    tenant_host(r->p, &t, host, sizeof host);
     reply_json(r, 201,
                json_pack("{s:o,s:s}", "school", tenant_to_json(r->p, &t),
                          "admin_email", email));

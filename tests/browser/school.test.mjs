@@ -389,6 +389,60 @@ describe('school admin on the demo school', { timeout: 180000 }, () => {
     }
   });
 
+  test('the director fills in the school\'s profile; the server normalizes it and keeps it', { timeout: 60000 }, async () => {
+    const page = await openPage(browser, { allow: [/status of 422.*@.*\/api\/v1\/settings$/] });
+    try {
+      await signInHome(page, server.demoUrl, DIRECTORA_EMAIL, DIRECTORA_PASSWORD, DIRECTORA_NAME);
+      const card = page.getByRole('region', { name: 'Datos del plantel' });
+      await eventually(async () => (await card.getByLabel('Nombre del plantel').inputValue()) !== '', 'settings loaded');
+      const phone = card.getByLabel('Teléfono', { exact: true });
+      const estado = card.getByLabel('Estado', { exact: true });
+      assert.equal(await phone.inputValue(), '', 'no phone until set');
+      assert.equal(await estado.inputValue(), '', 'no state until set');
+
+      // A phone the server refuses: its message, under the field too.
+      await phone.fill('555-1234');
+      let replyPromise = page.waitForResponse((r) => r.url().endsWith('/api/v1/settings') && r.request().method() === 'PATCH');
+      await card.getByRole('button', { name: 'Guardar cambios' }).click();
+      const reply = await replyPromise;
+      assert.equal(reply.status(), 422);
+      const body = await reply.json();
+      assert.equal(body.error.field, 'phone');
+      await waitForText(card.getByRole('alert').filter({ hasText: /\S/ }), body.error.message);
+      assert.equal(await phone.getAttribute('aria-invalid'), 'true');
+      await waitForText(card.locator('.field__error').filter({ hasText: /\S/ }), body.error.message);
+
+      await estado.selectOption({ label: 'Miranda' });
+      await phone.fill('0212 555 1234');
+      await card.getByLabel('RIF', { exact: true }).fill('j-31234567-0');
+      replyPromise = page.waitForResponse((r) => r.url().endsWith('/api/v1/settings') && r.request().method() === 'PATCH');
+      await card.getByRole('button', { name: 'Guardar cambios' }).click();
+      assert.equal((await replyPromise).status(), 200);
+      await card.getByText('Cambios guardados.').waitFor();
+      assert.equal(await phone.getAttribute('aria-invalid'), null, 'no longer marked');
+      assert.equal(await card.locator('.field__error').filter({ hasText: /\S/ }).count(), 0);
+      await eventually(async () => (await phone.inputValue()) === '0212-5551234', 'the normalized phone');
+
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: `Hola, ${DIRECTORA_NAME}` }).waitFor();
+      await eventually(async () => (await phone.inputValue()) === '0212-5551234', 'the phone after a reload');
+      assert.equal(await estado.inputValue(), 'VE-M');
+      assert.equal(await estado.evaluate((s) => s.options[s.selectedIndex].text), 'Miranda');
+      assert.equal(await card.getByLabel('RIF', { exact: true }).inputValue(), 'J-31234567-0');
+
+      // An emptied field is removed.
+      await phone.fill('');
+      await card.getByRole('button', { name: 'Guardar cambios' }).click();
+      await card.getByText('Cambios guardados.').waitFor();
+      await page.reload();
+      await eventually(async () => (await estado.inputValue()) === 'VE-M', 'settings reloaded');
+      assert.equal(await phone.inputValue(), '');
+      await assertNoProblems(page);
+    } finally {
+      await closePage(page);
+    }
+  });
+
   test('a teacher added by the director sees the welcome panel and no audit log', { timeout: 60000 }, async () => {
     const page = await openPage(browser);
     const teacher = { email: 'docente@demo.test', name: 'Pedro Pérez', password: 'Docente-Prueba-2025' };

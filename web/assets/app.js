@@ -1,6 +1,7 @@
 /*
  * BiScheduler web app: the sign-in page, each role's home page, the audit log
- * (/auditoria) and the user's API tokens.
+ * (/auditoria), the user's API tokens, support links (/soporte) and the
+ * public page where an invited school registers itself (/invitacion).
  *
  * Plain ES2017, no framework and no build step, so it runs on old phones and
  * under the strict Content-Security-Policy the server sends (no inline code,
@@ -38,7 +39,8 @@
     activate: 'Activación',
     deactivate: 'Desactivación',
     token_create: 'Creación de token de API',
-    token_revoke: 'Revocación de token de API'
+    token_revoke: 'Revocación de token de API',
+    accept: 'Aceptación de invitación'
   };
 
   var ENTITY_LABELS = {
@@ -60,6 +62,32 @@
     suspended: 'Suspendido',
     inactive: 'Inactivo'
   };
+
+  var INVITATION_STATUS_LABELS = {
+    pending: 'Pendiente',
+    accepted: 'Aceptada',
+    expired: 'Vencida'
+  };
+
+  /* Venezuela's states and their ISO 3166-2:VE codes, as the API takes them. */
+  var VE_STATES = [
+    ['VE-A', 'Distrito Capital'], ['VE-B', 'Anzoátegui'], ['VE-C', 'Apure'],
+    ['VE-D', 'Aragua'], ['VE-E', 'Barinas'], ['VE-F', 'Bolívar'],
+    ['VE-G', 'Carabobo'], ['VE-H', 'Cojedes'], ['VE-I', 'Falcón'],
+    ['VE-J', 'Guárico'], ['VE-K', 'Lara'], ['VE-L', 'Mérida'],
+    ['VE-M', 'Miranda'], ['VE-N', 'Monagas'], ['VE-O', 'Nueva Esparta'],
+    ['VE-P', 'Portuguesa'], ['VE-R', 'Sucre'], ['VE-S', 'Táchira'],
+    ['VE-T', 'Trujillo'], ['VE-U', 'Yaracuy'], ['VE-V', 'Zulia'],
+    ['VE-W', 'Dependencias Federales'], ['VE-X', 'La Guaira'],
+    ['VE-Y', 'Delta Amacuro'], ['VE-Z', 'Amazonas']
+  ];
+
+  /* Options of an "Estado" select: a first empty choice, then the states. */
+  function stateOptions(emptyLabel) {
+    return [{ value: '', label: emptyLabel }].concat(VE_STATES.map(function (s) {
+      return { value: s[0], label: s[1] };
+    }));
+  }
 
   var TIMEZONES = [
     'America/Caracas', 'America/Bogota', 'America/Lima', 'America/Panama',
@@ -133,13 +161,19 @@
     return region;
   }
 
-  /* A labelled form field. Returns {wrap, input}. */
+  /*
+   * A labelled form field. Returns {wrap, input}. The hint may be text or
+   * nodes. Below the input sits the field's own error line (empty until
+   * markInvalid gives it a message), also part of its description.
+   */
   function field(opts) {
     var id = opts.id || uid('f');
     var hintId = opts.hint ? id + '-hint' : null;
+    var errorId = id + '-error';
+    var describedBy = (hintId ? hintId + ' ' : '') + errorId;
     var input;
     if (opts.options) {
-      input = h('select', { id: id, name: opts.name, 'aria-describedby': hintId });
+      input = h('select', { id: id, name: opts.name, 'aria-describedby': describedBy, 'aria-required': opts.required ? 'true' : null });
       opts.options.forEach(function (o) {
         input.appendChild(h('option', { value: o.value, selected: o.value === opts.value }, o.label));
       });
@@ -155,23 +189,63 @@
         maxlength: opts.maxlength,
         list: opts.list,
         placeholder: opts.placeholder,
-        'aria-describedby': hintId,
+        'aria-describedby': describedBy,
         'aria-required': opts.required ? 'true' : null,
         value: opts.value
       });
     }
+    var error = h('p', { class: 'field__error', id: errorId });
     var wrap = h('div', { class: 'field' + (opts.wide ? ' field--wide' : '') },
       h('label', { for: id, text: opts.label }),
-      opts.hint ? h('p', { class: 'field__hint', id: hintId, text: opts.hint }) : null,
-      input);
+      opts.hint ? h('p', { class: 'field__hint', id: hintId }, opts.hint) : null,
+      input,
+      error);
     input.fieldLabel = opts.label;
+    input.fieldError = error;
     return { wrap: wrap, input: input };
   }
 
-  function markInvalid(input, invalid) {
+  /* Marks a field (in)valid; a message, if given, shows under the field. */
+  function markInvalid(input, invalid, message) {
     if (!input) return;
     if (invalid) input.setAttribute('aria-invalid', 'true');
     else input.removeAttribute('aria-invalid');
+    if (input.fieldError) input.fieldError.textContent = invalid && message ? message : '';
+  }
+
+  /* Puts a "Mostrar"/"Ocultar" button beside a password input built by field(). */
+  function addPasswordToggle(input) {
+    var box = h('div', { class: 'password' });
+    input.parentNode.replaceChild(box, input);
+    var toggle = h('button', {
+      type: 'button', class: 'btn btn--ghost btn--small password__toggle',
+      'aria-pressed': 'false', 'aria-controls': input.id, text: 'Mostrar'
+    });
+    toggle.addEventListener('click', function () {
+      var show = input.type === 'password';
+      input.type = show ? 'text' : 'password';
+      toggle.setAttribute('aria-pressed', show ? 'true' : 'false');
+      toggle.textContent = show ? 'Ocultar' : 'Mostrar';
+    });
+    append(box, [input, toggle]);
+  }
+
+  /* A "Copiar" button for a read-only input; `copied` tells how it went. */
+  function copyControl(input, value) {
+    var button = h('button', { type: 'button', class: 'btn btn--secondary', text: 'Copiar' });
+    var copied = h('span', { class: 'token-reveal__copied', role: 'status', 'aria-live': 'polite' });
+    button.addEventListener('click', async function () {
+      input.focus();
+      input.select();
+      try {
+        if (navigator.clipboard && window.isSecureContext) await navigator.clipboard.writeText(value);
+        else if (!document.execCommand('copy')) throw new Error('copy');
+        copied.textContent = 'Copiado.';
+      } catch (e) {
+        copied.textContent = 'Selecciónelo y cópielo manualmente.';
+      }
+    });
+    return { button: button, copied: copied };
   }
 
   /* Checks that required inputs are filled; shows a Spanish message and focuses the first empty one. */
@@ -179,8 +253,8 @@
     for (var i = 0; i < inputs.length; i++) markInvalid(inputs[i], false);
     for (var j = 0; j < inputs.length; j++) {
       if (!inputs[j].value.trim()) {
-        markInvalid(inputs[j], true);
-        errors.show('Complete el campo «' + inputs[j].fieldLabel + '».');
+        markInvalid(inputs[j], true, inputs[j].tagName === 'SELECT' ? 'Elija una opción.' : 'Complete este campo.');
+        errors.show((inputs[j].tagName === 'SELECT' ? 'Elija una opción en el campo «' : 'Complete el campo «') + inputs[j].fieldLabel + '».');
         inputs[j].focus();
         return false;
       }
@@ -193,7 +267,7 @@
     if (err.handled) return;
     errors.show(err.message);
     if (err.field && fieldsByName && fieldsByName[err.field]) {
-      markInvalid(fieldsByName[err.field], true);
+      markInvalid(fieldsByName[err.field], true, err.message);
       fieldsByName[err.field].focus();
     }
   }
@@ -369,6 +443,20 @@
     return (state.branding && state.branding.name) || 'BiScheduler';
   }
 
+  /*
+   * The base domain B of this host: the master host is bischeduler.B (or
+   * scheduler.B), a guest school's host bischeduler-CODE.B.
+   */
+  function baseDomain() {
+    return location.hostname.replace(/^(bi)?scheduler(-[a-z0-9-]+)?\./, '');
+  }
+
+  /* A school's host (as the API gives it, without port) as an address on this server's port. */
+  function schoolUrl(host) {
+    var full = host.indexOf(':') < 0 && location.port ? host + ':' + location.port : host;
+    return location.protocol + '//' + full + '/';
+  }
+
   function applyBranding() {
     var name = schoolName();
     $('school-name').textContent = name;
@@ -412,6 +500,7 @@
     var path = location.pathname.replace(/\/+$/, '');
     if (path === '/auditoria') return 'audit';
     if (path === '/soporte') return 'support';
+    if (path === '/invitacion') return 'invitation';
     return 'home';
   }
 
@@ -421,6 +510,8 @@
   }
 
   function route(moveFocus) {
+    /* The invitation page is public: signed in or not, it shows the invitation. */
+    if (currentRoute() === 'invitation') { renderNav(); showInvitation(moveFocus); return; }
     if (!state.user) { showSignIn(); return; }
     renderNav();
     if (currentRoute() === 'audit') showAudit(moveFocus);
@@ -535,12 +626,13 @@
     if (user.role === 'platform_admin') {
       var schools = schoolsSection();
       sections.push(schools);
+      sections.push(invitationsSection());
       sections.push(supportSection(schools));
       sections.push(auditTeaser(false));
     }
     if (user.role === 'school_admin') {
       sections.push(settingsSection());
-      sections.push(auditTeaser(false));
+      sections.push(auditTeaser(true));
       sections.push(usersSection());
     }
     if (user.role === 'teacher' || user.role === 'parent') sections.push(welcomeSection(user.role));
@@ -649,8 +741,7 @@
 
     function hostLink(host) {
       if (!host) return '';
-      var full = host.indexOf(':') < 0 && location.port ? host + ':' + location.port : host;
-      return h('a', { href: location.protocol + '//' + full + '/', class: 'host-link', text: host });
+      return h('a', { href: schoolUrl(host), class: 'host-link', text: host });
     }
 
     async function load(alive) {
@@ -699,6 +790,102 @@
       onList: function (fn) { listeners.push(fn); },
       node: card('Planteles de la red', 'Los planteles que usan BiScheduler. Los usuarios de un plantel suspendido no pueden ingresar hasta que se active de nuevo.',
         [errors, status, wrap, form], 'card--wide'),
+      load: load
+    };
+  }
+
+  /* ---- platform admin: invitations for new schools */
+
+  function invitationsSection() {
+    var errors = messageArea('error');
+    var wrap = dataTable('Invitaciones enviadas', [
+      { label: 'Escuela' }, { label: 'Contacto' }, { label: 'Estado' }, { label: 'Vence' }, { label: 'Plantel creado' }
+    ]);
+    var table = tableOf(wrap);
+    var reveal = h('div', { class: 'token-reveal', hidden: true });
+    var aliveRef = function () { return true; };
+
+    var invitedName = field({ name: 'school_name', label: 'Nombre de la escuela', hint: 'Como la conoce la escuela; podrá corregirlo al registrarse.', maxlength: '200', required: true });
+    var email = field({ name: 'contact_email', label: 'Correo de contacto', hint: 'La persona que registrará la escuela.', type: 'email', inputmode: 'email', autocapitalize: 'none', spellcheck: 'false', maxlength: '254', required: true });
+    var submit = h('button', { type: 'submit', class: 'btn btn--primary', text: 'Crear invitación' });
+    var formErrors = messageArea('error');
+    var form = h('form', { class: 'form', novalidate: true, 'aria-label': 'Invitar a una escuela' },
+      formErrors,
+      h('div', { class: 'form-grid' }, invitedName.wrap, email.wrap),
+      h('div', { class: 'form-actions' }, submit));
+
+    function showLink(inv) {
+      clear(reveal);
+      var inputId = uid('invitation');
+      var input = h('input', { id: inputId, type: 'text', class: 'token-reveal__value', readOnly: true, value: inv.url, spellcheck: 'false', autocomplete: 'off' });
+      var copy = copyControl(input, inv.url);
+      var hide = h('button', { type: 'button', class: 'btn btn--ghost', text: 'Ya lo envié' });
+      hide.addEventListener('click', function () { clear(reveal); reveal.hidden = true; invitedName.input.focus(); });
+      append(reveal, [
+        h('p', { class: 'token-reveal__title' },
+          h('strong', { text: 'Invitación creada para «' + inv.school_name + '». ' }),
+          'BiScheduler todavía no envía correos: copie este enlace y envíelo usted mismo a ' + inv.contact_email + ' (por correo o mensajería).'),
+        h('label', { for: inputId, class: 'visually-hidden', text: 'Enlace de invitación para ' + inv.school_name }),
+        h('div', { class: 'token-reveal__row' }, input, copy.button, hide),
+        copy.copied,
+        h('p', { class: 'token-reveal__note', text: 'El enlace sirve una sola vez y vence el ' + formatInstant(inv.expires_at) +
+          ' (14 días). Se muestra solo ahora: cópielo antes de salir de esta página.' })
+      ]);
+      reveal.hidden = false;
+      input.focus();
+      input.select();
+    }
+
+    form.addEventListener('submit', async function (ev) {
+      ev.preventDefault();
+      formErrors.clear();
+      if (!requireFilled([invitedName.input, email.input], formErrors)) return;
+      setBusy(submit, true, 'Creando…');
+      try {
+        var inv = await api('POST', '/api/v1/platform/invitations',
+          { school_name: invitedName.input.value.trim(), contact_email: email.input.value.trim() });
+        invitedName.input.value = '';
+        email.input.value = '';
+        showLink(inv);
+        await load(aliveRef);
+      } catch (err) {
+        showApiError(err, formErrors, { school_name: invitedName.input, contact_email: email.input });
+      } finally {
+        setBusy(submit, false);
+      }
+    });
+
+    async function load(alive) {
+      aliveRef = alive;
+      try {
+        var reply = await api('GET', '/api/v1/platform/invitations');
+        if (!alive()) return;
+        var items = (reply && reply.items) || [];
+        table.clearRows();
+        if (!items.length) { table.setMessage('Todavía no hay invitaciones.'); return; }
+        items.forEach(function (inv) {
+          table.addRow([
+            inv.school_name,
+            breakable(inv.contact_email),
+            h('span', { class: 'badge badge--' + inv.status, text: INVITATION_STATUS_LABELS[inv.status] || inv.status }),
+            inv.status === 'accepted' ? '—' : formatInstant(inv.expires_at),
+            inv.school
+              ? h('a', { href: schoolUrl('bischeduler-' + inv.school + '.' + baseDomain()), class: 'host-link', text: inv.school })
+              : '—'
+          ]);
+        });
+      } catch (err) {
+        if (!alive() || err.handled) return;
+        table.setMessage('No se pudo cargar la lista de invitaciones.');
+        errors.show(err.message);
+      }
+    }
+
+    table.setMessage('Cargando invitaciones…');
+    return {
+      node: card('Invitaciones',
+        'Invite a una escuela a unirse a la red: recibe un enlace para registrar sus datos y crear su primer administrador, y su plantel queda creado al instante.',
+        [form, reveal, h('h3', { class: 'card__subtitle', text: 'Invitaciones enviadas' }), errors, wrap], 'card--wide'),
       load: load
     };
   }
@@ -779,36 +966,65 @@
 
   /* ---- school admin: settings */
 
+  /* The inputs of a school's profile (RIF, código DEA, state, municipality, address, phone), shared by the settings and the invitation form. */
+  function profileFields(stateEmptyLabel) {
+    return {
+      rif: field({ name: 'rif', label: 'RIF', hint: ['Por ejemplo: ', nowrap('J-12345678-9'), '.'], maxlength: '20', autocapitalize: 'characters', spellcheck: 'false' }),
+      dea_code: field({ name: 'dea_code', label: 'Código DEA', hint: 'De 5 a 20 letras y dígitos.', maxlength: '24', autocapitalize: 'characters', spellcheck: 'false' }),
+      state: field({ name: 'state', label: 'Estado', options: stateOptions(stateEmptyLabel), value: '' }),
+      municipality: field({ name: 'municipality', label: 'Municipio', maxlength: '100' }),
+      phone: field({ name: 'phone', label: 'Teléfono', type: 'tel', inputmode: 'tel', autocomplete: 'off', hint: ['Por ejemplo: ', nowrap('0212-5551234'), ' o ', nowrap('0414-1234567'), '.'], maxlength: '20' }),
+      address: field({ name: 'address', label: 'Dirección', hint: 'Calle o avenida, sector y ciudad.', maxlength: '300' })
+    };
+  }
+  function nowrap(text) { return h('span', { class: 'nowrap', text: text }); }
+  var PROFILE_KEYS = ['rif', 'dea_code', 'state', 'municipality', 'phone', 'address'];
+
   function settingsSection() {
     var errors = messageArea('error');
     var status = messageArea('status');
     var listId = uid('tz');
-    var name = field({ name: 'name', label: 'Nombre del plantel', maxlength: '200', required: true });
+    var name = field({ name: 'name', label: 'Nombre del plantel', hint: 'Aparece en el encabezado de cada página.', maxlength: '200', required: true });
     var tz = field({ name: 'timezone', label: 'Zona horaria', hint: 'Venezuela: America/Caracas.', list: listId, autocapitalize: 'none', spellcheck: 'false', required: true });
+    var profile = profileFields('Sin indicar');
     var datalist = h('datalist', { id: listId }, TIMEZONES.map(function (z) { return h('option', { value: z }); }));
     var submit = h('button', { type: 'submit', class: 'btn btn--primary', text: 'Guardar cambios', disabled: true });
     var form = h('form', { class: 'form', novalidate: true },
       errors, status,
       h('div', { class: 'form-grid' }, name.wrap, tz.wrap),
+      h('h3', { class: 'card__subtitle', text: 'Identificación y contacto' }),
+      h('p', { class: 'muted', text: 'Opcionales. Deje un campo vacío para borrarlo.' }),
+      h('div', { class: 'form-grid' }, PROFILE_KEYS.map(function (k) { return profile[k].wrap; })),
       datalist,
       h('div', { class: 'form-actions' }, submit));
+
+    var inputs = { name: name.input, timezone: tz.input };
+    PROFILE_KEYS.forEach(function (k) { inputs[k] = profile[k].input; });
+
+    function fill(s) {
+      name.input.value = s.name || '';
+      tz.input.value = s.timezone || '';
+      PROFILE_KEYS.forEach(function (k) { profile[k].input.value = s[k] || ''; });
+    }
 
     form.addEventListener('submit', async function (ev) {
       ev.preventDefault();
       errors.clear();
       status.clear();
+      PROFILE_KEYS.forEach(function (k) { markInvalid(profile[k].input, false); });
       if (!requireFilled([name.input, tz.input], errors)) return;
+      var body = { name: name.input.value.trim(), timezone: tz.input.value.trim() };
+      PROFILE_KEYS.forEach(function (k) { body[k] = profile[k].input.value.trim(); });
       setBusy(submit, true, 'Guardando…');
       try {
-        var s = await api('PATCH', '/api/v1/settings', { name: name.input.value.trim(), timezone: tz.input.value.trim() });
-        name.input.value = s.name;
-        tz.input.value = s.timezone;
+        var s = await api('PATCH', '/api/v1/settings', body);
+        fill(s);
         if (state.branding) { state.branding.name = s.name; state.branding.timezone = s.timezone; }
         applyBranding();
         document.title = 'Inicio · ' + schoolName();
         status.show('Cambios guardados.');
       } catch (err) {
-        showApiError(err, errors, { name: name.input, timezone: tz.input });
+        showApiError(err, errors, inputs);
       } finally {
         setBusy(submit, false);
       }
@@ -818,15 +1034,18 @@
       try {
         var s = await api('GET', '/api/v1/settings');
         if (!alive()) return;
-        name.input.value = s.name || '';
-        tz.input.value = s.timezone || '';
+        fill(s);
         submit.disabled = false;
       } catch (err) {
         if (alive() && !err.handled) errors.show('No se pudieron cargar los datos del plantel: ' + err.message);
       }
     }
 
-    return { node: card('Datos del plantel', 'El nombre aparece en el encabezado y en los documentos del plantel.', form), load: load };
+    return {
+      node: card('Datos del plantel', 'El nombre, la identificación y los datos de contacto del plantel, tal como aparecerán en sus documentos.',
+        form, 'card--wide'),
+      load: load
+    };
   }
 
   /* ---- school admin: users */
@@ -933,19 +1152,9 @@
       clear(reveal);
       var inputId = uid('token');
       var input = h('input', { id: inputId, type: 'text', class: 'token-reveal__value', readOnly: true, value: t.token, spellcheck: 'false', autocomplete: 'off' });
-      var copy = h('button', { type: 'button', class: 'btn btn--secondary', text: 'Copiar' });
-      var copied = h('span', { class: 'token-reveal__copied', role: 'status', 'aria-live': 'polite' });
-      copy.addEventListener('click', async function () {
-        input.focus();
-        input.select();
-        try {
-          if (navigator.clipboard && window.isSecureContext) await navigator.clipboard.writeText(t.token);
-          else if (!document.execCommand('copy')) throw new Error('copy');
-          copied.textContent = 'Copiado.';
-        } catch (e) {
-          copied.textContent = 'Selecciónelo y cópielo manualmente.';
-        }
-      });
+      var copyCtl = copyControl(input, t.token);
+      var copy = copyCtl.button;
+      var copied = copyCtl.copied;
       var hide = h('button', { type: 'button', class: 'btn btn--ghost', text: 'Ya lo guardé' });
       hide.addEventListener('click', function () { clear(reveal); reveal.hidden = true; name.input.focus(); });
       append(reveal, [
@@ -1021,6 +1230,165 @@
         [errors, status, reveal, wrap, form], 'card--wide'),
       load: load
     };
+  }
+
+  /* ---------------------------------------------------------- invitation */
+
+  /*
+   * /invitacion#TOKEN on the master host: the contact of an invited school
+   * registers it (profile and first administrator) without a session. The
+   * token leaves the address bar at once, like a support link's; this tab
+   * keeps it in sessionStorage so a reload does not lose the form's link.
+   */
+  var INVITATION_KEY = 'bis-invitation';
+  var invitationToken = null;
+
+  function takeInvitationToken() {
+    var token = location.hash.replace(/^#/, '');
+    if (location.hash) history.replaceState(null, '', location.pathname);
+    if (token) {
+      invitationToken = token;
+      try { sessionStorage.setItem(INVITATION_KEY, token); } catch (e) { /* storage off: memory only */ }
+    } else if (!invitationToken) {
+      try { invitationToken = sessionStorage.getItem(INVITATION_KEY); } catch (e) { invitationToken = null; }
+    }
+  }
+
+  function forgetInvitationToken() {
+    invitationToken = null;
+    try { sessionStorage.removeItem(INVITATION_KEY); } catch (e) { /* nothing stored */ }
+  }
+
+  function invitationInvalid(message, moveFocus) {
+    setView('Invitación no válida', h('section', { class: 'card narrow' },
+      h('p', { class: 'auth__school', text: 'Invitación a BiScheduler' }),
+      h('h1', { tabindex: '-1', text: 'Esta invitación ya no es válida' }),
+      h('p', { class: 'notice notice--error', role: 'alert', text: message }),
+      h('p', { text: 'Cada invitación sirve una sola vez y vence a los 14 días. Si su plantel ya quedó registrado, ingrese desde su dirección web; si no, pida una nueva invitación a quien le envió esta.' }),
+      h('p', null, h('a', { href: '/', 'data-route': '', class: 'btn btn--secondary', text: 'Ir a la página de inicio' }))), moveFocus);
+  }
+
+  async function showInvitation(moveFocus) {
+    var token = invitationToken;
+    if (!token) {
+      invitationInvalid('El enlace está incompleto: le falta el código de la invitación. Ábralo tal como lo recibió.', moveFocus);
+      return;
+    }
+    var alive = setView('Invitación', h('p', { class: 'loading', text: 'Verificando la invitación…' }), false);
+    try {
+      var inv = await api('GET', '/api/v1/invitations/' + encodeURIComponent(token), undefined, { allow401: true });
+      if (!alive()) return;
+      invitationForm(inv, token, moveFocus);
+    } catch (err) {
+      if (!alive()) return;
+      if (err.status === 404) {
+        forgetInvitationToken();
+        invitationInvalid(err.message, moveFocus);
+        return;
+      }
+      setView('Invitación', h('section', { class: 'card narrow' },
+        h('h1', { tabindex: '-1', text: 'No se pudo abrir la invitación' }),
+        h('p', { class: 'notice notice--error', role: 'alert', text: err.message }),
+        h('p', null, h('button', { type: 'button', class: 'btn btn--primary', onclick: function () { showInvitation(true); }, text: 'Reintentar' }))), moveFocus);
+    }
+  }
+
+  function invitationForm(inv, token, moveFocus) {
+    var errors = messageArea('error');
+    var titleId = uid('t');
+    var base = baseDomain();
+    var preview = h('strong', { class: 'host-preview' });
+    var code = field({
+      name: 'code', label: 'Código del plantel', autocapitalize: 'none', spellcheck: 'false', maxlength: '40', wide: true,
+      hint: ['Minúsculas, números y guiones (2 a 40). Forma la dirección web del plantel: ', preview], required: true
+    });
+    var name = field({ name: 'name', label: 'Nombre del plantel', maxlength: '200', value: inv.school_name, wide: true, required: true });
+    var profile = profileFields('Elija un estado');
+    var adminName = field({ name: 'admin_name', label: 'Nombre completo', hint: 'Nombre y apellido.', autocomplete: 'name', maxlength: '200', required: true });
+    var adminEmail = field({ name: 'admin_email', label: 'Correo electrónico', type: 'email', inputmode: 'email', autocomplete: 'email', autocapitalize: 'none', spellcheck: 'false', maxlength: '254', value: inv.contact_email, hint: 'Con él ingresará al sistema del plantel.', required: true });
+    var adminPassword = field({ name: 'admin_password', label: 'Contraseña', type: 'password', autocomplete: 'new-password', hint: 'Al menos 10 caracteres. Nadie más la conocerá: guárdela en un lugar seguro.', maxlength: '256', required: true });
+    addPasswordToggle(adminPassword.input);
+    var submit = h('button', { type: 'submit', class: 'btn btn--primary', text: 'Registrar plantel' });
+
+    function updatePreview() {
+      var c = code.input.value.trim().toLowerCase();
+      preview.textContent = 'bischeduler-' + (c || 'código') + '.' + base + (location.port ? ':' + location.port : '');
+    }
+    code.input.addEventListener('input', updatePreview);
+    updatePreview();
+
+    var inputs = { code: code.input, name: name.input, admin_name: adminName.input, admin_email: adminEmail.input, admin_password: adminPassword.input };
+    PROFILE_KEYS.forEach(function (k) { inputs[k] = profile[k].input; });
+    var order = [code.input, name.input].concat(PROFILE_KEYS.map(function (k) { return profile[k].input; }),
+      [adminName.input, adminEmail.input, adminPassword.input]);
+    order.forEach(function (i) { i.setAttribute('aria-required', 'true'); });
+
+    var form = h('form', { class: 'form', novalidate: true, 'aria-labelledby': titleId },
+      errors,
+      h('fieldset', { class: 'fieldset' },
+        h('legend', { class: 'fieldset__legend', text: 'Datos del plantel' }),
+        h('div', { class: 'form-grid' }, code.wrap, name.wrap, PROFILE_KEYS.map(function (k) { return profile[k].wrap; }))),
+      h('fieldset', { class: 'fieldset' },
+        h('legend', { class: 'fieldset__legend', text: 'Primer administrador(a) del plantel' }),
+        h('p', { class: 'muted', text: 'La persona que dirigirá el plantel en BiScheduler: podrá agregar al resto del personal.' }),
+        h('div', { class: 'form-grid' }, adminName.wrap, adminEmail.wrap, adminPassword.wrap)),
+      h('div', { class: 'form-actions' }, submit));
+
+    form.addEventListener('submit', async function (ev) {
+      ev.preventDefault();
+      errors.clear();
+      if (!requireFilled(order, errors)) return;
+      if (adminPassword.input.value.length < 10) {
+        var msg = 'La contraseña debe tener al menos 10 caracteres.';
+        markInvalid(adminPassword.input, true, msg);
+        errors.show(msg);
+        adminPassword.input.focus();
+        return;
+      }
+      var body = {
+        code: code.input.value.trim().toLowerCase(),
+        name: name.input.value.trim(),
+        admin_name: adminName.input.value.trim(),
+        admin_email: adminEmail.input.value.trim(),
+        admin_password: adminPassword.input.value
+      };
+      PROFILE_KEYS.forEach(function (k) { body[k] = profile[k].input.value.trim(); });
+      setBusy(submit, true, 'Registrando…');
+      try {
+        var reply = await api('POST', '/api/v1/invitations/' + encodeURIComponent(token) + '/accept', body, { allow401: true });
+        forgetInvitationToken();
+        invitationDone(reply);
+      } catch (err) {
+        setBusy(submit, false);
+        if (err.status === 404) {
+          forgetInvitationToken();
+          invitationInvalid(err.message, true);
+          return;
+        }
+        showApiError(err, errors, inputs);
+      }
+    });
+
+    setView('Invitación', h('section', { class: 'card invite' },
+      h('p', { class: 'auth__school', text: 'Invitación a BiScheduler' }),
+      h('h1', { id: titleId, tabindex: '-1', text: inv.school_name }),
+      h('p', { text: 'Le invitaron a registrar su plantel en BiScheduler. Complete los datos del plantel y los de la persona que lo administrará: al terminar, el plantel tendrá su propia dirección web.' }),
+      h('p', { class: 'muted invite__meta', text: 'Invitación para ' + inv.contact_email + '. Sirve una sola vez y vence el ' + formatInstant(inv.expires_at) + '.' }),
+      form), moveFocus);
+  }
+
+  function invitationDone(reply) {
+    var school = reply.school || {};
+    var url = schoolUrl(school.host || '');
+    setView('Plantel registrado', h('section', { class: 'card narrow' },
+      h('p', { class: 'auth__school', text: 'Invitación aceptada' }),
+      h('h1', { tabindex: '-1', text: school.name + ' ya está en BiScheduler' }),
+      h('div', { class: 'live', role: 'status' },
+        h('p', { class: 'notice notice--success', text: 'Se registró el plantel y su primer administrador(a), ' + reply.admin_email + '.' })),
+      h('p', { text: 'Esta es la dirección web del plantel. Guárdela en los favoritos de su navegador: desde allí ingresarán usted y su personal.' }),
+      h('p', { class: 'address-box' }, h('a', { href: url, class: 'host-link', text: url })),
+      h('p', { text: 'Ingrese con el correo ' + reply.admin_email + ' y la contraseña que acaba de elegir.' }),
+      h('p', null, h('a', { href: url, class: 'btn btn--primary', text: 'Ir a ' + school.name + ' e ingresar' }))), true);
   }
 
   /* --------------------------------------------------------------- audit */
@@ -1184,6 +1552,12 @@
     });
     $('brand-link').setAttribute('data-route', '');
     window.addEventListener('popstate', function () { route(true); });
+    /* Another invitation link pasted into a tab already on /invitacion only changes the hash. */
+    window.addEventListener('hashchange', function () {
+      if (currentRoute() !== 'invitation' || !location.hash) return;
+      takeInvitationToken();
+      route(true);
+    });
 
     try {
       var b = await api('GET', '/api/v1/branding', undefined, { allow401: true });
@@ -1198,13 +1572,16 @@
       await supportSignIn();
       return;
     }
+    if (currentRoute() === 'invitation') takeInvitationToken();
     try {
       var me = await api('GET', '/api/v1/auth/me', undefined, { allow401: true });
       setSession(me);
       route(false);
     } catch (err) {
-      if (err.status === 401) showSignIn();
-      else showFatal('No se pudo abrir BiScheduler', err.message);
+      if (err.status === 401) {
+        if (currentRoute() === 'invitation') showInvitation(false);
+        else showSignIn();
+      } else showFatal('No se pudo abrir BiScheduler', err.message);
     }
   }
 
