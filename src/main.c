@@ -4,6 +4,7 @@
  * its data directory from --data or BISCHEDULER_DATA. Exit status: 0 done,
  * 1 a user error (message on stderr), 2 a usage error.
  */
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -254,7 +255,11 @@ static const char serve_help[] =
     "  --auto-migrate          bring every store up to date at start (as\n"
     "                          'migrate' does; refuses to start if one fails)\n"
     "                          and any store older than the binary when opened\n"
-    "  --cookie-secure         mark the session cookie Secure (behind TLS)\n"
+    "  --cookie-secure         always mark the session cookie Secure\n"
+    "  --trusted-proxy ADDRS   comma-separated proxy addresses (e.g.\n"
+    "                          127.0.0.1) whose X-Forwarded-For names the\n"
+    "                          client and whose X-Forwarded-Proto: https makes\n"
+    "                          the cookie Secure (or BISCHEDULER_TRUSTED_PROXY)\n"
     "  --quiet                 no access log lines\n";
 
 static int cmd_serve(int argc, char **argv)
@@ -271,6 +276,7 @@ static int cmd_serve(int argc, char **argv)
         {"timeout", required_argument, 0, 'T'},
         {"auto-migrate", no_argument, 0, 'a'},
         {"cookie-secure", no_argument, 0, 's'},
+        {"trusted-proxy", required_argument, 0, 'P'},
         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
@@ -282,6 +288,7 @@ static int cmd_serve(int argc, char **argv)
     long threads = sysconf(_SC_NPROCESSORS_ONLN), max_body = 1048576,
          max_open = 256, idle = 7200, max_s = 43200, timeout = 30;
     bool auto_migrate = false, secure = false, quiet = false;
+    const char *proxies = getenv("BISCHEDULER_TRUSTED_PROXY");
     if (threads < 1)
         threads = 2;
     if (threads_s && !parse_int(threads_s, 1, 64, &threads))
@@ -325,6 +332,9 @@ static int cmd_serve(int argc, char **argv)
             break;
         case 'a': auto_migrate = true; break;
         case 's': secure = true; break;
+        case 'P':
+            proxies = optarg;
+            break;
         case 'q': quiet = true; break;
         case 'h': fputs(serve_help, stdout); return 0;
         default: return usage_error("serve", "unknown option");
@@ -366,6 +376,25 @@ static int cmd_serve(int argc, char **argv)
         .log_requests = !quiet,
         .cookie_secure = secure,
     };
+    if (proxies) {
+        /* comma-separated IP addresses, as the peer address reads */
+        char list[1024];
+        str_copy(list, sizeof list, proxies);
+        char *save = NULL;
+        for (char *a = strtok_r(list, ",", &save); a;
+             a = strtok_r(NULL, ",", &save)) {
+            unsigned char buf[sizeof(struct in6_addr)];
+            if ((inet_pton(AF_INET, a, buf) != 1 &&
+                 inet_pton(AF_INET6, a, buf) != 1) ||
+                cfg.trusted_proxies == 8) {
+                platform_close(&p);
+                return usage_error("serve", "--trusted-proxy takes up to 8 "
+                                            "IP addresses, comma-separated");
+            }
+            str_copy(cfg.trusted_proxy[cfg.trusted_proxies++],
+                     sizeof cfg.trusted_proxy[0], a);
+        }
+    }
     /* Signals are taken by sigwait below, not by the worker threads. */
     sigset_t set;
     sigemptyset(&set);

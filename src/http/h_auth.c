@@ -55,7 +55,7 @@ static void set_session_cookie(struct request *r, const char *token,
 {
     snprintf(r->cookie, sizeof r->cookie,
              "bis_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s",
-             token, max_age, r->cfg->cookie_secure ? "; Secure" : "");
+             token, max_age, r->secure ? "; Secure" : "");
 }
 
 struct account {

@@ -21,7 +21,7 @@ static void invitation_url(struct request *r, const char *token, char *out,
     const char *h = request_header(r, "Host");
     const char *port = h ? strrchr(h, ':') : NULL;
     snprintf(out, n, "%s://bischeduler.%s%s/invitacion#%s",
-             r->cfg->cookie_secure ? "https" : "http", r->p->base_domain,
+             r->secure ? "https" : "http", r->p->base_domain,
              port ? port : "", token);
 }
 

@@ -150,7 +150,7 @@ void h_tenants_support(struct request *r)
     const char *h = request_header(r, "Host");
     const char *port = h ? strrchr(h, ':') : NULL;
     snprintf(url, sizeof url, "%s://%s%s/soporte#%s",
-             r->cfg->cookie_secure ? "https" : "http", host, port ? port : "",
+             r->secure ? "https" : "http", host, port ? port : "",
              token);
     reply_json(r, 201,
                json_pack("{s:s,s:s,s:s,s:s}", "token", token, "url", url,

@@ -26,6 +26,9 @@ struct server_config {
     struct session_limits session;
     bool log_requests;
     bool cookie_secure;
+    /* peers whose X-Forwarded-For/-Proto are believed (the proxy) */
+    int trusted_proxies;
+    char trusted_proxy[8][64];
 };
 
 struct server;
@@ -39,8 +42,9 @@ struct request {
     const char *method;
     const char *url; /* path only, owned by MHD */
     char request_id[17];
-    char ip[64];
-    bool loopback;
+    char ip[64];      /* the client: the peer, or what a trusted proxy says */
+    bool loopback;    /* the client is this machine (not via a proxy) */
+    bool secure;      /* reached over TLS (trusted X-Forwarded-Proto) */
     double start_ms;
 
     /* body, collected up to cfg->max_body */

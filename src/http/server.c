@@ -210,6 +210,38 @@ static void client_address(struct request *r)
         inet_ntop(AF_INET6, &in6->sin6_addr, r->ip, sizeof r->ip);
         r->loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
     }
+    if (r->cfg->cookie_secure)
+        r->secure = true;
+    bool trusted = false;
+    for (int i = 0; i < r->cfg->trusted_proxies; i++)
+        if (strcmp(r->cfg->trusted_proxy[i], r->ip) == 0)
+            trusted = true;
+    if (!trusted)
+        return;
+    /*
+     * Behind our proxy the client is the last address the proxy appended
+     * (nginx's $proxy_add_x_forwarded_for); anything before it came from
+     * the client and proves nothing.
+     */
+    const char *xff = request_header(r, "X-Forwarded-For");
+    if (xff != NULL) {
+        const char *last = strrchr(xff, ',');
+        last = last ? last + 1 : xff;
+        while (*last == ' ')
+            last++;
+        char addr[64];
+        str_copy(addr, sizeof addr, last);
+        addr[strcspn(addr, " ")] = '\0';
+        unsigned char buf[sizeof(struct in6_addr)];
+        if (inet_pton(AF_INET, addr, buf) == 1 ||
+            inet_pton(AF_INET6, addr, buf) == 1) {
+            str_copy(r->ip, sizeof r->ip, addr);
+            r->loopback = false; /* a proxied request is never local */
+        }
+    }
+    const char *proto = request_header(r, "X-Forwarded-Proto");
+    if (proto != NULL && strcmp(proto, "https") == 0)
+        r->secure = true;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
