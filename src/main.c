@@ -53,12 +53,37 @@ static int fail(const char *fmt, ...)
     return EXIT_USER;
 }
 
+/* --database URL (or BISCHEDULER_DATABASE): the PostgreSQL backend. */
+static const char *database_url;
+
 static const char *data_dir_or_env(const char *flag)
 {
     if (flag)
         return flag;
     const char *env = getenv("BISCHEDULER_DATA");
     return env && *env ? env : NULL;
+}
+
+/*
+ * Where the platform lives: --data DIR (SQLite) or --database URL
+ * (PostgreSQL), from flags or the environment. 0, or a usage error.
+ */
+static int resolve_target(const char *cmd, const char **data)
+{
+    if (database_url == NULL) {
+        const char *env = getenv("BISCHEDULER_DATABASE");
+        if (env && *env)
+            database_url = env;
+    }
+    if (database_url != NULL) {
+        if (*data != NULL)
+            return usage_error(cmd, "give --data or --database, not both");
+        return 0;
+    }
+    *data = data_dir_or_env(*data);
+    if (*data == NULL)
+        return usage_error(cmd, "--data DIR (or --database URL) is required");
+    return 0;
 }
 
 static const char *env_or(const char *name, const char *dflt)
@@ -105,7 +130,7 @@ static void cli_actor(struct actor *a, char request_id[17])
 
 static int open_platform(const char *data, struct platform *p)
 {
-    struct platform_options opt = {data, 64, false};
+    struct platform_options opt = {data, database_url, 64, false, 4};
     const char *err;
     if (platform_open(p, &opt, &err) < 0)
         return fail("cannot open the platform in %s: %s", data, err);
@@ -118,7 +143,10 @@ static const char init_help[] =
     "Usage: bischeduler init --data DIR [options]\n"
     "Creates a new platform in DIR: the master store, the master school\n"
     "UEIPAB (code 'ueipab') and its first platform administrator.\n\n"
-    "  --data DIR                 data directory (or BISCHEDULER_DATA)\n"
+    "  --data DIR                 data directory (or BISCHEDULER_DATA), or\n"
+    "  --database URL             postgresql://... (or BISCHEDULER_DATABASE):\n"
+    "                             the master store in schema 'platform', each\n"
+    "                             school in schema 'school_CODE'\n"
     "  --base-domain D            host names are bischeduler[-CODE].D\n"
     "                             (default: localhost)\n"
     "  --name NAME                the master school's name (default: UEIPAB)\n"
@@ -134,6 +162,7 @@ static int cmd_init(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"data", required_argument, 0, 'd'},
+        {"database", required_argument, 0, 'B'},
         {"base-domain", required_argument, 0, 'b'},
         {"name", required_argument, 0, 'n'},
         {"admin-email", required_argument, 0, 'e'},
@@ -150,6 +179,7 @@ static int cmd_init(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'd': data = optarg; break;
+        case 'B': database_url = optarg; break;
         case 'b': base = optarg; break;
         case 'n': name = optarg; break;
         case 'e': email = optarg; break;
@@ -161,9 +191,8 @@ static int cmd_init(int argc, char **argv)
     }
     if (optind != argc)
         return usage_error("init", "unexpected argument '%s'", argv[optind]);
-    data = data_dir_or_env(data);
-    if (data == NULL)
-        return usage_error("init", "--data DIR is required");
+    if (resolve_target("init", &data) != 0)
+        return EXIT_USAGE;
     if (strlen(base) < 1 || strlen(base) > 200 || strchr(base, '/') ||
         strchr(base, ':'))
         return usage_error("init", "--base-domain must be a domain name");
@@ -181,8 +210,10 @@ static int cmd_init(int argc, char **argv)
         generated = true;
     }
     const char *err;
-    if (platform_init(data, base, name, &err) < 0)
-        return fail("cannot create the platform in %s: %s", data, err);
+    struct platform_options iopt = {data, database_url, 16, false, 2};
+    if (platform_init(&iopt, base, name, &err) < 0)
+        return fail("cannot create the platform in %s: %s",
+                    data ? data : "the database", err);
     struct platform p;
     if (open_platform(data, &p))
         return EXIT_USER;
@@ -198,7 +229,8 @@ static int cmd_init(int argc, char **argv)
         return fail("cannot create the platform admin: %s",
                     msg ? msg : err);
     }
-    printf("Platform created in %s (base domain %s).\n", data, base);
+    printf("Platform created in %s (base domain %s).\n",
+           data ? data : "the PostgreSQL database", base);
     printf("Platform admin: %s\n", email);
     if (generated)
         printf("Platform admin password (shown only now): %s\n", password);
@@ -241,7 +273,9 @@ static const char serve_help[] =
     "Usage: bischeduler serve --data DIR [options]\n"
     "Serves the web app and the JSON API until SIGTERM or SIGINT, then lets\n"
     "requests in flight finish (up to 30 s).\n\n"
-    "  --data DIR              data directory (or BISCHEDULER_DATA)\n"
+    "  --data DIR              data directory (or BISCHEDULER_DATA), or\n"
+    "  --database URL          postgresql://... (or BISCHEDULER_DATABASE)\n"
+    "  --db-pool N             PostgreSQL connections, 1-256 (default 8)\n"
     "  --listen ADDR:PORT      (or BISCHEDULER_LISTEN; default 127.0.0.1:8080)\n"
     "  --base-domain D         override the base domain set at init\n"
     "                          (or BISCHEDULER_BASE_DOMAIN)\n"
@@ -266,6 +300,7 @@ static int cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"data", required_argument, 0, 'd'},
+        {"database", required_argument, 0, 'B'},
         {"listen", required_argument, 0, 'l'},
         {"base-domain", required_argument, 0, 'b'},
         {"threads", required_argument, 0, 't'},
@@ -277,6 +312,7 @@ static int cmd_serve(int argc, char **argv)
         {"auto-migrate", no_argument, 0, 'a'},
         {"cookie-secure", no_argument, 0, 's'},
         {"trusted-proxy", required_argument, 0, 'P'},
+        {"db-pool", required_argument, 0, 'C'},
         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
@@ -286,7 +322,8 @@ static int cmd_serve(int argc, char **argv)
     const char *threads_s = getenv("BISCHEDULER_THREADS");
     const char *max_body_s = getenv("BISCHEDULER_MAX_BODY");
     long threads = sysconf(_SC_NPROCESSORS_ONLN), max_body = 1048576,
-         max_open = 256, idle = 7200, max_s = 43200, timeout = 30;
+         max_open = 256, idle = 7200, max_s = 43200, timeout = 30,
+         db_pool = 8;
     bool auto_migrate = false, secure = false, quiet = false;
     const char *proxies = getenv("BISCHEDULER_TRUSTED_PROXY");
     if (threads < 1)
@@ -300,6 +337,7 @@ static int cmd_serve(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'd': data = optarg; break;
+        case 'B': database_url = optarg; break;
         case 'l': listen = optarg; break;
         case 'b': base = optarg; break;
         case 't':
@@ -335,6 +373,10 @@ static int cmd_serve(int argc, char **argv)
         case 'P':
             proxies = optarg;
             break;
+        case 'C':
+            if (!parse_int(optarg, 1, 256, &db_pool))
+                return usage_error("serve", "--db-pool must be 1-256");
+            break;
         case 'q': quiet = true; break;
         case 'h': fputs(serve_help, stdout); return 0;
         default: return usage_error("serve", "unknown option");
@@ -342,9 +384,8 @@ static int cmd_serve(int argc, char **argv)
     }
     if (optind != argc)
         return usage_error("serve", "unexpected argument '%s'", argv[optind]);
-    data = data_dir_or_env(data);
-    if (data == NULL)
-        return usage_error("serve", "--data DIR is required");
+    if (resolve_target("serve", &data) != 0)
+        return EXIT_USAGE;
     char addr[64];
     const char *colon = strrchr(listen, ':');
     long port;
@@ -359,10 +400,12 @@ static int cmd_serve(int argc, char **argv)
         return fail("some stores could not be migrated (see above); fix or "
                     "restore them, or start without --auto-migrate");
     struct platform p;
-    struct platform_options opt = {data, (int)max_open, auto_migrate};
+    struct platform_options opt = {data, database_url, (int)max_open,
+                                   auto_migrate, (int)db_pool};
     const char *err;
     if (platform_open(&p, &opt, &err) < 0)
-        return fail("cannot open the platform in %s: %s", data, err);
+        return fail("cannot open the platform in %s: %s",
+                    data ? data : "the database", err);
     if (base)
         str_copy(p.base_domain, sizeof p.base_domain, base);
 
@@ -433,7 +476,8 @@ static const char migrate_help[] =
     "schema version, one transaction per store, schools in parallel. A run\n"
     "that stops half way is resumed by running it again. Exit status 1 if\n"
     "any store could not be migrated (each is named on stderr).\n\n"
-    "  --data DIR   data directory (or BISCHEDULER_DATA)\n"
+    "  --data DIR   data directory (or BISCHEDULER_DATA), or\n"
+    "  --database URL  postgresql://... (or BISCHEDULER_DATABASE)\n"
     "  --check      change nothing; exit 1 if any store is behind or newer\n"
     "  --jobs N     schools migrated at once, 1-16 (default 2)\n";
 
@@ -442,10 +486,45 @@ struct migrate_job {
     int n;
     int next;
     bool check;
-    const char *schools_dir;
+    const struct db_backend *backend;
     pthread_mutex_t lock;
     int failed, migrated, behind;
 };
+
+/* Migrates (or checks) one store; prints what happened. -1 if it failed. */
+static int migrate_one(const struct db_backend *b, const char *name,
+                       enum migrate_series series, bool check,
+                       int64_t *from_r, int64_t *to_r, char *msg, size_t n)
+{
+    const char *err = NULL;
+    int exists = db_store_exists(b, name, &err);
+    if (exists <= 0) {
+        snprintf(msg, n, "%s", exists == 0 ? "store is missing"
+                                           : (err ? err : "cannot look"));
+        return -1;
+    }
+    struct store s;
+    if (store_open_named(&s, b, name, &err) < 0) {
+        snprintf(msg, n, "%s", err ? err : "cannot open");
+        return -1;
+    }
+    store_lock(&s);
+    int rc;
+    if (check) {
+        rc = migrate_current(s.conn, from_r, &err);
+        *to_r = *from_r;
+        if (rc == 0 && *from_r > migrate_latest(series)) {
+            err = "store is newer than this binary";
+            rc = -1;
+        }
+    } else {
+        rc = migrate_store(s.conn, series, from_r, to_r, &err);
+    }
+    snprintf(msg, n, "%s", err ? err : "");
+    store_unlock(&s);
+    store_close(&s);
+    return rc < 0 ? -1 : 0;
+}
 
 static void *migrate_worker(void *arg)
 {
@@ -457,50 +536,24 @@ static void *migrate_worker(void *arg)
         if (i >= job->n)
             return NULL;
         const char *code = job->list[i].code;
-        char path[4096];
-        pool_store_path(job->schools_dir, code, path, sizeof path);
-        struct store s;
-        const char *err = NULL;
         int64_t from = 0, to = 0;
-        int rc;
-        if (access(path, F_OK) != 0) {
-            err = "store file is missing";
-            rc = -1;
-        } else if ((rc = store_open(&s, code, path, false, &err)) == 0) {
-            if (job->check) {
-                rc = migrate_current(s.conn, &from, &err);
-                to = from;
-                if (rc == 0 && from > migrate_latest(MIGRATE_SCHOOL)) {
-                    err = "store is newer than this binary";
-                    rc = -1;
-                }
-            } else {
-                rc = migrate_store(s.conn, MIGRATE_SCHOOL, &from, &to, &err);
-            }
-            char msg[256];
-            str_copy(msg, sizeof msg, err ? err : "");
-            store_close(&s);
-            pthread_mutex_lock(&job->lock);
-            if (rc < 0) {
-                job->failed++;
-                fprintf(stderr, "school %s: cannot migrate: %s\n", code, msg);
-            } else if (job->check && from < migrate_latest(MIGRATE_SCHOOL)) {
-                job->behind++;
-                fprintf(stderr, "school %s: at version %lld, latest is %lld\n",
-                        code, (long long)from,
-                        (long long)migrate_latest(MIGRATE_SCHOOL));
-            } else if (to != from) {
-                job->migrated++;
-                printf("school %s: migrated from version %lld to %lld\n",
-                       code, (long long)from, (long long)to);
-            }
-            pthread_mutex_unlock(&job->lock);
-            continue;
-        }
+        char msg[256];
+        int rc = migrate_one(job->backend, code, MIGRATE_SCHOOL, job->check,
+                             &from, &to, msg, sizeof msg);
         pthread_mutex_lock(&job->lock);
-        job->failed++;
-        fprintf(stderr, "school %s: cannot migrate: %s\n", code,
-                err ? err : "cannot open");
+        if (rc < 0) {
+            job->failed++;
+            fprintf(stderr, "school %s: cannot migrate: %s\n", code, msg);
+        } else if (job->check && from < migrate_latest(MIGRATE_SCHOOL)) {
+            job->behind++;
+            fprintf(stderr, "school %s: at version %lld, latest is %lld\n",
+                    code, (long long)from,
+                    (long long)migrate_latest(MIGRATE_SCHOOL));
+        } else if (to != from) {
+            job->migrated++;
+            printf("school %s: migrated from version %lld to %lld\n", code,
+                   (long long)from, (long long)to);
+        }
         pthread_mutex_unlock(&job->lock);
     }
 }
@@ -512,43 +565,42 @@ static void *migrate_worker(void *arg)
  */
 static int migrate_all(const char *data, bool check, long jobs)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/master.sqlite", data);
-    if (access(path, F_OK) != 0)
-        return fail("no platform in %s (run 'bischeduler init')", data);
-    struct store m;
+    struct db_backend b;
     const char *err;
-    if (store_open(&m, "master", path, false, &err) < 0)
-        return fail("cannot open the master store: %s", err);
+    if (db_backend_init(&b, data, database_url, (int)jobs + 1, &err) < 0)
+        return fail("%s", err);
     int64_t from = 0, to = 0;
-    int rc = check ? migrate_current(m.conn, &from, &err)
-                   : migrate_store(m.conn, MIGRATE_MASTER, &from, &to, &err);
-    if (rc < 0) {
-        fprintf(stderr, "master store: cannot migrate: %s\n", err);
-        store_close(&m);
+    char msg[256];
+    if (migrate_one(&b, "master", MIGRATE_MASTER, check, &from, &to, msg,
+                    sizeof msg) < 0) {
+        fprintf(stderr, "master store: cannot migrate: %s\n", msg);
+        db_backend_cleanup(&b);
         return EXIT_USER;
     }
     if (check && from != migrate_latest(MIGRATE_MASTER)) {
         fprintf(stderr, "master store: at version %lld, this binary has %lld\n",
                 (long long)from, (long long)migrate_latest(MIGRATE_MASTER));
-        store_close(&m);
+        db_backend_cleanup(&b);
         return EXIT_USER;
     }
     if (!check && to != from)
         printf("master store: migrated from version %lld to %lld\n",
                (long long)from, (long long)to);
-    store_close(&m);
 
     struct platform p;
-    if (open_platform(data, &p))
+    if (open_platform(data, &p)) {
+        db_backend_cleanup(&b);
         return EXIT_USER;
+    }
     struct migrate_job job = {0};
     if (tenant_list(&p, &job.list, &job.n, &err) < 0) {
         platform_close(&p);
+        db_backend_cleanup(&b);
         return fail("cannot list schools: %s", err);
     }
+    platform_close(&p);
     job.check = check;
-    job.schools_dir = p.schools_dir;
+    job.backend = &b;
     pthread_mutex_init(&job.lock, NULL);
     pthread_t th[16];
     for (long i = 0; i < jobs; i++)
@@ -562,15 +614,15 @@ static int migrate_all(const char *data, bool check, long jobs)
     if (check && job.behind)
         printf("%d schools need 'bischeduler migrate'\n", job.behind);
     free(job.list);
-    platform_close(&p);
+    db_backend_cleanup(&b);
     return job.failed || job.behind ? EXIT_USER : 0;
 }
-
 
 static int cmd_migrate(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"data", required_argument, 0, 'd'},
+        {"database", required_argument, 0, 'B'},
         {"check", no_argument, 0, 'c'},
         {"jobs", required_argument, 0, 'j'},
         {"help", no_argument, 0, 'h'},
@@ -582,6 +634,7 @@ static int cmd_migrate(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'd': data = optarg; break;
+        case 'B': database_url = optarg; break;
         case 'c': check = true; break;
         case 'j':
             if (!parse_int(optarg, 1, 16, &jobs))
@@ -594,9 +647,8 @@ static int cmd_migrate(int argc, char **argv)
     if (optind != argc)
         return usage_error("migrate", "unexpected argument '%s'",
                            argv[optind]);
-    data = data_dir_or_env(data);
-    if (data == NULL)
-        return usage_error("migrate", "--data DIR is required");
+    if (resolve_target("migrate", &data) != 0)
+        return EXIT_USAGE;
     return migrate_all(data, check, jobs);
 }
 
@@ -610,12 +662,14 @@ static const char tenant_help[] =
     "  suspend C | activate C | deactivate C\n"
     "                                change a guest school's status\n"
     "                                (suspended and inactive answer 503)\n\n"
-    "  --data DIR   data directory (or BISCHEDULER_DATA)\n";
+    "  --data DIR   data directory (or BISCHEDULER_DATA), or\n"
+    "  --database URL  postgresql://... (or BISCHEDULER_DATABASE)\n";
 
 static int cmd_tenant(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"data", required_argument, 0, 'd'},
+        {"database", required_argument, 0, 'B'},
         {"code", required_argument, 0, 'c'},
         {"name", required_argument, 0, 'n'},
         {"help", no_argument, 0, 'h'},
@@ -625,6 +679,7 @@ static int cmd_tenant(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'd': data = optarg; break;
+        case 'B': database_url = optarg; break;
         case 'c': code = optarg; break;
         case 'n': name = optarg; break;
         case 'h': fputs(tenant_help, stdout); return 0;
@@ -636,9 +691,8 @@ static int cmd_tenant(int argc, char **argv)
                                      "(list, create, suspend, activate, "
                                      "deactivate)");
     const char *sub = argv[optind++];
-    data = data_dir_or_env(data);
-    if (data == NULL)
-        return usage_error("tenant", "--data DIR is required");
+    if (resolve_target("tenant", &data) != 0)
+        return EXIT_USAGE;
     const char *status = NULL;
     if (strcmp(sub, "suspend") == 0)
         status = "suspended";
@@ -709,12 +763,14 @@ static const char user_help[] =
     "      password is generated and printed once.\n"
     "  passwd --school C --email E [--password-file F]\n"
     "      sets a new password, ends the user's sessions, lifts a lockout.\n\n"
-    "  --data DIR   data directory (or BISCHEDULER_DATA)\n";
+    "  --data DIR   data directory (or BISCHEDULER_DATA), or\n"
+    "  --database URL  postgresql://... (or BISCHEDULER_DATABASE)\n";
 
 static int cmd_user(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"data", required_argument, 0, 'd'},
+        {"database", required_argument, 0, 'B'},
         {"school", required_argument, 0, 's'},
         {"email", required_argument, 0, 'e'},
         {"role", required_argument, 0, 'r'},
@@ -728,6 +784,7 @@ static int cmd_user(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'd': data = optarg; break;
+        case 'B': database_url = optarg; break;
         case 's': school = optarg; break;
         case 'e': email = optarg; break;
         case 'r': role = optarg; break;
@@ -743,9 +800,8 @@ static int cmd_user(int argc, char **argv)
     bool add = strcmp(sub, "add") == 0;
     if (!add && strcmp(sub, "passwd") != 0)
         return usage_error("user", "unknown command '%s'", sub);
-    data = data_dir_or_env(data);
-    if (data == NULL)
-        return usage_error("user", "--data DIR is required");
+    if (resolve_target("user", &data) != 0)
+        return EXIT_USAGE;
     if (school == NULL || email == NULL || (add && role == NULL))
         return usage_error("user", add ? "add needs --school, --email and "
                                          "--role"

@@ -14,6 +14,8 @@ struct embedded_file {
 
 extern const struct embedded_file embedded_master_migrations[];
 extern const struct embedded_file embedded_school_migrations[];
+extern const struct embedded_file embedded_pg_master_migrations[];
+extern const struct embedded_file embedded_pg_school_migrations[];
 extern const struct embedded_file embedded_web[];
 
 #endif

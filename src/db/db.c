@@ -6,7 +6,9 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/util.h"
 
@@ -183,6 +185,110 @@ int store_open(struct store *store, const char *name, const char *target,
     return 0;
 }
 
+int store_open_named(struct store *store, const struct db_backend *b,
+                     const char *name, const char **error_r)
+{
+    if (b->pg == NULL) {
+        char path[4096];
+        if (strcmp(name, "master") == 0)
+            snprintf(path, sizeof path, "%s/master.sqlite", b->dir);
+        else
+            snprintf(path, sizeof path, "%s/schools/%s.sqlite", b->dir, name);
+        return store_open(store, name, path, false, error_r);
+    }
+    memset(store, 0, sizeof *store);
+    str_copy(store->name, sizeof store->name, name);
+    pthread_mutex_init(&store->lock, NULL);
+    return db_pg_open(b->pg, name, &store->conn);
+}
+
+bool store_is_pg(const struct store *store)
+{
+    return DRV(store->conn) == &db_postgres_driver;
+}
+
+bool db_conn_is_pg(struct db_conn *conn)
+{
+    return DRV(conn) == &db_postgres_driver;
+}
+
+int db_backend_init(struct db_backend *b, const char *data_dir,
+                    const char *database_url, int pool_size,
+                    const char **error_r)
+{
+    memset(b, 0, sizeof *b);
+    if (database_url != NULL) {
+        if (strncmp(database_url, "postgresql://", 13) != 0 &&
+            strncmp(database_url, "postgres://", 11) != 0) {
+            *error_r = "--database must be a postgresql:// URL";
+            return -1;
+        }
+        b->pg = pg_pool_new(database_url, pool_size);
+        return 0;
+    }
+    if (data_dir == NULL) {
+        *error_r = "--data DIR or --database URL is required";
+        return -1;
+    }
+    b->dir = xstrdup(data_dir);
+    return 0;
+}
+
+void db_backend_cleanup(struct db_backend *b)
+{
+    pg_pool_free(&b->pg);
+    free(b->dir);
+    b->dir = NULL;
+}
+
+int db_store_exists(const struct db_backend *b, const char *name,
+                    const char **error_r)
+{
+    if (b->pg == NULL) {
+        char path[4096];
+        if (strcmp(name, "master") == 0)
+            snprintf(path, sizeof path, "%s/master.sqlite", b->dir);
+        else
+            snprintf(path, sizeof path, "%s/schools/%s.sqlite", b->dir, name);
+        return access(path, F_OK) == 0 ? 1 : 0;
+    }
+    struct store s;
+    if (store_open_named(&s, b, name, error_r) < 0)
+        return -1;
+    int64_t n = 0;
+    store_lock(&s);
+    int rc = db_query_int(s.conn, error_r, &n,
+                          "SELECT count(*) FROM pg_namespace WHERE nspname = ?",
+                          "t", db_pg_schema(s.conn));
+    store_unlock(&s);
+    store_close(&s);
+    return rc < 0 ? -1 : n > 0;
+}
+
+void db_store_remove(const struct db_backend *b, const char *name)
+{
+    if (b->pg == NULL) {
+        char path[4096];
+        if (strcmp(name, "master") == 0)
+            snprintf(path, sizeof path, "%s/master.sqlite", b->dir);
+        else
+            snprintf(path, sizeof path, "%s/schools/%s.sqlite", b->dir, name);
+        unlink(path);
+        return;
+    }
+    struct store s;
+    if (store_open_named(&s, b, name, NULL) < 0)
+        return;
+    /* the schema name is made from a validated code: quote it anyway */
+    char sql[200];
+    snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS \"%s\" CASCADE",
+             db_pg_schema(s.conn));
+    store_lock(&s);
+    db_exec(s.conn, sql, NULL);
+    store_unlock(&s);
+    store_close(&s);
+}
+
 void store_close(struct store *store)
 {
     if (store->conn == NULL)
@@ -199,6 +305,8 @@ void store_lock(struct store *store)
 
 void store_unlock(struct store *store)
 {
+    if (DRV(store->conn)->leave)
+        DRV(store->conn)->leave(store->conn);
     pthread_mutex_unlock(&store->lock);
 }
 

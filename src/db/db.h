@@ -51,9 +51,43 @@ struct db_driver {
     /* Ends use of a statement (it may be cached for reuse). */
     void (*finish)(struct db_stmt *stmt);
     int (*changes)(struct db_conn *conn);
+    /* Optional: called when the store is locked/unlocked (PostgreSQL
+     * borrows a pooled connection in between, in one transaction). */
+    int (*enter)(struct db_conn *conn, const char **error_r);
+    void (*leave)(struct db_conn *conn);
 };
 
 extern const struct db_driver db_sqlite_driver;
+extern const struct db_driver db_postgres_driver;
+
+/* PostgreSQL (postgres.c): a pool of connections shared by all stores. */
+struct pg_pool;
+struct pg_pool *pg_pool_new(const char *conninfo, int size);
+void pg_pool_free(struct pg_pool **pool);
+int pg_pool_open_count(struct pg_pool *pool);
+/* A handle on the schema of store `name` ("master" or a school code). */
+int db_pg_open(struct pg_pool *pool, const char *name, struct db_conn **conn_r);
+const char *db_pg_schema(struct db_conn *conn);
+bool db_conn_is_pg(struct db_conn *conn);
+
+/*
+ * Where the stores live: SQLite files under a data directory (the master
+ * store DIR/master.sqlite, schools DIR/schools/CODE.sqlite), or schemas of
+ * one PostgreSQL database ("platform", "school_CODE").
+ */
+struct db_backend {
+    char *dir;          /* SQLite: the data directory */
+    struct pg_pool *pg; /* PostgreSQL: set when the backend is PostgreSQL */
+};
+int db_backend_init(struct db_backend *b, const char *data_dir,
+                    const char *database_url, int pool_size,
+                    const char **error_r);
+void db_backend_cleanup(struct db_backend *b);
+/* 1 if the store `name` exists, 0 if not, -1 on error. */
+int db_store_exists(const struct db_backend *b, const char *name,
+                    const char **error_r);
+/* Removes a store (a failed creation's leftovers). */
+void db_store_remove(const struct db_backend *b, const char *name);
 
 struct db_conn_base {
     const struct db_driver *driver;
@@ -101,8 +135,14 @@ struct store {
     char name[64]; /* "master" or the school code, for logs */
 };
 
+/* Opens a SQLite file as a store. */
 int store_open(struct store *store, const char *name, const char *target,
                bool create, const char **error_r);
+/* Opens the store `name` ("master" or a school code) of a backend; with
+ * `create`, a SQLite file may be created (PostgreSQL: see store_create). */
+int store_open_named(struct store *store, const struct db_backend *b,
+                     const char *name, const char **error_r);
+bool store_is_pg(const struct store *store);
 void store_close(struct store *store);
 void store_lock(struct store *store);
 void store_unlock(struct store *store);

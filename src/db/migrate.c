@@ -9,10 +9,20 @@
 #include "core/embedded.h"
 #include "core/util.h"
 
+/* The SQLite series; PostgreSQL has the same versions in its own SQL. */
 static const struct embedded_file *series_files(enum migrate_series series)
 {
     return series == MIGRATE_MASTER ? embedded_master_migrations
                                     : embedded_school_migrations;
+}
+
+static const struct embedded_file *files_for(struct db_conn *conn,
+                                             enum migrate_series series)
+{
+    if (!db_conn_is_pg(conn))
+        return series_files(series);
+    return series == MIGRATE_MASTER ? embedded_pg_master_migrations
+                                    : embedded_pg_school_migrations;
 }
 
 static int64_t file_version(const struct embedded_file *f)
@@ -45,6 +55,35 @@ int migrate_current(struct db_conn *conn, int64_t *version_r,
     return MIGRATE_OK;
 }
 
+int migrate_apply_in_tx(struct db_conn *conn, enum migrate_series series,
+                        const char **error_r)
+{
+    int64_t current;
+    if (migrate_current(conn, &current, error_r) < 0)
+        return MIGRATE_ERROR;
+    if (current > migrate_latest(series)) {
+        if (error_r)
+            *error_r = "store is newer than this binary";
+        return MIGRATE_TOO_NEW;
+    }
+    char now[21];
+    time_format_utc(time_now(), now);
+    for (const struct embedded_file *f = files_for(conn, series); f->name;
+         f++) {
+        int64_t v = file_version(f);
+        if (v <= current)
+            continue;
+        if (db_exec(conn, (const char *)f->data, error_r) < 0)
+            return MIGRATE_ERROR;
+        if (db_run(conn, error_r,
+                   "INSERT INTO schema_migrations (version, name, applied_at)"
+                   " VALUES (?, ?, ?)",
+                   "itt", v, f->name, now) < 0)
+            return MIGRATE_ERROR;
+    }
+    return MIGRATE_OK;
+}
+
 int migrate_store(struct db_conn *conn, enum migrate_series series,
                   int64_t *from_r, int64_t *to_r, const char **error_r)
 {
@@ -66,34 +105,20 @@ int migrate_store(struct db_conn *conn, enum migrate_series series,
     if (db_exec(conn, "BEGIN IMMEDIATE", error_r) < 0)
         return MIGRATE_ERROR;
     /* Re-read inside the transaction: another process may have migrated. */
-    if (migrate_current(conn, &current, error_r) < 0)
-        goto fail;
-    char now[21];
-    time_format_utc(time_now(), now);
-    for (const struct embedded_file *f = series_files(series); f->name; f++) {
-        int64_t v = file_version(f);
-        if (v <= current)
-            continue;
-        if (db_exec(conn, (const char *)f->data, error_r) < 0)
-            goto fail;
-        if (db_run(conn, error_r,
-                   "INSERT INTO schema_migrations (version, name, applied_at)"
-                   " VALUES (?, ?, ?)",
-                   "itt", v, f->name, now) < 0)
-            goto fail;
+    int rc = migrate_apply_in_tx(conn, series, error_r);
+    if (rc == MIGRATE_OK && db_exec(conn, "COMMIT", error_r) < 0)
+        rc = MIGRATE_ERROR;
+    if (rc != MIGRATE_OK) {
+        /* keep the message: the rollback replaces the driver's error text */
+        static _Thread_local char msg[256];
+        if (error_r) {
+            str_copy(msg, sizeof msg, *error_r);
+            *error_r = msg;
+        }
+        db_exec(conn, "ROLLBACK", NULL);
+        return rc;
     }
-    if (db_exec(conn, "COMMIT", error_r) < 0)
-        goto fail;
     if (to_r)
         *to_r = latest;
     return MIGRATE_OK;
-fail:;
-    /* keep the message: the rollback replaces the driver's error text */
-    static _Thread_local char msg[256];
-    if (error_r) {
-        str_copy(msg, sizeof msg, *error_r);
-        *error_r = msg;
-    }
-    db_exec(conn, "ROLLBACK", NULL);
-    return MIGRATE_ERROR;
 }

@@ -29,6 +29,9 @@ int migrate_current(struct db_conn *conn, int64_t *version_r,
  * Brings the store to the latest version in one transaction. *from_r and
  * *to_r (optional) receive the versions before and after.
  */
+/* Applies pending migrations inside the caller's transaction. */
+int migrate_apply_in_tx(struct db_conn *conn, enum migrate_series series,
+                        const char **error_r);
 int migrate_store(struct db_conn *conn, enum migrate_series series,
                   int64_t *from_r, int64_t *to_r, const char **error_r);
 

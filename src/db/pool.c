@@ -28,7 +28,7 @@ struct pool_entry {
 
 struct school_pool {
     pthread_mutex_t lock;
-    char *dir;
+    const struct db_backend *backend;
     int max_open;
     bool auto_migrate;
     int open;
@@ -61,18 +61,12 @@ static struct pool_entry *hash_find(struct school_pool *p, const char *code)
     return NULL;
 }
 
-void pool_store_path(const char *schools_dir, const char *code, char *out,
-                     size_t n)
-{
-    snprintf(out, n, "%s/%s.sqlite", schools_dir, code);
-}
-
-struct school_pool *pool_new(const char *schools_dir, int max_open,
+struct school_pool *pool_new(const struct db_backend *backend, int max_open,
                              bool auto_migrate)
 {
     struct school_pool *p = xcalloc(1, sizeof *p);
     pthread_mutex_init(&p->lock, NULL);
-    p->dir = xstrdup(schools_dir);
+    p->backend = backend;
     p->max_open = max_open > 0 ? max_open : 1;
     p->auto_migrate = auto_migrate;
     return p;
@@ -119,7 +113,6 @@ void pool_free(struct school_pool **pool)
     while (p->head)
         close_entry(p, p->head);
     pthread_mutex_destroy(&p->lock);
-    free(p->dir);
     free(p);
     *pool = NULL;
 }
@@ -138,19 +131,20 @@ static void evict_idle(struct school_pool *p)
 static int open_entry(struct school_pool *p, const char *code,
                       struct pool_entry **entry_r, const char **error_r)
 {
-    char path[4096];
-    pool_store_path(p->dir, code, path, sizeof path);
-    if (access(path, F_OK) != 0) {
-        *error_r = "school store file is missing";
-        return POOL_MISSING;
+    int exists = db_store_exists(p->backend, code, error_r);
+    if (exists <= 0) {
+        if (exists == 0)
+            *error_r = "school store is missing";
+        return exists == 0 ? POOL_MISSING : POOL_ERROR;
     }
     struct pool_entry *e = xcalloc(1, sizeof *e);
-    if (store_open(&e->store, code, path, false, error_r) < 0) {
+    if (store_open_named(&e->store, p->backend, code, error_r) < 0) {
         free(e);
         return POOL_ERROR;
     }
     int64_t version;
     int rc = POOL_OK;
+    store_lock(&e->store);
     if (migrate_current(e->store.conn, &version, error_r) < 0) {
         rc = POOL_ERROR;
     } else if (version > migrate_latest(MIGRATE_SCHOOL)) {
@@ -171,6 +165,9 @@ static int open_entry(struct school_pool *p, const char *code,
         static _Thread_local char msg[256];
         str_copy(msg, sizeof msg, *error_r);
         *error_r = msg;
+    }
+    store_unlock(&e->store);
+    if (rc != POOL_OK) {
         store_close(&e->store);
         free(e);
         return rc;

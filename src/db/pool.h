@@ -21,7 +21,8 @@ enum {
     POOL_MISSING = -4,   /* no store file */
 };
 
-struct school_pool *pool_new(const char *schools_dir, int max_open,
+/* `backend` must outlive the pool. */
+struct school_pool *pool_new(const struct db_backend *backend, int max_open,
                              bool auto_migrate);
 void pool_free(struct school_pool **pool);
 /* On success *store_r is usable until pool_release(). */
@@ -31,8 +32,5 @@ void pool_release(struct school_pool *pool, struct store *store);
 /* Closes the store of `code` if it is open and idle (after a restore, say). */
 void pool_forget(struct school_pool *pool, const char *code);
 int pool_open_count(struct school_pool *pool);
-/* The file of a school's store: DIR/schools/CODE.sqlite. */
-void pool_store_path(const char *schools_dir, const char *code, char *out,
-                     size_t n);
 
 #endif

@@ -28,14 +28,16 @@ struct tenant {
 };
 
 struct platform_options {
-    const char *data_dir;
+    const char *data_dir;     /* SQLite: the data directory, or */
+    const char *database_url; /* PostgreSQL: postgresql://... */
     int max_open_schools;
     bool auto_migrate;
+    int db_pool_size; /* PostgreSQL connections */
 };
 
 struct platform {
-    char *data_dir;
-    char *schools_dir;
+    char *data_dir; /* for messages */
+    struct db_backend backend;
     char base_domain[254];
     struct store master;
     struct school_pool *pool;
@@ -48,8 +50,8 @@ struct platform {
 int platform_open(struct platform *p, const struct platform_options *opt,
                   const char **error_r);
 void platform_close(struct platform *p);
-/* Creates a new platform in an empty data dir (master store, UEIPAB). */
-int platform_init(const char *data_dir, const char *base_domain,
+/* Creates a new platform (master store, UEIPAB's store) where `opt` says. */
+int platform_init(const struct platform_options *opt, const char *base_domain,
                   const char *master_name, const char **error_r);
 
 /* NULL if a valid new school code, else a Spanish message. */

@@ -83,40 +83,71 @@ int platform_setting_get(struct platform *p, const char *key, char *out,
     return found;
 }
 
-/* Creates a school store file at the latest schema, atomically. */
-static int create_school_store(const char *schools_dir, const char *code,
-                               const char *name, const char **error_r)
+/*
+ * Creates a store at the latest schema in one step: SQLite writes a new
+ * file under a temporary name and renames it into place; PostgreSQL
+ * creates the schema and its tables in one transaction. `school_name` is
+ * the school's initial name setting (NULL for the master store).
+ */
+static int create_store(const struct db_backend *b, const char *name,
+                        const char *school_name, const char **error_r)
 {
-    char path[4096], tmp[4200];
-    pool_store_path(schools_dir, code, path, sizeof path);
-    snprintf(tmp, sizeof tmp, "%s.new", path);
-    if (access(path, F_OK) == 0) {
-        *error_r = "a store file for this school already exists";
+    static _Thread_local char msg[256];
+    enum migrate_series series =
+        school_name ? MIGRATE_SCHOOL : MIGRATE_MASTER;
+    int exists = db_store_exists(b, name, error_r);
+    if (exists != 0) {
+        if (exists > 0)
+            *error_r = "a store with this name already exists";
         return -1;
     }
-    unlink(tmp);
     struct store s;
-    if (store_open(&s, code, tmp, true, error_r) < 0)
+    char path[4096], tmp[4200];
+    if (b->pg == NULL) {
+        if (strcmp(name, "master") == 0)
+            snprintf(path, sizeof path, "%s/master.sqlite", b->dir);
+        else
+            snprintf(path, sizeof path, "%s/schools/%s.sqlite", b->dir, name);
+        snprintf(tmp, sizeof tmp, "%s.new", path);
+        unlink(tmp);
+        if (store_open(&s, name, tmp, true, error_r) < 0)
+            return -1;
+    } else if (store_open_named(&s, b, name, error_r) < 0) {
         return -1;
-    int rc = migrate_store(s.conn, MIGRATE_SCHOOL, NULL, NULL, error_r);
+    }
+    store_lock(&s);
+    int rc = db_exec(s.conn, "BEGIN IMMEDIATE", error_r);
+    if (rc == 0 && b->pg) {
+        char sql[160];
+        snprintf(sql, sizeof sql, "CREATE SCHEMA \"%s\"",
+                 db_pg_schema(s.conn));
+        rc = db_exec(s.conn, sql, error_r);
+    }
     if (rc == 0)
+        rc = migrate_apply_in_tx(s.conn, series, error_r);
+    if (rc == 0 && school_name)
         rc = db_run(s.conn, error_r,
                     "INSERT INTO settings (key, value) VALUES (?, ?), (?, ?)",
-                    "tttt", SETTING_NAME, name, SETTING_TIMEZONE,
+                    "tttt", SETTING_NAME, school_name, SETTING_TIMEZONE,
                     DEFAULT_TIMEZONE);
     if (rc == 0)
-        rc = db_exec(s.conn, "PRAGMA wal_checkpoint(TRUNCATE)", error_r);
-    static _Thread_local char msg[256];
+        rc = db_exec(s.conn, "COMMIT", error_r);
     if (rc < 0) {
         str_copy(msg, sizeof msg, *error_r);
         *error_r = msg;
+        db_exec(s.conn, "ROLLBACK", NULL);
     }
+    if (rc == 0 && b->pg == NULL)
+        rc = db_exec(s.conn, "PRAGMA wal_checkpoint(TRUNCATE)", error_r);
+    store_unlock(&s);
     store_close(&s);
-    char wal[4300];
-    snprintf(wal, sizeof wal, "%s-wal", tmp);
-    unlink(wal);
-    snprintf(wal, sizeof wal, "%s-shm", tmp);
-    unlink(wal);
+    if (b->pg != NULL)
+        return rc < 0 ? -1 : 0;
+    char side[4300];
+    snprintf(side, sizeof side, "%s-wal", tmp);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", tmp);
+    unlink(side);
     if (rc < 0 || rename(tmp, path) != 0) {
         if (rc == 0)
             *error_r = "cannot rename the new store into place";
@@ -159,55 +190,64 @@ static int load_tenant(struct store *master, const char *code,
     return rc < 0 ? -1 : rc;
 }
 
-int platform_init(const char *data_dir, const char *base_domain,
+int platform_init(const struct platform_options *opt, const char *base_domain,
                   const char *master_name, const char **error_r)
 {
-    char path[4096];
-    if (mkdir_p(data_dir) < 0) {
-        *error_r = "cannot create the data directory";
+    struct db_backend b;
+    if (db_backend_init(&b, opt->data_dir, opt->database_url, 2, error_r) < 0)
         return -1;
+    int rc = -1;
+    if (b.pg == NULL) {
+        char schools[4096];
+        snprintf(schools, sizeof schools, "%s/schools", b.dir);
+        if (mkdir_p(b.dir) < 0 || mkdir_p(schools) < 0) {
+            *error_r = "cannot create the data directory";
+            goto out;
+        }
     }
-    snprintf(path, sizeof path, "%s/master.sqlite", data_dir);
-    if (access(path, F_OK) == 0) {
-        *error_r = "the data directory already holds a platform";
-        return -1;
+    int exists = db_store_exists(&b, "master", error_r);
+    if (exists != 0) {
+        if (exists > 0)
+            *error_r = "a platform already exists there";
+        goto out;
     }
-    char schools[4096];
-    snprintf(schools, sizeof schools, "%s/schools", data_dir);
-    if (mkdir_p(schools) < 0) {
-        *error_r = "cannot create the schools directory";
-        return -1;
+    if (create_store(&b, MASTER_CODE, master_name, error_r) < 0)
+        goto out;
+    if (create_store(&b, "master", NULL, error_r) < 0) {
+        db_store_remove(&b, MASTER_CODE);
+        goto out;
     }
-    if (create_school_store(schools, MASTER_CODE, master_name, error_r) < 0)
-        return -1;
     struct store m;
-    if (store_open(&m, "master", path, true, error_r) < 0)
-        return -1;
+    if (store_open_named(&m, &b, "master", error_r) < 0)
+        goto out;
     char now[21];
     time_format_utc(time_now(), now);
-    int rc = migrate_store(m.conn, MIGRATE_MASTER, NULL, NULL, error_r);
-    if (rc == 0)
-        rc = db_exec(m.conn, "BEGIN IMMEDIATE", error_r);
-    if (rc == 0)
+    if (store_begin(&m, error_r) == 0) {
         rc = db_run(m.conn, error_r,
                     "INSERT INTO tenants (subdomain, name, status, plan_type,"
                     " created_at, updated_at) VALUES (?, ?, 'active',"
                     " 'master', ?, ?)",
                     "tttt", MASTER_CODE, master_name, now, now);
-    if (rc == 0)
-        rc = db_run(m.conn, error_r,
-                    "INSERT INTO platform_settings (key, value) VALUES"
-                    " ('base_domain', ?)",
-                    "t", base_domain);
-    if (rc == 0)
-        rc = db_exec(m.conn, "COMMIT", error_r);
-    static _Thread_local char msg[256];
-    if (rc < 0) {
-        str_copy(msg, sizeof msg, *error_r);
-        *error_r = msg;
-        db_exec(m.conn, "ROLLBACK", NULL);
+        if (rc == 0)
+            rc = db_run(m.conn, error_r,
+                        "INSERT INTO platform_settings (key, value) VALUES"
+                        " ('base_domain', ?)",
+                        "t", base_domain);
+        static _Thread_local char msg[256];
+        if (rc < 0) {
+            str_copy(msg, sizeof msg, *error_r);
+            *error_r = msg;
+        }
+        if (store_end(&m, rc == 0, error_r) < 0)
+            rc = -1;
     }
     store_close(&m);
+    if (rc < 0) {
+        db_store_remove(&b, "master");
+        db_store_remove(&b, MASTER_CODE);
+    }
+out:
+    db_backend_cleanup(&b);
     return rc < 0 ? -1 : 0;
 }
 
@@ -215,41 +255,50 @@ int platform_open(struct platform *p, const struct platform_options *opt,
                   const char **error_r)
 {
     memset(p, 0, sizeof *p);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/master.sqlite", opt->data_dir);
-    if (access(path, F_OK) != 0) {
-        *error_r = "no platform in the data directory (run 'bischeduler init')";
+    if (db_backend_init(&p->backend, opt->data_dir, opt->database_url,
+                        opt->db_pool_size, error_r) < 0)
+        return -1;
+    int exists = db_store_exists(&p->backend, "master", error_r);
+    if (exists <= 0) {
+        if (exists == 0)
+            *error_r = "no platform there (run 'bischeduler init')";
+        db_backend_cleanup(&p->backend);
         return -1;
     }
-    if (store_open(&p->master, "master", path, false, error_r) < 0)
+    if (store_open_named(&p->master, &p->backend, "master", error_r) < 0) {
+        db_backend_cleanup(&p->backend);
         return -1;
-    int64_t v;
+    }
+    int64_t v = 0;
+    int rc = 0;
+    store_lock(&p->master);
     if (migrate_current(p->master.conn, &v, error_r) < 0) {
-        store_close(&p->master);
-        return -1;
-    }
-    if (v > migrate_latest(MIGRATE_MASTER)) {
+        rc = -1;
+    } else if (v > migrate_latest(MIGRATE_MASTER)) {
         *error_r = "the master store is newer than this binary";
-        store_close(&p->master);
-        return -1;
-    }
-    if (v < migrate_latest(MIGRATE_MASTER)) {
+        rc = -1;
+    } else if (v < migrate_latest(MIGRATE_MASTER)) {
         if (!opt->auto_migrate) {
             *error_r = "the master store needs 'bischeduler migrate'";
-            store_close(&p->master);
-            return -1;
-        }
-        if (migrate_store(p->master.conn, MIGRATE_MASTER, NULL, NULL,
-                          error_r) < 0) {
-            store_close(&p->master);
-            return -1;
+            rc = -1;
+        } else if (migrate_store(p->master.conn, MIGRATE_MASTER, NULL, NULL,
+                                 error_r) < 0) {
+            rc = -1;
         }
     }
-    p->data_dir = xstrdup(opt->data_dir);
-    snprintf(path, sizeof path, "%s/schools", opt->data_dir);
-    p->schools_dir = xstrdup(path);
-    p->pool = pool_new(p->schools_dir, opt->max_open_schools,
-                       opt->auto_migrate);
+    static _Thread_local char msg[256];
+    if (rc < 0) {
+        str_copy(msg, sizeof msg, *error_r);
+        *error_r = msg;
+    }
+    store_unlock(&p->master);
+    if (rc < 0) {
+        store_close(&p->master);
+        db_backend_cleanup(&p->backend);
+        return -1;
+    }
+    p->data_dir = xstrdup(opt->database_url ? "(postgresql)" : opt->data_dir);
+    p->pool = pool_new(&p->backend, opt->max_open_schools, opt->auto_migrate);
     pthread_rwlock_init(&p->cache_lock, NULL);
     p->cache = xcalloc(TENANT_CACHE_SLOTS, sizeof *p->cache);
     if (!platform_setting_get(p, "base_domain", p->base_domain,
@@ -265,7 +314,7 @@ void platform_close(struct platform *p)
     pthread_rwlock_destroy(&p->cache_lock);
     free(p->cache);
     free(p->data_dir);
-    free(p->schools_dir);
+    db_backend_cleanup(&p->backend);
     memset(p, 0, sizeof *p);
 }
 
@@ -409,7 +458,7 @@ int tenant_create(struct platform *p, const char *code, const char *name,
         *field_r = "code";
         return TENANT_EXISTS;
     }
-    if (create_school_store(p->schools_dir, code, name, error_r) < 0)
+    if (create_store(&p->backend, code, name, error_r) < 0)
         return TENANT_ERROR;
 
     char now[21];
@@ -426,10 +475,8 @@ int tenant_create(struct platform *p, const char *code, const char *name,
         store_end(&p->master, false, NULL);
         *message_r = "Ya existe una escuela con ese código.";
         *field_r = "code";
-        /* the file is ours: create_school_store refuses existing files */
-        char path[4096];
-        pool_store_path(p->schools_dir, code, path, sizeof path);
-        unlink(path);
+        /* the store is ours: create_store refuses existing ones */
+        db_store_remove(&p->backend, code);
         return TENANT_EXISTS;
     }
     struct tenant t;
@@ -447,10 +494,8 @@ int tenant_create(struct platform *p, const char *code, const char *name,
     *t_r = t;
     return TENANT_OK;
 
-undo_file:;
-    char path[4096];
-    pool_store_path(p->schools_dir, code, path, sizeof path);
-    unlink(path);
+undo_file:
+    db_store_remove(&p->backend, code);
     return TENANT_ERROR;
 }
 

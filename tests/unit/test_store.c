@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -19,6 +20,12 @@
 #include "db/pool.h"
 
 static char dir[256];
+static struct db_backend backend;
+
+static void store_path(const char *code, char *out, size_t n)
+{
+    snprintf(out, n, "%s/schools/%s.sqlite", dir, code);
+}
 
 static int setup(void **state)
 {
@@ -26,12 +33,19 @@ static int setup(void **state)
     snprintf(dir, sizeof dir, "/tmp/bis-unit-XXXXXX");
     if (mkdtemp(dir) == NULL)
         return -1;
+    char schools[300];
+    snprintf(schools, sizeof schools, "%s/schools", dir);
+    const char *err;
+    if (mkdir(schools, 0700) != 0 ||
+        db_backend_init(&backend, dir, NULL, 1, &err) != 0)
+        return -1;
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
+    db_backend_cleanup(&backend);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     return system(cmd) == 0 ? 0 : -1;
@@ -40,7 +54,7 @@ static int teardown(void **state)
 static void make_store(const char *code)
 {
     char path[512];
-    pool_store_path(dir, code, path, sizeof path);
+    store_path(code, path, sizeof path);
     struct store s;
     const char *err = NULL;
     assert_int_equal(store_open(&s, code, path, true, &err), 0);
@@ -79,7 +93,7 @@ static void test_store_newer_than_binary_is_refused(void **state)
     (void)state;
     make_store("future");
     char path[512];
-    pool_store_path(dir, "future", path, sizeof path);
+    store_path("future", path, sizeof path);
     struct store s;
     const char *err = NULL;
     assert_int_equal(store_open(&s, "future", path, false, &err), 0);
@@ -91,7 +105,7 @@ static void test_store_newer_than_binary_is_refused(void **state)
     assert_int_equal(migrate_store(s.conn, MIGRATE_SCHOOL, NULL, NULL, &err),
                      MIGRATE_TOO_NEW);
     store_close(&s);
-    struct school_pool *pool = pool_new(dir, 4, true);
+    struct school_pool *pool = pool_new(&backend, 4, true);
     struct store *st;
     assert_int_equal(pool_acquire(pool, "future", &st, &err), POOL_TOO_NEW);
     assert_int_equal(pool_open_count(pool), 0);
@@ -104,7 +118,7 @@ static void test_pool_stays_bounded_and_evicts_least_recent(void **state)
     make_store("a1");
     make_store("b2");
     make_store("c3");
-    struct school_pool *pool = pool_new(dir, 2, false);
+    struct school_pool *pool = pool_new(&backend, 2, false);
     const char *err = NULL;
     struct store *a, *b, *c;
     assert_int_equal(pool_acquire(pool, "a1", &a, &err), POOL_OK);
@@ -138,7 +152,7 @@ static void test_values_bind_as_values_not_sql(void **state)
     (void)state;
     make_store("bind");
     char path[512];
-    pool_store_path(dir, "bind", path, sizeof path);
+    store_path("bind", path, sizeof path);
     struct store s;
     const char *err = NULL;
     assert_int_equal(store_open(&s, "bind", path, false, &err), 0);

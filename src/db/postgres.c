@@ -1,0 +1,472 @@
+/*
+ * The PostgreSQL driver. Every school is a schema ("school_<code>", the
+ * master store is "platform") in one database, served by one bounded pool
+ * of connections shared by all schools.
+ *
+ * A `struct db_conn` here is a handle on one schema, not a connection: when
+ * its store is locked (db_enter) it borrows a pooled connection, opens a
+ * transaction and selects its schema with set_config('search_path', ...,
+ * true), which lasts only until that transaction ends; leaving (db_leave)
+ * commits and hands the connection back idle, in no transaction. So a
+ * pooled connection never carries one school's schema into another's work
+ * (and pgbouncer in transaction mode would be safe).
+ *
+ * SQL is the same text as for SQLite: '?' placeholders are rewritten to $n
+ * and values always travel as parameters. "BEGIN IMMEDIATE" inside an
+ * entered handle is already true (the handle is in a transaction).
+ *
+ * When the server is unreachable, entering fails with DB_ERROR (the
+ * request gets 503) and the broken connection is dropped; the next request
+ * connects afresh, so a restarted PostgreSQL is picked up without a restart
+ * of ours.
+ */
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "db/db.h"
+
+#define MAX_PARAMS 32
+
+struct pg_pool {
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+    char *conninfo;
+    int size, open;
+    PGconn **idle;
+    int nidle;
+};
+
+struct db_stmt {
+    const struct db_driver *driver; /* must be first: see db.c */
+    struct db_conn *conn;
+    char *sql; /* rewritten to $n */
+    char *values[MAX_PARAMS];
+    bool is_null[MAX_PARAMS];
+    int nparams;
+    PGresult *res;
+    int row; /* current row, -1 before the first step */
+    bool done;
+};
+
+struct db_conn {
+    const struct db_driver *driver; /* must be first */
+    struct pg_pool *pool;
+    char schema[72];
+    PGconn *pg;   /* borrowed while entered */
+    bool in_tx;   /* a transaction is open on pg */
+    bool failed;  /* a statement failed: the transaction must roll back */
+    int changes;
+    char error[512];
+};
+
+struct pg_pool *pg_pool_new(const char *conninfo, int size)
+{
+    struct pg_pool *p = xcalloc(1, sizeof *p);
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->freed, NULL);
+    p->conninfo = xstrdup(conninfo);
+    p->size = size > 0 ? size : 1;
+    p->idle = xcalloc((size_t)p->size, sizeof *p->idle);
+    return p;
+}
+
+void pg_pool_free(struct pg_pool **pool)
+{
+    struct pg_pool *p = *pool;
+    if (p == NULL)
+        return;
+    for (int i = 0; i < p->nidle; i++)
+        PQfinish(p->idle[i]);
+    pthread_mutex_destroy(&p->lock);
+    pthread_cond_destroy(&p->freed);
+    free(p->idle);
+    free(p->conninfo);
+    free(p);
+    *pool = NULL;
+}
+
+static void set_error(struct db_conn *c, const char *prefix, const char *msg)
+{
+    snprintf(c->error, sizeof c->error, "%s%s", prefix, msg ? msg : "");
+    size_t n = strlen(c->error);
+    while (n > 0 && (c->error[n - 1] == '\n' || c->error[n - 1] == ' '))
+        c->error[--n] = '\0';
+}
+
+/* Borrows a connection: an idle one, a new one, or waits for one. */
+static PGconn *pool_get(struct pg_pool *p, char *err, size_t errn)
+{
+    pthread_mutex_lock(&p->lock);
+    while (p->nidle == 0 && p->open >= p->size)
+        pthread_cond_wait(&p->freed, &p->lock);
+    if (p->nidle > 0) {
+        PGconn *pg = p->idle[--p->nidle];
+        pthread_mutex_unlock(&p->lock);
+        return pg;
+    }
+    p->open++;
+    pthread_mutex_unlock(&p->lock);
+    PGconn *pg = PQconnectdb(p->conninfo);
+    if (PQstatus(pg) != CONNECTION_OK) {
+        snprintf(err, errn, "cannot connect to PostgreSQL: %s",
+                 PQerrorMessage(pg));
+        PQfinish(pg);
+        pthread_mutex_lock(&p->lock);
+        p->open--;
+        pthread_cond_signal(&p->freed);
+        pthread_mutex_unlock(&p->lock);
+        return NULL;
+    }
+    /* Every value crosses as text in UTC; no session state is relied on. */
+    PQclear(PQexec(pg, "SET TIME ZONE 'UTC'"));
+    return pg;
+}
+
+/* Returns a connection; a broken one, or one left in a transaction, is
+ * closed instead of pooled. */
+static void pool_put(struct pg_pool *p, PGconn *pg)
+{
+    bool healthy = PQstatus(pg) == CONNECTION_OK &&
+                   PQtransactionStatus(pg) == PQTRANS_IDLE;
+    pthread_mutex_lock(&p->lock);
+    if (healthy) {
+        p->idle[p->nidle++] = pg;
+    } else {
+        p->open--;
+    }
+    pthread_cond_signal(&p->freed);
+    pthread_mutex_unlock(&p->lock);
+    if (!healthy)
+        PQfinish(pg);
+}
+
+int pg_pool_open_count(struct pg_pool *p)
+{
+    pthread_mutex_lock(&p->lock);
+    int n = p->open;
+    pthread_mutex_unlock(&p->lock);
+    return n;
+}
+
+static int begin_tx(struct db_conn *c)
+{
+    PGresult *r = PQexec(c->pg, "BEGIN");
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (ok) {
+        const char *params[1] = {c->schema};
+        r = PQexecParams(c->pg,
+                         "SELECT set_config('search_path', $1, true)", 1,
+                         NULL, params, NULL, NULL, 0);
+        ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+        if (!ok)
+            set_error(c, "", PQresultErrorMessage(r));
+        PQclear(r);
+    } else {
+        set_error(c, "", PQerrorMessage(c->pg));
+    }
+    c->in_tx = ok;
+    c->failed = false;
+    return ok ? 0 : DB_ERROR;
+}
+
+static int end_tx(struct db_conn *c, bool commit)
+{
+    if (!c->in_tx)
+        return 0;
+    bool do_commit = commit && !c->failed;
+    PGresult *r = PQexec(c->pg, do_commit ? "COMMIT" : "ROLLBACK");
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        set_error(c, "", PQresultErrorMessage(r));
+    PQclear(r);
+    c->in_tx = false;
+    c->failed = false;
+    if (commit && !do_commit) {
+        set_error(c, "", "transaction rolled back after an error");
+        return DB_ERROR;
+    }
+    return ok ? 0 : DB_ERROR;
+}
+
+static int pg_enter(struct db_conn *c, const char **error_r)
+{
+    if (c->pg == NULL) {
+        c->pg = pool_get(c->pool, c->error, sizeof c->error);
+        if (c->pg == NULL) {
+            if (error_r)
+                *error_r = c->error;
+            return DB_ERROR;
+        }
+    }
+    if (!c->in_tx && begin_tx(c) < 0) {
+        if (error_r)
+            *error_r = c->error;
+        pool_put(c->pool, c->pg);
+        c->pg = NULL;
+        return DB_ERROR;
+    }
+    return 0;
+}
+
+static void pg_leave(struct db_conn *c)
+{
+    if (c->pg == NULL)
+        return;
+    end_tx(c, true);
+    pool_put(c->pool, c->pg);
+    c->pg = NULL;
+}
+
+/* The schema of a store name: "platform" for the master store. */
+static void schema_of(const char *target, char *out, size_t n)
+{
+    if (strcmp(target, "master") == 0) {
+        snprintf(out, n, "platform");
+        return;
+    }
+    snprintf(out, n, "school_%s", target);
+    for (char *p = out; *p; p++)
+        if (*p == '-')
+            *p = '_';
+}
+
+/* target: a pool pointer is passed through open_pg() below. */
+static int pg_open(const char *target, bool create, struct db_conn **conn_r,
+                   const char **error_r)
+{
+    (void)target;
+    (void)create;
+    (void)conn_r;
+    if (error_r)
+        *error_r = "use db_pg_open()";
+    return DB_ERROR;
+}
+
+int db_pg_open(struct pg_pool *pool, const char *name, struct db_conn **conn_r)
+{
+    struct db_conn *c = xcalloc(1, sizeof *c);
+    c->driver = &db_postgres_driver;
+    c->pool = pool;
+    schema_of(name, c->schema, sizeof c->schema);
+    *conn_r = c;
+    return 0;
+}
+
+const char *db_pg_schema(struct db_conn *c)
+{
+    return c->schema;
+}
+
+static void pg_close(struct db_conn *c)
+{
+    pg_leave(c);
+    free(c);
+}
+
+static int map_result(struct db_conn *c, PGresult *r, const char **error_r)
+{
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+        return 0;
+    set_error(c, "", PQresultErrorMessage(r));
+    if (error_r)
+        *error_r = c->error;
+    c->failed = true;
+    const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    if (state && strncmp(state, "23", 2) == 0)
+        return DB_CONSTRAINT;
+    if (PQstatus(c->pg) != CONNECTION_OK)
+        return DB_ERROR;
+    return DB_ERROR;
+}
+
+static int pg_exec(struct db_conn *c, const char *sql, const char **error_r)
+{
+    /* Transaction control follows the handle's own transaction. */
+    if (strcmp(sql, "BEGIN IMMEDIATE") == 0 || strcmp(sql, "BEGIN") == 0)
+        return pg_enter(c, error_r);
+    if (strcmp(sql, "COMMIT") == 0 || strcmp(sql, "ROLLBACK") == 0) {
+        if (c->pg == NULL)
+            return 0;
+        int rc = end_tx(c, strcmp(sql, "COMMIT") == 0);
+        if (rc < 0 && error_r)
+            *error_r = c->error;
+        return rc;
+    }
+    if (pg_enter(c, error_r) < 0)
+        return DB_ERROR;
+    PGresult *r = PQexec(c->pg, sql);
+    int rc = map_result(c, r, error_r);
+    PQclear(r);
+    return rc;
+}
+
+/* Rewrites '?' outside string literals and identifiers to $1, $2, ... */
+static char *rewrite_placeholders(const char *sql, int *n_r)
+{
+    struct strbuf sb;
+    strbuf_init(&sb);
+    int n = 0;
+    char quote = 0;
+    for (const char *p = sql; *p; p++) {
+        if (quote) {
+            if (*p == quote)
+                quote = 0;
+            strbuf_add(&sb, p, 1);
+        } else if (*p == '\'' || *p == '"') {
+            quote = *p;
+            strbuf_add(&sb, p, 1);
+        } else if (*p == '?') {
+            strbuf_addf(&sb, "$%d", ++n);
+        } else {
+            strbuf_add(&sb, p, 1);
+        }
+    }
+    *n_r = n;
+    return strbuf_steal(&sb);
+}
+
+static int pg_prepare(struct db_conn *c, const char *sql,
+                      struct db_stmt **stmt_r, const char **error_r)
+{
+    struct db_stmt *s = xcalloc(1, sizeof *s);
+    s->driver = &db_postgres_driver;
+    s->conn = c;
+    s->sql = rewrite_placeholders(sql, &s->nparams);
+    s->row = -1;
+    if (s->nparams > MAX_PARAMS) {
+        free(s->sql);
+        free(s);
+        if (error_r)
+            *error_r = "too many parameters";
+        return DB_ERROR;
+    }
+    for (int i = 0; i < MAX_PARAMS; i++)
+        s->is_null[i] = true;
+    *stmt_r = s;
+    return 0;
+}
+
+static void pg_bind_text(struct db_stmt *s, int idx, const char *v)
+{
+    if (idx < 1 || idx > MAX_PARAMS)
+        return;
+    free(s->values[idx - 1]);
+    s->values[idx - 1] = xstrdup(v);
+    s->is_null[idx - 1] = false;
+}
+
+static void pg_bind_int(struct db_stmt *s, int idx, int64_t v)
+{
+    char buf[24];
+    snprintf(buf, sizeof buf, "%lld", (long long)v);
+    pg_bind_text(s, idx, buf);
+}
+
+static void pg_bind_null(struct db_stmt *s, int idx)
+{
+    if (idx < 1 || idx > MAX_PARAMS)
+        return;
+    free(s->values[idx - 1]);
+    s->values[idx - 1] = NULL;
+    s->is_null[idx - 1] = true;
+}
+
+static int pg_step(struct db_stmt *s, const char **error_r)
+{
+    struct db_conn *c = s->conn;
+    if (s->res == NULL) {
+        if (pg_enter(c, error_r) < 0)
+            return DB_ERROR;
+        const char *params[MAX_PARAMS];
+        for (int i = 0; i < s->nparams; i++)
+            params[i] = s->is_null[i] ? NULL : s->values[i];
+        s->res = PQexecParams(c->pg, s->sql, s->nparams, NULL, params, NULL,
+                              NULL, 0);
+        int rc = map_result(c, s->res, error_r);
+        if (rc < 0) {
+            PQclear(s->res);
+            s->res = NULL;
+            s->done = true;
+            return rc;
+        }
+        const char *tuples = PQcmdTuples(s->res);
+        c->changes = tuples && *tuples ? atoi(tuples) : 0;
+    }
+    if (s->done)
+        return DB_DONE;
+    s->row++;
+    if (s->row >= PQntuples(s->res)) {
+        s->done = true;
+        return DB_DONE;
+    }
+    return DB_ROW;
+}
+
+static int pg_column_count(struct db_stmt *s)
+{
+    return s->res ? PQnfields(s->res) : 0;
+}
+
+static const char *pg_column_name(struct db_stmt *s, int col)
+{
+    return s->res ? PQfname(s->res, col) : NULL;
+}
+
+static bool pg_column_null(struct db_stmt *s, int col)
+{
+    return s->res == NULL || s->row < 0 || s->row >= PQntuples(s->res) ||
+           PQgetisnull(s->res, s->row, col);
+}
+
+static const char *pg_column_text(struct db_stmt *s, int col)
+{
+    if (pg_column_null(s, col))
+        return NULL;
+    return PQgetvalue(s->res, s->row, col);
+}
+
+static int64_t pg_column_int(struct db_stmt *s, int col)
+{
+    const char *v = pg_column_text(s, col);
+    return v ? strtoll(v, NULL, 10) : 0;
+}
+
+static void pg_finish(struct db_stmt *s)
+{
+    PQclear(s->res);
+    for (int i = 0; i < MAX_PARAMS; i++)
+        free(s->values[i]);
+    free(s->sql);
+    free(s);
+}
+
+static int pg_changes(struct db_conn *c)
+{
+    return c->changes;
+}
+
+const struct db_driver db_postgres_driver = {
+    .name = "postgres",
+    .open = pg_open,
+    .close = pg_close,
+    .exec = pg_exec,
+    .prepare = pg_prepare,
+    .bind_text = pg_bind_text,
+    .bind_int = pg_bind_int,
+    .bind_null = pg_bind_null,
+    .step = pg_step,
+    .column_count = pg_column_count,
+    .column_name = pg_column_name,
+    .column_text = pg_column_text,
+    .column_int = pg_column_int,
+    .column_null = pg_column_null,
+    .finish = pg_finish,
+    .changes = pg_changes,
+    .enter = pg_enter,
+    .leave = pg_leave,
+};
