@@ -241,8 +241,9 @@ int login_record_failure(struct store *store, const char *email,
                "INSERT INTO login_failures (email, failures, locked_until,"
                " last_failure_at) VALUES (?, 1, 0, ?)"
                " ON CONFLICT (email) DO UPDATE SET"
-               " failures = CASE WHEN last_failure_at < ? OR"
-               "   locked_until > 0 THEN 1 ELSE failures + 1 END,"
+               " failures = CASE WHEN login_failures.last_failure_at < ? OR"
+               "   login_failures.locked_until > 0 THEN 1"
+               "   ELSE login_failures.failures + 1 END,"
                " locked_until = 0, last_failure_at = excluded.last_failure_at",
                "tii", email, now, now - LOGIN_LOCK_SECONDS) < 0)
         return -1;

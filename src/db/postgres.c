@@ -96,6 +96,12 @@ static void set_error(struct db_conn *c, const char *prefix, const char *msg)
         c->error[--n] = '\0';
 }
 
+static void ignore_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
 /* Borrows a connection: an idle one, a new one, or waits for one. */
 static PGconn *pool_get(struct pg_pool *p, char *err, size_t errn)
 {
@@ -120,6 +126,9 @@ static PGconn *pool_get(struct pg_pool *p, char *err, size_t errn)
         pthread_mutex_unlock(&p->lock);
         return NULL;
     }
+    /* NOTICEs ("already exists, skipping") are not errors: keep them off
+     * stderr, which carries the server's JSON log. */
+    PQsetNoticeProcessor(pg, ignore_notice, NULL);
     /* Every value crosses as text in UTC; no session state is relied on. */
     PQclear(PQexec(pg, "SET TIME ZONE 'UTC'"));
     return pg;
