@@ -661,7 +661,11 @@ static const char tenant_help[] =
     "                                bischeduler-C.<base domain>\n"
     "  suspend C | activate C | deactivate C\n"
     "                                change a guest school's status\n"
-    "                                (suspended and inactive answer 503)\n\n"
+    "                                (suspended and inactive answer 503)\n"
+    "  export C FILE                 write school C's data to a portable\n"
+    "                                archive (JSON; '-' for stdout)\n"
+    "  import FILE                   restore an archive as a new school, on\n"
+    "                                either backend ('-' for stdin)\n\n"
     "  --data DIR   data directory (or BISCHEDULER_DATA), or\n"
     "  --database URL  postgresql://... (or BISCHEDULER_DATABASE)\n";
 
@@ -700,11 +704,18 @@ static int cmd_tenant(int argc, char **argv)
         status = "active";
     else if (strcmp(sub, "deactivate") == 0)
         status = "inactive";
-    else if (strcmp(sub, "list") != 0 && strcmp(sub, "create") != 0)
+    bool is_export = strcmp(sub, "export") == 0;
+    bool is_import = strcmp(sub, "import") == 0;
+    if (!status && !is_export && !is_import && strcmp(sub, "list") != 0 &&
+        strcmp(sub, "create") != 0)
         return usage_error("tenant", "unknown command '%s'", sub);
     if (status && optind != argc - 1)
         return usage_error("tenant", "%s takes one school code", sub);
-    if (!status && optind != argc)
+    if (is_export && optind != argc - 2)
+        return usage_error("tenant", "export takes a school code and a file");
+    if (is_import && optind != argc - 1)
+        return usage_error("tenant", "import takes a file");
+    if (!status && !is_export && !is_import && optind != argc)
         return usage_error("tenant", "unexpected argument '%s'",
                            argv[optind]);
     if (strcmp(sub, "create") == 0 && (code == NULL || name == NULL))
@@ -719,7 +730,45 @@ static int cmd_tenant(int argc, char **argv)
     const char *err = NULL, *msg = NULL, *field = NULL;
     int rc = 0;
     struct tenant t;
-    if (strcmp(sub, "list") == 0) {
+    if (is_export) {
+        const char *file = argv[optind + 1];
+        bool to_stdout = strcmp(file, "-") == 0;
+        char tmp[4200];
+        snprintf(tmp, sizeof tmp, "%s.part", file);
+        FILE *f = to_stdout ? stdout : fopen(tmp, "w");
+        if (f == NULL) {
+            rc = fail("cannot write %s", file);
+        } else if (tenant_export(&p, argv[optind], f, &err) < 0) {
+            if (!to_stdout) {
+                fclose(f);
+                unlink(tmp);
+            }
+            rc = fail("cannot export school %s: %s", argv[optind], err);
+        } else if (!to_stdout && (fclose(f) != 0 || rename(tmp, file) != 0)) {
+            unlink(tmp);
+            rc = fail("cannot write %s", file);
+        } else if (!to_stdout) {
+            printf("School %s exported to %s\n", argv[optind], file);
+        }
+    } else if (is_import) {
+        const char *file = argv[optind];
+        FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
+        if (f == NULL) {
+            rc = fail("cannot read %s", file);
+        } else {
+            int r = tenant_import(&p, f, &actor, &t, &msg, &err);
+            if (f != stdin)
+                fclose(f);
+            if (r == TENANT_OK) {
+                char host[512];
+                tenant_host(&p, &t, host, sizeof host);
+                printf("School %s imported (%s): %s\n", t.code, t.status,
+                       host);
+            } else {
+                rc = fail("cannot import %s: %s", file, msg ? msg : err);
+            }
+        }
+    } else if (strcmp(sub, "list") == 0) {
         struct tenant *list;
         int n;
         if (tenant_list(&p, &list, &n, &err) < 0) {

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "auth/auth.h"
 #include "db/db.h"
@@ -90,6 +91,27 @@ int tenant_create(struct platform *p, const char *code, const char *name,
                   const struct actor *actor, struct tenant *t_r,
                   const char **message_r, const char **field_r,
                   const char **error_r);
+/* The same, with a status and (for an import) the archive's tables. */
+int tenant_create_full(struct platform *p, const char *code, const char *name,
+                       const char *status, json_t *data,
+                       const struct actor *actor, struct tenant *t_r,
+                       const char **message_r, const char **field_r,
+                       const char **error_r);
+int tenant_create_with(struct platform *p, const char *code, const char *name,
+                       const char *status, json_t *data,
+                       const struct actor *actor, struct tenant *t_r,
+                       const char **message_r, const char **error_r);
+
+/* transfer.c: a school's portable archive (JSON). */
+int tenant_export(struct platform *p, const char *code, FILE *out,
+                  const char **error_r);
+/* Messages (message_r) are English: these are operators' commands. */
+int tenant_import(struct platform *p, FILE *in, const struct actor *actor,
+                  struct tenant *t_r, const char **message_r,
+                  const char **error_r);
+/* Replaces a new store's rows with an archive's (caller's transaction). */
+int tenant_restore_tables(struct store *s, json_t *data, const char **error_r);
+
 /* status: active, suspended or inactive; action is audited. */
 int tenant_set_status(struct platform *p, const char *code,
                       const char *status, const struct actor *actor,

@@ -434,6 +434,26 @@ int tenant_create(struct platform *p, const char *code, const char *name,
                   const char **message_r, const char **field_r,
                   const char **error_r)
 {
+    return tenant_create_full(p, code, name, "active", NULL, actor, t_r,
+                              message_r, field_r, error_r);
+}
+
+int tenant_create_with(struct platform *p, const char *code, const char *name,
+                       const char *status, json_t *data,
+                       const struct actor *actor, struct tenant *t_r,
+                       const char **message_r, const char **error_r)
+{
+    const char *field = NULL;
+    return tenant_create_full(p, code, name, status, data, actor, t_r,
+                              message_r, &field, error_r);
+}
+
+int tenant_create_full(struct platform *p, const char *code, const char *name,
+                       const char *status, json_t *data,
+                       const struct actor *actor, struct tenant *t_r,
+                       const char **message_r, const char **field_r,
+                       const char **error_r)
+{
     const char *msg = tenant_code_check(code);
     if (msg) {
         *message_r = msg;
@@ -460,6 +480,27 @@ int tenant_create(struct platform *p, const char *code, const char *name,
     }
     if (create_store(&p->backend, code, name, error_r) < 0)
         return TENANT_ERROR;
+    if (data != NULL) {
+        /* an imported school's rows, in one transaction, before it exists
+         * for anyone */
+        struct store s;
+        if (store_open_named(&s, &p->backend, code, error_r) < 0)
+            goto undo_file;
+        int irc = store_begin(&s, error_r);
+        if (irc == 0) {
+            irc = tenant_restore_tables(&s, data, error_r);
+            static _Thread_local char imsg[256];
+            if (irc < 0) {
+                str_copy(imsg, sizeof imsg, *error_r);
+                *error_r = imsg;
+            }
+            if (store_end(&s, irc == 0, irc == 0 ? error_r : NULL) < 0)
+                irc = -1;
+        }
+        store_close(&s);
+        if (irc < 0)
+            goto undo_file;
+    }
 
     char now[21];
     time_format_utc(time_now(), now);
@@ -468,9 +509,9 @@ int tenant_create(struct platform *p, const char *code, const char *name,
     int rc = db_run(p->master.conn, error_r,
                     "INSERT INTO tenants (subdomain, name, status, plan_type,"
                     " master_tenant_id, created_at, updated_at) VALUES"
-                    " (?, ?, 'active', 'guest', (SELECT id FROM tenants WHERE"
+                    " (?, ?, ?, 'guest', (SELECT id FROM tenants WHERE"
                     " plan_type = 'master'), ?, ?)",
-                    "tttt", code, name, now, now);
+                    "ttttt", code, name, status, now, now);
     if (rc == DB_CONSTRAINT) {
         store_end(&p->master, false, NULL);
         *message_r = "Ya existe una escuela con ese código.";
@@ -484,7 +525,8 @@ int tenant_create(struct platform *p, const char *code, const char *name,
         rc = load_tenant(&p->master, code, &t, error_r) == 1 ? 0 : -1;
     if (rc == 0) {
         json_t *after = tenant_to_json(p, &t);
-        struct audit_entry e = {"create", "tenant", code, NULL, after};
+        struct audit_entry e = {data ? "import" : "create", "tenant", code,
+                                NULL, after};
         rc = audit_write(&p->master, actor, &e, error_r);
         json_decref(after);
     }
