@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "core/embedded.h"
 #include "db/migrate.h"
 #include "db/pool.h"
 
@@ -180,6 +181,23 @@ static void test_values_bind_as_values_not_sql(void **state)
     store_close(&s);
 }
 
+static void same_names(const struct embedded_file *a,
+                       const struct embedded_file *b)
+{
+    int i = 0;
+    for (; a[i].name && b[i].name; i++)
+        assert_string_equal(a[i].name, b[i].name);
+    assert_null(a[i].name);
+    assert_null(b[i].name);
+}
+
+static void test_postgres_migrations_mirror_sqlite_versions(void **state)
+{
+    (void)state;
+    same_names(embedded_master_migrations, embedded_pg_master_migrations);
+    same_names(embedded_school_migrations, embedded_pg_school_migrations);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +205,7 @@ int main(void)
         cmocka_unit_test(test_store_newer_than_binary_is_refused),
         cmocka_unit_test(test_pool_stays_bounded_and_evicts_least_recent),
         cmocka_unit_test(test_values_bind_as_values_not_sql),
+        cmocka_unit_test(test_postgres_migrations_mirror_sqlite_versions),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
