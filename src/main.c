@@ -133,7 +133,8 @@ static int open_platform(const char *data, struct platform *p)
     struct platform_options opt = {data, database_url, 64, false, 4};
     const char *err;
     if (platform_open(p, &opt, &err) < 0)
-        return fail("cannot open the platform in %s: %s", data, err);
+        return fail("cannot open the platform in %s: %s",
+                    data ? data : "the database", err);
     return 0;
 }
 

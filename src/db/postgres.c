@@ -67,7 +67,15 @@ struct pg_pool *pg_pool_new(const char *conninfo, int size)
     struct pg_pool *p = xcalloc(1, sizeof *p);
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->freed, NULL);
-    p->conninfo = xstrdup(conninfo);
+    /* A server that does not answer must not hang requests for long. */
+    if (strstr(conninfo, "connect_timeout") != NULL) {
+        p->conninfo = xstrdup(conninfo);
+    } else {
+        size_t n = strlen(conninfo) + 32;
+        p->conninfo = xmalloc(n);
+        snprintf(p->conninfo, n, "%s%sconnect_timeout=5", conninfo,
+                 strchr(conninfo, '?') ? "&" : "?");
+    }
     p->size = size > 0 ? size : 1;
     p->idle = xcalloc((size_t)p->size, sizeof *p->idle);
     return p;
@@ -203,22 +211,29 @@ static int end_tx(struct db_conn *c, bool commit)
 
 static int pg_enter(struct db_conn *c, const char **error_r)
 {
-    if (c->pg == NULL) {
-        c->pg = pool_get(c->pool, c->error, sizeof c->error);
+    if (c->pg != NULL && c->in_tx)
+        return 0;
+    /*
+     * Idle pooled connections may have died with a server restart: such a
+     * one is dropped and the next tried, up to a fresh connection.
+     */
+    for (int attempt = 0; attempt <= c->pool->size; attempt++) {
         if (c->pg == NULL) {
-            if (error_r)
-                *error_r = c->error;
-            return DB_ERROR;
+            c->pg = pool_get(c->pool, c->error, sizeof c->error);
+            if (c->pg == NULL)
+                break;
         }
-    }
-    if (!c->in_tx && begin_tx(c) < 0) {
-        if (error_r)
-            *error_r = c->error;
+        if (begin_tx(c) == 0)
+            return 0;
+        bool dead = PQstatus(c->pg) != CONNECTION_OK;
         pool_put(c->pool, c->pg);
         c->pg = NULL;
-        return DB_ERROR;
+        if (!dead)
+            break;
     }
-    return 0;
+    if (error_r)
+        *error_r = c->error;
+    return DB_ERROR;
 }
 
 static void pg_leave(struct db_conn *c)
