@@ -272,6 +272,15 @@ static int pg_open(const char *target, bool create, struct db_conn **conn_r,
 
 int db_pg_open(struct pg_pool *pool, const char *name, struct db_conn **conn_r)
 {
+    /* Schema names are built from validated codes; check them again here,
+     * where they meet SQL. */
+    size_t n = strlen(name);
+    if (n == 0 || n > 40)
+        return DB_ERROR;
+    for (const char *c = name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+              *c == '-'))
+            return DB_ERROR;
     struct db_conn *c = xcalloc(1, sizeof *c);
     c->driver = &db_postgres_driver;
     c->pool = pool;
