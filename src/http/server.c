@@ -218,6 +218,7 @@ static void client_address(struct request *r)
             trusted = true;
     if (!trusted)
         return;
+    r->loopback = false; /* whatever came through the proxy is not local */
     /*
      * Behind our proxy the client is the last address the proxy appended
      * (nginx's $proxy_add_x_forwarded_for); anything before it came from
@@ -236,7 +237,6 @@ static void client_address(struct request *r)
         if (inet_pton(AF_INET, addr, buf) == 1 ||
             inet_pton(AF_INET6, addr, buf) == 1) {
             str_copy(r->ip, sizeof r->ip, addr);
-            r->loopback = false; /* a proxied request is never local */
         }
     }
     const char *proto = request_header(r, "X-Forwarded-Proto");

@@ -52,13 +52,34 @@ static const char *content_type(const char *name)
     return "application/octet-stream";
 }
 
+/* If-None-Match: a list of tags, weak ones (W/) too, or "*" (RFC 9110). */
+static bool etag_matches(const char *header, const char *etag)
+{
+    size_t n = strlen(etag);
+    const char *p = header;
+    while (*p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        if (*p == '*')
+            return true;
+        if (strncmp(p, "W/", 2) == 0)
+            p += 2;
+        if (strncmp(p, etag, n) == 0 && (p[n] == '\0' || p[n] == ',' ||
+                                         p[n] == ' '))
+            return true;
+        while (*p && *p != ',')
+            p++;
+    }
+    return false;
+}
+
 static bool serve_file(struct request *r, const char *name)
 {
     for (int i = 0; embedded_web[i].name && i < MAX_FILES; i++) {
         if (strcmp(embedded_web[i].name, name) != 0)
             continue;
         const char *inm = request_header(r, "If-None-Match");
-        if (inm != NULL && strcmp(inm, etags[i]) == 0)
+        if (inm != NULL && etag_matches(inm, etags[i]))
             reply_buffer(r, 304, content_type(name), "", 0, false);
         else
             reply_buffer(r, 200, content_type(name), embedded_web[i].data,

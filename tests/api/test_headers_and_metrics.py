@@ -114,3 +114,14 @@ def test_pages_allow_only_their_own_files_and_data_replies_nothing(world):
     data = world.client().get("/api/v1/branding")
     assert data.headers["Content-Security-Policy"].startswith("default-src 'none'"), \
         data.headers["Content-Security-Policy"]
+
+
+def test_assets_revalidate_with_strong_weak_and_listed_etags(world):
+    c = world.client()
+    first = c.get("/assets/app.css")
+    assert first.status_code == 200, describe(first)
+    etag = first.headers["ETag"]
+    for header in (etag, "W/" + etag, '"otra", W/' + etag, "*"):
+        r = c.get("/assets/app.css", headers={"If-None-Match": header})
+        assert r.status_code == 304, (header, describe(r))
+    assert c.get("/assets/app.css", headers={"If-None-Match": '"otra"'}).status_code == 200
