@@ -218,7 +218,6 @@ static void client_address(struct request *r)
             trusted = true;
     if (!trusted)
         return;
-    r->loopback = false; /* whatever came through the proxy is not local */
     /*
      * Behind our proxy the client is the last address the proxy appended
      * (nginx's $proxy_add_x_forwarded_for); anything before it came from
@@ -226,6 +225,9 @@ static void client_address(struct request *r)
      */
     const char *xff = request_header(r, "X-Forwarded-For");
     if (xff != NULL) {
+        /* forwarded by the proxy (which always sets it): not local, even
+         * when the proxy runs on this machine */
+        r->loopback = false;
         const char *last = strrchr(xff, ',');
         last = last ? last + 1 : xff;
         while (*last == ' ')

@@ -4,16 +4,19 @@ import re
 
 import pytest
 
-from conftest import ADMIN_EMAIL, PASSWORD, SCHOOLS, assert_ok, cli, cli_env, cli_ok
+from conftest import ADMIN_EMAIL, PASSWORD, SCHOOLS, assert_ok, cli, cli_env, cli_ok, free_port
 
 HELP = {
     (): ["init", "serve", "migrate", "tenant", "user"],
-    ("init",): ["--data", "--base-domain", "--admin-email", "--admin-password-file", "--demo"],
-    ("serve",): ["--data", "--listen", "--base-domain", "--threads", "--max-body",
-                 "--session-idle", "--session-max"],
-    ("migrate",): ["--data", "--check"],
-    ("tenant",): ["list", "create", "suspend", "activate", "deactivate", "--code", "--name"],
-    ("user",): ["add", "--school", "--email", "--role", "--name", "--password-file"],
+    ("init",): ["--data", "--database", "--base-domain", "--admin-email", "--admin-password-file",
+                "--demo"],
+    ("serve",): ["--data", "--database", "--db-pool", "--listen", "--base-domain", "--threads",
+                 "--max-body", "--session-idle", "--session-max"],
+    ("migrate",): ["--data", "--database", "--check"],
+    ("tenant",): ["list", "create", "suspend", "activate", "deactivate", "--code", "--name",
+                  "--data", "--database"],
+    ("user",): ["add", "--school", "--email", "--role", "--name", "--password-file",
+                "--data", "--database"],
 }
 
 
@@ -86,10 +89,26 @@ def test_tenant_list_shows_created_schools(cli_data):
             assert name in res.out, res
 
 
-def test_data_dir_can_come_from_the_environment(cli_data):
-    res = cli("tenant", "list", env=cli_env(BISCHEDULER_DATA=cli_data.data))
+def test_store_location_can_come_from_the_environment(cli_data):
+    """BISCHEDULER_DATA (SQLite) or BISCHEDULER_DATABASE (PostgreSQL)."""
+    res = cli("tenant", "list", env=cli_env(**cli_data.store_env()))
     assert res.rc == 0, res
     assert "alpha" in res.out, res
+
+
+def test_data_and_database_together_exit_2(cli_data, tmp_path):
+    res = cli("tenant", "list", "--data", tmp_path / "datos",
+              "--database", "postgresql://postgres@127.0.0.1:1/ninguna", raw=True)
+    assert res.rc == 2, res
+    assert "--data" in res.err and "--database" in res.err, res
+
+
+def test_unreachable_database_exits_1_with_a_message(cli_data):
+    port = free_port()          # nothing listens there
+    res = cli("tenant", "list", "--database", f"postgresql://postgres@127.0.0.1:{port}/ninguna",
+              timeout=30)
+    assert res.rc == 1, res
+    assert "PostgreSQL" in res.err or "database" in res.err, res
 
 
 def test_duplicate_school_code_in_cli_exits_1(cli_data):

@@ -1,9 +1,10 @@
 """`bischeduler migrate`: stores of older versions are brought up to date,
-safely, resumably, and a store newer than the binary is left alone."""
+safely, resumably, and a store newer than the binary is left alone.
+
+Stores are SQLite files or PostgreSQL schemas (BISCHEDULER_TEST_BACKEND); the
+store helpers of conftest read and build either."""
 
 import functools
-import os
-import shutil
 import subprocess
 import time
 import warnings
@@ -11,15 +12,16 @@ import warnings
 import pytest
 
 from conftest import (ADMIN_EMAIL, BIN, assert_error, assert_ok, build_store, cli, cli_env, cli_ok,
-                      latest_version, remove_store, sanitizer_findings, store_shape, store_version,
-                      store_versions, table_counts)
+                      corrupt_store, latest_version, record_version, sanitizer_findings,
+                      scratch_store, store_shape, store_version, store_versions, stores_state,
+                      table_counts)
 
 
 @functools.lru_cache(maxsize=None)
 def _reference_shape(kind, version, tmpdir):
-    path = os.path.join(tmpdir, f"ref-{kind}-{version}.sqlite")
-    build_store(path, kind, version)
-    return store_shape(path)
+    store = scratch_store(tmpdir, f"ref_{kind}_{version}")
+    build_store(store, kind, version)
+    return store_shape(store)
 
 
 @pytest.fixture(scope="module")
@@ -28,15 +30,9 @@ def reference(tmp_path_factory):
     return lambda kind, version: _reference_shape(kind, version, d)
 
 
-def _old_store(path):
-    build_store(path, "school", 1)
-    assert store_version(path) == 1
-
-
-def _garbage(path):
-    remove_store(path)
-    with open(path, "wb") as f:
-        f.write(b"esto no es una base de datos SQLite \x00\xff" * 300)
+def _old_store(store):
+    build_store(store, "school", 1)
+    assert store_version(store) == 1
 
 
 def test_new_stores_are_created_at_the_latest_version(instances, reference):
@@ -60,6 +56,7 @@ def test_migrate_twice_changes_nothing_and_keeps_the_data(instances):
     stores = [inst.master_store, inst.school_store("ueipab"), inst.school_store("alpha")]
     cli_ok("migrate", "--data", inst.data)
     first = {str(p): (store_versions(p), table_counts(p)) for p in stores}
+    assert first[str(inst.school_store("alpha"))][1]["users"] == 1, first
     res = cli_ok("migrate", "--data", inst.data)
     second = {str(p): (store_versions(p), table_counts(p)) for p in stores}
     assert first == second, res
@@ -102,7 +99,7 @@ def test_migrate_reports_a_corrupt_store_and_migrates_the_others(instances, refe
     for code in codes:
         inst.create_school(code, f"Escuela {code.title()}")
         _old_store(inst.school_store(code))
-    _garbage(inst.school_store("tres"))
+    corrupt_store(inst.school_store("tres"))
 
     res = cli("migrate", "--data", inst.data)
     assert res.rc == 1, res
@@ -121,18 +118,6 @@ def test_migrate_reports_a_corrupt_store_and_migrates_the_others(instances, refe
     assert cli("migrate", "--check", "--data", inst.data).rc == 0
 
 
-def _dir_state(d):
-    state = {}
-    for e in os.scandir(d):
-        try:
-            st = e.stat()
-        except FileNotFoundError:          # a -wal/-journal file that just went away
-            state[e.name] = None
-            continue
-        state[e.name] = (st.st_mtime_ns, st.st_size)
-    return state
-
-
 def test_migrate_killed_part_way_leaves_no_store_half_migrated_and_resumes(instances, reference, tmp_path):
     inst = instances("kill9")
     inst.init()
@@ -143,24 +128,22 @@ def test_migrate_killed_part_way_leaves_no_store_half_migrated_and_resumes(insta
         assert_ok(admin.post("/api/v1/platform/tenants", json={"code": code, "name": f"Escuela {code}"}), 201)
     inst.stop_or_fail()
 
-    template = tmp_path / "old.sqlite"
-    _old_store(template)
     latest = latest_version("school")
-    schools = inst.data / "schools"
+    stores = [inst.school_store(code) for code in codes]
     part_way = False
     for delay in (0.0, 0.002, 0.005, 0.01, 0.02, 0.04, 0.08, 0.15, 0.3):
-        for code in codes:
-            remove_store(inst.school_store(code))
-            shutil.copyfile(template, inst.school_store(code))
-        initial = _dir_state(schools)
+        for store in stores:
+            if store_version(store) != 1:       # left at version 1 by the last round: as good
+                _old_store(store)
+        initial = stores_state(stores)
         log = tmp_path / "migrate.stderr"
         with open(log, "wb") as err:
-            proc = subprocess.Popen([str(BIN), "migrate", "--data", str(inst.data)],
+            proc = subprocess.Popen([str(BIN), "migrate", *inst.store_args()],
                                     stdout=subprocess.DEVNULL, stderr=err, env=cli_env())
         killed = False
         deadline = time.monotonic() + 60
         while proc.poll() is None and time.monotonic() < deadline:
-            if _dir_state(schools) != initial:
+            if stores_state(stores) != initial:
                 if delay:
                     time.sleep(delay)
                 proc.kill()
@@ -203,12 +186,7 @@ def test_store_newer_than_the_binary_is_refused_and_reported(instances):
         inst.add_user(code, f"director@{code}.test", "school_admin")
     path = inst.school_store("futuro")
     future = latest_version("school") + 1
-    import sqlite3
-    con = sqlite3.connect(str(path))
-    con.execute("INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, 'from_the_future', "
-                "'2099-01-01T00:00:00Z')", (future,))
-    con.commit()
-    con.close()
+    record_version(path, future)
 
     inst.start()
     assert_error(inst.client("futuro").login("director@futuro.test"), 503, "store_unavailable")

@@ -4,7 +4,8 @@ import json
 import secrets
 from datetime import datetime, timedelta, timezone
 
-from conftest import ADMIN_EMAIL, SCHOOLS, all_pages, assert_error, assert_ok, cli_ok, describe
+from conftest import (ADMIN_EMAIL, SCHOOLS, all_pages, assert_error, assert_ok, cli_ok, describe,
+                      store_exists, store_version, latest_version)
 
 TENANT_FIELDS = {"id", "code", "name", "status", "plan_type", "created_at", "updated_at", "host"}
 
@@ -25,6 +26,7 @@ def test_school_list_shows_every_school_with_its_status_and_host(platform_admin)
 
 def test_school_created_through_the_api_answers_on_its_own_host(world, platform_admin):
     assert_error(world.branding("nueva"), 404, "school_not_found")
+    assert not store_exists(world.school_store("nueva"))
     tenant = assert_ok(platform_admin.post("/api/v1/platform/tenants",
                                            json={"code": "nueva", "name": "Escuela Nueva Esperanza"}), 201)
     assert TENANT_FIELDS <= set(tenant), tenant
@@ -37,7 +39,9 @@ def test_school_created_through_the_api_answers_on_its_own_host(world, platform_
     codes = [t["code"] for t in assert_ok(platform_admin.get("/api/v1/platform/tenants"))["items"]]
     assert codes.count("nueva") == 1
     assert "nueva" in cli_ok("tenant", "list", "--data", world.data).out
-    assert (world.data / "schools" / "nueva.sqlite").exists()
+    store = world.school_store("nueva")
+    assert store_exists(store), f"no store {store} for the new school"
+    assert store_version(store) == latest_version("school")
 
 
 def _support_rows(client):

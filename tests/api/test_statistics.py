@@ -1,8 +1,6 @@
 """Platform statistics: anonymized counts over every school, recorded daily."""
 
-import sqlite3
-
-from conftest import ADMIN_EMAIL, assert_error, assert_ok
+from conftest import ADMIN_EMAIL, assert_error, assert_ok, store_rows
 
 
 def test_platform_admin_sees_anonymized_counts_of_every_school(instances):
@@ -29,15 +27,11 @@ def test_platform_admin_sees_anonymized_counts_of_every_school(instances):
         assert secret not in text, f"statistics leak {secret!r}: {stats}"
 
     # the day's figures are kept in the master store
-    con = sqlite3.connect(str(inst.master_store))
-    try:
-        rows = dict(con.execute("SELECT metric, value FROM platform_statistics"
-                                " WHERE day = ?", (stats["day"],)).fetchall())
-        per_school = con.execute("SELECT count(DISTINCT tenant_id) FROM"
-                                 " tenant_analytics WHERE day = ?",
-                                 (stats["day"],)).fetchone()[0]
-    finally:
-        con.close()
+    rows = {metric: int(value) for metric, value in store_rows(
+        inst.master_store, "SELECT metric, value FROM platform_statistics WHERE day = ?",
+        (stats["day"],))}
+    per_school = int(store_rows(inst.master_store, "SELECT count(DISTINCT tenant_id) FROM"
+                                " tenant_analytics WHERE day = ?", (stats["day"],))[0][0])
     assert rows["schools_suspended"] == 1 and rows["users_teacher"] == 2, rows
     assert per_school == 3
 
