@@ -304,9 +304,18 @@ void h_support_login(struct request *r)
     struct audit_entry e = {"support_access", "tenant", r->tenant.code, NULL,
                             detail};
     rc = audit_write(m, &actor, &e, &err);
-    /* Lock order: master, then the school. */
+    /*
+     * The ticket is spent (and audited) first, then the school's session
+     * is made: one store at a time, so two requests can never each hold a
+     * pooled connection while waiting for another.
+     */
+    if (store_end(m, rc == 0, &err) < 0 || rc < 0) {
+        json_decref(detail);
+        reply_store_error(r, err);
+        return;
+    }
     char stoken[80], csrf[65];
-    if (rc == 0 && store_begin(r->school, &err) == 0) {
+    if (store_begin(r->school, &err) == 0) {
         struct actor school_actor = {0, admin_email, "platform_admin", r->ip,
                                      r->request_id};
         rc = session_create(r->school, PRINCIPAL_SCHOOL, 0, "school_admin",
@@ -321,7 +330,7 @@ void h_support_login(struct request *r)
         rc = -1;
     }
     json_decref(detail);
-    if (store_end(m, rc == 0, &err) < 0 || rc < 0) {
+    if (rc < 0) {
         reply_store_error(r, err);
         return;
     }
