@@ -10,7 +10,7 @@ PORT       := $(lastword $(subst :, ,$(LISTEN)))
 
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all build asan setup run check unit unit-asan api api-asan browser clean
+.PHONY: all build asan setup run check unit unit-asan api api-pg api-asan browser clean
 
 all: build
 
@@ -43,13 +43,17 @@ unit-asan: asan
 api: build
 	@BISCHEDULER_BIN=$(BUILD)/bischeduler bash tests/api/run
 
+api-pg: build
+	@BISCHEDULER_TEST_BACKEND=postgres BISCHEDULER_TEST_DB_POOL=1 \
+	  BISCHEDULER_BIN=$(BUILD)/bischeduler bash tests/api/run
+
 api-asan: asan
 	@BISCHEDULER_BIN=$(ASAN_BUILD)/bischeduler bash tests/api/run
 
 browser: build
 	@BISCHEDULER_BIN=$(BUILD)/bischeduler bash tests/browser/run
 
-check: setup build asan unit unit-asan api api-asan browser
+check: setup build asan unit unit-asan api api-pg api-asan browser
 	@echo "make check: all suites passed"
 
 clean:

@@ -78,6 +78,9 @@ static int resolve_target(const char *cmd, const char **data)
     if (database_url != NULL) {
         if (*data != NULL)
             return usage_error(cmd, "give --data or --database, not both");
+        if (strncmp(database_url, "postgresql://", 13) != 0 &&
+            strncmp(database_url, "postgres://", 11) != 0)
+            return usage_error(cmd, "--database must be a postgresql:// URL");
         return 0;
     }
     *data = data_dir_or_env(*data);
@@ -457,7 +460,8 @@ static int cmd_serve(int argc, char **argv)
     fprintf(stderr, "listening on http://%s:%ld\n", addr, port);
     log_msg(LOG_INFO, "serving %s: http://bischeduler.%s:%ld (UEIPAB), "
                       "http://bischeduler-CODE.%s:%ld (guest schools)",
-            data, p.base_domain, port, p.base_domain, port);
+            data ? data : "PostgreSQL", p.base_domain, port, p.base_domain,
+            port);
     int sig = 0;
     sigwait(&set, &sig);
     log_msg(LOG_INFO, "received %s: finishing requests in flight",

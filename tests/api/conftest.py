@@ -457,6 +457,8 @@ class PgConn:
                 error = PgError(self._fields(data))
             elif kind == b"Z":
                 if error:
+                    if data != b"I":        # a script's BEGIN left a failed transaction open
+                        self.query("ROLLBACK")
                     raise error
                 return results
 
@@ -633,6 +635,7 @@ class Database:
         self.cluster = cluster
         self.name = name
         self._con = None
+        self._lock = threading.Lock()
 
     @property
     def url(self):
@@ -640,6 +643,10 @@ class Database:
 
     def query(self, sql):
         """Runs a script; reconnects once if the session was lost (a restart)."""
+        with self._lock:
+            return self._query(sql)
+
+    def _query(self, sql):
         for attempt in (0, 1):
             if self._con is None:
                 self._con = self.cluster.connect(self.name)
@@ -838,7 +845,7 @@ class Instance:
                 self.proc = subprocess.Popen(
                     [str(BIN), "serve", *self.store_args(),
                      "--listen", f"127.0.0.1:{self.port}", "--base-domain", BASE,
-                     *[str(a) for a in extra]],
+                     *self._pool_args(extra), *[str(a) for a in extra]],
                     stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=cli_env())
             LIVE.append(self)
             last_error = self._wait_ready()
@@ -848,6 +855,15 @@ class Instance:
             if "in use" not in self.stderr_text().lower():
                 break
         pytest.fail(last_error)
+
+    def _pool_args(self, extra):
+        """$BISCHEDULER_TEST_DB_POOL: every PostgreSQL server gets that many
+        connections unless the test says otherwise (1 finds code that holds
+        two connections at once: it hangs)."""
+        n = os.environ.get("BISCHEDULER_TEST_DB_POOL")
+        if n and self.on_postgres and "--db-pool" not in [str(a) for a in extra]:
+            return ["--db-pool", n]
+        return []
 
     def _wait_ready(self):
         deadline = time.monotonic() + START_TIMEOUT

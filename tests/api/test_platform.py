@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime, timedelta, timezone
 
 from conftest import (ADMIN_EMAIL, SCHOOLS, all_pages, assert_error, assert_ok, cli_ok, describe,
-                      store_exists, store_version, latest_version)
+                      latest_version, store_exists, store_version)
 
 TENANT_FIELDS = {"id", "code", "name", "status", "plan_type", "created_at", "updated_at", "host"}
 
