@@ -7,7 +7,9 @@
  * again (which also refreshes its idle clock and notices a deletion made
  * by another process, such as `bischeduler user passwd`). Sign-out through
  * this server removes the entry at once. The table has a fixed number of
- * slots: a collision replaces the older entry, so memory stays bounded.
+ * sets of WAYS entries each: a token may sit in any entry of its set, and a
+ * new one replaces the set's oldest, so memory stays bounded and two busy
+ * sessions whose tokens share a set do not evict each other.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -17,6 +19,8 @@
 #include "core/util.h"
 
 #define SLOTS 4096
+#define WAYS 4
+#define SETS (SLOTS / WAYS)
 #define STRIPES 64
 #define SESSION_CACHE_MS 1000.0
 
@@ -43,22 +47,25 @@ static unsigned slot_of(const char *token)
     uint32_t h = 2166136261u;
     for (; *token; token++)
         h = (h ^ (unsigned char)*token) * 16777619u;
-    return h % SLOTS;
+    return (h % SETS) * WAYS; /* the first entry of the token's set */
 }
 
 bool session_cache_get(const char *code, const char *token,
                        struct principal *who)
 {
     pthread_once(&once, init_stripes);
-    unsigned i = slot_of(token);
-    pthread_mutex_t *m = &stripes[i % STRIPES];
+    unsigned set = slot_of(token);
+    pthread_mutex_t *m = &stripes[(set / WAYS) % STRIPES];
     bool hit = false;
+    double now = time_mono_ms();
     pthread_mutex_lock(m);
-    struct slot *s = &slots[i];
-    if (s->loaded_ms > 0 && time_mono_ms() - s->loaded_ms < SESSION_CACHE_MS &&
-        str_equal_ct(s->token, token) && strcmp(s->code, code) == 0) {
-        *who = s->who;
-        hit = true;
+    for (unsigned i = set; i < set + WAYS && !hit; i++) {
+        struct slot *s = &slots[i];
+        if (s->loaded_ms > 0 && now - s->loaded_ms < SESSION_CACHE_MS &&
+            str_equal_ct(s->token, token) && strcmp(s->code, code) == 0) {
+            *who = s->who;
+            hit = true;
+        }
     }
     pthread_mutex_unlock(m);
     return hit;
@@ -68,10 +75,19 @@ void session_cache_put(const char *code, const char *token,
                        const struct principal *who)
 {
     pthread_once(&once, init_stripes);
-    unsigned i = slot_of(token);
-    pthread_mutex_t *m = &stripes[i % STRIPES];
+    unsigned set = slot_of(token);
+    pthread_mutex_t *m = &stripes[(set / WAYS) % STRIPES];
     pthread_mutex_lock(m);
-    struct slot *s = &slots[i];
+    /* the same token's entry, else the set's oldest (empty ones are 0) */
+    struct slot *s = &slots[set];
+    for (unsigned i = set; i < set + WAYS; i++) {
+        if (strcmp(slots[i].token, token) == 0) {
+            s = &slots[i];
+            break;
+        }
+        if (slots[i].loaded_ms < s->loaded_ms)
+            s = &slots[i];
+    }
     str_copy(s->code, sizeof s->code, code);
     str_copy(s->token, sizeof s->token, token);
     s->who = *who;
@@ -84,7 +100,7 @@ void session_cache_forget(const char *hash)
 {
     pthread_once(&once, init_stripes);
     for (unsigned i = 0; i < SLOTS; i++) {
-        pthread_mutex_t *m = &stripes[i % STRIPES];
+        pthread_mutex_t *m = &stripes[(i / WAYS) % STRIPES];
         pthread_mutex_lock(m);
         if (slots[i].loaded_ms > 0 &&
             strcmp(slots[i].who.session_hash, hash) == 0)
