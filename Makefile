@@ -49,6 +49,8 @@ api-pg: build
 
 api-asan: asan
 	@BISCHEDULER_BIN=$(ASAN_BUILD)/bischeduler bash tests/api/run
+	@BISCHEDULER_TEST_BACKEND=postgres BISCHEDULER_TEST_DB_POOL=1 \
+	  BISCHEDULER_BIN=$(ASAN_BUILD)/bischeduler bash tests/api/run
 
 browser: build
 	@BISCHEDULER_BIN=$(BUILD)/bischeduler bash tests/browser/run

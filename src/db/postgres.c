@@ -59,8 +59,14 @@ struct db_conn {
     bool in_tx;   /* a transaction is open on pg */
     bool failed;  /* a statement failed: the transaction must roll back */
     int changes;
-    char error[512];
+    char *error; /* the thread's error buffer (see set_error) */
 };
+
+/*
+ * Error texts live in a per-thread buffer, not in the handle: callers may
+ * read a message after the handle is closed or the transaction is undone.
+ */
+static _Thread_local char thread_error[512];
 
 struct pg_pool *pg_pool_new(const char *conninfo, int size)
 {
@@ -98,10 +104,13 @@ void pg_pool_free(struct pg_pool **pool)
 
 static void set_error(struct db_conn *c, const char *prefix, const char *msg)
 {
-    snprintf(c->error, sizeof c->error, "%s%s", prefix, msg ? msg : "");
-    size_t n = strlen(c->error);
-    while (n > 0 && (c->error[n - 1] == '\n' || c->error[n - 1] == ' '))
-        c->error[--n] = '\0';
+    c->error = thread_error;
+    snprintf(thread_error, sizeof thread_error, "%s%s", prefix,
+             msg ? msg : "");
+    size_t n = strlen(thread_error);
+    while (n > 0 &&
+           (thread_error[n - 1] == '\n' || thread_error[n - 1] == ' '))
+        thread_error[--n] = '\0';
 }
 
 static void ignore_notice(void *arg, const char *message)
@@ -219,7 +228,8 @@ static int pg_enter(struct db_conn *c, const char **error_r)
      */
     for (int attempt = 0; attempt <= c->pool->size; attempt++) {
         if (c->pg == NULL) {
-            c->pg = pool_get(c->pool, c->error, sizeof c->error);
+            c->error = thread_error;
+            c->pg = pool_get(c->pool, thread_error, sizeof thread_error);
             if (c->pg == NULL)
                 break;
         }
@@ -232,7 +242,7 @@ static int pg_enter(struct db_conn *c, const char **error_r)
             break;
     }
     if (error_r)
-        *error_r = c->error;
+        *error_r = thread_error;
     return DB_ERROR;
 }
 
@@ -307,7 +317,7 @@ static int map_result(struct db_conn *c, PGresult *r, const char **error_r)
         return 0;
     set_error(c, "", PQresultErrorMessage(r));
     if (error_r)
-        *error_r = c->error;
+        *error_r = thread_error;
     c->failed = true;
     const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
     if (state && strncmp(state, "23", 2) == 0)
@@ -327,7 +337,7 @@ static int pg_exec(struct db_conn *c, const char *sql, const char **error_r)
             return 0;
         int rc = end_tx(c, strcmp(sql, "COMMIT") == 0);
         if (rc < 0 && error_r)
-            *error_r = c->error;
+            *error_r = thread_error;
         return rc;
     }
     if (pg_enter(c, error_r) < 0)

@@ -30,8 +30,11 @@ struct db_conn {
 
 static int map_rc(struct db_conn *c, int rc, const char **error_r)
 {
+    /* copied: the caller may read it after a rollback or a close */
+    static _Thread_local char msg[512];
+    str_copy(msg, sizeof msg, sqlite3_errmsg(c->db));
     if (error_r)
-        *error_r = sqlite3_errmsg(c->db);
+        *error_r = msg;
     switch (rc) {
     case SQLITE_CONSTRAINT:
         return DB_CONSTRAINT;
