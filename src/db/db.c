@@ -185,15 +185,22 @@ int store_open(struct store *store, const char *name, const char *target,
     return 0;
 }
 
+/* DIR/master.sqlite, or DIR/schools/CODE.sqlite for a school. */
+void db_sqlite_path(const struct db_backend *b, const char *name, char *out,
+                    size_t n)
+{
+    if (strcmp(name, "master") == 0)
+        snprintf(out, n, "%s/master.sqlite", b->dir);
+    else
+        snprintf(out, n, "%s/schools/%s.sqlite", b->dir, name);
+}
+
 int store_open_named(struct store *store, const struct db_backend *b,
                      const char *name, const char **error_r)
 {
     if (b->pg == NULL) {
         char path[4096];
-        if (strcmp(name, "master") == 0)
-            snprintf(path, sizeof path, "%s/master.sqlite", b->dir);
-        else
-            snprintf(path, sizeof path, "%s/schools/%s.sqlite", b->dir, name);
+        db_sqlite_path(b, name, path, sizeof path);
         return store_open(store, name, path, false, error_r);
     }
     memset(store, 0, sizeof *store);
@@ -246,10 +253,7 @@ int db_store_exists(const struct db_backend *b, const char *name,
 {
     if (b->pg == NULL) {
         char path[4096];
-        if (strcmp(name, "master") == 0)
-            snprintf(path, sizeof path, "%s/master.sqlite", b->dir);
-        else
-            snprintf(path, sizeof path, "%s/schools/%s.sqlite", b->dir, name);
+        db_sqlite_path(b, name, path, sizeof path);
         return access(path, F_OK) == 0 ? 1 : 0;
     }
     struct store s;
@@ -275,10 +279,7 @@ void db_store_remove(const struct db_backend *b, const char *name)
 {
     if (b->pg == NULL) {
         char path[4096];
-        if (strcmp(name, "master") == 0)
-            snprintf(path, sizeof path, "%s/master.sqlite", b->dir);
-        else
-            snprintf(path, sizeof path, "%s/schools/%s.sqlite", b->dir, name);
+        db_sqlite_path(b, name, path, sizeof path);
         unlink(path);
         return;
     }

@@ -83,6 +83,9 @@ int db_backend_init(struct db_backend *b, const char *data_dir,
                     const char *database_url, int pool_size,
                     const char **error_r);
 void db_backend_cleanup(struct db_backend *b);
+/* SQLite: the file of store `name` (DIR/master.sqlite, DIR/schools/C.sqlite). */
+void db_sqlite_path(const struct db_backend *b, const char *name, char *out,
+                    size_t n);
 /* 1 if the store `name` exists, 0 if not, -1 on error. */
 int db_store_exists(const struct db_backend *b, const char *name,
                     const char **error_r);

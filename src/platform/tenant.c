@@ -104,10 +104,7 @@ static int create_store(const struct db_backend *b, const char *name,
     struct store s;
     char path[4096], tmp[4200];
     if (b->pg == NULL) {
-        if (strcmp(name, "master") == 0)
-            snprintf(path, sizeof path, "%s/master.sqlite", b->dir);
-        else
-            snprintf(path, sizeof path, "%s/schools/%s.sqlite", b->dir, name);
+        db_sqlite_path(b, name, path, sizeof path);
         snprintf(tmp, sizeof tmp, "%s.new", path);
         unlink(tmp);
         if (store_open(&s, name, tmp, true, error_r) < 0)
