@@ -241,3 +241,12 @@ def test_overlong_email_answers_422(world):
     c = world.cached_login("alpha", "director@alpha.test")
     email = "a" * 250 + "@alpha.test"
     assert_error(c.post("/api/v1/users", json=_user(email)), 422, "invalid", field="email")
+
+
+def test_headers_over_64_kib_are_refused_with_431(world):
+    import socket
+    with socket.create_connection(("127.0.0.1", world.port), timeout=10) as s:
+        s.sendall(b"GET /api/v1/branding HTTP/1.1\r\nHost: " + world.host("alpha").encode()
+                  + b"\r\nX-Relleno: " + b"a" * 100_000 + b"\r\n\r\n")
+        head = s.recv(200)
+    assert head.startswith(b"HTTP/1.1 431"), head
