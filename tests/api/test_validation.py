@@ -246,7 +246,13 @@ def test_overlong_email_answers_422(world):
 def test_headers_over_64_kib_are_refused_with_431(world):
     import socket
     with socket.create_connection(("127.0.0.1", world.port), timeout=10) as s:
-        s.sendall(b"GET /api/v1/branding HTTP/1.1\r\nHost: " + world.host("alpha").encode()
-                  + b"\r\nX-Relleno: " + b"a" * 100_000 + b"\r\n\r\n")
-        head = s.recv(200)
+        try:
+            s.sendall(b"GET /api/v1/branding HTTP/1.1\r\nHost: " + world.host("alpha").encode()
+                      + b"\r\nX-Relleno: " + b"a" * 100_000 + b"\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass    # the server may answer and close before reading it all
+        try:
+            head = s.recv(200)
+        except ConnectionResetError:
+            head = b"(reset before the reply could be read)"
     assert head.startswith(b"HTTP/1.1 431"), head
