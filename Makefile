@@ -9,6 +9,7 @@ JOBS       ?= 2
 PORT       := $(lastword $(subst :, ,$(LISTEN)))
 
 MAKEFLAGS += --no-print-directory
+SHELL := /bin/bash
 
 .PHONY: all build asan setup run check unit unit-asan api api-pg api-asan browser clean
 
@@ -34,29 +35,36 @@ run: setup build
 	@echo "Demo guest school:               http://bischeduler-demo.localhost:$(PORT)"
 	@$(BUILD)/bischeduler serve --data $(DATA) --listen $(LISTEN) --auto-migrate
 
+LOGS := $(BUILD)/check-logs
+# Runs a suite with its output also kept in $(LOGS)/NAME.log (for the
+# closing summary of `make check`).
+suite = mkdir -p $(LOGS) && set -o pipefail && ( $(2) ) 2>&1 | tee $(LOGS)/$(1).log
+
 unit: build
-	@cd $(BUILD) && ctest --output-on-failure
+	@$(call suite,unit,cd $(BUILD) && ctest --output-on-failure)
 
 unit-asan: asan
-	@cd $(ASAN_BUILD) && ctest --output-on-failure
+	@$(call suite,unit-asan,cd $(ASAN_BUILD) && ctest --output-on-failure)
 
 api: build
-	@BISCHEDULER_BIN=$(BUILD)/bischeduler bash tests/api/run
+	@$(call suite,api,BISCHEDULER_BIN=$(BUILD)/bischeduler bash tests/api/run)
 
 api-pg: build
-	@BISCHEDULER_TEST_BACKEND=postgres BISCHEDULER_TEST_DB_POOL=1 \
-	  BISCHEDULER_BIN=$(BUILD)/bischeduler bash tests/api/run
+	@$(call suite,api-pg,BISCHEDULER_TEST_BACKEND=postgres BISCHEDULER_TEST_DB_POOL=1 \
+	  BISCHEDULER_BIN=$(BUILD)/bischeduler bash tests/api/run)
 
 api-asan: asan
-	@BISCHEDULER_BIN=$(ASAN_BUILD)/bischeduler bash tests/api/run
-	@BISCHEDULER_TEST_BACKEND=postgres BISCHEDULER_TEST_DB_POOL=1 \
-	  BISCHEDULER_BIN=$(ASAN_BUILD)/bischeduler bash tests/api/run
+	@$(call suite,api-asan,BISCHEDULER_BIN=$(ASAN_BUILD)/bischeduler bash tests/api/run)
+	@$(call suite,api-pg-asan,BISCHEDULER_TEST_BACKEND=postgres BISCHEDULER_TEST_DB_POOL=1 \
+	  BISCHEDULER_BIN=$(ASAN_BUILD)/bischeduler bash tests/api/run)
 
 browser: build
-	@BISCHEDULER_BIN=$(BUILD)/bischeduler bash tests/browser/run
+	@$(call suite,browser,BISCHEDULER_BIN=$(BUILD)/bischeduler bash tests/browser/run)
 
-check: setup build asan unit unit-asan api api-pg api-asan browser
-	@echo "make check: all suites passed"
+check: setup build
+	@rm -rf $(LOGS)
+	@$(MAKE) asan unit unit-asan api api-pg api-asan browser
+	@bash scripts/check-summary $(LOGS)/*.log
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
