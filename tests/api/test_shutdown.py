@@ -98,3 +98,23 @@ def test_sigint_stops_the_server_cleanly(instances):
     stderr = inst.stderr_text()
     assert not sanitizer_findings(stderr), stderr[-6000:]
     assert rc == 0, f"exit status {rc}:\n{stderr[-3000:]}"
+
+
+def test_idle_connections_are_closed_after_the_timeout(instances):
+    inst = instances("idle-conn")
+    inst.init()
+    inst.start("--timeout", "1")
+    sock = socket.create_connection(("127.0.0.1", inst.port), timeout=10)
+    try:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")   # headers never finished
+        started = time.monotonic()
+        sock.settimeout(10)
+        try:
+            data = sock.recv(100)
+        except ConnectionResetError:
+            data = b""
+        waited = time.monotonic() - started
+    finally:
+        sock.close()
+    assert data == b"", f"expected the server to hang up, got {data!r}"
+    assert waited < 8, f"the idle connection stayed open {waited:.1f} s with --timeout 1"

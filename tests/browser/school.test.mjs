@@ -487,4 +487,31 @@ describe('school admin on the demo school', { timeout: 180000 }, () => {
       await closePage(page);
     }
   });
+  test('a parent sees the welcome panel for representatives and no school management', { timeout: 60000 }, async () => {
+    const page = await openPage(browser);
+    const parent = { email: 'mama@demo.test', name: 'Ana Rojas', password: 'Representante-2025' };
+    try {
+      await signInHome(page, server.demoUrl, DIRECTORA_EMAIL, DIRECTORA_PASSWORD, DIRECTORA_NAME);
+      await page.getByRole('heading', { level: 2, name: 'Usuarios' }).waitFor();
+      const form = page.locator('form').filter({ has: page.getByRole('button', { name: 'Agregar usuario' }) });
+      await form.getByLabel('Correo electrónico').fill(parent.email);
+      await form.getByLabel('Nombre completo').fill(parent.name);
+      await form.getByLabel('Rol').selectOption({ label: 'Representante' });
+      await form.getByLabel('Contraseña inicial').fill(parent.password);
+      await page.getByRole('button', { name: 'Agregar usuario' }).click();
+      await page.getByText(`Se agregó a ${parent.name} como Representante.`).waitFor();
+      await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+
+      await signIn(page, parent.email, parent.password);
+      await page.getByRole('heading', { level: 1, name: `Hola, ${parent.name}` }).waitFor();
+      await waitForText(page.locator('.identity'), new RegExp(`${DEMO_NAME}.*${parent.name}.*Representante`));
+      await page.getByRole('region', { name: 'Bienvenida' }).waitFor();
+      assert.equal(await page.getByRole('link', { name: 'Auditoría' }).count(), 0, 'no audit link for a parent');
+      assert.equal(await page.getByRole('heading', { name: 'Usuarios' }).count(), 0, 'no user management for a parent');
+      assert.equal(await page.getByRole('heading', { name: 'Datos del plantel' }).count(), 0, 'no settings for a parent');
+      await assertNoProblems(page);
+    } finally {
+      await closePage(page);
+    }
+  });
 });
