@@ -264,12 +264,6 @@ int db_store_exists(const struct db_backend *b, const char *name,
     int rc = db_query_int(s.conn, error_r, &n,
                           "SELECT count(*) FROM pg_namespace WHERE nspname = ?",
                           "t", db_pg_schema(s.conn));
-    /* the message lives in the handle, which is about to go */
-    static _Thread_local char msg[512];
-    if (rc < 0 && error_r) {
-        str_copy(msg, sizeof msg, *error_r);
-        *error_r = msg;
-    }
     store_unlock(&s);
     store_close(&s);
     return rc < 0 ? -1 : n > 0;

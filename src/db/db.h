@@ -9,8 +9,9 @@
  * callers hold it with store_lock() or inside a transaction (store_begin()).
  *
  * Errors: functions return 0 or a negative DB_ code and, where they take one,
- * set *error_r to an English message that lives until the next call on the
- * same connection.
+ * set *error_r to an English message kept in a per-thread buffer by the
+ * driver: it stays valid after the handle is closed or the transaction
+ * rolled back, until the next error on the same thread.
  */
 #ifndef BIS_DB_DB_H
 #define BIS_DB_DB_H

@@ -109,12 +109,6 @@ int migrate_store(struct db_conn *conn, enum migrate_series series,
     if (rc == MIGRATE_OK && db_exec(conn, "COMMIT", error_r) < 0)
         rc = MIGRATE_ERROR;
     if (rc != MIGRATE_OK) {
-        /* keep the message: the rollback replaces the driver's error text */
-        static _Thread_local char msg[256];
-        if (error_r) {
-            str_copy(msg, sizeof msg, *error_r);
-            *error_r = msg;
-        }
         db_exec(conn, "ROLLBACK", NULL);
         return rc;
     }

@@ -161,11 +161,6 @@ static int open_entry(struct school_pool *p, const char *code,
             log_msg(LOG_INFO, "migrated school store %s at open", code);
         }
     }
-    if (rc != POOL_OK) {
-        static _Thread_local char msg[256];
-        str_copy(msg, sizeof msg, *error_r);
-        *error_r = msg;
-    }
     store_unlock(&e->store);
     if (rc != POOL_OK) {
         store_close(&e->store);

@@ -64,7 +64,8 @@ struct db_conn {
 
 /*
  * Error texts live in a per-thread buffer, not in the handle: callers may
- * read a message after the handle is closed or the transaction is undone.
+ * read a message after the handle is closed or the transaction is undone
+ * (rolling back never replaces the message of the failure that caused it).
  */
 static _Thread_local char thread_error[512];
 
@@ -206,15 +207,13 @@ static int end_tx(struct db_conn *c, bool commit)
     bool do_commit = commit && !c->failed;
     PGresult *r = PQexec(c->pg, do_commit ? "COMMIT" : "ROLLBACK");
     bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-    if (!ok)
+    if (!ok && do_commit) /* a failed rollback must not hide why it rolled back */
         set_error(c, "", PQresultErrorMessage(r));
     PQclear(r);
     c->in_tx = false;
     c->failed = false;
-    if (commit && !do_commit) {
-        set_error(c, "", "transaction rolled back after an error");
-        return DB_ERROR;
-    }
+    if (commit && !do_commit)
+        return DB_ERROR; /* the failed statement's message stays current */
     return ok ? 0 : DB_ERROR;
 }
 

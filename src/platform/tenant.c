@@ -92,7 +92,6 @@ int platform_setting_get(struct platform *p, const char *key, char *out,
 static int create_store(const struct db_backend *b, const char *name,
                         const char *school_name, const char **error_r)
 {
-    static _Thread_local char msg[256];
     enum migrate_series series =
         school_name ? MIGRATE_SCHOOL : MIGRATE_MASTER;
     int exists = db_store_exists(b, name, error_r);
@@ -129,11 +128,8 @@ static int create_store(const struct db_backend *b, const char *name,
                     DEFAULT_TIMEZONE);
     if (rc == 0)
         rc = db_exec(s.conn, "COMMIT", error_r);
-    if (rc < 0) {
-        str_copy(msg, sizeof msg, *error_r);
-        *error_r = msg;
+    if (rc < 0)
         db_exec(s.conn, "ROLLBACK", NULL);
-    }
     if (rc == 0 && b->pg == NULL)
         rc = db_exec(s.conn, "PRAGMA wal_checkpoint(TRUNCATE)", error_r);
     store_unlock(&s);
@@ -230,12 +226,7 @@ int platform_init(const struct platform_options *opt, const char *base_domain,
                         "INSERT INTO platform_settings (key, value) VALUES"
                         " ('base_domain', ?)",
                         "t", base_domain);
-        static _Thread_local char msg[256];
-        if (rc < 0) {
-            str_copy(msg, sizeof msg, *error_r);
-            *error_r = msg;
-        }
-        if (store_end(&m, rc == 0, error_r) < 0)
+        if (store_end(&m, rc == 0, rc == 0 ? error_r : NULL) < 0)
             rc = -1;
     }
     store_close(&m);
@@ -282,11 +273,6 @@ int platform_open(struct platform *p, const struct platform_options *opt,
                                  error_r) < 0) {
             rc = -1;
         }
-    }
-    static _Thread_local char msg[256];
-    if (rc < 0) {
-        str_copy(msg, sizeof msg, *error_r);
-        *error_r = msg;
     }
     store_unlock(&p->master);
     if (rc < 0) {
@@ -486,11 +472,6 @@ int tenant_create_full(struct platform *p, const char *code, const char *name,
         int irc = store_begin(&s, error_r);
         if (irc == 0) {
             irc = tenant_restore_tables(&s, data, error_r);
-            static _Thread_local char imsg[256];
-            if (irc < 0) {
-                str_copy(imsg, sizeof imsg, *error_r);
-                *error_r = imsg;
-            }
             if (store_end(&s, irc == 0, irc == 0 ? error_r : NULL) < 0)
                 irc = -1;
         }

@@ -87,11 +87,6 @@ int tenant_export(struct platform *p, const char *code, FILE *out,
         else
             json_object_set_new(data, tables[i], tj);
     }
-    static _Thread_local char msg[256];
-    if (rc < 0) {
-        str_copy(msg, sizeof msg, *error_r);
-        *error_r = msg;
-    }
     store_unlock(s);
     pool_release(p->pool, s);
     if (rc < 0) {
