@@ -1,6 +1,6 @@
 /*
  * bischeduler: the command line. One binary serves the platform and
- * administers it: init, serve, migrate, tenant, user. Every command reads
+ * administers it: init, serve, migrate, tenant, user, timetable. Most read
  * its data directory from --data or BISCHEDULER_DATA. Exit status: 0 done,
  * 1 a user error (message on stderr), 2 a usage error.
  */
@@ -25,6 +25,7 @@
 static const char *prog = "bischeduler";
 
 static int migrate_all(const char *data, bool check, long jobs);
+int cmd_timetable(int argc, char **argv); /* cli_timetable.c */
 
 static int usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -929,7 +930,8 @@ static const char main_help[] =
     "  serve     serve the web app and the API\n"
     "  migrate   bring every store to this binary's schema\n"
     "  tenant    list, create, suspend, activate, deactivate schools\n"
-    "  user      add users, set passwords\n\n"
+    "  user      add users, set passwords\n"
+    "  timetable solve, check and explain weekly timetables (CSV or FET)\n\n"
     "'bischeduler COMMAND --help' tells more. Exit status: 0 done, 1 an\n"
     "error in what was asked, 2 a usage error.\n";
 
@@ -958,7 +960,7 @@ int main(int argc, char **argv)
         int (*fn)(int, char **);
     } cmds[] = {{"init", cmd_init},       {"serve", cmd_serve},
                 {"migrate", cmd_migrate}, {"tenant", cmd_tenant},
-                {"user", cmd_user}};
+                {"user", cmd_user},       {"timetable", cmd_timetable}};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         if (strcmp(cmds[i].name, cmd) == 0) {
             opterr = 1;

@@ -1,0 +1,813 @@
+/*
+ * The evaluator: prices a timetable as (hard, soft) and keeps that price
+ * current as blocks move, touching only what a move changes.
+ *
+ * State per resource: how many lessons it has in each slot (cnt) and, per
+ * day, a bit mask of the periods where it is busy. A clash is a slot with
+ * cnt > 1. Constraints fall in three families (internal.h):
+ *   - resource constraints (gaps, periods per day, days per week,
+ *     unavailability, time preferences) keep one value per day, computed
+ *     from the resource's busy mask; a move recomputes only the days it
+ *     touched, then folds the days into units;
+ *   - unary constraints over blocks (allowed starts, slots, rooms) price
+ *     each block alone, so a move adds the difference for that block;
+ *   - set constraints (min days, same start, not overlapping, subject per
+ *     day, room stability, ...) are recomputed from their few blocks.
+ * Built-in hard rules per block (placed at all, fits the day's shape, pins,
+ * room rules) are priced per block.
+ */
+#include "timetable/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+
+enum tt_family tt_family_of(const struct tt_constraint *c)
+{
+    switch (c->type) {
+    case TT_UNAVAILABLE:
+    case TT_MAX_GAPS_DAY:
+    case TT_MAX_GAPS_WEEK:
+    case TT_MAX_PERIODS_DAY:
+    case TT_MIN_PERIODS_DAY:
+    case TT_MAX_DAYS_WEEK:
+    case TT_MIN_DAYS_WEEK:
+    case TT_MAX_SPAN_DAY:
+    case TT_EARLY_START:
+        return TT_FAM_RESOURCE;
+    case TT_PREFERENCE:
+        return (c->pref_kind == TT_PREF_TIME || c->pref_kind == TT_PREF_DAY) ? TT_FAM_RESOURCE
+                                                                              : TT_FAM_SET;
+    case TT_BLOCK_STARTS:
+    case TT_BLOCK_SLOTS:
+    case TT_BLOCK_ROOMS:
+        return TT_FAM_UNARY;
+    default:
+        return TT_FAM_SET;
+    }
+}
+
+/* Preference units are scaled so that the kinds weigh 40/30/20/10. */
+static int pref_factor(int kind)
+{
+    static const int f[4] = {4, 3, 2, 1};
+    return f[kind & 3];
+}
+
+static void push(int **arr, int *n, int v)
+{
+    if ((*n & (*n - 1)) == 0)
+        *arr = xrealloc(*arr, (size_t)(*n ? *n * 2 : 1) * sizeof(int));
+    (*arr)[(*n)++] = v;
+}
+
+static inline uint64_t day_mask(const struct tt_eval *ev)
+{
+    return ev->nper == 64 ? ~(uint64_t)0 : (((uint64_t)1 << ev->nper) - 1);
+}
+
+int tt_eval_gaps(const struct tt_eval *ev, int r, int d)
+{
+    uint64_t m = ev->busy[(size_t)r * ev->ndays + d];
+    if (!m)
+        return 0;
+    int first = __builtin_ctzll(m), last = 63 - __builtin_clzll(m);
+    uint64_t span = (last == 63 ? ~(uint64_t)0 : (((uint64_t)1 << (last + 1)) - 1)) &
+                    ~(((uint64_t)1 << first) - 1);
+    return tt_popcount(span & ~m & ~ev->ignore[(size_t)r * ev->ndays + d]);
+}
+
+/* The value of a resource constraint on one day. */
+static int day_value(const struct tt_eval *ev, const struct tt_constraint *c, int d)
+{
+    int r = c->resource;
+    uint64_t m = ev->busy[(size_t)r * ev->ndays + d];
+    int pc = tt_popcount(m);
+    switch (c->type) {
+    case TT_UNAVAILABLE:
+        return c->slots ? tt_popcount(m & c->slots[d]) : 0;
+    case TT_MAX_GAPS_DAY: {
+        int g = tt_eval_gaps(ev, r, d);
+        return g > c->n ? g - c->n : 0;
+    }
+    case TT_MAX_GAPS_WEEK:
+        return tt_eval_gaps(ev, r, d);
+    case TT_MAX_PERIODS_DAY:
+        return pc > c->n ? pc - c->n : 0;
+    case TT_MIN_PERIODS_DAY:
+        if (pc == 0)
+            return c->flag ? 0 : c->n;
+        return pc < c->n ? c->n - pc : 0;
+    case TT_MAX_DAYS_WEEK:
+        return pc; /* folded into the periods of the lightest extra days */
+    case TT_MIN_DAYS_WEEK:
+        return pc > 0;
+    case TT_MAX_SPAN_DAY: {
+        if (!m)
+            return 0;
+        int span = 64 - __builtin_clzll(m) - __builtin_ctzll(m);
+        return span > c->n ? span - c->n : 0;
+    }
+    case TT_EARLY_START: {
+        if (!m)
+            return 0;
+        /* periods the group could have used before its first lesson */
+        uint64_t before = (((uint64_t)1 << __builtin_ctzll(m)) - 1) &
+                          ~ev->ignore[(size_t)r * ev->ndays + d];
+        int late = tt_popcount(before);
+        return late > 2 ? 2 : late; /* 0 first period, 1 second, 2 later */
+    }
+    case TT_PREFERENCE: {
+        uint64_t sel = c->slots ? c->slots[d] : 0;
+        int n = c->level < 0 ? tt_popcount(m & sel) : tt_popcount(m & ~sel);
+        return n * (c->level < 0 ? -c->level : c->level) * pref_factor(c->pref_kind);
+    }
+    default:
+        return 0;
+    }
+}
+
+/* Folds the day values of a resource constraint into units. */
+static long fold_days(const struct tt_eval *ev, const struct tt_constraint *c, const int *dv)
+{
+    long sum = 0;
+    switch (c->type) {
+    case TT_MAX_GAPS_WEEK:
+        for (int d = 0; d < ev->ndays; d++)
+            sum += dv[d];
+        return sum > c->n ? sum - c->n : 0;
+    case TT_MAX_DAYS_WEEK: {
+        /* Units: the periods on the lightest days beyond the limit, the
+           lessons that would have to move. Zero exactly when the limit holds,
+           and every lesson moved off a light day lowers it, which guides
+           the search better than counting days. */
+        int loads[TT_MAX_DAYS], k = 0;
+        for (int d = 0; d < ev->ndays; d++)
+            if (dv[d] > 0)
+                loads[k++] = dv[d];
+        if (k <= c->n)
+            return 0;
+        for (int i = 1; i < k; i++)
+            for (int j = i; j > 0 && loads[j - 1] > loads[j]; j--) {
+                int t = loads[j];
+                loads[j] = loads[j - 1];
+                loads[j - 1] = t;
+            }
+        for (int i = 0; i < k - c->n; i++)
+            sum += loads[i];
+        return sum;
+    }
+    case TT_MIN_DAYS_WEEK:
+        for (int d = 0; d < ev->ndays; d++)
+            sum += dv[d];
+        return sum < c->n ? c->n - sum : 0;
+    case TT_EARLY_START: {
+        long second = 0, late = 0;
+        for (int d = 0; d < ev->ndays; d++) {
+            second += dv[d] == 1;
+            late += dv[d] == 2;
+        }
+        return late + (second > c->n ? second - c->n : 0);
+    }
+    default:
+        for (int d = 0; d < ev->ndays; d++)
+            sum += dv[d];
+        return sum;
+    }
+}
+
+static inline int block_day(const struct tt_eval *ev, int s)
+{
+    return s / ev->nper;
+}
+
+/* Periods (as a mask on its day) that block b occupies when starting at s. */
+static inline uint64_t block_mask(const struct tt_eval *ev, int b, int s)
+{
+    int len = ev->inst->blocks[b].length;
+    int p = s % ev->nper;
+    uint64_t m = len >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << len) - 1);
+    return m << p;
+}
+
+bool tt_start_fits(const struct tt_eval *ev, int b, int s)
+{
+    if (s < 0 || s >= ev->nslots)
+        return false;
+    int len = ev->inst->blocks[b].length;
+    if (len > ev->maxlen)
+        return false;
+    int d = s / ev->nper, p = s % ev->nper;
+    return (ev->valid_start[(size_t)len * ev->ndays + d] >> p) & 1;
+}
+
+bool tt_room_fits(const struct tt_eval *ev, int b, int room)
+{
+    const struct tt_instance *inst = ev->inst;
+    const struct tt_block *bl = &inst->blocks[b];
+    const struct tt_lesson *l = &inst->lessons[bl->lesson];
+    if (room < 0 || room >= inst->nresources || inst->resources[room].kind != TT_ROOM)
+        return false;
+    if (bl->pin_room >= 0 && bl->pin_room != room)
+        return false;
+    if (l->nrooms > 0) {
+        bool found = false;
+        for (int i = 0; i < l->nrooms && !found; i++)
+            found = l->rooms[i] == room;
+        if (!found)
+            return false;
+    }
+    const struct tt_resource *r = &inst->resources[room];
+    if (l->room_type && (!r->room_type || strcmp(l->room_type, r->room_type) != 0))
+        return false;
+    if (l->students > 0 && r->capacity > 0 && r->capacity < l->students)
+        return false;
+    return true;
+}
+
+long tt_eval_builtin(const struct tt_eval *ev, int b)
+{
+    const struct tt_instance *inst = ev->inst;
+    const struct tt_block *bl = &inst->blocks[b];
+    int s = ev->sol->start[b], room = ev->sol->room[b];
+    if (s < 0)
+        return bl->length;
+    long u = 0;
+    if (!tt_start_fits(ev, b, s))
+        u++;
+    if (bl->pin_day >= 0 && s / ev->nper != bl->pin_day)
+        u++;
+    if (bl->pin_period >= 0 && s % ev->nper != bl->pin_period)
+        u++;
+    if (inst->lessons[bl->lesson].needs_room && room < 0)
+        u++;
+    else if (room >= 0 && !tt_room_fits(ev, b, room))
+        u++;
+    return u;
+}
+
+static bool in_rooms(const struct tt_constraint *c, int room)
+{
+    for (int i = 0; i < c->nrooms; i++)
+        if (c->rooms[i] == room)
+            return true;
+    return false;
+}
+
+/* Price of one block under a unary constraint. */
+static long unary_units(const struct tt_eval *ev, const struct tt_constraint *c, int b)
+{
+    int s = ev->sol->start[b];
+    switch (c->type) {
+    case TT_BLOCK_STARTS:
+        if (s < 0)
+            return 0;
+        return c->slots && ((c->slots[block_day(ev, s)] >> (s % ev->nper)) & 1) ? 0 : 1;
+    case TT_BLOCK_SLOTS:
+        if (s < 0)
+            return 0;
+        return tt_popcount(block_mask(ev, b, s) & ~(c->slots ? c->slots[block_day(ev, s)] : 0));
+    case TT_BLOCK_ROOMS:
+        if (s < 0)
+            return 0;
+        return in_rooms(c, ev->sol->room[b]) ? 0 : 1;
+    default:
+        return 0;
+    }
+}
+
+static int mode_count(const int *v, int n)
+{
+    int best = 0;
+    for (int i = 0; i < n; i++) {
+        int k = 0;
+        for (int j = 0; j < n; j++)
+            k += v[j] == v[i];
+        if (k > best)
+            best = k;
+    }
+    return best;
+}
+
+/* Units of a set constraint from its blocks' positions. */
+static long set_units(const struct tt_eval *ev, int ci)
+{
+    const struct tt_instance *inst = ev->inst;
+    const struct tt_constraint *c = &inst->constraints[ci];
+    const int *it = ev->citems[ci];
+    int n = ev->nci[ci];
+    const int *start = ev->sol->start;
+    int nper = ev->nper;
+    long u = 0;
+    switch (c->type) {
+    case TT_MIN_DAYS:
+        for (int i = 0; i < n; i++) {
+            int si = start[it[i]];
+            if (si < 0)
+                continue;
+            for (int j = i + 1; j < n; j++) {
+                int sj = start[it[j]];
+                if (sj < 0)
+                    continue;
+                int di = si / nper, dj = sj / nper;
+                int dist = di > dj ? di - dj : dj - di;
+                if (dist < c->n)
+                    u++;
+                if (dist == 0 && c->flag) {
+                    int ei = si + inst->blocks[it[i]].length;
+                    int ej = sj + inst->blocks[it[j]].length;
+                    if (ei != sj && ej != si)
+                        u++;
+                }
+            }
+        }
+        return u;
+    case TT_SAME_START:
+    case TT_SAME_DAY:
+    case TT_SAME_PERIOD: {
+        int v[64], k = 0;
+        int *heap = n > 64 ? xmalloc((size_t)n * sizeof(int)) : v;
+        for (int i = 0; i < n; i++) {
+            int s = start[it[i]];
+            if (s < 0)
+                continue;
+            heap[k++] = c->type == TT_SAME_START ? s : c->type == TT_SAME_DAY ? s / nper : s % nper;
+        }
+        u = k - mode_count(heap, k);
+        if (heap != v)
+            free(heap);
+        return u;
+    }
+    case TT_NOT_OVERLAPPING:
+    case TT_MIN_GAP:
+        for (int i = 0; i < n; i++) {
+            int si = start[it[i]];
+            if (si < 0)
+                continue;
+            for (int j = i + 1; j < n; j++) {
+                int sj = start[it[j]];
+                if (sj < 0 || si / nper != sj / nper)
+                    continue;
+                int ei = si + inst->blocks[it[i]].length;
+                int ej = sj + inst->blocks[it[j]].length;
+                if (c->type == TT_NOT_OVERLAPPING) {
+                    int lo = si > sj ? si : sj, hi = ei < ej ? ei : ej;
+                    if (hi > lo)
+                        u += hi - lo;
+                } else {
+                    int gap = si >= ej ? si - ej : sj >= ei ? sj - ei : -1;
+                    if (gap < c->n)
+                        u++;
+                }
+            }
+        }
+        return u;
+    case TT_SUBJECT_MAX_DAY: {
+        int per_day[TT_MAX_DAYS] = {0};
+        for (int i = 0; i < n; i++) {
+            int s = start[it[i]];
+            if (s >= 0)
+                per_day[s / nper] += inst->blocks[it[i]].length;
+        }
+        for (int d = 0; d < ev->ndays; d++)
+            if (per_day[d] > c->n)
+                u += per_day[d] - c->n;
+        return u;
+    }
+    case TT_PREFERENCE: {
+        int f = pref_factor(c->pref_kind) * (c->level < 0 ? -c->level : c->level);
+        for (int i = 0; i < n; i++) {
+            const struct tt_block *bl = &inst->blocks[it[i]];
+            bool match;
+            if (c->pref_kind == TT_PREF_SUBJECT) {
+                match = inst->lessons[bl->lesson].subject == c->subject;
+            } else {
+                if (ev->sol->room[it[i]] < 0)
+                    continue;
+                match = in_rooms(c, ev->sol->room[it[i]]);
+            }
+            if (match == (c->level < 0))
+                u += (long)bl->length * f;
+        }
+        return u;
+    }
+    case TT_ROOM_STABILITY: {
+        int seen[64], k = 0;
+        for (int i = 0; i < n; i++) {
+            int room = ev->sol->room[it[i]];
+            if (room < 0)
+                continue;
+            bool dup = false;
+            for (int j = 0; j < k && !dup; j++)
+                dup = seen[j] == room;
+            if (!dup && k < 64)
+                seen[k++] = room;
+        }
+        return k > 1 ? k - 1 : 0;
+    }
+    default:
+        return 0;
+    }
+}
+
+long tt_eval_units_now(const struct tt_eval *ev, int ci)
+{
+    const struct tt_constraint *c = &ev->inst->constraints[ci];
+    switch (tt_family_of(c)) {
+    case TT_FAM_RESOURCE: {
+        int dv[TT_MAX_DAYS];
+        for (int d = 0; d < ev->ndays; d++)
+            dv[d] = day_value(ev, c, d);
+        return fold_days(ev, c, dv);
+    }
+    case TT_FAM_UNARY: {
+        long u = 0;
+        for (int i = 0; i < ev->nci[ci]; i++)
+            u += unary_units(ev, c, ev->citems[ci][i]);
+        return u;
+    }
+    default:
+        return set_units(ev, ci);
+    }
+}
+
+static inline void add_units(struct tt_eval *ev, const struct tt_constraint *c, long du)
+{
+    if (c->hard) {
+        ev->hard_other += du;
+        ev->whard += du * ev->cw[c - ev->inst->constraints];
+    } else {
+        ev->soft += du * c->weight;
+    }
+}
+
+/* Occupy (sign +1) or free (sign -1) the slots of block b at its position. */
+static void occupy(struct tt_eval *ev, int b, int sign)
+{
+    int s = ev->sol->start[b];
+    if (s < 0)
+        return;
+    int len = ev->inst->blocks[b].length;
+    int d = s / ev->nper, p = s % ev->nper;
+    if (p + len > ev->nper)
+        len = ev->nper - p;
+    int room = ev->sol->room[b];
+    int nr = ev->nbres[b] + (room >= 0);
+    for (int k = 0; k < nr; k++) {
+        int r = k < ev->nbres[b] ? ev->bres[b][k] : room;
+        uint16_t *cnt = ev->cnt + (size_t)r * ev->nslots + s;
+        uint64_t *busy = ev->busy + (size_t)r * ev->ndays + d;
+        for (int i = 0; i < len; i++) {
+            if (sign > 0) {
+                if (cnt[i] >= 1) {
+                    ev->clash++;
+                    ev->whard += ev->rw[r];
+                } else
+                    *busy |= (uint64_t)1 << (p + i);
+                cnt[i]++;
+            } else {
+                cnt[i]--;
+                if (cnt[i] >= 1) {
+                    ev->clash--;
+                    ev->whard -= ev->rw[r];
+                } else
+                    *busy &= ~((uint64_t)1 << (p + i));
+            }
+        }
+    }
+}
+
+/* Re-prices the resource constraints of the resources of block b on day d. */
+static void reprice_days(struct tt_eval *ev, int b, int room, int d)
+{
+    int nr = ev->nbres[b] + (room >= 0);
+    for (int k = 0; k < nr; k++) {
+        int r = k < ev->nbres[b] ? ev->bres[b][k] : room;
+        for (int i = 0; i < ev->nrcons[r]; i++) {
+            int ci = ev->rcons[r][i];
+            const struct tt_constraint *c = &ev->inst->constraints[ci];
+            int *dv = ev->dayval + (size_t)ci * ev->ndays;
+            int v = day_value(ev, c, d);
+            if (v == dv[d])
+                continue;
+            dv[d] = v;
+            long u = fold_days(ev, c, dv);
+            add_units(ev, c, u - ev->units[ci]);
+            ev->units[ci] = u;
+        }
+    }
+}
+
+struct tt_cost tt_eval_move(struct tt_eval *ev, int b, int start, int room)
+{
+    int os = ev->sol->start[b], oroom = ev->sol->room[b];
+    if (os == start && oroom == room)
+        return tt_eval_cost(ev);
+    const struct tt_instance *inst = ev->inst;
+    for (int i = 0; i < ev->nbcons[b]; i++) {
+        int ci = ev->bcons[b][i];
+        const struct tt_constraint *c = &inst->constraints[ci];
+        if (tt_family_of(c) == TT_FAM_UNARY)
+            add_units(ev, c, -unary_units(ev, c, b));
+    }
+    occupy(ev, b, -1);
+    ev->sol->start[b] = start;
+    ev->sol->room[b] = room;
+    occupy(ev, b, +1);
+    if (os >= 0)
+        reprice_days(ev, b, oroom, os / ev->nper);
+    if (start >= 0 && (os < 0 || start / ev->nper != os / ev->nper || room != oroom))
+        reprice_days(ev, b, room, start / ev->nper);
+    for (int i = 0; i < ev->nbcons[b]; i++) {
+        int ci = ev->bcons[b][i];
+        const struct tt_constraint *c = &inst->constraints[ci];
+        if (tt_family_of(c) == TT_FAM_UNARY) {
+            add_units(ev, c, unary_units(ev, c, b));
+        } else {
+            long u = set_units(ev, ci);
+            add_units(ev, c, u - ev->units[ci]);
+            ev->units[ci] = u;
+        }
+    }
+    long bu = tt_eval_builtin(ev, b);
+    ev->builtin_total += bu - ev->builtin[b];
+    ev->whard += (bu - ev->builtin[b]) * ev->bw[b];
+    ev->builtin[b] = bu;
+    return tt_eval_cost(ev);
+}
+
+void tt_eval_bump_weights(struct tt_eval *ev)
+{
+    const struct tt_instance *inst = ev->inst;
+    for (int ci = 0; ci < inst->nconstraints; ci++) {
+        if (inst->constraints[ci].hard && ev->units[ci] > 0) {
+            ev->cw[ci]++;
+            ev->whard += ev->units[ci];
+        }
+    }
+    for (int b = 0; b < inst->nblocks; b++) {
+        if (ev->builtin[b] > 0) {
+            ev->bw[b]++;
+            ev->whard += ev->builtin[b];
+        }
+    }
+    if (ev->clash == 0)
+        return;
+    for (int r = 0; r < ev->nres; r++) {
+        const uint16_t *cnt = ev->cnt + (size_t)r * ev->nslots;
+        long k = 0;
+        for (int s = 0; s < ev->nslots; s++)
+            k += cnt[s] > 1 ? cnt[s] - 1 : 0;
+        if (k) {
+            ev->rw[r]++;
+            ev->whard += k;
+        }
+    }
+}
+
+void tt_eval_reset_weights(struct tt_eval *ev)
+{
+    const struct tt_instance *inst = ev->inst;
+    for (int ci = 0; ci < inst->nconstraints; ci++)
+        ev->cw[ci] = 1;
+    for (int r = 0; r < ev->nres; r++)
+        ev->rw[r] = 1;
+    for (int b = 0; b < inst->nblocks; b++)
+        ev->bw[b] = 1;
+    ev->whard = ev->clash + ev->hard_other + ev->builtin_total;
+}
+
+struct tt_cost tt_eval_cost(const struct tt_eval *ev)
+{
+    struct tt_cost c = {ev->clash + ev->hard_other + ev->builtin_total, ev->soft};
+    return c;
+}
+
+const struct tt_solution *tt_eval_solution(const struct tt_eval *ev)
+{
+    return ev->sol;
+}
+
+/* Blocks a derived constraint is about: a class's lessons of a subject, a
+   teacher's lessons, a class's lessons that need rooms. */
+static void derive_items(struct tt_eval *ev, int ci)
+{
+    const struct tt_instance *inst = ev->inst;
+    const struct tt_constraint *c = &inst->constraints[ci];
+    for (int b = 0; b < inst->nblocks; b++) {
+        const struct tt_lesson *l = &inst->lessons[inst->blocks[b].lesson];
+        bool has = false;
+        for (int k = 0; k < ev->nbres[b] && !has; k++)
+            has = ev->bres[b][k] == c->resource;
+        if (!has)
+            continue;
+        if (c->type == TT_SUBJECT_MAX_DAY && l->subject != c->subject)
+            continue;
+        if (c->type == TT_ROOM_STABILITY && !l->needs_room)
+            continue;
+        push(&ev->citems[ci], &ev->nci[ci], b);
+    }
+}
+
+struct tt_eval *tt_eval_new(const struct tt_instance *inst, const struct tt_solution *sol)
+{
+    struct tt_eval *ev = xcalloc(1, sizeof(*ev));
+    ev->inst = inst;
+    ev->ndays = inst->ndays;
+    ev->nper = inst->nperiods;
+    ev->nslots = inst->ndays * inst->nperiods;
+    ev->nres = inst->nresources;
+    int nb = inst->nblocks, nc = inst->nconstraints, nr = inst->nresources;
+    ev->sol = tt_solution_new(inst);
+    ev->cnt = xcalloc((size_t)nr * ev->nslots + 1, sizeof(uint16_t));
+    ev->busy = xcalloc((size_t)nr * ev->ndays + 1, sizeof(uint64_t));
+    ev->ignore = xcalloc((size_t)nr * ev->ndays + 1, sizeof(uint64_t));
+
+    /* where blocks of each length may start: inside one segment, not over a
+       closed period, not past the day's end */
+    ev->maxlen = inst->nperiods;
+    ev->valid_start = xcalloc((size_t)(ev->maxlen + 1) * ev->ndays, sizeof(uint64_t));
+    for (int len = 1; len <= ev->maxlen; len++) {
+        for (int d = 0; d < ev->ndays; d++) {
+            uint64_t ok = 0;
+            for (int p = 0; p + len <= ev->nper; p++) {
+                bool fits = true;
+                for (int i = 0; i < len && fits; i++) {
+                    if ((inst->closed[d] >> (p + i)) & 1)
+                        fits = false;
+                    if (i < len - 1 && ((inst->break_after >> (p + i)) & 1))
+                        fits = false;
+                }
+                if (fits)
+                    ok |= (uint64_t)1 << p;
+            }
+            ev->valid_start[(size_t)len * ev->ndays + d] = ok;
+        }
+    }
+
+    ev->bres = xcalloc((size_t)nb + 1, sizeof(int *));
+    ev->nbres = xcalloc((size_t)nb + 1, sizeof(int));
+    ev->bcons = xcalloc((size_t)nb + 1, sizeof(int *));
+    ev->nbcons = xcalloc((size_t)nb + 1, sizeof(int));
+    ev->builtin = xcalloc((size_t)nb + 1, sizeof(long));
+    for (int b = 0; b < nb; b++) {
+        const struct tt_lesson *l = &inst->lessons[inst->blocks[b].lesson];
+        for (int i = 0; i < l->nteachers; i++)
+            push(&ev->bres[b], &ev->nbres[b], l->teachers[i]);
+        for (int i = 0; i < l->nclasses; i++)
+            push(&ev->bres[b], &ev->nbres[b], l->classes[i]);
+    }
+    ev->rcons = xcalloc((size_t)nr + 1, sizeof(int *));
+    ev->nrcons = xcalloc((size_t)nr + 1, sizeof(int));
+    ev->citems = xcalloc((size_t)nc + 1, sizeof(int *));
+    ev->nci = xcalloc((size_t)nc + 1, sizeof(int));
+    ev->units = xcalloc((size_t)nc + 1, sizeof(long));
+    ev->cw = xmalloc(((size_t)nc + 1) * sizeof(long));
+    ev->rw = xmalloc(((size_t)nr + 1) * sizeof(long));
+    for (int ci = 0; ci < nc; ci++)
+        ev->cw[ci] = 1;
+    for (int r = 0; r < nr; r++)
+        ev->rw[r] = 1;
+    ev->bw = xmalloc(((size_t)nb + 1) * sizeof(long));
+    for (int b = 0; b < nb; b++)
+        ev->bw[b] = 1;
+    ev->dayval = xcalloc((size_t)nc * ev->ndays + 1, sizeof(int));
+    for (int ci = 0; ci < nc; ci++) {
+        const struct tt_constraint *c = &inst->constraints[ci];
+        if (tt_family_of(c) == TT_FAM_RESOURCE) {
+            push(&ev->rcons[c->resource], &ev->nrcons[c->resource], ci);
+            if (c->type == TT_UNAVAILABLE && c->hard && c->slots)
+                for (int d = 0; d < ev->ndays; d++)
+                    ev->ignore[(size_t)c->resource * ev->ndays + d] |= c->slots[d];
+            continue;
+        }
+        bool derived = c->type == TT_SUBJECT_MAX_DAY || c->type == TT_ROOM_STABILITY ||
+                       (c->type == TT_PREFERENCE && c->resource >= 0);
+        if (derived) {
+            derive_items(ev, ci);
+        } else {
+            for (int i = 0; i < c->nitems; i++)
+                push(&ev->citems[ci], &ev->nci[ci], c->items[i]);
+        }
+        for (int i = 0; i < ev->nci[ci]; i++) {
+            int b = ev->citems[ci][i];
+            bool dup = ev->nbcons[b] > 0 && ev->bcons[b][ev->nbcons[b] - 1] == ci;
+            if (!dup)
+                push(&ev->bcons[b], &ev->nbcons[b], ci);
+        }
+    }
+    for (int r = 0; r < nr; r++)
+        for (int d = 0; d < ev->ndays; d++)
+            ev->ignore[(size_t)r * ev->ndays + d] |= inst->closed[d];
+
+    /* rooms each block may take under the hard rules */
+    ev->room_ok = xcalloc((size_t)nb + 1, sizeof(int *));
+    ev->nroom_ok = xcalloc((size_t)nb + 1, sizeof(int));
+    for (int b = 0; b < nb; b++) {
+        if (!inst->lessons[inst->blocks[b].lesson].needs_room)
+            continue;
+        for (int room = 0; room < nr; room++) {
+            if (!tt_room_fits(ev, b, room))
+                continue;
+            bool ok = true;
+            for (int i = 0; i < ev->nbcons[b] && ok; i++) {
+                const struct tt_constraint *c = &inst->constraints[ev->bcons[b][i]];
+                if (c->type == TT_BLOCK_ROOMS && c->hard && !in_rooms(c, room))
+                    ok = false;
+            }
+            if (ok)
+                push(&ev->room_ok[b], &ev->nroom_ok[b], room);
+        }
+    }
+
+    /* price the starting position */
+    if (sol) {
+        tt_solution_copy(ev->sol, sol);
+        for (int b = 0; b < nb; b++)
+            occupy(ev, b, +1);
+    }
+    for (int ci = 0; ci < nc; ci++) {
+        const struct tt_constraint *c = &inst->constraints[ci];
+        if (tt_family_of(c) == TT_FAM_RESOURCE)
+            for (int d = 0; d < ev->ndays; d++)
+                ev->dayval[(size_t)ci * ev->ndays + d] = day_value(ev, c, d);
+        ev->units[ci] = tt_eval_units_now(ev, ci);
+        add_units(ev, c, ev->units[ci]);
+    }
+    for (int b = 0; b < nb; b++) {
+        ev->builtin[b] = tt_eval_builtin(ev, b);
+        ev->builtin_total += ev->builtin[b];
+        ev->whard += ev->builtin[b] * ev->bw[b];
+    }
+    return ev;
+}
+
+void tt_eval_free(struct tt_eval **evp)
+{
+    struct tt_eval *ev = *evp;
+    if (!ev)
+        return;
+    int nb = ev->inst->nblocks, nc = ev->inst->nconstraints, nr = ev->nres;
+    for (int b = 0; b < nb; b++) {
+        free(ev->bres[b]);
+        free(ev->bcons[b]);
+        free(ev->room_ok[b]);
+    }
+    for (int r = 0; r < nr; r++)
+        free(ev->rcons[r]);
+    for (int ci = 0; ci < nc; ci++)
+        free(ev->citems[ci]);
+    free(ev->bres);
+    free(ev->nbres);
+    free(ev->bcons);
+    free(ev->nbcons);
+    free(ev->room_ok);
+    free(ev->nroom_ok);
+    free(ev->rcons);
+    free(ev->nrcons);
+    free(ev->citems);
+    free(ev->nci);
+    free(ev->units);
+    free(ev->cw);
+    free(ev->rw);
+    free(ev->bw);
+    free(ev->dayval);
+    free(ev->builtin);
+    free(ev->cnt);
+    free(ev->busy);
+    free(ev->ignore);
+    free(ev->valid_start);
+    tt_solution_free(&ev->sol);
+    free(ev);
+    *evp = NULL;
+}
+
+struct tt_cost tt_evaluate(const struct tt_instance *inst, const struct tt_solution *sol)
+{
+    struct tt_eval *ev = tt_eval_new(inst, sol);
+    struct tt_cost c = tt_eval_cost(ev);
+    tt_eval_free(&ev);
+    return c;
+}
+
+struct tt_stats tt_statistics(const struct tt_instance *inst, const struct tt_solution *sol)
+{
+    struct tt_eval *ev = tt_eval_new(inst, sol);
+    struct tt_stats st = {0, 0, 0};
+    for (int r = 0; r < inst->nresources; r++) {
+        if (inst->resources[r].kind == TT_ROOM)
+            continue;
+        for (int d = 0; d < inst->ndays; d++) {
+            int g = tt_eval_gaps(ev, r, d);
+            if (inst->resources[r].kind == TT_TEACHER)
+                st.teacher_gaps += g;
+            else
+                st.class_gaps += g;
+        }
+    }
+    for (int b = 0; b < inst->nblocks; b++)
+        st.unplaced += sol->start[b] < 0;
+    tt_eval_free(&ev);
+    return st;
+}

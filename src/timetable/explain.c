@@ -1,0 +1,398 @@
+/*
+ * Explanations: every violation of a timetable in plain words, in Spanish
+ * or English, naming the teacher, class, room, day and rule involved. The
+ * evaluator says how much; this file says what and where, recomputing the
+ * details from the evaluator's state (it runs once per report, so clarity
+ * beats speed here).
+ */
+#include "timetable/internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+
+struct out {
+    struct tt_violation *v;
+    int n, cap;
+    enum tt_lang lang;
+    const struct tt_instance *inst;
+};
+
+/* Adds a violation; fmt_es and fmt_en take the same arguments in order. */
+static void add(struct out *o, bool hard, long cost, int ci, const char *fmt_es,
+                const char *fmt_en, ...)
+{
+    if (o->n == o->cap) {
+        o->cap = o->cap ? o->cap * 2 : 16;
+        o->v = xrealloc(o->v, (size_t)o->cap * sizeof(*o->v));
+    }
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt_en);
+    vsnprintf(buf, sizeof(buf), o->lang == TT_ES ? fmt_es : fmt_en, ap);
+    va_end(ap);
+    struct strbuf sb;
+    strbuf_init(&sb);
+    strbuf_adds(&sb, buf);
+    if (ci >= 0) {
+        const struct tt_constraint *c = &o->inst->constraints[ci];
+        if (c->origin)
+            strbuf_addf(&sb, " [%s]", c->origin);
+        if (!hard)
+            strbuf_addf(&sb, o->lang == TT_ES ? " (peso %d)" : " (weight %d)", c->weight);
+    }
+    o->v[o->n].hard = hard;
+    o->v[o->n].cost = cost;
+    o->v[o->n].constraint = ci;
+    o->v[o->n].text = strbuf_steal(&sb);
+    o->n++;
+}
+
+static const char *kind_es(enum tt_kind k)
+{
+    static const char *const w[] = {"El docente", "La sección", "El aula"};
+    return w[k];
+}
+
+static const char *kind_en(enum tt_kind k)
+{
+    static const char *const w[] = {"Teacher", "Class", "Room"};
+    return w[k];
+}
+
+/* "«Matemática» (C1, T01)" for a block, in a static-size buffer. */
+static const char *block_name(const struct tt_instance *inst, int b, char *buf, size_t n)
+{
+    const struct tt_block *bl = &inst->blocks[b];
+    const struct tt_lesson *l = &inst->lessons[bl->lesson];
+    struct strbuf sb;
+    strbuf_init(&sb);
+    strbuf_addf(&sb, "«%s»", l->subject >= 0 ? inst->subjects[l->subject] : "?");
+    int k = 0;
+    for (int i = 0; i < l->nclasses && i < 3; i++, k++)
+        strbuf_addf(&sb, "%s%s", k ? ", " : " (", inst->resources[l->classes[i]].name);
+    for (int i = 0; i < l->nteachers && i < 3; i++, k++)
+        strbuf_addf(&sb, "%s%s", k ? ", " : " (", inst->resources[l->teachers[i]].name);
+    if (k)
+        strbuf_adds(&sb, ")");
+    if (bl->ext_id)
+        strbuf_addf(&sb, " [id %ld]", bl->ext_id);
+    str_copy(buf, n, sb.data ? sb.data : "");
+    strbuf_cleanup(&sb);
+    return buf;
+}
+
+static void explain_clashes(struct out *o, const struct tt_eval *ev)
+{
+    const struct tt_instance *inst = ev->inst;
+    for (int r = 0; r < inst->nresources; r++) {
+        const struct tt_resource *res = &inst->resources[r];
+        for (int s = 0; s < ev->nslots; s++) {
+            int c = ev->cnt[(size_t)r * ev->nslots + s];
+            if (c < 2)
+                continue;
+            const char *day = inst->day_names[s / ev->nper];
+            const char *per = inst->periods[s % ev->nper].name;
+            add(o, true, c - 1, -1, "%s %s tiene %d clases a la vez el %s, período %s.",
+                "%s %s has %d lessons at the same time on %s, period %s.",
+                o->lang == TT_ES ? kind_es(res->kind) : kind_en(res->kind), res->name, c, day,
+                per);
+        }
+    }
+}
+
+static void explain_builtin(struct out *o, const struct tt_eval *ev)
+{
+    const struct tt_instance *inst = ev->inst;
+    char name[256];
+    for (int b = 0; b < inst->nblocks; b++) {
+        if (ev->builtin[b] == 0)
+            continue;
+        const struct tt_block *bl = &inst->blocks[b];
+        int s = ev->sol->start[b], room = ev->sol->room[b];
+        block_name(inst, b, name, sizeof(name));
+        if (s < 0) {
+            add(o, true, bl->length, -1, "%s no tiene día ni hora asignados.",
+                "%s has no day and time.", name);
+            continue;
+        }
+        const char *day = inst->day_names[s / ev->nper];
+        const char *per = inst->periods[s % ev->nper].name;
+        if (!tt_start_fits(ev, b, s))
+            add(o, true, 1, -1, "%s empieza el %s, período %s, y cruza un recreo, una hora cerrada o el final del día.",
+                "%s starts on %s, period %s, and crosses a break, a closed period or the end of the day.",
+                name, day, per);
+        if (bl->pin_day >= 0 && s / ev->nper != bl->pin_day)
+            add(o, true, 1, -1, "%s está fijado al %s pero quedó el %s.",
+                "%s is pinned to %s but was placed on %s.", name, inst->day_names[bl->pin_day], day);
+        if (bl->pin_period >= 0 && s % ev->nper != bl->pin_period)
+            add(o, true, 1, -1, "%s está fijado al período %s pero quedó en el período %s.",
+                "%s is pinned to period %s but was placed in period %s.", name,
+                inst->periods[bl->pin_period].name, per);
+        if (inst->lessons[bl->lesson].needs_room && room < 0)
+            add(o, true, 1, -1, "%s necesita un aula y no tiene ninguna.",
+                "%s needs a room and has none.", name);
+        else if (room >= 0 && !tt_room_fits(ev, b, room))
+            add(o, true, 1, -1, "%s está en el aula %s, que no le sirve (no permitida, de otro tipo, pequeña o distinta de la fijada).",
+                "%s is in room %s, which does not suit it (not allowed, other type, too small or not the pinned one).",
+                name, inst->resources[room].name);
+    }
+}
+
+static void explain_resource(struct out *o, const struct tt_eval *ev, int ci)
+{
+    const struct tt_instance *inst = ev->inst;
+    const struct tt_constraint *c = &inst->constraints[ci];
+    const struct tt_resource *res = &inst->resources[c->resource];
+    const char *who = o->lang == TT_ES ? kind_es(res->kind) : kind_en(res->kind);
+    long units = ev->units[ci];
+    long cost = c->hard ? units : units * c->weight;
+    const int *dv = ev->dayval + (size_t)ci * ev->ndays;
+    int total = 0;
+    for (int d = 0; d < ev->ndays; d++)
+        total += dv[d];
+    switch (c->type) {
+    case TT_UNAVAILABLE:
+    case TT_MAX_GAPS_DAY:
+    case TT_MAX_PERIODS_DAY:
+    case TT_MIN_PERIODS_DAY:
+    case TT_MAX_SPAN_DAY:
+        for (int d = 0; d < ev->ndays; d++) {
+            if (dv[d] == 0)
+                continue;
+            long dc = c->hard ? dv[d] : (long)dv[d] * c->weight;
+            const char *day = inst->day_names[d];
+            uint64_t m = ev->busy[(size_t)c->resource * ev->ndays + d];
+            int pc = tt_popcount(m);
+            if (c->type == TT_UNAVAILABLE)
+                add(o, c->hard, dc, ci, "%s %s tiene %d período(s) de clase el %s en horas en que no está disponible.",
+                    "%s %s has %d lesson period(s) on %s at times when it is unavailable.", who,
+                    res->name, dv[d], day);
+            else if (c->type == TT_MAX_GAPS_DAY)
+                add(o, c->hard, dc, ci, "%s %s tiene %d hora(s) libre(s) entre clases el %s (máximo %d).",
+                    "%s %s has %d idle period(s) between lessons on %s (at most %d).", who,
+                    res->name, tt_eval_gaps(ev, c->resource, d), day, c->n);
+            else if (c->type == TT_MAX_PERIODS_DAY)
+                add(o, c->hard, dc, ci, "%s %s tiene %d períodos de clase el %s (máximo %d).",
+                    "%s %s has %d lesson periods on %s (at most %d).", who, res->name, pc, day,
+                    c->n);
+            else if (c->type == TT_MIN_PERIODS_DAY)
+                add(o, c->hard, dc, ci, "%s %s tiene %d período(s) de clase el %s (mínimo %d).",
+                    "%s %s has %d lesson period(s) on %s (at least %d).", who, res->name, pc, day,
+                    c->n);
+            else
+                add(o, c->hard, dc, ci, "%s %s pasa %d períodos entre su primera y su última clase el %s (máximo %d).",
+                    "%s %s spans %d periods from first to last lesson on %s (at most %d).", who,
+                    res->name, 64 - __builtin_clzll(m) - __builtin_ctzll(m), day, c->n);
+        }
+        return;
+    case TT_MAX_GAPS_WEEK: {
+        char days[512] = "";
+        size_t len = 0;
+        for (int d = 0; d < ev->ndays; d++)
+            if (dv[d] > 0 && len < sizeof(days) - 64)
+                len += (size_t)snprintf(days + len, sizeof(days) - len, "%s%s %d", len ? ", " : "",
+                                        inst->day_names[d], dv[d]);
+        add(o, c->hard, cost, ci, "%s %s tiene %d hora(s) libre(s) entre clases en la semana (máximo %d): %s.",
+            "%s %s has %d idle period(s) between lessons in the week (at most %d): %s.", who,
+            res->name, total, c->n, days);
+        return;
+    }
+    case TT_MAX_DAYS_WEEK:
+        total = 0;
+        for (int d = 0; d < ev->ndays; d++)
+            total += dv[d] > 0;
+        add(o, c->hard, cost, ci, "%s %s tiene clases %d días de la semana (máximo %d).",
+            "%s %s has lessons on %d days of the week (at most %d).", who, res->name, total, c->n);
+        return;
+    case TT_MIN_DAYS_WEEK:
+        add(o, c->hard, cost, ci, "%s %s tiene clases solo %d días de la semana (mínimo %d).",
+            "%s %s has lessons on only %d days of the week (at least %d).", who, res->name, total,
+            c->n);
+        return;
+    case TT_EARLY_START: {
+        int second = 0, late = 0;
+        for (int d = 0; d < ev->ndays; d++) {
+            second += dv[d] == 1;
+            late += dv[d] == 2;
+        }
+        add(o, c->hard, cost, ci, "%s %s empieza en el segundo período %d día(s) (máximo %d) y más tarde %d día(s) (ninguno permitido).",
+            "%s %s starts at the second period on %d day(s) (at most %d) and later on %d day(s) (none allowed).",
+            who, res->name, second, c->n, late);
+        return;
+    }
+    case TT_PREFERENCE:
+        add(o, c->hard, cost, ci,
+            c->level < 0 ? "%s %s tiene %d período(s) de clase en horas o días que prefiere evitar."
+                         : "%s %s tiene clases fuera de las horas o días que prefiere (%d unidades).",
+            c->level < 0 ? "%s %s has %d lesson period(s) at times or days it would rather avoid."
+                         : "%s %s has lessons outside its preferred times or days (%d units).",
+            who, res->name, (int)units);
+        return;
+    default:
+        return;
+    }
+}
+
+static void explain_blocks(struct out *o, const struct tt_eval *ev, int ci)
+{
+    const struct tt_instance *inst = ev->inst;
+    const struct tt_constraint *c = &inst->constraints[ci];
+    long units = ev->units[ci];
+    long cost = c->hard ? units : units * c->weight;
+    char name[256];
+    const int *it = ev->citems[ci];
+    int n = ev->nci[ci];
+    switch (c->type) {
+    case TT_BLOCK_STARTS:
+    case TT_BLOCK_SLOTS:
+    case TT_BLOCK_ROOMS:
+        /* say which blocks, one line for the constraint */
+        for (int i = 0; i < n; i++) {
+            int b = it[i], s = ev->sol->start[b];
+            if (s < 0)
+                continue;
+            bool bad;
+            uint64_t sel = c->slots ? c->slots[s / ev->nper] : 0;
+            int p = s % ev->nper;
+            uint64_t m = (inst->blocks[b].length >= 64 ? ~(uint64_t)0
+                                                       : (((uint64_t)1 << inst->blocks[b].length) - 1))
+                         << p;
+            if (c->type == TT_BLOCK_STARTS)
+                bad = !((sel >> p) & 1);
+            else if (c->type == TT_BLOCK_SLOTS)
+                bad = (m & ~sel) != 0;
+            else {
+                bad = true;
+                for (int k = 0; k < c->nrooms; k++)
+                    if (c->rooms[k] == ev->sol->room[b])
+                        bad = false;
+            }
+            if (!bad)
+                continue;
+            block_name(inst, b, name, sizeof(name));
+            long bc = c->hard ? 1 : c->weight;
+            if (c->type == TT_BLOCK_ROOMS)
+                add(o, c->hard, bc, ci, "%s no está en una de las aulas indicadas para ella.",
+                    "%s is not in one of the rooms given for it.", name);
+            else
+                add(o, c->hard, bc, ci, "%s está el %s, período %s, fuera de las horas permitidas.",
+                    "%s is on %s, period %s, outside its allowed times.", name,
+                    inst->day_names[s / ev->nper], inst->periods[p].name);
+        }
+        return;
+    case TT_MIN_DAYS:
+        block_name(inst, it[0], name, sizeof(name));
+        add(o, c->hard, cost, ci, "Los %d bloques de %s deben quedar al menos a %d día(s) entre sí: %ld par(es) no lo cumplen.",
+            "The %d blocks of %s must be at least %d day(s) apart: %ld pair(s) are not.", n, name,
+            c->n, units);
+        return;
+    case TT_SAME_START:
+    case TT_SAME_DAY:
+    case TT_SAME_PERIOD: {
+        block_name(inst, it[0], name, sizeof(name));
+        const char *what_es = c->type == TT_SAME_START ? "a la misma hora del mismo día"
+                              : c->type == TT_SAME_DAY ? "el mismo día"
+                                                       : "en el mismo período";
+        const char *what_en = c->type == TT_SAME_START ? "at the same time"
+                              : c->type == TT_SAME_DAY ? "on the same day"
+                                                       : "in the same period";
+        add(o, c->hard, cost, ci, "%d clases deben empezar %s (con %s); %ld no lo hacen.",
+            "%d lessons must start %s (with %s); %ld do not.", n,
+            o->lang == TT_ES ? what_es : what_en, name, units);
+        return;
+    }
+    case TT_NOT_OVERLAPPING:
+        block_name(inst, it[0], name, sizeof(name));
+        add(o, c->hard, cost, ci, "%d clases (con %s) no deben coincidir y se solapan %ld período(s).",
+            "%d lessons (with %s) must not overlap and overlap for %ld period(s).", n, name, units);
+        return;
+    case TT_MIN_GAP:
+        block_name(inst, it[0], name, sizeof(name));
+        add(o, c->hard, cost, ci, "%d clases (con %s) deben dejar %d período(s) libres entre ellas el mismo día; %ld par(es) no lo hacen.",
+            "%d lessons (with %s) must leave %d free period(s) between them on the same day; %ld pair(s) do not.",
+            n, name, c->n, units);
+        return;
+    case TT_SUBJECT_MAX_DAY:
+        for (int d = 0; d < ev->ndays; d++) {
+            int k = 0;
+            for (int i = 0; i < n; i++) {
+                int s = ev->sol->start[it[i]];
+                if (s >= 0 && s / ev->nper == d)
+                    k += inst->blocks[it[i]].length;
+            }
+            if (k <= c->n)
+                continue;
+            long dc = c->hard ? k - c->n : (long)(k - c->n) * c->weight;
+            add(o, c->hard, dc, ci, "La sección %s tiene %d períodos de «%s» el %s (máximo %d).",
+                "Class %s has %d periods of «%s» on %s (at most %d).",
+                inst->resources[c->resource].name, k, inst->subjects[c->subject],
+                inst->day_names[d], c->n);
+        }
+        return;
+    case TT_PREFERENCE:
+        if (c->pref_kind == TT_PREF_SUBJECT)
+            add(o, c->hard, cost, ci,
+                c->level < 0 ? "El docente %s dicta «%s», materia que prefiere no dictar."
+                             : "El docente %s dicta materias distintas de «%s», la que prefiere.",
+                c->level < 0 ? "Teacher %s teaches «%s», a subject they would rather not teach."
+                             : "Teacher %s teaches subjects other than «%s», the one they prefer.",
+                inst->resources[c->resource].name,
+                c->subject >= 0 ? inst->subjects[c->subject] : "?");
+        else
+            add(o, c->hard, cost, ci,
+                c->level < 0 ? "El docente %s da clases en el aula %s, que prefiere evitar."
+                             : "El docente %s da clases fuera del aula %s, la que prefiere.",
+                c->level < 0 ? "Teacher %s teaches in room %s, which they would rather avoid."
+                             : "Teacher %s teaches outside room %s, the one they prefer.",
+                inst->resources[c->resource].name,
+                c->nrooms ? inst->resources[c->rooms[0]].name : "?");
+        return;
+    case TT_ROOM_STABILITY:
+        add(o, c->hard, cost, ci, "La sección %s usa %ld aula(s) más de una.",
+            "Class %s uses %ld room(s) more than one.", inst->resources[c->resource].name, units);
+        return;
+    default:
+        return;
+    }
+}
+
+static int by_cost(const void *a, const void *b)
+{
+    const struct tt_violation *x = a, *y = b;
+    if (x->hard != y->hard)
+        return x->hard ? -1 : 1;
+    return x->cost < y->cost ? 1 : x->cost > y->cost ? -1 : 0;
+}
+
+int tt_explain(const struct tt_instance *inst, const struct tt_solution *sol,
+               enum tt_lang lang, struct tt_violation **out_r)
+{
+    struct out o = {NULL, 0, 0, lang, inst};
+    struct tt_eval *ev = tt_eval_new(inst, sol);
+    explain_clashes(&o, ev);
+    explain_builtin(&o, ev);
+    for (int ci = 0; ci < inst->nconstraints; ci++) {
+        if (ev->units[ci] == 0)
+            continue;
+        if (tt_family_of(&inst->constraints[ci]) == TT_FAM_RESOURCE)
+            explain_resource(&o, ev, ci);
+        else
+            explain_blocks(&o, ev, ci);
+    }
+    tt_eval_free(&ev);
+    if (o.n > 1)
+        qsort(o.v, (size_t)o.n, sizeof(*o.v), by_cost);
+    *out_r = o.v;
+    return o.n;
+}
+
+void tt_violations_free(struct tt_violation *v, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(v[i].text);
+    free(v);
+}

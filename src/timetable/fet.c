@@ -1,0 +1,1691 @@
+/*
+ * FET files (.fet, versions 5 and 6) in and out.
+ *
+ * Reading: expat turns the file into a small generic DOM (element name,
+ * text of leaf elements, children, line of the start tag); the importer
+ * then walks it section by section in a fixed order (days, hours, subjects,
+ * teachers, students, rooms, activities, time constraints, space
+ * constraints), whatever order the file uses. Every FET constraint element
+ * goes through one table from element name to handler; an element without
+ * a handler, or one whose options the engine can not express, is listed in
+ * inst->unsupported so that nothing is dropped silently. Constraints FET
+ * itself ignores (Active false, or weight 0 %) are counted in
+ * inst->ninactive.
+ *
+ * Students: FET's atomic sets are subgroups; a group without subgroups and
+ * a year without groups are atomic too. Each atomic set becomes one
+ * TT_CLASS resource; every year, group and subgroup name maps to the atomic
+ * sets below it. FET lets one group or subgroup appear under several years
+ * (it is the same set), so sets are deduplicated by name.
+ *
+ * Activities: activities sharing a nonzero Activity_Group_Id are the parts
+ * of one split activity: one lesson, one block per part in Id order (a part
+ * that was edited to differ from the first one gets a lesson of its own).
+ * Inactive activities are skipped, and constraints ignore their ids, as FET
+ * does.
+ *
+ * Writing: the activities timetable FET writes as <name>_activities.xml,
+ * and a copy of the input with every placed block locked in time and room
+ * (the same elements FET writes in <name>_data_and_timetable.fet), so FET
+ * can check a timetable of ours: it solves the locked file at once exactly
+ * when the timetable satisfies FET's constraints.
+ */
+#include "timetable/timetable.h"
+
+#include <errno.h>
+#include <expat.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/util.h"
+
+#define FET_MAX_BYTES ((long)64 << 20)
+#define FET_MAX_DEPTH 64
+
+/* --- A small DOM -------------------------------------------------------- */
+
+struct node {
+    char *name;
+    char *text;            /* leaf elements only; NULL otherwise */
+    int line;
+    struct node *kids, *last, *next;
+};
+
+static void node_free(struct node *n)
+{
+    while (n) {
+        struct node *next = n->next;
+        node_free(n->kids); /* recursion is bounded by FET_MAX_DEPTH */
+        free(n->name);
+        free(n->text);
+        free(n);
+        n = next;
+    }
+}
+
+static const char *text_of(const struct node *n)
+{
+    return n && n->text ? n->text : "";
+}
+
+static const struct node *child(const struct node *n, const char *name)
+{
+    for (const struct node *k = n ? n->kids : NULL; k; k = k->next)
+        if (strcmp(k->name, name) == 0)
+            return k;
+    return NULL;
+}
+
+/* The text of child name, or NULL when there is no such child. */
+static const char *child_text(const struct node *n, const char *name)
+{
+    const struct node *k = child(n, name);
+    return k ? text_of(k) : NULL;
+}
+
+struct dom_parse {
+    XML_Parser parser;
+    struct node *stack[FET_MAX_DEPTH];
+    int depth;
+    struct node *root;
+    struct strbuf text;   /* character data of the innermost open element */
+    char *error;
+    const char *fname;
+};
+
+static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **attrs)
+{
+    (void)attrs; /* FET keeps everything in elements (except <fet version>) */
+    struct dom_parse *dp = ud;
+    if (dp->depth >= FET_MAX_DEPTH) {
+        char buf[256];
+        snprintf(buf, sizeof(buf), "%s, línea %lu: el XML anida más de %d elementos.",
+                 dp->fname, (unsigned long)XML_GetCurrentLineNumber(dp->parser), FET_MAX_DEPTH);
+        dp->error = xstrdup(buf);
+        XML_StopParser(dp->parser, XML_FALSE);
+        return;
+    }
+    struct node *n = xcalloc(1, sizeof(*n));
+    n->name = xstrdup(name);
+    n->line = (int)XML_GetCurrentLineNumber(dp->parser);
+    if (dp->depth == 0) {
+        dp->root = n;
+    } else {
+        struct node *parent = dp->stack[dp->depth - 1];
+        if (parent->last)
+            parent->last->next = n;
+        else
+            parent->kids = n;
+        parent->last = n;
+    }
+    dp->stack[dp->depth++] = n;
+    dp->text.len = 0; /* the parent's indentation */
+}
+
+static void XMLCALL on_end(void *ud, const XML_Char *name)
+{
+    (void)name;
+    struct dom_parse *dp = ud;
+    struct node *n = dp->stack[--dp->depth];
+    if (!n->kids)
+        n->text = xstrndup(dp->text.data ? dp->text.data : "", dp->text.len);
+    dp->text.len = 0;
+}
+
+static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
+{
+    struct dom_parse *dp = ud;
+    if (dp->depth > 0)
+        strbuf_add(&dp->text, s, (size_t)len);
+}
+
+static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
+                               const XML_Char *pubid, int has_internal)
+{
+    (void)name, (void)sysid, (void)pubid, (void)has_internal;
+    /* FET never writes one; refusing it rules out entity tricks. */
+    struct dom_parse *dp = ud;
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s, línea %lu: un archivo FET no lleva declaración DOCTYPE.",
+             dp->fname, (unsigned long)XML_GetCurrentLineNumber(dp->parser));
+    dp->error = xstrdup(buf);
+    XML_StopParser(dp->parser, XML_FALSE);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+static char *fmt_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt_msg(const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    return xstrdup(buf);
+}
+
+/* Reads a whole file of at most FET_MAX_BYTES. */
+static char *read_file(const char *path, size_t *len_r, char **error_r)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        *error_r = fmt_msg("No se pudo abrir «%s»: %s.", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(fp);
+        *error_r = fmt_msg("«%s» no es un archivo.", path);
+        return NULL;
+    }
+    if (st.st_size > FET_MAX_BYTES) {
+        fclose(fp);
+        *error_r = fmt_msg("%s: el archivo pesa más de 64 MiB; no se importa.", base_name(path));
+        return NULL;
+    }
+    char *buf = xmalloc((size_t)st.st_size + 1);
+    size_t n = fread(buf, 1, (size_t)st.st_size, fp);
+    bool bad = ferror(fp);
+    fclose(fp);
+    if (bad) {
+        free(buf);
+        *error_r = fmt_msg("No se pudo leer «%s».", path);
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len_r = n;
+    return buf;
+}
+
+static struct node *dom_parse(const char *data, size_t len, const char *fname, char **error_r)
+{
+    struct dom_parse dp = {0};
+    dp.fname = fname;
+    strbuf_init(&dp.text);
+    dp.parser = XML_ParserCreate(NULL);
+    XML_SetUserData(dp.parser, &dp);
+    XML_SetElementHandler(dp.parser, on_start, on_end);
+    XML_SetCharacterDataHandler(dp.parser, on_text);
+    XML_SetStartDoctypeDeclHandler(dp.parser, on_doctype);
+    if (XML_Parse(dp.parser, data, (int)len, XML_TRUE) == XML_STATUS_ERROR) {
+        if (!dp.error)
+            dp.error = fmt_msg("%s, línea %lu: XML mal formado (%s).", fname,
+                               (unsigned long)XML_GetCurrentLineNumber(dp.parser),
+                               XML_ErrorString(XML_GetErrorCode(dp.parser)));
+        node_free(dp.root);
+        dp.root = NULL;
+    }
+    XML_ParserFree(dp.parser);
+    strbuf_cleanup(&dp.text);
+    if (!dp.root) {
+        *error_r = dp.error ? dp.error : fmt_msg("%s: el archivo está vacío.", fname);
+        return NULL;
+    }
+    return dp.root;
+}
+
+/* --- Name maps ---------------------------------------------------------- */
+
+/* Open addressing from a borrowed string to an int. */
+struct strmap {
+    const char **keys;
+    int *vals;
+    size_t cap, n;
+};
+
+static size_t str_hash(const char *s)
+{
+    size_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static int map_get(const struct strmap *m, const char *key)
+{
+    if (!m->cap)
+        return -1;
+    for (size_t i = str_hash(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        if (!m->keys[i])
+            return -1;
+        if (strcmp(m->keys[i], key) == 0)
+            return m->vals[i];
+    }
+}
+
+/* Keeps the first value of a key. */
+static void map_put(struct strmap *m, const char *key, int val)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        struct strmap old = *m;
+        m->cap = old.cap ? old.cap * 2 : 64;
+        m->keys = xcalloc(m->cap, sizeof(char *));
+        m->vals = xcalloc(m->cap, sizeof(int));
+        m->n = 0;
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.keys[i])
+                map_put(m, old.keys[i], old.vals[i]);
+        free(old.keys);
+        free(old.vals);
+    }
+    size_t i = str_hash(key) & (m->cap - 1);
+    for (; m->keys[i]; i = (i + 1) & (m->cap - 1))
+        if (strcmp(m->keys[i], key) == 0)
+            return;
+    m->keys[i] = key;
+    m->vals[i] = val;
+    m->n++;
+}
+
+static void map_free(struct strmap *m)
+{
+    free(m->keys);
+    free(m->vals);
+}
+
+/* --- Import state ------------------------------------------------------- */
+
+/* A students set: a year, group or subgroup, and its atomic sets. */
+struct sset {
+    int *atoms;          /* TT_CLASS resources */
+    int natoms;
+    int students;
+};
+
+/* One FET activity. */
+struct act {
+    long id, gid;
+    int duration;
+    bool active;
+    const struct node *node;
+    int subject;
+    int *teachers, nteachers;
+    int *sets, nsets;        /* struct sset indexes, as listed */
+    const char **tags;       /* borrowed from the DOM */
+    int ntags;
+    int students;
+    int part;                /* 1-based component number in its split activity */
+    int block;               /* -1 when inactive */
+};
+
+struct deferred {
+    const struct node *c;
+    const struct handler *h;
+    bool hard;
+    int weight;
+};
+
+struct fet {
+    struct tt_instance *inst;
+    const char *fname;
+    char *error;
+    struct strmap days, hours, teachers, rooms, subjects, setmap;
+    struct sset *sets;
+    int nsets;
+    struct act *acts;        /* sorted by id */
+    int nacts;
+    bool *pref_room;         /* per block: some preferred room constraint */
+    bool *hard_room;         /* per block: some room constraint at 100 % */
+    struct deferred *home;   /* home room constraints, applied last */
+    int nhome;
+};
+
+/* Constraint being imported. */
+struct cinfo {
+    const char *name;
+    bool hard;
+    int weight;
+};
+
+static int fail(struct fet *f, const struct node *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail(struct fet *f, const struct node *n, const char *fmt, ...)
+{
+    if (f->error)
+        return -1;
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (n)
+        f->error = fmt_msg("%s, línea %d: %s", f->fname, n->line, msg);
+    else
+        f->error = fmt_msg("%s: %s", f->fname, msg);
+    return -1;
+}
+
+static bool parse_long(const char *s, long *v)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        s++;
+    char *end;
+    errno = 0;
+    long x = strtol(s, &end, 10);
+    if (end == s || errno)
+        return false;
+    while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
+        end++;
+    if (*end)
+        return false;
+    *v = x;
+    return true;
+}
+
+static bool parse_bool(const char *s, bool *v)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        s++;
+    static const char *const yes[] = {"true", "yes", "1"}, *const no[] = {"false", "no", "0"};
+    for (int i = 0; i < 3; i++) {
+        size_t ly = strlen(yes[i]), ln = strlen(no[i]);
+        if (strncmp(s, yes[i], ly) == 0 && strspn(s + ly, " \t\r\n") == strlen(s + ly)) {
+            *v = true;
+            return true;
+        }
+        if (strncmp(s, no[i], ln) == 0 && strspn(s + ln, " \t\r\n") == strlen(s + ln)) {
+            *v = false;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* An integer child in [lo, hi]. */
+static int get_int(struct fet *f, const struct node *n, const char *name, long lo, long hi,
+                   int *out)
+{
+    const struct node *k = child(n, name);
+    long v;
+    if (!k)
+        return fail(f, n, "falta <%s> en <%s>.", name, n->name);
+    if (!parse_long(text_of(k), &v) || v < lo || v > hi)
+        return fail(f, k, "<%s> debe ser un número entero entre %ld y %ld, no «%s».", name, lo,
+                    hi, text_of(k));
+    *out = (int)v;
+    return 0;
+}
+
+/* An optional boolean child. */
+static int get_bool(struct fet *f, const struct node *n, const char *name, bool dflt, bool *out)
+{
+    const struct node *k = child(n, name);
+    *out = dflt;
+    if (k && !parse_bool(text_of(k), out))
+        return fail(f, k, "<%s> debe ser true o false, no «%s».", name, text_of(k));
+    return 0;
+}
+
+static int find_day(struct fet *f, const struct node *n, const char *name)
+{
+    int d = map_get(&f->days, name);
+    if (d < 0)
+        return fail(f, n, "el día «%s» no existe en Days_List.", name);
+    return d;
+}
+
+static int find_hour(struct fet *f, const struct node *n, const char *name)
+{
+    int h = map_get(&f->hours, name);
+    if (h < 0)
+        return fail(f, n, "la hora «%s» no existe en Hours_List.", name);
+    return h;
+}
+
+static int find_teacher(struct fet *f, const struct node *n, const char *name)
+{
+    int t = map_get(&f->teachers, name);
+    if (t < 0)
+        return fail(f, n, "el docente «%s» no existe en Teachers_List.", name);
+    return t;
+}
+
+static int find_room(struct fet *f, const struct node *n, const char *name)
+{
+    int r = map_get(&f->rooms, name);
+    if (r < 0)
+        return fail(f, n, "el aula «%s» no existe en Rooms_List.", name);
+    return r;
+}
+
+static int find_set(struct fet *f, const struct node *n, const char *name)
+{
+    int s = map_get(&f->setmap, name);
+    if (s < 0)
+        return fail(f, n, "el grupo de estudiantes «%s» no existe en Students_List.", name);
+    return s;
+}
+
+static int find_subject(struct fet *f, const struct node *n, const char *name)
+{
+    int s = map_get(&f->subjects, name);
+    if (s < 0)
+        return fail(f, n, "la materia «%s» no existe en Subjects_List.", name);
+    return s;
+}
+
+static int cmp_act_id(const void *a, const void *b)
+{
+    long x = ((const struct act *)a)->id, y = ((const struct act *)b)->id;
+    return x < y ? -1 : x > y;
+}
+
+/* The activity of an <Activity_Id>-like element; NULL with f->error set
+   when unknown, NULL without error when inactive (to be ignored). */
+static struct act *find_act(struct fet *f, const struct node *k)
+{
+    long id;
+    if (!parse_long(text_of(k), &id)) {
+        fail(f, k, "«%s» no es un número de actividad.", text_of(k));
+        return NULL;
+    }
+    struct act key = {.id = id};
+    struct act *a = bsearch(&key, f->acts, (size_t)f->nacts, sizeof(*a), cmp_act_id);
+    if (!a) {
+        fail(f, k, "la actividad %ld no existe en Activities_List.", id);
+        return NULL;
+    }
+    return a->active ? a : NULL;
+}
+
+static void int_add_unique(int **arr, int *n, int v)
+{
+    for (int i = 0; i < *n; i++)
+        if ((*arr)[i] == v)
+            return;
+    *arr = xrealloc(*arr, (size_t)(*n + 1) * sizeof(int));
+    (*arr)[(*n)++] = v;
+}
+
+/* --- Basic data --------------------------------------------------------- */
+
+/* Day or Hour entries: <Name> inside, or the text itself in old files. */
+static int read_names(struct fet *f, const struct node *list, const char *item,
+                      const char *label, int max, const char ***names_r, int *n_r,
+                      struct strmap *map)
+{
+    int n = 0;
+    const char **names = NULL;
+    for (const struct node *k = list ? list->kids : NULL; k; k = k->next) {
+        if (strcmp(k->name, item) != 0)
+            continue;
+        if (n >= max) {
+            free(names);
+            return fail(f, k, "el archivo define más de %d %s; el máximo es %d.", max, label,
+                        max);
+        }
+        const char *name = k->kids ? child_text(k, "Name") : text_of(k);
+        if (!name || !*name) {
+            free(names);
+            return fail(f, k, "<%s> sin nombre.", item);
+        }
+        names = xrealloc(names, (size_t)(n + 1) * sizeof(char *));
+        names[n] = name;
+        map_put(map, name, n);
+        n++;
+    }
+    if (n == 0) {
+        free(names);
+        return fail(f, list, "el archivo no define %s (<%s>).", label, item);
+    }
+    *names_r = names;
+    *n_r = n;
+    return 0;
+}
+
+static int read_time_grid(struct fet *f, const struct node *root)
+{
+    const char **names = NULL;
+    int n = 0;
+    if (read_names(f, child(root, "Days_List"), "Day", "días", TT_MAX_DAYS, &names, &n,
+                   &f->days))
+        return -1;
+    tt_set_days(f->inst, n, names);
+    free(names);
+    if (read_names(f, child(root, "Hours_List"), "Hour", "horas", TT_MAX_PERIODS, &names, &n,
+                   &f->hours))
+        return -1;
+    for (int i = 0; i < n; i++)
+        tt_add_period(f->inst, names[i], -1, -1);
+    free(names);
+    return 0;
+}
+
+/* Subjects, teachers and rooms: flat lists of named elements. */
+static int read_flat_lists(struct fet *f, const struct node *root)
+{
+    struct tt_instance *inst = f->inst;
+    for (const struct node *k = child(child(root, "Subjects_List"), "Subject"); k; k = k->next) {
+        const char *name = child_text(k, "Name");
+        if (strcmp(k->name, "Subject") != 0 || !name || map_get(&f->subjects, name) >= 0)
+            continue;
+        map_put(&f->subjects, name, tt_add_subject(inst, name));
+    }
+    for (const struct node *k = child(child(root, "Teachers_List"), "Teacher"); k; k = k->next) {
+        const char *name = child_text(k, "Name");
+        if (strcmp(k->name, "Teacher") != 0 || !name || map_get(&f->teachers, name) >= 0)
+            continue;
+        map_put(&f->teachers, name, tt_add_resource(inst, TT_TEACHER, name));
+    }
+    for (const struct node *k = child(child(root, "Rooms_List"), "Room"); k; k = k->next) {
+        const char *name = child_text(k, "Name");
+        if (strcmp(k->name, "Room") != 0 || !name || map_get(&f->rooms, name) >= 0)
+            continue;
+        int r = tt_add_resource(inst, TT_ROOM, name);
+        map_put(&f->rooms, name, r);
+        if (child(k, "Capacity") &&
+            get_int(f, k, "Capacity", 0, 10000000, &inst->resources[r].capacity))
+            return -1;
+        bool is_virtual;
+        if (get_bool(f, k, "Virtual", false, &is_virtual))
+            return -1;
+        /* A virtual room stands for sets of real rooms taken together;
+           the engine treats it as one ordinary room. */
+        if (is_virtual)
+            tt_note_unsupported(inst, "Virtual rooms");
+    }
+    return 0;
+}
+
+static int new_set(struct fet *f, const char *name, int students)
+{
+    f->sets = xrealloc(f->sets, (size_t)(f->nsets + 1) * sizeof(*f->sets));
+    struct sset *s = &f->sets[f->nsets];
+    memset(s, 0, sizeof(*s));
+    s->students = students;
+    map_put(&f->setmap, name, f->nsets);
+    return f->nsets++;
+}
+
+static int make_atomic(struct fet *f, const char *name, int students, const char *parent)
+{
+    int s = new_set(f, name, students);
+    int r = tt_add_resource(f->inst, TT_CLASS, name);
+    f->inst->resources[r].capacity = students;
+    f->inst->resources[r].group = parent ? xstrdup(parent) : NULL;
+    int_add_unique(&f->sets[s].atoms, &f->sets[s].natoms, r);
+    return s;
+}
+
+static void set_absorb(struct fet *f, int into, int from)
+{
+    for (int i = 0; i < f->sets[from].natoms; i++)
+        int_add_unique(&f->sets[into].atoms, &f->sets[into].natoms, f->sets[from].atoms[i]);
+}
+
+/* One level of Students_List: a year, group or subgroup element; returns
+   its set, reusing an existing set of the same name. */
+static int read_set(struct fet *f, const struct node *n, const char *parent, int level)
+{
+    static const char *const below[] = {"Group", "Subgroup", NULL};
+    const char *name = child_text(n, "Name");
+    if (!name || !*name)
+        return fail(f, n, "<%s> sin nombre.", n->name);
+    int existing = map_get(&f->setmap, name);
+    if (existing >= 0)
+        return existing;
+    int students = 0;
+    if (child(n, "Number_of_Students") &&
+        get_int(f, n, "Number_of_Students", 0, 10000000, &students))
+        return -1;
+    const char *kid_name = below[level];
+    const struct node *first = kid_name ? child(n, kid_name) : NULL;
+    if (!first)
+        return make_atomic(f, name, students, parent);
+    int s = new_set(f, name, students);
+    for (const struct node *k = first; k; k = k->next) {
+        if (strcmp(k->name, kid_name) != 0)
+            continue;
+        int sub = read_set(f, k, name, level + 1);
+        if (sub < 0)
+            return -1;
+        set_absorb(f, s, sub);
+    }
+    return s;
+}
+
+static int read_students(struct fet *f, const struct node *root)
+{
+    for (const struct node *k = child(child(root, "Students_List"), "Year"); k; k = k->next)
+        if (strcmp(k->name, "Year") == 0 && read_set(f, k, NULL, 0) < 0)
+            return -1;
+    return 0;
+}
+
+/* --- Activities --------------------------------------------------------- */
+
+static int read_activity(struct fet *f, const struct node *n, struct act *a)
+{
+    memset(a, 0, sizeof(*a));
+    a->node = n;
+    a->block = -1;
+    a->subject = -1;
+    long v;
+    const struct node *k = child(n, "Id");
+    if (!k || !parse_long(text_of(k), &a->id) || a->id <= 0)
+        return fail(f, k ? k : n, "la actividad no tiene un <Id> válido.");
+    k = child(n, "Activity_Group_Id");
+    if (k && (!parse_long(text_of(k), &a->gid) || a->gid < 0))
+        return fail(f, k, "<Activity_Group_Id> no válido: «%s».", text_of(k));
+    if (get_int(f, n, "Duration", 1, TT_MAX_PERIODS, &a->duration) ||
+        get_bool(f, n, "Active", true, &a->active))
+        return -1;
+    int computed = 0;
+    bool have_number = false;
+    for (k = n->kids; k; k = k->next) {
+        const char *t = text_of(k);
+        if (strcmp(k->name, "Teacher") == 0) {
+            int r = find_teacher(f, k, t);
+            if (r < 0)
+                return -1;
+            int_add_unique(&a->teachers, &a->nteachers, r);
+        } else if (strcmp(k->name, "Students") == 0) {
+            int s = find_set(f, k, t);
+            if (s < 0)
+                return -1;
+            int before = a->nsets;
+            int_add_unique(&a->sets, &a->nsets, s);
+            if (a->nsets > before)
+                computed += f->sets[s].students;
+        } else if (strcmp(k->name, "Subject") == 0) {
+            if (*t && (a->subject = find_subject(f, k, t)) < 0)
+                return -1;
+        } else if (strcmp(k->name, "Activity_Tag") == 0) {
+            a->tags = xrealloc(a->tags, (size_t)(a->ntags + 1) * sizeof(char *));
+            a->tags[a->ntags++] = t;
+        } else if (strcmp(k->name, "Number_Of_Students") == 0) {
+            if (!parse_long(t, &v) || v < 0 || v > 10000000)
+                return fail(f, k, "<Number_Of_Students> no válido: «%s».", t);
+            a->students = (int)v;
+            have_number = true;
+        }
+    }
+    /* FET writes the head count only when it is set by hand; otherwise it
+       is the sum over the students sets. */
+    if (!have_number)
+        a->students = computed;
+    return 0;
+}
+
+static void act_free(struct act *a)
+{
+    free(a->teachers);
+    free(a->sets);
+    free(a->tags);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Whether two parts of a split activity have the same people and subject
+   (FET lets one edit the parts separately). */
+static bool same_lesson(const struct act *a, const struct act *b)
+{
+    if (a->subject != b->subject || a->students != b->students ||
+        a->nteachers != b->nteachers || a->nsets != b->nsets)
+        return false;
+    for (int i = 0; i < a->nteachers; i++) {
+        bool found = false;
+        for (int j = 0; j < b->nteachers && !found; j++)
+            found = a->teachers[i] == b->teachers[j];
+        if (!found)
+            return false;
+    }
+    for (int i = 0; i < a->nsets; i++) {
+        bool found = false;
+        for (int j = 0; j < b->nsets && !found; j++)
+            found = a->sets[i] == b->sets[j];
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+static int new_lesson(struct fet *f, const struct act *a)
+{
+    struct tt_instance *inst = f->inst;
+    int l = tt_add_lesson(inst, a->subject);
+    for (int i = 0; i < a->nteachers; i++)
+        tt_lesson_add_teacher(inst, l, a->teachers[i]);
+    /* atomic classes in a stable order */
+    int *atoms = NULL, natoms = 0;
+    for (int i = 0; i < a->nsets; i++) {
+        const struct sset *s = &f->sets[a->sets[i]];
+        for (int j = 0; j < s->natoms; j++)
+            int_add_unique(&atoms, &natoms, s->atoms[j]);
+    }
+    if (natoms)
+        qsort(atoms, (size_t)natoms, sizeof(int), cmp_int);
+    for (int i = 0; i < natoms; i++)
+        tt_lesson_add_class(inst, l, atoms[i]);
+    free(atoms);
+    inst->lessons[l].students = a->students;
+    inst->lessons[l].tag = a->ntags ? xstrdup(a->tags[0]) : NULL;
+    return l;
+}
+
+/* Order: split activities together (by group id), then by id. */
+static int cmp_act_group(const void *pa, const void *pb)
+{
+    const struct act *a = *(const struct act *const *)pa, *b = *(const struct act *const *)pb;
+    long ka = a->gid ? a->gid : a->id, kb = b->gid ? b->gid : b->id;
+    if (ka != kb)
+        return ka < kb ? -1 : 1;
+    if ((a->gid == 0) != (b->gid == 0))
+        return a->gid == 0 ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static int read_activities(struct fet *f, const struct node *root)
+{
+    const struct node *list = child(root, "Activities_List");
+    int cap = 0;
+    for (const struct node *k = list ? list->kids : NULL; k; k = k->next) {
+        if (strcmp(k->name, "Activity") != 0)
+            continue;
+        if (f->nacts == cap) {
+            cap = cap ? cap * 2 : 256;
+            f->acts = xrealloc(f->acts, (size_t)cap * sizeof(*f->acts));
+        }
+        if (read_activity(f, k, &f->acts[f->nacts])) {
+            act_free(&f->acts[f->nacts]);
+            return -1;
+        }
+        f->nacts++;
+    }
+    if (f->nacts)
+        qsort(f->acts, (size_t)f->nacts, sizeof(*f->acts), cmp_act_id);
+    for (int i = 1; i < f->nacts; i++)
+        if (f->acts[i].id == f->acts[i - 1].id)
+            return fail(f, f->acts[i].node, "la actividad %ld está repetida.", f->acts[i].id);
+
+    struct act **order = xmalloc((size_t)(f->nacts ? f->nacts : 1) * sizeof(*order));
+    for (int i = 0; i < f->nacts; i++)
+        order[i] = &f->acts[i];
+    if (f->nacts)
+        qsort(order, (size_t)f->nacts, sizeof(*order), cmp_act_group);
+    for (int i = 0; i < f->nacts;) {
+        int j = i + 1;
+        while (j < f->nacts && order[i]->gid != 0 && order[j]->gid == order[i]->gid)
+            j++;
+        /* order[i..j) is one (possibly split) activity; parts numbered by id */
+        const struct act *first = NULL;
+        int lesson = -1;
+        for (int p = i; p < j; p++) {
+            struct act *a = order[p];
+            a->part = p - i + 1;
+            if (!a->active)
+                continue;
+            if (!first || !same_lesson(first, a)) {
+                int l = new_lesson(f, a);
+                if (!first) {
+                    first = a;
+                    lesson = l;
+                }
+                a->block = tt_lesson_add_block(f->inst, l, a->duration, a->id);
+            } else {
+                a->block = tt_lesson_add_block(f->inst, lesson, a->duration, a->id);
+            }
+        }
+        i = j;
+    }
+    free(order);
+    f->pref_room = xcalloc((size_t)(f->inst->nblocks ? f->inst->nblocks : 1), sizeof(bool));
+    f->hard_room = xcalloc((size_t)(f->inst->nblocks ? f->inst->nblocks : 1), sizeof(bool));
+    return 0;
+}
+
+/* --- Constraints: helpers ----------------------------------------------- */
+
+struct handler;
+typedef int (*handler_fn)(struct fet *f, const struct node *c, const struct cinfo *ci,
+                          const struct handler *h);
+struct handler {
+    const char *name;
+    handler_fn fn;
+    int type;            /* enum tt_ctype, where the family needs one */
+    int who;             /* family-specific selector */
+    const char *field;   /* the number, where there is one */
+};
+
+/* who for resource constraints */
+enum { W_TEACHER, W_TEACHERS, W_SET, W_STUDENTS, W_ROOM };
+/* who for preferred times */
+enum { SEL_ID, SEL_FILTER, SEL_COMPONENT };
+/* who for rooms */
+enum { R_ACTIVITY, R_SUBJECT, R_TAG, R_SUBJECT_TAG, R_TEACHER_HOME, R_SET_HOME };
+
+/* Reads (day, hour) pairs: children item, each with children dname and
+   hname, into a per-day mask. */
+static int read_slots(struct fet *f, const struct node *c, const char *item, const char *dname,
+                      const char *hname, uint64_t mask[TT_MAX_DAYS])
+{
+    memset(mask, 0, TT_MAX_DAYS * sizeof(uint64_t));
+    for (const struct node *k = c->kids; k; k = k->next) {
+        if (strcmp(k->name, item) != 0)
+            continue;
+        const char *dn = child_text(k, dname), *hn = child_text(k, hname);
+        if (!dn || !hn)
+            return fail(f, k, "<%s> necesita <%s> y <%s>.", item, dname, hname);
+        int d = find_day(f, k, dn), h = d < 0 ? -1 : find_hour(f, k, hn);
+        if (h < 0)
+            return -1;
+        mask[d] |= (uint64_t)1 << h;
+    }
+    return 0;
+}
+
+static struct tt_constraint *add_con(struct fet *f, enum tt_ctype type, const struct cinfo *ci,
+                                     bool with_slots)
+{
+    return tt_add_constraint(f->inst, type, ci->hard, ci->weight, with_slots, ci->name);
+}
+
+static void copy_slots(struct tt_constraint *con, const uint64_t mask[TT_MAX_DAYS])
+{
+    memcpy(con->slots, mask, TT_MAX_DAYS * sizeof(uint64_t));
+}
+
+/* The resources a per-resource constraint applies to: one teacher or
+   room, every teacher, the atomic sets of a students set, or every class. */
+static int resources_of(struct fet *f, const struct node *c, int who, int **res_r, int *n_r)
+{
+    struct tt_instance *inst = f->inst;
+    *res_r = NULL;
+    *n_r = 0;
+    if (who == W_TEACHERS || who == W_STUDENTS) {
+        enum tt_kind kind = who == W_TEACHERS ? TT_TEACHER : TT_CLASS;
+        for (int i = 0; i < inst->nresources; i++)
+            if (inst->resources[i].kind == kind)
+                int_add_unique(res_r, n_r, i);
+        return 0;
+    }
+    const char *field = who == W_TEACHER ? "Teacher_Name" : who == W_SET ? "Students" : "Room";
+    const struct node *k = child(c, field);
+    if (!k && who == W_TEACHER)
+        k = child(c, field = "Teacher");
+    if (!k)
+        return fail(f, c, "falta <%s> en <%s>.", field, c->name);
+    int r;
+    if (who == W_TEACHER) {
+        if ((r = find_teacher(f, k, text_of(k))) < 0)
+            return -1;
+        int_add_unique(res_r, n_r, r);
+    } else if (who == W_ROOM) {
+        if ((r = find_room(f, k, text_of(k))) < 0)
+            return -1;
+        int_add_unique(res_r, n_r, r);
+    } else {
+        if ((r = find_set(f, k, text_of(k))) < 0)
+            return -1;
+        for (int i = 0; i < f->sets[r].natoms; i++)
+            int_add_unique(res_r, n_r, f->sets[r].atoms[i]);
+    }
+    return 0;
+}
+
+/* Blocks of the active activities listed as children named field. */
+static int blocks_by_id(struct fet *f, const struct node *c, const char *field, int **items_r,
+                        int *n_r)
+{
+    *items_r = NULL;
+    *n_r = 0;
+    for (const struct node *k = c->kids; k; k = k->next) {
+        if (strcmp(k->name, field) != 0)
+            continue;
+        const struct act *a = find_act(f, k);
+        if (f->error) {
+            free(*items_r);
+            *items_r = NULL;
+            return -1;
+        }
+        if (a)
+            int_add_unique(items_r, n_r, a->block);
+    }
+    return 0;
+}
+
+static bool has_tag(const struct act *a, const char *tag)
+{
+    for (int i = 0; i < a->ntags; i++)
+        if (strcmp(a->tags[i], tag) == 0)
+            return true;
+    return false;
+}
+
+static bool has_int(const int *v, int n, int x)
+{
+    for (int i = 0; i < n; i++)
+        if (v[i] == x)
+            return true;
+    return false;
+}
+
+/* Blocks of the activities matching FET's filters (teacher among the
+   activity's teachers, students set among its sets, subject, tag among its
+   tags, duration; empty = any) and, when component > 0, only that part of
+   each activity (a single activity is its own part 1, as in FET). */
+static int blocks_by_filter(struct fet *f, const struct node *c, int component, int **items_r,
+                            int *n_r)
+{
+    *items_r = NULL;
+    *n_r = 0;
+    const char *tn = child_text(c, "Teacher_Name"), *sn = child_text(c, "Students_Name");
+    const char *subn = child_text(c, "Subject_Name"), *tag = child_text(c, "Activity_Tag_Name");
+    const char *dur = child_text(c, "Duration");
+    int teacher = -1, set = -1, subject = -1;
+    long duration = -1;
+    if (tn && *tn && (teacher = find_teacher(f, child(c, "Teacher_Name"), tn)) < 0)
+        return -1;
+    if (sn && *sn && (set = find_set(f, child(c, "Students_Name"), sn)) < 0)
+        return -1;
+    if (subn && *subn && (subject = find_subject(f, child(c, "Subject_Name"), subn)) < 0)
+        return -1;
+    if (dur && strspn(dur, " \t\r\n") < strlen(dur) && !parse_long(dur, &duration))
+        return fail(f, child(c, "Duration"), "<Duration> no válida: «%s».", dur);
+    for (int i = 0; i < f->nacts; i++) {
+        const struct act *a = &f->acts[i];
+        if (!a->active || (teacher >= 0 && !has_int(a->teachers, a->nteachers, teacher)) ||
+            (set >= 0 && !has_int(a->sets, a->nsets, set)) ||
+            (subject >= 0 && a->subject != subject) || (tag && *tag && !has_tag(a, tag)) ||
+            (duration >= 1 && a->duration != duration) || (component > 0 && a->part != component))
+            continue;
+        int_add_unique(items_r, n_r, a->block);
+    }
+    return 0;
+}
+
+/* --- Constraint families ------------------------------------------------ */
+
+static int h_nothing(struct fet *f, const struct node *c, const struct cinfo *ci,
+                     const struct handler *h)
+{
+    (void)f, (void)c, (void)ci, (void)h;
+    return 0; /* basic compulsory constraints: the engine always enforces them */
+}
+
+static int h_break_times(struct fet *f, const struct node *c, const struct cinfo *ci,
+                         const struct handler *h)
+{
+    (void)h;
+    if (!ci->hard) {
+        tt_note_unsupported(f->inst, ci->name);
+        return 0;
+    }
+    uint64_t mask[TT_MAX_DAYS];
+    if (read_slots(f, c, "Break_Time", "Day", "Hour", mask))
+        return -1;
+    for (int d = 0; d < f->inst->ndays; d++)
+        f->inst->closed[d] |= mask[d];
+    return 0;
+}
+
+static int h_not_available(struct fet *f, const struct node *c, const struct cinfo *ci,
+                           const struct handler *h)
+{
+    uint64_t mask[TT_MAX_DAYS];
+    int *res, nres;
+    if (read_slots(f, c, "Not_Available_Time", "Day", "Hour", mask) ||
+        resources_of(f, c, h->who, &res, &nres))
+        return -1;
+    for (int i = 0; i < nres; i++) {
+        struct tt_constraint *con = add_con(f, TT_UNAVAILABLE, ci, true);
+        con->resource = res[i];
+        copy_slots(con, mask);
+    }
+    free(res);
+    return 0;
+}
+
+/* Constraints over a list of activity ids: same start/day/hour, not
+   overlapping, min days, min gaps. */
+static int h_activity_ids(struct fet *f, const struct node *c, const struct cinfo *ci,
+                          const struct handler *h)
+{
+    int n = 0;
+    bool consecutive = false;
+    if (h->field && get_int(f, c, h->field, 0, 1000, &n))
+        return -1;
+    if (h->type == TT_MIN_DAYS && get_bool(f, c, "Consecutive_If_Same_Day", false, &consecutive))
+        return -1;
+    int *items, nitems;
+    if (blocks_by_id(f, c, "Activity_Id", &items, &nitems))
+        return -1;
+    if (nitems >= 2) { /* fewer: nothing to relate (inactive activities) */
+        struct tt_constraint *con = add_con(f, (enum tt_ctype)h->type, ci, false);
+        con->n = n;
+        con->flag = consecutive;
+        for (int i = 0; i < nitems; i++)
+            tt_constraint_add_item(con, items[i]);
+    }
+    free(items);
+    return 0;
+}
+
+/* ConstraintActivityPreferredStartingTime: a pin when hard, otherwise a
+   soft preference for the day, the hour or both. */
+static int h_preferred_start(struct fet *f, const struct node *c, const struct cinfo *ci,
+                             const struct handler *h)
+{
+    (void)h;
+    const struct node *k = child(c, "Activity_Id");
+    if (!k)
+        return fail(f, c, "falta <Activity_Id> en <%s>.", c->name);
+    const struct act *a = find_act(f, k);
+    if (!a)
+        return f->error ? -1 : 0;
+    const char *dn = child_text(c, "Preferred_Day"), *hn = child_text(c, "Preferred_Hour");
+    int d = -1, p = -1;
+    if (dn && *dn && (d = find_day(f, child(c, "Preferred_Day"), dn)) < 0)
+        return -1;
+    if (hn && *hn && (p = find_hour(f, child(c, "Preferred_Hour"), hn)) < 0)
+        return -1;
+    if (d < 0 && p < 0)
+        return 0;
+    if (ci->hard) {
+        struct tt_block *b = &f->inst->blocks[a->block];
+        if (d >= 0)
+            b->pin_day = d;
+        if (p >= 0)
+            b->pin_period = p;
+        return 0;
+    }
+    struct tt_constraint *con = add_con(f, TT_BLOCK_STARTS, ci, true);
+    tt_constraint_add_item(con, a->block);
+    for (int dd = 0; dd < f->inst->ndays; dd++)
+        for (int pp = 0; pp < f->inst->nperiods; pp++)
+            if ((d < 0 || d == dd) && (p < 0 || p == pp))
+                tt_constraint_set_slot(con, dd, pp);
+    return 0;
+}
+
+/* Preferred starting times / time slots of one activity (SEL_ID), of the
+   activities matching filters (SEL_FILTER) or of one component of them
+   (SEL_COMPONENT). */
+static int h_preferred_times(struct fet *f, const struct node *c, const struct cinfo *ci,
+                             const struct handler *h)
+{
+    uint64_t mask[TT_MAX_DAYS];
+    int rc = h->type == TT_BLOCK_STARTS
+                 ? read_slots(f, c, "Preferred_Starting_Time", "Preferred_Starting_Day",
+                              "Preferred_Starting_Hour", mask)
+                 : read_slots(f, c, "Preferred_Time_Slot", "Preferred_Day", "Preferred_Hour",
+                              mask);
+    if (rc)
+        return -1;
+    int *items, nitems, component = 0;
+    if (h->who == SEL_COMPONENT && get_int(f, c, "Component_Number", 1, 1000, &component))
+        return -1;
+    if (h->who == SEL_ID ? blocks_by_id(f, c, "Activity_Id", &items, &nitems)
+                         : blocks_by_filter(f, c, component, &items, &nitems))
+        return -1;
+    if (nitems > 0) {
+        struct tt_constraint *con = add_con(f, (enum tt_ctype)h->type, ci, true);
+        copy_slots(con, mask);
+        for (int i = 0; i < nitems; i++)
+            tt_constraint_add_item(con, items[i]);
+    }
+    free(items);
+    return 0;
+}
+
+/* Per-resource limits: gaps, hours, days, span, early start. */
+static int h_limit(struct fet *f, const struct node *c, const struct cinfo *ci,
+                   const struct handler *h)
+{
+    int n;
+    if (get_int(f, c, h->field, 0, 1000, &n))
+        return -1;
+    bool flag = false, exception = false;
+    if (h->type == TT_MIN_PERIODS_DAY &&
+        get_bool(f, c, "Allow_Empty_Days", h->who == W_TEACHER || h->who == W_TEACHERS, &flag))
+        return -1;
+    if (get_bool(f, c, "Allow_One_Day_Exception_of_Plus_One", false, &exception))
+        return -1;
+    if (exception) { /* one day may exceed the span by one: not modelled */
+        tt_note_unsupported(f->inst, ci->name);
+        return 0;
+    }
+    int *res, nres;
+    if (resources_of(f, c, h->who, &res, &nres))
+        return -1;
+    for (int i = 0; i < nres; i++) {
+        struct tt_constraint *con = add_con(f, (enum tt_ctype)h->type, ci, false);
+        con->resource = res[i];
+        con->n = n;
+        con->flag = flag;
+    }
+    free(res);
+    return 0;
+}
+
+/* The rooms of a room constraint: <Room> or <Preferred_Room> children. */
+static int rooms_of(struct fet *f, const struct node *c, int **rooms_r, int *n_r)
+{
+    *rooms_r = NULL;
+    *n_r = 0;
+    for (const struct node *k = c->kids; k; k = k->next) {
+        if (strcmp(k->name, "Room") != 0 && strcmp(k->name, "Preferred_Room") != 0)
+            continue;
+        int r = find_room(f, k, text_of(k));
+        if (r < 0) {
+            free(*rooms_r);
+            *rooms_r = NULL;
+            return -1;
+        }
+        int_add_unique(rooms_r, n_r, r);
+    }
+    if (*n_r == 0)
+        return fail(f, c, "<%s> no indica ningún aula.", c->name);
+    return 0;
+}
+
+static bool room_match(const struct fet *f, const struct act *a, int who, int subject,
+                       const char *tag, int owner)
+{
+    switch (who) {
+    case R_SUBJECT:
+        return a->subject == subject;
+    case R_TAG:
+        return has_tag(a, tag);
+    case R_SUBJECT_TAG:
+        return a->subject == subject && has_tag(a, tag);
+    case R_TEACHER_HOME: /* FET: activities with this and only this teacher */
+        return a->nteachers == 1 && a->teachers[0] == owner && !f->pref_room[a->block];
+    case R_SET_HOME: /* FET: activities with this and only this students set */
+        return a->nsets == 1 && a->sets[0] == owner && !f->pref_room[a->block];
+    }
+    return false;
+}
+
+/* Preferred and home rooms. FET lets preferred rooms override home rooms,
+   so home rooms are deferred until every preferred room is known. */
+static int h_rooms(struct fet *f, const struct node *c, const struct cinfo *ci,
+                   const struct handler *h)
+{
+    struct tt_instance *inst = f->inst;
+    int *rooms, nrooms;
+    if (rooms_of(f, c, &rooms, &nrooms))
+        return -1;
+    int *items = NULL, nitems = 0;
+    bool locked = false;
+    if (h->who == R_ACTIVITY) {
+        if (blocks_by_id(f, c, "Activity_Id", &items, &nitems) ||
+            get_bool(f, c, "Permanently_Locked", false, &locked))
+            goto out_err;
+    } else {
+        int subject = -1, owner = -1;
+        const char *tag = NULL;
+        const struct node *k;
+        if (h->who == R_SUBJECT || h->who == R_SUBJECT_TAG) {
+            if (!(k = child(c, "Subject")) || (subject = find_subject(f, k, text_of(k))) < 0)
+                goto missing;
+        }
+        if (h->who == R_TAG || h->who == R_SUBJECT_TAG) {
+            if (!(k = child(c, "Activity_Tag")))
+                goto missing;
+            tag = text_of(k);
+        }
+        if (h->who == R_TEACHER_HOME &&
+            (!(k = child(c, "Teacher")) || (owner = find_teacher(f, k, text_of(k))) < 0))
+            goto missing;
+        if (h->who == R_SET_HOME &&
+            (!(k = child(c, "Students")) || (owner = find_set(f, k, text_of(k))) < 0))
+            goto missing;
+        for (int i = 0; i < f->nacts; i++)
+            if (f->acts[i].active && room_match(f, &f->acts[i], h->who, subject, tag, owner))
+                int_add_unique(&items, &nitems, f->acts[i].block);
+    }
+    if (nitems > 0) {
+        struct tt_constraint *con = add_con(f, TT_BLOCK_ROOMS, ci, false);
+        for (int i = 0; i < nrooms; i++)
+            tt_constraint_add_room(con, rooms[i]);
+        for (int i = 0; i < nitems; i++) {
+            tt_constraint_add_item(con, items[i]);
+            struct tt_block *b = &inst->blocks[items[i]];
+            if (ci->hard)
+                f->hard_room[items[i]] = true;
+            if (h->who != R_TEACHER_HOME && h->who != R_SET_HOME)
+                f->pref_room[items[i]] = true;
+            if (h->who == R_ACTIVITY && ci->hard && locked && nrooms == 1)
+                b->pin_room = rooms[0];
+        }
+    }
+    free(items);
+    free(rooms);
+    return 0;
+missing:
+    if (!f->error)
+        fail(f, c, "a <%s> le falta un dato.", c->name);
+out_err:
+    free(items);
+    free(rooms);
+    return -1;
+}
+
+static int h_defer_home(struct fet *f, const struct node *c, const struct cinfo *ci,
+                        const struct handler *h)
+{
+    f->home = xrealloc(f->home, (size_t)(f->nhome + 1) * sizeof(*f->home));
+    f->home[f->nhome++] = (struct deferred){c, h, ci->hard, ci->weight};
+    return 0;
+}
+
+#define ACT(name, type, field) {name, h_activity_ids, type, 0, field}
+#define LIM(name, type, who, field) {name, h_limit, type, who, field}
+#define TIMES(name, type, sel) {name, h_preferred_times, type, sel, NULL}
+#define ROOMS(name, who) {name, h_rooms, 0, who, NULL}
+#define HOME(name, who) {name, h_defer_home, 0, who, NULL}
+
+static const struct handler time_handlers[] = {
+    {"ConstraintBasicCompulsoryTime", h_nothing, 0, 0, NULL},
+    {"ConstraintBreakTimes", h_break_times, 0, 0, NULL},
+    {"ConstraintTeacherNotAvailableTimes", h_not_available, 0, W_TEACHER, NULL},
+    {"ConstraintStudentsSetNotAvailableTimes", h_not_available, 0, W_SET, NULL},
+    {"ConstraintActivityPreferredStartingTime", h_preferred_start, 0, 0, NULL},
+    TIMES("ConstraintActivityPreferredStartingTimes", TT_BLOCK_STARTS, SEL_ID),
+    TIMES("ConstraintActivitiesPreferredStartingTimes", TT_BLOCK_STARTS, SEL_FILTER),
+    TIMES("ConstraintSubactivitiesPreferredStartingTimes", TT_BLOCK_STARTS, SEL_COMPONENT),
+    TIMES("ConstraintActivityPreferredTimeSlots", TT_BLOCK_SLOTS, SEL_ID),
+    TIMES("ConstraintActivitiesPreferredTimeSlots", TT_BLOCK_SLOTS, SEL_FILTER),
+    TIMES("ConstraintSubactivitiesPreferredTimeSlots", TT_BLOCK_SLOTS, SEL_COMPONENT),
+    ACT("ConstraintMinDaysBetweenActivities", TT_MIN_DAYS, "MinDays"),
+    ACT("ConstraintMinGapsBetweenActivities", TT_MIN_GAP, "MinGaps"),
+    ACT("ConstraintActivitiesSameStartingTime", TT_SAME_START, NULL),
+    ACT("ConstraintActivitiesSameStartingHour", TT_SAME_PERIOD, NULL),
+    ACT("ConstraintActivitiesSameStartingDay", TT_SAME_DAY, NULL),
+    ACT("ConstraintActivitiesNotOverlapping", TT_NOT_OVERLAPPING, NULL),
+    LIM("ConstraintTeacherMaxGapsPerWeek", TT_MAX_GAPS_WEEK, W_TEACHER, "Max_Gaps"),
+    LIM("ConstraintTeachersMaxGapsPerWeek", TT_MAX_GAPS_WEEK, W_TEACHERS, "Max_Gaps"),
+    LIM("ConstraintTeacherMaxGapsPerDay", TT_MAX_GAPS_DAY, W_TEACHER, "Max_Gaps"),
+    LIM("ConstraintTeachersMaxGapsPerDay", TT_MAX_GAPS_DAY, W_TEACHERS, "Max_Gaps"),
+    LIM("ConstraintStudentsSetMaxGapsPerWeek", TT_MAX_GAPS_WEEK, W_SET, "Max_Gaps"),
+    LIM("ConstraintStudentsMaxGapsPerWeek", TT_MAX_GAPS_WEEK, W_STUDENTS, "Max_Gaps"),
+    LIM("ConstraintStudentsSetMaxGapsPerDay", TT_MAX_GAPS_DAY, W_SET, "Max_Gaps"),
+    LIM("ConstraintStudentsMaxGapsPerDay", TT_MAX_GAPS_DAY, W_STUDENTS, "Max_Gaps"),
+    LIM("ConstraintTeacherMaxDaysPerWeek", TT_MAX_DAYS_WEEK, W_TEACHER, "Max_Days_Per_Week"),
+    LIM("ConstraintTeachersMaxDaysPerWeek", TT_MAX_DAYS_WEEK, W_TEACHERS, "Max_Days_Per_Week"),
+    LIM("ConstraintStudentsSetMaxDaysPerWeek", TT_MAX_DAYS_WEEK, W_SET, "Max_Days_Per_Week"),
+    LIM("ConstraintStudentsMaxDaysPerWeek", TT_MAX_DAYS_WEEK, W_STUDENTS, "Max_Days_Per_Week"),
+    LIM("ConstraintTeacherMinDaysPerWeek", TT_MIN_DAYS_WEEK, W_TEACHER, "Minimum_Days_Per_Week"),
+    LIM("ConstraintTeachersMinDaysPerWeek", TT_MIN_DAYS_WEEK, W_TEACHERS,
+        "Minimum_Days_Per_Week"),
+    LIM("ConstraintTeacherMaxHoursDaily", TT_MAX_PERIODS_DAY, W_TEACHER, "Maximum_Hours_Daily"),
+    LIM("ConstraintTeachersMaxHoursDaily", TT_MAX_PERIODS_DAY, W_TEACHERS,
+        "Maximum_Hours_Daily"),
+    LIM("ConstraintStudentsSetMaxHoursDaily", TT_MAX_PERIODS_DAY, W_SET, "Maximum_Hours_Daily"),
+    LIM("ConstraintStudentsMaxHoursDaily", TT_MAX_PERIODS_DAY, W_STUDENTS,
+        "Maximum_Hours_Daily"),
+    LIM("ConstraintTeacherMinHoursDaily", TT_MIN_PERIODS_DAY, W_TEACHER, "Minimum_Hours_Daily"),
+    LIM("ConstraintTeachersMinHoursDaily", TT_MIN_PERIODS_DAY, W_TEACHERS,
+        "Minimum_Hours_Daily"),
+    LIM("ConstraintStudentsSetMinHoursDaily", TT_MIN_PERIODS_DAY, W_SET, "Minimum_Hours_Daily"),
+    LIM("ConstraintStudentsMinHoursDaily", TT_MIN_PERIODS_DAY, W_STUDENTS,
+        "Minimum_Hours_Daily"),
+    LIM("ConstraintTeacherMaxSpanPerDay", TT_MAX_SPAN_DAY, W_TEACHER, "Max_Span"),
+    LIM("ConstraintTeachersMaxSpanPerDay", TT_MAX_SPAN_DAY, W_TEACHERS, "Max_Span"),
+    LIM("ConstraintStudentsSetMaxSpanPerDay", TT_MAX_SPAN_DAY, W_SET, "Max_Span"),
+    LIM("ConstraintStudentsMaxSpanPerDay", TT_MAX_SPAN_DAY, W_STUDENTS, "Max_Span"),
+    LIM("ConstraintStudentsSetEarlyMaxBeginningsAtSecondHour", TT_EARLY_START, W_SET,
+        "Max_Beginnings_At_Second_Hour"),
+    LIM("ConstraintStudentsEarlyMaxBeginningsAtSecondHour", TT_EARLY_START, W_STUDENTS,
+        "Max_Beginnings_At_Second_Hour"),
+    {NULL, NULL, 0, 0, NULL},
+};
+
+static const struct handler space_handlers[] = {
+    {"ConstraintBasicCompulsorySpace", h_nothing, 0, 0, NULL},
+    {"ConstraintRoomNotAvailableTimes", h_not_available, 0, W_ROOM, NULL},
+    ROOMS("ConstraintActivityPreferredRoom", R_ACTIVITY),
+    ROOMS("ConstraintActivityPreferredRooms", R_ACTIVITY),
+    ROOMS("ConstraintSubjectPreferredRoom", R_SUBJECT),
+    ROOMS("ConstraintSubjectPreferredRooms", R_SUBJECT),
+    ROOMS("ConstraintActivityTagPreferredRoom", R_TAG),
+    ROOMS("ConstraintActivityTagPreferredRooms", R_TAG),
+    ROOMS("ConstraintSubjectActivityTagPreferredRoom", R_SUBJECT_TAG),
+    ROOMS("ConstraintSubjectActivityTagPreferredRooms", R_SUBJECT_TAG),
+    HOME("ConstraintTeacherHomeRoom", R_TEACHER_HOME),
+    HOME("ConstraintTeacherHomeRooms", R_TEACHER_HOME),
+    HOME("ConstraintStudentsSetHomeRoom", R_SET_HOME),
+    HOME("ConstraintStudentsSetHomeRooms", R_SET_HOME),
+    {NULL, NULL, 0, 0, NULL},
+};
+
+static int read_constraints(struct fet *f, const struct node *list,
+                            const struct handler *table)
+{
+    for (const struct node *c = list ? list->kids : NULL; c; c = c->next) {
+        const char *wp_text = child_text(c, "Weight_Percentage");
+        double wp = 100.0;
+        if (wp_text) {
+            char *end;
+            wp = strtod(wp_text, &end);
+            if (end == wp_text || wp < 0 || wp > 100 || isnan(wp))
+                return fail(f, child(c, "Weight_Percentage"),
+                            "<Weight_Percentage> debe estar entre 0 y 100, no «%s».", wp_text);
+        }
+        bool active;
+        if (get_bool(f, c, "Active", true, &active))
+            return -1;
+        if (!active || wp <= 0) { /* FET ignores both */
+            f->inst->ninactive++;
+            continue;
+        }
+        const struct handler *h = table;
+        while (h->name && strcmp(h->name, c->name) != 0)
+            h++;
+        if (!h->name) {
+            tt_note_unsupported(f->inst, c->name);
+            continue;
+        }
+        long w = lround(wp);
+        struct cinfo ci = {c->name, wp >= 100.0, w < 1 ? 1 : (int)w};
+        if (h->fn(f, c, &ci, h))
+            return -1;
+    }
+    return 0;
+}
+
+static int read_home_rooms(struct fet *f)
+{
+    for (int i = 0; i < f->nhome; i++) {
+        const struct deferred *d = &f->home[i];
+        struct cinfo ci = {d->c->name, d->hard, d->weight};
+        if (h_rooms(f, d->c, &ci, d->h))
+            return -1;
+    }
+    return 0;
+}
+
+/* FET gives a room only to activities with a room constraint at 100 %
+   (below that it may leave them without one), and room constraints name
+   single parts of a split activity. A lesson whose parts disagree is split
+   in two, since needs_room belongs to the lesson. */
+static void settle_rooms(struct fet *f)
+{
+    struct tt_instance *inst = f->inst;
+    int nlessons = inst->nlessons;
+    for (int l = 0; l < nlessons; l++) {
+        struct tt_lesson *les = &inst->lessons[l];
+        int with = 0;
+        for (int i = 0; i < les->nblocks; i++)
+            with += f->hard_room[les->blocks[i]];
+        les->needs_room = with > 0;
+        if (with == 0 || with == les->nblocks)
+            continue;
+        int n = tt_add_lesson(inst, les->subject);
+        les = &inst->lessons[l]; /* tt_add_lesson may move the array */
+        struct tt_lesson *split = &inst->lessons[n];
+        for (int i = 0; i < les->nteachers; i++)
+            tt_lesson_add_teacher(inst, n, les->teachers[i]);
+        for (int i = 0; i < les->nclasses; i++)
+            tt_lesson_add_class(inst, n, les->classes[i]);
+        split->students = les->students;
+        split->tag = les->tag ? xstrdup(les->tag) : NULL;
+        /* the model's block lists grow by powers of two */
+        int cap = 1;
+        while (cap < les->nblocks - with)
+            cap *= 2;
+        split->blocks = xmalloc((size_t)cap * sizeof(int));
+        int kept = 0;
+        for (int i = 0; i < les->nblocks; i++) {
+            int b = les->blocks[i];
+            if (f->hard_room[b]) {
+                les->blocks[kept++] = b;
+            } else {
+                inst->blocks[b].lesson = n;
+                split->blocks[split->nblocks++] = b;
+            }
+        }
+        les->nblocks = kept;
+    }
+}
+
+static char *stem(const char *fname)
+{
+    const char *dot = strrchr(fname, '.');
+    return dot && dot != fname ? xstrndup(fname, (size_t)(dot - fname)) : xstrdup(fname);
+}
+
+struct tt_instance *tt_fet_read(const char *path, char **error_r)
+{
+    *error_r = NULL;
+    size_t len;
+    char *data = read_file(path, &len, error_r);
+    if (!data)
+        return NULL;
+    const char *fname = base_name(path);
+    struct node *root = dom_parse(data, len, fname, error_r);
+    free(data);
+    if (!root)
+        return NULL;
+
+    struct fet f = {0};
+    f.fname = fname;
+    char *name = stem(fname);
+    f.inst = tt_instance_new(name);
+    free(name);
+    if (strcmp(root->name, "fet") != 0)
+        fail(&f, root, "no es un archivo de FET (la raíz es <%s>, no <fet>).", root->name);
+    else if (read_time_grid(&f, root) == 0 && read_flat_lists(&f, root) == 0 &&
+             read_students(&f, root) == 0 && read_activities(&f, root) == 0 &&
+             read_constraints(&f, child(root, "Time_Constraints_List"), time_handlers) == 0 &&
+             read_constraints(&f, child(root, "Space_Constraints_List"), space_handlers) == 0 &&
+             read_home_rooms(&f) == 0)
+        settle_rooms(&f);
+
+    if (!f.error && tt_instance_validate(f.inst, &f.error) != 0 && !f.error)
+        f.error = fmt_msg("%s: el horario importado no es válido.", fname);
+    for (int i = 0; i < f.nacts; i++)
+        act_free(&f.acts[i]);
+    free(f.acts);
+    for (int i = 0; i < f.nsets; i++)
+        free(f.sets[i].atoms);
+    free(f.sets);
+    free(f.pref_room);
+    free(f.hard_room);
+    free(f.home);
+    map_free(&f.days);
+    map_free(&f.hours);
+    map_free(&f.teachers);
+    map_free(&f.rooms);
+    map_free(&f.subjects);
+    map_free(&f.setmap);
+    node_free(root);
+    if (f.error) {
+        tt_instance_free(&f.inst);
+        *error_r = f.error;
+        return NULL;
+    }
+    return f.inst;
+}
+
+/* --- Writing ------------------------------------------------------------ */
+
+static void xml_escaped(struct strbuf *sb, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': strbuf_adds(sb, "&amp;"); break;
+        case '<': strbuf_adds(sb, "&lt;"); break;
+        case '>': strbuf_adds(sb, "&gt;"); break;
+        case '"': strbuf_adds(sb, "&quot;"); break;
+        case '\'': strbuf_adds(sb, "&apos;"); break;
+        default: strbuf_add(sb, s, 1);
+        }
+    }
+}
+
+static long fet_id(const struct tt_instance *inst, int b)
+{
+    return inst->blocks[b].ext_id ? inst->blocks[b].ext_id : b + 1;
+}
+
+static int write_text(const char *path, const char *data, size_t len, char **error_r)
+{
+    FILE *fp = fopen(path, "wb");
+    if (!fp) {
+        *error_r = fmt_msg("No se pudo crear «%s»: %s.", path, strerror(errno));
+        return -1;
+    }
+    bool ok = fwrite(data, 1, len, fp) == len;
+    ok = fclose(fp) == 0 && ok;
+    if (!ok) {
+        *error_r = fmt_msg("No se pudo escribir «%s».", path);
+        return -1;
+    }
+    return 0;
+}
+
+static bool check_solution(const struct tt_instance *inst, const struct tt_solution *sol,
+                           char **error_r)
+{
+    if (sol->nblocks != inst->nblocks) {
+        *error_r = fmt_msg("La solución tiene %d bloques y el horario %d.", sol->nblocks,
+                           inst->nblocks);
+        return false;
+    }
+    for (int b = 0; b < sol->nblocks; b++) {
+        if (sol->start[b] >= inst->ndays * inst->nperiods ||
+            sol->room[b] >= inst->nresources ||
+            (sol->room[b] >= 0 && inst->resources[sol->room[b]].kind != TT_ROOM)) {
+            *error_r = fmt_msg("La solución ubica el bloque %ld en un período o aula que no "
+                               "existe.", fet_id(inst, b));
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Placed blocks in FET id order. */
+static int *placed_blocks(const struct tt_instance *inst, const struct tt_solution *sol, int *n_r)
+{
+    int *order = xmalloc((size_t)(inst->nblocks ? inst->nblocks : 1) * sizeof(int));
+    int n = 0;
+    for (int b = 0; b < inst->nblocks; b++)
+        if (sol->start[b] >= 0)
+            order[n++] = b;
+    /* insertion sort is fine: blocks come from the file almost in id order */
+    for (int i = 1; i < n; i++) {
+        int x = order[i], j = i;
+        for (; j > 0 && fet_id(inst, order[j - 1]) > fet_id(inst, x); j--)
+            order[j] = order[j - 1];
+        order[j] = x;
+    }
+    *n_r = n;
+    return order;
+}
+
+int tt_fet_write_solution(const struct tt_instance *inst, const struct tt_solution *sol,
+                          const char *path, char **error_r)
+{
+    *error_r = NULL;
+    if (!check_solution(inst, sol, error_r))
+        return -1;
+    struct strbuf sb;
+    strbuf_init(&sb);
+    /* FET's own layout, byte order mark included */
+    strbuf_adds(&sb, "\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                     "<Activities_Timetable>\n");
+    int n;
+    int *order = placed_blocks(inst, sol, &n);
+    for (int i = 0; i < n; i++) {
+        int b = order[i];
+        strbuf_addf(&sb, "<Activity>\n\t<Id>%ld</Id>\n\t<Day>", fet_id(inst, b));
+        xml_escaped(&sb, inst->day_names[sol->start[b] / inst->nperiods]);
+        strbuf_adds(&sb, "</Day>\n\t<Hour>");
+        xml_escaped(&sb, inst->periods[sol->start[b] % inst->nperiods].name);
+        strbuf_adds(&sb, "</Hour>\n\t<Room>");
+        if (sol->room[b] >= 0)
+            xml_escaped(&sb, inst->resources[sol->room[b]].name);
+        strbuf_adds(&sb, "</Room>\n</Activity>\n");
+    }
+    strbuf_adds(&sb, "</Activities_Timetable>\n");
+    free(order);
+    int rc = write_text(path, sb.data, sb.len, error_r);
+    strbuf_cleanup(&sb);
+    return rc;
+}
+
+int tt_fet_write_locked(const struct tt_instance *inst, const struct tt_solution *sol,
+                        const char *fet_in, const char *path, char **error_r)
+{
+    *error_r = NULL;
+    if (!check_solution(inst, sol, error_r))
+        return -1;
+    for (int b = 0; b < inst->nblocks; b++) {
+        if (sol->start[b] >= 0 && inst->blocks[b].ext_id <= 0) {
+            *error_r = fmt_msg("El bloque %d no viene de un archivo FET; no se puede fijar en "
+                               "«%s».", b + 1, base_name(fet_in));
+            return -1;
+        }
+    }
+    size_t len;
+    char *data = read_file(fet_in, &len, error_r);
+    if (!data)
+        return -1;
+    static const char time_end[] = "</Time_Constraints_List>";
+    static const char space_end[] = "</Space_Constraints_List>";
+    char *t = strstr(data, time_end), *s = strstr(data, space_end);
+    if (!t || !s || s < t) {
+        *error_r = fmt_msg("%s: no se encontraron las listas de restricciones de FET.",
+                           base_name(fet_in));
+        free(data);
+        return -1;
+    }
+    int n;
+    int *order = placed_blocks(inst, sol, &n);
+    struct strbuf sb;
+    strbuf_init(&sb);
+    strbuf_add(&sb, data, (size_t)(t - data));
+    for (int i = 0; i < n; i++) {
+        int b = order[i];
+        strbuf_addf(&sb,
+                    "<ConstraintActivityPreferredStartingTime>\n"
+                    "\t<Weight_Percentage>100</Weight_Percentage>\n"
+                    "\t<Activity_Id>%ld</Activity_Id>\n\t<Preferred_Day>",
+                    inst->blocks[b].ext_id);
+        xml_escaped(&sb, inst->day_names[sol->start[b] / inst->nperiods]);
+        strbuf_adds(&sb, "</Preferred_Day>\n\t<Preferred_Hour>");
+        xml_escaped(&sb, inst->periods[sol->start[b] % inst->nperiods].name);
+        strbuf_adds(&sb, "</Preferred_Hour>\n"
+                         "\t<Permanently_Locked>true</Permanently_Locked>\n"
+                         "\t<Active>true</Active>\n"
+                         "\t<Comments></Comments>\n"
+                         "</ConstraintActivityPreferredStartingTime>\n");
+    }
+    strbuf_add(&sb, t, (size_t)(s - t));
+    for (int i = 0; i < n; i++) {
+        int b = order[i];
+        if (sol->room[b] < 0)
+            continue;
+        strbuf_addf(&sb,
+                    "<ConstraintActivityPreferredRoom>\n"
+                    "\t<Weight_Percentage>100</Weight_Percentage>\n"
+                    "\t<Activity_Id>%ld</Activity_Id>\n\t<Room>",
+                    inst->blocks[b].ext_id);
+        xml_escaped(&sb, inst->resources[sol->room[b]].name);
+        strbuf_adds(&sb, "</Room>\n"
+                         "\t<Permanently_Locked>true</Permanently_Locked>\n"
+                         "\t<Active>true</Active>\n"
+                         "\t<Comments></Comments>\n"
+                         "</ConstraintActivityPreferredRoom>\n");
+    }
+    strbuf_add(&sb, s, len - (size_t)(s - data));
+    free(order);
+    free(data);
+    int rc = write_text(path, sb.data, sb.len, error_r);
+    strbuf_cleanup(&sb);
+    return rc;
+}

@@ -1,0 +1,197 @@
+/*
+ * Reading a FET activities timetable (<Activities_Timetable>, the
+ * *_activities.xml FET writes next to its results) into a solution of an
+ * instance read from the same FET file: each activity id names a block, the
+ * day and hour names its start, the room name its room. This is how a
+ * timetable made by FET is priced and explained by our evaluator.
+ */
+#include <expat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/util.h"
+#include "timetable/timetable.h"
+
+#define MAX_FILE (64L << 20)
+
+struct reader {
+    const struct tt_instance *inst;
+    struct tt_solution *sol;
+    struct strbuf text;
+    char id[32], day[256], hour[256], room[256];
+    int depth;
+    bool in_activity;
+    char *error;
+    XML_Parser parser;
+};
+
+static void fail(struct reader *r, const char *fmt, const char *arg)
+{
+    if (r->error)
+        return;
+    struct strbuf sb;
+    strbuf_init(&sb);
+    strbuf_addf(&sb, "línea %lu: ", (unsigned long)XML_GetCurrentLineNumber(r->parser));
+    strbuf_addf(&sb, fmt, arg);
+    r->error = strbuf_steal(&sb);
+    XML_StopParser(r->parser, XML_FALSE);
+}
+
+static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **attrs)
+{
+    struct reader *r = ud;
+    (void)attrs;
+    if (++r->depth > 16) {
+        fail(r, "%s", "el XML está anidado demasiado hondo");
+        return;
+    }
+    if (strcmp(name, "Activity") == 0) {
+        r->in_activity = true;
+        r->id[0] = r->day[0] = r->hour[0] = r->room[0] = '\0';
+    }
+    strbuf_cleanup(&r->text);
+    strbuf_init(&r->text);
+}
+
+static int find_name(char *const *names, int n, const char *s)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(names[i], s) == 0)
+            return i;
+    return -1;
+}
+
+static void place(struct reader *r)
+{
+    const struct tt_instance *inst = r->inst;
+    char *end;
+    long id = strtol(r->id, &end, 10);
+    if (!r->id[0] || *end) {
+        fail(r, "una actividad tiene un Id inválido («%s»)", r->id);
+        return;
+    }
+    int b = tt_find_block(inst, id);
+    if (b < 0) {
+        fail(r, "la actividad %s no existe en el archivo FET (o está inactiva)", r->id);
+        return;
+    }
+    if (!r->day[0] && !r->hour[0])
+        return; /* not placed */
+    int d = find_name(inst->day_names, inst->ndays, r->day);
+    if (d < 0) {
+        fail(r, "el día «%s» no existe en el archivo FET", r->day);
+        return;
+    }
+    int p = -1;
+    for (int i = 0; i < inst->nperiods; i++)
+        if (strcmp(inst->periods[i].name, r->hour) == 0)
+            p = i;
+    if (p < 0) {
+        fail(r, "la hora «%s» no existe en el archivo FET", r->hour);
+        return;
+    }
+    r->sol->start[b] = d * inst->nperiods + p;
+    if (r->room[0]) {
+        int room = tt_find_resource(inst, TT_ROOM, r->room);
+        if (room < 0) {
+            fail(r, "el aula «%s» no existe en el archivo FET", r->room);
+            return;
+        }
+        r->sol->room[b] = room;
+    }
+}
+
+static void XMLCALL on_end(void *ud, const XML_Char *name)
+{
+    struct reader *r = ud;
+    r->depth--;
+    const char *t = r->text.data ? r->text.data : "";
+    while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r')
+        t++;
+    char val[256];
+    str_copy(val, sizeof(val), t);
+    for (size_t n = strlen(val); n > 0 && strchr(" \t\r\n", val[n - 1]); n--)
+        val[n - 1] = '\0';
+    if (r->in_activity) {
+        if (strcmp(name, "Id") == 0)
+            str_copy(r->id, sizeof(r->id), val);
+        else if (strcmp(name, "Day") == 0)
+            str_copy(r->day, sizeof(r->day), val);
+        else if (strcmp(name, "Hour") == 0)
+            str_copy(r->hour, sizeof(r->hour), val);
+        else if (strcmp(name, "Room") == 0)
+            str_copy(r->room, sizeof(r->room), val);
+        else if (strcmp(name, "Activity") == 0) {
+            r->in_activity = false;
+            place(r);
+        }
+    }
+    strbuf_cleanup(&r->text);
+    strbuf_init(&r->text);
+}
+
+static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
+{
+    struct reader *r = ud;
+    if (r->text.len + (size_t)len < 4096)
+        strbuf_add(&r->text, s, (size_t)len);
+}
+
+int tt_fet_read_solution(const struct tt_instance *inst, const char *path,
+                         struct tt_solution *sol, char **error_r)
+{
+    struct stat st;
+    FILE *f = fopen(path, "rb");
+    if (!f || fstat(fileno(f), &st) != 0 || st.st_size > MAX_FILE) {
+        struct strbuf sb;
+        strbuf_init(&sb);
+        strbuf_addf(&sb, f ? "%s: el archivo es demasiado grande (máximo 64 MiB)."
+                           : "%s: no se puede abrir el archivo.",
+                    path);
+        if (f)
+            fclose(f);
+        *error_r = strbuf_steal(&sb);
+        return -1;
+    }
+    struct reader r;
+    memset(&r, 0, sizeof(r));
+    r.inst = inst;
+    r.sol = sol;
+    strbuf_init(&r.text);
+    for (int b = 0; b < sol->nblocks; b++)
+        sol->start[b] = sol->room[b] = -1;
+    r.parser = XML_ParserCreate("UTF-8");
+    XML_SetUserData(r.parser, &r);
+    XML_SetElementHandler(r.parser, on_start, on_end);
+    XML_SetCharacterDataHandler(r.parser, on_text);
+    char buf[65536];
+    size_t n;
+    bool done = false;
+    while (!done && !r.error) {
+        n = fread(buf, 1, sizeof(buf), f);
+        done = n < sizeof(buf);
+        if (XML_Parse(r.parser, buf, (int)n, done) == XML_STATUS_ERROR && !r.error) {
+            struct strbuf sb;
+            strbuf_init(&sb);
+            strbuf_addf(&sb, "línea %lu: XML mal formado (%s)",
+                        (unsigned long)XML_GetCurrentLineNumber(r.parser),
+                        XML_ErrorString(XML_GetErrorCode(r.parser)));
+            r.error = strbuf_steal(&sb);
+        }
+    }
+    fclose(f);
+    XML_ParserFree(r.parser);
+    strbuf_cleanup(&r.text);
+    if (r.error) {
+        struct strbuf sb;
+        strbuf_init(&sb);
+        const char *base = strrchr(path, '/');
+        strbuf_addf(&sb, "%s, %s.", base ? base + 1 : path, r.error);
+        free(r.error);
+        *error_r = strbuf_steal(&sb);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,80 @@
+/*
+ * Internals shared by the evaluator, the explainer and the solver. Not part
+ * of the public API: the layout of struct tt_eval changes as the solver
+ * needs.
+ */
+#ifndef BIS_TIMETABLE_INTERNAL_H
+#define BIS_TIMETABLE_INTERNAL_H
+#include <stdint.h>
+
+#include "timetable/timetable.h"
+
+/* Which family a constraint type belongs to in the evaluator. */
+enum tt_family {
+    TT_FAM_RESOURCE, /* priced from one resource's busy periods, day by day */
+    TT_FAM_UNARY,    /* sum over its blocks of a per-block price */
+    TT_FAM_SET       /* priced from all its blocks together */
+};
+enum tt_family tt_family_of(const struct tt_constraint *c);
+
+struct tt_eval {
+    const struct tt_instance *inst;
+    struct tt_solution *sol;
+    int ndays, nper, nslots, nres;
+    uint16_t *cnt;          /* [nres * nslots] lessons of a resource in a slot */
+    uint64_t *busy;         /* [nres * ndays] periods where cnt > 0 */
+    uint64_t *ignore;       /* [nres * ndays] periods never counted as gaps */
+    uint64_t *valid_start;  /* [(maxlen + 1) * ndays] starts a block of that length may take */
+    int maxlen;
+    /* per block: the teachers and classes it occupies */
+    int **bres;
+    int *nbres;
+    /* per block: the constraints over blocks it belongs to */
+    int **bcons;
+    int *nbcons;
+    /* per resource: the constraints on that resource */
+    int **rcons;
+    int *nrcons;
+    /* per constraint: blocks (derived for subject/room families), units, day values */
+    int **citems;
+    int *nci;
+    long *units;
+    int *dayval;            /* [nconstraints * ndays] for resource constraints */
+    /* per block: built-in hard units (unplaced, bad start, pins, rooms) */
+    long *builtin;
+    long clash;             /* sum over resources and slots of max(0, cnt - 1) */
+    /* Breakout weights for the repair search: each hard constraint and each
+       resource's clashes weigh cw / rw (start at 1); whard is the weighted
+       hard cost. The reported cost never uses them. */
+    long *cw, *rw, *bw;
+    long whard;
+    long hard_other, soft;  /* constraint costs */
+    long builtin_total;
+    /* rooms a block may take (hard rules), computed once */
+    int **room_ok;
+    int *nroom_ok;
+};
+
+/* Raises by one the weight of every hard violation present now. */
+void tt_eval_bump_weights(struct tt_eval *ev);
+/* Back to weight 1 everywhere. */
+void tt_eval_reset_weights(struct tt_eval *ev);
+
+/* Units of constraint c right now (recomputed, not cached). */
+long tt_eval_units_now(const struct tt_eval *ev, int c);
+/* Built-in hard units of block b at its current position. */
+long tt_eval_builtin(const struct tt_eval *ev, int b);
+/* Idle periods of resource r on day d. */
+int tt_eval_gaps(const struct tt_eval *ev, int r, int d);
+/* Can block b start at slot s as far as the day's shape goes (segment,
+   closed periods, day end)? */
+bool tt_start_fits(const struct tt_eval *ev, int b, int s);
+/* Whether room is acceptable for block b under the hard room rules. */
+bool tt_room_fits(const struct tt_eval *ev, int b, int room);
+
+static inline int tt_popcount(uint64_t x)
+{
+    return __builtin_popcountll(x);
+}
+
+#endif

@@ -1,0 +1,1095 @@
+/*
+ * The solver: a greedy construction followed by local search.
+ *
+ * What moves is a unit: a block, or the blocks a hard "same starting time"
+ * constraint ties together. Each unit has a domain, the starts allowed by
+ * the hard rules that depend on nothing else (the day's shape, pins,
+ * allowed starts and slots, unavailability of its teachers and classes), so
+ * the search never wastes time there.
+ *
+ * 1. Construction: units in order of difficulty (fewest starts, most
+ *    periods), each at its cheapest start.
+ * 2. Repair, while hard > 0: min-conflicts with a tabu list. Take a unit in
+ *    conflict, try every start in its domain, take the cheapest that is not
+ *    tabu (the unit's previous start is tabu for a while).
+ * 3. Improvement, once hard = 0: late acceptance hill climbing (a move is
+ *    taken when it is no worse than the cost of L steps ago) over random
+ *    moves, swaps of two units that share a teacher or class, and room
+ *    changes. Late acceptance has no temperature to tune against the clock,
+ *    so a run is a function of the seed and the number of iterations.
+ *
+ * The cost compared is hard * HARD_WEIGHT + soft. With two threads, each
+ * searches from its own seed and the better result wins (ties: the first).
+ */
+#include "timetable/internal.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/util.h"
+
+#define HARD_WEIGHT 100000LL
+static int LAHC_LENGTH = 2000;
+static int TABU_BASE = 10, TABU_RAND = 10, WALK = 0, KMIN = 0, KMAX = 2, BUMP_AFTER = 1;
+
+struct prep {
+    int nunits;
+    int **ublocks;      /* blocks of each unit */
+    int *nub;
+    int *unit_of;       /* per block */
+    int **dom;          /* allowed starts of each unit */
+    int *ndom;
+    uint64_t *udom;     /* [nunits * ndays] the same as masks */
+    int *ulen;          /* longest block of each unit */
+    int **rblocks;      /* per resource: blocks that occupy it (teachers, classes) */
+    int *nrb;
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static uint64_t rng_next(uint64_t *s)
+{
+    /* splitmix64: small, fast and the same everywhere */
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+static int rng_below(uint64_t *s, int n)
+{
+    return n <= 1 ? 0 : (int)(rng_next(s) % (uint64_t)n);
+}
+
+static void push(int **arr, int *n, int v)
+{
+    if ((*n & (*n - 1)) == 0)
+        *arr = xrealloc(*arr, (size_t)(*n ? *n * 2 : 1) * sizeof(int));
+    (*arr)[(*n)++] = v;
+}
+
+static int find_root(int *parent, int x)
+{
+    while (parent[x] != x) {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    return x;
+}
+
+/* Whether block b may start at s under the hard rules that depend on b alone. */
+static bool start_allowed(const struct tt_eval *ev, const uint64_t *hard_unavail, int b, int s)
+{
+    const struct tt_instance *inst = ev->inst;
+    const struct tt_block *bl = &inst->blocks[b];
+    if (!tt_start_fits(ev, b, s))
+        return false;
+    int d = s / ev->nper, p = s % ev->nper;
+    if (bl->pin_day >= 0 && d != bl->pin_day)
+        return false;
+    if (bl->pin_period >= 0 && p != bl->pin_period)
+        return false;
+    uint64_t mask = (bl->length >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << bl->length) - 1)) << p;
+    for (int i = 0; i < ev->nbres[b]; i++)
+        if (hard_unavail[(size_t)ev->bres[b][i] * ev->ndays + d] & mask)
+            return false;
+    for (int i = 0; i < ev->nbcons[b]; i++) {
+        const struct tt_constraint *c = &inst->constraints[ev->bcons[b][i]];
+        if (!c->hard || !c->slots)
+            continue;
+        if (c->type == TT_BLOCK_STARTS && !((c->slots[d] >> p) & 1))
+            return false;
+        if (c->type == TT_BLOCK_SLOTS && (mask & ~c->slots[d]))
+            return false;
+    }
+    return true;
+}
+
+static void prep_free(struct prep *pp, const struct tt_instance *inst)
+{
+    for (int u = 0; u < pp->nunits; u++) {
+        free(pp->ublocks[u]);
+        free(pp->dom[u]);
+    }
+    for (int r = 0; r < inst->nresources; r++)
+        free(pp->rblocks[r]);
+    free(pp->ublocks);
+    free(pp->nub);
+    free(pp->unit_of);
+    free(pp->dom);
+    free(pp->ndom);
+    free(pp->udom);
+    free(pp->ulen);
+    free(pp->rblocks);
+    free(pp->nrb);
+    memset(pp, 0, sizeof(*pp));
+}
+
+static void prep_init(struct prep *pp, const struct tt_eval *ev)
+{
+    const struct tt_instance *inst = ev->inst;
+    int nb = inst->nblocks;
+    memset(pp, 0, sizeof(*pp));
+
+    /* units: blocks tied by hard same-start constraints */
+    int *parent = xmalloc((size_t)(nb + 1) * sizeof(int));
+    for (int b = 0; b < nb; b++)
+        parent[b] = b;
+    for (int ci = 0; ci < inst->nconstraints; ci++) {
+        const struct tt_constraint *c = &inst->constraints[ci];
+        if (c->type != TT_SAME_START || !c->hard)
+            continue;
+        for (int i = 1; i < c->nitems; i++) {
+            int a = find_root(parent, c->items[0]), z = find_root(parent, c->items[i]);
+            if (a != z)
+                parent[z] = a;
+        }
+    }
+    pp->unit_of = xmalloc((size_t)(nb + 1) * sizeof(int));
+    int *unit_of_root = xmalloc((size_t)(nb + 1) * sizeof(int));
+    for (int b = 0; b < nb; b++)
+        unit_of_root[b] = -1;
+    pp->ublocks = xcalloc((size_t)nb + 1, sizeof(int *));
+    pp->nub = xcalloc((size_t)nb + 1, sizeof(int));
+    for (int b = 0; b < nb; b++) {
+        int r = find_root(parent, b);
+        if (unit_of_root[r] < 0)
+            unit_of_root[r] = pp->nunits++;
+        int u = unit_of_root[r];
+        pp->unit_of[b] = u;
+        push(&pp->ublocks[u], &pp->nub[u], b);
+    }
+    free(parent);
+    free(unit_of_root);
+    pp->ulen = xcalloc((size_t)pp->nunits + 1, sizeof(int));
+    for (int u = 0; u < pp->nunits; u++)
+        for (int i = 0; i < pp->nub[u]; i++)
+            if (inst->blocks[pp->ublocks[u][i]].length > pp->ulen[u])
+                pp->ulen[u] = inst->blocks[pp->ublocks[u][i]].length;
+
+    /* hard unavailability of each resource */
+    uint64_t *hu = xcalloc((size_t)inst->nresources * ev->ndays + 1, sizeof(uint64_t));
+    for (int ci = 0; ci < inst->nconstraints; ci++) {
+        const struct tt_constraint *c = &inst->constraints[ci];
+        if (c->type == TT_UNAVAILABLE && c->hard && c->slots && c->resource >= 0)
+            for (int d = 0; d < ev->ndays; d++)
+                hu[(size_t)c->resource * ev->ndays + d] |= c->slots[d];
+    }
+    pp->dom = xcalloc((size_t)pp->nunits + 1, sizeof(int *));
+    pp->ndom = xcalloc((size_t)pp->nunits + 1, sizeof(int));
+    pp->udom = xcalloc((size_t)pp->nunits * ev->ndays + 1, sizeof(uint64_t));
+    for (int u = 0; u < pp->nunits; u++) {
+        for (int s = 0; s < ev->nslots; s++) {
+            bool ok = true;
+            for (int i = 0; i < pp->nub[u] && ok; i++)
+                ok = start_allowed(ev, hu, pp->ublocks[u][i], s);
+            if (ok) {
+                push(&pp->dom[u], &pp->ndom[u], s);
+                pp->udom[(size_t)u * ev->ndays + s / ev->nper] |= (uint64_t)1 << (s % ev->nper);
+            }
+        }
+    }
+    free(hu);
+    pp->rblocks = xcalloc((size_t)inst->nresources + 1, sizeof(int *));
+    pp->nrb = xcalloc((size_t)inst->nresources + 1, sizeof(int));
+    for (int b = 0; b < nb; b++)
+        for (int i = 0; i < ev->nbres[b]; i++)
+            push(&pp->rblocks[ev->bres[b][i]], &pp->nrb[ev->bres[b][i]], b);
+}
+
+/* --- Diagnosis ------------------------------------------------------ */
+
+static const char *res_kind_word(enum tt_kind k, enum tt_lang lang)
+{
+    static const char *const es[] = {"El docente", "La sección", "El aula"};
+    static const char *const en[] = {"Teacher", "Class", "Room"};
+    return lang == TT_ES ? es[k] : en[k];
+}
+
+static void describe_block(struct strbuf *sb, const struct tt_instance *inst, int b,
+                           enum tt_lang lang)
+{
+    const struct tt_block *bl = &inst->blocks[b];
+    const struct tt_lesson *l = &inst->lessons[bl->lesson];
+    strbuf_addf(sb, "%s %d", lang == TT_ES ? "el bloque de" : "the block of", bl->length);
+    strbuf_adds(sb, lang == TT_ES ? " período(s) de «" : " period(s) of «");
+    strbuf_adds(sb, l->subject >= 0 ? inst->subjects[l->subject] : "?");
+    strbuf_adds(sb, "»");
+    for (int i = 0; i < l->nclasses && i < 3; i++)
+        strbuf_addf(sb, "%s%s", i ? ", " : " (", inst->resources[l->classes[i]].name);
+    for (int i = 0; i < l->nteachers && i < 3; i++)
+        strbuf_addf(sb, "%s%s", (i || l->nclasses) ? ", " : " (",
+                    inst->resources[l->teachers[i]].name);
+    if (l->nclasses || l->nteachers)
+        strbuf_adds(sb, ")");
+    if (bl->ext_id)
+        strbuf_addf(sb, " [id %ld]", bl->ext_id);
+}
+
+int tt_diagnose(const struct tt_instance *inst, enum tt_lang lang, char **text_r)
+{
+    struct strbuf sb;
+    strbuf_init(&sb);
+    int problems = 0;
+    struct tt_eval *ev = tt_eval_new(inst, NULL);
+    struct prep pp;
+    prep_init(&pp, ev);
+    const int max_listed = 20;
+#define NOTE_START()                                                                     \
+    do {                                                                                 \
+        if (++problems <= max_listed)                                                    \
+            strbuf_adds(&sb, "- ");                                                      \
+    } while (0)
+
+    /* 1. resources with more periods than free slots */
+    int *load = xcalloc((size_t)inst->nresources + 1, sizeof(int));
+    for (int b = 0; b < inst->nblocks; b++)
+        for (int i = 0; i < ev->nbres[b]; i++)
+            load[ev->bres[b][i]] += inst->blocks[b].length;
+    for (int r = 0; r < inst->nresources; r++) {
+        if (inst->resources[r].kind == TT_ROOM || load[r] == 0)
+            continue;
+        int free_slots = 0;
+        for (int d = 0; d < ev->ndays; d++) {
+            uint64_t blocked = ev->ignore[(size_t)r * ev->ndays + d];
+            free_slots += ev->nper - tt_popcount(blocked & (ev->nper == 64 ? ~(uint64_t)0
+                                                                             : (((uint64_t)1 << ev->nper) - 1)));
+        }
+        if (load[r] > free_slots) {
+            NOTE_START();
+            if (problems <= max_listed) {
+                if (lang == TT_ES)
+                    strbuf_addf(&sb, "%s «%s» tiene %d períodos de clase pero solo %d períodos disponibles en la semana.\n",
+                                res_kind_word(inst->resources[r].kind, lang),
+                                inst->resources[r].name, load[r], free_slots);
+                else
+                    strbuf_addf(&sb, "%s «%s» has %d lesson periods but only %d available periods in the week.\n",
+                                res_kind_word(inst->resources[r].kind, lang),
+                                inst->resources[r].name, load[r], free_slots);
+            }
+        }
+    }
+    free(load);
+
+    /* 2. units with no possible start, blocks with no possible room */
+    for (int u = 0; u < pp.nunits; u++) {
+        if (pp.ndom[u] > 0)
+            continue;
+        NOTE_START();
+        if (problems <= max_listed) {
+            describe_block(&sb, inst, pp.ublocks[u][0], lang);
+            if (lang == TT_ES)
+                strbuf_adds(&sb, pp.nub[u] > 1
+                                     ? ": no hay ningún inicio posible para él y las clases que deben empezar a la misma hora (fijaciones, indisponibilidad, recreos o franjas permitidas).\n"
+                                     : ": no hay ningún inicio posible (fijaciones, indisponibilidad de docentes o secciones, recreos o franjas permitidas).\n");
+            else
+                strbuf_adds(&sb, pp.nub[u] > 1
+                                     ? ": no start is possible for it and the lessons that must start with it (pins, unavailability, breaks or allowed times).\n"
+                                     : ": no start is possible (pins, unavailability of teachers or classes, breaks or allowed times).\n");
+        }
+    }
+    for (int b = 0; b < inst->nblocks; b++) {
+        if (!inst->lessons[inst->blocks[b].lesson].needs_room || ev->nroom_ok[b] > 0)
+            continue;
+        NOTE_START();
+        if (problems <= max_listed) {
+            describe_block(&sb, inst, b, lang);
+            strbuf_adds(&sb, lang == TT_ES
+                                 ? ": ningún aula cumple lo pedido (aulas permitidas, tipo o capacidad).\n"
+                                 : ": no room meets its requirements (allowed rooms, type or capacity).\n");
+        }
+    }
+    /* 3. lessons with more blocks than days while they must be on different days */
+    for (int ci = 0; ci < inst->nconstraints; ci++) {
+        const struct tt_constraint *c = &inst->constraints[ci];
+        if (c->type != TT_MIN_DAYS || !c->hard || c->n < 1)
+            continue;
+        int need_days = (c->nitems - 1) * c->n + 1;
+        if (need_days <= ev->ndays)
+            continue;
+        NOTE_START();
+        if (problems <= max_listed) {
+            if (lang == TT_ES)
+                strbuf_addf(&sb, "%d bloques deben quedar a %d día(s) de distancia entre sí, pero la semana tiene %d días (",
+                            c->nitems, c->n, ev->ndays);
+            else
+                strbuf_addf(&sb, "%d blocks must be %d day(s) apart, but the week has %d days (",
+                            c->nitems, c->n, ev->ndays);
+            describe_block(&sb, inst, c->items[0], lang);
+            strbuf_adds(&sb, ").\n");
+        }
+    }
+#undef NOTE_START
+    if (problems > max_listed)
+        strbuf_addf(&sb, lang == TT_ES ? "... y %d problemas más.\n" : "... and %d more problems.\n",
+                    problems - max_listed);
+    prep_free(&pp, inst);
+    tt_eval_free(&ev);
+    *text_r = strbuf_steal(&sb);
+    return problems;
+}
+
+/* --- Search --------------------------------------------------------- */
+
+struct shared {
+    const struct tt_instance *inst;
+    const struct tt_options *opt;
+    double t0;
+    pthread_mutex_t lock;
+    struct tt_cost best;
+    long iterations;
+    volatile int stop;
+    bool cancelled;
+    double t_feasible;
+};
+
+struct search {
+    struct shared *sh;
+    const struct prep *pp;
+    struct tt_eval *ev;
+    uint64_t rng;
+    struct tt_solution *best;
+    struct tt_cost best_cost;
+    long iter;
+    int *tabu;            /* [nunits * nslots] iteration until which a start is tabu */
+    /* journal of the moves of one compound move, for undo */
+    int *jb, *js, *jr;
+    int jn, jcap;
+    /* Kempe chain work space */
+    int *mark;            /* per unit: 1 moves to t2, 2 moves to t1 */
+    int *chain;
+    int nchain;
+    long long *hist;      /* late acceptance history */
+    double t_feasible;
+    int id;
+    int stuck;            /* repair steps in a row without improvement */
+};
+
+static inline long long scalar(struct tt_cost c)
+{
+    return c.hard * HARD_WEIGHT + c.soft;
+}
+
+/* The repair search's cost: hard violations under their breakout weights. */
+static int SOFT_IN_REPAIR = 1;
+static inline long long wscalar(const struct tt_eval *ev)
+{
+    return ev->whard * HARD_WEIGHT + (SOFT_IN_REPAIR ? ev->soft : 0);
+}
+
+static bool cost_less(struct tt_cost a, struct tt_cost b)
+{
+    return a.hard < b.hard || (a.hard == b.hard && a.soft < b.soft);
+}
+
+/* Is room free over block b's periods starting at s? (b is not placed) */
+static bool room_free(const struct tt_eval *ev, int room, int s, int len)
+{
+    const uint16_t *cnt = ev->cnt + (size_t)room * ev->nslots + s;
+    for (int i = 0; i < len; i++)
+        if (cnt[i])
+            return false;
+    /* nor closed or unavailable then */
+    uint64_t mask = (len >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << len) - 1)) << (s % ev->nper);
+    return !(ev->ignore[(size_t)room * ev->ndays + s / ev->nper] & mask);
+}
+
+static int pick_room(struct search *se, int b, int s)
+{
+    const struct tt_eval *ev = se->ev;
+    int n = ev->nroom_ok[b];
+    if (n == 0)
+        return -1;
+    int len = ev->inst->blocks[b].length;
+    int cur = ev->sol->room[b];
+    if (cur >= 0 && room_free(ev, cur, s, len)) {
+        for (int i = 0; i < n; i++)
+            if (ev->room_ok[b][i] == cur)
+                return cur;
+    }
+    int off = rng_below(&se->rng, n);
+    for (int i = 0; i < n; i++) {
+        int room = ev->room_ok[b][(off + i) % n];
+        if (room_free(ev, room, s, len))
+            return room;
+    }
+    return ev->room_ok[b][off];
+}
+
+/* Every move of a compound move goes through the journal so that it can be
+   undone exactly. */
+static struct tt_cost jmove(struct search *se, int b, int s, int room)
+{
+    if (se->jn == se->jcap) {
+        se->jcap = se->jcap ? se->jcap * 2 : 64;
+        se->jb = xrealloc(se->jb, (size_t)se->jcap * sizeof(int));
+        se->js = xrealloc(se->js, (size_t)se->jcap * sizeof(int));
+        se->jr = xrealloc(se->jr, (size_t)se->jcap * sizeof(int));
+    }
+    se->jb[se->jn] = b;
+    se->js[se->jn] = se->ev->sol->start[b];
+    se->jr[se->jn] = se->ev->sol->room[b];
+    se->jn++;
+    return tt_eval_move(se->ev, b, s, room);
+}
+
+static void jundo(struct search *se)
+{
+    while (se->jn > 0) {
+        se->jn--;
+        tt_eval_move(se->ev, se->jb[se->jn], se->js[se->jn], se->jr[se->jn]);
+    }
+}
+
+/* Lifts unit u out of the timetable (its rooms are kept for later). */
+static void unit_lift(struct search *se, int u)
+{
+    const struct prep *pp = se->pp;
+    for (int i = 0; i < pp->nub[u]; i++) {
+        int b = pp->ublocks[u][i];
+        if (se->ev->sol->start[b] >= 0)
+            jmove(se, b, -1, se->ev->sol->room[b]);
+    }
+}
+
+/* Places a lifted unit u at start s, choosing rooms. */
+static struct tt_cost unit_place(struct search *se, int u, int s)
+{
+    const struct prep *pp = se->pp;
+    struct tt_cost c = tt_eval_cost(se->ev);
+    for (int i = 0; i < pp->nub[u]; i++) {
+        int b = pp->ublocks[u][i];
+        c = jmove(se, b, s, se->ev->nroom_ok[b] > 0 ? pick_room(se, b, s) : -1);
+    }
+    return c;
+}
+
+static struct tt_cost unit_move(struct search *se, int u, int s)
+{
+    const struct prep *pp = se->pp;
+    bool rooms = false;
+    for (int i = 0; i < pp->nub[u] && !rooms; i++)
+        rooms = se->ev->nroom_ok[pp->ublocks[u][i]] > 0;
+    if (!rooms && pp->nub[u] == 1) {
+        /* the common case: one block, no room to choose */
+        return jmove(se, pp->ublocks[u][0], s, -1);
+    }
+    unit_lift(se, u);
+    return unit_place(se, u, s);
+}
+
+static int unit_start(const struct search *se, int u)
+{
+    return se->ev->sol->start[se->pp->ublocks[u][0]];
+}
+
+static int unit_length(const struct search *se, int u)
+{
+    return se->pp->ulen[u];
+}
+
+static bool unit_allows(const struct search *se, int u, int s)
+{
+    int nd = se->ev->ndays, np = se->ev->nper;
+    return (se->pp->udom[(size_t)u * nd + s / np] >> (s % np)) & 1;
+}
+
+/* Builds the Kempe chain that moves unit u from its start t1 to t2: the
+   units that share a teacher or class with a unit arriving at t2 and sit
+   there move to t1, and so on, until nothing more clashes. Only units of
+   the same length starting exactly at t1 or t2 may join; anything else
+   (or a chain over 64 units) gives up. Returns the chain length, 0 when
+   impossible. */
+static int kempe_build(struct search *se, int u, int t2)
+{
+    const struct prep *pp = se->pp;
+    const struct tt_eval *ev = se->ev;
+    int t1 = unit_start(se, u);
+    int len = unit_length(se, u);
+    if (t1 < 0 || t1 == t2)
+        return 0;
+    if (t1 / ev->nper == t2 / ev->nper && (t1 < t2 ? t2 - t1 : t1 - t2) < len)
+        return 0;
+    se->nchain = 0;
+    se->chain[se->nchain++] = u;
+    se->mark[u] = 1;
+    bool ok = true;
+    for (int k = 0; k < se->nchain && ok; k++) {
+        int x = se->chain[k];
+        int to = se->mark[x] == 1 ? t2 : t1;
+        int from_other = se->mark[x] == 1 ? 2 : 1;
+        for (int i = 0; i < pp->nub[x] && ok; i++) {
+            int b = pp->ublocks[x][i];
+            for (int j = 0; j < ev->nbres[b] && ok; j++) {
+                int r = ev->bres[b][j];
+                /* skip resources free over the arrival window */
+                const uint16_t *cnt = ev->cnt + (size_t)r * ev->nslots + to;
+                bool busy = false;
+                for (int i2 = 0; i2 < len && !busy && (to % ev->nper) + i2 < ev->nper; i2++)
+                    busy = cnt[i2] != 0;
+                if (!busy)
+                    continue;
+                for (int q = 0; q < pp->nrb[r] && ok; q++) {
+                    int b2 = pp->rblocks[r][q];
+                    int y = pp->unit_of[b2];
+                    if (se->mark[y])
+                        continue;
+                    int s2 = ev->sol->start[b2];
+                    /* placed blocks never cross a day's end, so slot
+                       numbers alone tell whether they overlap */
+                    if (s2 < 0 || s2 >= to + len || s2 + ev->inst->blocks[b2].length <= to)
+                        continue; /* no overlap with the arrival */
+                    if (s2 != to || unit_length(se, y) != len || unit_start(se, y) != to ||
+                        !unit_allows(se, y, to == t2 ? t1 : t2) || se->nchain >= 64) {
+                        ok = false;
+                        break;
+                    }
+                    se->mark[y] = from_other;
+                    se->chain[se->nchain++] = y;
+                }
+            }
+        }
+    }
+    if (!ok) {
+        for (int k = 0; k < se->nchain; k++)
+            se->mark[se->chain[k]] = 0;
+        return 0;
+    }
+    return se->nchain;
+}
+
+/* Applies the chain kempe_build made (through the journal). */
+static struct tt_cost kempe_apply(struct search *se, int t1, int t2)
+{
+    for (int k = 0; k < se->nchain; k++)
+        unit_lift(se, se->chain[k]);
+    struct tt_cost c = tt_eval_cost(se->ev);
+    for (int k = 0; k < se->nchain; k++) {
+        int x = se->chain[k];
+        c = unit_place(se, x, se->mark[x] == 1 ? t2 : t1);
+    }
+    for (int k = 0; k < se->nchain; k++)
+        se->mark[se->chain[k]] = 0;
+    return c;
+}
+
+/* Tries the Kempe move of u to t2: cost, or hard = -1 when impossible.
+   The move stays applied (journal) for the caller to keep or undo. */
+static struct tt_cost kempe_move(struct search *se, int u, int t2)
+{
+    int t1 = unit_start(se, u);
+    if (kempe_build(se, u, t2) < 2)
+    {
+        for (int k = 0; k < se->nchain; k++)
+            se->mark[se->chain[k]] = 0;
+        se->nchain = 0;
+        return (struct tt_cost){-1, 0};
+    }
+    return kempe_apply(se, t1, t2);
+}
+
+/* Ejection: unit u goes to s and the units that would clash with it there
+   (sharing a teacher or class) leave the timetable, to be placed again
+   by later repair steps. */
+static struct tt_cost eject_move(struct search *se, int u, int s)
+{
+    const struct prep *pp = se->pp;
+    const struct tt_eval *ev = se->ev;
+    int len = unit_length(se, u);
+    int n = 0;
+    for (int i = 0; i < pp->nub[u]; i++) {
+        int b = pp->ublocks[u][i];
+        for (int j = 0; j < ev->nbres[b]; j++) {
+            int r = ev->bres[b][j];
+            const uint16_t *cnt = ev->cnt + (size_t)r * ev->nslots + s;
+            bool busy = false;
+            for (int k = 0; k < len && !busy && (s % ev->nper) + k < ev->nper; k++)
+                busy = cnt[k] != 0;
+            if (!busy)
+                continue;
+            for (int q = 0; q < pp->nrb[r]; q++) {
+                int b2 = pp->rblocks[r][q];
+                int y = pp->unit_of[b2];
+                int s2 = ev->sol->start[b2];
+                if (y == u || s2 < 0 || s2 >= s + len || s2 + ev->inst->blocks[b2].length <= s)
+                    continue;
+                unit_lift(se, y);
+                n++;
+            }
+        }
+    }
+    if (n == 0)
+        return (struct tt_cost){-1, 0};
+    return unit_move(se, u, s);
+}
+
+/* Does block b take part in a hard violation? */
+static bool block_in_conflict(const struct search *se, int b)
+{
+    const struct tt_eval *ev = se->ev;
+    const struct tt_instance *inst = ev->inst;
+    if (ev->builtin[b] > 0)
+        return true;
+    int s = ev->sol->start[b];
+    if (s < 0)
+        return true;
+    int len = inst->blocks[b].length;
+    int room = ev->sol->room[b];
+    int nr = ev->nbres[b] + (room >= 0);
+    for (int k = 0; k < nr; k++) {
+        int r = k < ev->nbres[b] ? ev->bres[b][k] : room;
+        const uint16_t *cnt = ev->cnt + (size_t)r * ev->nslots + s;
+        for (int i = 0; i < len && s % ev->nper + i < ev->nper; i++)
+            if (cnt[i] > 1)
+                return true;
+        for (int i = 0; i < ev->nrcons[r]; i++) {
+            int ci = ev->rcons[r][i];
+            if (inst->constraints[ci].hard && ev->units[ci] > 0)
+                return true;
+        }
+    }
+    for (int i = 0; i < ev->nbcons[b]; i++) {
+        int ci = ev->bcons[b][i];
+        if (inst->constraints[ci].hard && ev->units[ci] > 0)
+            return true;
+    }
+    return false;
+}
+
+static void note_best(struct search *se, struct tt_cost c)
+{
+    if (!cost_less(c, se->best_cost))
+        return;
+    se->best_cost = c;
+    tt_solution_copy(se->best, se->ev->sol);
+    if (c.hard == 0 && se->t_feasible < 0)
+        se->t_feasible = now_seconds() - se->sh->t0;
+    struct shared *sh = se->sh;
+    pthread_mutex_lock(&sh->lock);
+    if (cost_less(c, sh->best))
+        sh->best = c;
+    if (c.hard == 0 && (sh->t_feasible < 0 || se->t_feasible < sh->t_feasible))
+        sh->t_feasible = se->t_feasible;
+    pthread_mutex_unlock(&sh->lock);
+}
+
+/* Greedy construction: hardest units first, each at its cheapest start. */
+static void construct(struct search *se)
+{
+    const struct prep *pp = se->pp;
+    const struct tt_instance *inst = se->ev->inst;
+    int n = pp->nunits;
+    int *order = xmalloc((size_t)(n + 1) * sizeof(int));
+    long *key = xmalloc((size_t)(n + 1) * sizeof(long));
+    for (int u = 0; u < n; u++) {
+        order[u] = u;
+        int periods = 0, res = 0;
+        for (int i = 0; i < pp->nub[u]; i++) {
+            int b = pp->ublocks[u][i];
+            periods += inst->blocks[b].length;
+            res += se->ev->nbres[b];
+        }
+        /* few starts first, then long and crowded units; random tie-break */
+        key[u] = (long)pp->ndom[u] * 100000 - (long)periods * 1000 - res * 10 -
+                 rng_below(&se->rng, 10);
+    }
+    for (int i = 1; i < n; i++) { /* insertion sort is fine at these sizes */
+        int u = order[i];
+        int j = i - 1;
+        while (j >= 0 && key[order[j]] > key[u]) {
+            order[j + 1] = order[j];
+            j--;
+        }
+        order[j + 1] = u;
+    }
+    for (int k = 0; k < n; k++) {
+        int u = order[k];
+        if (pp->ndom[u] == 0 || unit_start(se, u) >= 0)
+            continue;
+        long long best = -1;
+        int best_s = -1, ties = 0;
+        for (int i = 0; i < pp->ndom[u]; i++) {
+            int s = pp->dom[u][i];
+            se->jn = 0;
+            long long f = scalar(unit_move(se, u, s));
+            jundo(se);
+            if (best < 0 || f < best) {
+                best = f;
+                best_s = s;
+                ties = 1;
+            } else if (f == best && rng_below(&se->rng, ++ties) == 0) {
+                best_s = s;
+            }
+        }
+        se->jn = 0;
+        unit_move(se, u, best_s);
+        se->jn = 0;
+    }
+    free(order);
+    free(key);
+}
+
+static bool should_stop(struct search *se)
+{
+    struct shared *sh = se->sh;
+    const struct tt_options *opt = sh->opt;
+    if (sh->stop)
+        return true;
+    if (opt->max_iterations > 0 && se->iter >= opt->max_iterations)
+        return true;
+    if ((se->iter & 63) != 0)
+        return false;
+    if (opt->cancel && *opt->cancel) {
+        sh->cancelled = true;
+        sh->stop = 1;
+        return true;
+    }
+    if (opt->max_iterations <= 0 && opt->time_limit > 0 &&
+        now_seconds() - sh->t0 >= opt->time_limit) {
+        sh->stop = 1;
+        return true;
+    }
+    return false;
+}
+
+/* A unit that takes part in a hard violation, or -1: scanned from a
+   random place so that every conflict gets its turn. */
+static int conflicting_unit(struct search *se)
+{
+    const struct prep *pp = se->pp;
+    int n = pp->nunits;
+    int off = rng_below(&se->rng, n);
+    for (int k = 0; k < n; k++) {
+        int cand = off + k < n ? off + k : off + k - n;
+        if (pp->ndom[cand] == 0 || (pp->ndom[cand] == 1 && unit_start(se, cand) >= 0))
+            continue;
+        for (int i = 0; i < pp->nub[cand]; i++)
+            if (block_in_conflict(se, pp->ublocks[cand][i]))
+                return cand;
+    }
+    return -1;
+}
+
+/* One repair step: a unit in conflict goes to the best start it can reach
+   by a plain move or a Kempe chain, avoiding recently left starts. */
+static void repair_step(struct search *se)
+{
+    const struct prep *pp = se->pp;
+    int u = conflicting_unit(se);
+    if (u < 0)
+        u = rng_below(&se->rng, pp->nunits);
+    if (pp->ndom[u] == 0)
+        return;
+    int cur = unit_start(se, u);
+    if (WALK > 0 && rng_below(&se->rng, 1000) < WALK) {
+        /* random walk: a step anywhere, to leave a basin */
+        se->jn = 0;
+        unit_move(se, u, pp->dom[u][rng_below(&se->rng, pp->ndom[u])]);
+        se->jn = 0;
+        return;
+    }
+    long long best = -1, now = wscalar(se->ev);
+    int best_s = -1, best_kind = 0, ties = 0;
+    for (int i = 0; i < pp->ndom[u]; i++) {
+        int s = pp->dom[u][i];
+        if (s == cur)
+            continue;
+        bool tabu = se->tabu[(size_t)u * se->ev->nslots + s] > se->iter;
+        for (int kind = KMIN; kind < KMAX; kind++) {
+            se->jn = 0;
+            struct tt_cost c = kind == 0   ? unit_move(se, u, s)
+                               : kind == 1 ? kempe_move(se, u, s)
+                                           : eject_move(se, u, s);
+            long long f = wscalar(se->ev);
+            jundo(se);
+            if (c.hard < 0)
+                continue;
+            /* a tabu start is taken only when it beats the best ever */
+            if (tabu && !cost_less(c, se->best_cost))
+                continue;
+            if (best < 0 || f < best) {
+                best = f;
+                best_s = s;
+                best_kind = kind;
+                ties = 1;
+            } else if (f == best && rng_below(&se->rng, ++ties) == 0) {
+                best_s = s;
+                best_kind = kind;
+            }
+        }
+    }
+    /* no step improves: a local minimum; weigh what is violated here more
+       so that the search leaves it (the breakout method) */
+    if (best < 0 || best >= now) {
+        if (++se->stuck >= BUMP_AFTER) {
+            tt_eval_bump_weights(se->ev);
+            se->stuck = 0;
+        }
+    } else {
+        se->stuck = 0;
+    }
+    if (best_s < 0)
+        return;
+    if (cur >= 0)
+        se->tabu[(size_t)u * se->ev->nslots + cur] = (int)(se->iter + TABU_BASE + rng_below(&se->rng, TABU_RAND));
+    se->jn = 0;
+    struct tt_cost c = best_kind == 0   ? unit_move(se, u, best_s)
+                       : best_kind == 1 ? kempe_move(se, u, best_s)
+                                        : eject_move(se, u, best_s);
+    se->jn = 0;
+    note_best(se, c);
+}
+
+/* Late acceptance: take a candidate no worse than now or than L steps
+   ago; the list remembers the cost after each decision. */
+static bool lahc_accept(struct search *se, long long f, long long cur)
+{
+    long long *h = &se->hist[se->iter % LAHC_LENGTH];
+    bool ok = f <= cur || f <= *h;
+    *h = ok ? f : cur;
+    return ok;
+}
+
+/* One late-acceptance step over a random neighbour: a move, a swap of two
+   units that share a teacher or class, a Kempe chain or another room. */
+static void improve_step(struct search *se)
+{
+    const struct prep *pp = se->pp;
+    struct tt_eval *ev = se->ev;
+    long long cur = scalar(tt_eval_cost(ev));
+    int kind = rng_below(&se->rng, 100);
+    int u = rng_below(&se->rng, pp->nunits);
+    if (pp->ndom[u] == 0)
+        return;
+    struct tt_cost c;
+    se->jn = 0;
+    if (kind < 35) {
+        /* swap with a unit that shares a teacher or class */
+        int b = pp->ublocks[u][rng_below(&se->rng, pp->nub[u])];
+        if (ev->nbres[b] == 0)
+            return;
+        int r = ev->bres[b][rng_below(&se->rng, ev->nbres[b])];
+        int b2 = pp->rblocks[r][rng_below(&se->rng, pp->nrb[r])];
+        int u2 = pp->unit_of[b2];
+        int s1 = unit_start(se, u), s2 = unit_start(se, u2);
+        if (u2 == u || s1 < 0 || s2 < 0 || s1 == s2 || !unit_allows(se, u, s2) ||
+            !unit_allows(se, u2, s1))
+            return;
+        unit_lift(se, u);
+        unit_lift(se, u2);
+        unit_place(se, u, s2);
+        c = unit_place(se, u2, s1);
+    } else if (kind < 60) {
+        int s = pp->dom[u][rng_below(&se->rng, pp->ndom[u])];
+        c = kempe_move(se, u, s);
+        if (c.hard < 0) {
+            jundo(se);
+            return;
+        }
+    } else if (kind < 68) {
+        /* another room for one block */
+        int b = pp->ublocks[u][rng_below(&se->rng, pp->nub[u])];
+        if (ev->nroom_ok[b] < 2 || ev->sol->start[b] < 0)
+            return;
+        int room = ev->room_ok[b][rng_below(&se->rng, ev->nroom_ok[b])];
+        if (room == ev->sol->room[b])
+            return;
+        c = jmove(se, b, ev->sol->start[b], room);
+    } else {
+        /* move a unit to another start */
+        int s = pp->dom[u][rng_below(&se->rng, pp->ndom[u])];
+        if (s == unit_start(se, u))
+            return;
+        c = unit_move(se, u, s);
+    }
+    if (lahc_accept(se, scalar(c), cur)) {
+        se->jn = 0;
+        note_best(se, c);
+        return;
+    }
+    jundo(se);
+}
+
+static void report(struct search *se, bool improved)
+{
+    struct shared *sh = se->sh;
+    const struct tt_options *opt = sh->opt;
+    if (!opt->progress || se->id != 0)
+        return;
+    struct tt_progress p;
+    pthread_mutex_lock(&sh->lock);
+    p.best = sh->best;
+    pthread_mutex_unlock(&sh->lock);
+    p.elapsed = now_seconds() - sh->t0;
+    p.iterations = se->iter;
+    p.improved = improved;
+    if (!opt->progress(&p, opt->progress_arg)) {
+        sh->cancelled = true;
+        sh->stop = 1;
+    }
+}
+
+static void *search_run(void *arg)
+{
+    struct search *se = arg;
+    struct shared *sh = se->sh;
+    const struct tt_options *opt = sh->opt;
+    construct(se);
+    note_best(se, tt_eval_cost(se->ev));
+    double interval = opt->progress_interval > 0 ? opt->progress_interval : 1.0;
+    double next_report = interval;
+    report(se, true);
+    bool improving = false;
+    long stale = 0;
+    while (!should_stop(se)) {
+        struct tt_cost before = se->best_cost;
+        struct tt_cost cur = tt_eval_cost(se->ev);
+        if (cur.hard > 0) {
+            improving = false;
+            repair_step(se);
+        } else {
+            if (!improving) {
+                long long f = scalar(cur);
+                for (int i = 0; i < LAHC_LENGTH; i++)
+                    se->hist[i] = f;
+                improving = true;
+            }
+            improve_step(se);
+        }
+        se->iter++;
+        stale = cost_less(se->best_cost, before) ? 0 : stale + 1;
+        if (se->best_cost.hard == 0 && (se->best_cost.soft == 0 || opt->stop_at_feasible)) {
+            sh->stop = 1;
+            break;
+        }
+        if (se->id == 0 && opt->progress && (se->iter & 255) == 0) {
+            double t = now_seconds() - sh->t0;
+            if (t >= next_report) {
+                next_report = t + interval;
+                report(se, false);
+            }
+        }
+    }
+    (void)stale;
+    return NULL;
+}
+
+void tt_options_init(struct tt_options *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->time_limit = 10;
+    o->seed = 1;
+    o->threads = 1;
+    o->progress_interval = 1.0;
+}
+
+int tt_solve(const struct tt_instance *inst, struct tt_solution *sol,
+             const struct tt_options *opt, struct tt_result *res, char **error_r)
+{
+    memset(res, 0, sizeof(*res));
+    res->seconds_to_feasible = -1;
+    if (tt_instance_validate(inst, error_r) < 0)
+        return -1;
+    char *diag = NULL;
+    if (tt_diagnose(inst, TT_ES, &diag) > 0) {
+        struct strbuf sb;
+        strbuf_init(&sb);
+        strbuf_adds(&sb, "El horario no puede tener solución:\n");
+        strbuf_adds(&sb, diag);
+        free(diag);
+        *error_r = strbuf_steal(&sb);
+        return -1;
+    }
+    free(diag);
+
+    struct shared sh;
+    memset(&sh, 0, sizeof(sh));
+    sh.inst = inst;
+    sh.opt = opt;
+    sh.t0 = now_seconds();
+    sh.best.hard = -1;
+    sh.best = (struct tt_cost){1L << 60, 1L << 60};
+    sh.t_feasible = -1;
+    pthread_mutex_init(&sh.lock, NULL);
+
+    if (getenv("TT_LAHC"))
+        LAHC_LENGTH = atoi(getenv("TT_LAHC"));
+    if (getenv("TT_TB"))
+        TABU_BASE = atoi(getenv("TT_TB"));
+    if (getenv("TT_TR"))
+        TABU_RAND = atoi(getenv("TT_TR"));
+    if (getenv("TT_KMIN"))
+        KMIN = atoi(getenv("TT_KMIN"));
+    if (getenv("TT_KMAX"))
+        KMAX = atoi(getenv("TT_KMAX"));
+    if (getenv("TT_BUMP"))
+        BUMP_AFTER = atoi(getenv("TT_BUMP"));
+    if (getenv("TT_NOSOFT"))
+        SOFT_IN_REPAIR = 0;
+    if (getenv("TT_WALK"))
+        WALK = atoi(getenv("TT_WALK"));
+    int nthreads = opt->threads >= 2 ? 2 : 1;
+    struct search se[2];
+    struct prep pp;
+    memset(se, 0, sizeof(se));
+    for (int t = 0; t < nthreads; t++) {
+        /* start from the caller's pins only: placed blocks count as hints
+           only when they are pinned */
+        struct tt_solution *start = tt_solution_new(inst);
+        se[t].ev = tt_eval_new(inst, start);
+        tt_solution_free(&start);
+        if (t == 0)
+            prep_init(&pp, se[0].ev);
+        se[t].sh = &sh;
+        se[t].pp = &pp;
+        se[t].id = t;
+        se[t].rng = opt->seed * 0x9E3779B97F4A7C15ULL + (uint64_t)t * 0xD1B54A32D192ED03ULL + 1;
+        se[t].best = tt_solution_new(inst);
+        se[t].best_cost = (struct tt_cost){1L << 60, 1L << 60};
+        se[t].tabu = xcalloc((size_t)pp.nunits * se[t].ev->nslots + 1, sizeof(int));
+        se[t].mark = xcalloc((size_t)pp.nunits + 1, sizeof(int));
+        se[t].chain = xmalloc(65 * sizeof(int));
+        se[t].hist = xmalloc((size_t)LAHC_LENGTH * sizeof(long long));
+        se[t].t_feasible = -1;
+    }
+    pthread_t th;
+    bool threaded = nthreads == 2 && pthread_create(&th, NULL, search_run, &se[1]) == 0;
+    search_run(&se[0]);
+    if (threaded)
+        pthread_join(th, NULL);
+    else if (nthreads == 2)
+        search_run(&se[1]);
+
+    int win = 0;
+    if (nthreads == 2 && cost_less(se[1].best_cost, se[0].best_cost))
+        win = 1;
+    tt_solution_copy(sol, se[win].best);
+    res->cost = se[win].best_cost;
+    res->seconds = now_seconds() - sh.t0;
+    res->seconds_to_feasible = sh.t_feasible;
+    res->cancelled = sh.cancelled;
+    for (int t = 0; t < nthreads; t++) {
+        res->iterations += se[t].iter;
+        tt_eval_free(&se[t].ev);
+        tt_solution_free(&se[t].best);
+        free(se[t].tabu);
+        free(se[t].mark);
+        free(se[t].chain);
+        free(se[t].jb);
+        free(se[t].js);
+        free(se[t].jr);
+        free(se[t].hist);
+    }
+    prep_free(&pp, inst);
+    pthread_mutex_destroy(&sh.lock);
+    return 0;
+}
