@@ -24,6 +24,13 @@
  * Inactive activities are skipped, and constraints ignore their ids, as FET
  * does.
  *
+ * Rooms: FET gives a room only to activities touched by a room constraint,
+ * and may leave one without a room unless such a constraint weighs 100 %;
+ * so needs_room is set by 100 % room constraints only (a split activity
+ * whose parts disagree becomes two lessons). Home rooms apply, as in FET,
+ * to activities with exactly that teacher or students set and no preferred
+ * room constraint of their own.
+ *
  * Writing: the activities timetable FET writes as <name>_activities.xml,
  * and a copy of the input with every placed block locked in time and room
  * (the same elements FET writes in <name>_data_and_timetable.fet), so FET
