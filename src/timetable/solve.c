@@ -9,14 +9,21 @@
  *
  * 1. Construction: units in order of difficulty (fewest starts, most
  *    periods), each at its cheapest start.
- * 2. Repair, while hard > 0: min-conflicts with a tabu list. Take a unit in
- *    conflict, try every start in its domain, take the cheapest that is not
- *    tabu (the unit's previous start is tabu for a while).
+ * 2. Repair, while hard > 0: take a unit in conflict and price every start
+ *    in its domain three ways: a plain move, a Kempe chain (the units that
+ *    would clash at the new start swap into the old one, recursively) and
+ *    an ejection (the units that would clash leave the timetable, to be
+ *    placed by later steps). Take the cheapest; a start the unit just left
+ *    is tabu for a few steps. Costs here use breakout weights: when no
+ *    start improves, every hard violation present weighs one more and the
+ *    unit stays, so the search climbs out of local minima instead of
+ *    cycling (internal.h, tt_eval_bump_weights).
  * 3. Improvement, once hard = 0: late acceptance hill climbing (a move is
  *    taken when it is no worse than the cost of L steps ago) over random
- *    moves, swaps of two units that share a teacher or class, and room
- *    changes. Late acceptance has no temperature to tune against the clock,
- *    so a run is a function of the seed and the number of iterations.
+ *    moves, Kempe chains, swaps of two units that share a teacher or class,
+ *    and room changes. Late acceptance has no temperature to tune against
+ *    the clock, so a run is a function of the seed and the number of
+ *    iterations.
  *
  * The cost compared is hard * HARD_WEIGHT + soft. With two threads, each
  * searches from its own seed and the better result wins (ties: the first).
@@ -33,8 +40,13 @@
 #include "core/util.h"
 
 #define HARD_WEIGHT 100000LL
-static int LAHC_LENGTH = 2000;
-static int TABU_BASE = 10, TABU_RAND = 10, WALK = 0, KMIN = 0, KMAX = 2, BUMP_AFTER = 1;
+/* Settings chosen by experiment on the UEIPAB instance and FET's official
+   examples (bench/README.md): a short late-acceptance list converges fast
+   on school-sized problems; a short tabu tenure plus breakout weights
+   leave local minima without cycling. */
+#define LAHC_LENGTH 50
+#define TABU_BASE 2
+#define TABU_RAND 4
 
 struct prep {
     int nunits;
@@ -371,7 +383,6 @@ struct search {
     long long *hist;      /* late acceptance history */
     double t_feasible;
     int id;
-    int stuck;            /* repair steps in a row without improvement */
 };
 
 static inline long long scalar(struct tt_cost c)
@@ -380,10 +391,9 @@ static inline long long scalar(struct tt_cost c)
 }
 
 /* The repair search's cost: hard violations under their breakout weights. */
-static int SOFT_IN_REPAIR = 1;
 static inline long long wscalar(const struct tt_eval *ev)
 {
-    return ev->whard * HARD_WEIGHT + (SOFT_IN_REPAIR ? ev->soft : 0);
+    return ev->whard * HARD_WEIGHT + ev->soft;
 }
 
 static bool cost_less(struct tt_cost a, struct tt_cost b)
@@ -790,13 +800,6 @@ static void repair_step(struct search *se)
     if (pp->ndom[u] == 0)
         return;
     int cur = unit_start(se, u);
-    if (WALK > 0 && rng_below(&se->rng, 1000) < WALK) {
-        /* random walk: a step anywhere, to leave a basin */
-        se->jn = 0;
-        unit_move(se, u, pp->dom[u][rng_below(&se->rng, pp->ndom[u])]);
-        se->jn = 0;
-        return;
-    }
     long long best = -1, now = wscalar(se->ev);
     int best_s = -1, best_kind = 0, ties = 0;
     for (int i = 0; i < pp->ndom[u]; i++) {
@@ -804,7 +807,7 @@ static void repair_step(struct search *se)
         if (s == cur)
             continue;
         bool tabu = se->tabu[(size_t)u * se->ev->nslots + s] > se->iter;
-        for (int kind = KMIN; kind < KMAX; kind++) {
+        for (int kind = 0; kind < 3; kind++) {
             se->jn = 0;
             struct tt_cost c = kind == 0   ? unit_move(se, u, s)
                                : kind == 1 ? kempe_move(se, u, s)
@@ -829,13 +832,13 @@ static void repair_step(struct search *se)
     }
     /* no step improves: a local minimum; weigh what is violated here more
        so that the search leaves it (the breakout method) */
+    /* No step improves: a local minimum. Weigh what is violated here more
+       and stay (the breakout method): the next steps see a landscape in
+       which leaving is an improvement. */
     if (best < 0 || best >= now) {
-        if (++se->stuck >= BUMP_AFTER) {
-            tt_eval_bump_weights(se->ev);
-            se->stuck = 0;
-        }
-    } else {
-        se->stuck = 0;
+        tt_eval_bump_weights(se->ev);
+        if (best < 0 || best > now)
+            return;
     }
     if (best_s < 0)
         return;
@@ -1021,22 +1024,6 @@ int tt_solve(const struct tt_instance *inst, struct tt_solution *sol,
     sh.t_feasible = -1;
     pthread_mutex_init(&sh.lock, NULL);
 
-    if (getenv("TT_LAHC"))
-        LAHC_LENGTH = atoi(getenv("TT_LAHC"));
-    if (getenv("TT_TB"))
-        TABU_BASE = atoi(getenv("TT_TB"));
-    if (getenv("TT_TR"))
-        TABU_RAND = atoi(getenv("TT_TR"));
-    if (getenv("TT_KMIN"))
-        KMIN = atoi(getenv("TT_KMIN"));
-    if (getenv("TT_KMAX"))
-        KMAX = atoi(getenv("TT_KMAX"));
-    if (getenv("TT_BUMP"))
-        BUMP_AFTER = atoi(getenv("TT_BUMP"));
-    if (getenv("TT_NOSOFT"))
-        SOFT_IN_REPAIR = 0;
-    if (getenv("TT_WALK"))
-        WALK = atoi(getenv("TT_WALK"));
     int nthreads = opt->threads >= 2 ? 2 : 1;
     struct search se[2];
     struct prep pp;
