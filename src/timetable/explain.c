@@ -286,6 +286,12 @@ static void explain_blocks(struct out *o, const struct tt_eval *ev, int ci)
         return;
     case TT_MIN_DAYS:
         block_name(inst, it[0], name, sizeof(name));
+        if (c->n == 0) {
+            add(o, c->hard, cost, ci, "Los %d bloques de %s, si quedan el mismo día, deben ir seguidos: %ld par(es) no lo están.",
+                "The %d blocks of %s must follow each other when on the same day: %ld pair(s) do not.",
+                n, name, units);
+            return;
+        }
         add(o, c->hard, cost, ci, "Los %d bloques de %s deben quedar al menos a %d día(s) entre sí: %ld par(es) no lo cumplen.",
             "The %d blocks of %s must be at least %d day(s) apart: %ld pair(s) are not.", n, name,
             c->n, units);

@@ -1069,10 +1069,20 @@ static int h_activity_ids(struct fet *f, const struct node *c, const struct cinf
     int *items, nitems;
     if (blocks_by_id(f, c, "Activity_Id", &items, &nitems))
         return -1;
-    if (nitems >= 2) { /* fewer: nothing to relate (inactive activities) */
+    if (nitems >= 2 && ci->weight > 0) { /* fewer: nothing to relate (inactive activities) */
         struct tt_constraint *con = add_con(f, (enum tt_ctype)h->type, ci, false);
         con->n = n;
-        con->flag = consecutive;
+        for (int i = 0; i < nitems; i++)
+            tt_constraint_add_item(con, items[i]);
+    }
+    if (nitems >= 2 && consecutive) {
+        /* FET places activities that end up on the same day one after the
+           other whatever the weight of the min days part (even 0 %): that
+           part is hard, kept as its own constraint (n = 0). */
+        struct cinfo hard = {ci->name, true, 1};
+        struct tt_constraint *con = add_con(f, TT_MIN_DAYS, &hard, false);
+        con->n = 0;
+        con->flag = 1;
         for (int i = 0; i < nitems; i++)
             tt_constraint_add_item(con, items[i]);
     }
@@ -1385,7 +1395,11 @@ static int read_constraints(struct fet *f, const struct node *list,
         bool active;
         if (get_bool(f, c, "Active", true, &active))
             return -1;
-        if (!active || wp <= 0) { /* FET ignores both */
+        bool keeps_consecutive = false;
+        if (wp <= 0 && strcmp(c->name, "ConstraintMinDaysBetweenActivities") == 0 &&
+            get_bool(f, c, "Consecutive_If_Same_Day", false, &keeps_consecutive))
+            return -1;
+        if (!active || (wp <= 0 && !keeps_consecutive)) { /* FET ignores both */
             f->inst->ninactive++;
             continue;
         }
@@ -1397,7 +1411,8 @@ static int read_constraints(struct fet *f, const struct node *list,
             continue;
         }
         long w = lround(wp);
-        struct cinfo ci = {c->name, wp >= 100.0, w < 1 ? 1 : (int)w};
+        /* weight 0 reaches here only for min days' consecutive part */
+        struct cinfo ci = {c->name, wp >= 100.0, wp <= 0 ? 0 : w < 1 ? 1 : (int)w};
         if (h->fn(f, c, &ci, h))
             return -1;
     }

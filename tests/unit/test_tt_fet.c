@@ -178,11 +178,12 @@ static void test_argentina_rooms_and_splits(void **state)
     assert_int_equal(inst->nblocks, 116);
     assert_int_equal(inst->nlessons, 84);
     assert_int_equal(count_type(inst, TT_BLOCK_ROOMS), 116); /* ActivityPreferredRoom */
-    assert_int_equal(count_type(inst, TT_MIN_DAYS), 19);
+    /* 19 min days, each with "consecutive if same day": 19 more, hard */
+    assert_int_equal(count_type(inst, TT_MIN_DAYS), 38);
     assert_int_equal(count_type(inst, TT_MAX_DAYS_WEEK), 10);
     assert_int_equal(count_type(inst, TT_MAX_GAPS_DAY), 2);
     assert_int_equal(count_type(inst, TT_UNAVAILABLE), 8);   /* 2 teachers + 6 rooms */
-    assert_int_equal(inst->nconstraints, 155);
+    assert_int_equal(inst->nconstraints, 174);
     assert_int_equal(inst->nunsupported, 0);
     int pinned = 0;
     for (int b = 0; b < inst->nblocks; b++)
@@ -416,11 +417,19 @@ static void test_hand_written_model(void **state)
     assert_false(c->hard);
     assert_int_equal(c->weight, 95);
     assert_int_equal(c->n, 1);
-    assert_int_equal(c->flag, 1);
+    assert_int_equal(c->flag, 0);
     assert_int_equal(c->nitems, 2);
     assert_string_equal(c->origin, "ConstraintMinDaysBetweenActivities");
+    /* "consecutive if same day" is hard in FET whatever the weight: its own
+       constraint, n = 0 */
+    const struct tt_constraint *cons = &inst->constraints[c - inst->constraints + 1];
+    assert_int_equal(cons->type, TT_MIN_DAYS);
+    assert_true(cons->hard);
+    assert_int_equal(cons->n, 0);
+    assert_int_equal(cons->flag, 1);
+    assert_int_equal(cons->nitems, 2);
     /* the second min days names the inactive activity 4: nothing left */
-    assert_int_equal(count_type(inst, TT_MIN_DAYS), 1);
+    assert_int_equal(count_type(inst, TT_MIN_DAYS), 2);
     assert_int_equal(inst->blocks[bl5].pin_day, 1);
     assert_int_equal(inst->blocks[bl5].pin_period, 1);
 
@@ -460,7 +469,7 @@ static void test_hand_written_model(void **state)
         }
     }
 
-    assert_int_equal(inst->nconstraints, 8);
+    assert_int_equal(inst->nconstraints, 9); /* min days + its hard consecutive part */
     assert_int_equal(inst->ninactive, 1);
     assert_int_equal(inst->nunsupported, 2);
     assert_int_equal(unsupported(inst, "ConstraintTwoActivitiesOrdered"), 1);

@@ -1,0 +1,160 @@
+"""`bischeduler timetable`: what a school's IT staff sees when they build,
+check and explain a timetable from the command line (docs/TIMETABLE.md)."""
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import cli
+
+REPO = Path(__file__).resolve().parents[2]
+UEIPAB = REPO.parent / "shared" / "data" / "ueipab-2025"
+FET_EXAMPLES = Path("/usr/share/doc/fet-data/examples/FET-5-official")
+SMALL_FET = FET_EXAMPLES / "Denmark" / "small-school.fet"
+BRAZIL_FET = FET_EXAMPLES / "Brazil" / "1" / "Brazil.fet"
+
+# The timetable commands use no store: running them once per backend is enough.
+pytestmark = pytest.mark.skipif(
+    os.environ.get("BISCHEDULER_TEST_BACKEND", "sqlite") != "sqlite",
+    reason="the timetable engine does not touch the stores")
+
+
+def tt(*args, timeout=120):
+    return cli("timetable", *[str(a) for a in args], timeout=timeout, raw=True)
+
+
+@pytest.fixture(scope="module")
+def ueipab():
+    if not UEIPAB.is_dir():
+        pytest.skip(f"{UEIPAB} is missing")
+    return UEIPAB
+
+
+def test_help_names_the_commands_and_options():
+    res = tt("--help")
+    assert res.rc == 0, res
+    for word in ["solve", "check", "info", "--time-limit", "--seed", "--out", "--threads",
+                 "--iterations", "--lang", ".fet", ".json"]:
+        assert word in res.out, f"timetable --help does not mention {word}\n{res!r}"
+
+
+def test_ueipab_is_solved_without_clashes_or_idle_periods(ueipab, tmp_path):
+    out_csv, out_json = tmp_path / "horario.csv", tmp_path / "horario.json"
+    res = tt("solve", ueipab, "--time-limit", "20", "--seed", "7", "--out", out_csv)
+    assert res.rc == 0, res
+    assert "Costo: 0 violaciones duras, 0 de costo blando" in res.out, res
+    assert "Horas libres entre clases: docentes 0, secciones 0; bloques sin ubicar: 0" in res.out
+    assert "mejor:" in res.err, "no progress line on stderr"
+    rows = list(csv.DictReader(out_csv.open(encoding="utf-8")))
+    assert list(rows[0].keys()) == ["section", "day", "period", "length", "subject", "teacher", "room"]
+    assert len(rows) == 137
+    assert sum(int(r["length"]) for r in rows) == 268
+    # no teacher and no class in two places at once, no block across a break
+    seen = set()
+    for r in rows:
+        day, first, length = int(r["day"]), int(r["period"]), int(r["length"])
+        periods = range(first, first + length)
+        assert not (4 in periods and 5 in periods) and not (8 in periods and 9 in periods), r
+        for p in periods:
+            for who in (("T", r["teacher"]), ("C", r["section"])):
+                assert (who, day, p) not in seen, f"{who} twice on day {day} period {p}"
+                seen.add((who, day, p))
+    # the written timetable checks clean with the same evaluator
+    res = tt("check", ueipab, "--solution", out_csv)
+    assert res.rc == 0, res
+    assert "Costo: 0 violaciones duras, 0 de costo blando" in res.out
+    res = tt("solve", ueipab, "--time-limit", "20", "--seed", "7", "--quiet", "--out", out_json)
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert len(data["blocks"]) == 137
+    assert all(b["day"] in range(1, 6) for b in data["blocks"])
+
+
+def test_schools_own_timetable_has_54_teacher_idle_periods_explained(ueipab):
+    res = tt("check", ueipab, "--solution", ueipab / "solution.csv", "--max-violations", "100")
+    assert res.rc == 0, res
+    assert "Costo: 0 violaciones duras" in res.out
+    assert "Horas libres entre clases: docentes 54, secciones 0" in res.out
+    assert "El docente T08 tiene 12 hora(s) libre(s) entre clases en la semana" in res.out
+    res = tt("check", ueipab, "--solution", ueipab / "solution.csv", "--lang", "en")
+    assert "Idle periods between lessons: teachers 54, classes 0" in res.out
+    assert "Teacher T08 has 12 idle period(s) between lessons in the week" in res.out
+
+
+def test_same_seed_gives_the_same_timetable(ueipab, tmp_path):
+    outs = []
+    for i in range(2):
+        out = tmp_path / f"run{i}.csv"
+        res = tt("solve", ueipab, "--seed", "3", "--iterations", "20000", "--quiet", "--out", out)
+        assert res.rc == 0, res
+        outs.append(out.read_text(encoding="utf-8"))
+    assert outs[0] == outs[1]
+
+
+def test_broken_folder_is_refused_with_file_and_line(ueipab, tmp_path):
+    folder = tmp_path / "roto"
+    shutil.copytree(ueipab, folder)
+    lessons = (folder / "lessons.csv").read_text(encoding="utf-8").splitlines()
+    lessons[3] = lessons[3].replace("T06", "T99")
+    (folder / "lessons.csv").write_text("\n".join(lessons) + "\n", encoding="utf-8")
+    res = tt("solve", folder, "--time-limit", "5", "--out", tmp_path / "x.csv")
+    assert res.rc == 1, res
+    assert "lessons.csv, línea 4" in res.err and "T99" in res.err, res
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_impossible_school_is_diagnosed_before_searching(ueipab, tmp_path):
+    folder = tmp_path / "imposible"
+    shutil.copytree(ueipab, folder)
+    with (folder / "lessons.csv").open("a", encoding="utf-8") as f:
+        # 1er año already has 42 periods; 10 more do not fit in 50
+        f.write("C1,S15,T14,10,2+2+2+2+2\n")
+    res = tt("solve", folder, "--time-limit", "60")
+    assert res.rc == 1, res
+    assert "no puede tener solución" in res.err
+    assert "La sección «C1» tiene 52 períodos de clase pero solo 50" in res.err, res
+    res = tt("info", folder)
+    assert res.rc == 1 and "C1" in res.out
+
+
+def test_missing_file_and_bad_usage(tmp_path):
+    res = tt("solve", tmp_path / "no-existe")
+    assert res.rc == 1 and "No se encuentra" in res.err, res
+    assert tt("solve").rc == 2
+    assert tt("solve", tmp_path, "--threads", "3").rc == 2
+    assert tt("despeja", tmp_path).rc == 2
+
+
+@pytest.mark.skipif(not SMALL_FET.is_file(), reason="fet-data is not installed")
+def test_fet_file_solved_and_written_back_for_fet(tmp_path):
+    res = tt("solve", BRAZIL_FET, "--time-limit", "60", "--quiet", "--stop-at-feasible",
+             "--out", tmp_path / "brazil_activities.xml")
+    assert res.rc == 0, res
+    assert "Costo: 0 violaciones duras" in res.out, res
+    xml = (tmp_path / "brazil_activities.xml").read_text(encoding="utf-8")
+    assert xml.count("<Activity>") == 400
+    # our timetable read back as FET's activities file prices the same
+    res = tt("check", BRAZIL_FET, "--solution", tmp_path / "brazil_activities.xml")
+    assert res.rc == 0 and "Costo: 0 violaciones duras" in res.out, res
+    # and FET itself accepts it, every activity locked where we put it
+    if shutil.which("fet-cl"):
+        tt("solve", BRAZIL_FET, "--time-limit", "60", "--quiet", "--stop-at-feasible",
+           "--seed", "2", "--out", tmp_path / "locked.fet")
+        proc = subprocess.run(["timeout", "60", "fet-cl", f"--inputfile={tmp_path / 'locked.fet'}",
+                               f"--outputdir={tmp_path / 'fet'}", "--timelimitseconds=30"],
+                              capture_output=True, text=True)
+        assert "Simulation successful" in proc.stdout + proc.stderr, proc.stdout[-2000:]
+
+
+@pytest.mark.skipif(not SMALL_FET.is_file(), reason="fet-data is not installed")
+def test_fet_constraints_the_engine_does_not_model_are_listed(tmp_path):
+    greek = FET_EXAMPLES / "Greece" / "Vartholomio" / "2008-2009.fet"
+    res = tt("info", greek)
+    assert "Restricciones que el motor no modela" in res.out, res
+    lines = [l.strip() for l in res.out.splitlines() if l.startswith("  Constraint")]
+    assert lines, res
+    assert all(l.rsplit(": ", 1)[1].isdigit() for l in lines)
