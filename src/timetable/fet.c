@@ -979,8 +979,24 @@ static bool has_int(const int *v, int n, int x)
     return false;
 }
 
+/* FET's filters match an activity whose students share a subgroup with the
+   filter's set (Rules::studentsSetsRelated): a filter on a year takes the
+   activities of its groups and subgroups too. Verified with fet-cl on the
+   Belize example, whose music lessons are per class under a year filter. */
+static bool sets_related(const struct fet *f, const struct act *a, int set)
+{
+    const struct sset *want = &f->sets[set];
+    for (int i = 0; i < a->nsets; i++) {
+        const struct sset *have = &f->sets[a->sets[i]];
+        for (int j = 0; j < have->natoms; j++)
+            if (has_int(want->atoms, want->natoms, have->atoms[j]))
+                return true;
+    }
+    return false;
+}
+
 /* Blocks of the activities matching FET's filters (teacher among the
-   activity's teachers, students set among its sets, subject, tag among its
+   activity's teachers, students sharing a subgroup with the set, subject, tag among its
    tags, duration; empty = any) and, when component > 0, only that part of
    each activity (a single activity is its own part 1, as in FET). */
 static int blocks_by_filter(struct fet *f, const struct node *c, int component, int **items_r,
@@ -1004,7 +1020,7 @@ static int blocks_by_filter(struct fet *f, const struct node *c, int component, 
     for (int i = 0; i < f->nacts; i++) {
         const struct act *a = &f->acts[i];
         if (!a->active || (teacher >= 0 && !has_int(a->teachers, a->nteachers, teacher)) ||
-            (set >= 0 && !has_int(a->sets, a->nsets, set)) ||
+            (set >= 0 && !sets_related(f, a, set)) ||
             (subject >= 0 && a->subject != subject) || (tag && *tag && !has_tag(a, tag)) ||
             (duration >= 1 && a->duration != duration) || (component > 0 && a->part != component))
             continue;
