@@ -250,6 +250,13 @@ class Client:
                 h["X-CSRF-Token"] = c
         if headers:
             h.update(headers)
+        # The server closes keep-alive connections idle for 30 s (--timeout);
+        # a pooled connection older than that would be reset on reuse, so
+        # a client that sat idle starts a fresh one.
+        now = time.monotonic()
+        if now - getattr(self, "_last_request", now) > 20:
+            self.http.close()
+        self._last_request = now
         r = self.http.request(method, f"http://127.0.0.1:{self.port}{path}",
                               data=data, headers=h, params=params,
                               timeout=timeout, allow_redirects=False)
