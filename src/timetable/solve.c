@@ -25,6 +25,10 @@
  *    the clock, so a run is a function of the seed and the number of
  *    iterations.
  *
+ * After FIRST_RESTART repair steps without a better timetable (then 1.5
+ * times more each time), the search goes back to the best timetable with
+ * fresh weights: repair runs have heavy tails, restarts cut them.
+ *
  * The cost compared is hard * HARD_WEIGHT + soft. With two threads, each
  * searches from its own seed and the better result wins (ties: the first).
  */
@@ -47,6 +51,9 @@
 #define LAHC_LENGTH 50
 #define TABU_BASE 2
 #define TABU_RAND 4
+/* steps without a better timetable before the repair restarts from the
+   best one (then 1.5 times longer each time) */
+#define FIRST_RESTART 5000
 
 struct prep {
     int nunits;
@@ -922,6 +929,19 @@ static void improve_step(struct search *se)
     jundo(se);
 }
 
+/* Puts every block back where the best timetable has it and forgets the
+   breakout weights and the tabu list. */
+static void restart_from_best(struct search *se)
+{
+    const struct tt_instance *inst = se->ev->inst;
+    for (int b = 0; b < inst->nblocks; b++)
+        tt_eval_move(se->ev, b, -1, se->ev->sol->room[b]);
+    for (int b = 0; b < inst->nblocks; b++)
+        tt_eval_move(se->ev, b, se->best->start[b], se->best->room[b]);
+    tt_eval_reset_weights(se->ev);
+    memset(se->tabu, 0, (size_t)se->pp->nunits * se->ev->nslots * sizeof(int));
+}
+
 static void report(struct search *se, bool improved)
 {
     struct shared *sh = se->sh;
@@ -953,6 +973,7 @@ static void *search_run(void *arg)
     report(se, true);
     bool improving = false;
     long stale = 0;
+    long restart_after = FIRST_RESTART;
     while (!should_stop(se)) {
         struct tt_cost before = se->best_cost;
         struct tt_cost cur = tt_eval_cost(se->ev);
@@ -970,6 +991,14 @@ static void *search_run(void *arg)
         }
         se->iter++;
         stale = cost_less(se->best_cost, before) ? 0 : stale + 1;
+        if (cur.hard > 0 && stale >= restart_after) {
+            /* Repair runs have heavy tails: after a long stretch without a
+               better timetable, go back to the best one with fresh weights,
+               and wait longer before the next restart. */
+            restart_from_best(se);
+            restart_after += restart_after / 2;
+            stale = 0;
+        }
         if (se->best_cost.hard == 0 && (se->best_cost.soft == 0 || opt->stop_at_feasible)) {
             sh->stop = 1;
             break;
@@ -982,7 +1011,6 @@ static void *search_run(void *arg)
             }
         }
     }
-    (void)stale;
     return NULL;
 }
 
