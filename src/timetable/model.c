@@ -226,6 +226,7 @@ struct tt_constraint *tt_add_constraint(struct tt_instance *inst, enum tt_ctype 
     inst->constraints = grow(inst->constraints, inst->nconstraints, &inst->caps[CAP_CON],
                              sizeof(*inst->constraints));
     struct tt_constraint *c = &inst->constraints[inst->nconstraints++];
+    memset(c, 0, sizeof(*c));
     c->type = type;
     c->hard = hard;
     c->weight = weight < 1 ? 1 : weight;

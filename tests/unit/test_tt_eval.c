@@ -425,6 +425,116 @@ static void test_same_start_not_overlapping_and_allowed_starts(void **state)
     tt_instance_free(&inst);
 }
 
+/* One resource constraint on T1 over hand-placed single periods. */
+static long price_t1(enum tt_ctype type, int n, int flag, const int *day_period, int count)
+{
+    struct tt_instance *inst = school();
+    int one[] = {1};
+    for (int i = 0; i < count; i++)
+        lesson(inst, 0, i % 2 ? "C1" : "C2", "T1", 1, one);
+    struct tt_constraint *c = tt_add_constraint(inst, type, true, 1, false, NULL);
+    c->resource = res(inst, TT_TEACHER, "T1");
+    c->n = n;
+    c->flag = flag;
+    struct tt_solution *sol = tt_solution_new(inst);
+    for (int i = 0; i < count; i++)
+        sol->start[i] = slot(inst, day_period[2 * i], day_period[2 * i + 1]);
+    long hard = tt_evaluate(inst, sol).hard;
+    tt_solution_free(&sol);
+    tt_instance_free(&inst);
+    return hard;
+}
+
+static void test_daily_and_weekly_limits_count_what_a_person_would(void **state)
+{
+    (void)state;
+    /* Monday periods 1 and 2, Wednesday period 1 */
+    int three[] = {0, 0, 0, 1, 2, 0};
+    /* at least 3 periods a day: Monday short by 1, Wednesday by 2; other
+       days empty and allowed (flag) */
+    assert_int_equal(price_t1(TT_MIN_PERIODS_DAY, 3, 1, three, 3), 3);
+    /* empty days not allowed: Tuesday, Thursday, Friday short by 3 each */
+    assert_int_equal(price_t1(TT_MIN_PERIODS_DAY, 3, 0, three, 3), 3 + 9);
+    /* at least 3 working days: 2 */
+    assert_int_equal(price_t1(TT_MIN_DAYS_WEEK, 3, 0, three, 3), 1);
+    /* Monday 1st and 6th period: a span of 6 periods, at most 4 */
+    int wide[] = {0, 0, 0, 5};
+    assert_int_equal(price_t1(TT_MAX_SPAN_DAY, 4, 0, wide, 2), 2);
+    /* early start: Monday at the 2nd period (1 allowed), Tuesday at the
+       3rd (never allowed), Wednesday at the 2nd (over the allowance) */
+    int late[] = {0, 1, 1, 2, 2, 1};
+    assert_int_equal(price_t1(TT_EARLY_START, 1, 0, late, 3), 2);
+    /* max gaps a day: Monday 1st and 6th: 4 idle, 1 allowed */
+    assert_int_equal(price_t1(TT_MAX_GAPS_DAY, 1, 0, wide, 2), 3);
+}
+
+static void test_constraints_over_blocks_count_pairs_and_periods(void **state)
+{
+    (void)state;
+    struct tt_instance *inst = school();
+    int one[] = {1}, two[] = {2};
+    int a = lesson(inst, 0, "C1", "T1", 1, two);
+    int b = lesson(inst, 1, "C2", "T2", 1, one);
+    int c = lesson(inst, 1, "C2", "T3", 1, one);
+    struct tt_solution *sol = tt_solution_new(inst);
+    sol->start[a] = slot(inst, 0, 0); /* Monday 1-2 */
+    sol->start[b] = slot(inst, 0, 3); /* Monday 4 */
+    sol->start[c] = slot(inst, 1, 3); /* Tuesday 4 */
+    struct tt_constraint *k;
+    /* min gap of 2 free periods on the same day: a ends at 2, b starts at
+       4: one free period, one pair short */
+    k = tt_add_constraint(inst, TT_MIN_GAP, true, 1, false, NULL);
+    k->n = 2;
+    tt_constraint_add_item(k, a);
+    tt_constraint_add_item(k, b);
+    assert_int_equal(tt_evaluate(inst, sol).hard, 1);
+    inst->nconstraints = 0;
+    free(k->items);
+    /* same day: c is on Tuesday, the others on Monday */
+    k = tt_add_constraint(inst, TT_SAME_DAY, true, 1, false, NULL);
+    tt_constraint_add_item(k, a);
+    tt_constraint_add_item(k, b);
+    tt_constraint_add_item(k, c);
+    assert_int_equal(tt_evaluate(inst, sol).hard, 1);
+    k->type = TT_SAME_PERIOD; /* b and c at period 4, a at 1 */
+    assert_int_equal(tt_evaluate(inst, sol).hard, 1);
+    inst->nconstraints = 0;
+    free(k->items);
+    /* allowed slots: only Monday 1 for a double block: 1 period outside */
+    k = tt_add_constraint(inst, TT_BLOCK_SLOTS, true, 1, true, NULL);
+    tt_constraint_add_item(k, a);
+    tt_constraint_set_slot(k, 0, 0);
+    assert_int_equal(tt_evaluate(inst, sol).hard, 1);
+    inst->nconstraints = 0;
+    free(k->items);
+    free(k->slots);
+    /* allowed rooms: a in no room */
+    k = tt_add_constraint(inst, TT_BLOCK_ROOMS, false, 7, false, NULL);
+    tt_constraint_add_item(k, a);
+    tt_constraint_add_room(k, res(inst, TT_ROOM, "LAB"));
+    assert_int_equal(tt_evaluate(inst, sol).soft, 7);
+    sol->room[a] = res(inst, TT_ROOM, "LAB");
+    assert_int_equal(tt_evaluate(inst, sol).soft, 0);
+    inst->nconstraints = 0;
+    free(k->items);
+    free(k->rooms);
+    /* min days with "consecutive if same day": a (1-2) and b (4) on Monday
+       are too close, and not one after the other either */
+    k = tt_add_constraint(inst, TT_MIN_DAYS, true, 1, false, NULL);
+    k->n = 1;
+    k->flag = 1;
+    tt_constraint_add_item(k, a);
+    tt_constraint_add_item(k, b);
+    assert_int_equal(tt_evaluate(inst, sol).hard, 2);
+    k->n = 0; /* only the consecutive part */
+    assert_int_equal(tt_evaluate(inst, sol).hard, 1);
+    assert_true(explained(inst, sol, TT_ES, "si quedan el mismo día, deben ir seguidos", NULL));
+    sol->start[b] = slot(inst, 0, 2); /* right after a */
+    assert_int_equal(tt_evaluate(inst, sol).hard, 0);
+    tt_solution_free(&sol);
+    tt_instance_free(&inst);
+}
+
 /* A random school: the incremental evaluator must agree with a full
    evaluation after every single move. */
 static void test_incremental_cost_equals_full_evaluation_after_every_move(void **state)
@@ -670,6 +780,8 @@ int main(void)
         cmocka_unit_test(test_teacher_preferences_weigh_time_day_subject_room_40_30_20_10),
         cmocka_unit_test(test_room_stability_counts_extra_rooms_of_a_class),
         cmocka_unit_test(test_same_start_not_overlapping_and_allowed_starts),
+        cmocka_unit_test(test_daily_and_weekly_limits_count_what_a_person_would),
+        cmocka_unit_test(test_constraints_over_blocks_count_pairs_and_periods),
         cmocka_unit_test(test_incremental_cost_equals_full_evaluation_after_every_move),
         cmocka_unit_test(test_diagnosis_names_an_overloaded_teacher_and_an_impossible_block),
         cmocka_unit_test(test_diagnosis_class_with_more_lessons_than_periods_and_no_room),
