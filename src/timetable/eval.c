@@ -701,22 +701,31 @@ struct tt_eval *tt_eval_new(const struct tt_instance *inst, const struct tt_solu
         for (int d = 0; d < ev->ndays; d++)
             ev->ignore[(size_t)r * ev->ndays + d] |= inst->closed[d];
 
-    /* rooms each block may take under the hard rules */
+    /* Rooms each block may take under the hard rules. A block that needs no
+       room but has soft room preferences (FET's preferred rooms under
+       100 %) may take one of those rooms when it is free. */
     ev->room_ok = xcalloc((size_t)nb + 1, sizeof(int *));
     ev->nroom_ok = xcalloc((size_t)nb + 1, sizeof(int));
     for (int b = 0; b < nb; b++) {
-        if (!inst->lessons[inst->blocks[b].lesson].needs_room)
+        bool needs = inst->lessons[inst->blocks[b].lesson].needs_room, wants = false;
+        for (int i = 0; i < ev->nbcons[b] && !needs && !wants; i++) {
+            const struct tt_constraint *c = &inst->constraints[ev->bcons[b][i]];
+            wants = c->type == TT_BLOCK_ROOMS && !c->hard;
+        }
+        if (!needs && !wants)
             continue;
         for (int room = 0; room < nr; room++) {
             if (!tt_room_fits(ev, b, room))
                 continue;
-            bool ok = true;
+            bool ok = true, preferred = false;
             for (int i = 0; i < ev->nbcons[b] && ok; i++) {
                 const struct tt_constraint *c = &inst->constraints[ev->bcons[b][i]];
                 if (c->type == TT_BLOCK_ROOMS && c->hard && !in_rooms(c, room))
                     ok = false;
+                if (c->type == TT_BLOCK_ROOMS && !c->hard && in_rooms(c, room))
+                    preferred = true;
             }
-            if (ok)
+            if (ok && (needs || preferred))
                 push(&ev->room_ok[b], &ev->nroom_ok[b], room);
         }
     }

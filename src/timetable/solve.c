@@ -439,6 +439,10 @@ static int pick_room(struct search *se, int b, int s)
         if (room_free(ev, room, s, len))
             return room;
     }
+    /* no free room: a lesson that needs one takes a busy one (a clash the
+       repair will see); one that only prefers a room goes without */
+    if (!ev->inst->lessons[ev->inst->blocks[b].lesson].needs_room)
+        return -1;
     return ev->room_ok[b][off];
 }
 
