@@ -279,7 +279,11 @@ struct tt_result {
    the number of problems; *text_r lists them (Spanish or English). */
 int tt_diagnose(const struct tt_instance *inst, enum tt_lang lang, char **text_r);
 
-/* Solves inst into sol (sol may hold a start; blocks with pins keep them). */
+/* Solves inst into sol: the best timetable found (pinned blocks stay where
+   pinned). Refuses (-1, *error_r) input that fails validation or the
+   diagnosis. The result is a function of the seed and the number of
+   search steps; the time limit, cancellation and the callback only decide
+   when to stop. */
 int tt_solve(const struct tt_instance *inst, struct tt_solution *sol,
              const struct tt_options *opt, struct tt_result *res, char **error_r);
 
