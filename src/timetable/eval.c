@@ -277,15 +277,36 @@ static long unary_units(const struct tt_eval *ev, const struct tt_constraint *c,
     }
 }
 
-static int mode_count(const int *v, int n)
+static int cmp_int(const void *a, const void *b)
 {
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* How many of v share the most common value (v is reordered). Constraints
+   over a hundred blocks exist (FET exam files), so not quadratic. */
+static int mode_count(int *v, int n)
+{
+    if (n <= 8) {
+        int best = 0;
+        for (int i = 0; i < n; i++) {
+            int k = 0;
+            for (int j = 0; j < n; j++)
+                k += v[j] == v[i];
+            if (k > best)
+                best = k;
+        }
+        return best;
+    }
+    qsort(v, (size_t)n, sizeof(int), cmp_int);
     int best = 0;
-    for (int i = 0; i < n; i++) {
-        int k = 0;
-        for (int j = 0; j < n; j++)
-            k += v[j] == v[i];
-        if (k > best)
-            best = k;
+    for (int i = 0; i < n;) {
+        int j = i;
+        while (j < n && v[j] == v[i])
+            j++;
+        if (j - i > best)
+            best = j - i;
+        i = j;
     }
     return best;
 }
