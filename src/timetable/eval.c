@@ -283,36 +283,41 @@ static int cmp_int(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* How many of v share the most common value (v is reordered). Constraints
-   over a hundred blocks exist (FET exam files), so not quadratic. */
-static int mode_count(int *v, int n)
+/* How many of v share the most common value (v is reordered); the value
+   goes to *mode_r. Constraints over a hundred blocks exist (FET exam
+   files), so not quadratic. */
+static int mode_count(int *v, int n, int *mode_r)
 {
+    int best = 0;
+    *mode_r = -1;
     if (n <= 8) {
-        int best = 0;
         for (int i = 0; i < n; i++) {
             int k = 0;
             for (int j = 0; j < n; j++)
                 k += v[j] == v[i];
-            if (k > best)
+            if (k > best) {
                 best = k;
+                *mode_r = v[i];
+            }
         }
         return best;
     }
     qsort(v, (size_t)n, sizeof(int), cmp_int);
-    int best = 0;
     for (int i = 0; i < n;) {
         int j = i;
         while (j < n && v[j] == v[i])
             j++;
-        if (j - i > best)
+        if (j - i > best) {
             best = j - i;
+            *mode_r = v[i];
+        }
         i = j;
     }
     return best;
 }
 
 /* Units of a set constraint from its blocks' positions. */
-static long set_units(const struct tt_eval *ev, int ci)
+static long set_units(const struct tt_eval *ev, int ci, int *mode_r)
 {
     const struct tt_instance *inst = ev->inst;
     const struct tt_constraint *c = &inst->constraints[ci];
@@ -355,7 +360,10 @@ static long set_units(const struct tt_eval *ev, int ci)
                 continue;
             heap[k++] = c->type == TT_SAME_START ? s : c->type == TT_SAME_DAY ? s / nper : s % nper;
         }
-        u = k - mode_count(heap, k);
+        int mode;
+        u = k - mode_count(heap, k, &mode);
+        if (mode_r)
+            *mode_r = mode;
         if (heap != v)
             free(heap);
         return u;
@@ -449,7 +457,7 @@ long tt_eval_units_now(const struct tt_eval *ev, int ci)
         return u;
     }
     default:
-        return set_units(ev, ci);
+        return set_units(ev, ci, NULL);
     }
 }
 
@@ -546,7 +554,7 @@ struct tt_cost tt_eval_move(struct tt_eval *ev, int b, int start, int room)
         if (tt_family_of(c) == TT_FAM_UNARY) {
             add_units(ev, c, unary_units(ev, c, b));
         } else {
-            long u = set_units(ev, ci);
+            long u = set_units(ev, ci, &ev->cmode[ci]);
             add_units(ev, c, u - ev->units[ci]);
             ev->units[ci] = u;
         }
@@ -684,6 +692,7 @@ struct tt_eval *tt_eval_new(const struct tt_instance *inst, const struct tt_solu
     ev->citems = xcalloc((size_t)nc + 1, sizeof(int *));
     ev->nci = xcalloc((size_t)nc + 1, sizeof(int));
     ev->units = xcalloc((size_t)nc + 1, sizeof(long));
+    ev->cmode = xcalloc((size_t)nc + 1, sizeof(int));
     ev->cw = xmalloc(((size_t)nc + 1) * sizeof(long));
     ev->rw = xmalloc(((size_t)nr + 1) * sizeof(long));
     for (int ci = 0; ci < nc; ci++)
@@ -762,7 +771,10 @@ struct tt_eval *tt_eval_new(const struct tt_instance *inst, const struct tt_solu
         if (tt_family_of(c) == TT_FAM_RESOURCE)
             for (int d = 0; d < ev->ndays; d++)
                 ev->dayval[(size_t)ci * ev->ndays + d] = day_value(ev, c, d);
-        ev->units[ci] = tt_eval_units_now(ev, ci);
+        if (tt_family_of(c) == TT_FAM_SET)
+            ev->units[ci] = set_units(ev, ci, &ev->cmode[ci]);
+        else
+            ev->units[ci] = tt_eval_units_now(ev, ci);
         add_units(ev, c, ev->units[ci]);
     }
     for (int b = 0; b < nb; b++) {
@@ -799,6 +811,7 @@ void tt_eval_free(struct tt_eval **evp)
     free(ev->citems);
     free(ev->nci);
     free(ev->units);
+    free(ev->cmode);
     free(ev->cw);
     free(ev->rw);
     free(ev->bw);

@@ -39,6 +39,7 @@ struct tt_eval {
     int **citems;
     int *nci;
     long *units;
+    int *cmode;             /* same start/day/period: the most common value */
     int *dayval;            /* [nconstraints * ndays] for resource constraints */
     /* per block: built-in hard units (unplaced, bad start, pins, rooms) */
     long *builtin;

@@ -680,8 +680,18 @@ static bool block_in_conflict(const struct search *se, int b)
     }
     for (int i = 0; i < ev->nbcons[b]; i++) {
         int ci = ev->bcons[b][i];
-        if (inst->constraints[ci].hard && ev->units[ci] > 0)
-            return true;
+        const struct tt_constraint *c = &inst->constraints[ci];
+        if (!c->hard || ev->units[ci] == 0)
+            continue;
+        /* in a same start/day/period constraint only the blocks away from
+           the common value are the problem (exam files tie 171 together) */
+        if (c->type == TT_SAME_START || c->type == TT_SAME_DAY || c->type == TT_SAME_PERIOD) {
+            int v = c->type == TT_SAME_START ? s : c->type == TT_SAME_DAY ? s / ev->nper
+                                                                         : s % ev->nper;
+            if (v == ev->cmode[ci])
+                continue;
+        }
+        return true;
     }
     return false;
 }
