@@ -55,13 +55,6 @@ static int pref_factor(int kind)
     return f[kind & 3];
 }
 
-static void push(int **arr, int *n, int v)
-{
-    if ((*n & (*n - 1)) == 0)
-        *arr = xrealloc(*arr, (size_t)(*n ? *n * 2 : 1) * sizeof(int));
-    (*arr)[(*n)++] = v;
-}
-
 static inline uint64_t day_mask(const struct tt_eval *ev)
 {
     return ev->nper == 64 ? ~(uint64_t)0 : (((uint64_t)1 << ev->nper) - 1);
@@ -185,10 +178,7 @@ static inline int block_day(const struct tt_eval *ev, int s)
 /* Periods (as a mask on its day) that block b occupies when starting at s. */
 static inline uint64_t block_mask(const struct tt_eval *ev, int b, int s)
 {
-    int len = ev->inst->blocks[b].length;
-    int p = s % ev->nper;
-    uint64_t m = len >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << len) - 1);
-    return m << p;
+    return tt_run_mask(ev->inst->blocks[b].length, s % ev->nper);
 }
 
 bool tt_start_fits(const struct tt_eval *ev, int b, int s)
@@ -635,7 +625,7 @@ static void derive_items(struct tt_eval *ev, int ci)
             continue;
         if (c->type == TT_ROOM_STABILITY && !l->needs_room)
             continue;
-        push(&ev->citems[ci], &ev->nci[ci], b);
+        tt_push(&ev->citems[ci], &ev->nci[ci], b);
     }
 }
 
@@ -683,9 +673,9 @@ struct tt_eval *tt_eval_new(const struct tt_instance *inst, const struct tt_solu
     for (int b = 0; b < nb; b++) {
         const struct tt_lesson *l = &inst->lessons[inst->blocks[b].lesson];
         for (int i = 0; i < l->nteachers; i++)
-            push(&ev->bres[b], &ev->nbres[b], l->teachers[i]);
+            tt_push(&ev->bres[b], &ev->nbres[b], l->teachers[i]);
         for (int i = 0; i < l->nclasses; i++)
-            push(&ev->bres[b], &ev->nbres[b], l->classes[i]);
+            tt_push(&ev->bres[b], &ev->nbres[b], l->classes[i]);
     }
     ev->rcons = xcalloc((size_t)nr + 1, sizeof(int *));
     ev->nrcons = xcalloc((size_t)nr + 1, sizeof(int));
@@ -706,7 +696,7 @@ struct tt_eval *tt_eval_new(const struct tt_instance *inst, const struct tt_solu
     for (int ci = 0; ci < nc; ci++) {
         const struct tt_constraint *c = &inst->constraints[ci];
         if (tt_family_of(c) == TT_FAM_RESOURCE) {
-            push(&ev->rcons[c->resource], &ev->nrcons[c->resource], ci);
+            tt_push(&ev->rcons[c->resource], &ev->nrcons[c->resource], ci);
             if (c->type == TT_UNAVAILABLE && c->hard && c->slots)
                 for (int d = 0; d < ev->ndays; d++)
                     ev->ignore[(size_t)c->resource * ev->ndays + d] |= c->slots[d];
@@ -718,13 +708,13 @@ struct tt_eval *tt_eval_new(const struct tt_instance *inst, const struct tt_solu
             derive_items(ev, ci);
         } else {
             for (int i = 0; i < c->nitems; i++)
-                push(&ev->citems[ci], &ev->nci[ci], c->items[i]);
+                tt_push(&ev->citems[ci], &ev->nci[ci], c->items[i]);
         }
         for (int i = 0; i < ev->nci[ci]; i++) {
             int b = ev->citems[ci][i];
             bool dup = ev->nbcons[b] > 0 && ev->bcons[b][ev->nbcons[b] - 1] == ci;
             if (!dup)
-                push(&ev->bcons[b], &ev->nbcons[b], ci);
+                tt_push(&ev->bcons[b], &ev->nbcons[b], ci);
         }
     }
     for (int r = 0; r < nr; r++)
@@ -756,7 +746,7 @@ struct tt_eval *tt_eval_new(const struct tt_instance *inst, const struct tt_solu
                     preferred = true;
             }
             if (ok && (needs || preferred))
-                push(&ev->room_ok[b], &ev->nroom_ok[b], room);
+                tt_push(&ev->room_ok[b], &ev->nroom_ok[b], room);
         }
     }
 

@@ -258,9 +258,7 @@ static void explain_blocks(struct out *o, const struct tt_eval *ev, int ci)
             bool bad;
             uint64_t sel = c->slots ? c->slots[s / ev->nper] : 0;
             int p = s % ev->nper;
-            uint64_t m = (inst->blocks[b].length >= 64 ? ~(uint64_t)0
-                                                       : (((uint64_t)1 << inst->blocks[b].length) - 1))
-                         << p;
+            uint64_t m = tt_run_mask(inst->blocks[b].length, p);
             if (c->type == TT_BLOCK_STARTS)
                 bad = !((sel >> p) & 1);
             else if (c->type == TT_BLOCK_SLOTS)

@@ -73,6 +73,16 @@ bool tt_start_fits(const struct tt_eval *ev, int b, int s);
 /* Whether room is acceptable for block b under the hard room rules. */
 bool tt_room_fits(const struct tt_eval *ev, int b, int room);
 
+/* Appends v to a list that grows by powers of two (model.c). */
+void tt_push(int **arr, int *n, int v);
+
+/* The periods a block of len periods starting at period p occupies, as a
+   mask on its day. */
+static inline uint64_t tt_run_mask(int len, int p)
+{
+    return (len >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << len) - 1)) << p;
+}
+
 static inline int tt_popcount(uint64_t x)
 {
     return __builtin_popcountll(x);

@@ -3,7 +3,7 @@
  * by doubling; names are looked up linearly (instances have at most a few
  * thousand resources and are built once).
  */
-#include "timetable/timetable.h"
+#include "timetable/internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +26,7 @@ static void *grow(void *arr, int n, int *cap, size_t size)
     return arr;
 }
 
-static void int_push(int **arr, int *n, int v)
+void tt_push(int **arr, int *n, int v)
 {
     /* small lists: grow by one power of two at a time */
     if ((*n & (*n - 1)) == 0)
@@ -177,7 +177,7 @@ void tt_lesson_add_teacher(struct tt_instance *inst, int lesson, int teacher)
     for (int i = 0; i < l->nteachers; i++)
         if (l->teachers[i] == teacher)
             return;
-    int_push(&l->teachers, &l->nteachers, teacher);
+    tt_push(&l->teachers, &l->nteachers, teacher);
 }
 
 void tt_lesson_add_class(struct tt_instance *inst, int lesson, int cls)
@@ -186,7 +186,7 @@ void tt_lesson_add_class(struct tt_instance *inst, int lesson, int cls)
     for (int i = 0; i < l->nclasses; i++)
         if (l->classes[i] == cls)
             return;
-    int_push(&l->classes, &l->nclasses, cls);
+    tt_push(&l->classes, &l->nclasses, cls);
 }
 
 void tt_lesson_add_room(struct tt_instance *inst, int lesson, int room)
@@ -195,7 +195,7 @@ void tt_lesson_add_room(struct tt_instance *inst, int lesson, int room)
     for (int i = 0; i < l->nrooms; i++)
         if (l->rooms[i] == room)
             return;
-    int_push(&l->rooms, &l->nrooms, room);
+    tt_push(&l->rooms, &l->nrooms, room);
 }
 
 int tt_lesson_add_block(struct tt_instance *inst, int lesson, int length, long ext_id)
@@ -207,7 +207,7 @@ int tt_lesson_add_block(struct tt_instance *inst, int lesson, int length, long e
     b->length = length;
     b->ext_id = ext_id;
     b->pin_day = b->pin_period = b->pin_room = -1;
-    int_push(&inst->lessons[lesson].blocks, &inst->lessons[lesson].nblocks, inst->nblocks);
+    tt_push(&inst->lessons[lesson].blocks, &inst->lessons[lesson].nblocks, inst->nblocks);
     return inst->nblocks++;
 }
 
@@ -240,12 +240,12 @@ struct tt_constraint *tt_add_constraint(struct tt_instance *inst, enum tt_ctype 
 
 void tt_constraint_add_item(struct tt_constraint *c, int block)
 {
-    int_push(&c->items, &c->nitems, block);
+    tt_push(&c->items, &c->nitems, block);
 }
 
 void tt_constraint_add_room(struct tt_constraint *c, int room)
 {
-    int_push(&c->rooms, &c->nrooms, room);
+    tt_push(&c->rooms, &c->nrooms, room);
 }
 
 void tt_constraint_set_slot(struct tt_constraint *c, int day, int period)

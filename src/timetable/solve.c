@@ -89,13 +89,6 @@ static int rng_below(uint64_t *s, int n)
     return n <= 1 ? 0 : (int)(rng_next(s) % (uint64_t)n);
 }
 
-static void push(int **arr, int *n, int v)
-{
-    if ((*n & (*n - 1)) == 0)
-        *arr = xrealloc(*arr, (size_t)(*n ? *n * 2 : 1) * sizeof(int));
-    (*arr)[(*n)++] = v;
-}
-
 static int find_root(int *parent, int x)
 {
     while (parent[x] != x) {
@@ -117,7 +110,7 @@ static bool start_allowed(const struct tt_eval *ev, const uint64_t *hard_unavail
         return false;
     if (bl->pin_period >= 0 && p != bl->pin_period)
         return false;
-    uint64_t mask = (bl->length >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << bl->length) - 1)) << p;
+    uint64_t mask = tt_run_mask(bl->length, p);
     for (int i = 0; i < ev->nbres[b]; i++)
         if (hard_unavail[(size_t)ev->bres[b][i] * ev->ndays + d] & mask)
             return false;
@@ -185,7 +178,7 @@ static void prep_init(struct prep *pp, const struct tt_eval *ev)
             unit_of_root[r] = pp->nunits++;
         int u = unit_of_root[r];
         pp->unit_of[b] = u;
-        push(&pp->ublocks[u], &pp->nub[u], b);
+        tt_push(&pp->ublocks[u], &pp->nub[u], b);
     }
     free(parent);
     free(unit_of_root);
@@ -212,7 +205,7 @@ static void prep_init(struct prep *pp, const struct tt_eval *ev)
             for (int i = 0; i < pp->nub[u] && ok; i++)
                 ok = start_allowed(ev, hu, pp->ublocks[u][i], s);
             if (ok) {
-                push(&pp->dom[u], &pp->ndom[u], s);
+                tt_push(&pp->dom[u], &pp->ndom[u], s);
                 pp->udom[(size_t)u * ev->ndays + s / ev->nper] |= (uint64_t)1 << (s % ev->nper);
             }
         }
@@ -222,7 +215,7 @@ static void prep_init(struct prep *pp, const struct tt_eval *ev)
     pp->nrb = xcalloc((size_t)inst->nresources + 1, sizeof(int));
     for (int b = 0; b < nb; b++)
         for (int i = 0; i < ev->nbres[b]; i++)
-            push(&pp->rblocks[ev->bres[b][i]], &pp->nrb[ev->bres[b][i]], b);
+            tt_push(&pp->rblocks[ev->bres[b][i]], &pp->nrb[ev->bres[b][i]], b);
 }
 
 /* --- Diagnosis ------------------------------------------------------ */
@@ -416,7 +409,7 @@ static bool room_free(const struct tt_eval *ev, int room, int s, int len)
         if (cnt[i])
             return false;
     /* nor closed or unavailable then */
-    uint64_t mask = (len >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << len) - 1)) << (s % ev->nper);
+    uint64_t mask = tt_run_mask(len, s % ev->nper);
     return !(ev->ignore[(size_t)room * ev->ndays + s / ev->nper] & mask);
 }
 
