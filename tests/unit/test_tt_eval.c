@@ -763,6 +763,58 @@ static void test_cancel_stops_the_search_at_once(void **state)
     tt_instance_free(&inst);
 }
 
+static void test_time_limit_ends_the_search_and_keeps_the_best(void **state)
+{
+    (void)state;
+    struct tt_instance *inst = feasible_school();
+    /* every period costs: the search never reaches zero and runs to the limit */
+    struct tt_constraint *p = tt_add_constraint(inst, TT_PREFERENCE, false, 1, true, NULL);
+    p->resource = res(inst, TT_TEACHER, "T1");
+    p->pref_kind = TT_PREF_DAY;
+    p->level = TT_AVOID;
+    for (int d = 0; d < 5; d++)
+        for (int q = 0; q < 6; q++)
+            tt_constraint_set_slot(p, d, q);
+    struct tt_options opt;
+    tt_options_init(&opt);
+    opt.time_limit = 0.5;
+    struct tt_solution *sol = tt_solution_new(inst);
+    struct tt_result r;
+    char *error = NULL;
+    assert_int_equal(tt_solve(inst, sol, &opt, &r, &error), 0);
+    assert_false(r.cancelled);
+    assert_true(r.seconds >= 0.5);
+    assert_true(r.seconds < 30); /* stopped, with a wide margin for slow machines */
+    assert_int_equal(r.cost.hard, 0);
+    assert_true(r.cost.soft > 0);
+    /* the timetable handed back is the one priced */
+    struct tt_cost c = tt_evaluate(inst, sol);
+    assert_int_equal(c.hard, r.cost.hard);
+    assert_int_equal(c.soft, r.cost.soft);
+    tt_solution_free(&sol);
+    tt_instance_free(&inst);
+}
+
+static void test_two_threads_find_a_timetable_without_hard_violations(void **state)
+{
+    (void)state;
+    struct tt_instance *inst = feasible_school();
+    struct tt_options opt;
+    tt_options_init(&opt);
+    opt.time_limit = 10;
+    opt.threads = 2;
+    struct tt_solution *sol = tt_solution_new(inst);
+    struct tt_result r;
+    char *error = NULL;
+    assert_int_equal(tt_solve(inst, sol, &opt, &r, &error), 0);
+    assert_int_equal(r.cost.hard, 0);
+    assert_int_equal(tt_evaluate(inst, sol).hard, 0);
+    assert_int_equal(tt_statistics(inst, sol).unplaced, 0);
+    assert_true(r.iterations > 0);
+    tt_solution_free(&sol);
+    tt_instance_free(&inst);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -788,6 +840,8 @@ int main(void)
         cmocka_unit_test(test_solver_finds_a_timetable_without_hard_violations),
         cmocka_unit_test(test_same_seed_and_iterations_give_the_same_timetable),
         cmocka_unit_test(test_cancel_stops_the_search_at_once),
+        cmocka_unit_test(test_time_limit_ends_the_search_and_keeps_the_best),
+        cmocka_unit_test(test_two_threads_find_a_timetable_without_hard_violations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,6 +27,9 @@
 #define SMALL_SCHOOL EXAMPLES "/Denmark/small-school.fet"
 #define ARGENTINA EXAMPLES "/Argentina/Horario_ISJ.fet"
 #define GREECE EXAMPLES "/Greece/Vartholomio/2008-2009.fet"
+#define SUBACT "/Germany/secondary-school-1/using_subactivities_constraints/German_subact_constr.fet"
+#define SUBACT_V5 EXAMPLES SUBACT
+#define SUBACT_V6 "/usr/share/doc/fet-data/examples/FET-6-official" SUBACT
 
 static char tmpdir[64];
 
@@ -161,6 +164,28 @@ static void test_small_school(void **state)
     assert_int_equal(l->students, 6);
     assert_false(l->needs_room);
     tt_instance_free(&inst);
+}
+
+/* The same school saved by FET 5 and by FET 6 reads to the same model. */
+static void test_fet6_file_reads_like_its_fet5_original(void **state)
+{
+    (void)state;
+    if (!have_examples())
+        return;
+    struct tt_instance *v5 = read_ok(SUBACT_V5), *v6 = read_ok(SUBACT_V6);
+    assert_int_equal(v6->ndays, v5->ndays);
+    assert_int_equal(v6->nperiods, v5->nperiods);
+    assert_int_equal(v6->nresources, v5->nresources);
+    assert_int_equal(v6->nlessons, v5->nlessons);
+    assert_int_equal(v6->nblocks, 589);
+    assert_int_equal(v6->nblocks, v5->nblocks);
+    assert_int_equal(v6->nunsupported, 0);
+    for (int t = 0; t < TT_NCTYPES; t++)
+        assert_int_equal(count_type(v6, (enum tt_ctype)t), count_type(v5, (enum tt_ctype)t));
+    assert_true(count_type(v6, TT_MIN_DAYS) > 0);
+    assert_true(count_type(v6, TT_BLOCK_SLOTS) > 0); /* the subactivity constraints */
+    tt_instance_free(&v5);
+    tt_instance_free(&v6);
 }
 
 static void test_argentina_rooms_and_splits(void **state)
@@ -820,6 +845,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_small_school),
         cmocka_unit_test(test_argentina_rooms_and_splits),
+        cmocka_unit_test(test_fet6_file_reads_like_its_fet5_original),
         cmocka_unit_test(test_greece_unsupported_listed),
         cmocka_unit_test(test_hand_written_model),
         cmocka_unit_test(test_errors_name_file_and_line),
