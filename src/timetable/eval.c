@@ -307,6 +307,54 @@ static int mode_count(int *v, int n, int *mode_r)
 }
 
 /* Units of a set constraint from its blocks' positions. */
+/* Units of one pair of blocks of a pairwise constraint (min days, not
+   overlapping, min gap), block bi at si and bj at sj, both placed. */
+static inline long pair_units(const struct tt_eval *ev, const struct tt_constraint *c, int bi,
+                              int si, int bj, int sj)
+{
+    int di = ev->sday[si], dj = ev->sday[sj];
+    int ei = si + ev->inst->blocks[bi].length;
+    int ej = sj + ev->inst->blocks[bj].length;
+    if (c->type == TT_MIN_DAYS) {
+        int dist = di > dj ? di - dj : dj - di;
+        long u = dist < c->n;
+        if (dist == 0 && c->flag && ei != sj && ej != si)
+            u++;
+        return u;
+    }
+    if (di != dj)
+        return 0;
+    if (c->type == TT_NOT_OVERLAPPING) {
+        int lo = si > sj ? si : sj, hi = ei < ej ? ei : ej;
+        return hi > lo ? hi - lo : 0;
+    }
+    int gap = si >= ej ? si - ej : sj >= ei ? sj - ei : -1;
+    return gap < c->n;
+}
+
+static bool pairwise(enum tt_ctype t)
+{
+    return t == TT_MIN_DAYS || t == TT_NOT_OVERLAPPING || t == TT_MIN_GAP;
+}
+
+/* Units of the pairs of a pairwise constraint that include block b, with b
+   at sb (the other blocks where they are). */
+static long pair_units_with(const struct tt_eval *ev, int ci, int b, int sb)
+{
+    const struct tt_constraint *c = &ev->inst->constraints[ci];
+    const int *it = ev->citems[ci];
+    int n = ev->nci[ci];
+    long u = 0;
+    if (sb < 0)
+        return 0;
+    for (int j = 0; j < n; j++) {
+        int sj = ev->sol->start[it[j]];
+        if (it[j] != b && sj >= 0)
+            u += pair_units(ev, c, b, sb, it[j], sj);
+    }
+    return u;
+}
+
 static long set_units(const struct tt_eval *ev, int ci, int *mode_r)
 {
     const struct tt_instance *inst = ev->inst;
@@ -318,25 +366,15 @@ static long set_units(const struct tt_eval *ev, int ci, int *mode_r)
     long u = 0;
     switch (c->type) {
     case TT_MIN_DAYS:
+    case TT_NOT_OVERLAPPING:
+    case TT_MIN_GAP:
         for (int i = 0; i < n; i++) {
             int si = start[it[i]];
             if (si < 0)
                 continue;
-            for (int j = i + 1; j < n; j++) {
-                int sj = start[it[j]];
-                if (sj < 0)
-                    continue;
-                int di = si / nper, dj = sj / nper;
-                int dist = di > dj ? di - dj : dj - di;
-                if (dist < c->n)
-                    u++;
-                if (dist == 0 && c->flag) {
-                    int ei = si + inst->blocks[it[i]].length;
-                    int ej = sj + inst->blocks[it[j]].length;
-                    if (ei != sj && ej != si)
-                        u++;
-                }
-            }
+            for (int j = i + 1; j < n; j++)
+                if (start[it[j]] >= 0)
+                    u += pair_units(ev, c, it[i], si, it[j], start[it[j]]);
         }
         return u;
     case TT_SAME_START:
@@ -358,30 +396,6 @@ static long set_units(const struct tt_eval *ev, int ci, int *mode_r)
             free(heap);
         return u;
     }
-    case TT_NOT_OVERLAPPING:
-    case TT_MIN_GAP:
-        for (int i = 0; i < n; i++) {
-            int si = start[it[i]];
-            if (si < 0)
-                continue;
-            for (int j = i + 1; j < n; j++) {
-                int sj = start[it[j]];
-                if (sj < 0 || si / nper != sj / nper)
-                    continue;
-                int ei = si + inst->blocks[it[i]].length;
-                int ej = sj + inst->blocks[it[j]].length;
-                if (c->type == TT_NOT_OVERLAPPING) {
-                    int lo = si > sj ? si : sj, hi = ei < ej ? ei : ej;
-                    if (hi > lo)
-                        u += hi - lo;
-                } else {
-                    int gap = si >= ej ? si - ej : sj >= ei ? sj - ei : -1;
-                    if (gap < c->n)
-                        u++;
-                }
-            }
-        }
-        return u;
     case TT_SUBJECT_MAX_DAY: {
         int per_day[TT_MAX_DAYS] = {0};
         for (int i = 0; i < n; i++) {
@@ -543,6 +557,11 @@ struct tt_cost tt_eval_move(struct tt_eval *ev, int b, int start, int room)
         const struct tt_constraint *c = &inst->constraints[ci];
         if (tt_family_of(c) == TT_FAM_UNARY) {
             add_units(ev, c, unary_units(ev, c, b));
+        } else if (pairwise(c->type)) {
+            /* only the pairs with b change: O(n) instead of O(n^2) */
+            long du = pair_units_with(ev, ci, b, start) - pair_units_with(ev, ci, b, os);
+            add_units(ev, c, du);
+            ev->units[ci] += du;
         } else {
             long u = set_units(ev, ci, &ev->cmode[ci]);
             add_units(ev, c, u - ev->units[ci]);
@@ -636,6 +655,9 @@ struct tt_eval *tt_eval_new(const struct tt_instance *inst, const struct tt_solu
     ev->ndays = inst->ndays;
     ev->nper = inst->nperiods;
     ev->nslots = inst->ndays * inst->nperiods;
+    ev->sday = xmalloc((size_t)ev->nslots + 1);
+    for (int sl = 0; sl < ev->nslots; sl++)
+        ev->sday[sl] = (uint8_t)(sl / inst->nperiods);
     ev->nres = inst->nresources;
     int nb = inst->nblocks, nc = inst->nconstraints, nr = inst->nresources;
     ev->sol = tt_solution_new(inst);
@@ -707,8 +729,16 @@ struct tt_eval *tt_eval_new(const struct tt_instance *inst, const struct tt_solu
         if (derived) {
             derive_items(ev, ci);
         } else {
-            for (int i = 0; i < c->nitems; i++)
-                tt_push(&ev->citems[ci], &ev->nci[ci], c->items[i]);
+            for (int i = 0; i < c->nitems; i++) {
+                /* a block listed twice in a pairwise constraint is one
+                   block, not a pair with itself (the moves price pairs
+                   with the moved block alone) */
+                bool seen = false;
+                for (int j = 0; j < ev->nci[ci] && pairwise(c->type) && !seen; j++)
+                    seen = ev->citems[ci][j] == c->items[i];
+                if (!seen)
+                    tt_push(&ev->citems[ci], &ev->nci[ci], c->items[i]);
+            }
         }
         for (int i = 0; i < ev->nci[ci]; i++) {
             int b = ev->citems[ci][i];
@@ -808,6 +838,7 @@ void tt_eval_free(struct tt_eval **evp)
     free(ev->dayval);
     free(ev->builtin);
     free(ev->cnt);
+    free(ev->sday);
     free(ev->busy);
     free(ev->ignore);
     free(ev->valid_start);

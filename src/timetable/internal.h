@@ -22,6 +22,7 @@ struct tt_eval {
     struct tt_solution *sol;
     int ndays, nper, nslots, nres;
     uint16_t *cnt;          /* [nres * nslots] lessons of a resource in a slot */
+    uint8_t *sday;          /* [nslots] the day of a slot (no division in hot loops) */
     uint64_t *busy;         /* [nres * ndays] periods where cnt > 0 */
     uint64_t *ignore;       /* [nres * ndays] periods never counted as gaps */
     uint64_t *valid_start;  /* [(maxlen + 1) * ndays] starts a block of that length may take */
