@@ -146,6 +146,89 @@ static void prep_free(struct prep *pp, const struct tt_instance *inst)
     memset(pp, 0, sizeof(*pp));
 }
 
+/* Rooms open over the run of len periods from period p of day d. */
+static int rooms_open(const struct tt_eval *ev, const uint64_t *hu, const bool *in_union, int d,
+                      int p, int len)
+{
+    if (p + len > ev->nper)
+        return 0;
+    uint64_t mask = tt_run_mask(len, p);
+    if (ev->inst->closed[d] & mask)
+        return 0;
+    int n = 0;
+    for (int r = 0; r < ev->inst->nresources; r++)
+        n += in_union[r] && !(hu[(size_t)r * ev->ndays + d] & mask);
+    return n;
+}
+
+/* Starts that cannot hold enough rooms, removed from the units' domains
+   (ban, per unit and day, a mask of periods): a hard same-start group
+   needs as many open rooms at its start as it has blocks that need one;
+   the blocks of a hard same-period constraint need as many (day, room)
+   pairs at their common period. Exam files tie 171 exams to one hour
+   that only one of the hours can seat; without this the search settles
+   on the other hour and no single move can bring them all across. */
+static void prune_by_rooms(const struct prep *pp, const struct tt_eval *ev, const uint64_t *hu,
+                           uint64_t *ban)
+{
+    const struct tt_instance *inst = ev->inst;
+    bool *in_union = xcalloc((size_t)inst->nresources + 1, sizeof(bool));
+    /* same-start units */
+    for (int u = 0; u < pp->nunits; u++) {
+        int need = 0, minlen = TT_MAX_PERIODS;
+        memset(in_union, 0, (size_t)inst->nresources * sizeof(bool));
+        for (int i = 0; i < pp->nub[u]; i++) {
+            int b = pp->ublocks[u][i];
+            if (ev->nroom_ok[b] == 0 || !inst->lessons[inst->blocks[b].lesson].needs_room)
+                continue;
+            need++;
+            if (inst->blocks[b].length < minlen)
+                minlen = inst->blocks[b].length;
+            for (int k = 0; k < ev->nroom_ok[b]; k++)
+                in_union[ev->room_ok[b][k]] = true;
+        }
+        if (need < 2)
+            continue;
+        for (int d = 0; d < ev->ndays; d++)
+            for (int p = 0; p < ev->nper; p++)
+                if (rooms_open(ev, hu, in_union, d, p, minlen) < need)
+                    ban[(size_t)u * ev->ndays + d] |= (uint64_t)1 << p;
+    }
+    /* same-period constraints */
+    for (int ci = 0; ci < inst->nconstraints; ci++) {
+        const struct tt_constraint *c = &inst->constraints[ci];
+        if (c->type != TT_SAME_PERIOD || !c->hard)
+            continue;
+        int need = 0, minlen = TT_MAX_PERIODS;
+        memset(in_union, 0, (size_t)inst->nresources * sizeof(bool));
+        for (int i = 0; i < c->nitems; i++) {
+            int b = c->items[i];
+            if (ev->nroom_ok[b] == 0 || !inst->lessons[inst->blocks[b].lesson].needs_room)
+                continue;
+            need++;
+            if (inst->blocks[b].length < minlen)
+                minlen = inst->blocks[b].length;
+            for (int k = 0; k < ev->nroom_ok[b]; k++)
+                in_union[ev->room_ok[b][k]] = true;
+        }
+        if (need < 2)
+            continue;
+        for (int p = 0; p < ev->nper; p++) {
+            int cap = 0;
+            for (int d = 0; d < ev->ndays; d++)
+                cap += rooms_open(ev, hu, in_union, d, p, minlen);
+            if (cap >= need)
+                continue;
+            for (int i = 0; i < c->nitems; i++) {
+                int u = pp->unit_of[c->items[i]];
+                for (int d = 0; d < ev->ndays; d++)
+                    ban[(size_t)u * ev->ndays + d] |= (uint64_t)1 << p;
+            }
+        }
+    }
+    free(in_union);
+}
+
 static void prep_init(struct prep *pp, const struct tt_eval *ev)
 {
     const struct tt_instance *inst = ev->inst;
@@ -199,9 +282,11 @@ static void prep_init(struct prep *pp, const struct tt_eval *ev)
     pp->dom = xcalloc((size_t)pp->nunits + 1, sizeof(int *));
     pp->ndom = xcalloc((size_t)pp->nunits + 1, sizeof(int));
     pp->udom = xcalloc((size_t)pp->nunits * ev->ndays + 1, sizeof(uint64_t));
+    uint64_t *ban = xcalloc((size_t)pp->nunits * ev->ndays + 1, sizeof(uint64_t));
+    prune_by_rooms(pp, ev, hu, ban);
     for (int u = 0; u < pp->nunits; u++) {
         for (int s = 0; s < ev->nslots; s++) {
-            bool ok = true;
+            bool ok = !((ban[(size_t)u * ev->ndays + s / ev->nper] >> (s % ev->nper)) & 1);
             for (int i = 0; i < pp->nub[u] && ok; i++)
                 ok = start_allowed(ev, hu, pp->ublocks[u][i], s);
             if (ok) {
@@ -211,6 +296,7 @@ static void prep_init(struct prep *pp, const struct tt_eval *ev)
         }
     }
     free(hu);
+    free(ban);
     pp->rblocks = xcalloc((size_t)inst->nresources + 1, sizeof(int *));
     pp->nrb = xcalloc((size_t)inst->nresources + 1, sizeof(int));
     for (int b = 0; b < nb; b++)
@@ -301,12 +387,12 @@ int tt_diagnose(const struct tt_instance *inst, enum tt_lang lang, char **text_r
             describe_block(&sb, inst, pp.ublocks[u][0], lang);
             if (lang == TT_ES)
                 strbuf_adds(&sb, pp.nub[u] > 1
-                                     ? ": no hay ningún inicio posible para él y las clases que deben empezar a la misma hora (fijaciones, indisponibilidad, recreos o franjas permitidas).\n"
-                                     : ": no hay ningún inicio posible (fijaciones, indisponibilidad de docentes o secciones, recreos o franjas permitidas).\n");
+                                     ? ": no hay ningún inicio posible para él y las clases que deben empezar a la misma hora (fijaciones, indisponibilidad, recreos, franjas permitidas o aulas libres).\n"
+                                     : ": no hay ningún inicio posible (fijaciones, indisponibilidad de docentes o secciones, recreos, franjas permitidas o aulas libres).\n");
             else
                 strbuf_adds(&sb, pp.nub[u] > 1
-                                     ? ": no start is possible for it and the lessons that must start with it (pins, unavailability, breaks or allowed times).\n"
-                                     : ": no start is possible (pins, unavailability of teachers or classes, breaks or allowed times).\n");
+                                     ? ": no start is possible for it and the lessons that must start with it (pins, unavailability, breaks, allowed times or free rooms).\n"
+                                     : ": no start is possible (pins, unavailability of teachers or classes, breaks, allowed times or free rooms).\n");
         }
     }
     for (int b = 0; b < inst->nblocks; b++) {

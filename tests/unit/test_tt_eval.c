@@ -659,6 +659,62 @@ static void test_diagnosis_class_with_more_lessons_than_periods_and_no_room(void
     tt_instance_free(&inst);
 }
 
+/* Lessons tied to one period each need a room of their own there: ten
+   exams fit two rooms on five days at a period, eleven fit nowhere. */
+static struct tt_instance *exams(int n)
+{
+    struct tt_instance *inst = school();
+    int one[] = {1};
+    int first = -1;
+    for (int i = 0; i < n; i++) {
+        int b = lesson(inst, 0, NULL, NULL, 1, one);
+        inst->lessons[inst->blocks[b].lesson].needs_room = true;
+        if (first < 0)
+            first = b;
+    }
+    struct tt_constraint *k = tt_add_constraint(inst, TT_SAME_PERIOD, true, 1, false, NULL);
+    for (int i = 0; i < n; i++)
+        tt_constraint_add_item(k, first + i);
+    return inst;
+}
+
+static void test_lessons_tied_to_a_period_need_rooms_for_all(void **state)
+{
+    (void)state;
+    struct tt_instance *inst = exams(11);
+    char *text = NULL;
+    assert_true(tt_diagnose(inst, TT_ES, &text) > 0);
+    assert_non_null(strstr(text, "no hay ningún inicio posible"));
+    assert_non_null(strstr(text, "aulas libres"));
+    free(text);
+    tt_instance_free(&inst);
+
+    /* ten fit, but not at the first period when R1 is closed on Monday then */
+    inst = exams(10);
+    struct tt_constraint *c = tt_add_constraint(inst, TT_UNAVAILABLE, true, 1, true, NULL);
+    c->resource = res(inst, TT_ROOM, "R1");
+    tt_constraint_set_slot(c, 0, 0);
+    assert_int_equal(tt_diagnose(inst, TT_ES, &text), 0);
+    free(text);
+    struct tt_options opt;
+    tt_options_init(&opt);
+    opt.max_iterations = 2000;
+    for (uint64_t seed = 1; seed <= 5; seed++) {
+        opt.seed = seed;
+        struct tt_solution *sol = tt_solution_new(inst);
+        struct tt_result r;
+        char *error = NULL;
+        assert_int_equal(tt_solve(inst, sol, &opt, &r, &error), 0);
+        assert_int_equal(r.cost.hard, 0);
+        for (int b = 0; b < inst->nblocks; b++) {
+            assert_true(sol->start[b] % inst->nperiods != 0);
+            assert_true(sol->room[b] >= 0);
+        }
+        tt_solution_free(&sol);
+    }
+    tt_instance_free(&inst);
+}
+
 /* A feasible little school: 2 classes x 10 lessons over 30 slots. */
 static struct tt_instance *feasible_school(void)
 {
@@ -837,6 +893,7 @@ int main(void)
         cmocka_unit_test(test_incremental_cost_equals_full_evaluation_after_every_move),
         cmocka_unit_test(test_diagnosis_names_an_overloaded_teacher_and_an_impossible_block),
         cmocka_unit_test(test_diagnosis_class_with_more_lessons_than_periods_and_no_room),
+        cmocka_unit_test(test_lessons_tied_to_a_period_need_rooms_for_all),
         cmocka_unit_test(test_solver_finds_a_timetable_without_hard_violations),
         cmocka_unit_test(test_same_seed_and_iterations_give_the_same_timetable),
         cmocka_unit_test(test_cancel_stops_the_search_at_once),

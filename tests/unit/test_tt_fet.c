@@ -29,6 +29,7 @@
 #define GREECE EXAMPLES "/Greece/Vartholomio/2008-2009.fet"
 #define SUBACT "/Germany/secondary-school-1/using_subactivities_constraints/German_subact_constr.fet"
 #define SUBACT_V5 EXAMPLES SUBACT
+#define SAUDI_EXAMS EXAMPLES "/Saudi-Arabia/may-not-solve/Arabic_Saudi_Examination.fet"
 #define SUBACT_V6 "/usr/share/doc/fet-data/examples/FET-6-official" SUBACT
 
 static char tmpdir[64];
@@ -163,6 +164,43 @@ static void test_small_school(void **state)
     assert_int_equal(l->nclasses, 6);
     assert_int_equal(l->students, 6);
     assert_false(l->needs_room);
+    tt_instance_free(&inst);
+}
+
+/* An exam timetable: 171 exams tied to one hour and 109 to another, every
+   exam in one of 19 rooms, and the second hour closed in some rooms on four
+   days, so that only the first hour seats the 171. The search used to put
+   them in the second hour and stay there (52 hard violations after 70,000
+   steps); the rooms now rule that hour out before the search. */
+static void test_exam_hours_follow_the_rooms(void **state)
+{
+    (void)state;
+    if (!have_examples())
+        return;
+    struct tt_instance *inst = read_ok(SAUDI_EXAMS);
+    assert_int_equal(inst->nblocks, 280);
+    assert_int_equal(count_kind(inst, TT_ROOM), 19);
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        struct tt_options opt;
+        tt_options_init(&opt);
+        opt.seed = seed;
+        opt.max_iterations = 3000;
+        opt.stop_at_feasible = true;
+        struct tt_solution *sol = tt_solution_new(inst);
+        struct tt_result r;
+        char *error = NULL;
+        assert_int_equal(tt_solve(inst, sol, &opt, &r, &error), 0);
+        assert_int_equal(r.cost.hard, 0);
+        /* the 171 share the first hour, one per room and day */
+        int first = 0;
+        for (int b = 0; b < inst->nblocks; b++) {
+            assert_true(sol->start[b] >= 0);
+            assert_true(sol->room[b] >= 0);
+            first += sol->start[b] % inst->nperiods == 0;
+        }
+        assert_int_equal(first, 171);
+        tt_solution_free(&sol);
+    }
     tt_instance_free(&inst);
 }
 
@@ -847,6 +885,7 @@ int main(void)
         cmocka_unit_test(test_argentina_rooms_and_splits),
         cmocka_unit_test(test_fet6_file_reads_like_its_fet5_original),
         cmocka_unit_test(test_greece_unsupported_listed),
+        cmocka_unit_test(test_exam_hours_follow_the_rooms),
         cmocka_unit_test(test_hand_written_model),
         cmocka_unit_test(test_errors_name_file_and_line),
         cmocka_unit_test(test_write_solution_and_locks),
