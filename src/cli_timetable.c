@@ -44,6 +44,12 @@ static const char timetable_help[] =
     "                     first timetable without hard violations,\n"
     "                     unsupported constraints\n"
     "  --stop-at-feasible stop at the first timetable with no hard violation\n"
+    "  --method auto|repair|fet\n"
+    "                     how hard violations are removed: the priced repair,\n"
+    "                     FET's method (push lessons out and place them again;\n"
+    "                     only for clashes, min days and allowed times), or\n"
+    "                     the repair switching to FET's after 3 restarts\n"
+    "                     when the rules allow (auto, the default)\n"
     "  --lang es|en       language of explanations (default es)\n"
     "  --max-violations N print at most N violations (default 50)\n"
     "  --quiet            no progress lines\n";
@@ -211,6 +217,7 @@ int cmd_timetable(int argc, char **argv)
         {"solution", required_argument, 0, 'S'},
         {"report", required_argument, 0, 'r'},
         {"stop-at-feasible", no_argument, 0, 'f'},
+        {"method", required_argument, 0, 'M'},
         {"lang", required_argument, 0, 'l'},
         {"max-violations", required_argument, 0, 'm'},
         {"quiet", no_argument, 0, 'q'},
@@ -250,6 +257,16 @@ int cmd_timetable(int argc, char **argv)
         case 'S': solution = optarg; break;
         case 'r': report = optarg; break;
         case 'f': opt.stop_at_feasible = true; break;
+        case 'M':
+            if (strcmp(optarg, "auto") == 0)
+                opt.method = TT_METHOD_AUTO;
+            else if (strcmp(optarg, "repair") == 0)
+                opt.method = TT_METHOD_REPAIR;
+            else if (strcmp(optarg, "fet") == 0)
+                opt.method = TT_METHOD_FET;
+            else
+                goto bad_usage;
+            break;
         case 'l':
             if (strcmp(optarg, "es") == 0)
                 lang = TT_ES;

@@ -309,8 +309,8 @@ static int mode_count(int *v, int n, int *mode_r)
 /* Units of a set constraint from its blocks' positions. */
 /* Units of one pair of blocks of a pairwise constraint (min days, not
    overlapping, min gap), block bi at si and bj at sj, both placed. */
-static inline long pair_units(const struct tt_eval *ev, const struct tt_constraint *c, int bi,
-                              int si, int bj, int sj)
+long tt_pair_units(const struct tt_eval *ev, const struct tt_constraint *c, int bi, int si, int bj,
+                   int sj)
 {
     int di = ev->sday[si], dj = ev->sday[sj];
     int ei = si + ev->inst->blocks[bi].length;
@@ -332,7 +332,7 @@ static inline long pair_units(const struct tt_eval *ev, const struct tt_constrai
     return gap < c->n;
 }
 
-static bool pairwise(enum tt_ctype t)
+bool tt_pairwise(enum tt_ctype t)
 {
     return t == TT_MIN_DAYS || t == TT_NOT_OVERLAPPING || t == TT_MIN_GAP;
 }
@@ -350,7 +350,7 @@ static long pair_units_with(const struct tt_eval *ev, int ci, int b, int sb)
     for (int j = 0; j < n; j++) {
         int sj = ev->sol->start[it[j]];
         if (it[j] != b && sj >= 0)
-            u += pair_units(ev, c, b, sb, it[j], sj);
+            u += tt_pair_units(ev, c, b, sb, it[j], sj);
     }
     return u;
 }
@@ -374,7 +374,7 @@ static long set_units(const struct tt_eval *ev, int ci, int *mode_r)
                 continue;
             for (int j = i + 1; j < n; j++)
                 if (start[it[j]] >= 0)
-                    u += pair_units(ev, c, it[i], si, it[j], start[it[j]]);
+                    u += tt_pair_units(ev, c, it[i], si, it[j], start[it[j]]);
         }
         return u;
     case TT_SAME_START:
@@ -492,20 +492,27 @@ static void occupy(struct tt_eval *ev, int b, int sign)
         uint16_t *cnt = ev->cnt + (size_t)r * ev->nslots + s;
         uint64_t *busy = ev->busy + (size_t)r * ev->ndays + d;
         for (int i = 0; i < len; i++) {
+            int *occ = ev->occ + (size_t)r * ev->nslots + s;
             if (sign > 0) {
                 if (cnt[i] >= 1) {
                     ev->clash++;
                     ev->whard += ev->rw[r];
-                } else
+                    occ[i] = -2;
+                } else {
                     *busy |= (uint64_t)1 << (p + i);
+                    occ[i] = b;
+                }
                 cnt[i]++;
             } else {
                 cnt[i]--;
                 if (cnt[i] >= 1) {
                     ev->clash--;
                     ev->whard -= ev->rw[r];
-                } else
+                    occ[i] = -2;
+                } else {
                     *busy &= ~((uint64_t)1 << (p + i));
+                    occ[i] = -1;
+                }
             }
         }
     }
@@ -557,7 +564,7 @@ struct tt_cost tt_eval_move(struct tt_eval *ev, int b, int start, int room)
         const struct tt_constraint *c = &inst->constraints[ci];
         if (tt_family_of(c) == TT_FAM_UNARY) {
             add_units(ev, c, unary_units(ev, c, b));
-        } else if (pairwise(c->type)) {
+        } else if (tt_pairwise(c->type)) {
             /* only the pairs with b change: O(n) instead of O(n^2) */
             long du = pair_units_with(ev, ci, b, start) - pair_units_with(ev, ci, b, os);
             add_units(ev, c, du);
@@ -662,6 +669,9 @@ struct tt_eval *tt_eval_new(const struct tt_instance *inst, const struct tt_solu
     int nb = inst->nblocks, nc = inst->nconstraints, nr = inst->nresources;
     ev->sol = tt_solution_new(inst);
     ev->cnt = xcalloc((size_t)nr * ev->nslots + 1, sizeof(uint16_t));
+    ev->occ = xmalloc(((size_t)nr * ev->nslots + 1) * sizeof(int));
+    for (size_t i = 0; i < (size_t)nr * ev->nslots; i++)
+        ev->occ[i] = -1;
     ev->busy = xcalloc((size_t)nr * ev->ndays + 1, sizeof(uint64_t));
     ev->ignore = xcalloc((size_t)nr * ev->ndays + 1, sizeof(uint64_t));
 
@@ -734,7 +744,7 @@ struct tt_eval *tt_eval_new(const struct tt_instance *inst, const struct tt_solu
                    block, not a pair with itself (the moves price pairs
                    with the moved block alone) */
                 bool seen = false;
-                for (int j = 0; j < ev->nci[ci] && pairwise(c->type) && !seen; j++)
+                for (int j = 0; j < ev->nci[ci] && tt_pairwise(c->type) && !seen; j++)
                     seen = ev->citems[ci][j] == c->items[i];
                 if (!seen)
                     tt_push(&ev->citems[ci], &ev->nci[ci], c->items[i]);
@@ -839,6 +849,7 @@ void tt_eval_free(struct tt_eval **evp)
     free(ev->builtin);
     free(ev->cnt);
     free(ev->sday);
+    free(ev->occ);
     free(ev->busy);
     free(ev->ignore);
     free(ev->valid_start);

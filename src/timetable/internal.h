@@ -22,6 +22,8 @@ struct tt_eval {
     struct tt_solution *sol;
     int ndays, nper, nslots, nres;
     uint16_t *cnt;          /* [nres * nslots] lessons of a resource in a slot */
+    int *occ;               /* [nres * nslots] the block there when cnt is 1 and
+                               known, -1 when free, -2 when unknown */
     uint8_t *sday;          /* [nslots] the day of a slot (no division in hot loops) */
     uint64_t *busy;         /* [nres * ndays] periods where cnt > 0 */
     uint64_t *ignore;       /* [nres * ndays] periods never counted as gaps */
@@ -88,5 +90,11 @@ static inline int tt_popcount(uint64_t x)
 {
     return __builtin_popcountll(x);
 }
+
+/* Units of one pair of blocks of a pairwise constraint (min days, not
+   overlapping, min gap): block bi at si and bj at sj, both placed. */
+bool tt_pairwise(enum tt_ctype t);
+long tt_pair_units(const struct tt_eval *ev, const struct tt_constraint *c, int bi, int si, int bj,
+                   int sj);
 
 #endif

@@ -54,6 +54,18 @@
 /* steps without a better timetable before the repair restarts from the
    best one (then 1.5 times longer each time) */
 #define FIRST_RESTART 5000
+/* FET's method (fet_step): recursion depth and units one placement may
+   push out; the repair switches to it after this many restarts */
+#define FET_LEVELS 14
+#define FET_PUSH 8
+#define FET_AFTER_RESTARTS 3
+
+/* A placed block in a hard pairwise rule with a block of the unit being
+   placed by FET's method. */
+struct partner {
+    int b, b2, y, len, len2;
+    const struct tt_constraint *c;
+};
 
 struct prep {
     int nunits;
@@ -66,6 +78,7 @@ struct prep {
     int *ulen;          /* longest block of each unit */
     int **rblocks;      /* per resource: blocks that occupy it (teachers, classes) */
     int *nrb;
+    bool fet_ok;        /* every hard rule is one FET's method keeps */
 };
 
 static double now_seconds(void)
@@ -297,6 +310,16 @@ static void prep_init(struct prep *pp, const struct tt_eval *ev)
     }
     free(hu);
     free(ban);
+    /* FET's method keeps clashes and pairwise rules itself; the rules
+       that only narrow a unit's starts are in its domain */
+    pp->fet_ok = true;
+    for (int ci = 0; ci < inst->nconstraints; ci++) {
+        enum tt_ctype t = inst->constraints[ci].type;
+        if (inst->constraints[ci].hard && !tt_pairwise(t) && t != TT_SAME_START &&
+            t != TT_UNAVAILABLE && t != TT_BLOCK_STARTS && t != TT_BLOCK_SLOTS &&
+            t != TT_BLOCK_ROOMS)
+            pp->fet_ok = false;
+    }
     pp->rblocks = xcalloc((size_t)inst->nresources + 1, sizeof(int *));
     pp->nrb = xcalloc((size_t)inst->nresources + 1, sizeof(int));
     for (int b = 0; b < nb; b++)
@@ -459,6 +482,21 @@ struct search {
     struct tt_cost best_cost;
     long iter;
     int *tabu;            /* [nunits * nslots] iteration until which a start is tabu */
+    int *visit;           /* per unit: == visit_stamp when pushed in this attempt */
+    int *rank;            /* per unit: place in the construction order */
+    int *tried;           /* [nunits * nslots] times a unit was pushed out of a start */
+    int *tabu_u, *tabu_s; /* circular list of the last pushes (FET's) */
+    int tabu_n, tabu_at;
+    int *lvl;             /* [FET_LEVELS * (2 + FET_PUSH) * nslots] per level */
+    int *lvl_idx;         /* [FET_LEVELS * nslots] */
+    int *vstack;          /* units marked pushed, to unmark on undo */
+    int vn;
+    long fcalls, fcalls_max;
+    bool fet_mode;        /* the repair has switched to FET's method */
+    struct partner *part; /* of the unit being placed */
+    int npart, partcap;
+    int restarts;
+    int visit_stamp;
     /* journal of the moves of one compound move, for undo */
     int *jb, *js, *jr;
     int jn, jcap;
@@ -542,12 +580,17 @@ static struct tt_cost jmove(struct search *se, int b, int s, int room)
     return tt_eval_move(se->ev, b, s, room);
 }
 
-static void jundo(struct search *se)
+static void jundo_to(struct search *se, int mark)
 {
-    while (se->jn > 0) {
+    while (se->jn > mark) {
         se->jn--;
         tt_eval_move(se->ev, se->jb[se->jn], se->js[se->jn], se->jr[se->jn]);
     }
+}
+
+static void jundo(struct search *se)
+{
+    jundo_to(se, 0);
 }
 
 /* Lifts unit u out of the timetable (its rooms are kept for later). */
@@ -821,6 +864,8 @@ static void construct(struct search *se)
         }
         order[j + 1] = u;
     }
+    for (int k = 0; k < n; k++)
+        se->rank[order[k]] = k;
     for (int k = 0; k < n; k++) {
         int u = order[k];
         if (pp->ndom[u] == 0 || unit_start(se, u) >= 0)
@@ -952,6 +997,272 @@ static void repair_step(struct search *se)
     note_best(se, c);
 }
 
+/* --- Placement by recursive pushing (FET's method) -------------------- */
+
+/* The placed partners of unit u's blocks in hard pairwise rules. */
+static void build_partners(struct search *se, int u)
+{
+    const struct prep *pp = se->pp;
+    const struct tt_eval *ev = se->ev;
+    se->npart = 0;
+    for (int i = 0; i < pp->nub[u]; i++) {
+        int b = pp->ublocks[u][i];
+        for (int j = 0; j < ev->nbcons[b]; j++) {
+            const struct tt_constraint *c = &ev->inst->constraints[ev->bcons[b][j]];
+            if (!c->hard || !tt_pairwise(c->type))
+                continue;
+            int ci = ev->bcons[b][j];
+            for (int q = 0; q < ev->nci[ci]; q++) {
+                int b2 = ev->citems[ci][q];
+                if (pp->unit_of[b2] == u || ev->sol->start[b2] < 0)
+                    continue;
+                if (se->npart == se->partcap) {
+                    se->partcap = se->partcap ? 2 * se->partcap : 64;
+                    se->part = xrealloc(se->part, (size_t)se->partcap * sizeof(*se->part));
+                }
+                se->part[se->npart++] = (struct partner){b, b2, pp->unit_of[b2],
+                                                         ev->inst->blocks[b].length,
+                                                         ev->inst->blocks[b2].length, c};
+            }
+        }
+    }
+}
+
+/* The units that share a teacher or class with unit u at start s (out,
+   at most max), or -1 when one of them may not move: pinned, or already
+   pushed in this attempt. */
+static int unit_conflicts(struct search *se, int u, int s, int *out, int max)
+{
+    const struct prep *pp = se->pp;
+    const struct tt_eval *ev = se->ev;
+    int n = 0;
+    for (int i = 0; i < pp->nub[u]; i++) {
+        int b = pp->ublocks[u][i];
+        int len = ev->inst->blocks[b].length;
+        for (int j = 0; j < ev->nbres[b]; j++) {
+            int r = ev->bres[b][j];
+            const uint16_t *cnt = ev->cnt + (size_t)r * ev->nslots + s;
+            const int *occ = ev->occ + (size_t)r * ev->nslots + s;
+            bool busy = false, known = true;
+            for (int k = 0; k < len && (s % ev->nper) + k < ev->nper; k++) {
+                busy |= cnt[k] != 0;
+                known &= cnt[k] == 0 || (cnt[k] == 1 && occ[k] >= 0);
+            }
+            if (!busy)
+                continue;
+            int nq = known ? len : pp->nrb[r];
+            for (int q = 0; q < nq; q++) {
+                int b2;
+                if (known) {
+                    if ((s % ev->nper) + q >= ev->nper || occ[q] < 0)
+                        continue;
+                    b2 = occ[q];
+                } else {
+                    b2 = pp->rblocks[r][q];
+                }
+                int y = pp->unit_of[b2];
+                int s2 = ev->sol->start[b2];
+                if (y == u || s2 < 0 || s2 >= s + len || s2 + ev->inst->blocks[b2].length <= s)
+                    continue;
+                bool seen = false;
+                for (int k = 0; k < n && !seen; k++)
+                    seen = out[k] == y;
+                if (seen)
+                    continue;
+                if (pp->ndom[y] <= 1 || se->visit[y] == se->visit_stamp || n >= max)
+                    return -1;
+                out[n++] = y;
+            }
+        }
+    }
+    /* partners in hard pairwise rules (min days between lessons) */
+    for (int i = 0; i < se->npart; i++) {
+        const struct partner *pa = &se->part[i];
+        int s2 = ev->sol->start[pa->b2];
+        long v;
+        if (pa->c->type == TT_MIN_DAYS) {
+            int di = ev->sday[s], dj = ev->sday[s2];
+            int dist = di > dj ? di - dj : dj - di;
+            v = dist < pa->c->n ||
+                (dist == 0 && pa->c->flag && s + pa->len != s2 && s2 + pa->len2 != s);
+        } else {
+            v = tt_pair_units(ev, pa->c, pa->b, s, pa->b2, s2);
+        }
+        if (v == 0)
+            continue;
+        int y = pa->y;
+        bool seen = false;
+        for (int k = 0; k < n && !seen; k++)
+            seen = out[k] == y;
+        if (seen)
+            continue;
+        if (pp->ndom[y] <= 1 || se->visit[y] == se->visit_stamp || n >= max)
+            return -1;
+        out[n++] = y;
+    }
+    return n;
+}
+
+/* Places unit u (not placed) at a start where nothing clashes, or pushes
+   out what is there and places the pushed units the same way, depth
+   first, up to FET_LEVELS deep and se->fcalls_max calls in all. Slots in
+   random order, sorted by how many units they push; below level 5 only
+   the best slot is tried. On failure everything is undone. */
+static bool fet_swap(struct search *se, int u, int level)
+{
+    const struct prep *pp = se->pp;
+    const struct tt_eval *ev = se->ev;
+    if (level >= FET_LEVELS || se->fcalls >= se->fcalls_max)
+        return false;
+    se->fcalls++;
+    int nd = pp->ndom[u];
+    /* per level: slot order, pushes per slot and the units pushed */
+    int *ord = se->lvl + (size_t)level * (2 + FET_PUSH) * ev->nslots;
+    int *key = ord + ev->nslots;
+    int *conf = key + ev->nslots;
+    int *idx = se->lvl_idx + (size_t)level * ev->nslots;
+    for (int i = 0; i < nd; i++)
+        idx[i] = i;
+    build_partners(se, u);
+    for (int i = nd - 1; i > 0; i--) {
+        int j = rng_below(&se->rng, i + 1);
+        int t = idx[i];
+        idx[i] = idx[j];
+        idx[j] = t;
+    }
+    for (int i = 0; i < nd; i++) {
+        int k = unit_conflicts(se, u, pp->dom[u][idx[i]], conf + (size_t)i * FET_PUSH, FET_PUSH);
+        key[i] = k < 0 ? 1000 : k;
+        ord[i] = i;
+    }
+    /* stable insertion sort by pushes (the shuffle breaks ties) */
+    for (int i = 1; i < nd; i++) {
+        int o = ord[i], j = i - 1;
+        while (j >= 0 && key[ord[j]] > key[o]) {
+            ord[j + 1] = ord[j];
+            j--;
+        }
+        ord[j + 1] = o;
+    }
+    for (int i = 0; i < nd && key[ord[i]] < 1000; i++) {
+        int s = pp->dom[u][idx[ord[i]]];
+        int n = key[ord[i]];
+        const int *out = conf + (size_t)ord[i] * FET_PUSH;
+        int mark = se->jn, vmark = se->vn;
+        for (int k = 0; k < n; k++)
+            unit_lift(se, out[k]);
+        unit_move(se, u, s);
+        if (ev->clash != 0 || ev->hard_other != 0) {
+            jundo_to(se, mark);
+            continue;
+        }
+        if (n == 0)
+            return true;
+        if (level == FET_LEVELS - 1 || se->fcalls >= se->fcalls_max) {
+            jundo_to(se, mark);
+            return false;
+        }
+        for (int k = 0; k < n; k++) {
+            se->visit[out[k]] = se->visit_stamp;
+            se->vstack[se->vn++] = out[k];
+        }
+        bool all = true;
+        for (int k = 0; k < n && all; k++)
+            all = fet_swap(se, out[k], level + 1);
+        if (all)
+            return true;
+        jundo_to(se, mark);
+        while (se->vn > vmark)
+            se->visit[se->vstack[--se->vn]] = 0;
+        if (level >= 5)
+            return false;
+    }
+    return false;
+}
+
+/* One step of FET's method on a timetable whose only hard violations are
+   units left out: the first of them in construction order is placed by
+   fet_swap; if that fails, it goes to the start whose pushed units were
+   pushed least often before, and those leave. */
+static void fet_step(struct search *se)
+{
+    const struct prep *pp = se->pp;
+    struct tt_eval *ev = se->ev;
+    int u = -1;
+    for (int x = 0; x < pp->nunits; x++)
+        if (unit_start(se, x) < 0 && pp->ndom[x] > 0 && (u < 0 || se->rank[x] < se->rank[u]))
+            u = x;
+    if (u < 0)
+        return;
+    se->visit_stamp++;
+    se->visit[u] = se->visit_stamp;
+    se->fcalls = 0;
+    se->fcalls_max = 2L * pp->nunits;
+    se->vn = 0;
+    se->jn = 0;
+    if (fet_swap(se, u, 0)) {
+        se->jn = 0;
+        note_best(se, tt_eval_cost(ev));
+        return;
+    }
+    jundo(se);
+    /* forced: fewest pushes of the least pushed units */
+    se->visit_stamp++;
+    se->visit[u] = se->visit_stamp;
+    int conf[FET_PUSH];
+    long best_min = -1, best_sum = 0;
+    build_partners(se, u);
+    int best_n = 0, best_s = -1, ties = 0;
+    for (int i = 0; i < pp->ndom[u]; i++) {
+        int s = pp->dom[u][i];
+        int n = unit_conflicts(se, u, s, conf, FET_PUSH);
+        if (n <= 0)
+            continue;
+        long mn = -1, sum = 0;
+        for (int k = 0; k < n; k++) {
+            long t = se->tried[(size_t)conf[k] * ev->nslots + unit_start(se, conf[k])];
+            sum += t;
+            if (mn < 0 || t < mn)
+                mn = t;
+        }
+        bool better = best_s < 0 || mn < best_min || (mn == best_min && sum < best_sum) ||
+                      (mn == best_min && sum == best_sum && n < best_n);
+        bool same = best_s >= 0 && mn == best_min && sum == best_sum && n == best_n;
+        if (better) {
+            best_min = mn;
+            best_sum = sum;
+            best_n = n;
+            best_s = s;
+            ties = 1;
+        } else if (same && rng_below(&se->rng, ++ties) == 0) {
+            best_s = s;
+        }
+    }
+    if (best_s < 0)
+        return;
+    int n = unit_conflicts(se, u, best_s, conf, FET_PUSH);
+    for (int k = 0; k < n; k++) {
+        int y = conf[k], ys = unit_start(se, y);
+        se->tried[(size_t)y * ev->nslots + ys]++;
+        int at = se->tabu_at;
+        if (se->tabu_u[at] >= 0)
+            se->tried[(size_t)se->tabu_u[at] * ev->nslots + se->tabu_s[at]]--;
+        se->tabu_u[at] = y;
+        se->tabu_s[at] = ys;
+        se->tabu_at = (at + 1) % se->tabu_n;
+    }
+    se->jn = 0;
+    for (int k = 0; k < n; k++)
+        unit_lift(se, conf[k]);
+    unit_move(se, u, best_s);
+    se->jn = 0;
+    if (ev->clash != 0 || ev->hard_other != 0) {
+        /* a rule other than a clash broke: lift u again */
+        unit_lift(se, u);
+        se->jn = 0;
+    }
+}
+
 /* Late acceptance: take a candidate no worse than now or than L steps
    ago; the list remembers the cost after each decision. */
 static bool lahc_accept(struct search *se, long long f, long long cur)
@@ -1054,12 +1365,47 @@ static void report(struct search *se, bool improved)
     }
 }
 
+/* Lifts every unit in a clash or a broken hard rule: what is left has
+   units out of the timetable as its only hard violations. */
+static void lift_conflicts(struct search *se)
+{
+    for (int guard = 0; guard < 4 && (se->ev->clash || se->ev->hard_other); guard++)
+        for (int u = 0; u < se->pp->nunits; u++) {
+            bool bad = false;
+            for (int i = 0; i < se->pp->nub[u] && !bad; i++)
+                bad = se->ev->sol->start[se->pp->ublocks[u][i]] >= 0 &&
+                      block_in_conflict(se, se->pp->ublocks[u][i]);
+            if (bad) {
+                se->jn = 0;
+                unit_lift(se, u);
+                se->jn = 0;
+            }
+        }
+}
+
+/* Switches the repair to FET's method: a new construction, then every
+   unit in a clash or a broken rule leaves and fet_step places them. */
+static void start_fet(struct search *se)
+{
+    const struct tt_instance *inst = se->ev->inst;
+    for (int b = 0; b < inst->nblocks; b++)
+        tt_eval_move(se->ev, b, -1, se->ev->sol->room[b]);
+    tt_eval_reset_weights(se->ev);
+    construct(se);
+    lift_conflicts(se);
+    se->fet_mode = true;
+}
+
 static void *search_run(void *arg)
 {
     struct search *se = arg;
     struct shared *sh = se->sh;
     const struct tt_options *opt = sh->opt;
     construct(se);
+    if (opt->method == TT_METHOD_FET && se->pp->fet_ok) {
+        lift_conflicts(se);
+        se->fet_mode = true;
+    }
     note_best(se, tt_eval_cost(se->ev));
     double interval = opt->progress_interval > 0 ? opt->progress_interval : 1.0;
     double next_report = interval;
@@ -1070,7 +1416,12 @@ static void *search_run(void *arg)
     while (!should_stop(se)) {
         struct tt_cost before = se->best_cost;
         struct tt_cost cur = tt_eval_cost(se->ev);
-        if (cur.hard > 0) {
+        if (cur.hard > 0 && se->fet_mode) {
+            improving = false;
+            if (se->ev->clash || se->ev->hard_other)
+                lift_conflicts(se);
+            fet_step(se);
+        } else if (cur.hard > 0) {
             improving = false;
             repair_step(se);
         } else {
@@ -1084,11 +1435,15 @@ static void *search_run(void *arg)
         }
         se->iter++;
         stale = cost_less(se->best_cost, before) ? 0 : stale + 1;
-        if (cur.hard > 0 && stale >= restart_after) {
+        if (cur.hard > 0 && !se->fet_mode && stale >= restart_after) {
             /* Repair runs have heavy tails: after a long stretch without a
                better timetable, go back to the best one with fresh weights,
-               and wait longer before the next restart. */
+               and wait longer before the next restart. After a few, on
+               rules FET's method can keep, switch to it. */
             restart_from_best(se);
+            if (++se->restarts == FET_AFTER_RESTARTS && se->pp->fet_ok &&
+                opt->method == TT_METHOD_AUTO)
+                start_fet(se);
             restart_after += restart_after / 2;
             stale = 0;
         }
@@ -1165,6 +1520,17 @@ int tt_solve(const struct tt_instance *inst, struct tt_solution *sol,
         se[t].best_cost = (struct tt_cost){1L << 60, 1L << 60};
         se[t].tabu = xcalloc((size_t)pp.nunits * se[t].ev->nslots + 1, sizeof(int));
         se[t].mark = xcalloc((size_t)pp.nunits + 1, sizeof(int));
+        se[t].visit = xcalloc((size_t)pp.nunits + 1, sizeof(int));
+        se[t].rank = xcalloc((size_t)pp.nunits + 1, sizeof(int));
+        se[t].tried = xcalloc((size_t)pp.nunits * se[t].ev->nslots + 1, sizeof(int));
+        se[t].tabu_n = pp.nunits * se[t].ev->nslots;
+        se[t].tabu_u = xmalloc(((size_t)se[t].tabu_n + 1) * sizeof(int));
+        se[t].tabu_s = xmalloc(((size_t)se[t].tabu_n + 1) * sizeof(int));
+        for (int i = 0; i < se[t].tabu_n; i++)
+            se[t].tabu_u[i] = -1;
+        se[t].lvl = xmalloc(((size_t)FET_LEVELS * (2 + FET_PUSH) * se[t].ev->nslots + 1) * sizeof(int));
+        se[t].lvl_idx = xmalloc(((size_t)FET_LEVELS * se[t].ev->nslots + 1) * sizeof(int));
+        se[t].vstack = xmalloc(((size_t)pp.nunits + 1) * sizeof(int));
         se[t].chain = xmalloc(65 * sizeof(int));
         se[t].hist = xmalloc((size_t)LAHC_LENGTH * sizeof(long long));
         se[t].t_feasible = -1;
@@ -1191,6 +1557,15 @@ int tt_solve(const struct tt_instance *inst, struct tt_solution *sol,
         tt_solution_free(&se[t].best);
         free(se[t].tabu);
         free(se[t].mark);
+        free(se[t].visit);
+        free(se[t].rank);
+        free(se[t].tried);
+        free(se[t].tabu_u);
+        free(se[t].tabu_s);
+        free(se[t].lvl);
+        free(se[t].lvl_idx);
+        free(se[t].vstack);
+        free(se[t].part);
         free(se[t].chain);
         free(se[t].jb);
         free(se[t].js);

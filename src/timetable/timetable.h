@@ -252,6 +252,14 @@ struct tt_progress {
 /* Return false to cancel the search. */
 typedef bool (*tt_progress_fn)(const struct tt_progress *p, void *arg);
 
+/* How the solver removes hard violations (docs/TIMETABLING.md): the
+   priced repair; FET's method of pushing lessons out and placing them
+   again (only when every hard rule is a clash, a pairwise rule such as
+   min days, or one that narrows a lesson's starts; otherwise the repair);
+   or the repair, switching to FET's method after three restarts when the
+   rules allow (the default). */
+enum tt_method { TT_METHOD_AUTO, TT_METHOD_REPAIR, TT_METHOD_FET };
+
 struct tt_options {
     double time_limit;    /* seconds */
     uint64_t seed;
@@ -263,6 +271,7 @@ struct tt_options {
     bool stop_at_feasible; /* stop when hard = 0 (benchmarks) */
     long max_iterations;  /* 0 = no limit; with a seed, the same count gives
                              the same timetable on any machine */
+    enum tt_method method;
 };
 void tt_options_init(struct tt_options *o);
 

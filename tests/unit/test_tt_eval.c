@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -819,6 +820,87 @@ static void test_cancel_stops_the_search_at_once(void **state)
     tt_instance_free(&inst);
 }
 
+/* Every period of every class and teacher taken: five classes and five
+   teachers, each pair meeting once a day for five days of five periods
+   (a Latin square a day). FET's method places such full timetables. */
+static struct tt_instance *full_school(void)
+{
+    struct tt_instance *inst = tt_instance_new("llena");
+    for (int p = 0; p < 5; p++)
+        tt_add_period(inst, NULL, 420 + 40 * p, 460 + 40 * p);
+    char name[8];
+    for (int i = 0; i < 5; i++) {
+        snprintf(name, sizeof(name), "T%d", i + 1);
+        tt_add_resource(inst, TT_TEACHER, name);
+        snprintf(name, sizeof(name), "C%d", i + 1);
+        tt_add_resource(inst, TT_CLASS, name);
+    }
+    tt_add_subject(inst, "Matemática");
+    int ones[] = {1, 1, 1, 1, 1};
+    for (int c = 0; c < 5; c++)
+        for (int t = 0; t < 5; t++) {
+            char cn[8], tn[8];
+            snprintf(cn, sizeof(cn), "C%d", c + 1);
+            snprintf(tn, sizeof(tn), "T%d", t + 1);
+            int a = lesson(inst, 0, cn, tn, 5, ones);
+            struct tt_constraint *k = tt_add_constraint(inst, TT_MIN_DAYS, true, 1, false, NULL);
+            k->n = 1;
+            for (int i = 0; i < 5; i++)
+                tt_constraint_add_item(k, a + i);
+        }
+    return inst;
+}
+
+static void test_fet_method_fills_a_full_timetable(void **state)
+{
+    (void)state;
+    struct tt_instance *inst = full_school();
+    assert_int_equal(inst->ndays, 5);
+    for (int m = TT_METHOD_AUTO; m <= TT_METHOD_FET; m++) {
+        for (uint64_t seed = 1; seed <= 3; seed++) {
+            struct tt_options opt;
+            tt_options_init(&opt);
+            opt.method = (enum tt_method)m;
+            opt.seed = seed;
+            opt.max_iterations = 20000;
+            opt.stop_at_feasible = true;
+            struct tt_solution *sol = tt_solution_new(inst);
+            struct tt_result r;
+            char *error = NULL;
+            assert_int_equal(tt_solve(inst, sol, &opt, &r, &error), 0);
+            assert_int_equal(r.cost.hard, 0);
+            assert_int_equal(tt_evaluate(inst, sol).hard, 0);
+            for (int b = 0; b < inst->nblocks; b++)
+                assert_true(sol->start[b] >= 0);
+            tt_solution_free(&sol);
+        }
+    }
+    tt_instance_free(&inst);
+}
+
+/* A rule FET's method does not keep (here: at most 4 periods a day for a
+   teacher): asked for it, the solver uses the repair, and still solves. */
+static void test_fet_method_falls_back_to_the_repair(void **state)
+{
+    (void)state;
+    struct tt_instance *inst = feasible_school();
+    struct tt_constraint *k = tt_add_constraint(inst, TT_MAX_PERIODS_DAY, true, 1, false, NULL);
+    k->resource = res(inst, TT_TEACHER, "T1");
+    k->n = 4;
+    struct tt_options opt;
+    tt_options_init(&opt);
+    opt.method = TT_METHOD_FET;
+    opt.max_iterations = 20000;
+    opt.stop_at_feasible = true;
+    struct tt_solution *sol = tt_solution_new(inst);
+    struct tt_result r;
+    char *error = NULL;
+    assert_int_equal(tt_solve(inst, sol, &opt, &r, &error), 0);
+    assert_int_equal(r.cost.hard, 0);
+    tt_solution_free(&sol);
+    tt_instance_free(&inst);
+}
+
 static void test_time_limit_ends_the_search_and_keeps_the_best(void **state)
 {
     (void)state;
@@ -894,6 +976,8 @@ int main(void)
         cmocka_unit_test(test_diagnosis_names_an_overloaded_teacher_and_an_impossible_block),
         cmocka_unit_test(test_diagnosis_class_with_more_lessons_than_periods_and_no_room),
         cmocka_unit_test(test_lessons_tied_to_a_period_need_rooms_for_all),
+        cmocka_unit_test(test_fet_method_fills_a_full_timetable),
+        cmocka_unit_test(test_fet_method_falls_back_to_the_repair),
         cmocka_unit_test(test_solver_finds_a_timetable_without_hard_violations),
         cmocka_unit_test(test_same_seed_and_iterations_give_the_same_timetable),
         cmocka_unit_test(test_cancel_stops_the_search_at_once),

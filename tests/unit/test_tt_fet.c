@@ -29,6 +29,7 @@
 #define GREECE EXAMPLES "/Greece/Vartholomio/2008-2009.fet"
 #define SUBACT "/Germany/secondary-school-1/using_subactivities_constraints/German_subact_constr.fet"
 #define SUBACT_V5 EXAMPLES SUBACT
+#define KALENGA EXAMPLES "/Namibia/by-Bobby/set-8-2017/KalengaPSY2017T1d.fet"
 #define SAUDI_EXAMS EXAMPLES "/Saudi-Arabia/may-not-solve/Arabic_Saudi_Examination.fet"
 #define SUBACT_V6 "/usr/share/doc/fet-data/examples/FET-6-official" SUBACT
 
@@ -201,6 +202,30 @@ static void test_exam_hours_follow_the_rooms(void **state)
         assert_int_equal(first, 171);
         tt_solution_free(&sol);
     }
+    tt_instance_free(&inst);
+}
+
+/* A Namibian school where the priced repair needs about 460,000 steps
+   (17 s); after three restarts the default method switches to FET's and
+   finishes in about 50,000 (4 s). */
+static void test_switch_to_fet_method_finishes_a_namibian_school(void **state)
+{
+    (void)state;
+    if (!have_examples())
+        return;
+    struct tt_instance *inst = read_ok(KALENGA);
+    struct tt_options opt;
+    tt_options_init(&opt);
+    opt.seed = 1;
+    opt.max_iterations = 120000;
+    opt.stop_at_feasible = true;
+    struct tt_solution *sol = tt_solution_new(inst);
+    struct tt_result r;
+    char *error = NULL;
+    assert_int_equal(tt_solve(inst, sol, &opt, &r, &error), 0);
+    assert_int_equal(r.cost.hard, 0);
+    assert_int_equal(tt_evaluate(inst, sol).hard, 0);
+    tt_solution_free(&sol);
     tt_instance_free(&inst);
 }
 
@@ -886,6 +911,7 @@ int main(void)
         cmocka_unit_test(test_fet6_file_reads_like_its_fet5_original),
         cmocka_unit_test(test_greece_unsupported_listed),
         cmocka_unit_test(test_exam_hours_follow_the_rooms),
+        cmocka_unit_test(test_switch_to_fet_method_finishes_a_namibian_school),
         cmocka_unit_test(test_hand_written_model),
         cmocka_unit_test(test_errors_name_file_and_line),
         cmocka_unit_test(test_write_solution_and_locks),
