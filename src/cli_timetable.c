@@ -48,7 +48,7 @@ static const char timetable_help[] =
     "                     how hard violations are removed: the priced repair,\n"
     "                     FET's method (push lessons out and place them again;\n"
     "                     only for clashes, min days and allowed times), or\n"
-    "                     the repair switching to FET's after 3 restarts\n"
+    "                     the repair switching to FET's after 6 restarts\n"
     "                     when the rules allow (auto, the default)\n"
     "  --lang es|en       language of explanations (default es)\n"
     "  --max-violations N print at most N violations (default 50)\n"

@@ -58,7 +58,7 @@
    push out; the repair switches to it after this many restarts */
 #define FET_LEVELS 14
 #define FET_PUSH 8
-#define FET_AFTER_RESTARTS 3
+#define FET_AFTER_RESTARTS 6
 
 /* A placed block in a hard pairwise rule with a block of the unit being
    placed by FET's method. */
@@ -1028,9 +1028,24 @@ static void build_partners(struct search *se, int u)
     }
 }
 
-/* The units that share a teacher or class with unit u at start s (out,
-   at most max), or -1 when one of them may not move: pinned, or already
-   pushed in this attempt. */
+/* Adds unit y to the conflicts out[0..*n) once; false when y may not be
+   pushed (pinned, or pushed already in this attempt) or out is full. */
+static bool add_conflict(const struct search *se, int y, int *out, int *n, int max)
+{
+    for (int k = 0; k < *n; k++)
+        if (out[k] == y)
+            return true;
+    if (se->pp->ndom[y] <= 1 || se->visit[y] == se->visit_stamp || *n >= max)
+        return false;
+    out[(*n)++] = y;
+    return true;
+}
+
+/* The units that must leave for unit u to start at s: those on one of
+   its teachers or classes then, and the partners (build_partners) a hard
+   pairwise rule forbids next to s. Their count (out, at most max), or -1
+   when one of them may not move: pinned, or pushed already in this
+   attempt. */
 static int unit_conflicts(struct search *se, int u, int s, int *out, int max)
 {
     const struct prep *pp = se->pp;
@@ -1064,14 +1079,8 @@ static int unit_conflicts(struct search *se, int u, int s, int *out, int max)
                 int s2 = ev->sol->start[b2];
                 if (y == u || s2 < 0 || s2 >= s + len || s2 + ev->inst->blocks[b2].length <= s)
                     continue;
-                bool seen = false;
-                for (int k = 0; k < n && !seen; k++)
-                    seen = out[k] == y;
-                if (seen)
-                    continue;
-                if (pp->ndom[y] <= 1 || se->visit[y] == se->visit_stamp || n >= max)
+                if (!add_conflict(se, y, out, &n, max))
                     return -1;
-                out[n++] = y;
             }
         }
     }
@@ -1090,15 +1099,8 @@ static int unit_conflicts(struct search *se, int u, int s, int *out, int max)
         }
         if (v == 0)
             continue;
-        int y = pa->y;
-        bool seen = false;
-        for (int k = 0; k < n && !seen; k++)
-            seen = out[k] == y;
-        if (seen)
-            continue;
-        if (pp->ndom[y] <= 1 || se->visit[y] == se->visit_stamp || n >= max)
+        if (!add_conflict(se, pa->y, out, &n, max))
             return -1;
-        out[n++] = y;
     }
     return n;
 }

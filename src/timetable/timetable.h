@@ -256,7 +256,7 @@ typedef bool (*tt_progress_fn)(const struct tt_progress *p, void *arg);
    priced repair; FET's method of pushing lessons out and placing them
    again (only when every hard rule is a clash, a pairwise rule such as
    min days, or one that narrows a lesson's starts; otherwise the repair);
-   or the repair, switching to FET's method after three restarts when the
+   or the repair, switching to FET's method after six restarts when the
    rules allow (the default). */
 enum tt_method { TT_METHOD_AUTO, TT_METHOD_REPAIR, TT_METHOD_FET };
 

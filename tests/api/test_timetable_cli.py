@@ -17,6 +17,7 @@ UEIPAB = REPO.parent / "shared" / "data" / "ueipab-2025"
 FET_EXAMPLES = Path("/usr/share/doc/fet-data/examples/FET-5-official")
 SMALL_FET = FET_EXAMPLES / "Denmark" / "small-school.fet"
 BRAZIL_FET = FET_EXAMPLES / "Brazil" / "1" / "Brazil.fet"
+KALENGA_FET = FET_EXAMPLES / "Namibia" / "by-Bobby" / "set-8-2017" / "KalengaPSY2017T1d.fet"
 
 # The timetable commands use no store: running them once per backend is enough.
 pytestmark = pytest.mark.skipif(
@@ -39,7 +40,7 @@ def test_help_names_the_commands_and_options():
     res = tt("--help")
     assert res.rc == 0, res
     for word in ["solve", "check", "info", "--time-limit", "--seed", "--out", "--threads",
-                 "--iterations", "--lang", ".fet", ".json"]:
+                 "--iterations", "--lang", "--method", ".fet", ".json"]:
         assert word in res.out, f"timetable --help does not mention {word}\n{res!r}"
 
 
@@ -126,7 +127,18 @@ def test_missing_file_and_bad_usage(tmp_path):
     assert res.rc == 1 and "No se encuentra" in res.err, res
     assert tt("solve").rc == 2
     assert tt("solve", tmp_path, "--threads", "3").rc == 2
+    assert tt("solve", tmp_path, "--method", "rápido").rc == 2
     assert tt("despeja", tmp_path).rc == 2
+
+
+@pytest.mark.skipif(not KALENGA_FET.is_file(), reason="fet-data is not installed")
+def test_fet_method_places_a_full_namibian_school():
+    # every class period taken: FET's method finishes in about 1,200 steps
+    res = tt("solve", KALENGA_FET, "--method", "fet", "--iterations", "20000", "--quiet",
+             "--stop-at-feasible")
+    assert res.rc == 0, res
+    assert "Costo: 0 violaciones duras" in res.out, res
+    assert "bloques sin ubicar: 0" in res.out, res
 
 
 @pytest.mark.skipif(not SMALL_FET.is_file(), reason="fet-data is not installed")
