@@ -174,6 +174,20 @@ static int rooms_open(const struct tt_eval *ev, const uint64_t *hu, const bool *
     return n;
 }
 
+/* Adds block b, when it needs a room, to a group's room need: how many
+   blocks, the shortest, and the rooms any of them may take. */
+static void add_room_need(const struct tt_eval *ev, int b, int *need, int *minlen, bool *in_union)
+{
+    const struct tt_instance *inst = ev->inst;
+    if (ev->nroom_ok[b] == 0 || !inst->lessons[inst->blocks[b].lesson].needs_room)
+        return;
+    (*need)++;
+    if (inst->blocks[b].length < *minlen)
+        *minlen = inst->blocks[b].length;
+    for (int k = 0; k < ev->nroom_ok[b]; k++)
+        in_union[ev->room_ok[b][k]] = true;
+}
+
 /* Starts that cannot hold enough rooms, removed from the units' domains
    (ban, per unit and day, a mask of periods): a hard same-start group
    needs as many open rooms at its start as it has blocks that need one;
@@ -190,16 +204,8 @@ static void prune_by_rooms(const struct prep *pp, const struct tt_eval *ev, cons
     for (int u = 0; u < pp->nunits; u++) {
         int need = 0, minlen = TT_MAX_PERIODS;
         memset(in_union, 0, (size_t)inst->nresources * sizeof(bool));
-        for (int i = 0; i < pp->nub[u]; i++) {
-            int b = pp->ublocks[u][i];
-            if (ev->nroom_ok[b] == 0 || !inst->lessons[inst->blocks[b].lesson].needs_room)
-                continue;
-            need++;
-            if (inst->blocks[b].length < minlen)
-                minlen = inst->blocks[b].length;
-            for (int k = 0; k < ev->nroom_ok[b]; k++)
-                in_union[ev->room_ok[b][k]] = true;
-        }
+        for (int i = 0; i < pp->nub[u]; i++)
+            add_room_need(ev, pp->ublocks[u][i], &need, &minlen, in_union);
         if (need < 2)
             continue;
         for (int d = 0; d < ev->ndays; d++)
@@ -214,16 +220,8 @@ static void prune_by_rooms(const struct prep *pp, const struct tt_eval *ev, cons
             continue;
         int need = 0, minlen = TT_MAX_PERIODS;
         memset(in_union, 0, (size_t)inst->nresources * sizeof(bool));
-        for (int i = 0; i < c->nitems; i++) {
-            int b = c->items[i];
-            if (ev->nroom_ok[b] == 0 || !inst->lessons[inst->blocks[b].lesson].needs_room)
-                continue;
-            need++;
-            if (inst->blocks[b].length < minlen)
-                minlen = inst->blocks[b].length;
-            for (int k = 0; k < ev->nroom_ok[b]; k++)
-                in_union[ev->room_ok[b][k]] = true;
-        }
+        for (int i = 0; i < c->nitems; i++)
+            add_room_need(ev, c->items[i], &need, &minlen, in_union);
         if (need < 2)
             continue;
         for (int p = 0; p < ev->nper; p++) {

@@ -660,6 +660,23 @@ static void test_diagnosis_class_with_more_lessons_than_periods_and_no_room(void
     tt_instance_free(&inst);
 }
 
+/* Solves inst with a method, a seed and a step budget, stopping at the
+   first timetable without hard violations; the caller frees the result. */
+static struct tt_solution *solve_steps(const struct tt_instance *inst, enum tt_method method,
+                                       uint64_t seed, long steps, struct tt_result *r)
+{
+    struct tt_options opt;
+    tt_options_init(&opt);
+    opt.method = method;
+    opt.seed = seed;
+    opt.max_iterations = steps;
+    opt.stop_at_feasible = true;
+    struct tt_solution *sol = tt_solution_new(inst);
+    char *error = NULL;
+    assert_int_equal(tt_solve(inst, sol, &opt, r, &error), 0);
+    return sol;
+}
+
 /* Lessons tied to one period each need a room of their own there: ten
    exams fit two rooms on five days at a period, eleven fit nowhere. */
 static struct tt_instance *exams(int n)
@@ -697,15 +714,9 @@ static void test_lessons_tied_to_a_period_need_rooms_for_all(void **state)
     tt_constraint_set_slot(c, 0, 0);
     assert_int_equal(tt_diagnose(inst, TT_ES, &text), 0);
     free(text);
-    struct tt_options opt;
-    tt_options_init(&opt);
-    opt.max_iterations = 2000;
     for (uint64_t seed = 1; seed <= 5; seed++) {
-        opt.seed = seed;
-        struct tt_solution *sol = tt_solution_new(inst);
         struct tt_result r;
-        char *error = NULL;
-        assert_int_equal(tt_solve(inst, sol, &opt, &r, &error), 0);
+        struct tt_solution *sol = solve_steps(inst, TT_METHOD_AUTO, seed, 2000, &r);
         assert_int_equal(r.cost.hard, 0);
         for (int b = 0; b < inst->nblocks; b++) {
             assert_true(sol->start[b] % inst->nperiods != 0);
@@ -858,16 +869,8 @@ static void test_fet_method_fills_a_full_timetable(void **state)
     assert_int_equal(inst->ndays, 5);
     for (int m = TT_METHOD_AUTO; m <= TT_METHOD_FET; m++) {
         for (uint64_t seed = 1; seed <= 3; seed++) {
-            struct tt_options opt;
-            tt_options_init(&opt);
-            opt.method = (enum tt_method)m;
-            opt.seed = seed;
-            opt.max_iterations = 20000;
-            opt.stop_at_feasible = true;
-            struct tt_solution *sol = tt_solution_new(inst);
             struct tt_result r;
-            char *error = NULL;
-            assert_int_equal(tt_solve(inst, sol, &opt, &r, &error), 0);
+            struct tt_solution *sol = solve_steps(inst, (enum tt_method)m, seed, 20000, &r);
             assert_int_equal(r.cost.hard, 0);
             assert_int_equal(tt_evaluate(inst, sol).hard, 0);
             for (int b = 0; b < inst->nblocks; b++)
@@ -887,15 +890,8 @@ static void test_fet_method_falls_back_to_the_repair(void **state)
     struct tt_constraint *k = tt_add_constraint(inst, TT_MAX_PERIODS_DAY, true, 1, false, NULL);
     k->resource = res(inst, TT_TEACHER, "T1");
     k->n = 4;
-    struct tt_options opt;
-    tt_options_init(&opt);
-    opt.method = TT_METHOD_FET;
-    opt.max_iterations = 20000;
-    opt.stop_at_feasible = true;
-    struct tt_solution *sol = tt_solution_new(inst);
     struct tt_result r;
-    char *error = NULL;
-    assert_int_equal(tt_solve(inst, sol, &opt, &r, &error), 0);
+    struct tt_solution *sol = solve_steps(inst, TT_METHOD_FET, 1, 20000, &r);
     assert_int_equal(r.cost.hard, 0);
     tt_solution_free(&sol);
     tt_instance_free(&inst);

@@ -168,6 +168,23 @@ static void test_small_school(void **state)
     tt_instance_free(&inst);
 }
 
+/* Solves inst with a method, a seed and a step budget, stopping at the
+   first timetable without hard violations; the caller frees the result. */
+static struct tt_solution *solve_steps(const struct tt_instance *inst, enum tt_method method,
+                                       uint64_t seed, long steps, struct tt_result *r)
+{
+    struct tt_options opt;
+    tt_options_init(&opt);
+    opt.method = method;
+    opt.seed = seed;
+    opt.max_iterations = steps;
+    opt.stop_at_feasible = true;
+    struct tt_solution *sol = tt_solution_new(inst);
+    char *error = NULL;
+    assert_int_equal(tt_solve(inst, sol, &opt, r, &error), 0);
+    return sol;
+}
+
 /* An exam timetable: 171 exams tied to one hour and 109 to another, every
    exam in one of 19 rooms, and the second hour closed in some rooms on four
    days, so that only the first hour seats the 171. The search used to put
@@ -182,15 +199,8 @@ static void test_exam_hours_follow_the_rooms(void **state)
     assert_int_equal(inst->nblocks, 280);
     assert_int_equal(count_kind(inst, TT_ROOM), 19);
     for (uint64_t seed = 1; seed <= 3; seed++) {
-        struct tt_options opt;
-        tt_options_init(&opt);
-        opt.seed = seed;
-        opt.max_iterations = 3000;
-        opt.stop_at_feasible = true;
-        struct tt_solution *sol = tt_solution_new(inst);
         struct tt_result r;
-        char *error = NULL;
-        assert_int_equal(tt_solve(inst, sol, &opt, &r, &error), 0);
+        struct tt_solution *sol = solve_steps(inst, TT_METHOD_AUTO, seed, 3000, &r);
         assert_int_equal(r.cost.hard, 0);
         /* the 171 share the first hour, one per room and day */
         int first = 0;
@@ -214,15 +224,8 @@ static void test_switch_to_fet_method_finishes_a_namibian_school(void **state)
     if (!have_examples())
         return;
     struct tt_instance *inst = read_ok(KALENGA);
-    struct tt_options opt;
-    tt_options_init(&opt);
-    opt.seed = 1;
-    opt.max_iterations = 250000;
-    opt.stop_at_feasible = true;
-    struct tt_solution *sol = tt_solution_new(inst);
     struct tt_result r;
-    char *error = NULL;
-    assert_int_equal(tt_solve(inst, sol, &opt, &r, &error), 0);
+    struct tt_solution *sol = solve_steps(inst, TT_METHOD_AUTO, 1, 250000, &r);
     assert_int_equal(r.cost.hard, 0);
     assert_int_equal(tt_evaluate(inst, sol).hard, 0);
     tt_solution_free(&sol);
