@@ -803,11 +803,11 @@ static void test_same_seed_and_iterations_give_the_same_timetable(void **state)
     tt_instance_free(&inst);
 }
 
-static void test_cancel_stops_the_search_at_once(void **state)
+/* The feasible school with a soft rule no timetable meets (T1 avoids
+   every period): the search never reaches cost (0, 0). */
+static struct tt_instance *endless_school(void)
 {
-    (void)state;
     struct tt_instance *inst = feasible_school();
-    /* an unreachable preference keeps the search going */
     struct tt_constraint *p = tt_add_constraint(inst, TT_PREFERENCE, false, 1, true, NULL);
     p->resource = res(inst, TT_TEACHER, "T1");
     p->pref_kind = TT_PREF_DAY;
@@ -815,6 +815,14 @@ static void test_cancel_stops_the_search_at_once(void **state)
     for (int d = 0; d < 5; d++)
         for (int q = 0; q < 6; q++)
             tt_constraint_set_slot(p, d, q);
+    return inst;
+}
+
+static void test_cancel_stops_the_search_at_once(void **state)
+{
+    (void)state;
+    /* an unreachable preference keeps the search going */
+    struct tt_instance *inst = endless_school();
     volatile int cancel = 1;
     struct tt_options opt;
     tt_options_init(&opt);
@@ -900,15 +908,8 @@ static void test_fet_method_falls_back_to_the_repair(void **state)
 static void test_time_limit_ends_the_search_and_keeps_the_best(void **state)
 {
     (void)state;
-    struct tt_instance *inst = feasible_school();
     /* every period costs: the search never reaches zero and runs to the limit */
-    struct tt_constraint *p = tt_add_constraint(inst, TT_PREFERENCE, false, 1, true, NULL);
-    p->resource = res(inst, TT_TEACHER, "T1");
-    p->pref_kind = TT_PREF_DAY;
-    p->level = TT_AVOID;
-    for (int d = 0; d < 5; d++)
-        for (int q = 0; q < 6; q++)
-            tt_constraint_set_slot(p, d, q);
+    struct tt_instance *inst = endless_school();
     struct tt_options opt;
     tt_options_init(&opt);
     opt.time_limit = 0.5;
