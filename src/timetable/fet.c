@@ -48,255 +48,9 @@
 #include <sys/stat.h>
 
 #include "core/util.h"
+#include "timetable/xml.h"
 
 #define FET_MAX_BYTES ((long)64 << 20)
-#define FET_MAX_DEPTH 64
-
-/* --- A small DOM -------------------------------------------------------- */
-
-struct node {
-    char *name;
-    char *text;            /* leaf elements only; NULL otherwise */
-    int line;
-    struct node *kids, *last, *next;
-};
-
-static void node_free(struct node *n)
-{
-    while (n) {
-        struct node *next = n->next;
-        node_free(n->kids); /* recursion is bounded by FET_MAX_DEPTH */
-        free(n->name);
-        free(n->text);
-        free(n);
-        n = next;
-    }
-}
-
-static const char *text_of(const struct node *n)
-{
-    return n && n->text ? n->text : "";
-}
-
-static const struct node *child(const struct node *n, const char *name)
-{
-    for (const struct node *k = n ? n->kids : NULL; k; k = k->next)
-        if (strcmp(k->name, name) == 0)
-            return k;
-    return NULL;
-}
-
-/* The text of child name, or NULL when there is no such child. */
-static const char *child_text(const struct node *n, const char *name)
-{
-    const struct node *k = child(n, name);
-    return k ? text_of(k) : NULL;
-}
-
-struct dom_parse {
-    XML_Parser parser;
-    struct node *stack[FET_MAX_DEPTH];
-    int depth;
-    struct node *root;
-    struct strbuf text;   /* character data of the innermost open element */
-    char *error;
-    const char *fname;
-};
-
-static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **attrs)
-{
-    (void)attrs; /* FET keeps everything in elements (except <fet version>) */
-    struct dom_parse *dp = ud;
-    if (dp->depth >= FET_MAX_DEPTH) {
-        char buf[256];
-        snprintf(buf, sizeof(buf), "%s, línea %lu: el XML anida más de %d elementos.",
-                 dp->fname, (unsigned long)XML_GetCurrentLineNumber(dp->parser), FET_MAX_DEPTH);
-        dp->error = xstrdup(buf);
-        XML_StopParser(dp->parser, XML_FALSE);
-        return;
-    }
-    struct node *n = xcalloc(1, sizeof(*n));
-    n->name = xstrdup(name);
-    n->line = (int)XML_GetCurrentLineNumber(dp->parser);
-    if (dp->depth == 0) {
-        dp->root = n;
-    } else {
-        struct node *parent = dp->stack[dp->depth - 1];
-        if (parent->last)
-            parent->last->next = n;
-        else
-            parent->kids = n;
-        parent->last = n;
-    }
-    dp->stack[dp->depth++] = n;
-    dp->text.len = 0; /* the parent's indentation */
-}
-
-static void XMLCALL on_end(void *ud, const XML_Char *name)
-{
-    (void)name;
-    struct dom_parse *dp = ud;
-    struct node *n = dp->stack[--dp->depth];
-    if (!n->kids)
-        n->text = xstrndup(dp->text.data ? dp->text.data : "", dp->text.len);
-    dp->text.len = 0;
-}
-
-static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
-{
-    struct dom_parse *dp = ud;
-    if (dp->depth > 0)
-        strbuf_add(&dp->text, s, (size_t)len);
-}
-
-static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
-                               const XML_Char *pubid, int has_internal)
-{
-    (void)name, (void)sysid, (void)pubid, (void)has_internal;
-    /* FET never writes one; refusing it rules out entity tricks. */
-    struct dom_parse *dp = ud;
-    char buf[256];
-    snprintf(buf, sizeof(buf), "%s, línea %lu: un archivo FET no lleva declaración DOCTYPE.",
-             dp->fname, (unsigned long)XML_GetCurrentLineNumber(dp->parser));
-    dp->error = xstrdup(buf);
-    XML_StopParser(dp->parser, XML_FALSE);
-}
-
-static const char *base_name(const char *path)
-{
-    const char *s = strrchr(path, '/');
-    return s ? s + 1 : path;
-}
-
-static char *fmt_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt_msg(const char *fmt, ...)
-{
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    return xstrdup(buf);
-}
-
-/* Reads a whole file of at most FET_MAX_BYTES. */
-static char *read_file(const char *path, size_t *len_r, char **error_r)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        *error_r = fmt_msg("No se pudo abrir «%s»: %s.", path, strerror(errno));
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(fp);
-        *error_r = fmt_msg("«%s» no es un archivo.", path);
-        return NULL;
-    }
-    if (st.st_size > FET_MAX_BYTES) {
-        fclose(fp);
-        *error_r = fmt_msg("%s: el archivo pesa más de 64 MiB; no se importa.", base_name(path));
-        return NULL;
-    }
-    char *buf = xmalloc((size_t)st.st_size + 1);
-    size_t n = fread(buf, 1, (size_t)st.st_size, fp);
-    bool bad = ferror(fp);
-    fclose(fp);
-    if (bad) {
-        free(buf);
-        *error_r = fmt_msg("No se pudo leer «%s».", path);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len_r = n;
-    return buf;
-}
-
-static struct node *dom_parse(const char *data, size_t len, const char *fname, char **error_r)
-{
-    struct dom_parse dp = {0};
-    dp.fname = fname;
-    strbuf_init(&dp.text);
-    dp.parser = XML_ParserCreate(NULL);
-    XML_SetUserData(dp.parser, &dp);
-    XML_SetElementHandler(dp.parser, on_start, on_end);
-    XML_SetCharacterDataHandler(dp.parser, on_text);
-    XML_SetStartDoctypeDeclHandler(dp.parser, on_doctype);
-    if (XML_Parse(dp.parser, data, (int)len, XML_TRUE) == XML_STATUS_ERROR) {
-        if (!dp.error)
-            dp.error = fmt_msg("%s, línea %lu: XML mal formado (%s).", fname,
-                               (unsigned long)XML_GetCurrentLineNumber(dp.parser),
-                               XML_ErrorString(XML_GetErrorCode(dp.parser)));
-        node_free(dp.root);
-        dp.root = NULL;
-    }
-    XML_ParserFree(dp.parser);
-    strbuf_cleanup(&dp.text);
-    if (!dp.root) {
-        *error_r = dp.error ? dp.error : fmt_msg("%s: el archivo está vacío.", fname);
-        return NULL;
-    }
-    return dp.root;
-}
-
-/* --- Name maps ---------------------------------------------------------- */
-
-/* Open addressing from a borrowed string to an int. */
-struct strmap {
-    const char **keys;
-    int *vals;
-    size_t cap, n;
-};
-
-static size_t str_hash(const char *s)
-{
-    size_t h = 1469598103934665603u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
-static int map_get(const struct strmap *m, const char *key)
-{
-    if (!m->cap)
-        return -1;
-    for (size_t i = str_hash(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (!m->keys[i])
-            return -1;
-        if (strcmp(m->keys[i], key) == 0)
-            return m->vals[i];
-    }
-}
-
-/* Keeps the first value of a key. */
-static void map_put(struct strmap *m, const char *key, int val)
-{
-    if ((m->n + 1) * 2 > m->cap) {
-        struct strmap old = *m;
-        m->cap = old.cap ? old.cap * 2 : 64;
-        m->keys = xcalloc(m->cap, sizeof(char *));
-        m->vals = xcalloc(m->cap, sizeof(int));
-        m->n = 0;
-        for (size_t i = 0; i < old.cap; i++)
-            if (old.keys[i])
-                map_put(m, old.keys[i], old.vals[i]);
-        free(old.keys);
-        free(old.vals);
-    }
-    size_t i = str_hash(key) & (m->cap - 1);
-    for (; m->keys[i]; i = (i + 1) & (m->cap - 1))
-        if (strcmp(m->keys[i], key) == 0)
-            return;
-    m->keys[i] = key;
-    m->vals[i] = val;
-    m->n++;
-}
-
-static void map_free(struct strmap *m)
-{
-    free(m->keys);
-    free(m->vals);
-}
 
 /* --- Import state ------------------------------------------------------- */
 
@@ -312,7 +66,7 @@ struct act {
     long id, gid;
     int duration;
     bool active;
-    const struct node *node;
+    const struct xnode *node;
     int subject;
     int *teachers, nteachers;
     int *sets, nsets;        /* struct sset indexes, as listed */
@@ -324,7 +78,7 @@ struct act {
 };
 
 struct deferred {
-    const struct node *c;
+    const struct xnode *c;
     const struct handler *h;
     bool hard;
     int weight;
@@ -352,9 +106,9 @@ struct cinfo {
     int weight;
 };
 
-static int fail(struct fet *f, const struct node *n, const char *fmt, ...)
+static int fail(struct fet *f, const struct xnode *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static int fail(struct fet *f, const struct node *n, const char *fmt, ...)
+static int fail(struct fet *f, const struct xnode *n, const char *fmt, ...)
 {
     if (f->error)
         return -1;
@@ -364,9 +118,9 @@ static int fail(struct fet *f, const struct node *n, const char *fmt, ...)
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     if (n)
-        f->error = fmt_msg("%s, línea %d: %s", f->fname, n->line, msg);
+        f->error = xml_fmt("%s, línea %d: %s", f->fname, n->line, msg);
     else
-        f->error = fmt_msg("%s: %s", f->fname, msg);
+        f->error = xml_fmt("%s: %s", f->fname, msg);
     return -1;
 }
 
@@ -407,73 +161,73 @@ static bool parse_bool(const char *s, bool *v)
 }
 
 /* An integer child in [lo, hi]. */
-static int get_int(struct fet *f, const struct node *n, const char *name, long lo, long hi,
+static int get_int(struct fet *f, const struct xnode *n, const char *name, long lo, long hi,
                    int *out)
 {
-    const struct node *k = child(n, name);
+    const struct xnode *k = xml_child(n, name);
     long v;
     if (!k)
         return fail(f, n, "falta <%s> en <%s>.", name, n->name);
-    if (!parse_long(text_of(k), &v) || v < lo || v > hi)
+    if (!parse_long(xml_text(k), &v) || v < lo || v > hi)
         return fail(f, k, "<%s> debe ser un número entero entre %ld y %ld, no «%s».", name, lo,
-                    hi, text_of(k));
+                    hi, xml_text(k));
     *out = (int)v;
     return 0;
 }
 
 /* An optional boolean child. */
-static int get_bool(struct fet *f, const struct node *n, const char *name, bool dflt, bool *out)
+static int get_bool(struct fet *f, const struct xnode *n, const char *name, bool dflt, bool *out)
 {
-    const struct node *k = child(n, name);
+    const struct xnode *k = xml_child(n, name);
     *out = dflt;
-    if (k && !parse_bool(text_of(k), out))
-        return fail(f, k, "<%s> debe ser true o false, no «%s».", name, text_of(k));
+    if (k && !parse_bool(xml_text(k), out))
+        return fail(f, k, "<%s> debe ser true o false, no «%s».", name, xml_text(k));
     return 0;
 }
 
-static int find_day(struct fet *f, const struct node *n, const char *name)
+static int find_day(struct fet *f, const struct xnode *n, const char *name)
 {
-    int d = map_get(&f->days, name);
+    int d = smap_get(&f->days, name);
     if (d < 0)
         return fail(f, n, "el día «%s» no existe en Days_List.", name);
     return d;
 }
 
-static int find_hour(struct fet *f, const struct node *n, const char *name)
+static int find_hour(struct fet *f, const struct xnode *n, const char *name)
 {
-    int h = map_get(&f->hours, name);
+    int h = smap_get(&f->hours, name);
     if (h < 0)
         return fail(f, n, "la hora «%s» no existe en Hours_List.", name);
     return h;
 }
 
-static int find_teacher(struct fet *f, const struct node *n, const char *name)
+static int find_teacher(struct fet *f, const struct xnode *n, const char *name)
 {
-    int t = map_get(&f->teachers, name);
+    int t = smap_get(&f->teachers, name);
     if (t < 0)
         return fail(f, n, "el docente «%s» no existe en Teachers_List.", name);
     return t;
 }
 
-static int find_room(struct fet *f, const struct node *n, const char *name)
+static int find_room(struct fet *f, const struct xnode *n, const char *name)
 {
-    int r = map_get(&f->rooms, name);
+    int r = smap_get(&f->rooms, name);
     if (r < 0)
         return fail(f, n, "el aula «%s» no existe en Rooms_List.", name);
     return r;
 }
 
-static int find_set(struct fet *f, const struct node *n, const char *name)
+static int find_set(struct fet *f, const struct xnode *n, const char *name)
 {
-    int s = map_get(&f->setmap, name);
+    int s = smap_get(&f->setmap, name);
     if (s < 0)
         return fail(f, n, "el grupo de estudiantes «%s» no existe en Students_List.", name);
     return s;
 }
 
-static int find_subject(struct fet *f, const struct node *n, const char *name)
+static int find_subject(struct fet *f, const struct xnode *n, const char *name)
 {
-    int s = map_get(&f->subjects, name);
+    int s = smap_get(&f->subjects, name);
     if (s < 0)
         return fail(f, n, "la materia «%s» no existe en Subjects_List.", name);
     return s;
@@ -487,11 +241,11 @@ static int cmp_act_id(const void *a, const void *b)
 
 /* The activity of an <Activity_Id>-like element; NULL with f->error set
    when unknown, NULL without error when inactive (to be ignored). */
-static struct act *find_act(struct fet *f, const struct node *k)
+static struct act *find_act(struct fet *f, const struct xnode *k)
 {
     long id;
-    if (!parse_long(text_of(k), &id)) {
-        fail(f, k, "«%s» no es un número de actividad.", text_of(k));
+    if (!parse_long(xml_text(k), &id)) {
+        fail(f, k, "«%s» no es un número de actividad.", xml_text(k));
         return NULL;
     }
     struct act key = {.id = id};
@@ -515,13 +269,13 @@ static void int_add_unique(int **arr, int *n, int v)
 /* --- Basic data --------------------------------------------------------- */
 
 /* Day or Hour entries: <Name> inside, or the text itself in old files. */
-static int read_names(struct fet *f, const struct node *list, const char *item,
+static int read_names(struct fet *f, const struct xnode *list, const char *item,
                       const char *label, int max, const char ***names_r, int *n_r,
                       struct strmap *map)
 {
     int n = 0;
     const char **names = NULL;
-    for (const struct node *k = list ? list->kids : NULL; k; k = k->next) {
+    for (const struct xnode *k = list ? list->kids : NULL; k; k = k->next) {
         if (strcmp(k->name, item) != 0)
             continue;
         if (n >= max) {
@@ -529,14 +283,14 @@ static int read_names(struct fet *f, const struct node *list, const char *item,
             return fail(f, k, "el archivo define más de %d %s; el máximo es %d.", max, label,
                         max);
         }
-        const char *name = k->kids ? child_text(k, "Name") : text_of(k);
+        const char *name = k->kids ? xml_child_text(k, "Name") : xml_text(k);
         if (!name || !*name) {
             free(names);
             return fail(f, k, "<%s> sin nombre.", item);
         }
         names = xrealloc(names, (size_t)(n + 1) * sizeof(char *));
         names[n] = name;
-        map_put(map, name, n);
+        smap_put(map, name, n);
         n++;
     }
     if (n == 0) {
@@ -548,16 +302,16 @@ static int read_names(struct fet *f, const struct node *list, const char *item,
     return 0;
 }
 
-static int read_time_grid(struct fet *f, const struct node *root)
+static int read_time_grid(struct fet *f, const struct xnode *root)
 {
     const char **names = NULL;
     int n = 0;
-    if (read_names(f, child(root, "Days_List"), "Day", "días", TT_MAX_DAYS, &names, &n,
+    if (read_names(f, xml_child(root, "Days_List"), "Day", "días", TT_MAX_DAYS, &names, &n,
                    &f->days))
         return -1;
     tt_set_days(f->inst, n, names);
     free(names);
-    if (read_names(f, child(root, "Hours_List"), "Hour", "horas", TT_MAX_PERIODS, &names, &n,
+    if (read_names(f, xml_child(root, "Hours_List"), "Hour", "horas", TT_MAX_PERIODS, &names, &n,
                    &f->hours))
         return -1;
     for (int i = 0; i < n; i++)
@@ -567,28 +321,28 @@ static int read_time_grid(struct fet *f, const struct node *root)
 }
 
 /* Subjects, teachers and rooms: flat lists of named elements. */
-static int read_flat_lists(struct fet *f, const struct node *root)
+static int read_flat_lists(struct fet *f, const struct xnode *root)
 {
     struct tt_instance *inst = f->inst;
-    for (const struct node *k = child(child(root, "Subjects_List"), "Subject"); k; k = k->next) {
-        const char *name = child_text(k, "Name");
-        if (strcmp(k->name, "Subject") != 0 || !name || map_get(&f->subjects, name) >= 0)
+    for (const struct xnode *k = xml_child(xml_child(root, "Subjects_List"), "Subject"); k; k = k->next) {
+        const char *name = xml_child_text(k, "Name");
+        if (strcmp(k->name, "Subject") != 0 || !name || smap_get(&f->subjects, name) >= 0)
             continue;
-        map_put(&f->subjects, name, tt_add_subject(inst, name));
+        smap_put(&f->subjects, name, tt_add_subject(inst, name));
     }
-    for (const struct node *k = child(child(root, "Teachers_List"), "Teacher"); k; k = k->next) {
-        const char *name = child_text(k, "Name");
-        if (strcmp(k->name, "Teacher") != 0 || !name || map_get(&f->teachers, name) >= 0)
+    for (const struct xnode *k = xml_child(xml_child(root, "Teachers_List"), "Teacher"); k; k = k->next) {
+        const char *name = xml_child_text(k, "Name");
+        if (strcmp(k->name, "Teacher") != 0 || !name || smap_get(&f->teachers, name) >= 0)
             continue;
-        map_put(&f->teachers, name, tt_add_resource(inst, TT_TEACHER, name));
+        smap_put(&f->teachers, name, tt_add_resource(inst, TT_TEACHER, name));
     }
-    for (const struct node *k = child(child(root, "Rooms_List"), "Room"); k; k = k->next) {
-        const char *name = child_text(k, "Name");
-        if (strcmp(k->name, "Room") != 0 || !name || map_get(&f->rooms, name) >= 0)
+    for (const struct xnode *k = xml_child(xml_child(root, "Rooms_List"), "Room"); k; k = k->next) {
+        const char *name = xml_child_text(k, "Name");
+        if (strcmp(k->name, "Room") != 0 || !name || smap_get(&f->rooms, name) >= 0)
             continue;
         int r = tt_add_resource(inst, TT_ROOM, name);
-        map_put(&f->rooms, name, r);
-        if (child(k, "Capacity") &&
+        smap_put(&f->rooms, name, r);
+        if (xml_child(k, "Capacity") &&
             get_int(f, k, "Capacity", 0, 10000000, &inst->resources[r].capacity))
             return -1;
         bool is_virtual;
@@ -608,7 +362,7 @@ static int new_set(struct fet *f, const char *name, int students)
     struct sset *s = &f->sets[f->nsets];
     memset(s, 0, sizeof(*s));
     s->students = students;
-    map_put(&f->setmap, name, f->nsets);
+    smap_put(&f->setmap, name, f->nsets);
     return f->nsets++;
 }
 
@@ -630,25 +384,25 @@ static void set_absorb(struct fet *f, int into, int from)
 
 /* One level of Students_List: a year, group or subgroup element; returns
    its set, reusing an existing set of the same name. */
-static int read_set(struct fet *f, const struct node *n, const char *parent, int level)
+static int read_set(struct fet *f, const struct xnode *n, const char *parent, int level)
 {
     static const char *const below[] = {"Group", "Subgroup", NULL};
-    const char *name = child_text(n, "Name");
+    const char *name = xml_child_text(n, "Name");
     if (!name || !*name)
         return fail(f, n, "<%s> sin nombre.", n->name);
-    int existing = map_get(&f->setmap, name);
+    int existing = smap_get(&f->setmap, name);
     if (existing >= 0)
         return existing;
     int students = 0;
-    if (child(n, "Number_of_Students") &&
+    if (xml_child(n, "Number_of_Students") &&
         get_int(f, n, "Number_of_Students", 0, 10000000, &students))
         return -1;
     const char *kid_name = below[level];
-    const struct node *first = kid_name ? child(n, kid_name) : NULL;
+    const struct xnode *first = kid_name ? xml_child(n, kid_name) : NULL;
     if (!first)
         return make_atomic(f, name, students, parent);
     int s = new_set(f, name, students);
-    for (const struct node *k = first; k; k = k->next) {
+    for (const struct xnode *k = first; k; k = k->next) {
         if (strcmp(k->name, kid_name) != 0)
             continue;
         int sub = read_set(f, k, name, level + 1);
@@ -659,9 +413,9 @@ static int read_set(struct fet *f, const struct node *n, const char *parent, int
     return s;
 }
 
-static int read_students(struct fet *f, const struct node *root)
+static int read_students(struct fet *f, const struct xnode *root)
 {
-    for (const struct node *k = child(child(root, "Students_List"), "Year"); k; k = k->next)
+    for (const struct xnode *k = xml_child(xml_child(root, "Students_List"), "Year"); k; k = k->next)
         if (strcmp(k->name, "Year") == 0 && read_set(f, k, NULL, 0) < 0)
             return -1;
     return 0;
@@ -669,26 +423,26 @@ static int read_students(struct fet *f, const struct node *root)
 
 /* --- Activities --------------------------------------------------------- */
 
-static int read_activity(struct fet *f, const struct node *n, struct act *a)
+static int read_activity(struct fet *f, const struct xnode *n, struct act *a)
 {
     memset(a, 0, sizeof(*a));
     a->node = n;
     a->block = -1;
     a->subject = -1;
     long v;
-    const struct node *k = child(n, "Id");
-    if (!k || !parse_long(text_of(k), &a->id) || a->id <= 0)
+    const struct xnode *k = xml_child(n, "Id");
+    if (!k || !parse_long(xml_text(k), &a->id) || a->id <= 0)
         return fail(f, k ? k : n, "la actividad no tiene un <Id> válido.");
-    k = child(n, "Activity_Group_Id");
-    if (k && (!parse_long(text_of(k), &a->gid) || a->gid < 0))
-        return fail(f, k, "<Activity_Group_Id> no válido: «%s».", text_of(k));
+    k = xml_child(n, "Activity_Group_Id");
+    if (k && (!parse_long(xml_text(k), &a->gid) || a->gid < 0))
+        return fail(f, k, "<Activity_Group_Id> no válido: «%s».", xml_text(k));
     if (get_int(f, n, "Duration", 1, TT_MAX_PERIODS, &a->duration) ||
         get_bool(f, n, "Active", true, &a->active))
         return -1;
     int computed = 0;
     bool have_number = false;
     for (k = n->kids; k; k = k->next) {
-        const char *t = text_of(k);
+        const char *t = xml_text(k);
         if (strcmp(k->name, "Teacher") == 0) {
             int r = find_teacher(f, k, t);
             if (r < 0)
@@ -794,11 +548,11 @@ static int cmp_act_group(const void *pa, const void *pb)
     return a->id < b->id ? -1 : a->id > b->id;
 }
 
-static int read_activities(struct fet *f, const struct node *root)
+static int read_activities(struct fet *f, const struct xnode *root)
 {
-    const struct node *list = child(root, "Activities_List");
+    const struct xnode *list = xml_child(root, "Activities_List");
     int cap = 0;
-    for (const struct node *k = list ? list->kids : NULL; k; k = k->next) {
+    for (const struct xnode *k = list ? list->kids : NULL; k; k = k->next) {
         if (strcmp(k->name, "Activity") != 0)
             continue;
         if (f->nacts == cap) {
@@ -856,7 +610,7 @@ static int read_activities(struct fet *f, const struct node *root)
 /* --- Constraints: helpers ----------------------------------------------- */
 
 struct handler;
-typedef int (*handler_fn)(struct fet *f, const struct node *c, const struct cinfo *ci,
+typedef int (*handler_fn)(struct fet *f, const struct xnode *c, const struct cinfo *ci,
                           const struct handler *h);
 struct handler {
     const char *name;
@@ -875,14 +629,14 @@ enum { R_ACTIVITY, R_SUBJECT, R_TAG, R_SUBJECT_TAG, R_TEACHER_HOME, R_SET_HOME }
 
 /* Reads (day, hour) pairs: children item, each with children dname and
    hname, into a per-day mask. */
-static int read_slots(struct fet *f, const struct node *c, const char *item, const char *dname,
+static int read_slots(struct fet *f, const struct xnode *c, const char *item, const char *dname,
                       const char *hname, uint64_t mask[TT_MAX_DAYS])
 {
     memset(mask, 0, TT_MAX_DAYS * sizeof(uint64_t));
-    for (const struct node *k = c->kids; k; k = k->next) {
+    for (const struct xnode *k = c->kids; k; k = k->next) {
         if (strcmp(k->name, item) != 0)
             continue;
-        const char *dn = child_text(k, dname), *hn = child_text(k, hname);
+        const char *dn = xml_child_text(k, dname), *hn = xml_child_text(k, hname);
         if (!dn || !hn)
             return fail(f, k, "<%s> necesita <%s> y <%s>.", item, dname, hname);
         int d = find_day(f, k, dn), h = d < 0 ? -1 : find_hour(f, k, hn);
@@ -906,7 +660,7 @@ static void copy_slots(struct tt_constraint *con, const uint64_t mask[TT_MAX_DAY
 
 /* The resources a per-resource constraint applies to: one teacher or
    room, every teacher, the atomic sets of a students set, or every class. */
-static int resources_of(struct fet *f, const struct node *c, int who, int **res_r, int *n_r)
+static int resources_of(struct fet *f, const struct xnode *c, int who, int **res_r, int *n_r)
 {
     struct tt_instance *inst = f->inst;
     *res_r = NULL;
@@ -919,22 +673,22 @@ static int resources_of(struct fet *f, const struct node *c, int who, int **res_
         return 0;
     }
     const char *field = who == W_TEACHER ? "Teacher_Name" : who == W_SET ? "Students" : "Room";
-    const struct node *k = child(c, field);
+    const struct xnode *k = xml_child(c, field);
     if (!k && who == W_TEACHER)
-        k = child(c, field = "Teacher");
+        k = xml_child(c, field = "Teacher");
     if (!k)
         return fail(f, c, "falta <%s> en <%s>.", field, c->name);
     int r;
     if (who == W_TEACHER) {
-        if ((r = find_teacher(f, k, text_of(k))) < 0)
+        if ((r = find_teacher(f, k, xml_text(k))) < 0)
             return -1;
         int_add_unique(res_r, n_r, r);
     } else if (who == W_ROOM) {
-        if ((r = find_room(f, k, text_of(k))) < 0)
+        if ((r = find_room(f, k, xml_text(k))) < 0)
             return -1;
         int_add_unique(res_r, n_r, r);
     } else {
-        if ((r = find_set(f, k, text_of(k))) < 0)
+        if ((r = find_set(f, k, xml_text(k))) < 0)
             return -1;
         for (int i = 0; i < f->sets[r].natoms; i++)
             int_add_unique(res_r, n_r, f->sets[r].atoms[i]);
@@ -943,12 +697,12 @@ static int resources_of(struct fet *f, const struct node *c, int who, int **res_
 }
 
 /* Blocks of the active activities listed as children named field. */
-static int blocks_by_id(struct fet *f, const struct node *c, const char *field, int **items_r,
+static int blocks_by_id(struct fet *f, const struct xnode *c, const char *field, int **items_r,
                         int *n_r)
 {
     *items_r = NULL;
     *n_r = 0;
-    for (const struct node *k = c->kids; k; k = k->next) {
+    for (const struct xnode *k = c->kids; k; k = k->next) {
         if (strcmp(k->name, field) != 0)
             continue;
         const struct act *a = find_act(f, k);
@@ -999,24 +753,24 @@ static bool sets_related(const struct fet *f, const struct act *a, int set)
    activity's teachers, students sharing a subgroup with the set, subject, tag among its
    tags, duration; empty = any) and, when component > 0, only that part of
    each activity (a single activity is its own part 1, as in FET). */
-static int blocks_by_filter(struct fet *f, const struct node *c, int component, int **items_r,
+static int blocks_by_filter(struct fet *f, const struct xnode *c, int component, int **items_r,
                             int *n_r)
 {
     *items_r = NULL;
     *n_r = 0;
-    const char *tn = child_text(c, "Teacher_Name"), *sn = child_text(c, "Students_Name");
-    const char *subn = child_text(c, "Subject_Name"), *tag = child_text(c, "Activity_Tag_Name");
-    const char *dur = child_text(c, "Duration");
+    const char *tn = xml_child_text(c, "Teacher_Name"), *sn = xml_child_text(c, "Students_Name");
+    const char *subn = xml_child_text(c, "Subject_Name"), *tag = xml_child_text(c, "Activity_Tag_Name");
+    const char *dur = xml_child_text(c, "Duration");
     int teacher = -1, set = -1, subject = -1;
     long duration = -1;
-    if (tn && *tn && (teacher = find_teacher(f, child(c, "Teacher_Name"), tn)) < 0)
+    if (tn && *tn && (teacher = find_teacher(f, xml_child(c, "Teacher_Name"), tn)) < 0)
         return -1;
-    if (sn && *sn && (set = find_set(f, child(c, "Students_Name"), sn)) < 0)
+    if (sn && *sn && (set = find_set(f, xml_child(c, "Students_Name"), sn)) < 0)
         return -1;
-    if (subn && *subn && (subject = find_subject(f, child(c, "Subject_Name"), subn)) < 0)
+    if (subn && *subn && (subject = find_subject(f, xml_child(c, "Subject_Name"), subn)) < 0)
         return -1;
     if (dur && strspn(dur, " \t\r\n") < strlen(dur) && !parse_long(dur, &duration))
-        return fail(f, child(c, "Duration"), "<Duration> no válida: «%s».", dur);
+        return fail(f, xml_child(c, "Duration"), "<Duration> no válida: «%s».", dur);
     for (int i = 0; i < f->nacts; i++) {
         const struct act *a = &f->acts[i];
         if (!a->active || (teacher >= 0 && !has_int(a->teachers, a->nteachers, teacher)) ||
@@ -1031,14 +785,14 @@ static int blocks_by_filter(struct fet *f, const struct node *c, int component, 
 
 /* --- Constraint families ------------------------------------------------ */
 
-static int h_nothing(struct fet *f, const struct node *c, const struct cinfo *ci,
+static int h_nothing(struct fet *f, const struct xnode *c, const struct cinfo *ci,
                      const struct handler *h)
 {
     (void)f, (void)c, (void)ci, (void)h;
     return 0; /* basic compulsory constraints: the engine always enforces them */
 }
 
-static int h_break_times(struct fet *f, const struct node *c, const struct cinfo *ci,
+static int h_break_times(struct fet *f, const struct xnode *c, const struct cinfo *ci,
                          const struct handler *h)
 {
     (void)h;
@@ -1054,7 +808,7 @@ static int h_break_times(struct fet *f, const struct node *c, const struct cinfo
     return 0;
 }
 
-static int h_not_available(struct fet *f, const struct node *c, const struct cinfo *ci,
+static int h_not_available(struct fet *f, const struct xnode *c, const struct cinfo *ci,
                            const struct handler *h)
 {
     uint64_t mask[TT_MAX_DAYS];
@@ -1073,7 +827,7 @@ static int h_not_available(struct fet *f, const struct node *c, const struct cin
 
 /* Constraints over a list of activity ids: same start/day/hour, not
    overlapping, min days, min gaps. */
-static int h_activity_ids(struct fet *f, const struct node *c, const struct cinfo *ci,
+static int h_activity_ids(struct fet *f, const struct xnode *c, const struct cinfo *ci,
                           const struct handler *h)
 {
     int n = 0;
@@ -1108,21 +862,21 @@ static int h_activity_ids(struct fet *f, const struct node *c, const struct cinf
 
 /* ConstraintActivityPreferredStartingTime: a pin when hard, otherwise a
    soft preference for the day, the hour or both. */
-static int h_preferred_start(struct fet *f, const struct node *c, const struct cinfo *ci,
+static int h_preferred_start(struct fet *f, const struct xnode *c, const struct cinfo *ci,
                              const struct handler *h)
 {
     (void)h;
-    const struct node *k = child(c, "Activity_Id");
+    const struct xnode *k = xml_child(c, "Activity_Id");
     if (!k)
         return fail(f, c, "falta <Activity_Id> en <%s>.", c->name);
     const struct act *a = find_act(f, k);
     if (!a)
         return f->error ? -1 : 0;
-    const char *dn = child_text(c, "Preferred_Day"), *hn = child_text(c, "Preferred_Hour");
+    const char *dn = xml_child_text(c, "Preferred_Day"), *hn = xml_child_text(c, "Preferred_Hour");
     int d = -1, p = -1;
-    if (dn && *dn && (d = find_day(f, child(c, "Preferred_Day"), dn)) < 0)
+    if (dn && *dn && (d = find_day(f, xml_child(c, "Preferred_Day"), dn)) < 0)
         return -1;
-    if (hn && *hn && (p = find_hour(f, child(c, "Preferred_Hour"), hn)) < 0)
+    if (hn && *hn && (p = find_hour(f, xml_child(c, "Preferred_Hour"), hn)) < 0)
         return -1;
     if (d < 0 && p < 0)
         return 0;
@@ -1146,7 +900,7 @@ static int h_preferred_start(struct fet *f, const struct node *c, const struct c
 /* Preferred starting times / time slots of one activity (SEL_ID), of the
    activities matching filters (SEL_FILTER) or of one component of them
    (SEL_COMPONENT). */
-static int h_preferred_times(struct fet *f, const struct node *c, const struct cinfo *ci,
+static int h_preferred_times(struct fet *f, const struct xnode *c, const struct cinfo *ci,
                              const struct handler *h)
 {
     uint64_t mask[TT_MAX_DAYS];
@@ -1174,7 +928,7 @@ static int h_preferred_times(struct fet *f, const struct node *c, const struct c
 }
 
 /* Per-resource limits: gaps, hours, days, span, early start. */
-static int h_limit(struct fet *f, const struct node *c, const struct cinfo *ci,
+static int h_limit(struct fet *f, const struct xnode *c, const struct cinfo *ci,
                    const struct handler *h)
 {
     int n;
@@ -1204,14 +958,14 @@ static int h_limit(struct fet *f, const struct node *c, const struct cinfo *ci,
 }
 
 /* The rooms of a room constraint: <Room> or <Preferred_Room> children. */
-static int rooms_of(struct fet *f, const struct node *c, int **rooms_r, int *n_r)
+static int rooms_of(struct fet *f, const struct xnode *c, int **rooms_r, int *n_r)
 {
     *rooms_r = NULL;
     *n_r = 0;
-    for (const struct node *k = c->kids; k; k = k->next) {
+    for (const struct xnode *k = c->kids; k; k = k->next) {
         if (strcmp(k->name, "Room") != 0 && strcmp(k->name, "Preferred_Room") != 0)
             continue;
-        int r = find_room(f, k, text_of(k));
+        int r = find_room(f, k, xml_text(k));
         if (r < 0) {
             free(*rooms_r);
             *rooms_r = NULL;
@@ -1244,7 +998,7 @@ static bool room_match(const struct fet *f, const struct act *a, int who, int su
 
 /* Preferred and home rooms. FET lets preferred rooms override home rooms,
    so home rooms are deferred until every preferred room is known. */
-static int h_rooms(struct fet *f, const struct node *c, const struct cinfo *ci,
+static int h_rooms(struct fet *f, const struct xnode *c, const struct cinfo *ci,
                    const struct handler *h)
 {
     struct tt_instance *inst = f->inst;
@@ -1260,21 +1014,21 @@ static int h_rooms(struct fet *f, const struct node *c, const struct cinfo *ci,
     } else {
         int subject = -1, owner = -1;
         const char *tag = NULL;
-        const struct node *k;
+        const struct xnode *k;
         if (h->who == R_SUBJECT || h->who == R_SUBJECT_TAG) {
-            if (!(k = child(c, "Subject")) || (subject = find_subject(f, k, text_of(k))) < 0)
+            if (!(k = xml_child(c, "Subject")) || (subject = find_subject(f, k, xml_text(k))) < 0)
                 goto missing;
         }
         if (h->who == R_TAG || h->who == R_SUBJECT_TAG) {
-            if (!(k = child(c, "Activity_Tag")))
+            if (!(k = xml_child(c, "Activity_Tag")))
                 goto missing;
-            tag = text_of(k);
+            tag = xml_text(k);
         }
         if (h->who == R_TEACHER_HOME &&
-            (!(k = child(c, "Teacher")) || (owner = find_teacher(f, k, text_of(k))) < 0))
+            (!(k = xml_child(c, "Teacher")) || (owner = find_teacher(f, k, xml_text(k))) < 0))
             goto missing;
         if (h->who == R_SET_HOME &&
-            (!(k = child(c, "Students")) || (owner = find_set(f, k, text_of(k))) < 0))
+            (!(k = xml_child(c, "Students")) || (owner = find_set(f, k, xml_text(k))) < 0))
             goto missing;
         for (int i = 0; i < f->nacts; i++)
             if (f->acts[i].active && room_match(f, &f->acts[i], h->who, subject, tag, owner))
@@ -1307,7 +1061,7 @@ out_err:
     return -1;
 }
 
-static int h_defer_home(struct fet *f, const struct node *c, const struct cinfo *ci,
+static int h_defer_home(struct fet *f, const struct xnode *c, const struct cinfo *ci,
                         const struct handler *h)
 {
     f->home = xrealloc(f->home, (size_t)(f->nhome + 1) * sizeof(*f->home));
@@ -1395,17 +1149,17 @@ static const struct handler space_handlers[] = {
     {NULL, NULL, 0, 0, NULL},
 };
 
-static int read_constraints(struct fet *f, const struct node *list,
+static int read_constraints(struct fet *f, const struct xnode *list,
                             const struct handler *table)
 {
-    for (const struct node *c = list ? list->kids : NULL; c; c = c->next) {
-        const char *wp_text = child_text(c, "Weight_Percentage");
+    for (const struct xnode *c = list ? list->kids : NULL; c; c = c->next) {
+        const char *wp_text = xml_child_text(c, "Weight_Percentage");
         double wp = 100.0;
         if (wp_text) {
             char *end;
             wp = strtod(wp_text, &end);
             if (end == wp_text || wp < 0 || wp > 100 || isnan(wp))
-                return fail(f, child(c, "Weight_Percentage"),
+                return fail(f, xml_child(c, "Weight_Percentage"),
                             "<Weight_Percentage> debe estar entre 0 y 100, no «%s».", wp_text);
         }
         bool active;
@@ -1499,13 +1253,8 @@ static char *stem(const char *fname)
 struct tt_instance *tt_fet_read(const char *path, char **error_r)
 {
     *error_r = NULL;
-    size_t len;
-    char *data = read_file(path, &len, error_r);
-    if (!data)
-        return NULL;
-    const char *fname = base_name(path);
-    struct node *root = dom_parse(data, len, fname, error_r);
-    free(data);
+    const char *fname = xml_base_name(path);
+    struct xnode *root = xml_load(path, FET_MAX_BYTES, "un archivo FET", error_r);
     if (!root)
         return NULL;
 
@@ -1518,13 +1267,13 @@ struct tt_instance *tt_fet_read(const char *path, char **error_r)
         fail(&f, root, "no es un archivo de FET (la raíz es <%s>, no <fet>).", root->name);
     else if (read_time_grid(&f, root) == 0 && read_flat_lists(&f, root) == 0 &&
              read_students(&f, root) == 0 && read_activities(&f, root) == 0 &&
-             read_constraints(&f, child(root, "Time_Constraints_List"), time_handlers) == 0 &&
-             read_constraints(&f, child(root, "Space_Constraints_List"), space_handlers) == 0 &&
+             read_constraints(&f, xml_child(root, "Time_Constraints_List"), time_handlers) == 0 &&
+             read_constraints(&f, xml_child(root, "Space_Constraints_List"), space_handlers) == 0 &&
              read_home_rooms(&f) == 0)
         settle_rooms(&f);
 
     if (!f.error && tt_instance_validate(f.inst, &f.error) != 0 && !f.error)
-        f.error = fmt_msg("%s: el horario importado no es válido.", fname);
+        f.error = xml_fmt("%s: el horario importado no es válido.", fname);
     for (int i = 0; i < f.nacts; i++)
         act_free(&f.acts[i]);
     free(f.acts);
@@ -1534,13 +1283,13 @@ struct tt_instance *tt_fet_read(const char *path, char **error_r)
     free(f.pref_room);
     free(f.hard_room);
     free(f.home);
-    map_free(&f.days);
-    map_free(&f.hours);
-    map_free(&f.teachers);
-    map_free(&f.rooms);
-    map_free(&f.subjects);
-    map_free(&f.setmap);
-    node_free(root);
+    smap_free(&f.days);
+    smap_free(&f.hours);
+    smap_free(&f.teachers);
+    smap_free(&f.rooms);
+    smap_free(&f.subjects);
+    smap_free(&f.setmap);
+    xml_free(root);
     if (f.error) {
         tt_instance_free(&f.inst);
         *error_r = f.error;
@@ -1574,13 +1323,13 @@ static int write_text(const char *path, const char *data, size_t len, char **err
 {
     FILE *fp = fopen(path, "wb");
     if (!fp) {
-        *error_r = fmt_msg("No se pudo crear «%s»: %s.", path, strerror(errno));
+        *error_r = xml_fmt("No se pudo crear «%s»: %s.", path, strerror(errno));
         return -1;
     }
     bool ok = fwrite(data, 1, len, fp) == len;
     ok = fclose(fp) == 0 && ok;
     if (!ok) {
-        *error_r = fmt_msg("No se pudo escribir «%s».", path);
+        *error_r = xml_fmt("No se pudo escribir «%s».", path);
         return -1;
     }
     return 0;
@@ -1590,7 +1339,7 @@ static bool check_solution(const struct tt_instance *inst, const struct tt_solut
                            char **error_r)
 {
     if (sol->nblocks != inst->nblocks) {
-        *error_r = fmt_msg("La solución tiene %d bloques y el horario %d.", sol->nblocks,
+        *error_r = xml_fmt("La solución tiene %d bloques y el horario %d.", sol->nblocks,
                            inst->nblocks);
         return false;
     }
@@ -1598,7 +1347,7 @@ static bool check_solution(const struct tt_instance *inst, const struct tt_solut
         if (sol->start[b] >= inst->ndays * inst->nperiods ||
             sol->room[b] >= inst->nresources ||
             (sol->room[b] >= 0 && inst->resources[sol->room[b]].kind != TT_ROOM)) {
-            *error_r = fmt_msg("La solución ubica el bloque %ld en un período o aula que no "
+            *error_r = xml_fmt("La solución ubica el bloque %ld en un período o aula que no "
                                "existe.", fet_id(inst, b));
             return false;
         }
@@ -1664,21 +1413,21 @@ int tt_fet_write_locked(const struct tt_instance *inst, const struct tt_solution
         return -1;
     for (int b = 0; b < inst->nblocks; b++) {
         if (sol->start[b] >= 0 && inst->blocks[b].ext_id <= 0) {
-            *error_r = fmt_msg("El bloque %d no viene de un archivo FET; no se puede fijar en "
-                               "«%s».", b + 1, base_name(fet_in));
+            *error_r = xml_fmt("El bloque %d no viene de un archivo FET; no se puede fijar en "
+                               "«%s».", b + 1, xml_base_name(fet_in));
             return -1;
         }
     }
     size_t len;
-    char *data = read_file(fet_in, &len, error_r);
+    char *data = xml_read_file(fet_in, FET_MAX_BYTES, &len, error_r);
     if (!data)
         return -1;
     static const char time_end[] = "</Time_Constraints_List>";
     static const char space_end[] = "</Space_Constraints_List>";
     char *t = strstr(data, time_end), *s = strstr(data, space_end);
     if (!t || !s || s < t) {
-        *error_r = fmt_msg("%s: no se encontraron las listas de restricciones de FET.",
-                           base_name(fet_in));
+        *error_r = xml_fmt("%s: no se encontraron las listas de restricciones de FET.",
+                           xml_base_name(fet_in));
         free(data);
         return -1;
     }
