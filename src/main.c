@@ -26,6 +26,7 @@ static const char *prog = "bischeduler";
 
 static int migrate_all(const char *data, bool check, long jobs);
 int cmd_timetable(int argc, char **argv); /* cli_timetable.c */
+int cmd_xhstt(int argc, char **argv);     /* cli_xhstt.c */
 
 static int usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -931,7 +932,8 @@ static const char main_help[] =
     "  migrate   bring every store to this binary's schema\n"
     "  tenant    list, create, suspend, activate, deactivate schools\n"
     "  user      add users, set passwords\n"
-    "  timetable solve, check and explain weekly timetables (CSV or FET)\n\n"
+    "  timetable solve, check and explain weekly timetables (CSV or FET)\n"
+    "  xhstt     read, evaluate and solve XHSTT benchmark archives\n\n"
     "'bischeduler COMMAND --help' tells more. Exit status: 0 done, 1 an\n"
     "error in what was asked, 2 a usage error.\n";
 
@@ -960,7 +962,8 @@ int main(int argc, char **argv)
         int (*fn)(int, char **);
     } cmds[] = {{"init", cmd_init},       {"serve", cmd_serve},
                 {"migrate", cmd_migrate}, {"tenant", cmd_tenant},
-                {"user", cmd_user},       {"timetable", cmd_timetable}};
+                {"user", cmd_user},       {"timetable", cmd_timetable},
+                {"xhstt", cmd_xhstt}};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         if (strcmp(cmds[i].name, cmd) == 0) {
             opterr = 1;

@@ -33,6 +33,7 @@
  * searches from its own seed and the better result wins (ties: the first).
  */
 #include "timetable/internal.h"
+#include "timetable/rng.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -86,20 +87,6 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static uint64_t rng_next(uint64_t *s)
-{
-    /* splitmix64: small, fast and the same everywhere */
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static int rng_below(uint64_t *s, int n)
-{
-    return n <= 1 ? 0 : (int)(rng_next(s) % (uint64_t)n);
 }
 
 static int find_root(int *parent, int x)

@@ -1,0 +1,1153 @@
+/*
+ * Solving an XHSTT instance (docs/XHSTT.md).
+ *
+ * 1. Units. Events tied by a LinkEvents constraint move together: they are
+ *    split alike and their i-th meets form one unit with one start time.
+ *    Every other meet is a unit of its own. An event with a preassigned
+ *    time is one unit fixed there.
+ * 2. Splits. Each unit's duration is split once, before searching, into
+ *    the parts that cost least under its SplitEvents and
+ *    DistributeSplitEvents constraints (ties: the fewest parts; with no
+ *    split constraint at all, single times).
+ * 3. Domains. A unit may start where it fits in one day (when the instance
+ *    has days) and where no Required PreferTimes or AvoidUnavailableTimes
+ *    constraint on its own preassigned resources forbids it.
+ * 4. Construction: units in order of fewest starts, each at its cheapest
+ *    start; open roles get a resource of their type.
+ * 5. Simulated annealing on hard x 1000 + soft: move a unit, swap two units
+ *    that share a resource, or change the resource of an open role. Every
+ *    move is priced exactly: the points of application it touches are
+ *    recomputed from the state (xhstt_eval.c), nothing else.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/util.h"
+#include "timetable/rng.h"
+#include "timetable/xhstt_internal.h"
+
+#define HARD_WEIGHT 1000
+#define MAX_PARTITION 40
+#define FEAS_CYCLE 2000000
+
+void xh_options_init(struct xh_options *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->time_limit = 10;
+    o->seed = 1;
+    o->progress_interval = 1;
+}
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct ilist {
+    int *v;
+    int n, cap;
+};
+
+static void il_push(struct ilist *l, int x)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 4;
+        l->v = xrealloc(l->v, (size_t)l->cap * sizeof(int));
+    }
+    l->v[l->n++] = x;
+}
+
+/* Events that move together (linked by LinkEvents) and are split alike;
+   an event on its own is a set of one. */
+struct lset {
+    int *events;
+    int nevents;
+    int duration;         /* of each event */
+    bool fixed;           /* a preassigned time: one part, never moved */
+    int maxdur;           /* the longest part allowed */
+    uint8_t *in_dom;      /* [(d - 1) * ntimes + t]: a part of duration d may
+                             start at t */
+    int **dom;            /* per duration - 1: the allowed starts */
+    int *ndom;
+    int *units;           /* one per possible part: duration units */
+    int nunits;
+};
+
+/* One part of a set: one meet per event of the set, all at the same time
+   and of the same duration. Duration 0: an unused part. */
+struct unit {
+    int set;
+    int *meets;
+    int nmeets;
+};
+
+/* An open role of a meet and the resources it may take. */
+struct role {
+    int meet, k;
+    int *cand;
+    int ncand;
+};
+
+enum { CH_TIME = -1, CH_DURATION = -2 };
+
+struct change {
+    int m, k;             /* k >= 0: the resource of event resource k */
+    int val, old;
+};
+
+struct xs {
+    const struct xh_instance *in;
+    struct xh_solution *sol;
+    struct xh_state st;
+    int npts;
+    int *pt_c, *pt_p;
+    long *pcost;
+    uint8_t *phard;
+    struct ilist *rpts, *epts;   /* points per resource, per event */
+    int *stamp, stampv;
+    int *aff, naff;
+    long *newc;
+    struct lset *sets;
+    int nsets;
+    struct unit *units;
+    int nunits;
+    struct ilist *res_units;     /* per resource: units with it preassigned */
+    struct role *roles;
+    int nroles;
+    long hard, soft;
+    uint64_t rng;
+    struct change ch[256];
+    int *set_of_event;
+    int *hot;                    /* units touching a hard violation */
+    int nhot;
+    uint8_t *is_hot;
+    int *chain, *side;           /* Kempe chains: units, and their side */
+    int *in_chain;
+    int nch;
+};
+
+/* --- Points of application ------------------------------------------------ */
+
+static void index_points(struct xs *x)
+{
+    const struct xh_instance *in = x->in;
+    for (int c = 0; c < in->ncons; c++)
+        x->npts += in->cons[c].npoints;
+    x->pt_c = xmalloc((size_t)x->npts * sizeof(int) + 1);
+    x->pt_p = xmalloc((size_t)x->npts * sizeof(int) + 1);
+    x->pcost = xcalloc((size_t)x->npts + 1, sizeof(long));
+    x->newc = xcalloc((size_t)x->npts + 1, sizeof(long));
+    x->phard = xcalloc((size_t)x->npts + 1, 1);
+    x->stamp = xcalloc((size_t)x->npts + 1, sizeof(int));
+    x->aff = xcalloc((size_t)x->npts + 1, sizeof(int));
+    x->rpts = xcalloc((size_t)in->nres + 1, sizeof(struct ilist));
+    x->epts = xcalloc((size_t)in->nevents + 1, sizeof(struct ilist));
+    int g = 0;
+    for (int c = 0; c < in->ncons; c++) {
+        const struct xh_constraint *con = &in->cons[c];
+        for (int p = 0; p < con->npoints; p++, g++) {
+            x->pt_c[g] = c;
+            x->pt_p[g] = p;
+            x->phard[g] = con->required;
+            const struct xh_point *pt = &con->points[p];
+            switch (con->type) {
+            case XH_SPREAD_EVENTS:
+            case XH_LINK_EVENTS:
+            case XH_AVOID_SPLIT_ASSIGNMENTS: {
+                const struct xh_eventgroup *eg = &in->egroups[pt->a];
+                for (int i = 0; i < eg->nevents; i++)
+                    il_push(&x->epts[eg->events[i]], g);
+                break;
+            }
+            case XH_ORDER_EVENTS:
+                il_push(&x->epts[pt->a], g);
+                if (pt->b != pt->a)
+                    il_push(&x->epts[pt->b], g);
+                break;
+            default:
+                if (con->type >= XH_AVOID_CLASHES)
+                    il_push(&x->rpts[pt->a], g);
+                else
+                    il_push(&x->epts[pt->a], g);
+            }
+        }
+    }
+}
+
+static void add_affected(struct xs *x, const struct ilist *l)
+{
+    for (int i = 0; i < l->n; i++) {
+        int g = l->v[i];
+        if (x->stamp[g] != x->stampv) {
+            x->stamp[g] = x->stampv;
+            x->aff[x->naff++] = g;
+        }
+    }
+}
+
+static void add_meet_points(struct xs *x, int m)
+{
+    const struct xh_meet *mt = &x->sol->meets[m];
+    const struct xh_event *ev = &x->in->events[mt->event];
+    add_affected(x, &x->epts[mt->event]);
+    for (int k = 0; k < ev->neres; k++)
+        if (mt->res[k] >= 0)
+            add_affected(x, &x->rpts[mt->res[k]]);
+}
+
+static void set_value(struct xs *x, int m, int k, int val)
+{
+    struct xh_meet *mt = &x->sol->meets[m];
+    if (k == CH_DURATION && mt->duration > 0 && val == 0) {
+        xh_state_remove_meet(&x->st, m);
+        mt->duration = 0;
+        return;
+    }
+    if (k == CH_DURATION && mt->duration == 0) {
+        mt->duration = val;
+        if (val > 0)
+            xh_state_add_meet(&x->st, m);
+        return;
+    }
+    xh_state_occupy(&x->st, m, -1);
+    if (k == CH_TIME)
+        mt->time = val;
+    else if (k == CH_DURATION)
+        mt->duration = val;
+    else
+        mt->res[k] = val;
+    xh_state_occupy(&x->st, m, 1);
+}
+
+/* Prices the changes queued in x->ch (applied on return): *dh, *ds. */
+static void price(struct xs *x, long *dh, long *ds)
+{
+    x->stampv++;
+    x->naff = 0;
+    for (int i = 0; i < x->nch; i++) {
+        add_meet_points(x, x->ch[i].m);
+        if (x->ch[i].k >= 0 && x->ch[i].val >= 0)
+            add_affected(x, &x->rpts[x->ch[i].val]);
+    }
+    long oh = 0, os = 0, nh = 0, ns = 0;
+    for (int i = 0; i < x->naff; i++) {
+        int g = x->aff[i];
+        if (x->phard[g])
+            oh += x->pcost[g];
+        else
+            os += x->pcost[g];
+    }
+    for (int i = 0; i < x->nch; i++) {
+        struct change *c = &x->ch[i];
+        const struct xh_meet *mt = &x->sol->meets[c->m];
+        c->old = c->k == CH_TIME ? mt->time : c->k == CH_DURATION ? mt->duration : mt->res[c->k];
+        set_value(x, c->m, c->k, c->val);
+    }
+    for (int i = 0; i < x->naff; i++) {
+        int g = x->aff[i];
+        long v = xh_point_cost(&x->st, x->pt_c[g], x->pt_p[g]);
+        x->newc[i] = v;
+        if (x->phard[g])
+            nh += v;
+        else
+            ns += v;
+    }
+    *dh = nh - oh;
+    *ds = ns - os;
+}
+
+static void commit(struct xs *x, long dh, long ds)
+{
+    for (int i = 0; i < x->naff; i++)
+        x->pcost[x->aff[i]] = x->newc[i];
+    x->hard += dh;
+    x->soft += ds;
+    x->nch = 0;
+}
+
+static void undo(struct xs *x)
+{
+    for (int i = x->nch - 1; i >= 0; i--)
+        set_value(x, x->ch[i].m, x->ch[i].k, x->ch[i].old);
+    x->nch = 0;
+}
+
+static void queue(struct xs *x, int m, int k, int val)
+{
+    if (x->nch < (int)(sizeof(x->ch) / sizeof(x->ch[0])))
+        x->ch[x->nch++] = (struct change){m, k, val, 0};
+}
+
+static void queue_unit(struct xs *x, const struct unit *u, int kind, int val)
+{
+    for (int i = 0; i < u->nmeets; i++)
+        queue(x, u->meets[i], kind, val);
+}
+
+static int unit_time(const struct xs *x, const struct unit *u)
+{
+    return x->sol->meets[u->meets[0]].time;
+}
+
+static int unit_dur(const struct xs *x, const struct unit *u)
+{
+    return x->sol->meets[u->meets[0]].duration;
+}
+
+/* May a part of duration d of set st start at t? */
+static bool allowed(const struct xs *x, const struct lset *st, int d, int t)
+{
+    return d >= 1 && d <= st->maxdur && t >= 0 && t < x->in->ntimes &&
+           st->in_dom[(size_t)(d - 1) * (size_t)x->in->ntimes + (size_t)t];
+}
+
+static void full_price(struct xs *x)
+{
+    x->hard = x->soft = 0;
+    for (int g = 0; g < x->npts; g++) {
+        x->pcost[g] = xh_point_cost(&x->st, x->pt_c[g], x->pt_p[g]);
+        if (x->phard[g])
+            x->hard += x->pcost[g];
+        else
+            x->soft += x->pcost[g];
+    }
+}
+
+/* --- Splits ---------------------------------------------------------------- */
+
+static long fcost(const struct xh_constraint *c, long d)
+{
+    long v = c->fn == XH_QUADRATIC ? d * d : c->fn == XH_STEP ? (d > 0) : d;
+    return v * c->weight * (c->required ? HARD_WEIGHT : 1);
+}
+
+/* What parts[0..n) cost event e under its split constraints; *any is set
+   when some split constraint applies. */
+static long split_cost(const struct xs *x, int e, const int *parts, int n, bool *any)
+{
+    long cost = 0;
+    const struct ilist *l = &x->epts[e];
+    for (int i = 0; i < l->n; i++) {
+        const struct xh_constraint *c = &x->in->cons[x->pt_c[l->v[i]]];
+        long d = 0;
+        if (c->type == XH_SPLIT_EVENTS) {
+            for (int j = 0; j < n; j++)
+                d += parts[j] < c->min || parts[j] > c->max;
+            d += n < c->min_amount ? c->min_amount - n : n > c->max_amount ? n - c->max_amount : 0;
+            *any = true;
+        } else if (c->type == XH_DISTRIBUTE_SPLIT_EVENTS) {
+            long k = 0;
+            for (int j = 0; j < n; j++)
+                k += parts[j] == c->duration;
+            d = k < c->min ? c->min - k : k > c->max ? k - c->max : 0;
+            *any = true;
+        } else {
+            continue;
+        }
+        cost += fcost(c, d);
+    }
+    return cost;
+}
+
+struct partition_search {
+    const struct xs *x;
+    const int *events;
+    int nevents;
+    int maxpart;
+    int cur[MAX_PARTITION], best[MAX_PARTITION];
+    int ncur, nbest;
+    long best_cost;
+    bool any;
+    long visited;
+};
+
+static void partitions(struct partition_search *ps, int left, int maxpart)
+{
+    if (ps->visited++ > 200000)
+        return;
+    if (left == 0) {
+        long cost = 0;
+        for (int i = 0; i < ps->nevents; i++)
+            cost += split_cost(ps->x, ps->events[i], ps->cur, ps->ncur, &ps->any);
+        if (cost < ps->best_cost || (cost == ps->best_cost && ps->ncur < ps->nbest)) {
+            ps->best_cost = cost;
+            ps->nbest = ps->ncur;
+            memcpy(ps->best, ps->cur, (size_t)ps->ncur * sizeof(int));
+        }
+        return;
+    }
+    for (int p = maxpart < left ? maxpart : left; p >= 1; p--) {
+        ps->cur[ps->ncur++] = p;
+        partitions(ps, left - p, p);
+        ps->ncur--;
+    }
+}
+
+/* The parts of a unit of events of duration dur, in *parts (returns n). */
+static int choose_split(const struct xs *x, const int *events, int nevents, int dur,
+                        int maxpart, int *parts)
+{
+    bool any = false;
+    int one = 1;
+    for (int i = 0; i < nevents; i++)
+        split_cost(x, events[i], &one, 1, &any);
+    if (!any || dur > MAX_PARTITION) {
+        /* no split constraint: single times (or as long as a day allows) */
+        int n = 0, p = !any ? 1 : maxpart;
+        for (int left = dur; left > 0; left -= p)
+            parts[n++] = left < p ? left : p;
+        return n;
+    }
+    struct partition_search ps = {.x = x, .events = events, .nevents = nevents,
+                                  .best_cost = -1, .nbest = MAX_PARTITION + 1};
+    ps.best_cost = (long)1 << 62;
+    partitions(&ps, dur, maxpart);
+    memcpy(parts, ps.best, (size_t)ps.nbest * sizeof(int));
+    return ps.nbest;
+}
+
+/* --- Units and domains ---------------------------------------------------- */
+
+static int find_root(int *parent, int v)
+{
+    while (parent[v] != v)
+        v = parent[v] = parent[parent[v]];
+    return v;
+}
+
+/* The starts of parts of duration d of set st: within one day, and
+   where no Required PreferTimes (for that duration) or
+   AvoidUnavailableTimes of the set's preassigned resources forbids it; when
+   those leave nothing, within one day only. */
+static void set_domain(struct xs *x, struct lset *st, int d)
+{
+    const struct xh_instance *in = x->in;
+    int nt = in->ntimes;
+    uint8_t *ok_t = st->in_dom + (size_t)(d - 1) * (size_t)nt;
+    int *dom = st->dom[d - 1] = xmalloc((size_t)nt * sizeof(int));
+    int n = 0;
+    for (int pass = 0; pass < 2 && n == 0; pass++) {
+        for (int t = 0; t + d <= nt; t++) {
+            bool ok = true;
+            for (int i = 1; i < d && ok; i++)
+                ok = in->time_day[t + i] == in->time_day[t];
+            for (int i = 0; i < st->nevents && ok && pass == 0; i++) {
+                int e = st->events[i];
+                const struct ilist *l = &x->epts[e];
+                for (int j = 0; j < l->n && ok; j++) {
+                    const struct xh_constraint *c = &in->cons[x->pt_c[l->v[j]]];
+                    if (c->type == XH_PREFER_TIMES && c->required &&
+                        (c->duration < 0 || c->duration == d))
+                        ok = c->times[t];
+                }
+                const struct xh_event *ev = &in->events[e];
+                for (int k = 0; k < ev->neres && ok; k++) {
+                    int r = ev->eres[k].res;
+                    if (r < 0)
+                        continue;
+                    const struct ilist *rl = &x->rpts[r];
+                    for (int j = 0; j < rl->n && ok; j++) {
+                        const struct xh_constraint *c = &in->cons[x->pt_c[rl->v[j]]];
+                        if (c->type == XH_AVOID_UNAVAILABLE_TIMES && c->required)
+                            for (int i2 = 0; i2 < d && ok; i2++)
+                                ok = !c->times[t + i2];
+                    }
+                }
+            }
+            if (ok) {
+                ok_t[t] = 1;
+                dom[n++] = t;
+            }
+        }
+    }
+    st->ndom[d - 1] = n;
+}
+
+static void new_unit(struct xs *x, struct lset *st, int dur, int time)
+{
+    x->units = xrealloc(x->units, (size_t)(x->nunits + 1) * sizeof(*x->units));
+    struct unit *u = &x->units[x->nunits];
+    *u = (struct unit){.set = (int)(st - x->sets)};
+    u->meets = xmalloc((size_t)st->nevents * sizeof(int));
+    for (int i = 0; i < st->nevents; i++) {
+        u->meets[u->nmeets++] = x->sol->nmeets;
+        xh_solution_add(x->in, x->sol, st->events[i], dur, time);
+    }
+    st->units = xrealloc(st->units, (size_t)(st->nunits + 1) * sizeof(int));
+    st->units[st->nunits++] = x->nunits++;
+}
+
+static void build_units(struct xs *x)
+{
+    const struct xh_instance *in = x->in;
+    int ne = in->nevents, nt = in->ntimes;
+    /* linked events: union by LinkEvents groups of equal durations */
+    int *parent = xmalloc((size_t)ne * sizeof(int));
+    for (int e = 0; e < ne; e++)
+        parent[e] = e;
+    for (int c = 0; c < in->ncons; c++) {
+        const struct xh_constraint *con = &in->cons[c];
+        if (con->type != XH_LINK_EVENTS)
+            continue;
+        for (int p = 0; p < con->npoints; p++) {
+            const struct xh_eventgroup *g = &in->egroups[con->points[p].a];
+            for (int i = 1; i < g->nevents; i++) {
+                int a = g->events[0], b = g->events[i];
+                if (in->events[a].duration == in->events[b].duration &&
+                    in->events[a].time < 0 && in->events[b].time < 0)
+                    parent[find_root(parent, b)] = find_root(parent, a);
+            }
+        }
+    }
+    int maxday = 0, run = 0;
+    for (int t = 0; t < nt; t++) {
+        run = t > 0 && in->time_day[t] == in->time_day[t - 1] ? run + 1 : 1;
+        if (run > maxday)
+            maxday = run;
+    }
+    if (maxday > MAX_PARTITION)
+        maxday = MAX_PARTITION;
+    int *done = xcalloc((size_t)ne, sizeof(int));
+    int parts[1001]; /* XH_MAX_DURATION single times at most */
+    x->sets = xcalloc((size_t)ne, sizeof(*x->sets));
+    x->set_of_event = xmalloc((size_t)ne * sizeof(int));
+    for (int e = 0; e < ne; e++) {
+        int root = find_root(parent, e);
+        if (done[root])
+            continue;
+        done[root] = 1;
+        const struct xh_event *ev = &in->events[e];
+        struct lset *st = &x->sets[x->nsets++];
+        st->events = xmalloc((size_t)ne * sizeof(int));
+        for (int f = e; f < ne; f++)
+            if (find_root(parent, f) == root)
+                st->events[st->nevents++] = f;
+        for (int i = 0; i < st->nevents; i++)
+            x->set_of_event[st->events[i]] = x->nsets - 1;
+        st->duration = ev->duration;
+        st->fixed = ev->time >= 0;
+        st->maxdur = st->fixed ? ev->duration : ev->duration < maxday ? ev->duration : maxday;
+        st->in_dom = xcalloc((size_t)st->maxdur * (size_t)nt, 1);
+        st->dom = xcalloc((size_t)st->maxdur, sizeof(int *));
+        st->ndom = xcalloc((size_t)st->maxdur, sizeof(int));
+        if (st->fixed) {
+            st->in_dom[(size_t)(st->maxdur - 1) * (size_t)nt + (size_t)ev->time] = 1;
+            for (int d = 0; d < st->maxdur; d++)
+                st->dom[d] = xmalloc(sizeof(int));
+            st->dom[st->maxdur - 1][0] = ev->time;
+            st->ndom[st->maxdur - 1] = 1;
+            new_unit(x, st, ev->duration, ev->time);
+            continue;
+        }
+        for (int d = 1; d <= st->maxdur; d++)
+            set_domain(x, st, d);
+        int np = choose_split(x, st->events, st->nevents, ev->duration, st->maxdur, parts);
+        /* as many parts as single times could make; the unused ones wait
+           with duration 0 for a split */
+        for (int p = 0; p < ev->duration; p++)
+            new_unit(x, st, p < np ? parts[p] : 0, -1);
+    }
+    free(parent);
+    free(done);
+}
+
+/* LimitBusyTimes points that can not be idle in a time group: a resource
+   whose preassigned events fill more times than lie outside the group. */
+static void force_busy(struct xs *x)
+{
+    const struct xh_instance *in = x->in;
+    long *load = xcalloc((size_t)in->nres + 1, sizeof(long));
+    for (int e = 0; e < in->nevents; e++)
+        for (int k = 0; k < in->events[e].neres; k++)
+            if (in->events[e].eres[k].res >= 0)
+                load[in->events[e].eres[k].res] += in->events[e].duration;
+    x->st.forced = xcalloc((size_t)in->ncons + 1, sizeof(uint64_t *));
+    for (int c = 0; c < in->ncons; c++) {
+        const struct xh_constraint *con = &in->cons[c];
+        if (con->type != XH_LIMIT_BUSY_TIMES || con->min == 0)
+            continue;
+        x->st.forced[c] = xcalloc((size_t)con->npoints + 1, sizeof(uint64_t));
+        for (int p = 0; p < con->npoints; p++)
+            for (int k = 0; k < con->ntgroups && k < 64; k++)
+                if (load[con->points[p].a] > in->ntimes - in->tgroups[con->tgroups[k]].ntimes)
+                    x->st.forced[c][p] |= (uint64_t)1 << k;
+    }
+    free(load);
+}
+
+/* --- Open roles ------------------------------------------------------------ */
+
+static void build_roles(struct xs *x)
+{
+    const struct xh_instance *in = x->in;
+    for (int m = 0; m < x->sol->nmeets; m++) {
+        const struct xh_meet *mt = &x->sol->meets[m];
+        const struct xh_event *ev = &in->events[mt->event];
+        for (int k = 0; k < ev->neres; k++) {
+            if (ev->eres[k].res >= 0)
+                continue;
+            struct role ro = {.meet = m, .k = k};
+            ro.cand = xmalloc((size_t)in->nres * sizeof(int) + 1);
+            for (int r = 0; r < in->nres; r++) {
+                if (in->res[r].type != ev->eres[k].type)
+                    continue;
+                bool ok = true;
+                const struct ilist *l = &x->epts[mt->event];
+                for (int j = 0; j < l->n && ok; j++) {
+                    const struct xh_constraint *c = &in->cons[x->pt_c[l->v[j]]];
+                    const struct xh_point *pt = &c->points[x->pt_p[l->v[j]]];
+                    if (c->type == XH_PREFER_RESOURCES && c->required && pt->b == k)
+                        ok = c->resources[r];
+                }
+                if (ok)
+                    ro.cand[ro.ncand++] = r;
+            }
+            if (ro.ncand == 0) {
+                for (int r = 0; r < in->nres; r++)
+                    if (in->res[r].type == ev->eres[k].type)
+                        ro.cand[ro.ncand++] = r;
+            }
+            if (ro.ncand == 0) {
+                free(ro.cand);
+                continue;
+            }
+            x->roles = xrealloc(x->roles, (size_t)(x->nroles + 1) * sizeof(*x->roles));
+            x->roles[x->nroles++] = ro;
+        }
+    }
+}
+
+/* --- Construction ----------------------------------------------------------- */
+
+static int unit_ndom(const struct xs *x, const struct unit *u)
+{
+    int d = unit_dur(x, u);
+    return d > 0 ? x->sets[u->set].ndom[d - 1] : 0;
+}
+
+static int cmp_units_by_domain(const void *a, const void *b, void *arg)
+{
+    const struct xs *x = arg;
+    const struct unit *u = &x->units[*(const int *)a], *v = &x->units[*(const int *)b];
+    if (unit_ndom(x, u) != unit_ndom(x, v))
+        return unit_ndom(x, u) - unit_ndom(x, v);
+    if (unit_dur(x, u) != unit_dur(x, v))
+        return unit_dur(x, v) - unit_dur(x, u);
+    return *(const int *)a - *(const int *)b;
+}
+
+static void construct(struct xs *x)
+{
+    int *order = xmalloc((size_t)x->nunits * sizeof(int) + 1);
+    for (int i = 0; i < x->nunits; i++)
+        order[i] = i;
+    qsort_r(order, (size_t)x->nunits, sizeof(int), cmp_units_by_domain, x);
+    /* open roles first: their cheapest resource, all times unplaced */
+    for (int i = 0; i < x->nroles; i++) {
+        const struct role *ro = &x->roles[i];
+        long best = -1;
+        int pick = ro->cand[0], ties = 0;
+        for (int j = 0; j < ro->ncand; j++) {
+            long dh, ds;
+            queue(x, ro->meet, ro->k, ro->cand[j]);
+            price(x, &dh, &ds);
+            long v = dh * HARD_WEIGHT + ds;
+            undo(x);
+            if (best < 0 || v < best || (v == best && rng_below(&x->rng, ++ties + 1) == 0)) {
+                if (best < 0 || v < best)
+                    ties = 0;
+                best = v;
+                pick = ro->cand[j];
+            }
+        }
+        long dh, ds;
+        queue(x, ro->meet, ro->k, pick);
+        price(x, &dh, &ds);
+        commit(x, dh, ds);
+    }
+    for (int i = 0; i < x->nunits; i++) {
+        struct unit *u = &x->units[order[i]];
+        const struct lset *st = &x->sets[u->set];
+        int d = unit_dur(x, u);
+        if (st->fixed || d == 0)
+            continue;
+        const int *dom = st->dom[d - 1];
+        long best = 0;
+        int pick = -1, ties = 0;
+        for (int j = 0; j < st->ndom[d - 1]; j++) {
+            long dh, ds;
+            queue_unit(x, u, CH_TIME, dom[j]);
+            price(x, &dh, &ds);
+            long v = dh * HARD_WEIGHT + ds;
+            undo(x);
+            if (pick < 0 || v < best) {
+                best = v;
+                pick = dom[j];
+                ties = 1;
+            } else if (v == best && rng_below(&x->rng, ++ties) == 0) {
+                pick = dom[j];
+            }
+        }
+        if (pick >= 0) {
+            long dh, ds;
+            queue_unit(x, u, CH_TIME, pick);
+            price(x, &dh, &ds);
+            commit(x, dh, ds);
+        }
+    }
+    free(order);
+}
+
+/* --- Search ---------------------------------------------------------------- */
+
+/* Does unit v, at its time, share a preassigned resource with unit u and
+   overlap [t, t + d)? */
+/* Does unit v, at its time, overlap [t, t + d)? */
+static bool unit_blocks(const struct xs *x, int d, int t, const struct unit *v)
+{
+    int tv = unit_time(x, v);
+    return tv >= 0 && tv < t + d && tv + unit_dur(x, v) > t;
+}
+
+/* A Kempe chain between two windows of u's duration: u goes from window
+   A (at its time t1) to window B (at t2); every unit sharing a preassigned
+   resource with a moved unit and overlapping where it lands must lie
+   inside that window and goes to the other window, shifted alike (a double
+   lesson in A can trade places with two singles in B). Queues the chain;
+   false when it does not close within the limits. */
+static bool kempe_move(struct xs *x, struct unit *u, int t2)
+{
+    int t1 = unit_time(x, u), len = unit_dur(x, u);
+    if (t1 < 0 || abs(t2 - t1) < len)
+        return false;
+    int delta = t2 - t1;
+    int n = 0, head = 0;
+    int ui = (int)(u - x->units);
+    x->chain[n] = ui;
+    x->side[n++] = 0; /* 0: A -> B (+delta), 1: B -> A (-delta) */
+    x->in_chain[ui] = 1;
+    bool ok = true;
+    int meets = u->nmeets;
+    while (head < n && ok) {
+        const struct unit *w = &x->units[x->chain[head]];
+        int wside = x->side[head];
+        head++;
+        int wd = unit_dur(x, w);
+        int dest = unit_time(x, w) + (wside == 0 ? delta : -delta);
+        int wstart = wside == 0 ? t2 : t1; /* the window w lands in */
+        if (!allowed(x, &x->sets[w->set], wd, dest)) {
+            ok = false;
+            break;
+        }
+        for (int i = 0; i < w->nmeets && ok; i++) {
+            const struct xh_event *ev = &x->in->events[x->sol->meets[w->meets[i]].event];
+            for (int k = 0; k < ev->neres && ok; k++) {
+                int r = ev->eres[k].res;
+                if (r < 0)
+                    continue;
+                const struct ilist *l = &x->res_units[r];
+                for (int j = 0; j < l->n && ok; j++) {
+                    int vi = l->v[j];
+                    struct unit *v = &x->units[vi];
+                    if (x->in_chain[vi] || !unit_blocks(x, wd, dest, v))
+                        continue;
+                    int tv = unit_time(x, v);
+                    if (x->sets[v->set].fixed || tv < wstart ||
+                        tv + unit_dur(x, v) > wstart + len || n >= 24 ||
+                        meets + v->nmeets > (int)(sizeof(x->ch) / sizeof(x->ch[0]))) {
+                        ok = false;
+                        break;
+                    }
+                    x->in_chain[vi] = 1;
+                    x->chain[n] = vi;
+                    x->side[n++] = 1 - wside;
+                    meets += v->nmeets;
+                }
+            }
+        }
+    }
+    for (int i = 0; i < n; i++)
+        x->in_chain[x->chain[i]] = 0;
+    if (!ok)
+        return false;
+    for (int i = 0; i < n; i++) {
+        const struct unit *w = &x->units[x->chain[i]];
+        queue_unit(x, w, CH_TIME, unit_time(x, w) + (x->side[i] == 0 ? delta : -delta));
+    }
+    return true;
+}
+
+/* Splits unit u in two at a random point: the second part takes an
+   unused unit of the set. */
+static bool split_move(struct xs *x, struct unit *u)
+{
+    const struct lset *st = &x->sets[u->set];
+    int d = unit_dur(x, u), t = unit_time(x, u);
+    if (d < 2 || t < 0)
+        return false;
+    const struct unit *v = NULL;
+    for (int i = 0; i < st->nunits && !v; i++)
+        if (unit_dur(x, &x->units[st->units[i]]) == 0)
+            v = &x->units[st->units[i]];
+    int d1 = 1 + rng_below(&x->rng, d - 1);
+    if (!v || !allowed(x, st, d1, t) || !allowed(x, st, d - d1, t + d1))
+        return false;
+    queue_unit(x, u, CH_DURATION, d1);
+    queue_unit(x, v, CH_DURATION, d - d1);
+    queue_unit(x, v, CH_TIME, t + d1);
+    return true;
+}
+
+/* Merges unit u with another part of its set, at the start of either. */
+static bool merge_move(struct xs *x, struct unit *u)
+{
+    const struct lset *st = &x->sets[u->set];
+    const struct unit *v = &x->units[st->units[rng_below(&x->rng, st->nunits)]];
+    int du = unit_dur(x, u), dv = unit_dur(x, v);
+    if (v == u || dv == 0 || du == 0)
+        return false;
+    int t = rng_below(&x->rng, 2) ? unit_time(x, u) : unit_time(x, v);
+    if (!allowed(x, st, du + dv, t))
+        return false;
+    queue_unit(x, v, CH_TIME, -1);
+    queue_unit(x, v, CH_DURATION, 0);
+    queue_unit(x, u, CH_DURATION, du + dv);
+    queue_unit(x, u, CH_TIME, t);
+    return true;
+}
+
+static void hot_add(struct xs *x, int u)
+{
+    if (!x->is_hot[u]) {
+        x->is_hot[u] = 1;
+        x->hot[x->nhot++] = u;
+    }
+}
+
+static void hot_add_event(struct xs *x, int e)
+{
+    const struct lset *st = &x->sets[x->set_of_event[e]];
+    for (int i = 0; i < st->nunits; i++)
+        hot_add(x, st->units[i]);
+}
+
+/* The units that touch a violated Required constraint: those of a
+   resource with a hard violation, of an event or event group with one. */
+static void find_hot(struct xs *x)
+{
+    for (int i = 0; i < x->nhot; i++)
+        x->is_hot[x->hot[i]] = 0;
+    x->nhot = 0;
+    const struct xh_instance *in = x->in;
+    for (int g = 0; g < x->npts; g++) {
+        if (!x->phard[g] || x->pcost[g] == 0)
+            continue;
+        const struct xh_constraint *c = &in->cons[x->pt_c[g]];
+        const struct xh_point *pt = &c->points[x->pt_p[g]];
+        if (c->type >= XH_AVOID_CLASHES) {
+            const struct ilist *l = &x->res_units[pt->a];
+            for (int i = 0; i < l->n; i++)
+                hot_add(x, l->v[i]);
+        } else if (c->type == XH_SPREAD_EVENTS || c->type == XH_LINK_EVENTS ||
+                   c->type == XH_AVOID_SPLIT_ASSIGNMENTS) {
+            const struct xh_eventgroup *eg = &in->egroups[pt->a];
+            for (int i = 0; i < eg->nevents; i++)
+                hot_add_event(x, eg->events[i]);
+        } else {
+            hot_add_event(x, pt->a);
+            if (c->type == XH_ORDER_EVENTS)
+                hot_add_event(x, pt->b);
+        }
+    }
+}
+
+/* Queues a random move; false when none applies. */
+static bool random_move(struct xs *x)
+{
+    int kind = rng_below(&x->rng, 100);
+    if (x->nroles > 0 && kind < 15) {
+        const struct role *ro = &x->roles[rng_below(&x->rng, x->nroles)];
+        if (ro->ncand < 2 || x->sol->meets[ro->meet].duration == 0)
+            return false;
+        int r = ro->cand[rng_below(&x->rng, ro->ncand)];
+        if (r == x->sol->meets[ro->meet].res[ro->k])
+            return false;
+        queue(x, ro->meet, ro->k, r);
+        return true;
+    }
+    struct unit *u = x->nhot > 0 && rng_below(&x->rng, 2)
+                         ? &x->units[x->hot[rng_below(&x->rng, x->nhot)]]
+                         : &x->units[rng_below(&x->rng, x->nunits)];
+    const struct lset *st = &x->sets[u->set];
+    int d = unit_dur(x, u), t1 = unit_time(x, u);
+    if (st->fixed || d == 0)
+        return false;
+    if (kind < 40 || t1 < 0) {
+        if (st->ndom[d - 1] == 0)
+            return false;
+        int t = st->dom[d - 1][rng_below(&x->rng, st->ndom[d - 1])];
+        if (t == t1)
+            return false;
+        queue_unit(x, u, CH_TIME, t);
+        return true;
+    }
+    if (kind < 65)
+        return st->ndom[d - 1] > 0 &&
+               kempe_move(x, u, st->dom[d - 1][rng_below(&x->rng, st->ndom[d - 1])]);
+    if (kind < 70)
+        return split_move(x, u);
+    if (kind < 75)
+        return merge_move(x, u);
+    /* swap with a unit sharing a preassigned resource */
+    const struct xh_meet *m = &x->sol->meets[u->meets[rng_below(&x->rng, u->nmeets)]];
+    const struct xh_event *ev = &x->in->events[m->event];
+    if (ev->neres == 0)
+        return false;
+    int r = ev->eres[rng_below(&x->rng, ev->neres)].res;
+    if (r < 0 || x->res_units[r].n < 2)
+        return false;
+    struct unit *v = &x->units[x->res_units[r].v[rng_below(&x->rng, x->res_units[r].n)]];
+    int t2 = unit_time(x, v), dv = unit_dur(x, v);
+    if (v == u || x->sets[v->set].fixed || t2 < 0 || t2 == t1)
+        return false;
+    int nu, nv;
+    if (d == dv) {
+        nu = t2;
+        nv = t1;
+    } else if (t2 == t1 + d) {
+        nv = t1;
+        nu = t1 + dv;
+    } else if (t1 == t2 + dv) {
+        nu = t2;
+        nv = t2 + d;
+    } else {
+        return false;
+    }
+    if (!allowed(x, st, d, nu) || !allowed(x, &x->sets[v->set], dv, nv))
+        return false;
+    queue_unit(x, u, CH_TIME, nu);
+    queue_unit(x, v, CH_TIME, nv);
+    return true;
+}
+
+struct best {
+    int *time;
+    int *dur;
+    int *res;     /* per meet, per event resource, flattened */
+    int *off;
+    long hard, soft;
+};
+
+static void save_best(const struct xs *x, struct best *b)
+{
+    for (int m = 0; m < x->sol->nmeets; m++) {
+        const struct xh_meet *mt = &x->sol->meets[m];
+        b->time[m] = mt->time;
+        b->dur[m] = mt->duration;
+        int n = x->in->events[mt->event].neres;
+        memcpy(b->res + b->off[m], mt->res, (size_t)n * sizeof(int));
+    }
+    b->hard = x->hard;
+    b->soft = x->soft;
+}
+
+static bool better(long h1, long s1, long h2, long s2)
+{
+    return h1 < h2 || (h1 == h2 && s1 < s2);
+}
+
+static void search(struct xs *x, const struct xh_options *o, struct xh_result *res,
+                   struct best *b, double t0)
+{
+    const double temp0 = 3.0, temp1 = 0.05;
+    double now = t0, last_progress = t0;
+    int next_cp = 0;
+    long it = 0;
+    /* phase 1 (while infeasible) anneals the hard cost alone at a
+       temperature that lets clashes come and go; phase 2 anneals
+       hard x 1000 + soft from where phase 1 left, over the time left */
+    bool feasible_phase = x->hard == 0;
+    double t_switch = t0;
+    long it_switch = 0;
+    save_best(x, b);
+    if (x->hard == 0)
+        res->seconds_to_feasible = 0;
+    for (;;) {
+        if ((it & 255) == 0) {
+            now = mono_now();
+            double el = now - t0;
+            while (next_cp < o->ncheckpoints && el >= o->checkpoints[next_cp])
+                res->at_checkpoint[next_cp++] = (struct xh_cost){b->hard, b->soft};
+            if (o->progress && now - last_progress >= o->progress_interval) {
+                last_progress = now;
+                o->progress(o->progress_arg, el, (struct xh_cost){b->hard, b->soft}, it);
+            }
+            if (o->max_iterations > 0 ? it >= o->max_iterations : el >= o->time_limit)
+                break;
+            if (o->cancel && *o->cancel)
+                break;
+            if (b->hard == 0 && b->soft == 0)
+                break;
+        }
+        it++;
+        if (!feasible_phase && (it & 511) == 1)
+            find_hot(x);
+        else if (feasible_phase && x->nhot)
+            find_hot(x); /* feasible: nothing is hot any more */
+        if (!random_move(x)) {
+            x->nch = 0;
+            continue;
+        }
+        long dh, ds;
+        price(x, &dh, &ds);
+        bool accept;
+        if (!feasible_phase) {
+            /* cycles of FEAS_CYCLE steps cooling from 0.6 to 0.02 clashes */
+            double frac = (double)(it % FEAS_CYCLE) / FEAS_CYCLE;
+            double temp = 0.6 * pow(0.02 / 0.6, frac);
+            double delta = (double)dh + (double)ds * 1e-3;
+            accept = delta <= 0 || rng_unit(&x->rng) < exp(-delta / temp);
+        } else {
+            double frac = o->max_iterations > 0
+                              ? (double)(it - it_switch) / (double)(o->max_iterations - it_switch)
+                              : (now - t_switch) / (o->time_limit - (t_switch - t0));
+            if (frac > 1)
+                frac = 1;
+            double temp = temp0 * pow(temp1 / temp0, frac);
+            long delta = dh * HARD_WEIGHT + ds;
+            accept = delta <= 0 || rng_unit(&x->rng) < exp(-(double)delta / temp);
+        }
+        if (accept) {
+            commit(x, dh, ds);
+            if (better(x->hard, x->soft, b->hard, b->soft)) {
+                save_best(x, b);
+                if (x->hard == 0 && res->seconds_to_feasible < 0)
+                    res->seconds_to_feasible = mono_now() - t0;
+                if (x->hard == 0 && !feasible_phase) {
+                    feasible_phase = true;
+                    t_switch = mono_now();
+                    it_switch = it;
+                }
+            }
+        } else {
+            undo(x);
+        }
+    }
+    res->iterations = it;
+    double el = mono_now() - t0;
+    while (next_cp < o->ncheckpoints)
+        res->at_checkpoint[next_cp++] = (struct xh_cost){b->hard, b->soft};
+    res->seconds = el;
+}
+
+static void xs_free(struct xs *x)
+{
+    for (int u = 0; u < x->nunits; u++)
+        free(x->units[u].meets);
+    free(x->units);
+    for (int i = 0; i < x->nsets; i++) {
+        struct lset *st = &x->sets[i];
+        for (int d = 0; d < st->maxdur; d++)
+            free(st->dom[d]);
+        free(st->dom);
+        free(st->ndom);
+        free(st->in_dom);
+        free(st->units);
+        free(st->events);
+    }
+    free(x->sets);
+    free(x->chain);
+    free(x->side);
+    free(x->in_chain);
+    free(x->hot);
+    free(x->is_hot);
+    free(x->set_of_event);
+    for (int r = 0; r < x->in->nres; r++) {
+        free(x->rpts[r].v);
+        free(x->res_units[r].v);
+    }
+    for (int e = 0; e < x->in->nevents; e++)
+        free(x->epts[e].v);
+    free(x->rpts);
+    free(x->res_units);
+    free(x->epts);
+    for (int i = 0; i < x->nroles; i++)
+        free(x->roles[i].cand);
+    free(x->roles);
+    free(x->pt_c);
+    free(x->pt_p);
+    free(x->pcost);
+    free(x->newc);
+    free(x->phard);
+    free(x->stamp);
+    free(x->aff);
+}
+
+int xh_solve(const struct xh_instance *in, struct xh_solution *sol,
+             const struct xh_options *o, struct xh_result *res, char **error_r)
+{
+    *error_r = NULL;
+    double t0 = mono_now();
+    memset(res, 0, sizeof(*res));
+    res->seconds_to_feasible = -1;
+    memset(sol, 0, sizeof(*sol));
+    struct xh_solution work = {0};
+    struct xs x = {.in = in, .sol = &work, .rng = o->seed * 0x9E3779B97F4A7C15ULL + 1};
+    index_points(&x);
+    build_units(&x);
+    xh_state_init(&x.st, in, &work);
+    x.res_units = xcalloc((size_t)in->nres + 1, sizeof(struct ilist));
+    for (int u = 0; u < x.nunits; u++) {
+        const struct xh_meet *m = &work.meets[x.units[u].meets[0]];
+        const struct xh_event *ev = &in->events[m->event];
+        for (int k = 0; k < ev->neres; k++)
+            if (ev->eres[k].res >= 0)
+                il_push(&x.res_units[ev->eres[k].res], u);
+    }
+    build_roles(&x);
+    force_busy(&x);
+    x.chain = xmalloc((size_t)x.nunits * sizeof(int) + 1);
+    x.side = xmalloc((size_t)x.nunits * sizeof(int) + 1);
+    x.in_chain = xcalloc((size_t)x.nunits + 1, sizeof(int));
+    x.hot = xmalloc((size_t)x.nunits * sizeof(int) + 1);
+    x.is_hot = xcalloc((size_t)x.nunits + 1, 1);
+    full_price(&x);
+    construct(&x);
+
+    struct best b = {0};
+    b.time = xmalloc((size_t)work.nmeets * sizeof(int) + 1);
+    b.dur = xmalloc((size_t)work.nmeets * sizeof(int) + 1);
+    b.off = xmalloc((size_t)work.nmeets * sizeof(int) + 1);
+    int total = 0;
+    for (int m = 0; m < work.nmeets; m++) {
+        b.off[m] = total;
+        total += in->events[work.meets[m].event].neres;
+    }
+    b.res = xmalloc((size_t)total * sizeof(int) + 1);
+    search(&x, o, res, &b, t0);
+
+    /* the best timetable into sol */
+    for (int c = 0; c < in->ncons; c++)
+        free(x.st.forced[c]);
+    free(x.st.forced);
+    xh_state_free(&x.st);
+    for (int m = 0; m < work.nmeets; m++) {
+        if (b.dur[m] == 0)
+            continue;
+        struct xh_meet *mt = xh_solution_add(in, sol, work.meets[m].event, b.dur[m], b.time[m]);
+        memcpy(mt->res, b.res + b.off[m],
+               (size_t)in->events[mt->event].neres * sizeof(int));
+    }
+    xh_solution_free(&work);
+    res->cost = xh_evaluate(in, sol, NULL);
+    free(b.time);
+    free(b.dur);
+    free(b.off);
+    free(b.res);
+    xs_free(&x);
+    return 0;
+}
