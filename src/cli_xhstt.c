@@ -35,6 +35,8 @@ static const char xhstt_help[] =
     "  --time-limit S     solve: stop after S seconds (default 10)\n"
     "  --iterations N     solve: stop after N steps instead (reproducible)\n"
     "  --seed N           solve: random seed (default 1)\n"
+    "  --threads 1|2      solve: one search, or two with different seeds on\n"
+    "                     both cores, keeping the better (default 1)\n"
     "  --checkpoints S,.. solve: also report the best cost at these seconds\n"
     "  --out FILE         solve: write the instance and the solution as XHSTT\n"
     "  --report FILE      solve: write the figures as JSON (benchmarks)\n"
@@ -148,6 +150,7 @@ int cmd_xhstt(int argc, char **argv)
         {"time-limit", required_argument, NULL, 't'},
         {"iterations", required_argument, NULL, 'n'},
         {"seed", required_argument, NULL, 'S'},
+        {"threads", required_argument, NULL, 'T'},
         {"checkpoints", required_argument, NULL, 'c'},
         {"out", required_argument, NULL, 'o'},
         {"report", required_argument, NULL, 'r'},
@@ -189,6 +192,13 @@ int cmd_xhstt(int argc, char **argv)
             o.seed = strtoull(optarg, &end, 10);
             if (*end) {
                 fprintf(stderr, "--seed: se espera un entero.\n");
+                return 2;
+            }
+            break;
+        case 'T':
+            o.threads = (int)strtol(optarg, &end, 10);
+            if (*end || (o.threads != 1 && o.threads != 2)) {
+                fprintf(stderr, "--threads: 1 o 2.\n");
                 return 2;
             }
             break;

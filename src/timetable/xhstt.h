@@ -210,6 +210,8 @@ struct xh_options {
     double time_limit;    /* seconds */
     long max_iterations;  /* 0 = no limit */
     uint64_t seed;
+    int threads;          /* 1 or 2 independent searches (seeds seed and
+                             seed + 7919); the better one wins */
     volatile int *cancel;
     xh_progress_fn progress;
     void *progress_arg;

@@ -20,6 +20,7 @@
  *    recomputed from the state (xhstt_eval.c), nothing else.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -29,14 +30,23 @@
 #include "timetable/xhstt_internal.h"
 
 #define HARD_WEIGHT 1000
+#define FEAS_SOFT 1e-3 /* soft against hard in the feasibility phase */
+/* The weight of a hard violation in phase 2: it starts at HW_START, grows
+   10 % every 1024 steps spent infeasible, shrinks 1 % every 1024 steps
+   spent feasible, between HW_MIN and HARD_WEIGHT. */
+#define HW_START 20.0
+#define HW_MIN 2.0
 #define MAX_PARTITION 40
 #define FEAS_CYCLE 2000000
+#define KEMPE_MAX 256 /* units in a Kempe chain */
+#define EJECT_DEPTH 4 /* units an ejection chain moves after the first */
 
 void xh_options_init(struct xh_options *o)
 {
     memset(o, 0, sizeof(*o));
     o->time_limit = 10;
     o->seed = 1;
+    o->threads = 1;
     o->progress_interval = 1;
 }
 
@@ -120,8 +130,10 @@ struct xs {
     int nroles;
     long hard, soft;
     uint64_t rng;
-    struct change ch[256];
+    struct change *ch;
+    int chcap;
     int *set_of_event;
+    struct ilist *partners;      /* per event: events it is (softly) linked to */
     int *hot;                    /* units touching a hard violation */
     int nhot;
     uint8_t *is_hot;
@@ -278,7 +290,7 @@ static void undo(struct xs *x)
 
 static void queue(struct xs *x, int m, int k, int val)
 {
-    if (x->nch < (int)(sizeof(x->ch) / sizeof(x->ch[0])))
+    if (x->nch < x->chcap)
         x->ch[x->nch++] = (struct change){m, k, val, 0};
 }
 
@@ -489,10 +501,21 @@ static void build_units(struct xs *x)
     int *parent = xmalloc((size_t)ne * sizeof(int));
     for (int e = 0; e < ne; e++)
         parent[e] = e;
+    x->partners = xcalloc((size_t)ne + 1, sizeof(struct ilist));
     for (int c = 0; c < in->ncons; c++) {
         const struct xh_constraint *con = &in->cons[c];
         if (con->type != XH_LINK_EVENTS)
             continue;
+        if (!con->required) {
+            for (int p = 0; p < con->npoints; p++) {
+                const struct xh_eventgroup *g = &in->egroups[con->points[p].a];
+                for (int i = 0; i < g->nevents; i++)
+                    for (int j = 0; j < g->nevents; j++)
+                        if (i != j)
+                            il_push(&x->partners[g->events[i]], g->events[j]);
+            }
+            continue;
+        }
         for (int p = 0; p < con->npoints; p++) {
             const struct xh_eventgroup *g = &in->egroups[con->points[p].a];
             for (int i = 1; i < g->nevents; i++) {
@@ -757,8 +780,8 @@ static bool kempe_move(struct xs *x, struct unit *u, int t2)
                         continue;
                     int tv = unit_time(x, v);
                     if (x->sets[v->set].fixed || tv < wstart ||
-                        tv + unit_dur(x, v) > wstart + len || n >= 24 ||
-                        meets + v->nmeets > (int)(sizeof(x->ch) / sizeof(x->ch[0]))) {
+                        tv + unit_dur(x, v) > wstart + len || n >= KEMPE_MAX ||
+                        meets + v->nmeets > x->chcap / 2) {
                         ok = false;
                         break;
                     }
@@ -802,7 +825,7 @@ static bool split_move(struct xs *x, struct unit *u)
     return true;
 }
 
-/* Merges unit u with another part of its set, at the start of either. */
+/* Merges unit u with another part v of its set, at the start of u. */
 static bool merge_move(struct xs *x, struct unit *u)
 {
     const struct lset *st = &x->sets[u->set];
@@ -810,9 +833,18 @@ static bool merge_move(struct xs *x, struct unit *u)
     int du = unit_dur(x, u), dv = unit_dur(x, v);
     if (v == u || dv == 0 || du == 0)
         return false;
-    int t = rng_below(&x->rng, 2) ? unit_time(x, u) : unit_time(x, v);
+    if (rng_below(&x->rng, 2)) {
+        const struct unit *tmp = u;
+        u = (struct unit *)v;
+        v = tmp;
+        int td = du;
+        du = dv;
+        dv = td;
+    }
+    int t = unit_time(x, u);
     if (!allowed(x, st, du + dv, t))
         return false;
+    /* the unit on [t + du, t + du + dv), if one fits exactly */
     queue_unit(x, v, CH_TIME, -1);
     queue_unit(x, v, CH_DURATION, 0);
     queue_unit(x, u, CH_DURATION, du + dv);
@@ -865,6 +897,30 @@ static void find_hot(struct xs *x)
     }
 }
 
+/* A unit of an event softly linked to u's event, of u's duration, goes to
+   u's time (LinkEvents that are not Required are not tied into sets). */
+static bool follow_move(struct xs *x, const struct unit *u)
+{
+    int e = x->sol->meets[u->meets[0]].event;
+    const struct ilist *pl = &x->partners[e];
+    int t = unit_time(x, u), d = unit_dur(x, u);
+    if (pl->n == 0 || t < 0)
+        return false;
+    const struct lset *fs = &x->sets[x->set_of_event[pl->v[rng_below(&x->rng, pl->n)]]];
+    if (fs->fixed || !allowed(x, fs, d, t))
+        return false;
+    int nb = 0, pick = -1;
+    for (int i = 0; i < fs->nunits; i++) {
+        const struct unit *v = &x->units[fs->units[i]];
+        if (unit_dur(x, v) == d && unit_time(x, v) != t && rng_below(&x->rng, ++nb) == 0)
+            pick = fs->units[i];
+    }
+    if (pick < 0)
+        return false;
+    queue_unit(x, &x->units[pick], CH_TIME, t);
+    return true;
+}
+
 /* Queues a random move; false when none applies. */
 static bool random_move(struct xs *x)
 {
@@ -893,8 +949,25 @@ static bool random_move(struct xs *x)
         if (t == t1)
             return false;
         queue_unit(x, u, CH_TIME, t);
+        /* units softly linked to u and with it now go along */
+        const struct ilist *pl = &x->partners[x->sol->meets[u->meets[0]].event];
+        for (int i = 0; i < pl->n && t1 >= 0; i++) {
+            const struct lset *fs = &x->sets[x->set_of_event[pl->v[i]]];
+            if (fs->fixed || !allowed(x, fs, d, t))
+                continue;
+            for (int j = 0; j < fs->nunits; j++) {
+                const struct unit *v = &x->units[fs->units[j]];
+                if (unit_time(x, v) == t1 && unit_dur(x, v) == d &&
+                    x->nch + v->nmeets <= x->chcap) {
+                    queue_unit(x, v, CH_TIME, t);
+                    break;
+                }
+            }
+        }
         return true;
     }
+    if (kind < 45 && x->partners[x->sol->meets[u->meets[0]].event].n > 0)
+        return follow_move(x, u);
     if (kind < 65)
         return st->ndom[d - 1] > 0 &&
                kempe_move(x, u, st->dom[d - 1][rng_below(&x->rng, st->ndom[d - 1])]);
@@ -932,6 +1005,103 @@ static bool random_move(struct xs *x)
     queue_unit(x, u, CH_TIME, nu);
     queue_unit(x, v, CH_TIME, nv);
     return true;
+}
+
+/* Moves unit u to t and commits it. */
+static void place_unit(struct xs *x, const struct unit *u, int t)
+{
+    long dh, ds;
+    queue_unit(x, u, CH_TIME, t);
+    price(x, &dh, &ds);
+    commit(x, dh, ds);
+}
+
+/* A random unit that unit u, at its time, lands on (sharing a
+   preassigned resource), not yet in the chain; -1 when none. */
+static int blocker(struct xs *x, const struct unit *u)
+{
+    int d = unit_dur(x, u), t = unit_time(x, u);
+    int nb = 0, pick = -1;
+    for (int i = 0; i < u->nmeets; i++) {
+        const struct xh_event *ev = &x->in->events[x->sol->meets[u->meets[i]].event];
+        for (int k = 0; k < ev->neres; k++) {
+            int r = ev->eres[k].res;
+            if (r < 0)
+                continue;
+            const struct ilist *l = &x->res_units[r];
+            for (int j = 0; j < l->n; j++) {
+                const struct unit *v = &x->units[l->v[j]];
+                if (v != u && !x->in_chain[l->v[j]] && !x->sets[v->set].fixed &&
+                    unit_blocks(x, d, t, v) && rng_below(&x->rng, ++nb) == 0)
+                    pick = l->v[j];
+            }
+        }
+    }
+    return pick;
+}
+
+/* An ejection chain: a hot unit u goes to a random start; a unit it lands
+   on goes to its cheapest start, a unit that one lands on too, and so on
+   for up to EJECT_DEPTH units, none moved twice. The chain stops as soon as
+   the hard cost is below where it started, and is kept or rolled back as
+   one move by the feasibility phase's rule at temperature temp. */
+static void eject_move(struct xs *x, struct unit *u, double temp)
+{
+    const struct lset *st = &x->sets[u->set];
+    int d = unit_dur(x, u), t1 = unit_time(x, u);
+    if (st->fixed || d == 0 || t1 < 0 || st->ndom[d - 1] < 2)
+        return;
+    int t = st->dom[d - 1][rng_below(&x->rng, st->ndom[d - 1])];
+    if (t == t1)
+        return;
+    long h0 = x->hard, s0 = x->soft;
+    int moved[EJECT_DEPTH + 1], from[EJECT_DEPTH + 1], n = 0;
+    moved[n] = (int)(u - x->units);
+    from[n++] = t1;
+    x->in_chain[moved[0]] = 1;
+    place_unit(x, u, t);
+    const struct unit *last = u;
+    while (n <= EJECT_DEPTH && x->hard >= h0) {
+        int vi = blocker(x, last);
+        if (vi < 0)
+            break;
+        const struct unit *v = &x->units[vi];
+        const struct lset *vs = &x->sets[v->set];
+        int vd = unit_dur(x, v), vt = unit_time(x, v);
+        long best = 0;
+        int bt = -1, ties = 0;
+        for (int j = 0; j < vs->ndom[vd - 1]; j++) {
+            int tt = vs->dom[vd - 1][j];
+            if (tt == vt)
+                continue;
+            long dh, ds;
+            queue_unit(x, v, CH_TIME, tt);
+            price(x, &dh, &ds);
+            undo(x);
+            long val = dh * HARD_WEIGHT + ds;
+            if (bt < 0 || val < best) {
+                best = val;
+                bt = tt;
+                ties = 1;
+            } else if (val == best && rng_below(&x->rng, ++ties) == 0) {
+                bt = tt;
+            }
+        }
+        if (bt < 0)
+            break;
+        moved[n] = vi;
+        from[n++] = vt;
+        x->in_chain[vi] = 1;
+        place_unit(x, v, bt);
+        last = v;
+    }
+    for (int i = 0; i < n; i++)
+        x->in_chain[moved[i]] = 0;
+    double delta = (double)(x->hard - h0) + (double)(x->soft - s0) * FEAS_SOFT;
+    if (delta <= 0 || rng_unit(&x->rng) < exp(-delta / temp))
+        return;
+    for (int i = n - 1; i >= 0; i--)
+        place_unit(x, &x->units[moved[i]], from[i]);
 }
 
 struct best {
@@ -972,6 +1142,7 @@ static void search(struct xs *x, const struct xh_options *o, struct xh_result *r
        hard x 1000 + soft from where phase 1 left, over the time left */
     bool feasible_phase = x->hard == 0;
     double t_switch = t0;
+    double hw = HW_START;
     long it_switch = 0;
     save_best(x, b);
     if (x->hard == 0)
@@ -998,6 +1169,21 @@ static void search(struct xs *x, const struct xh_options *o, struct xh_result *r
             find_hot(x);
         else if (feasible_phase && x->nhot)
             find_hot(x); /* feasible: nothing is hot any more */
+        if (!feasible_phase && x->nhot > 0 && rng_below(&x->rng, 10) == 0) {
+            double frac = (double)(it % FEAS_CYCLE) / FEAS_CYCLE;
+            eject_move(x, &x->units[x->hot[rng_below(&x->rng, x->nhot)]],
+                       0.6 * pow(0.02 / 0.6, frac));
+            if (better(x->hard, x->soft, b->hard, b->soft)) {
+                save_best(x, b);
+                if (x->hard == 0) {
+                    res->seconds_to_feasible = mono_now() - t0;
+                    feasible_phase = true;
+                    t_switch = mono_now();
+                    it_switch = it;
+                }
+            }
+            continue;
+        }
         if (!random_move(x)) {
             x->nch = 0;
             continue;
@@ -1009,7 +1195,7 @@ static void search(struct xs *x, const struct xh_options *o, struct xh_result *r
             /* cycles of FEAS_CYCLE steps cooling from 0.6 to 0.02 clashes */
             double frac = (double)(it % FEAS_CYCLE) / FEAS_CYCLE;
             double temp = 0.6 * pow(0.02 / 0.6, frac);
-            double delta = (double)dh + (double)ds * 1e-3;
+            double delta = (double)dh + (double)ds * FEAS_SOFT;
             accept = delta <= 0 || rng_unit(&x->rng) < exp(-delta / temp);
         } else {
             double frac = o->max_iterations > 0
@@ -1018,8 +1204,14 @@ static void search(struct xs *x, const struct xh_options *o, struct xh_result *r
             if (frac > 1)
                 frac = 1;
             double temp = temp0 * pow(temp1 / temp0, frac);
-            long delta = dh * HARD_WEIGHT + ds;
-            accept = delta <= 0 || rng_unit(&x->rng) < exp(-(double)delta / temp);
+            /* the weight of hard violations follows the search: up while
+               it is infeasible, slowly down while feasible */
+            if ((it & 1023) == 0) {
+                hw = x->hard > 0 ? hw * 1.1 : hw / 1.01;
+                hw = hw < HW_MIN ? HW_MIN : hw > HARD_WEIGHT ? HARD_WEIGHT : hw;
+            }
+            double delta = (double)dh * hw + (double)ds;
+            accept = delta <= 0 || rng_unit(&x->rng) < exp(-delta / temp);
         }
         if (accept) {
             commit(x, dh, ds);
@@ -1064,8 +1256,12 @@ static void xs_free(struct xs *x)
     free(x->side);
     free(x->in_chain);
     free(x->hot);
+    free(x->ch);
     free(x->is_hot);
     free(x->set_of_event);
+    for (int e = 0; e < x->in->nevents; e++)
+        free(x->partners[e].v);
+    free(x->partners);
     for (int r = 0; r < x->in->nres; r++) {
         free(x->rpts[r].v);
         free(x->res_units[r].v);
@@ -1087,16 +1283,15 @@ static void xs_free(struct xs *x)
     free(x->aff);
 }
 
-int xh_solve(const struct xh_instance *in, struct xh_solution *sol,
-             const struct xh_options *o, struct xh_result *res, char **error_r)
+/* One search with its own seed, from construction to the time limit. */
+static void solve_one(const struct xh_instance *in, const struct xh_options *o, uint64_t seed,
+                      double t0, struct xh_solution *sol, struct xh_result *res)
 {
-    *error_r = NULL;
-    double t0 = mono_now();
     memset(res, 0, sizeof(*res));
     res->seconds_to_feasible = -1;
     memset(sol, 0, sizeof(*sol));
     struct xh_solution work = {0};
-    struct xs x = {.in = in, .sol = &work, .rng = o->seed * 0x9E3779B97F4A7C15ULL + 1};
+    struct xs x = {.in = in, .sol = &work, .rng = seed * 0x9E3779B97F4A7C15ULL + 1};
     index_points(&x);
     build_units(&x);
     xh_state_init(&x.st, in, &work);
@@ -1114,6 +1309,8 @@ int xh_solve(const struct xh_instance *in, struct xh_solution *sol,
     x.side = xmalloc((size_t)x.nunits * sizeof(int) + 1);
     x.in_chain = xcalloc((size_t)x.nunits + 1, sizeof(int));
     x.hot = xmalloc((size_t)x.nunits * sizeof(int) + 1);
+    x.chcap = 2 * work.nmeets + 16;
+    x.ch = xmalloc((size_t)x.chcap * sizeof(*x.ch));
     x.is_hot = xcalloc((size_t)x.nunits + 1, 1);
     full_price(&x);
     construct(&x);
@@ -1149,5 +1346,67 @@ int xh_solve(const struct xh_instance *in, struct xh_solution *sol,
     free(b.off);
     free(b.res);
     xs_free(&x);
+}
+
+struct worker {
+    const struct xh_instance *in;
+    struct xh_options opt;
+    uint64_t seed;
+    double t0;
+    struct xh_solution sol;
+    struct xh_result res;
+};
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    solve_one(w->in, &w->opt, w->seed, w->t0, &w->sol, &w->res);
+    return NULL;
+}
+
+static bool cost_better(struct xh_cost a, struct xh_cost b)
+{
+    return a.infeasibility < b.infeasibility ||
+           (a.infeasibility == b.infeasibility && a.objective < b.objective);
+}
+
+int xh_solve(const struct xh_instance *in, struct xh_solution *sol,
+             const struct xh_options *o, struct xh_result *res, char **error_r)
+{
+    *error_r = NULL;
+    double t0 = mono_now();
+    int n = o->threads >= 2 ? 2 : 1;
+    struct worker w[2];
+    pthread_t th[2];
+    for (int i = 0; i < n; i++) {
+        w[i] = (struct worker){.in = in, .opt = *o, .seed = o->seed + (uint64_t)i * 7919,
+                               .t0 = t0};
+        if (i > 0) /* one progress line per report, from the first search */
+            w[i].opt.progress = NULL;
+    }
+    bool threaded = false;
+    if (n == 2 && pthread_create(&th[1], NULL, worker_main, &w[1]) == 0)
+        threaded = true;
+    worker_main(&w[0]);
+    if (threaded)
+        pthread_join(th[1], NULL);
+    else if (n == 2)
+        worker_main(&w[1]);
+    int best = n == 2 && cost_better(w[1].res.cost, w[0].res.cost) ? 1 : 0;
+    *sol = w[best].sol;
+    *res = w[best].res;
+    if (n == 2) {
+        struct worker *other = &w[1 - best];
+        for (int k = 0; k < o->ncheckpoints; k++)
+            if (cost_better(other->res.at_checkpoint[k], res->at_checkpoint[k]))
+                res->at_checkpoint[k] = other->res.at_checkpoint[k];
+        if (other->res.seconds_to_feasible >= 0 &&
+            (res->seconds_to_feasible < 0 ||
+             other->res.seconds_to_feasible < res->seconds_to_feasible))
+            res->seconds_to_feasible = other->res.seconds_to_feasible;
+        res->iterations += other->res.iterations;
+        xh_solution_free(&other->sol);
+    }
+    res->seconds = mono_now() - t0;
     return 0;
 }

@@ -298,6 +298,40 @@ static void solver_fills_open_roles(void **state)
     assert_int_equal(c.infeasibility, 1);
 }
 
+/* Two searches on two threads, a step budget each: the same solution every
+   time, and never worse than the first search alone. */
+static void two_threads_are_reproducible(void **state)
+{
+    (void)state;
+    struct xh_archive ar;
+    read_ok("../shared/data/xhstt-2014/GR-P3-10.xml", &ar);
+    struct xh_solution sol[3] = {{0}};
+    struct xh_result res[3];
+    for (int i = 0; i < 3; i++) {
+        struct xh_options o;
+        xh_options_init(&o);
+        o.max_iterations = 100000;
+        o.time_limit = 600;
+        o.threads = i < 2 ? 2 : 1;
+        char *err = NULL;
+        assert_int_equal(xh_solve(ar.inst, &sol[i], &o, &res[i], &err), 0);
+    }
+    assert_int_equal(res[0].cost.infeasibility, res[1].cost.infeasibility);
+    assert_int_equal(res[0].cost.objective, res[1].cost.objective);
+    assert_int_equal(sol[0].nmeets, sol[1].nmeets);
+    for (int m = 0; m < sol[0].nmeets; m++) {
+        assert_int_equal(sol[0].meets[m].event, sol[1].meets[m].event);
+        assert_int_equal(sol[0].meets[m].time, sol[1].meets[m].time);
+        assert_int_equal(sol[0].meets[m].duration, sol[1].meets[m].duration);
+    }
+    assert_false(res[2].cost.infeasibility < res[0].cost.infeasibility ||
+                 (res[2].cost.infeasibility == res[0].cost.infeasibility &&
+                  res[2].cost.objective < res[0].cost.objective));
+    for (int i = 0; i < 3; i++)
+        xh_solution_free(&sol[i]);
+    xh_archive_free(&ar);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -306,6 +340,7 @@ int main(void)
         cmocka_unit_test(broken_files_are_refused_with_the_line),
         cmocka_unit_test(solved_brazil_is_feasible_and_reads_back),
         cmocka_unit_test(solver_fills_open_roles),
+        cmocka_unit_test(two_threads_are_reproducible),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
