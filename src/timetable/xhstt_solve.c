@@ -30,6 +30,11 @@
 #include "timetable/xhstt_internal.h"
 
 #define HARD_WEIGHT 1000
+/* The move mix, in percent of steps: below P_MOVE a unit moves (its soft
+   link partners along), up to P_MOVE + 5 a partner follows, up to P_KEMPE
+   a Kempe chain, then 5 % splits, 5 % merges and the rest swaps. */
+#define P_MOVE 20
+#define P_KEMPE 70
 #define FEAS_SOFT 1e-3 /* soft against hard in the feasibility phase */
 /* The weight of a hard violation in phase 2: it starts at HW_START, grows
    10 % every 1024 steps spent infeasible, shrinks 1 % every 1024 steps
@@ -745,7 +750,13 @@ static bool unit_blocks(const struct xs *x, int d, int t, const struct unit *v)
 static bool kempe_move(struct xs *x, struct unit *u, int t2)
 {
     int t1 = unit_time(x, u), len = unit_dur(x, u);
-    if (t1 < 0 || abs(t2 - t1) < len)
+    /* windows one time longer than u now and then: a single lesson can
+       then trade places with a double */
+    if (rng_below(&x->rng, 2))
+        len++;
+    const int *day = x->in->time_day;
+    if (t1 < 0 || abs(t2 - t1) < len || t1 + len > x->in->ntimes || t2 + len > x->in->ntimes ||
+        day[t1 + len - 1] != day[t1] || day[t2 + len - 1] != day[t2])
         return false;
     int delta = t2 - t1;
     int n = 0, head = 0;
@@ -765,6 +776,24 @@ static bool kempe_move(struct xs *x, struct unit *u, int t2)
         if (!allowed(x, &x->sets[w->set], wd, dest)) {
             ok = false;
             break;
+        }
+        /* units softly linked to w and with it go along */
+        const struct ilist *pl = &x->partners[x->sol->meets[w->meets[0]].event];
+        for (int i = 0; i < pl->n && ok; i++) {
+            const struct lset *fs = &x->sets[x->set_of_event[pl->v[i]]];
+            for (int j = 0; j < fs->nunits; j++) {
+                int vi = fs->units[j];
+                const struct unit *v = &x->units[vi];
+                if (!x->in_chain[vi] && !fs->fixed && unit_time(x, v) == unit_time(x, w) &&
+                    unit_dur(x, v) == wd && n < KEMPE_MAX &&
+                    meets + v->nmeets <= x->chcap / 2) {
+                    x->in_chain[vi] = 1;
+                    x->chain[n] = vi;
+                    x->side[n++] = wside;
+                    meets += v->nmeets;
+                    break;
+                }
+            }
         }
         for (int i = 0; i < w->nmeets && ok; i++) {
             const struct xh_event *ev = &x->in->events[x->sol->meets[w->meets[i]].event];
@@ -942,7 +971,7 @@ static bool random_move(struct xs *x)
     int d = unit_dur(x, u), t1 = unit_time(x, u);
     if (st->fixed || d == 0)
         return false;
-    if (kind < 40 || t1 < 0) {
+    if (kind < P_MOVE || t1 < 0) {
         if (st->ndom[d - 1] == 0)
             return false;
         int t = st->dom[d - 1][rng_below(&x->rng, st->ndom[d - 1])];
@@ -966,14 +995,14 @@ static bool random_move(struct xs *x)
         }
         return true;
     }
-    if (kind < 45 && x->partners[x->sol->meets[u->meets[0]].event].n > 0)
+    if (kind < P_MOVE + 5 && x->partners[x->sol->meets[u->meets[0]].event].n > 0)
         return follow_move(x, u);
-    if (kind < 65)
+    if (kind < P_KEMPE)
         return st->ndom[d - 1] > 0 &&
                kempe_move(x, u, st->dom[d - 1][rng_below(&x->rng, st->ndom[d - 1])]);
-    if (kind < 70)
+    if (kind < P_KEMPE + 5)
         return split_move(x, u);
-    if (kind < 75)
+    if (kind < P_KEMPE + 10)
         return merge_move(x, u);
     /* swap with a unit sharing a preassigned resource */
     const struct xh_meet *m = &x->sol->meets[u->meets[rng_below(&x->rng, u->nmeets)]];
