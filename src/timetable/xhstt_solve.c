@@ -88,6 +88,9 @@ struct lset {
                              start at t */
     int **dom;            /* per duration - 1: the allowed starts */
     int *ndom;
+    int **pref;           /* per duration - 1: the allowed starts that every
+                             soft PreferTimes of the set's events likes */
+    int *npref;
     int *units;           /* one per possible part: duration units */
     int nunits;
 };
@@ -482,6 +485,27 @@ static void set_domain(struct xs *x, struct lset *st, int d)
         }
     }
     st->ndom[d - 1] = n;
+    /* the starts soft PreferTimes constraints like: moves try them first */
+    int *pref = st->pref[d - 1] = xmalloc((size_t)(n ? n : 1) * sizeof(int));
+    int np = 0;
+    bool any = false;
+    for (int j = 0; j < n; j++) {
+        bool ok = true;
+        for (int i = 0; i < st->nevents && ok; i++) {
+            const struct ilist *l = &x->epts[st->events[i]];
+            for (int k = 0; k < l->n && ok; k++) {
+                const struct xh_constraint *c = &in->cons[x->pt_c[l->v[k]]];
+                if (c->type == XH_PREFER_TIMES && !c->required &&
+                    (c->duration < 0 || c->duration == d)) {
+                    any = true;
+                    ok = c->times[dom[j]];
+                }
+            }
+        }
+        if (ok)
+            pref[np++] = dom[j];
+    }
+    st->npref[d - 1] = any ? np : 0;
 }
 
 static void new_unit(struct xs *x, struct lset *st, int dur, int time)
@@ -562,6 +586,8 @@ static void build_units(struct xs *x)
         st->in_dom = xcalloc((size_t)st->maxdur * (size_t)nt, 1);
         st->dom = xcalloc((size_t)st->maxdur, sizeof(int *));
         st->ndom = xcalloc((size_t)st->maxdur, sizeof(int));
+        st->pref = xcalloc((size_t)st->maxdur, sizeof(int *));
+        st->npref = xcalloc((size_t)st->maxdur, sizeof(int));
         if (st->fixed) {
             st->in_dom[(size_t)(st->maxdur - 1) * (size_t)nt + (size_t)ev->time] = 1;
             for (int d = 0; d < st->maxdur; d++)
@@ -950,6 +976,17 @@ static bool follow_move(struct xs *x, const struct unit *u)
     return true;
 }
 
+/* A random start for a part of duration d of set st: half the time one
+   its soft PreferTimes like, when there are such; -1 when none. */
+static int random_start(struct xs *x, const struct lset *st, int d)
+{
+    if (st->npref[d - 1] > 0 && rng_below(&x->rng, 2))
+        return st->pref[d - 1][rng_below(&x->rng, st->npref[d - 1])];
+    if (st->ndom[d - 1] == 0)
+        return -1;
+    return st->dom[d - 1][rng_below(&x->rng, st->ndom[d - 1])];
+}
+
 /* Queues a random move; false when none applies. */
 static bool random_move(struct xs *x)
 {
@@ -972,10 +1009,8 @@ static bool random_move(struct xs *x)
     if (st->fixed || d == 0)
         return false;
     if (kind < P_MOVE || t1 < 0) {
-        if (st->ndom[d - 1] == 0)
-            return false;
-        int t = st->dom[d - 1][rng_below(&x->rng, st->ndom[d - 1])];
-        if (t == t1)
+        int t = random_start(x, st, d);
+        if (t < 0 || t == t1)
             return false;
         queue_unit(x, u, CH_TIME, t);
         /* units softly linked to u and with it now go along */
@@ -997,9 +1032,10 @@ static bool random_move(struct xs *x)
     }
     if (kind < P_MOVE + 5 && x->partners[x->sol->meets[u->meets[0]].event].n > 0)
         return follow_move(x, u);
-    if (kind < P_KEMPE)
-        return st->ndom[d - 1] > 0 &&
-               kempe_move(x, u, st->dom[d - 1][rng_below(&x->rng, st->ndom[d - 1])]);
+    if (kind < P_KEMPE) {
+        int t = random_start(x, st, d);
+        return t >= 0 && kempe_move(x, u, t);
+    }
     if (kind < P_KEMPE + 5)
         return split_move(x, u);
     if (kind < P_KEMPE + 10)
@@ -1272,10 +1308,14 @@ static void xs_free(struct xs *x)
     free(x->units);
     for (int i = 0; i < x->nsets; i++) {
         struct lset *st = &x->sets[i];
-        for (int d = 0; d < st->maxdur; d++)
+        for (int d = 0; d < st->maxdur; d++) {
             free(st->dom[d]);
+            free(st->pref[d]);
+        }
         free(st->dom);
         free(st->ndom);
+        free(st->pref);
+        free(st->npref);
         free(st->in_dom);
         free(st->units);
         free(st->events);
