@@ -1,23 +1,26 @@
 /*
- * Solving an XHSTT instance (docs/XHSTT.md).
+ * Solving an XHSTT instance (docs/XHSTT.md has the whole story and the
+ * figures behind each choice).
  *
- * 1. Units. Events tied by a LinkEvents constraint move together: they are
- *    split alike and their i-th meets form one unit with one start time.
- *    Every other meet is a unit of its own. An event with a preassigned
- *    time is one unit fixed there.
- * 2. Splits. Each unit's duration is split once, before searching, into
- *    the parts that cost least under its SplitEvents and
- *    DistributeSplitEvents constraints (ties: the fewest parts; with no
- *    split constraint at all, single times).
- * 3. Domains. A unit may start where it fits in one day (when the instance
- *    has days) and where no Required PreferTimes or AvoidUnavailableTimes
- *    constraint on its own preassigned resources forbids it.
- * 4. Construction: units in order of fewest starts, each at its cheapest
- *    start; open roles get a resource of their type.
- * 5. Simulated annealing on hard x 1000 + soft: move a unit, swap two units
- *    that share a resource, or change the resource of an open role. Every
+ * 1. Sets and units. Events tied by a Required LinkEvents constraint form
+ *    one set, split alike; the i-th meets of a set's events form one unit
+ *    with one start time. A set of duration D owns D units; unused ones
+ *    have duration 0, so splits and merges allocate nothing. An event with
+ *    a preassigned time is one unit fixed there.
+ * 2. Splits: the partition that costs least under the set's SplitEvents and
+ *    DistributeSplitEvents constraints (ties: fewest parts; no split
+ *    constraint: single times); split and merge moves change it later.
+ * 3. Domains, per set and part duration: inside one day, and where no
+ *    Required PreferTimes or AvoidUnavailableTimes of the set's
+ *    preassigned resources forbids it.
+ * 4. Construction: open roles, then units by fewest starts, each at its
+ *    cheapest place.
+ * 5. Search: phase 1 anneals the hard cost (with ejection chains) until it
+ *    is 0; phase 2 anneals hard x w + soft with an adaptive w. Moves: move,
+ *    follow a soft link, Kempe chain, split, merge, swap, open role. Every
  *    move is priced exactly: the points of application it touches are
  *    recomputed from the state (xhstt_eval.c), nothing else.
+ * 6. Two threads run two seeds; the better result wins.
  */
 #include <math.h>
 #include <pthread.h>
