@@ -1300,20 +1300,6 @@ struct tt_instance *tt_fet_read(const char *path, char **error_r)
 
 /* --- Writing ------------------------------------------------------------ */
 
-static void xml_escaped(struct strbuf *sb, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': strbuf_adds(sb, "&amp;"); break;
-        case '<': strbuf_adds(sb, "&lt;"); break;
-        case '>': strbuf_adds(sb, "&gt;"); break;
-        case '"': strbuf_adds(sb, "&quot;"); break;
-        case '\'': strbuf_adds(sb, "&apos;"); break;
-        default: strbuf_add(sb, s, 1);
-        }
-    }
-}
-
 static long fet_id(const struct tt_instance *inst, int b)
 {
     return inst->blocks[b].ext_id ? inst->blocks[b].ext_id : b + 1;
@@ -1390,12 +1376,12 @@ int tt_fet_write_solution(const struct tt_instance *inst, const struct tt_soluti
     for (int i = 0; i < n; i++) {
         int b = order[i];
         strbuf_addf(&sb, "<Activity>\n\t<Id>%ld</Id>\n\t<Day>", fet_id(inst, b));
-        xml_escaped(&sb, inst->day_names[sol->start[b] / inst->nperiods]);
+        xml_escape(&sb, inst->day_names[sol->start[b] / inst->nperiods]);
         strbuf_adds(&sb, "</Day>\n\t<Hour>");
-        xml_escaped(&sb, inst->periods[sol->start[b] % inst->nperiods].name);
+        xml_escape(&sb, inst->periods[sol->start[b] % inst->nperiods].name);
         strbuf_adds(&sb, "</Hour>\n\t<Room>");
         if (sol->room[b] >= 0)
-            xml_escaped(&sb, inst->resources[sol->room[b]].name);
+            xml_escape(&sb, inst->resources[sol->room[b]].name);
         strbuf_adds(&sb, "</Room>\n</Activity>\n");
     }
     strbuf_adds(&sb, "</Activities_Timetable>\n");
@@ -1443,9 +1429,9 @@ int tt_fet_write_locked(const struct tt_instance *inst, const struct tt_solution
                     "\t<Weight_Percentage>100</Weight_Percentage>\n"
                     "\t<Activity_Id>%ld</Activity_Id>\n\t<Preferred_Day>",
                     inst->blocks[b].ext_id);
-        xml_escaped(&sb, inst->day_names[sol->start[b] / inst->nperiods]);
+        xml_escape(&sb, inst->day_names[sol->start[b] / inst->nperiods]);
         strbuf_adds(&sb, "</Preferred_Day>\n\t<Preferred_Hour>");
-        xml_escaped(&sb, inst->periods[sol->start[b] % inst->nperiods].name);
+        xml_escape(&sb, inst->periods[sol->start[b] % inst->nperiods].name);
         strbuf_adds(&sb, "</Preferred_Hour>\n"
                          "\t<Permanently_Locked>true</Permanently_Locked>\n"
                          "\t<Active>true</Active>\n"
@@ -1462,7 +1448,7 @@ int tt_fet_write_locked(const struct tt_instance *inst, const struct tt_solution
                     "\t<Weight_Percentage>100</Weight_Percentage>\n"
                     "\t<Activity_Id>%ld</Activity_Id>\n\t<Room>",
                     inst->blocks[b].ext_id);
-        xml_escaped(&sb, inst->resources[sol->room[b]].name);
+        xml_escape(&sb, inst->resources[sol->room[b]].name);
         strbuf_adds(&sb, "</Room>\n"
                          "\t<Permanently_Locked>true</Permanently_Locked>\n"
                          "\t<Active>true</Active>\n"

@@ -15,19 +15,6 @@
 #include "timetable/xhstt.h"
 #include "timetable/xml.h"
 
-static void esc(struct strbuf *sb, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': strbuf_adds(sb, "&amp;"); break;
-        case '<': strbuf_adds(sb, "&lt;"); break;
-        case '>': strbuf_adds(sb, "&gt;"); break;
-        case '"': strbuf_adds(sb, "&quot;"); break;
-        default: strbuf_add(sb, s, 1);
-        }
-    }
-}
-
 int xh_write(const char *in_path, const struct xh_instance *inst,
              const struct xh_solution *sol, const char *group_id, const char *path,
              char **error_r)
@@ -52,22 +39,22 @@ int xh_write(const char *in_path, const struct xh_instance *inst,
     gmtime_r(&now, &tm);
     strftime(date, sizeof(date), "%Y-%m-%d", &tm);
     strbuf_adds(&sb, "\n  <SolutionGroups>\n    <SolutionGroup Id=\"");
-    esc(&sb, group_id);
+    xml_escape(&sb, group_id);
     strbuf_addf(&sb, "\">\n      <MetaData>\n        <Contributor>BiScheduler</Contributor>\n"
                      "        <Date>%s</Date>\n"
                      "        <Description>Solved by the BiScheduler timetabling engine"
                      "</Description>\n      </MetaData>\n      <Solution Reference=\"", date);
-    esc(&sb, inst->id);
+    xml_escape(&sb, inst->id);
     strbuf_adds(&sb, "\">\n        <Events>\n");
     for (int i = 0; i < sol->nmeets; i++) {
         const struct xh_meet *m = &sol->meets[i];
         const struct xh_event *ev = &inst->events[m->event];
         strbuf_adds(&sb, "          <Event Reference=\"");
-        esc(&sb, ev->id);
+        xml_escape(&sb, ev->id);
         strbuf_addf(&sb, "\">\n            <Duration>%d</Duration>\n", m->duration);
         if (m->time >= 0) {
             strbuf_adds(&sb, "            <Time Reference=\"");
-            esc(&sb, inst->time_ids[m->time]);
+            xml_escape(&sb, inst->time_ids[m->time]);
             strbuf_adds(&sb, "\"/>\n");
         }
         bool any = false;
@@ -77,9 +64,9 @@ int xh_write(const char *in_path, const struct xh_instance *inst,
             strbuf_adds(&sb, any ? "" : "            <Resources>\n");
             any = true;
             strbuf_adds(&sb, "              <Resource Reference=\"");
-            esc(&sb, inst->res[m->res[k]].id);
+            xml_escape(&sb, inst->res[m->res[k]].id);
             strbuf_adds(&sb, "\">\n                <Role>");
-            esc(&sb, ev->eres[k].role);
+            xml_escape(&sb, ev->eres[k].role);
             strbuf_adds(&sb, "</Role>\n              </Resource>\n");
         }
         if (any)

@@ -71,6 +71,20 @@ char *xml_fmt(const char *fmt, ...)
     return xstrdup(buf);
 }
 
+void xml_escape(struct strbuf *sb, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': strbuf_adds(sb, "&amp;"); break;
+        case '<': strbuf_adds(sb, "&lt;"); break;
+        case '>': strbuf_adds(sb, "&gt;"); break;
+        case '"': strbuf_adds(sb, "&quot;"); break;
+        case '\'': strbuf_adds(sb, "&apos;"); break;
+        default: strbuf_add(sb, s, 1);
+        }
+    }
+}
+
 const char *xml_base_name(const char *path)
 {
     const char *s = strrchr(path, '/');

@@ -34,6 +34,10 @@ const struct xnode *xml_child(const struct xnode *n, const char *name);
 const char *xml_child_text(const struct xnode *n, const char *name); /* NULL: no child */
 const char *xml_attr(const struct xnode *n, const char *name);       /* NULL: none */
 
+struct strbuf;
+/* Appends s with &, <, >, " and ' escaped (element text and attributes). */
+void xml_escape(struct strbuf *sb, const char *s);
+
 /* A printf into a new string (messages). */
 char *xml_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *xml_base_name(const char *path);
