@@ -47,7 +47,7 @@
 #define MAX_PARTITION 40
 #define FEAS_CYCLE 2000000
 #define KEMPE_MAX 256 /* units in a Kempe chain */
-#define EJECT_DEPTH 4 /* units an ejection chain moves after the first */
+#define EJECT_DEPTH 16 /* units an ejection chain moves after the first */
 
 void xh_options_init(struct xh_options *o)
 {
@@ -1237,7 +1237,7 @@ static void search(struct xs *x, const struct xh_options *o, struct xh_result *r
             find_hot(x);
         else if (feasible_phase && x->nhot)
             find_hot(x); /* feasible: nothing is hot any more */
-        if (!feasible_phase && x->nhot > 0 && rng_below(&x->rng, 10) == 0) {
+        if (!feasible_phase && x->nhot > 0 && rng_below(&x->rng, 3) == 0) {
             double frac = (double)(it % FEAS_CYCLE) / FEAS_CYCLE;
             eject_move(x, &x->units[x->hot[rng_below(&x->rng, x->nhot)]],
                        0.6 * pow(0.02 / 0.6, frac));
