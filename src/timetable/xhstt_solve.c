@@ -38,16 +38,26 @@
    a Kempe chain, then 5 % splits, 5 % merges and the rest swaps. */
 #define P_MOVE 20
 #define P_KEMPE 70
+#ifndef P_TARGET
+#define P_TARGET 20 /* phase 2: aimed at a resource's idle times and days */
+#endif
 #define FEAS_SOFT 1e-3 /* soft against hard in the feasibility phase */
 /* The weight of a hard violation in phase 2: it starts at HW_START, grows
    10 % every 1024 steps spent infeasible, shrinks 1 % every 1024 steps
    spent feasible, between HW_MIN and HARD_WEIGHT. */
 #define HW_START 20.0
 #define HW_MIN 2.0
+#ifndef EJECT_FEAS
+#define EJECT_FEAS 100
+#endif
+#define STUCK_BLOCKS 64 /* blocks of 1024 steps infeasible at HARD_WEIGHT */
 #define MAX_PARTITION 40
 #define FEAS_CYCLE 2000000
 #define KEMPE_MAX 256 /* units in a Kempe chain */
 #define EJECT_DEPTH 16 /* units an ejection chain moves after the first */
+#ifndef EJECT_PRICED
+#define EJECT_PRICED 4 /* starts priced for each of them */
+#endif
 
 void xh_options_init(struct xh_options *o)
 {
@@ -149,6 +159,14 @@ struct xs {
     int nhot;
     uint8_t *is_hot;
     int *chain, *side;           /* Kempe chains: units, and their side */
+    int *unit_of_meet;
+    int *softres;                /* resources with a soft violation */
+    int nsoftres;
+    uint8_t *is_softres;
+    int *cand;                   /* cheapest_start: the starts it prices */
+    bool phase2;
+    struct change *base;         /* chain_move: the move it started from */
+    int *base_units;
     int *in_chain;
     int nch;
 };
@@ -955,6 +973,59 @@ static void find_hot(struct xs *x)
     }
 }
 
+/* The resources whose idle times, busy times or days cost something. */
+static void find_soft(struct xs *x)
+{
+    for (int i = 0; i < x->nsoftres; i++)
+        x->is_softres[x->softres[i]] = 0;
+    x->nsoftres = 0;
+    for (int g = 0; g < x->npts; g++) {
+        if (x->phard[g] || x->pcost[g] == 0)
+            continue;
+        const struct xh_constraint *c = &x->in->cons[x->pt_c[g]];
+        if (c->type != XH_LIMIT_IDLE_TIMES && c->type != XH_CLUSTER_BUSY_TIMES &&
+            c->type != XH_LIMIT_BUSY_TIMES)
+            continue;
+        int r = c->points[x->pt_p[g]].a;
+        if (!x->is_softres[r] && x->res_units[r].n > 0) {
+            x->is_softres[r] = 1;
+            x->softres[x->nsoftres++] = r;
+        }
+    }
+}
+
+/* A Kempe chain aimed at a resource's idle times and days: one of its
+   units goes next to (or into a gap between) its other lessons. */
+static bool target_move(struct xs *x)
+{
+    int r = x->softres[rng_below(&x->rng, x->nsoftres)];
+    const struct ilist *l = &x->res_units[r];
+    struct unit *u = &x->units[l->v[rng_below(&x->rng, l->n)]];
+    int d = unit_dur(x, u), t1 = unit_time(x, u);
+    if (x->sets[u->set].fixed || d == 0 || t1 < 0)
+        return false;
+    int nt = x->in->ntimes;
+    const int *cnt = x->st.cnt + (size_t)r * (size_t)nt;
+    const int *day = x->in->time_day;
+    int n = 0, pick = -1;
+    for (int t = 0; t < nt; t++) {
+        if (cnt[t] > 0)
+            continue;
+        bool next_to = (t > 0 && day[t - 1] == day[t] && cnt[t - 1] > 0) ||
+                       (t + 1 < nt && day[t + 1] == day[t] && cnt[t + 1] > 0);
+        if (next_to && rng_below(&x->rng, ++n) == 0)
+            pick = t;
+    }
+    if (pick < 0)
+        return false;
+    /* a double lesson may end at the free time rather than start there */
+    if (d > 1 && pick > 0 && rng_below(&x->rng, 2))
+        pick -= d - 1;
+    if (!allowed(x, &x->sets[u->set], d, pick))
+        return false;
+    return kempe_move(x, u, pick);
+}
+
 /* A unit of an event softly linked to u's event, of u's duration, goes to
    u's time (LinkEvents that are not Required are not tied into sets). */
 static bool follow_move(struct xs *x, const struct unit *u)
@@ -990,10 +1061,15 @@ static int random_start(struct xs *x, const struct lset *st, int d)
     return st->dom[d - 1][rng_below(&x->rng, st->ndom[d - 1])];
 }
 
-/* Queues a random move; false when none applies. */
-static bool random_move(struct xs *x)
+/* Queues a random move; false when none applies. *chain: the move is to
+   be followed by an ejection chain (split and merge, which land on other
+   lessons). */
+static bool random_move(struct xs *x, bool *chain)
 {
+    *chain = false;
     int kind = rng_below(&x->rng, 100);
+    if (x->phase2 && x->nsoftres > 0 && rng_below(&x->rng, 100) < P_TARGET)
+        return target_move(x);
     if (x->nroles > 0 && kind < 15) {
         const struct role *ro = &x->roles[rng_below(&x->rng, x->nroles)];
         if (ro->ncand < 2 || x->sol->meets[ro->meet].duration == 0)
@@ -1040,9 +1116,9 @@ static bool random_move(struct xs *x)
         return t >= 0 && kempe_move(x, u, t);
     }
     if (kind < P_KEMPE + 5)
-        return split_move(x, u);
+        return *chain = split_move(x, u);
     if (kind < P_KEMPE + 10)
-        return merge_move(x, u);
+        return *chain = merge_move(x, u);
     /* swap with a unit sharing a preassigned resource */
     const struct xh_meet *m = &x->sol->meets[u->meets[rng_below(&x->rng, u->nmeets)]];
     const struct xh_event *ev = &x->in->events[m->event];
@@ -1108,12 +1184,134 @@ static int blocker(struct xs *x, const struct unit *u)
     return pick;
 }
 
-/* An ejection chain: a hot unit u goes to a random start; a unit it lands
-   on goes to its cheapest start, a unit that one lands on too, and so on
-   for up to EJECT_DEPTH units, none moved twice. The chain stops as soon as
-   the hard cost is below where it started, and is kept or rolled back as
-   one move by the feasibility phase's rule at temperature temp. */
-static void eject_move(struct xs *x, struct unit *u, double temp)
+/* The cheapest start of unit v other than its own, hard cost first, ties
+   at random; -1 when it has none. Only the starts where v meets the fewest
+   lessons of its resources are priced, at most EJECT_PRICED of them. */
+static int cheapest_start(struct xs *x, const struct unit *v)
+{
+    const struct lset *vs = &x->sets[v->set];
+    int vd = unit_dur(x, v), vt = unit_time(x, v), nt = x->in->ntimes;
+    const int *dom = vs->dom[vd - 1];
+    int ndom = vs->ndom[vd - 1];
+    int *cand = x->cand;
+    /* v out of the way while its resources' lessons are counted */
+    for (int i = 0; i < v->nmeets; i++)
+        set_value(x, v->meets[i], CH_TIME, -1);
+    int fewest = -1, ncand = 0;
+    for (int j = 0; j < ndom; j++) {
+        int tt = dom[j];
+        if (tt == vt)
+            continue;
+        int clash = 0;
+        for (int i = 0; i < v->nmeets; i++) {
+            const struct xh_event *ev = &x->in->events[x->sol->meets[v->meets[i]].event];
+            for (int k = 0; k < ev->neres; k++) {
+                int r = ev->eres[k].res;
+                if (r < 0)
+                    continue;
+                const int *cnt = x->st.cnt + (size_t)r * (size_t)nt + tt;
+                for (int q = 0; q < vd; q++)
+                    clash += cnt[q];
+            }
+        }
+        if (fewest < 0 || clash < fewest) {
+            fewest = clash;
+            ncand = 0;
+        }
+        if (clash == fewest) {
+            /* a random sample of EJECT_PRICED of them */
+            if (ncand < EJECT_PRICED)
+                cand[ncand++] = tt;
+            else if (rng_below(&x->rng, ++ncand) < EJECT_PRICED)
+                cand[rng_below(&x->rng, EJECT_PRICED)] = tt;
+        }
+    }
+    for (int i = 0; i < v->nmeets; i++)
+        set_value(x, v->meets[i], CH_TIME, vt);
+    if (ncand > EJECT_PRICED)
+        ncand = EJECT_PRICED;
+    long best = 0;
+    int bt = -1, ties = 0;
+    for (int j = 0; j < ncand; j++) {
+        long dh, ds;
+        queue_unit(x, v, CH_TIME, cand[j]);
+        price(x, &dh, &ds);
+        undo(x);
+        long val = dh * HARD_WEIGHT + ds;
+        if (bt < 0 || val < best) {
+            best = val;
+            bt = cand[j];
+            ties = 1;
+        } else if (val == best && rng_below(&x->rng, ++ties) == 0) {
+            bt = cand[j];
+        }
+    }
+    return bt;
+}
+
+/* An ejection chain: the move queued in x->ch is made; a unit it lands on
+   goes to its cheapest start, a unit that one lands on too, and so on for
+   up to EJECT_DEPTH units, none moved twice. With stop_on_gain the chain
+   stops as soon as the hard cost is below where it started. The whole is
+   kept or rolled back as one move: hard x hw + soft x sw, annealed at
+   temperature temp. */
+static void chain_move(struct xs *x, double hw, double sw, double temp, bool stop_on_gain)
+{
+    long h0 = x->hard, s0 = x->soft, dh, ds;
+    int nb = x->nch;
+    price(x, &dh, &ds);
+    memcpy(x->base, x->ch, (size_t)nb * sizeof(*x->ch));
+    commit(x, dh, ds);
+    int nbu = 0;
+    for (int i = 0; i < nb; i++) {
+        int ui = x->unit_of_meet[x->base[i].m];
+        if (!x->in_chain[ui]) {
+            x->in_chain[ui] = 1;
+            x->base_units[nbu++] = ui;
+        }
+    }
+    int moved[EJECT_DEPTH], from[EJECT_DEPTH], n = 0, last = -1;
+    while (n < EJECT_DEPTH && !(stop_on_gain && x->hard < h0)) {
+        int vi = -1;
+        if (last >= 0) {
+            vi = blocker(x, &x->units[last]);
+        } else {
+            int k0 = rng_below(&x->rng, nbu);
+            for (int j = 0; j < nbu && vi < 0; j++) {
+                const struct unit *w = &x->units[x->base_units[(k0 + j) % nbu]];
+                if (unit_dur(x, w) > 0 && unit_time(x, w) >= 0)
+                    vi = blocker(x, w);
+            }
+        }
+        if (vi < 0)
+            break;
+        const struct unit *v = &x->units[vi];
+        int bt = cheapest_start(x, v);
+        if (bt < 0)
+            break;
+        moved[n] = vi;
+        from[n++] = unit_time(x, v);
+        x->in_chain[vi] = 1;
+        place_unit(x, v, bt);
+        last = vi;
+    }
+    for (int i = 0; i < nbu; i++)
+        x->in_chain[x->base_units[i]] = 0;
+    for (int i = 0; i < n; i++)
+        x->in_chain[moved[i]] = 0;
+    double delta = (double)(x->hard - h0) * hw + (double)(x->soft - s0) * sw;
+    if (delta <= 0 || rng_unit(&x->rng) < exp(-delta / temp))
+        return;
+    for (int i = n - 1; i >= 0; i--)
+        place_unit(x, &x->units[moved[i]], from[i]);
+    for (int i = nb - 1; i >= 0; i--)
+        queue(x, x->base[i].m, x->base[i].k, x->base[i].old);
+    price(x, &dh, &ds);
+    commit(x, dh, ds);
+}
+
+/* A hot unit u goes to a random start, then chain_move. */
+static void eject_move(struct xs *x, struct unit *u, double hw, double sw, double temp)
 {
     const struct lset *st = &x->sets[u->set];
     int d = unit_dur(x, u), t1 = unit_time(x, u);
@@ -1122,54 +1320,8 @@ static void eject_move(struct xs *x, struct unit *u, double temp)
     int t = st->dom[d - 1][rng_below(&x->rng, st->ndom[d - 1])];
     if (t == t1)
         return;
-    long h0 = x->hard, s0 = x->soft;
-    int moved[EJECT_DEPTH + 1], from[EJECT_DEPTH + 1], n = 0;
-    moved[n] = (int)(u - x->units);
-    from[n++] = t1;
-    x->in_chain[moved[0]] = 1;
-    place_unit(x, u, t);
-    const struct unit *last = u;
-    while (n <= EJECT_DEPTH && x->hard >= h0) {
-        int vi = blocker(x, last);
-        if (vi < 0)
-            break;
-        const struct unit *v = &x->units[vi];
-        const struct lset *vs = &x->sets[v->set];
-        int vd = unit_dur(x, v), vt = unit_time(x, v);
-        long best = 0;
-        int bt = -1, ties = 0;
-        for (int j = 0; j < vs->ndom[vd - 1]; j++) {
-            int tt = vs->dom[vd - 1][j];
-            if (tt == vt)
-                continue;
-            long dh, ds;
-            queue_unit(x, v, CH_TIME, tt);
-            price(x, &dh, &ds);
-            undo(x);
-            long val = dh * HARD_WEIGHT + ds;
-            if (bt < 0 || val < best) {
-                best = val;
-                bt = tt;
-                ties = 1;
-            } else if (val == best && rng_below(&x->rng, ++ties) == 0) {
-                bt = tt;
-            }
-        }
-        if (bt < 0)
-            break;
-        moved[n] = vi;
-        from[n++] = vt;
-        x->in_chain[vi] = 1;
-        place_unit(x, v, bt);
-        last = v;
-    }
-    for (int i = 0; i < n; i++)
-        x->in_chain[moved[i]] = 0;
-    double delta = (double)(x->hard - h0) + (double)(x->soft - s0) * FEAS_SOFT;
-    if (delta <= 0 || rng_unit(&x->rng) < exp(-delta / temp))
-        return;
-    for (int i = n - 1; i >= 0; i--)
-        place_unit(x, &x->units[moved[i]], from[i]);
+    queue_unit(x, u, CH_TIME, t);
+    chain_move(x, hw, sw, temp, true);
 }
 
 struct best {
@@ -1193,6 +1345,23 @@ static void save_best(const struct xs *x, struct best *b)
     b->soft = x->soft;
 }
 
+/* Back to the best timetable: every meet as b has it, then priced anew. */
+static void restore_best(struct xs *x, const struct best *b)
+{
+    for (int m = 0; m < x->sol->nmeets; m++) {
+        const struct xh_meet *mt = &x->sol->meets[m];
+        int n = x->in->events[mt->event].neres;
+        if (mt->duration != b->dur[m])
+            set_value(x, m, CH_DURATION, b->dur[m]);
+        if (mt->time != b->time[m])
+            set_value(x, m, CH_TIME, b->time[m]);
+        for (int k = 0; k < n; k++)
+            if (mt->res[k] != b->res[b->off[m] + k])
+                set_value(x, m, k, b->res[b->off[m] + k]);
+    }
+    full_price(x);
+}
+
 static bool better(long h1, long s1, long h2, long s2)
 {
     return h1 < h2 || (h1 == h2 && s1 < s2);
@@ -1211,6 +1380,7 @@ static void search(struct xs *x, const struct xh_options *o, struct xh_result *r
     bool feasible_phase = x->hard == 0;
     double t_switch = t0;
     double hw = HW_START;
+    int stuck = 0;
     long it_switch = 0;
     save_best(x, b);
     if (x->hard == 0)
@@ -1233,18 +1403,53 @@ static void search(struct xs *x, const struct xh_options *o, struct xh_result *r
                 break;
         }
         it++;
-        if (!feasible_phase && (it & 511) == 1)
+        if (x->hard > 0 && (it & 511) == 1)
             find_hot(x);
-        else if (feasible_phase && x->nhot)
+        if (feasible_phase && (it & 511) == 1) {
+            x->phase2 = true;
+            find_soft(x);
+        }
+        else if (x->hard == 0 && x->nhot)
             find_hot(x); /* feasible: nothing is hot any more */
-        if (!feasible_phase && x->nhot > 0 && rng_below(&x->rng, 3) == 0) {
+        double temp;
+        if (!feasible_phase) {
+            /* cycles of FEAS_CYCLE steps cooling from 0.6 to 0.02 clashes */
             double frac = (double)(it % FEAS_CYCLE) / FEAS_CYCLE;
-            eject_move(x, &x->units[x->hot[rng_below(&x->rng, x->nhot)]],
-                       0.6 * pow(0.02 / 0.6, frac));
+            temp = 0.6 * pow(0.02 / 0.6, frac);
+        } else {
+            double frac = o->max_iterations > 0
+                              ? (double)(it - it_switch) / (double)(o->max_iterations - it_switch)
+                              : (now - t_switch) / (o->time_limit - (t_switch - t0));
+            if (frac > 1)
+                frac = 1;
+            temp = temp0 * pow(temp1 / temp0, frac);
+            /* the weight of hard violations follows the search: up while
+               it is infeasible, slowly down while feasible */
+            if ((it & 1023) == 0) {
+                hw = x->hard > 0 ? hw * 1.1 : hw / 1.01;
+                hw = hw < HW_MIN ? HW_MIN : hw > HARD_WEIGHT ? HARD_WEIGHT : hw;
+                /* a violation no move repairs: back to the best timetable */
+                stuck = x->hard > 0 && hw >= HARD_WEIGHT ? stuck + 1 : 0;
+                if (stuck > STUCK_BLOCKS && b->hard == 0) {
+                    restore_best(x, b);
+                    hw = HW_START;
+                    stuck = 0;
+                }
+            }
+        }
+        if ((x->nhot > 0 && rng_below(&x->rng, 3) == 0) ||
+            (feasible_phase && rng_below(&x->rng, EJECT_FEAS) == 0)) {
+            struct unit *u = x->nhot > 0 ? &x->units[x->hot[rng_below(&x->rng, x->nhot)]]
+                                         : &x->units[rng_below(&x->rng, x->nunits)];
+            if (feasible_phase)
+                eject_move(x, u, hw, 1, temp);
+            else
+                eject_move(x, u, 1, FEAS_SOFT, temp);
             if (better(x->hard, x->soft, b->hard, b->soft)) {
                 save_best(x, b);
-                if (x->hard == 0) {
+                if (x->hard == 0 && res->seconds_to_feasible < 0)
                     res->seconds_to_feasible = mono_now() - t0;
+                if (x->hard == 0 && !feasible_phase) {
                     feasible_phase = true;
                     t_switch = mono_now();
                     it_switch = it;
@@ -1252,35 +1457,30 @@ static void search(struct xs *x, const struct xh_options *o, struct xh_result *r
             }
             continue;
         }
-        if (!random_move(x)) {
+        bool chain;
+        if (!random_move(x, &chain)) {
             x->nch = 0;
+            continue;
+        }
+        if (chain && feasible_phase) {
+            chain_move(x, hw, 1, temp, false);
+            if (better(x->hard, x->soft, b->hard, b->soft)) {
+                save_best(x, b);
+                if (x->hard == 0 && res->seconds_to_feasible < 0)
+                    res->seconds_to_feasible = mono_now() - t0;
+                if (x->hard == 0 && !feasible_phase) {
+                    feasible_phase = true;
+                    t_switch = mono_now();
+                    it_switch = it;
+                }
+            }
             continue;
         }
         long dh, ds;
         price(x, &dh, &ds);
-        bool accept;
-        if (!feasible_phase) {
-            /* cycles of FEAS_CYCLE steps cooling from 0.6 to 0.02 clashes */
-            double frac = (double)(it % FEAS_CYCLE) / FEAS_CYCLE;
-            double temp = 0.6 * pow(0.02 / 0.6, frac);
-            double delta = (double)dh + (double)ds * FEAS_SOFT;
-            accept = delta <= 0 || rng_unit(&x->rng) < exp(-delta / temp);
-        } else {
-            double frac = o->max_iterations > 0
-                              ? (double)(it - it_switch) / (double)(o->max_iterations - it_switch)
-                              : (now - t_switch) / (o->time_limit - (t_switch - t0));
-            if (frac > 1)
-                frac = 1;
-            double temp = temp0 * pow(temp1 / temp0, frac);
-            /* the weight of hard violations follows the search: up while
-               it is infeasible, slowly down while feasible */
-            if ((it & 1023) == 0) {
-                hw = x->hard > 0 ? hw * 1.1 : hw / 1.01;
-                hw = hw < HW_MIN ? HW_MIN : hw > HARD_WEIGHT ? HARD_WEIGHT : hw;
-            }
-            double delta = (double)dh * hw + (double)ds;
-            accept = delta <= 0 || rng_unit(&x->rng) < exp(-delta / temp);
-        }
+        double delta = feasible_phase ? (double)dh * hw + (double)ds
+                                      : (double)dh + (double)ds * FEAS_SOFT;
+        bool accept = delta <= 0 || rng_unit(&x->rng) < exp(-delta / temp);
         if (accept) {
             commit(x, dh, ds);
             if (better(x->hard, x->soft, b->hard, b->soft)) {
@@ -1329,6 +1529,12 @@ static void xs_free(struct xs *x)
     free(x->in_chain);
     free(x->hot);
     free(x->ch);
+    free(x->base);
+    free(x->base_units);
+    free(x->unit_of_meet);
+    free(x->softres);
+    free(x->is_softres);
+    free(x->cand);
     free(x->is_hot);
     free(x->set_of_event);
     for (int e = 0; e < x->in->nevents; e++)
@@ -1383,6 +1589,15 @@ static void solve_one(const struct xh_instance *in, const struct xh_options *o, 
     x.hot = xmalloc((size_t)x.nunits * sizeof(int) + 1);
     x.chcap = 2 * work.nmeets + 16;
     x.ch = xmalloc((size_t)x.chcap * sizeof(*x.ch));
+    x.base = xmalloc((size_t)x.chcap * sizeof(*x.base));
+    x.base_units = xmalloc((size_t)x.chcap * sizeof(int));
+    x.softres = xmalloc((size_t)in->nres * sizeof(int) + 1);
+    x.is_softres = xcalloc((size_t)in->nres + 1, 1);
+    x.cand = xmalloc((EJECT_PRICED + 1) * sizeof(int));
+    x.unit_of_meet = xmalloc((size_t)work.nmeets * sizeof(int) + 1);
+    for (int u = 0; u < x.nunits; u++)
+        for (int i = 0; i < x.units[u].nmeets; i++)
+            x.unit_of_meet[x.units[u].meets[i]] = u;
     x.is_hot = xcalloc((size_t)x.nunits + 1, 1);
     full_price(&x);
     construct(&x);
