@@ -33,11 +33,14 @@
 #include "timetable/xhstt_internal.h"
 
 #define HARD_WEIGHT 1000
+#define TEMP0 3.0
+#define TEMP1 0.05
 /* The move mix, in percent of steps: below P_MOVE a unit moves (its soft
    link partners along), up to P_MOVE + 5 a partner follows, up to P_KEMPE
    a Kempe chain, then 5 % splits, 5 % merges and the rest swaps. */
 #define P_MOVE 20
 #define P_KEMPE 70
+#define P_SPLIT 5
 #ifndef P_TARGET
 #define P_TARGET 20 /* phase 2: aimed at a resource's idle times and days */
 #endif
@@ -880,8 +883,12 @@ static bool kempe_move(struct xs *x, struct unit *u, int t2)
     return true;
 }
 
+static int random_start(struct xs *x, const struct lset *st, int d);
+
 /* Splits unit u in two at a random point: the second part takes an
-   unused unit of the set. */
+   unused unit of the set and follows the first, or (in phase 2, half the
+   time) goes to a random start, where an ejection chain makes room: a
+   set spread over days can not have both parts on one. */
 static bool split_move(struct xs *x, struct unit *u)
 {
     const struct lset *st = &x->sets[u->set];
@@ -893,15 +900,19 @@ static bool split_move(struct xs *x, struct unit *u)
         if (unit_dur(x, &x->units[st->units[i]]) == 0)
             v = &x->units[st->units[i]];
     int d1 = 1 + rng_below(&x->rng, d - 1);
-    if (!v || !allowed(x, st, d1, t) || !allowed(x, st, d - d1, t + d1))
+    if (!v || !allowed(x, st, d1, t))
+        return false;
+    int t2 = x->phase2 && rng_below(&x->rng, 2) ? random_start(x, st, d - d1) : t + d1;
+    if (!allowed(x, st, d - d1, t2) || (t2 < t + d1 && t2 + d - d1 > t))
         return false;
     queue_unit(x, u, CH_DURATION, d1);
     queue_unit(x, v, CH_DURATION, d - d1);
-    queue_unit(x, v, CH_TIME, t + d1);
+    queue_unit(x, v, CH_TIME, t2);
     return true;
 }
 
-/* Merges unit u with another part v of its set, at the start of u. */
+/* Merges unit u with another part v of its set, at the start of u (in
+   phase 2, half the time ending where u ends). */
 static bool merge_move(struct xs *x, struct unit *u)
 {
     const struct lset *st = &x->sets[u->set];
@@ -918,9 +929,10 @@ static bool merge_move(struct xs *x, struct unit *u)
         dv = td;
     }
     int t = unit_time(x, u);
+    if (x->phase2 && rng_below(&x->rng, 2))
+        t -= dv;
     if (!allowed(x, st, du + dv, t))
         return false;
-    /* the unit on [t + du, t + du + dv), if one fits exactly */
     queue_unit(x, v, CH_TIME, -1);
     queue_unit(x, v, CH_DURATION, 0);
     queue_unit(x, u, CH_DURATION, du + dv);
@@ -1115,9 +1127,9 @@ static bool random_move(struct xs *x, bool *chain)
         int t = random_start(x, st, d);
         return t >= 0 && kempe_move(x, u, t);
     }
-    if (kind < P_KEMPE + 5)
+    if (kind < P_KEMPE + P_SPLIT)
         return *chain = split_move(x, u);
-    if (kind < P_KEMPE + 10)
+    if (kind < P_KEMPE + 2 * P_SPLIT)
         return *chain = merge_move(x, u);
     /* swap with a unit sharing a preassigned resource */
     const struct xh_meet *m = &x->sol->meets[u->meets[rng_below(&x->rng, u->nmeets)]];
@@ -1370,7 +1382,7 @@ static bool better(long h1, long s1, long h2, long s2)
 static void search(struct xs *x, const struct xh_options *o, struct xh_result *res,
                    struct best *b, double t0)
 {
-    const double temp0 = 3.0, temp1 = 0.05;
+    const double temp0 = TEMP0, temp1 = TEMP1;
     double now = t0, last_progress = t0;
     int next_cp = 0;
     long it = 0;
