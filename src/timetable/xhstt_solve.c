@@ -16,10 +16,12 @@
  * 4. Construction: open roles, then units by fewest starts, each at its
  *    cheapest place.
  * 5. Search: phase 1 anneals the hard cost (with ejection chains) until it
- *    is 0; phase 2 anneals hard x w + soft with an adaptive w. Moves: move,
- *    follow a soft link, Kempe chain, split, merge, swap, open role. Every
- *    move is priced exactly: the points of application it touches are
- *    recomputed from the state (xhstt_eval.c), nothing else.
+ *    is 0; phase 2 anneals hard x w + soft with an adaptive w, and goes
+ *    back to the best when a violation stays. Moves: move, follow a soft
+ *    link, Kempe chain (some aimed at a resource's idle times and days),
+ *    split and merge (in phase 2 followed by an ejection chain), swap,
+ *    open role. Every move is priced exactly: the points of application it
+ *    touches are recomputed from the state (xhstt_eval.c), nothing else.
  * 6. Two threads run two seeds; the better result wins.
  */
 #include <math.h>
@@ -33,34 +35,30 @@
 #include "timetable/xhstt_internal.h"
 
 #define HARD_WEIGHT 1000
-#define TEMP0 3.0
+#define TEMP0 3.0  /* phase 2 cools from TEMP0 to TEMP1 */
 #define TEMP1 0.05
 /* The move mix, in percent of steps: below P_MOVE a unit moves (its soft
    link partners along), up to P_MOVE + 5 a partner follows, up to P_KEMPE
-   a Kempe chain, then 5 % splits, 5 % merges and the rest swaps. */
+   a Kempe chain, then P_SPLIT % splits, P_SPLIT % merges and the rest
+   swaps. In phase 2, P_TARGET % of the steps go first to Kempe chains aimed
+   at a resource's idle times and days. */
 #define P_MOVE 20
 #define P_KEMPE 70
 #define P_SPLIT 5
-#ifndef P_TARGET
-#define P_TARGET 20 /* phase 2: aimed at a resource's idle times and days */
-#endif
+#define P_TARGET 20
 #define FEAS_SOFT 1e-3 /* soft against hard in the feasibility phase */
 /* The weight of a hard violation in phase 2: it starts at HW_START, grows
    10 % every 1024 steps spent infeasible, shrinks 1 % every 1024 steps
    spent feasible, between HW_MIN and HARD_WEIGHT. */
 #define HW_START 20.0
 #define HW_MIN 2.0
-#ifndef EJECT_FEAS
-#define EJECT_FEAS 100
-#endif
+#define EJECT_FEAS 100 /* phase 2: one step in EJECT_FEAS an ejection chain */
 #define STUCK_BLOCKS 64 /* blocks of 1024 steps infeasible at HARD_WEIGHT */
 #define MAX_PARTITION 40
 #define FEAS_CYCLE 2000000
 #define KEMPE_MAX 256 /* units in a Kempe chain */
 #define EJECT_DEPTH 16 /* units an ejection chain moves after the first */
-#ifndef EJECT_PRICED
 #define EJECT_PRICED 4 /* starts priced for each of them */
-#endif
 
 void xh_options_init(struct xh_options *o)
 {
