@@ -1377,6 +1377,31 @@ static bool better(long h1, long s1, long h2, long s2)
     return h1 < h2 || (h1 == h2 && s1 < s2);
 }
 
+/* Where the search is: phase 2 (feasible) began at t_switch, step
+   it_switch. */
+struct phase {
+    bool feasible;
+    double t_switch;
+    long it_switch;
+};
+
+/* After a kept move: the best so far saved, and phase 2 begun at the first
+   feasible timetable. */
+static void keep_if_best(struct xs *x, struct best *b, struct xh_result *res, double t0, long it,
+                         struct phase *ph)
+{
+    if (!better(x->hard, x->soft, b->hard, b->soft))
+        return;
+    save_best(x, b);
+    if (x->hard == 0 && res->seconds_to_feasible < 0)
+        res->seconds_to_feasible = mono_now() - t0;
+    if (x->hard == 0 && !ph->feasible) {
+        ph->feasible = true;
+        ph->t_switch = mono_now();
+        ph->it_switch = it;
+    }
+}
+
 static void search(struct xs *x, const struct xh_options *o, struct xh_result *res,
                    struct best *b, double t0)
 {
@@ -1387,11 +1412,9 @@ static void search(struct xs *x, const struct xh_options *o, struct xh_result *r
     /* phase 1 (while infeasible) anneals the hard cost alone at a
        temperature that lets clashes come and go; phase 2 anneals
        hard x 1000 + soft from where phase 1 left, over the time left */
-    bool feasible_phase = x->hard == 0;
-    double t_switch = t0;
+    struct phase ph = {.feasible = x->hard == 0, .t_switch = t0};
     double hw = HW_START;
     int stuck = 0;
-    long it_switch = 0;
     save_best(x, b);
     if (x->hard == 0)
         res->seconds_to_feasible = 0;
@@ -1415,21 +1438,22 @@ static void search(struct xs *x, const struct xh_options *o, struct xh_result *r
         it++;
         if (x->hard > 0 && (it & 511) == 1)
             find_hot(x);
-        if (feasible_phase && (it & 511) == 1) {
+        if (ph.feasible && (it & 511) == 1) {
             x->phase2 = true;
             find_soft(x);
         }
         else if (x->hard == 0 && x->nhot)
             find_hot(x); /* feasible: nothing is hot any more */
         double temp;
-        if (!feasible_phase) {
+        if (!ph.feasible) {
             /* cycles of FEAS_CYCLE steps cooling from 0.6 to 0.02 clashes */
             double frac = (double)(it % FEAS_CYCLE) / FEAS_CYCLE;
             temp = 0.6 * pow(0.02 / 0.6, frac);
         } else {
-            double frac = o->max_iterations > 0
-                              ? (double)(it - it_switch) / (double)(o->max_iterations - it_switch)
-                              : (now - t_switch) / (o->time_limit - (t_switch - t0));
+            double frac =
+                o->max_iterations > 0
+                    ? (double)(it - ph.it_switch) / (double)(o->max_iterations - ph.it_switch)
+                    : (now - ph.t_switch) / (o->time_limit - (ph.t_switch - t0));
             if (frac > 1)
                 frac = 1;
             temp = temp0 * pow(temp1 / temp0, frac);
@@ -1448,23 +1472,14 @@ static void search(struct xs *x, const struct xh_options *o, struct xh_result *r
             }
         }
         if ((x->nhot > 0 && rng_below(&x->rng, 3) == 0) ||
-            (feasible_phase && rng_below(&x->rng, EJECT_FEAS) == 0)) {
+            (ph.feasible && rng_below(&x->rng, EJECT_FEAS) == 0)) {
             struct unit *u = x->nhot > 0 ? &x->units[x->hot[rng_below(&x->rng, x->nhot)]]
                                          : &x->units[rng_below(&x->rng, x->nunits)];
-            if (feasible_phase)
+            if (ph.feasible)
                 eject_move(x, u, hw, 1, temp);
             else
                 eject_move(x, u, 1, FEAS_SOFT, temp);
-            if (better(x->hard, x->soft, b->hard, b->soft)) {
-                save_best(x, b);
-                if (x->hard == 0 && res->seconds_to_feasible < 0)
-                    res->seconds_to_feasible = mono_now() - t0;
-                if (x->hard == 0 && !feasible_phase) {
-                    feasible_phase = true;
-                    t_switch = mono_now();
-                    it_switch = it;
-                }
-            }
+            keep_if_best(x, b, res, t0, it, &ph);
             continue;
         }
         bool chain;
@@ -1472,37 +1487,19 @@ static void search(struct xs *x, const struct xh_options *o, struct xh_result *r
             x->nch = 0;
             continue;
         }
-        if (chain && feasible_phase) {
+        if (chain && ph.feasible) {
             chain_move(x, hw, 1, temp, false);
-            if (better(x->hard, x->soft, b->hard, b->soft)) {
-                save_best(x, b);
-                if (x->hard == 0 && res->seconds_to_feasible < 0)
-                    res->seconds_to_feasible = mono_now() - t0;
-                if (x->hard == 0 && !feasible_phase) {
-                    feasible_phase = true;
-                    t_switch = mono_now();
-                    it_switch = it;
-                }
-            }
+            keep_if_best(x, b, res, t0, it, &ph);
             continue;
         }
         long dh, ds;
         price(x, &dh, &ds);
-        double delta = feasible_phase ? (double)dh * hw + (double)ds
-                                      : (double)dh + (double)ds * FEAS_SOFT;
+        double delta = ph.feasible ? (double)dh * hw + (double)ds
+                                   : (double)dh + (double)ds * FEAS_SOFT;
         bool accept = delta <= 0 || rng_unit(&x->rng) < exp(-delta / temp);
         if (accept) {
             commit(x, dh, ds);
-            if (better(x->hard, x->soft, b->hard, b->soft)) {
-                save_best(x, b);
-                if (x->hard == 0 && res->seconds_to_feasible < 0)
-                    res->seconds_to_feasible = mono_now() - t0;
-                if (x->hard == 0 && !feasible_phase) {
-                    feasible_phase = true;
-                    t_switch = mono_now();
-                    it_switch = it;
-                }
-            }
+            keep_if_best(x, b, res, t0, it, &ph);
         } else {
             undo(x);
         }
