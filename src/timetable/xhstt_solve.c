@@ -931,10 +931,12 @@ static bool merge_move(struct xs *x, struct unit *u)
         t -= dv;
     if (!allowed(x, st, du + dv, t))
         return false;
+    /* u's start before its length: no state, even for a moment (or when
+       undone), runs past the last time */
     queue_unit(x, v, CH_TIME, -1);
     queue_unit(x, v, CH_DURATION, 0);
-    queue_unit(x, u, CH_DURATION, du + dv);
     queue_unit(x, u, CH_TIME, t);
+    queue_unit(x, u, CH_DURATION, du + dv);
     return true;
 }
 
@@ -1361,10 +1363,13 @@ static void restore_best(struct xs *x, const struct best *b)
     for (int m = 0; m < x->sol->nmeets; m++) {
         const struct xh_meet *mt = &x->sol->meets[m];
         int n = x->in->events[mt->event].neres;
-        if (mt->duration != b->dur[m])
+        if (mt->duration != b->dur[m] || mt->time != b->time[m]) {
+            /* off the timetable first: a longer part never sits, even for
+               a moment, where it would run past the last time */
+            set_value(x, m, CH_TIME, -1);
             set_value(x, m, CH_DURATION, b->dur[m]);
-        if (mt->time != b->time[m])
             set_value(x, m, CH_TIME, b->time[m]);
+        }
         for (int k = 0; k < n; k++)
             if (mt->res[k] != b->res[b->off[m] + k])
                 set_value(x, m, k, b->res[b->off[m] + k]);
