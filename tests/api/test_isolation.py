@@ -1,0 +1,366 @@
+"""Isolation, tested from the routing table itself.
+
+The routes and the roles' permissions come from the binary's own code
+(tests/tools/routes_json prints routes[] and role_permissions()), so a route
+added tomorrow is in this matrix the day it is added. For every route, every
+actor and every host (its own school `alfa`, another school `beta`, and the
+master host) one request is sent, with a valid CSRF token on cookie writes,
+a minimal valid body where the route takes one, and ids of real objects for
+its {params}; the status must be the expected one:
+
+  1. scope master on a school host                    -> 404 not_found
+  2. ROUTE_PUBLIC                                     -> the handler's answer
+  3. no credentials, or credentials of another host   -> 401 unauthenticated
+     (a school's sessions and tokens live in its own store; platform ones
+     are valid only on the master host)
+  4. permission bits of the route not held by the role -> 403 forbidden
+     (ROUTE_SESSION needs none)
+  5. otherwise                                         -> the handler's answer
+
+"The handler's answer" is what the route's recipe below says a user gets for
+that minimal valid request: its 2xx, or the 4xx the handler gives for this
+actor or host (a support session may not create API tokens: 403; a login
+with another school's user: 401). Routes with an object id also run with the
+id of an object of another school (and of another user of the same school):
+never found, 404, and the object is untouched. A route without a recipe is a
+violation in every cell that reaches its handler: add one next to the route.
+
+Routes that change state get their own objects (a fresh session to log out,
+a fresh token to revoke, a school of their own to suspend, which is
+reactivated after each request), so the matrix does not depend on order.
+"""
+
+import itertools
+from dataclasses import dataclass, field
+
+import pytest
+
+from conftest import ADMIN_EMAIL, PASSWORD, assert_ok, describe, routes_table, store_execute
+
+SCHOOL_HOSTS = {"alfa": "Colegio Alfa", "beta": "Liceo Beta", "blanco": "Escuela Blanco"}
+HOSTS = ("alfa", "beta", "master")     # own school, another school, the master host
+USERS = [("alfa", "director@alfa.test", "school_admin"),
+         ("alfa", "docente@alfa.test", "teacher"),
+         ("alfa", "representante@alfa.test", "parent"),
+         ("alfa", "otro@alfa.test", "teacher"),         # owns objects no actor owns
+         ("beta", "director@beta.test", "school_admin")]
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    role: str = None        # whose permissions apply (None: anonymous)
+    email: str = None
+    home: str = None        # "master" or "alfa"
+    via: str = None         # "cookie" or "token"
+    support: bool = False
+
+    @property
+    def platform(self):
+        return self.role == "platform_admin"
+
+
+ACTORS = [Actor("anonymous")]
+for _role, _email, _home in [("platform_admin", ADMIN_EMAIL, "master"),
+                             ("school_admin", "director@alfa.test", "alfa"),
+                             ("teacher", "docente@alfa.test", "alfa"),
+                             ("parent", "representante@alfa.test", "alfa")]:
+    for _via in ("cookie", "token"):
+        ACTORS.append(Actor(f"{_role}/{_via}", _role, _email, _home, _via))
+# A support session is a school_admin session of the platform admin; it may
+# not create API tokens, so it has no token form.
+ACTORS.append(Actor("support/cookie", "school_admin", None, "alfa", "cookie", support=True))
+
+
+@dataclass
+class Cred:
+    cookies: dict = field(default_factory=dict)
+    csrf: str = None
+    bearer: str = None
+    token_id: int = None
+
+
+class World:
+    """The matrix's own platform: schools alfa, beta, blanco (the one that
+    gets suspended) and the users above."""
+
+    def __init__(self, inst):
+        self.inst = inst
+        self.counter = itertools.count(1)
+        self.pa = inst.login("ueipab", ADMIN_EMAIL)
+        self.creds = {}
+        self.invitation = None
+
+    def uniq(self, prefix):
+        return f"{prefix}{next(self.counter)}"
+
+    def client(self, host, cred=None):
+        c = self.inst.client(None if host == "master" else host)
+        if cred is not None:
+            c.cookies, c.csrf, c.bearer = dict(cred.cookies), cred.csrf, cred.bearer
+        return c
+
+    def _session(self, actor):
+        if actor.support:
+            ticket = assert_ok(self.pa.post("/api/v1/platform/tenants/alfa/support-access",
+                                            json={"reason": "Matriz de aislamiento"}), 201)
+            c = self.client("alfa")
+            body = assert_ok(c.post("/api/v1/auth/support", json={"token": ticket["token"]}))
+            return Cred(dict(c.cookies), body["csrf_token"])
+        c = self.inst.login("ueipab" if actor.home == "master" else actor.home, actor.email)
+        return Cred(dict(c.cookies), c.csrf)
+
+    def new_token(self, actor_or_email, home="alfa"):
+        """A fresh API token of a user: (secret, id)."""
+        if isinstance(actor_or_email, Actor):
+            s = self._session(Actor("x", actor_or_email.role, actor_or_email.email,
+                                    actor_or_email.home, "cookie"))
+            home = actor_or_email.home
+        else:
+            s = self._session(Actor("x", "?", actor_or_email, home, "cookie"))
+        t = assert_ok(self.client(home, s).post("/api/v1/auth/tokens",
+                                                json={"name": self.uniq("matriz-")}), 201)
+        return t["token"], t["id"]
+
+    def fresh(self, actor):
+        if actor.role is None:
+            return Cred()
+        if actor.via == "token":
+            secret, tid = self.new_token(actor)
+            return Cred(bearer=secret, token_id=tid)
+        return self._session(actor)
+
+    def cred(self, actor):
+        """The actor's credentials, shared by the cells that do not use them up."""
+        if actor not in self.creds:
+            self.creds[actor] = self.fresh(actor)
+        return self.creds[actor]
+
+    def new_invitation(self):
+        return assert_ok(self.pa.post("/api/v1/platform/invitations",
+                                      json={"school_name": "Escuela Invitada",
+                                            "contact_email": self.uniq("contacto") + "@inv.test"}), 201)
+
+    def activate(self, code):
+        assert_ok(self.pa.post(f"/api/v1/platform/tenants/{code}/activate"))
+
+
+# --------------------------------------------------------------------------
+# Recipes: how to send each route with real objects and a minimal valid
+# body, and what its handler answers once the request got through routing.
+# prepare(w, actor, host) -> (params, body, after) ; ok(actor, host, variant) -> status
+
+
+def _fixed(status):
+    return lambda a, h, v: status
+
+
+def _none(w, a, h):
+    return [], None, None
+
+
+def _body(fn):
+    return lambda w, a, h: ([], fn(w), None)
+
+
+def _login(w, a, h):
+    """A user of alfa signs in: each actor's cell its own user, so that the
+    refusals on the other hosts stay under the per-account lock."""
+    return [], {"email": w.login_email[a], "password": PASSWORD}, None
+
+
+def _support_body(w, a, h):
+    ticket = assert_ok(w.pa.post("/api/v1/platform/tenants/alfa/support-access",
+                                 json={"reason": "Matriz de aislamiento"}), 201)
+    return [], {"token": ticket["token"]}, None
+
+
+def _token_own(w, a, h):
+    """A fresh token of the actor's own user (the support session has none:
+    a token of another user of its school)."""
+    if a.role is None or a.support:
+        return [str(w.other_token_id)], None, None
+    return [str(w.new_token(a)[1])], None, None
+
+
+def _token_same_school(w, a, h):
+    return [str(w.other_token_id)], None, None
+
+
+def _token_foreign(w, a, h):
+    def after():
+        # beta's token is untouched
+        assert_ok(w.client("beta", Cred(bearer=w.beta_token)).get("/api/v1/auth/me"))
+    return [str(w.beta_token_id)], None, after
+
+
+def _blanco(w, a, h):
+    return ["blanco"], None, lambda: w.activate("blanco")
+
+
+def _accept_body(w, a, h):
+    inv = w.new_invitation()
+    code = w.uniq("inv-")
+    return [inv["token"]], {
+        "code": code, "name": "U.E. Invitada", "rif": "j-31234567-8",
+        "dea_code": "od 1234-5678", "state": "VE-L", "municipality": "Libertador",
+        "address": "Av. Las Américas, Mérida", "phone": "0274 2445566",
+        "admin_name": "Carmen Rondón", "admin_email": f"carmen@{code}.test",
+        "admin_password": PASSWORD}, None
+
+
+@dataclass
+class Recipe:
+    prepare: object
+    ok: object
+    variants: dict = field(default_factory=dict)     # name -> (prepare, ok)
+    fresh_credentials: bool = False                  # the request uses them up
+
+
+RECIPES = {
+    ("GET", "/api/v1/branding"): Recipe(_none, _fixed(200)),
+    ("POST", "/api/v1/auth/login"): Recipe(
+        _login, lambda a, h, v: 200 if h == "alfa" else 401),
+    ("POST", "/api/v1/auth/support"): Recipe(
+        _support_body, lambda a, h, v: 200 if h == "alfa" else 401),
+    ("GET", "/api/v1/auth/me"): Recipe(_none, _fixed(200)),
+    ("POST", "/api/v1/auth/logout"): Recipe(_none, _fixed(200), fresh_credentials=True),
+    ("GET", "/api/v1/auth/tokens"): Recipe(_none, _fixed(200)),
+    ("POST", "/api/v1/auth/tokens"): Recipe(
+        lambda w, a, h: ([], {"name": w.uniq("matriz-")}, None),
+        lambda a, h, v: 403 if a.support else 201),
+    ("DELETE", "/api/v1/auth/tokens/{id}"): Recipe(
+        _token_own, lambda a, h, v: 404 if a.support else 200,
+        variants={"same-school object of another user": (_token_same_school, _fixed(404)),
+                  "object of another school": (_token_foreign, _fixed(404))}),
+    ("GET", "/api/v1/settings"): Recipe(_none, _fixed(200)),
+    ("PATCH", "/api/v1/settings"): Recipe(
+        _body(lambda w: {"address": "Av. Principal, Mérida"}), _fixed(200)),
+    ("GET", "/api/v1/users"): Recipe(_none, _fixed(200)),
+    ("POST", "/api/v1/users"): Recipe(
+        _body(lambda w: {"email": w.uniq("nuevo") + "@alfa.test", "name": "Nuevo Docente",
+                         "role": "teacher", "password": PASSWORD}), _fixed(201)),
+    ("GET", "/api/v1/audit"): Recipe(_none, _fixed(200)),
+    ("GET", "/api/v1/platform/tenants"): Recipe(_none, _fixed(200)),
+    ("POST", "/api/v1/platform/tenants"): Recipe(
+        _body(lambda w: {"code": w.uniq("nueva-"), "name": "Escuela Nueva"}), _fixed(201)),
+    ("POST", "/api/v1/platform/tenants/{code}/suspend"): Recipe(_blanco, _fixed(200)),
+    ("POST", "/api/v1/platform/tenants/{code}/activate"): Recipe(_blanco, _fixed(200)),
+    ("POST", "/api/v1/platform/tenants/{code}/deactivate"): Recipe(_blanco, _fixed(200)),
+    ("POST", "/api/v1/platform/tenants/{code}/support-access"): Recipe(
+        lambda w, a, h: (["alfa"], {"reason": "Matriz de aislamiento"}, None), _fixed(201)),
+    ("GET", "/api/v1/platform/statistics"): Recipe(_none, _fixed(200)),
+    ("GET", "/api/v1/platform/invitations"): Recipe(_none, _fixed(200)),
+    ("POST", "/api/v1/platform/invitations"): Recipe(
+        _body(lambda w: {"school_name": "Escuela Invitada",
+                         "contact_email": w.uniq("contacto") + "@inv.test"}), _fixed(201)),
+    ("GET", "/api/v1/invitations/{token}"): Recipe(
+        lambda w, a, h: ([w.invitation["token"]], None, None), _fixed(200)),
+    ("POST", "/api/v1/invitations/{token}/accept"): Recipe(_accept_body, _fixed(201)),
+}
+
+
+def _generic(route):
+    """A route without a recipe: real-looking params and an empty object."""
+    n = route["pattern"].count("{")
+    return Recipe(lambda w, a, h: (["1"] * n, {} if route["json_body"] else None, None), None)
+
+
+def _fill(pattern, params):
+    out, rest = "", pattern
+    for p in params:
+        i, j = rest.index("{"), rest.index("}")
+        out, rest = out + rest[:i] + p, rest[j + 1:]
+    return out + rest
+
+
+def expected(table, route, actor, host):
+    """(status, error code or None, reaches the handler) from the routing
+    rules in the module docstring."""
+    if route["scope"] == "master" and host != "master":
+        return 404, "not_found", False
+    if route["perm"] == table["route_public"]:
+        return None, None, True
+    if actor.role is None or actor.home != host:
+        return 401, "unauthenticated", False
+    if route["perm"] != table["route_session"] and not (table["roles"][actor.role] & route["perm"]):
+        return 403, "forbidden", False
+    return None, None, True
+
+
+@pytest.fixture(scope="module")
+def iso(module_instances):
+    inst = module_instances("isolation")
+    inst.init()
+    for code, name in SCHOOL_HOSTS.items():
+        inst.create_school(code, name)
+    for code, email, role in USERS:
+        inst.add_user(code, email, role)
+    inst.start()
+    w = World(inst)
+    # Stores are per school, so ids repeat between schools: the objects the
+    # matrix addresses from elsewhere get ids no other store has.
+    tid = w.new_token("otro@alfa.test")[1]
+    w.other_token_id = 800000 + tid
+    store_execute(inst.school_store("alfa"), "UPDATE api_tokens SET id = ? WHERE id = ?",
+                  (w.other_token_id, tid))
+    w.beta_token, tid = w.new_token("director@beta.test", home="beta")
+    w.beta_token_id = 900000 + tid
+    store_execute(inst.school_store("beta"), "UPDATE api_tokens SET id = ? WHERE id = ?",
+                  (w.beta_token_id, tid))
+    director = inst.login("alfa", "director@alfa.test")
+    w.login_email = {}
+    for i, actor in enumerate(ACTORS):
+        w.login_email[actor] = f"entrada{i}@alfa.test"
+        assert_ok(director.post("/api/v1/users", json={
+            "email": w.login_email[actor], "name": f"Entrada {i}", "role": "teacher",
+            "password": PASSWORD}), 201)
+    w.invitation = w.new_invitation()
+    return w
+
+
+def test_every_route_for_every_actor_on_every_host_answers_as_its_permission_says(iso):
+    table = routes_table()
+    assert table["routes"], "routes_json printed no routes"
+    assert set(table["roles"]) >= {"platform_admin", "school_admin", "teacher", "parent"}, table["roles"]
+    w = iso
+    cells, violations = 0, []
+    for route in table["routes"]:
+        key = (route["method"], route["pattern"])
+        recipe = RECIPES.get(key) or _generic(route)
+        variants = {"own object": (recipe.prepare, recipe.ok), **recipe.variants}
+        for actor, host, (vname, (prepare, ok)) in itertools.product(ACTORS, HOSTS, variants.items()):
+            cells += 1
+            status, code, reaches = expected(table, route, actor, host)
+            if reaches:
+                if ok is None:
+                    violations.append(f"{route['method']} {route['pattern']}: no recipe in "
+                                      "test_isolation.py (add one to RECIPES)")
+                    continue
+                status, code = ok(actor, host, vname), None
+            cred = w.fresh(actor) if recipe.fresh_credentials else w.cred(actor)
+            params, body, after = prepare(w, actor, host)
+            path = _fill(route["pattern"], params)
+            c = w.client(host, cred)
+            kw = {"json": body} if body is not None else {}
+            r = c.request(route["method"], path, **kw)
+            got_code = None
+            if code is not None and r.headers.get("Content-Type", "").startswith("application/json"):
+                err = r.json().get("error") if isinstance(r.json(), dict) else None
+                got_code = err.get("code") if isinstance(err, dict) else None
+            if r.status_code != status or got_code != code:
+                violations.append(f"{actor.name} on {host} ({vname}): expected {status}"
+                                  f"{' ' + code if code else ''}, got {describe(r)}")
+            if after is not None:
+                after()
+    # Every refused request left the objects as they were: the shared
+    # credentials still work.
+    for actor in ACTORS[1:]:
+        r = w.client(actor.home, w.cred(actor)).get("/api/v1/auth/me")
+        if r.status_code != 200:
+            violations.append(f"{actor.name}: its credentials stopped working: {describe(r)}")
+    print(f"\nisolation matrix: {len(table['routes'])} routes x {len(ACTORS)} actors x "
+          f"{len(HOSTS)} hosts (+ object variants) = {cells} requests, "
+          f"{len(violations)} violations")
+    assert not violations, f"{len(violations)} of {cells} requests broke isolation:\n" + \
+        "\n".join(violations[:60])
