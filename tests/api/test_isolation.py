@@ -4,7 +4,7 @@ The routes and the roles' permissions come from the binary's own code
 (tests/tools/routes_json prints routes[] and role_permissions()), so a route
 added tomorrow is in this matrix the day it is added. For every route, every
 actor and every host (its own school `alfa`, another school `beta`, and the
-master host) one request is sent, with a valid CSRF token on cookie writes,
+master host, which is also the school UEIPAB, with an admin of its own) one request is sent, with a valid CSRF token on cookie writes,
 a minimal valid body where the route takes one, and ids of real objects for
 its {params}; the status must be the expected one:
 
@@ -39,7 +39,8 @@ from conftest import ADMIN_EMAIL, PASSWORD, assert_ok, describe, routes_table, s
 
 SCHOOL_HOSTS = {"alfa": "Colegio Alfa", "beta": "Liceo Beta", "blanco": "Escuela Blanco"}
 HOSTS = ("alfa", "beta", "master")     # own school, another school, the master host
-USERS = [("alfa", "director@alfa.test", "school_admin"),
+USERS = [("ueipab", "director@ueipab.test", "school_admin"),   # the master host is a school too
+         ("alfa", "director@alfa.test", "school_admin"),
          ("alfa", "docente@alfa.test", "teacher"),
          ("alfa", "representante@alfa.test", "parent"),
          ("alfa", "otro@alfa.test", "teacher"),         # owns objects no actor owns
@@ -64,9 +65,11 @@ ACTORS = [Actor("anonymous")]
 for _role, _email, _home in [("platform_admin", ADMIN_EMAIL, "master"),
                              ("school_admin", "director@alfa.test", "alfa"),
                              ("teacher", "docente@alfa.test", "alfa"),
-                             ("parent", "representante@alfa.test", "alfa")]:
+                             ("parent", "representante@alfa.test", "alfa"),
+                             ("school_admin", "director@ueipab.test", "master")]:
     for _via in ("cookie", "token"):
-        ACTORS.append(Actor(f"{_role}/{_via}", _role, _email, _home, _via))
+        ACTORS.append(Actor(f"{_role}{'@ueipab' if _home == 'master' and _role != 'platform_admin' else ''}"
+                            f"/{_via}", _role, _email, _home, _via))
 # A support session is a school_admin session of the platform admin; it may
 # not create API tokens, so it has no token form.
 ACTORS.append(Actor("support/cookie", "school_admin", None, "alfa", "cookie", support=True))
