@@ -85,6 +85,10 @@ class PgConn:
             self._cleanup()
             raise
 
+    def query(self, script):
+        """Runs a script; returns [rows of its last statement] (see Database.query)."""
+        return [self.execute(script)]
+
     def rows(self, sql, params=(), schema=None):
         """Rows of one statement with `?` placeholders; with schema, run in a
         transaction whose search_path is that schema."""
@@ -271,9 +275,14 @@ class Database:
                         pass
                     self._con = None
 
-    def query(self, script):
+    def execute(self, script):
         """Runs a script (no parameters); returns the rows of its last statement."""
         return self._with_session(lambda c: c.execute(script))
+
+    def query(self, script):
+        """Runs a script; returns [rows of its last statement] (the shape the
+        former wire client gave for a one-statement script: query(sql)[-1])."""
+        return [self.execute(script)]
 
     def rows(self, sql, params=(), schema=None):
         """Rows of one statement with `?` placeholders (see PgConn.rows)."""

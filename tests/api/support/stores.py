@@ -53,7 +53,7 @@ def store_exists(store):
 
 def remove_store(store):
     if isinstance(store, PgStore):
-        store.db.query(f"DROP SCHEMA IF EXISTS {sql_ident(store.schema)} CASCADE")
+        store.db.execute(f"DROP SCHEMA IF EXISTS {sql_ident(store.schema)} CASCADE")
         return
     path = Path(store)
     for suffix in ("", "-wal", "-shm", "-journal"):
@@ -83,7 +83,7 @@ def build_store(store, kind, upto):
                 script.append("INSERT INTO schema_migrations (version, name, applied_at) VALUES "
                               f"({v}, {sql_literal(f.name)}, {sql_literal(_utc_now())});")
         script.append("COMMIT;")
-        store.db.query("\n".join(script))
+        store.db.execute("\n".join(script))
         return
     remove_store(store)
     con = sqlite3.connect(str(store))
@@ -108,7 +108,7 @@ def corrupt_store(store):
     `settings` table has another shape, so migration 001 fails on it."""
     if isinstance(store, PgStore):
         sch = sql_ident(store.schema)
-        store.db.query(f"BEGIN; DROP SCHEMA IF EXISTS {sch} CASCADE; CREATE SCHEMA {sch}; "
+        store.db.execute(f"BEGIN; DROP SCHEMA IF EXISTS {sch} CASCADE; CREATE SCHEMA {sch}; "
                        f"CREATE TABLE {sch}.schema_migrations (version INTEGER PRIMARY KEY, "
                        "name TEXT NOT NULL, applied_at TEXT NOT NULL); "
                        f"CREATE TABLE {sch}.settings (basura BYTEA); COMMIT")
