@@ -48,6 +48,17 @@ def pytest_report_header(config):
     return f"backend: {BACKEND}"
 
 
+def pytest_terminal_summary(terminalreporter):
+    """Lines a test recorded with record_property("summary", ...), e.g. the
+    isolation matrix's size and violations, shown even when it passed."""
+    lines = [v for key in ("passed", "failed") for rep in terminalreporter.stats.get(key, [])
+             if rep.when == "call" for k, v in rep.user_properties if k == "summary"]
+    if lines:
+        terminalreporter.write_sep("-", "summaries")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
 def pytest_collection_modifyitems(config, items):
     if ON_POSTGRES:
         return

@@ -322,7 +322,7 @@ def iso(module_instances):
     return w
 
 
-def test_every_route_for_every_actor_on_every_host_answers_as_its_permission_says(iso):
+def test_every_route_for_every_actor_on_every_host_answers_as_its_permission_says(iso, record_property):
     table = routes_table()
     assert table["routes"], "routes_json printed no routes"
     assert set(table["roles"]) >= {"platform_admin", "school_admin", "teacher", "parent"}, table["roles"]
@@ -362,8 +362,10 @@ def test_every_route_for_every_actor_on_every_host_answers_as_its_permission_say
         r = w.client(actor.home, w.cred(actor)).get("/api/v1/auth/me")
         if r.status_code != 200:
             violations.append(f"{actor.name}: its credentials stopped working: {describe(r)}")
-    print(f"\nisolation matrix: {len(table['routes'])} routes x {len(ACTORS)} actors x "
-          f"{len(HOSTS)} hosts (+ object variants) = {cells} requests, "
-          f"{len(violations)} violations")
+    summary = (f"isolation matrix: {len(table['routes'])} routes x {len(ACTORS)} actors x "
+               f"{len(HOSTS)} hosts (+ object variants) = {cells} requests, "
+               f"{len(violations)} violations")
+    print("\n" + summary)
+    record_property("summary", summary)       # printed at the end of the run (conftest.py)
     assert not violations, f"{len(violations)} of {cells} requests broke isolation:\n" + \
         "\n".join(violations[:60])
