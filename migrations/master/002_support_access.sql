@@ -1,15 +1,13 @@
 -- One-time tickets with which a platform admin enters a guest school for
 -- support, and indexes for filtering the audit log.
 CREATE TABLE support_tickets (
-    id INTEGER PRIMARY KEY,
-    token_hash TEXT NOT NULL UNIQUE,
-    tenant_id INTEGER NOT NULL REFERENCES tenants(id),
-    user_id INTEGER NOT NULL REFERENCES users(id),
+    id {{id_pk}},
+    token_hash {{key_text}} NOT NULL UNIQUE,
+    tenant_id {{int}} NOT NULL REFERENCES tenants(id),
+    user_id {{int}} NOT NULL REFERENCES users(id),
     reason TEXT NOT NULL,
     created_at TEXT NOT NULL,
-    expires_at INTEGER NOT NULL,
+    expires_at {{int}} NOT NULL,
     used_at TEXT
 );
-CREATE INDEX audit_log_at ON audit_log(at);
-CREATE INDEX audit_log_action ON audit_log(action, at);
-CREATE INDEX audit_log_actor ON audit_log(actor, at);
+{{include shared/audit_indexes.sql}}

@@ -1,5 +1,2 @@
--- Filtering the audit log by time, action and actor stays fast as it grows.
-CREATE INDEX audit_log_at ON audit_log(at);
-CREATE INDEX audit_log_action ON audit_log(action, at);
-CREATE INDEX audit_log_actor ON audit_log(actor, at);
+{{include shared/audit_indexes.sql}}
 CREATE INDEX sessions_user ON sessions(user_id);

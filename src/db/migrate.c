@@ -9,7 +9,8 @@
 #include "core/embedded.h"
 #include "core/util.h"
 
-/* The SQLite series; PostgreSQL has the same versions in its own SQL. */
+/* The SQLite rendering; the PostgreSQL one has the same versions (both come
+ * from the same sources, see tools/embed.c). */
 static const struct embedded_file *series_files(enum migrate_series series)
 {
     return series == MIGRATE_MASTER ? embedded_master_migrations

@@ -1,6 +1,7 @@
 /*
  * Schema migrations: numbered SQL files (migrations/master/NNN_name.sql and
- * migrations/school/NNN_name.sql) compiled into the binary. Each store
+ * migrations/school/NNN_name.sql), written once for every backend and
+ * rendered per dialect at build time (db/dialect.h), compiled into the binary. Each store
  * records the versions it has in `schema_migrations`; all pending migrations
  * of one store apply in one transaction, so a store is always at a version
  * the binary knows, never half way (a crash leaves it at the old version and

@@ -8,7 +8,6 @@ from pathlib import Path
 
 
 REPO = Path(__file__).resolve().parents[3]
-MIGRATIONS = REPO / "migrations"
 
 
 def _binary_path():

@@ -8,12 +8,14 @@ import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .config import MIGRATIONS, ON_POSTGRES
+from .config import BIN, ON_POSTGRES
 from .pg import PG_APP, PgStore, shared_cluster, sql_ident, sql_literal
 
 
 def migration_dir(kind, postgres=False):
-    return MIGRATIONS / "postgres" / kind if postgres else MIGRATIONS / kind
+    """The migrations as the binary applies them: written once in
+    migrations/, rendered per dialect by the build next to the binary."""
+    return BIN.parent / "gen" / "migrations" / ("postgres" if postgres else "sqlite") / kind
 
 
 def migration_files(kind, postgres=False):
@@ -27,8 +29,8 @@ def latest_version(kind):
     latest = max(int(p.name[:3]) for p in migration_files(kind))
     if ON_POSTGRES:
         pg = max(int(p.name[:3]) for p in migration_files(kind, postgres=True))
-        assert pg == latest, (f"migrations/{kind} ends at {latest} but "
-                              f"migrations/postgres/{kind} at {pg}")
+        assert pg == latest, (f"the sqlite {kind} migrations end at {latest} but "
+                              f"the postgres ones at {pg}")
     return latest
 
 
