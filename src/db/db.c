@@ -75,6 +75,21 @@ int db_changes(struct db_conn *conn)
     return DRV(conn)->changes(conn);
 }
 
+int db_begin(struct db_conn *conn, enum db_tx kind, const char **error_r)
+{
+    return DRV(conn)->begin(conn, kind, error_r);
+}
+
+int db_commit(struct db_conn *conn, const char **error_r)
+{
+    return DRV(conn)->commit(conn, error_r);
+}
+
+void db_rollback(struct db_conn *conn)
+{
+    DRV(conn)->rollback(conn);
+}
+
 static struct db_stmt *db_vquery(struct db_conn *conn, const char **error_r,
                                  const char *sql, const char *types,
                                  va_list ap)
@@ -311,26 +326,34 @@ void store_unlock(struct store *store)
     pthread_mutex_unlock(&store->lock);
 }
 
-int store_begin(struct store *store, const char **error_r)
+static int store_begin_kind(struct store *store, enum db_tx kind,
+                            const char **error_r)
 {
     store_lock(store);
-    if (db_exec(store->conn, "BEGIN IMMEDIATE", error_r) < 0) {
+    if (db_begin(store->conn, kind, error_r) < 0) {
         store_unlock(store);
         return -1;
     }
     return 0;
 }
 
+int store_begin(struct store *store, const char **error_r)
+{
+    return store_begin_kind(store, DB_TX_WRITE, error_r);
+}
+
+int store_begin_snapshot(struct store *store, const char **error_r)
+{
+    return store_begin_kind(store, DB_TX_SNAPSHOT, error_r);
+}
+
 int store_end(struct store *store, bool ok, const char **error_r)
 {
     int rc = 0;
-    if (ok) {
-        rc = db_exec(store->conn, "COMMIT", error_r);
-        if (rc < 0)
-            db_exec(store->conn, "ROLLBACK", NULL);
-    } else {
-        db_exec(store->conn, "ROLLBACK", NULL);
-    }
+    if (ok)
+        rc = db_commit(store->conn, error_r);
+    else
+        db_rollback(store->conn);
     store_unlock(store);
     return rc;
 }

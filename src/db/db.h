@@ -30,6 +30,12 @@ enum {
 struct db_conn;
 struct db_stmt;
 
+/* What a transaction is for. */
+enum db_tx {
+    DB_TX_WRITE,    /* reads and writes; writers wait for each other */
+    DB_TX_SNAPSHOT, /* reads only, all from one consistent snapshot */
+};
+
 struct db_driver {
     const char *name;
     int (*open)(const char *target, bool create, struct db_conn **conn_r,
@@ -52,6 +58,10 @@ struct db_driver {
     /* Ends use of a statement (it may be cached for reuse). */
     void (*finish)(struct db_stmt *stmt);
     int (*changes)(struct db_conn *conn);
+    /* Transactions: SQL text never starts or ends one (see db_begin()). */
+    int (*begin)(struct db_conn *conn, enum db_tx kind, const char **error_r);
+    int (*commit)(struct db_conn *conn, const char **error_r);
+    void (*rollback)(struct db_conn *conn);
     /* Optional: called when the store is locked/unlocked (PostgreSQL
      * borrows a pooled connection in between, in one transaction). */
     int (*enter)(struct db_conn *conn, const char **error_r);
@@ -108,6 +118,14 @@ int db_column_count(struct db_stmt *stmt);
 const char *db_column_name(struct db_stmt *stmt, int col);
 void db_finish(struct db_stmt **stmt);
 int db_changes(struct db_conn *conn);
+/*
+ * Transactions on a connection whose store the caller holds (store_lock()).
+ * Most code uses store_begin()/store_end() instead. A failed commit rolls
+ * back; rolling back never replaces the message of the failure before it.
+ */
+int db_begin(struct db_conn *conn, enum db_tx kind, const char **error_r);
+int db_commit(struct db_conn *conn, const char **error_r);
+void db_rollback(struct db_conn *conn);
 
 /*
  * Prepares `sql` and binds the variadic values described by `types`, one
@@ -150,8 +168,15 @@ bool store_is_pg(const struct store *store);
 void store_close(struct store *store);
 void store_lock(struct store *store);
 void store_unlock(struct store *store);
-/* Locks the store and begins an immediate (write) transaction. */
+/* Locks the store and begins a write transaction (SQLite: immediate). */
 int store_begin(struct store *store, const char **error_r);
+/*
+ * Locks the store and begins a read-only transaction on one snapshot: every
+ * read until store_end() sees the store as it was at the first, whatever
+ * other connections commit meanwhile (SQLite: a deferred transaction and a
+ * first read, in WAL mode; PostgreSQL: REPEATABLE READ READ ONLY).
+ */
+int store_begin_snapshot(struct store *store, const char **error_r);
 /* Commits (ok) or rolls back (!ok), then unlocks; returns the commit result. */
 int store_end(struct store *store, bool ok, const char **error_r);
 

@@ -103,16 +103,16 @@ int migrate_store(struct db_conn *conn, enum migrate_series series,
     }
     if (current == latest)
         return MIGRATE_OK;
-    if (db_exec(conn, "BEGIN IMMEDIATE", error_r) < 0)
+    if (db_begin(conn, DB_TX_WRITE, error_r) < 0)
         return MIGRATE_ERROR;
     /* Re-read inside the transaction: another process may have migrated. */
     int rc = migrate_apply_in_tx(conn, series, error_r);
-    if (rc == MIGRATE_OK && db_exec(conn, "COMMIT", error_r) < 0)
-        rc = MIGRATE_ERROR;
     if (rc != MIGRATE_OK) {
-        db_exec(conn, "ROLLBACK", NULL);
+        db_rollback(conn);
         return rc;
     }
+    if (db_commit(conn, error_r) < 0)
+        return MIGRATE_ERROR;
     if (to_r)
         *to_r = latest;
     return MIGRATE_OK;

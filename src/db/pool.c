@@ -1,8 +1,16 @@
 /*
  * The pool keeps open stores in a doubly linked list in recency order (head
  * = most recent), for eviction, and in a hash table by code, for lookups.
- * Opening a store happens under the pool lock, so two requests never open
- * the same file twice.
+ *
+ * Opening a store (a file, or a PostgreSQL handle that may wait for a pooled
+ * connection, then checking or migrating its schema) can take long, so it
+ * happens outside the pool lock: the first request for a school enters an
+ * entry marked `opening` and opens the store unlocked; a request for the same
+ * school meanwhile waits on the `opened` condition instead of opening it a
+ * second time, and requests for other schools go on. An entry being opened
+ * holds a reference, so it is never evicted; one whose opening failed leaves
+ * the table at once, and whoever waited for it tries afresh (and so reports
+ * its own error).
  */
 #include "db/pool.h"
 
@@ -20,6 +28,9 @@ struct pool_entry {
     struct store store; /* first: pool_release() maps back from it */
     char code[64];
     int refs;
+    bool opening; /* being opened, outside the pool lock */
+    bool failed;  /* its opening failed: out of the table, freed by the
+                     last holder of a reference */
     struct pool_entry *prev, *next; /* recency list */
     struct pool_entry *hnext;       /* hash bucket chain */
 };
@@ -28,6 +39,7 @@ struct pool_entry {
 
 struct school_pool {
     pthread_mutex_t lock;
+    pthread_cond_t opened; /* an entry's opening ended (well or not) */
     const struct db_backend *backend;
     int max_open;
     bool auto_migrate;
@@ -66,6 +78,7 @@ struct school_pool *pool_new(const struct db_backend *backend, int max_open,
 {
     struct school_pool *p = xcalloc(1, sizeof *p);
     pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->opened, NULL);
     p->backend = backend;
     p->max_open = max_open > 0 ? max_open : 1;
     p->auto_migrate = auto_migrate;
@@ -113,6 +126,7 @@ void pool_free(struct school_pool **pool)
     while (p->head)
         close_entry(p, p->head);
     pthread_mutex_destroy(&p->lock);
+    pthread_cond_destroy(&p->opened);
     free(p);
     *pool = NULL;
 }
@@ -128,8 +142,9 @@ static void evict_idle(struct school_pool *p)
     }
 }
 
-static int open_entry(struct school_pool *p, const char *code,
-                      struct pool_entry **entry_r, const char **error_r)
+/* Opens and checks (or migrates) the store of `code`; no pool lock held. */
+static int open_store(struct school_pool *p, const char *code,
+                      struct store *store, const char **error_r)
 {
     int exists = db_store_exists(p->backend, code, error_r);
     if (exists <= 0) {
@@ -137,15 +152,12 @@ static int open_entry(struct school_pool *p, const char *code,
             *error_r = "school store is missing";
         return exists == 0 ? POOL_MISSING : POOL_ERROR;
     }
-    struct pool_entry *e = xcalloc(1, sizeof *e);
-    if (store_open_named(&e->store, p->backend, code, error_r) < 0) {
-        free(e);
+    if (store_open_named(store, p->backend, code, error_r) < 0)
         return POOL_ERROR;
-    }
     int64_t version;
     int rc = POOL_OK;
-    store_lock(&e->store);
-    if (migrate_current(e->store.conn, &version, error_r) < 0) {
+    store_lock(store);
+    if (migrate_current(store->conn, &version, error_r) < 0) {
         rc = POOL_ERROR;
     } else if (version > migrate_latest(MIGRATE_SCHOOL)) {
         *error_r = "school store is newer than this binary";
@@ -154,49 +166,83 @@ static int open_entry(struct school_pool *p, const char *code,
         if (!p->auto_migrate) {
             *error_r = "school store needs 'bischeduler migrate'";
             rc = POOL_OUTDATED;
-        } else if (migrate_store(e->store.conn, MIGRATE_SCHOOL, NULL, NULL,
+        } else if (migrate_store(store->conn, MIGRATE_SCHOOL, NULL, NULL,
                                  error_r) < 0) {
             rc = POOL_ERROR;
         } else {
             log_msg(LOG_INFO, "migrated school store %s at open", code);
         }
     }
-    store_unlock(&e->store);
-    if (rc != POOL_OK) {
-        store_close(&e->store);
+    store_unlock(store);
+    if (rc != POOL_OK)
+        store_close(store);
+    return rc;
+}
+
+/* Drops a reference to an entry whose opening failed; the last one frees. */
+static void drop_failed(struct pool_entry *e)
+{
+    if (--e->refs == 0)
         free(e);
-        return rc;
-    }
-    str_copy(e->code, sizeof e->code, code);
-    *entry_r = e;
-    return POOL_OK;
 }
 
 int pool_acquire(struct school_pool *p, const char *code,
                  struct store **store_r, const char **error_r)
 {
     pthread_mutex_lock(&p->lock);
-    struct pool_entry *e = hash_find(p, code);
+    struct pool_entry *e;
+    bool counted = false; /* our reference is already on e */
+    for (;;) {
+        e = hash_find(p, code);
+        if (e == NULL || !e->opening)
+            break;
+        e->refs++;
+        while (e->opening)
+            pthread_cond_wait(&p->opened, &p->lock);
+        if (!e->failed) {
+            counted = true;
+            break;
+        }
+        drop_failed(e); /* failed: look again, and open it ourselves */
+    }
     if (e != NULL) {
+        if (!counted)
+            e->refs++;
         if (e != p->head) {
             unlink_entry(p, e);
             push_front(p, e);
         }
-    } else {
-        evict_idle(p);
-        int rc = open_entry(p, code, &e, error_r);
-        if (rc != POOL_OK) {
-            pthread_mutex_unlock(&p->lock);
-            return rc;
-        }
-        push_front(p, e);
-        unsigned b = bucket_of(e->code);
-        e->hnext = p->buckets[b];
-        p->buckets[b] = e;
-        p->open++;
+        pthread_mutex_unlock(&p->lock);
+        *store_r = &e->store;
+        return POOL_OK;
     }
-    e->refs++;
+    evict_idle(p);
+    e = xcalloc(1, sizeof *e);
+    str_copy(e->code, sizeof e->code, code);
+    e->opening = true;
+    e->refs = 1;
+    push_front(p, e);
+    unsigned b = bucket_of(e->code);
+    e->hnext = p->buckets[b];
+    p->buckets[b] = e;
+    p->open++;
     pthread_mutex_unlock(&p->lock);
+
+    int rc = open_store(p, code, &e->store, error_r);
+
+    pthread_mutex_lock(&p->lock);
+    e->opening = false;
+    if (rc != POOL_OK) {
+        e->failed = true;
+        unlink_entry(p, e);
+        hash_remove(p, e);
+        p->open--;
+        drop_failed(e);
+    }
+    pthread_cond_broadcast(&p->opened);
+    pthread_mutex_unlock(&p->lock);
+    if (rc != POOL_OK)
+        return rc;
     *store_r = &e->store;
     return POOL_OK;
 }

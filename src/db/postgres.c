@@ -12,8 +12,10 @@
  * (and pgbouncer in transaction mode would be safe).
  *
  * SQL is the same text as for SQLite: '?' placeholders are rewritten to $n
- * and values always travel as parameters. "BEGIN IMMEDIATE" inside an
- * entered handle is already true (the handle is in a transaction).
+ * and values always travel as parameters. Transactions are the driver's
+ * begin/commit/rollback entries, never SQL text: a write transaction is the
+ * handle's own (READ COMMITTED, already open once entered); a snapshot
+ * starts one of its own, REPEATABLE READ READ ONLY.
  *
  * When the server is unreachable, entering fails with DB_ERROR (the
  * request gets 503) and the broken connection is dropped; the next request
@@ -178,9 +180,12 @@ int pg_pool_open_count(struct pg_pool *p)
     return n;
 }
 
-static int begin_tx(struct db_conn *c)
+static int begin_tx(struct db_conn *c, enum db_tx kind)
 {
-    PGresult *r = PQexec(c->pg, "BEGIN");
+    PGresult *r = PQexec(c->pg, kind == DB_TX_SNAPSHOT
+                                    ? "BEGIN ISOLATION LEVEL REPEATABLE READ "
+                                      "READ ONLY"
+                                    : "BEGIN");
     bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     PQclear(r);
     if (ok) {
@@ -217,7 +222,7 @@ static int end_tx(struct db_conn *c, bool commit)
     return ok ? 0 : DB_ERROR;
 }
 
-static int pg_enter(struct db_conn *c, const char **error_r)
+static int enter_tx(struct db_conn *c, enum db_tx kind, const char **error_r)
 {
     if (c->pg != NULL && c->in_tx)
         return 0;
@@ -232,7 +237,7 @@ static int pg_enter(struct db_conn *c, const char **error_r)
             if (c->pg == NULL)
                 break;
         }
-        if (begin_tx(c) == 0)
+        if (begin_tx(c, kind) == 0)
             return 0;
         bool dead = PQstatus(c->pg) != CONNECTION_OK;
         pool_put(c->pool, c->pg);
@@ -243,6 +248,40 @@ static int pg_enter(struct db_conn *c, const char **error_r)
     if (error_r)
         *error_r = thread_error;
     return DB_ERROR;
+}
+
+static int pg_enter(struct db_conn *c, const char **error_r)
+{
+    return enter_tx(c, DB_TX_WRITE, error_r);
+}
+
+static int pg_begin(struct db_conn *c, enum db_tx kind, const char **error_r)
+{
+    if (kind == DB_TX_SNAPSHOT && c->pg != NULL && c->in_tx) {
+        /* A snapshot's isolation is set as it begins: end what ran before. */
+        if (end_tx(c, true) < 0) {
+            if (error_r)
+                *error_r = thread_error;
+            return DB_ERROR;
+        }
+    }
+    return enter_tx(c, kind, error_r);
+}
+
+static int pg_commit(struct db_conn *c, const char **error_r)
+{
+    if (c->pg == NULL)
+        return 0;
+    int rc = end_tx(c, true);
+    if (rc < 0 && error_r)
+        *error_r = thread_error;
+    return rc;
+}
+
+static void pg_rollback(struct db_conn *c)
+{
+    if (c->pg != NULL)
+        end_tx(c, false);
 }
 
 static void pg_leave(struct db_conn *c)
@@ -328,17 +367,6 @@ static int map_result(struct db_conn *c, PGresult *r, const char **error_r)
 
 static int pg_exec(struct db_conn *c, const char *sql, const char **error_r)
 {
-    /* Transaction control follows the handle's own transaction. */
-    if (strcmp(sql, "BEGIN IMMEDIATE") == 0 || strcmp(sql, "BEGIN") == 0)
-        return pg_enter(c, error_r);
-    if (strcmp(sql, "COMMIT") == 0 || strcmp(sql, "ROLLBACK") == 0) {
-        if (c->pg == NULL)
-            return 0;
-        int rc = end_tx(c, strcmp(sql, "COMMIT") == 0);
-        if (rc < 0 && error_r)
-            *error_r = thread_error;
-        return rc;
-    }
     if (pg_enter(c, error_r) < 0)
         return DB_ERROR;
     PGresult *r = PQexec(c->pg, sql);
@@ -509,6 +537,9 @@ const struct db_driver db_postgres_driver = {
     .column_null = pg_column_null,
     .finish = pg_finish,
     .changes = pg_changes,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
     .enter = pg_enter,
     .leave = pg_leave,
 };

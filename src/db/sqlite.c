@@ -214,6 +214,38 @@ static int sq_changes(struct db_conn *c)
     return sqlite3_changes(c->db);
 }
 
+/*
+ * A write transaction takes the write lock at once (IMMEDIATE), so it never
+ * fails half way on a lock upgrade. A snapshot is a deferred transaction: in
+ * WAL mode its snapshot is fixed by the first read, made here, so that what
+ * others commit after store_begin_snapshot() returns is never seen.
+ */
+static int sq_begin(struct db_conn *c, enum db_tx kind, const char **error_r)
+{
+    if (kind == DB_TX_WRITE)
+        return sq_exec(c, "BEGIN IMMEDIATE", error_r);
+    int rc = sq_exec(c, "BEGIN DEFERRED", error_r);
+    if (rc == 0)
+        rc = sq_exec(c, "SELECT count(*) FROM sqlite_master", error_r);
+    if (rc < 0 && !sqlite3_get_autocommit(c->db))
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+static int sq_commit(struct db_conn *c, const char **error_r)
+{
+    int rc = sq_exec(c, "COMMIT", error_r);
+    if (rc < 0 && !sqlite3_get_autocommit(c->db))
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+static void sq_rollback(struct db_conn *c)
+{
+    if (!sqlite3_get_autocommit(c->db))
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 const struct db_driver db_sqlite_driver = {
     .name = "sqlite",
     .open = sq_open,
@@ -231,4 +263,7 @@ const struct db_driver db_sqlite_driver = {
     .column_null = sq_column_null,
     .finish = sq_finish,
     .changes = sq_changes,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
 };

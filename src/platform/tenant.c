@@ -112,7 +112,7 @@ static int create_store(const struct db_backend *b, const char *name,
         return -1;
     }
     store_lock(&s);
-    int rc = db_exec(s.conn, "BEGIN IMMEDIATE", error_r);
+    int rc = db_begin(s.conn, DB_TX_WRITE, error_r);
     if (rc == 0 && b->pg) {
         char sql[160];
         snprintf(sql, sizeof sql, "CREATE SCHEMA \"%s\"",
@@ -126,10 +126,10 @@ static int create_store(const struct db_backend *b, const char *name,
                     "INSERT INTO settings (key, value) VALUES (?, ?), (?, ?)",
                     "tttt", SETTING_NAME, school_name, SETTING_TIMEZONE,
                     DEFAULT_TIMEZONE);
-    if (rc == 0)
-        rc = db_exec(s.conn, "COMMIT", error_r);
     if (rc < 0)
-        db_exec(s.conn, "ROLLBACK", NULL);
+        db_rollback(s.conn);
+    else
+        rc = db_commit(s.conn, error_r);
     if (rc == 0 && b->pg == NULL)
         rc = db_exec(s.conn, "PRAGMA wal_checkpoint(TRUNCATE)", error_r);
     store_unlock(&s);

@@ -11,6 +11,14 @@
  * needs the same schema version (migrate first) and a code not in use; it
  * writes the new store in one transaction before the school is registered,
  * so a failed import leaves nothing behind.
+ *
+ * An export reads every table from one snapshot (store_begin_snapshot()),
+ * so a server writing meanwhile never yields an archive whose tables
+ * disagree (a token whose user is missing, an audit row for a user that is
+ * not there). For the test that proves it, BISCHEDULER_EXPORT_PAUSE_AFTER=
+ * TABLE makes the export stop after reading TABLE, say so on stderr and
+ * wait for a line on stdin (a hook with no effect when the variable is
+ * unset).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +67,19 @@ static json_t *export_table(struct store *s, const char *table,
     return json_pack("{s:o,s:o}", "columns", columns, "rows", rows);
 }
 
+/* The test hook described at the top of the file. */
+static void pause_after(const char *table)
+{
+    const char *want = getenv("BISCHEDULER_EXPORT_PAUSE_AFTER");
+    if (want == NULL || strcmp(want, table) != 0)
+        return;
+    fprintf(stderr, "export paused after %s\n", table);
+    fflush(stderr);
+    int c;
+    while ((c = getchar()) != EOF && c != '\n')
+        ;
+}
+
 int tenant_export(struct platform *p, const char *code, FILE *out,
                   const char **error_r)
 {
@@ -76,9 +97,14 @@ int tenant_export(struct platform *p, const char *code, FILE *out,
     json_t *data = json_object();
     int64_t version = 0;
     int rc = 0;
-    /* One transaction: a consistent picture of the school. */
-    store_lock(s);
-    if (migrate_current(s->conn, &version, error_r) < 0)
+    /* One snapshot: a consistent picture of the school. */
+    if (store_begin_snapshot(s, error_r) < 0) {
+        pool_release(p->pool, s);
+        json_decref(data);
+        return -1;
+    }
+    if (db_query_int(s->conn, error_r, &version,
+                     "SELECT max(version) FROM schema_migrations", "") < 0)
         rc = -1;
     for (int i = 0; rc == 0 && tables[i]; i++) {
         json_t *tj = export_table(s, tables[i], error_r);
@@ -86,8 +112,10 @@ int tenant_export(struct platform *p, const char *code, FILE *out,
             rc = -1;
         else
             json_object_set_new(data, tables[i], tj);
+        pause_after(tables[i]);
     }
-    store_unlock(s);
+    if (store_end(s, rc == 0, rc == 0 ? error_r : NULL) < 0)
+        rc = -1;
     pool_release(p->pool, s);
     if (rc < 0) {
         json_decref(data);

@@ -2,8 +2,9 @@
 `tenant import` restores it on another platform, rows and sign-ins intact."""
 
 import json
+import subprocess
 
-from conftest import ADMIN_EMAIL, PASSWORD, assert_ok, cli, cli_ok
+from conftest import ADMIN_EMAIL, BIN, PASSWORD, assert_ok, cli, cli_env, cli_ok, store_execute
 
 
 def _source(instances):
@@ -89,3 +90,56 @@ def test_import_refuses_a_taken_code_and_broken_archives_leaving_nothing(instanc
     assert "norte" not in listed, listed
     # and the code is still free for a good archive
     cli_ok("tenant", "import", "--data", dst.data, archive)
+
+
+def test_export_reads_one_snapshot_while_another_connection_writes(instances, tmp_path):
+    """The export pauses after its first table (a test hook); meanwhile a
+    user, a token of an existing user and an audit row are written through
+    another connection. The archive must show the school as it was when the
+    export began: none of them, on every table read after the pause."""
+    src = instances("export-snapshot")
+    src.init()
+    src.create_school("sur", "U.E. Sur")
+    src.add_user("sur", "directora@sur.test", "school_admin")
+    store = src.school_store("sur")
+    archive = tmp_path / "sur.json"
+    proc = subprocess.Popen([str(BIN), "tenant", "export", *src.store_args(), "sur", str(archive)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=cli_env(BISCHEDULER_EXPORT_PAUSE_AFTER="settings"), text=True)
+    try:
+        seen = []
+        while True:
+            line = proc.stderr.readline()
+            seen.append(line)
+            if not line or "export paused after settings" in line:
+                break
+        assert line, f"the export never paused:\n{''.join(seen)}"
+        now = "2026-12-07T01:00:00Z"
+        store_execute(store, "INSERT INTO users (email, name, role, password_hash, created_at, "
+                      "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                      ("tardio@sur.test", "Tardío", "teacher", "x", now, now))
+        store_execute(store, "INSERT INTO api_tokens (user_id, name, token_hash, created_at) "
+                      "SELECT id, ?, ?, ? FROM users WHERE email = ?",
+                      ("tardio", "f" * 64, now, "directora@sur.test"))
+        store_execute(store, "INSERT INTO audit_log (at, actor, role, action, entity, ip, "
+                      "request_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      (now, "tardio@sur.test", "teacher", "create", "user", "127.0.0.1", "r-tardio"))
+        out, err = proc.communicate("\n", timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, "".join(seen) + err
+    tables = json.loads(archive.read_text(encoding="utf-8"))["tables"]
+    emails = [r[tables["users"]["columns"].index("email")] for r in tables["users"]["rows"]]
+    assert emails == ["directora@sur.test"], emails
+    assert tables["api_tokens"]["rows"] == [], tables["api_tokens"]
+    request_ids = [r[tables["audit_log"]["columns"].index("request_id")]
+                   for r in tables["audit_log"]["rows"]]
+    assert "r-tardio" not in request_ids, request_ids
+
+    # the writes did happen: a new export has them all
+    again = tmp_path / "again.json"
+    cli_ok("tenant", "export", "--data", src.data, "sur", again)
+    tables = json.loads(again.read_text(encoding="utf-8"))["tables"]
+    assert len(tables["users"]["rows"]) == 2 and len(tables["api_tokens"]["rows"]) == 1, tables

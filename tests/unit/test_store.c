@@ -2,8 +2,12 @@
  * Stores as specifications: migrations bring an empty store to the latest
  * version in one step and are idempotent; a store newer than the binary is
  * refused; the pool of school stores stays within its bound, closing the
- * least recently used idle store first and never one in use.
+ * least recently used idle store first and never one in use, and a school
+ * whose store is slow to open holds up neither the other schools nor opens
+ * twice; migration sources render for every dialect, and a name missing
+ * from the dialect table is an error, never SQL.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +21,8 @@
 #include <cmocka.h>
 
 #include "core/embedded.h"
+#include "core/util.h"
+#include "db/dialect.h"
 #include "db/migrate.h"
 #include "db/pool.h"
 
@@ -198,6 +204,165 @@ static void test_postgres_migrations_mirror_sqlite_versions(void **state)
     same_names(embedded_school_migrations, embedded_pg_school_migrations);
 }
 
+/* A school store left at version 1 by an older binary. */
+static void make_old_store(const char *code)
+{
+    char path[512];
+    store_path(code, path, sizeof path);
+    struct store s;
+    const char *err = NULL;
+    int64_t v;
+    assert_int_equal(store_open(&s, code, path, true, &err), 0);
+    assert_int_equal(migrate_current(s.conn, &v, &err), 0);
+    assert_string_equal(embedded_school_migrations[0].name, "001_school.sql");
+    assert_int_equal(db_exec(s.conn,
+                             (const char *)embedded_school_migrations[0].data,
+                             &err),
+                     0);
+    assert_int_equal(db_run(s.conn, &err,
+                            "INSERT INTO schema_migrations VALUES (1, "
+                            "'001_school.sql', '2026-01-01T00:00:00Z')",
+                            ""),
+                     0);
+    store_close(&s);
+    assert_true(migrate_latest(MIGRATE_SCHOOL) > 1);
+}
+
+struct opener {
+    struct school_pool *pool;
+    const char *code;
+    struct store *store;
+    int rc;
+    int done; /* read with __atomic */
+};
+
+static void *open_in_thread(void *arg)
+{
+    struct opener *o = arg;
+    const char *err = NULL;
+    o->rc = pool_acquire(o->pool, o->code, &o->store, &err);
+    __atomic_store_n(&o->done, 1, __ATOMIC_SEQ_CST);
+    return NULL;
+}
+
+static void test_slow_opening_school_holds_up_no_other_school(void **state)
+{
+    (void)state;
+    make_old_store("lenta");
+    make_store("rapida");
+    struct school_pool *pool = pool_new(&backend, 8, true);
+    const char *err = NULL;
+    struct store *fast;
+    assert_int_equal(pool_acquire(pool, "rapida", &fast, &err), POOL_OK);
+    pool_release(pool, fast);
+
+    /* Another connection writes to lenta: migrating it at open must wait
+     * (up to the 5 s busy timeout) for that write to end. */
+    char path[512];
+    store_path("lenta", path, sizeof path);
+    struct store writer;
+    assert_int_equal(store_open(&writer, "writer", path, false, &err), 0);
+    assert_int_equal(db_begin(writer.conn, DB_TX_WRITE, &err), 0);
+
+    struct opener slow[2] = {{pool, "lenta", NULL, -99, 0},
+                             {pool, "lenta", NULL, -99, 0}};
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(
+            pthread_create(&th[i], NULL, open_in_thread, &slow[i]), 0);
+    usleep(300 * 1000);
+    assert_int_equal(__atomic_load_n(&slow[0].done, __ATOMIC_SEQ_CST), 0);
+
+    /* the open school answers at once while lenta's opening waits */
+    double t0 = time_mono_ms();
+    assert_int_equal(pool_acquire(pool, "rapida", &fast, &err), POOL_OK);
+    double waited = time_mono_ms() - t0;
+    pool_release(pool, fast);
+    assert_true(waited < 1000.0);
+    assert_int_equal(__atomic_load_n(&slow[0].done, __ATOMIC_SEQ_CST), 0);
+    assert_int_equal(__atomic_load_n(&slow[1].done, __ATOMIC_SEQ_CST), 0);
+
+    db_rollback(writer.conn);
+    store_close(&writer);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+    /* both requests got the one store, opened and migrated once */
+    assert_int_equal(slow[0].rc, POOL_OK);
+    assert_int_equal(slow[1].rc, POOL_OK);
+    assert_ptr_equal(slow[0].store, slow[1].store);
+    assert_int_equal(pool_open_count(pool), 2);
+    int64_t v = 0;
+    assert_int_equal(db_query_int(slow[0].store->conn, &err, &v,
+                                  "SELECT max(version) FROM schema_migrations",
+                                  ""),
+                     0);
+    assert_int_equal(v, migrate_latest(MIGRATE_SCHOOL));
+    pool_release(pool, slow[0].store);
+    pool_release(pool, slow[1].store);
+    pool_free(&pool);
+}
+
+static void test_failed_opening_is_not_kept_and_is_retried(void **state)
+{
+    (void)state;
+    struct school_pool *pool = pool_new(&backend, 8, true);
+    const char *err = NULL;
+    struct store *st;
+    assert_int_equal(pool_acquire(pool, "luego", &st, &err), POOL_MISSING);
+    assert_int_equal(pool_open_count(pool), 0);
+    make_store("luego");
+    assert_int_equal(pool_acquire(pool, "luego", &st, &err), POOL_OK);
+    assert_int_equal(pool_open_count(pool), 1);
+    pool_release(pool, st);
+    pool_free(&pool);
+}
+
+static int no_files(void *arg, const char *path, char **text_r)
+{
+    (void)arg;
+    (void)path;
+    *text_r = NULL;
+    return -1;
+}
+
+static void test_dialect_names_render_and_unknown_names_fail(void **state)
+{
+    (void)state;
+    char err[256], *sql = NULL;
+    assert_int_equal(dialect_render(DIALECT_POSTGRES, "x.sql",
+                                    "{{let roles = 'a'}}\n"
+                                    "CREATE TABLE t (id {{id_pk}}, "
+                                    "r TEXT CHECK (r IN ({{roles}})));\n",
+                                    no_files, NULL, &sql, err, sizeof err),
+                     0);
+    assert_string_equal(sql, "CREATE TABLE t (id BIGINT GENERATED BY DEFAULT "
+                             "AS IDENTITY PRIMARY KEY, r TEXT CHECK (r IN "
+                             "('a')));\n");
+    free(sql);
+    for (int d = 0; d < DIALECT_COUNT; d++) {
+        assert_int_equal(dialect_render((enum dialect)d, "y.sql",
+                                        "-- ok\nCREATE TABLE t (n {{ints}});",
+                                        no_files, NULL, &sql, err,
+                                        sizeof err),
+                         -1);
+        assert_null(sql);
+        assert_non_null(strstr(err, "y.sql:2"));
+        assert_non_null(strstr(err, "{{ints}}"));
+    }
+    assert_int_equal(dialect_render(DIALECT_SQLITE, "z.sql",
+                                    "{{include shared/none.sql}}", no_files,
+                                    NULL, &sql, err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, "shared/none.sql"));
+    /* what the binary applies holds no name left unrendered */
+    const struct embedded_file *series[] = {
+        embedded_master_migrations, embedded_school_migrations,
+        embedded_pg_master_migrations, embedded_pg_school_migrations};
+    for (int i = 0; i < 4; i++)
+        for (const struct embedded_file *f = series[i]; f->name; f++)
+            assert_null(strstr((const char *)f->data, "{{"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +371,9 @@ int main(void)
         cmocka_unit_test(test_pool_stays_bounded_and_evicts_least_recent),
         cmocka_unit_test(test_values_bind_as_values_not_sql),
         cmocka_unit_test(test_postgres_migrations_mirror_sqlite_versions),
+        cmocka_unit_test(test_slow_opening_school_holds_up_no_other_school),
+        cmocka_unit_test(test_failed_opening_is_not_kept_and_is_retried),
+        cmocka_unit_test(test_dialect_names_render_and_unknown_names_fail),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
