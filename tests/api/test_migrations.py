@@ -35,6 +35,17 @@ def _old_store(store):
     assert store_version(store) == 1
 
 
+def _migrate_brings_all_to(inst, codes, latest, reference):
+    """`migrate` succeeds, leaves every school whole at `latest`, and
+    `migrate --check` then finds nothing to do."""
+    res = cli_ok("migrate", "--data", inst.data)
+    for code in codes:
+        p = inst.school_store(code)
+        assert store_version(p) == latest, (code, res)
+        assert store_shape(p) == reference("school", latest), code
+    assert cli("migrate", "--check", "--data", inst.data).rc == 0
+
+
 def test_new_stores_are_created_at_the_latest_version(instances, reference):
     inst = instances("fresh")
     inst.init()
@@ -110,12 +121,7 @@ def test_migrate_reports_a_corrupt_store_and_migrates_the_others(instances, refe
     assert cli("migrate", "--check", "--data", inst.data).rc != 0
 
     _old_store(inst.school_store("tres"))           # repaired: restored from an old backup
-    res = cli_ok("migrate", "--data", inst.data)
-    for code in codes:
-        p = inst.school_store(code)
-        assert store_version(p) == latest, (code, res)
-        assert store_shape(p) == reference("school", latest), code
-    assert cli("migrate", "--check", "--data", inst.data).rc == 0
+    _migrate_brings_all_to(inst, codes, latest, reference)
 
 
 def test_migrate_killed_part_way_leaves_no_store_half_migrated_and_resumes(instances, reference, tmp_path):
@@ -170,12 +176,7 @@ def test_migrate_killed_part_way_leaves_no_store_half_migrated_and_resumes(insta
     if not part_way:
         warnings.warn("could not interrupt migrate part-way; checked a finished or unstarted run only")
 
-    res = cli_ok("migrate", "--data", inst.data)
-    for code in codes:
-        p = inst.school_store(code)
-        assert store_version(p) == latest, (code, res)
-        assert store_shape(p) == reference("school", latest), code
-    assert cli("migrate", "--check", "--data", inst.data).rc == 0
+    _migrate_brings_all_to(inst, codes, latest, reference)
 
 
 def test_store_newer_than_the_binary_is_refused_and_reported(instances):
