@@ -17,6 +17,7 @@
  * SQLite and PostgreSQL series as embedded_{,pg_}{master,school}_migrations.
  * An unknown substitution stops the build with the file and line.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +146,25 @@ static int make_dirs(const char *path)
     return mkdir(buf, 0777) < 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* Removes the .sql files of a render folder: a migration renamed or
+ * removed must not live on in the build tree. */
+static void clear_sql(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        size_t n = strlen(de->d_name);
+        if (n > 4 && strcmp(de->d_name + n - 4, ".sql") == 0) {
+            char path[4400];
+            snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+            remove(path);
+        }
+    }
+    closedir(d);
+}
+
 static int write_file(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
@@ -189,6 +209,7 @@ static int embed_migrations(int argc, char **argv)
                 status = 1;
                 break;
             }
+            clear_sql(dir);
             size_t plen = strlen(series_names[s]);
             int k = 0;
             for (int i = 0; i < n && status == 0; i++) {

@@ -99,11 +99,11 @@ struct render {
     size_t error_n;
 };
 
-static int fail(struct render *r, const char *name, const char *text,
+static int render_error(struct render *r, const char *name, const char *text,
                 const char *at, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
-static int fail(struct render *r, const char *name, const char *text,
+static int render_error(struct render *r, const char *name, const char *text,
                 const char *at, const char *fmt, ...)
 {
     int line = 1;
@@ -149,18 +149,18 @@ static int do_include(struct render *r, const char *name, const char *text,
 {
     char file[256];
     if (n == 0 || n >= sizeof file || memchr(path, '{', n) != NULL)
-        return fail(r, name, text, at, "include without a file name");
+        return render_error(r, name, text, at, "include without a file name");
     memcpy(file, path, n);
     file[n] = '\0';
     if (strstr(file, "..") != NULL || file[0] == '/')
-        return fail(r, name, text, at, "include outside the migrations: %s",
+        return render_error(r, name, text, at, "include outside the migrations: %s",
                     file);
     if (depth >= MAX_DEPTH)
-        return fail(r, name, text, at, "includes nested too deep at %s",
+        return render_error(r, name, text, at, "includes nested too deep at %s",
                     file);
     char *included = NULL;
     if (r->load == NULL || r->load(r->load_arg, file, &included) < 0)
-        return fail(r, name, text, at, "cannot include %s", file);
+        return render_error(r, name, text, at, "cannot include %s", file);
     int rc = render_text(r, file, included, depth + 1);
     free(included);
     return rc;
@@ -171,15 +171,15 @@ static int do_let(struct render *r, const char *name, const char *text,
 {
     const char *eq = memchr(def, '=', n);
     if (eq == NULL)
-        return fail(r, name, text, at, "let without '='");
+        return render_error(r, name, text, at, "let without '='");
     const char *key = def, *value = eq + 1;
     size_t kn = (size_t)(eq - def), vn = n - kn - 1;
     trim(&key, &kn);
     trim(&value, &vn);
     if (!name_ok(key, kn))
-        return fail(r, name, text, at, "let of a bad name");
+        return render_error(r, name, text, at, "let of a bad name");
     if (r->nlets >= MAX_LETS)
-        return fail(r, name, text, at, "too many lets");
+        return render_error(r, name, text, at, "too many lets");
     memcpy(r->lets[r->nlets].name, key, kn);
     r->lets[r->nlets].name[kn] = '\0';
     r->lets[r->nlets].value = strndup(value, vn);
@@ -209,7 +209,7 @@ static int render_text(struct render *r, const char *name, const char *text,
         }
         const char *close = strstr(open + 2, "}}");
         if (close == NULL)
-            return fail(r, name, text, open, "'{{' without '}}'");
+            return render_error(r, name, text, open, "'{{' without '}}'");
         const char *word = open + 2;
         size_t n = (size_t)(close - word);
         trim(&word, &n);
@@ -228,13 +228,13 @@ static int render_text(struct render *r, const char *name, const char *text,
         } else {
             char key[32];
             if (!name_ok(word, n))
-                return fail(r, name, text, open, "bad substitution {{%.*s}}",
+                return render_error(r, name, text, open, "bad substitution {{%.*s}}",
                             (int)n, word);
             memcpy(key, word, n);
             key[n] = '\0';
             const char *value = lookup(r, key);
             if (value == NULL)
-                return fail(r, name, text, open,
+                return render_error(r, name, text, open,
                             "unknown substitution {{%s}} for %s", key,
                             dialect_name(r->dialect));
             buf_add(&r->out, value, strlen(value));
@@ -258,7 +258,7 @@ int dialect_render(enum dialect d, const char *name, const char *text,
         error[0] = '\0';
     int rc = (unsigned)d < DIALECT_COUNT
                  ? render_text(&r, name, text, 0)
-                 : fail(&r, name, text, text, "unknown dialect");
+                 : render_error(&r, name, text, text, "unknown dialect");
     for (int i = 0; i < r.nlets; i++)
         free(r.lets[i].value);
     if (rc < 0) {
