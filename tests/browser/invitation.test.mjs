@@ -119,10 +119,18 @@ describe('invitations: a school registers itself', { timeout: 240000 }, () => {
       await guest.getByLabel('Código del plantel', { exact: true }).fill(school.code);
       await waitForText(guest.locator('.host-preview'), `bischeduler-${school.code}.localhost:${server.port}`);
 
-      // A missing field is named before anything is sent.
+      // Every missing field is named and marked at once before anything is
+      // sent, and the first of them takes the focus.
       await submitButton(guest).click();
-      await waitForText(guest.getByRole('alert').filter({ hasText: /\S/ }), 'Complete el campo «RIF».');
-      assert.equal(await guest.getByLabel('RIF', { exact: true }).getAttribute('aria-invalid'), 'true');
+      await waitForText(guest.getByRole('alert').filter({ hasText: /\S/ }),
+        'Complete los campos «RIF», «Código DEA», «Estado», «Municipio», «Teléfono», «Dirección», «Nombre completo» y «Contraseña».');
+      for (const label of ['RIF', 'Código DEA', 'Estado', 'Municipio', 'Teléfono', 'Dirección', 'Nombre completo', 'Contraseña']) {
+        assert.equal(await guest.getByLabel(label, { exact: true }).getAttribute('aria-invalid'), 'true', label);
+      }
+      assert.equal(await guest.getByLabel('Código del plantel', { exact: true }).getAttribute('aria-invalid'), null, 'a filled field is not marked');
+      assert.equal(await guest.locator('.field__error').filter({ hasText: 'Complete este campo.' }).count(), 7);
+      assert.equal(await guest.locator('.field__error').filter({ hasText: 'Elija una opción.' }).count(), 1);
+      assert.equal(await guest.evaluate(() => document.activeElement.name), 'rif', 'the first missing field has the focus');
 
       await fillInvitation(guest, {
         code: school.code, rif: 'j 30123456 7', dea: 'od-0071234', state: 'VE-L', municipality: 'Libertador',

@@ -99,9 +99,17 @@ describe('school admin on the demo school', { timeout: 180000 }, () => {
       let loginCalls = 0;
       page.on('request', (r) => { if (r.url().endsWith('/api/v1/auth/login')) loginCalls += 1; });
       await signInButton(page).click();
-      await waitForText(page.getByRole('alert').filter({ hasText: /\S/ }), 'Complete el campo «Correo electrónico».');
+      await waitForText(page.getByRole('alert').filter({ hasText: /\S/ }), 'Complete los campos «Correo electrónico» y «Contraseña».');
       assert.equal(loginCalls, 0);
       assert.equal(await page.getByLabel('Correo electrónico', { exact: true }).getAttribute('aria-invalid'), 'true');
+      assert.equal(await page.getByLabel('Contraseña', { exact: true }).getAttribute('aria-invalid'), 'true');
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'login-email', 'the first missing field has the focus');
+      // With the email typed, only the password is still named.
+      await page.getByLabel('Correo electrónico', { exact: true }).fill(DIRECTORA_EMAIL);
+      await signInButton(page).click();
+      await waitForText(page.getByRole('alert').filter({ hasText: /\S/ }), 'Complete el campo «Contraseña».');
+      assert.equal(await page.getByLabel('Correo electrónico', { exact: true }).getAttribute('aria-invalid'), null);
+      assert.equal(loginCalls, 0);
       await assertNoProblems(page);
     } finally {
       await closePage(page);

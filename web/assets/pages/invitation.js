@@ -1,0 +1,167 @@
+/*
+ * Page /invitacion#TOKEN on the master host: the contact of an invited
+ * school registers it (profile and first administrator) without a session.
+ * The token leaves the address bar at once, like a support link's; this tab
+ * keeps it in sessionStorage so a reload does not lose the form's link.
+ * The platform admin's side (creating the link) is invitations.js.
+ */
+import { h, uid } from '../core/dom.js';
+import { formatInstant, baseDomain, schoolUrl } from '../core/state.js';
+import { api } from '../core/api.js';
+import { messageArea, field, markInvalid, requireFilled, clearInvalid, showApiError, setBusy, addPasswordToggle } from '../core/forms.js';
+import { setView } from '../core/shell.js';
+import { profileFields, PROFILE_KEYS } from '../shared/school-profile.js';
+
+const INVITATION_KEY = 'bis-invitation';
+let invitationToken = null;
+
+function takeInvitationToken() {
+  const token = location.hash.replace(/^#/, '');
+  if (location.hash) history.replaceState(null, '', location.pathname);
+  if (token) {
+    invitationToken = token;
+    try { sessionStorage.setItem(INVITATION_KEY, token); } catch (e) { /* storage off: memory only */ }
+  } else if (!invitationToken) {
+    try { invitationToken = sessionStorage.getItem(INVITATION_KEY); } catch (e) { invitationToken = null; }
+  }
+}
+
+function forgetInvitationToken() {
+  invitationToken = null;
+  try { sessionStorage.removeItem(INVITATION_KEY); } catch (e) { /* nothing stored */ }
+}
+
+function invitationInvalid(message, moveFocus) {
+  setView('Invitación no válida', h('section', { class: 'card narrow' },
+    h('p', { class: 'auth__school', text: 'Invitación a BiScheduler' }),
+    h('h1', { tabindex: '-1', text: 'Esta invitación ya no es válida' }),
+    h('p', { class: 'notice notice--error', role: 'alert', text: message }),
+    h('p', { text: 'Cada invitación sirve una sola vez y vence a los 14 días. Si su plantel ya quedó registrado, ingrese desde su dirección web; si no, pida una nueva invitación a quien le envió esta.' }),
+    h('p', null, h('a', { href: '/', 'data-route': '', class: 'btn btn--secondary', text: 'Ir a la página de inicio' }))), moveFocus);
+}
+
+export async function show(ctx) {
+  takeInvitationToken();
+  const moveFocus = ctx.moveFocus;
+  const token = invitationToken;
+  if (!token) {
+    invitationInvalid('El enlace está incompleto: le falta el código de la invitación. Ábralo tal como lo recibió.', moveFocus);
+    return;
+  }
+  const alive = setView('Invitación', h('p', { class: 'loading', text: 'Verificando la invitación…' }), false);
+  try {
+    const inv = await api('GET', '/api/v1/invitations/' + encodeURIComponent(token), undefined, { allow401: true });
+    if (!alive()) return;
+    invitationForm(inv, token, moveFocus);
+  } catch (err) {
+    if (!alive()) return;
+    if (err.status === 404) {
+      forgetInvitationToken();
+      invitationInvalid(err.message, moveFocus);
+      return;
+    }
+    setView('Invitación', h('section', { class: 'card narrow' },
+      h('h1', { tabindex: '-1', text: 'No se pudo abrir la invitación' }),
+      h('p', { class: 'notice notice--error', role: 'alert', text: err.message }),
+      h('p', null, h('button', { type: 'button', class: 'btn btn--primary', onclick: () => show({ moveFocus: true, current: ctx.current }), text: 'Reintentar' }))), moveFocus);
+  }
+}
+
+function invitationForm(inv, token, moveFocus) {
+  const errors = messageArea('error');
+  const titleId = uid('t');
+  const base = baseDomain();
+  const preview = h('strong', { class: 'host-preview' });
+  const code = field({
+    name: 'code', label: 'Código del plantel', autocapitalize: 'none', spellcheck: 'false', maxlength: '40', wide: true,
+    hint: ['Minúsculas, números y guiones (2 a 40). Forma la dirección web del plantel: ', preview], required: true
+  });
+  const name = field({ name: 'name', label: 'Nombre del plantel', maxlength: '200', value: inv.school_name, wide: true, required: true });
+  const profile = profileFields('Elija un estado');
+  const adminName = field({ name: 'admin_name', label: 'Nombre completo', hint: 'Nombre y apellido.', autocomplete: 'name', maxlength: '200', required: true });
+  const adminEmail = field({ name: 'admin_email', label: 'Correo electrónico', type: 'email', inputmode: 'email', autocomplete: 'email', autocapitalize: 'none', spellcheck: 'false', maxlength: '254', value: inv.contact_email, hint: 'Con él ingresará al sistema del plantel.', required: true });
+  const adminPassword = field({ name: 'admin_password', label: 'Contraseña', type: 'password', autocomplete: 'new-password', hint: 'Al menos 10 caracteres. Nadie más la conocerá: guárdela en un lugar seguro.', maxlength: '256', required: true });
+  addPasswordToggle(adminPassword.input);
+  const submit = h('button', { type: 'submit', class: 'btn btn--primary', text: 'Registrar plantel' });
+
+  function updatePreview() {
+    const c = code.input.value.trim().toLowerCase();
+    preview.textContent = 'bischeduler-' + (c || 'código') + '.' + base + (location.port ? ':' + location.port : '');
+  }
+  code.input.addEventListener('input', updatePreview);
+  updatePreview();
+
+  const inputs = { code: code.input, name: name.input, admin_name: adminName.input, admin_email: adminEmail.input, admin_password: adminPassword.input };
+  PROFILE_KEYS.forEach((k) => { inputs[k] = profile[k].input; });
+  const order = [code.input, name.input].concat(PROFILE_KEYS.map((k) => profile[k].input),
+    [adminName.input, adminEmail.input, adminPassword.input]);
+  order.forEach((i) => i.setAttribute('aria-required', 'true'));
+
+  const form = h('form', { class: 'form', novalidate: true, 'aria-labelledby': titleId },
+    errors,
+    h('fieldset', { class: 'fieldset' },
+      h('legend', { class: 'fieldset__legend', text: 'Datos del plantel' }),
+      h('div', { class: 'form-grid' }, code.wrap, name.wrap, PROFILE_KEYS.map((k) => profile[k].wrap))),
+    h('fieldset', { class: 'fieldset' },
+      h('legend', { class: 'fieldset__legend', text: 'Primer administrador(a) del plantel' }),
+      h('p', { class: 'muted', text: 'La persona que dirigirá el plantel en BiScheduler: podrá agregar al resto del personal.' }),
+      h('div', { class: 'form-grid' }, adminName.wrap, adminEmail.wrap, adminPassword.wrap)),
+    h('div', { class: 'form-actions' }, submit));
+
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    errors.clear();
+    clearInvalid(inputs);
+    if (!requireFilled(order, errors)) return;
+    if (adminPassword.input.value.length < 10) {
+      const msg = 'La contraseña debe tener al menos 10 caracteres.';
+      markInvalid(adminPassword.input, true, msg);
+      errors.show(msg);
+      adminPassword.input.focus();
+      return;
+    }
+    const body = {
+      code: code.input.value.trim().toLowerCase(),
+      name: name.input.value.trim(),
+      admin_name: adminName.input.value.trim(),
+      admin_email: adminEmail.input.value.trim(),
+      admin_password: adminPassword.input.value
+    };
+    PROFILE_KEYS.forEach((k) => { body[k] = profile[k].input.value.trim(); });
+    setBusy(submit, true, 'Registrando…');
+    try {
+      const reply = await api('POST', '/api/v1/invitations/' + encodeURIComponent(token) + '/accept', body, { allow401: true });
+      forgetInvitationToken();
+      invitationDone(reply);
+    } catch (err) {
+      setBusy(submit, false);
+      if (err.status === 404) {
+        forgetInvitationToken();
+        invitationInvalid(err.message, true);
+        return;
+      }
+      showApiError(err, errors, inputs);
+    }
+  });
+
+  setView('Invitación', h('section', { class: 'card invite' },
+    h('p', { class: 'auth__school', text: 'Invitación a BiScheduler' }),
+    h('h1', { id: titleId, tabindex: '-1', text: inv.school_name }),
+    h('p', { text: 'Le invitaron a registrar su plantel en BiScheduler. Complete los datos del plantel y los de la persona que lo administrará: al terminar, el plantel tendrá su propia dirección web.' }),
+    h('p', { class: 'muted invite__meta', text: 'Invitación para ' + inv.contact_email + '. Sirve una sola vez y vence el ' + formatInstant(inv.expires_at) + '.' }),
+    form), moveFocus);
+}
+
+function invitationDone(reply) {
+  const school = reply.school || {};
+  const url = schoolUrl(school.host || '');
+  setView('Plantel registrado', h('section', { class: 'card narrow' },
+    h('p', { class: 'auth__school', text: 'Invitación aceptada' }),
+    h('h1', { tabindex: '-1', text: school.name + ' ya está en BiScheduler' }),
+    h('div', { class: 'live', role: 'status' },
+      h('p', { class: 'notice notice--success', text: 'Se registró el plantel y su primer administrador(a), ' + reply.admin_email + '.' })),
+    h('p', { text: 'Esta es la dirección web del plantel. Guárdela en los favoritos de su navegador: desde allí ingresarán usted y su personal.' }),
+    h('p', { class: 'address-box' }, h('a', { href: url, class: 'host-link', text: url })),
+    h('p', { text: 'Ingrese con el correo ' + reply.admin_email + ' y la contraseña que acaba de elegir.' }),
+    h('p', null, h('a', { href: url, class: 'btn btn--primary', text: 'Ir a ' + school.name + ' e ingresar' }))), true);
+}
