@@ -131,6 +131,7 @@ describe('invitations: a school registers itself', { timeout: 240000 }, () => {
       assert.equal(await guest.locator('.field__error').filter({ hasText: 'Complete este campo.' }).count(), 7);
       assert.equal(await guest.locator('.field__error').filter({ hasText: 'Elija una opción.' }).count(), 1);
       assert.equal(await guest.evaluate(() => document.activeElement.name), 'rif', 'the first missing field has the focus');
+      await screenshot(guest, 'invitation-required-1280');
 
       await fillInvitation(guest, {
         code: school.code, rif: 'j 30123456 7', dea: 'od-0071234', state: 'VE-L', municipality: 'Libertador',

@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import {
   DIRECTORA_EMAIL, DIRECTORA_NAME, DIRECTORA_PASSWORD,
-  assertNoProblems, closePage, eventually, launchBrowser, openPage, request, signInHome, startServer, waitForText,
+  assertNoProblems, closePage, eventually, horizontalOverflow, launchBrowser, openPage, request, screenshot, signInHome,
+  startServer, waitForText,
 } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -58,6 +59,10 @@ describe('the web app as modules', { timeout: 180000 }, () => {
     const index = await request(server.port, server.demoHost, 'GET', '/', { headers: { Accept: 'text/html' } });
     assert.match(index.body, /<script type="module" src="\/assets\/app\.js"><\/script>/);
     assert.match(index.body, /<script nomodule src="\/assets\/legacy\.js" defer><\/script>/);
+    // The core is preloaded, so a slow phone does not wait one round trip per import level.
+    const preloaded = [...index.body.matchAll(/<link rel="modulepreload" href="\/(assets\/[^"]+)">/g)].map((m) => m[1]);
+    for (const f of files.filter((n) => n.startsWith('assets/core/'))) assert.ok(preloaded.includes(f), `${f} is not preloaded`);
+    for (const f of preloaded) assert.ok(files.includes(f), `${f} is preloaded but does not exist`);
   });
 
   test('a page\'s module is fetched when the page is used, not before', { timeout: 60000 }, async () => {
@@ -148,6 +153,12 @@ describe('the web app as modules', { timeout: 180000 }, () => {
       }
       assert.equal(await card.locator('.field__error').filter({ hasText: /\S/ }).count(), 3, 'no other field is marked');
       assert.equal(await page.evaluate(() => document.activeElement.name), 'rif', 'the first invalid field in the page has the focus');
+      await card.scrollIntoViewIfNeeded();
+      await screenshot(page, 'settings-errors-1280');
+      await page.setViewportSize({ width: 360, height: 740 });
+      assert.equal(await horizontalOverflow(page), 0, 'the error summary fits a 360 px phone');
+      await screenshot(page, 'settings-errors-360');
+      await page.setViewportSize({ width: 1280, height: 800 });
 
       // A reply naming one field, as the API answered before error.errors: only that one stays marked.
       await page.unroute('**/api/v1/settings');
