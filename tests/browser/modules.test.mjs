@@ -108,6 +108,40 @@ describe('the web app as modules', { timeout: 180000 }, () => {
     }
   });
 
+  test('with the real API, every field a refused save names is marked with its own message', { timeout: 60000 }, async () => {
+    const page = await openPage(browser, { allow: [/status of 422.*@.*\/api\/v1\/settings$/] });
+    try {
+      await signInHome(page, server.demoUrl, DIRECTORA_EMAIL, DIRECTORA_PASSWORD, DIRECTORA_NAME);
+      const card = page.getByRole('region', { name: 'Datos del plantel' });
+      await eventually(async () => (await card.getByLabel('Nombre del plantel').inputValue()) !== '', 'settings loaded');
+      // Three invalid fields: an API that reports every one (error.errors)
+      // gets all three marked; one that names only the first (error.field) gets that one.
+      await card.getByLabel('RIF', { exact: true }).fill('12345');
+      await card.getByLabel('Código DEA', { exact: true }).fill('x');
+      await card.getByLabel('Teléfono', { exact: true }).fill('555');
+      const replyPromise = page.waitForResponse((r) => r.url().endsWith('/api/v1/settings') && r.request().method() === 'PATCH');
+      await card.getByRole('button', { name: 'Guardar cambios' }).click();
+      const reply = await replyPromise;
+      assert.equal(reply.status(), 422);
+      const { error } = await reply.json();
+      const named = Array.isArray(error.errors) && error.errors.length ? error.errors : [{ field: error.field, message: error.message }];
+      await eventually(async () => (await card.locator('[aria-invalid="true"]').count()) === named.length,
+        `${named.length} marked fields`);
+      for (const e of named) {
+        const input = card.locator(`[name="${e.field}"]`);
+        assert.equal(await input.getAttribute('aria-invalid'), 'true', e.field);
+        const errorId = (await input.getAttribute('aria-describedby')).split(' ').pop();
+        assert.equal(await page.locator('#' + errorId).textContent(), e.message, e.field);
+      }
+      if (named.length > 1) {
+        assert.equal(await card.getByRole('alert').locator('li').count(), named.length, 'the summary lists each field');
+      }
+      await assertNoProblems(page);
+    } finally {
+      await closePage(page);
+    }
+  });
+
   test('a form shows every invalid field the API names in error.errors, each under its field', { timeout: 60000 }, async () => {
     const page = await openPage(browser, { allow: [/status of 422.*@.*\/api\/v1\/settings$/] });
     try {
