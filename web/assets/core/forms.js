@@ -11,7 +11,8 @@
  *     sent no list; the summary lists the fields when there are several, and
  *     the first invalid field (in page order) takes the focus.
  *
- * Inputs carry .fieldLabel and .fieldError (set by field()), which these
+ * onSubmit() ties both to a form's submit and its request; a page's form
+ * needs nothing else. Inputs carry .fieldLabel and .fieldError (set by field()), which these
  * helpers use to name a field and to write under it.
  */
 import { h, append, clear, uid } from './dom.js';
@@ -169,6 +170,36 @@ export function showApiError(err, region, inputsByName) {
   if (marked.length) firstInPage(marked).focus();
 }
 
+/*
+ * The one way a form sends itself: onSubmit(form, opts) handles its submit
+ * event. In order: clears the regions and every mark, checks the required
+ * inputs (all at once), runs opts.check(), then awaits opts.send() with the
+ * button busy. A refusal goes to opts.failed(err) first (return true when it
+ * handled it), else to showApiError on opts.inputs.
+ *
+ *   {submit, busy: 'Guardando…', errors, status?, inputs: {apiName: input},
+ *    required?: [input], check?: () => bool, send: async () => {}, failed?: (err) => bool}
+ */
+export function onSubmit(form, opts) {
+  const inputs = opts.inputs || {};
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    opts.errors.clear();
+    if (opts.status) opts.status.clear();
+    clearInvalid(inputs);
+    if (opts.required && !requireFilled(opts.required, opts.errors)) return;
+    if (opts.check && !opts.check()) return;
+    setBusy(opts.submit, true, opts.busy);
+    try {
+      await opts.send();
+    } catch (err) {
+      if (!(opts.failed && opts.failed(err))) showApiError(err, opts.errors, inputs);
+    } finally {
+      setBusy(opts.submit, false);
+    }
+  });
+}
+
 /* Disables a button while its request runs, with a text that says so. */
 export function setBusy(button, busy, busyText) {
   if (busy) {
@@ -197,6 +228,31 @@ export function addPasswordToggle(input) {
   });
   append(box, [input, toggle]);
   return box;
+}
+
+/*
+ * Shows in `region` a value the server gives only once (an API token, an
+ * invitation link): a title, the value selected in a read-only input with
+ * "Copiar", an optional note, and a button that hides it all.
+ * opts: {value, title (nodes), label (of the input), hideText, note?, done?()}
+ */
+export function revealOnce(region, opts) {
+  clear(region);
+  const inputId = uid('once');
+  const input = h('input', { id: inputId, type: 'text', class: 'token-reveal__value', readOnly: true, value: opts.value, spellcheck: 'false', autocomplete: 'off' });
+  const copy = copyControl(input, opts.value);
+  const hide = h('button', { type: 'button', class: 'btn btn--ghost', text: opts.hideText });
+  hide.addEventListener('click', () => { clear(region); region.hidden = true; if (opts.done) opts.done(); });
+  append(region, [
+    h('p', { class: 'token-reveal__title' }, opts.title),
+    h('label', { for: inputId, class: 'visually-hidden', text: opts.label }),
+    h('div', { class: 'token-reveal__row' }, input, copy.button, hide),
+    copy.copied,
+    opts.note ? h('p', { class: 'token-reveal__note', text: opts.note }) : null
+  ]);
+  region.hidden = false;
+  input.focus();
+  input.select();
 }
 
 /* A "Copiar" button for a read-only input; `copied` tells how it went. */

@@ -1,8 +1,10 @@
 /*
  * Building blocks shared by the pages: a titled card (one section of a
- * page) and a data table whose rows become cards on small screens.
+ * page), a data table whose rows become cards on small screens, and
+ * tableLoader(), which fills such a table from a list of the API.
  */
 import { h, clear, uid } from './dom.js';
+import { api } from './api.js';
 
 /* A <section> labelled by its <h2>, with an optional intro line. */
 export function card(titleText, intro, children, extraClass) {
@@ -47,3 +49,42 @@ export function dataTable(caption, columns) {
 }
 
 export function tableOf(wrap) { return wrap.firstChild; }
+
+/*
+ * Fills a dataTable from a GET that answers {items, next_cursor}.
+ * opts: path(cursor) the URL (cursor null for the first page); row(item)
+ * the cells of a row; empty and failed the table's messages; more, if
+ * given, the element shown while there is a next page; onItems(items,
+ * first) runs before the rows are added. Errors go to the `errors` region.
+ * Returns {load(alive), reload(), next()}: load starts over for a view
+ * (alive as setView gives it), reload starts over after a change, next
+ * appends the next page.
+ */
+export function tableLoader(wrap, errors, opts) {
+  const table = tableOf(wrap);
+  let cursor = null;
+  let aliveRef = () => true;
+  async function fetchPage(first) {
+    const alive = aliveRef;
+    try {
+      const reply = await api('GET', opts.path(first ? null : cursor));
+      if (!alive()) return;
+      const items = (reply && reply.items) || [];
+      if (first) table.clearRows();
+      if (opts.onItems) opts.onItems(items, first);
+      items.forEach((item) => table.addRow(opts.row(item)));
+      if (first && !items.length) table.setMessage(opts.empty);
+      cursor = (reply && reply.next_cursor) || null;
+      if (opts.more) opts.more.hidden = !cursor;
+    } catch (err) {
+      if (!alive() || err.handled) return;
+      if (first) table.setMessage(opts.failed);
+      errors.show(err.message);
+    }
+  }
+  return {
+    load(alive) { aliveRef = alive; return fetchPage(true); },
+    reload() { return fetchPage(true); },
+    next() { return fetchPage(false); }
+  };
+}

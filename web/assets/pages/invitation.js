@@ -8,7 +8,7 @@
 import { h, uid } from '../core/dom.js';
 import { formatInstant, baseDomain, schoolUrl } from '../core/state.js';
 import { api } from '../core/api.js';
-import { messageArea, field, markInvalid, requireFilled, clearInvalid, showApiError, setBusy, addPasswordToggle } from '../core/forms.js';
+import { messageArea, field, markInvalid, onSubmit, addPasswordToggle } from '../core/forms.js';
 import { setView } from '../core/shell.js';
 import { profileFields, PROFILE_KEYS } from '../shared/school-profile.js';
 
@@ -108,39 +108,35 @@ function invitationForm(inv, token, moveFocus) {
       h('div', { class: 'form-grid' }, adminName.wrap, adminEmail.wrap, adminPassword.wrap)),
     h('div', { class: 'form-actions' }, submit));
 
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    errors.clear();
-    clearInvalid(inputs);
-    if (!requireFilled(order, errors)) return;
-    if (adminPassword.input.value.length < 10) {
+  onSubmit(form, {
+    submit: submit, busy: 'Registrando…', errors: errors, inputs: inputs, required: order,
+    check: () => {
+      if (adminPassword.input.value.length >= 10) return true;
       const msg = 'La contraseña debe tener al menos 10 caracteres.';
       markInvalid(adminPassword.input, true, msg);
       errors.show(msg);
       adminPassword.input.focus();
-      return;
-    }
-    const body = {
-      code: code.input.value.trim().toLowerCase(),
-      name: name.input.value.trim(),
-      admin_name: adminName.input.value.trim(),
-      admin_email: adminEmail.input.value.trim(),
-      admin_password: adminPassword.input.value
-    };
-    PROFILE_KEYS.forEach((k) => { body[k] = profile[k].input.value.trim(); });
-    setBusy(submit, true, 'Registrando…');
-    try {
+      return false;
+    },
+    send: async () => {
+      const body = {
+        code: code.input.value.trim().toLowerCase(),
+        name: name.input.value.trim(),
+        admin_name: adminName.input.value.trim(),
+        admin_email: adminEmail.input.value.trim(),
+        admin_password: adminPassword.input.value
+      };
+      PROFILE_KEYS.forEach((k) => { body[k] = profile[k].input.value.trim(); });
       const reply = await api('POST', '/api/v1/invitations/' + encodeURIComponent(token) + '/accept', body, { allow401: true });
       forgetInvitationToken();
       invitationDone(reply);
-    } catch (err) {
-      setBusy(submit, false);
-      if (err.status === 404) {
-        forgetInvitationToken();
-        invitationInvalid(err.message, true);
-        return;
-      }
-      showApiError(err, errors, inputs);
+    },
+    failed: (err) => {
+      if (err.status !== 404) return false;
+      /* Used or expired meanwhile (another tab): the form no longer applies. */
+      forgetInvitationToken();
+      invitationInvalid(err.message, true);
+      return true;
     }
   });
 

@@ -4,11 +4,11 @@
  * lists the invitations sent with their status. The invited school's side
  * is invitation.js.
  */
-import { h, append, clear, uid, breakable } from '../core/dom.js';
+import { h, breakable } from '../core/dom.js';
 import { formatInstant, schoolUrl, baseDomain } from '../core/state.js';
 import { api } from '../core/api.js';
-import { messageArea, field, requireFilled, clearInvalid, showApiError, setBusy, copyControl } from '../core/forms.js';
-import { card, dataTable, tableOf } from '../core/ui.js';
+import { messageArea, field, onSubmit, revealOnce } from '../core/forms.js';
+import { card, dataTable, tableOf, tableLoader } from '../core/ui.js';
 
 const INVITATION_STATUS_LABELS = {
   pending: 'Pendiente',
@@ -21,9 +21,7 @@ export function section() {
   const wrap = dataTable('Invitaciones enviadas', [
     { label: 'Escuela' }, { label: 'Contacto' }, { label: 'Estado' }, { label: 'Vence' }, { label: 'Plantel creado' }
   ]);
-  const table = tableOf(wrap);
   const reveal = h('div', { class: 'token-reveal', hidden: true });
-  let aliveRef = () => true;
 
   const invitedName = field({ name: 'school_name', label: 'Nombre de la escuela', hint: 'Como la conoce la escuela; podrá corregirlo al registrarse.', maxlength: '200', required: true });
   const email = field({ name: 'contact_email', label: 'Correo de contacto', hint: 'La persona que registrará la escuela.', type: 'email', inputmode: 'email', autocapitalize: 'none', spellcheck: 'false', maxlength: '254', required: true });
@@ -36,78 +34,51 @@ export function section() {
     h('div', { class: 'form-actions' }, submit));
 
   function showLink(inv) {
-    clear(reveal);
-    const inputId = uid('invitation');
-    const input = h('input', { id: inputId, type: 'text', class: 'token-reveal__value', readOnly: true, value: inv.url, spellcheck: 'false', autocomplete: 'off' });
-    const copy = copyControl(input, inv.url);
-    const hide = h('button', { type: 'button', class: 'btn btn--ghost', text: 'Ya lo envié' });
-    hide.addEventListener('click', () => { clear(reveal); reveal.hidden = true; invitedName.input.focus(); });
-    append(reveal, [
-      h('p', { class: 'token-reveal__title' },
-        h('strong', { text: 'Invitación creada para «' + inv.school_name + '». ' }),
-        'BiScheduler todavía no envía correos: copie este enlace y envíelo usted mismo a ' + inv.contact_email + ' (por correo o mensajería).'),
-      h('label', { for: inputId, class: 'visually-hidden', text: 'Enlace de invitación para ' + inv.school_name }),
-      h('div', { class: 'token-reveal__row' }, input, copy.button, hide),
-      copy.copied,
-      h('p', { class: 'token-reveal__note', text: 'El enlace sirve una sola vez y vence el ' + formatInstant(inv.expires_at) +
-        ' (14 días). Se muestra solo ahora: cópielo antes de salir de esta página.' })
-    ]);
-    reveal.hidden = false;
-    input.focus();
-    input.select();
+    revealOnce(reveal, {
+      value: inv.url,
+      title: [h('strong', { text: 'Invitación creada para «' + inv.school_name + '». ' }),
+        'BiScheduler todavía no envía correos: copie este enlace y envíelo usted mismo a ' + inv.contact_email + ' (por correo o mensajería).'],
+      label: 'Enlace de invitación para ' + inv.school_name,
+      hideText: 'Ya lo envié',
+      note: 'El enlace sirve una sola vez y vence el ' + formatInstant(inv.expires_at) +
+        ' (14 días). Se muestra solo ahora: cópielo antes de salir de esta página.',
+      done: () => invitedName.input.focus()
+    });
   }
 
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    formErrors.clear();
-    clearInvalid(inputs);
-    if (!requireFilled([invitedName.input, email.input], formErrors)) return;
-    setBusy(submit, true, 'Creando…');
-    try {
+  const list = tableLoader(wrap, errors, {
+    path: () => '/api/v1/platform/invitations',
+    row: (inv) => [
+      inv.school_name,
+      breakable(inv.contact_email),
+      h('span', { class: 'badge badge--' + inv.status, text: INVITATION_STATUS_LABELS[inv.status] || inv.status }),
+      inv.status === 'accepted' ? '—' : formatInstant(inv.expires_at),
+      inv.school
+        ? h('a', { href: schoolUrl('bischeduler-' + inv.school + '.' + baseDomain()), class: 'host-link', text: inv.school })
+        : '—'
+    ],
+    empty: 'Todavía no hay invitaciones.',
+    failed: 'No se pudo cargar la lista de invitaciones.'
+  });
+
+  onSubmit(form, {
+    submit: submit, busy: 'Creando…', errors: formErrors, inputs: inputs,
+    required: [invitedName.input, email.input],
+    send: async () => {
       const inv = await api('POST', '/api/v1/platform/invitations',
         { school_name: invitedName.input.value.trim(), contact_email: email.input.value.trim() });
       invitedName.input.value = '';
       email.input.value = '';
       showLink(inv);
-      await load(aliveRef);
-    } catch (err) {
-      showApiError(err, formErrors, inputs);
-    } finally {
-      setBusy(submit, false);
+      await list.reload();
     }
   });
 
-  async function load(alive) {
-    aliveRef = alive;
-    try {
-      const reply = await api('GET', '/api/v1/platform/invitations');
-      if (!alive()) return;
-      const items = (reply && reply.items) || [];
-      table.clearRows();
-      if (!items.length) { table.setMessage('Todavía no hay invitaciones.'); return; }
-      items.forEach((inv) => {
-        table.addRow([
-          inv.school_name,
-          breakable(inv.contact_email),
-          h('span', { class: 'badge badge--' + inv.status, text: INVITATION_STATUS_LABELS[inv.status] || inv.status }),
-          inv.status === 'accepted' ? '—' : formatInstant(inv.expires_at),
-          inv.school
-            ? h('a', { href: schoolUrl('bischeduler-' + inv.school + '.' + baseDomain()), class: 'host-link', text: inv.school })
-            : '—'
-        ]);
-      });
-    } catch (err) {
-      if (!alive() || err.handled) return;
-      table.setMessage('No se pudo cargar la lista de invitaciones.');
-      errors.show(err.message);
-    }
-  }
-
-  table.setMessage('Cargando invitaciones…');
+  tableOf(wrap).setMessage('Cargando invitaciones…');
   return {
     node: card('Invitaciones',
       'Invite a una escuela a unirse a la red: recibe un enlace para registrar sus datos y crear su primer administrador, y su plantel queda creado al instante.',
       [form, reveal, h('h3', { class: 'card__subtitle', text: 'Invitaciones enviadas' }), errors, wrap], 'card--wide'),
-    load: load
+    load: list.load
   };
 }

@@ -6,7 +6,7 @@
 import { h, uid } from '../core/dom.js';
 import { state, schoolName } from '../core/state.js';
 import { api } from '../core/api.js';
-import { messageArea, field, requireFilled, clearInvalid, showApiError, setBusy } from '../core/forms.js';
+import { messageArea, field, onSubmit } from '../core/forms.js';
 import { card } from '../core/ui.js';
 import { applyBranding } from '../core/shell.js';
 import { profileFields, PROFILE_KEYS } from '../shared/school-profile.js';
@@ -46,26 +46,18 @@ export function section() {
     PROFILE_KEYS.forEach((k) => { profile[k].input.value = s[k] || ''; });
   }
 
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    errors.clear();
-    status.clear();
-    clearInvalid(inputs);
-    if (!requireFilled([name.input, tz.input], errors)) return;
-    const body = { name: name.input.value.trim(), timezone: tz.input.value.trim() };
-    PROFILE_KEYS.forEach((k) => { body[k] = profile[k].input.value.trim(); });
-    setBusy(submit, true, 'Guardando…');
-    try {
+  onSubmit(form, {
+    submit: submit, busy: 'Guardando…', errors: errors, status: status, inputs: inputs,
+    required: [name.input, tz.input],
+    send: async () => {
+      const body = { name: name.input.value.trim(), timezone: tz.input.value.trim() };
+      PROFILE_KEYS.forEach((k) => { body[k] = profile[k].input.value.trim(); });
       const s = await api('PATCH', '/api/v1/settings', body);
       fill(s);
       if (state.branding) { state.branding.name = s.name; state.branding.timezone = s.timezone; }
       applyBranding();
       document.title = 'Inicio · ' + schoolName();
       status.show('Cambios guardados.');
-    } catch (err) {
-      showApiError(err, errors, inputs);
-    } finally {
-      setBusy(submit, false);
     }
   });
 

@@ -7,7 +7,7 @@
 import { h } from '../core/dom.js';
 import { schoolName } from '../core/state.js';
 import { api } from '../core/api.js';
-import { messageArea, markInvalid, requireFilled, setBusy, addPasswordToggle } from '../core/forms.js';
+import { messageArea, markInvalid, onSubmit, addPasswordToggle } from '../core/forms.js';
 import { setView, setSession } from '../core/shell.js';
 import { route } from '../core/router.js';
 
@@ -34,24 +34,23 @@ export function show(ctx) {
       addPasswordToggle(password)),
     submit);
 
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    errors.clear();
-    if (!requireFilled([email, password], errors)) return;
-    setBusy(submit, true, 'Ingresando…');
-    try {
+  onSubmit(form, {
+    submit: submit, busy: 'Ingresando…', errors: errors, inputs: { email: email, password: password },
+    required: [email, password],
+    send: async () => {
       const reply = await api('POST', '/api/v1/auth/login',
         { email: email.value.trim(), password: password.value }, { allow401: true });
       setSession(reply);
       await route(true);
-    } catch (err) {
-      setBusy(submit, false);
+    },
+    failed: (err) => {
+      if (err.status !== 401) return false;
+      /* Wrong email or password: the server does not say which. */
       errors.show(err.message);
-      if (err.status === 401) {
-        markInvalid(password, true);
-        password.value = '';
-        password.focus();
-      }
+      markInvalid(password, true);
+      password.value = '';
+      password.focus();
+      return true;
     }
   });
 

@@ -7,7 +7,7 @@
 import { h, append, clear } from '../core/dom.js';
 import { formatInstant } from '../core/state.js';
 import { api } from '../core/api.js';
-import { messageArea, field, requireFilled, showApiError, setBusy } from '../core/forms.js';
+import { messageArea, field, onSubmit } from '../core/forms.js';
 import { card } from '../core/ui.js';
 
 export function section(built) {
@@ -34,14 +34,17 @@ export function section(built) {
     });
   }
 
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    errors.clear();
-    clear(result);
-    if (!school.input.value) { errors.show('Elija un plantel activo.'); school.input.focus(); return; }
-    if (!requireFilled([reason.input], errors)) return;
-    setBusy(submit, true, 'Generando…');
-    try {
+  form.addEventListener('submit', () => clear(result));
+  onSubmit(form, {
+    submit: submit, busy: 'Generando…', errors: errors, inputs: { school: school.input, reason: reason.input },
+    required: [reason.input],
+    check: () => {
+      if (school.input.value) return true;
+      errors.show('Elija un plantel activo.');
+      school.input.focus();
+      return false;
+    },
+    send: async () => {
       const code = school.input.value;
       const name = school.input.options[school.input.selectedIndex].text;
       const t = await api('POST', '/api/v1/platform/tenants/' + encodeURIComponent(code) + '/support-access',
@@ -52,10 +55,6 @@ export function section(built) {
         h('p', { class: 'notice__line' },
           h('a', { href: t.url, target: '_blank', rel: 'noopener noreferrer', class: 'support-link', text: 'Entrar a ' + name + ' como soporte' }),
           ' (se abre en otra pestaña)')));
-    } catch (err) {
-      showApiError(err, errors, { school: school.input, reason: reason.input });
-    } finally {
-      setBusy(submit, false);
     }
   });
 

@@ -7,8 +7,8 @@
 import { h } from '../core/dom.js';
 import { state, schoolUrl } from '../core/state.js';
 import { api } from '../core/api.js';
-import { messageArea, field, requireFilled, clearInvalid, showApiError, setBusy } from '../core/forms.js';
-import { card, dataTable, tableOf } from '../core/ui.js';
+import { messageArea, field, onSubmit, setBusy } from '../core/forms.js';
+import { card, dataTable, tableOf, tableLoader } from '../core/ui.js';
 
 export const STATUS_LABELS = {
   active: 'Activo',
@@ -22,8 +22,6 @@ export function section() {
   const wrap = dataTable('Planteles de la red', [
     { label: 'Código' }, { label: 'Nombre' }, { label: 'Estado' }, { label: 'Dirección web' }, { label: 'Acciones', class: 'cell-actions' }
   ]);
-  const table = tableOf(wrap);
-  let aliveRef = () => true;
   const listeners = [];
 
   const code = field({ name: 'code', label: 'Código', hint: 'Minúsculas, números y guiones (2 a 40). Forma la dirección web del plantel.', autocapitalize: 'none', spellcheck: 'false', maxlength: '40', required: true });
@@ -37,24 +35,16 @@ export function section() {
     h('div', { class: 'form-grid' }, code.wrap, name.wrap),
     h('div', { class: 'form-actions' }, submit));
 
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    formErrors.clear();
-    status.clear();
-    clearInvalid(inputs);
-    if (!requireFilled([code.input, name.input], formErrors)) return;
-    setBusy(submit, true, 'Creando…');
-    try {
+  onSubmit(form, {
+    submit: submit, busy: 'Creando…', errors: formErrors, status: status, inputs: inputs,
+    required: [code.input, name.input],
+    send: async () => {
       const t = await api('POST', '/api/v1/platform/tenants',
         { code: code.input.value.trim().toLowerCase(), name: name.input.value.trim() });
       code.input.value = '';
       name.input.value = '';
       status.show('Se creó el plantel «' + t.name + '» (' + t.code + ').');
-      await load(aliveRef);
-    } catch (err) {
-      showApiError(err, formErrors, inputs);
-    } finally {
-      setBusy(submit, false);
+      await list.reload();
     }
   });
 
@@ -68,7 +58,7 @@ export function section() {
     try {
       const updated = await api('POST', '/api/v1/platform/tenants/' + encodeURIComponent(t.code) + '/' + action);
       status.show('El plantel «' + updated.name + '» quedó ' + (STATUS_LABELS[updated.status] || updated.status).toLowerCase() + '.');
-      await load(aliveRef);
+      await list.reload();
     } catch (err) {
       setBusy(button, false);
       if (!err.handled) errors.show('No se pudo ' + verb + ' el plantel: ' + err.message);
@@ -80,51 +70,43 @@ export function section() {
     return h('a', { href: schoolUrl(host), class: 'host-link', text: host });
   }
 
-  async function load(alive) {
-    aliveRef = alive;
-    try {
-      const reply = await api('GET', '/api/v1/platform/tenants');
-      if (!alive()) return;
-      const items = (reply && reply.items) || [];
-      table.clearRows();
-      listeners.forEach((fn) => fn(items));
-      if (!items.length) { table.setMessage('Todavía no hay planteles registrados.'); return; }
-      const current = state.branding && state.branding.code;
-      items.forEach((t) => {
-        let actions;
-        if (t.code !== current) {
-          const action = t.status === 'active' ? 'suspend' : 'activate';
-          const button = h('button', {
-            type: 'button',
-            class: 'btn btn--small ' + (action === 'suspend' ? 'btn--danger-ghost' : 'btn--secondary'),
-            'aria-label': (action === 'suspend' ? 'Suspender ' : 'Activar ') + t.name,
-            text: action === 'suspend' ? 'Suspender' : 'Activar'
-          });
-          button.addEventListener('click', () => changeStatus(t, action, button));
-          actions = button;
-        } else {
-          actions = h('span', { class: 'muted', text: 'Plantel principal' });
-        }
-        table.addRow([
-          h('code', { text: t.code }),
-          t.name,
-          h('span', { class: 'badge badge--' + t.status, text: STATUS_LABELS[t.status] || t.status }),
-          hostLink(t.host),
-          actions
-        ]);
+  function row(t) {
+    let actions;
+    if (t.code !== (state.branding && state.branding.code)) {
+      const action = t.status === 'active' ? 'suspend' : 'activate';
+      const button = h('button', {
+        type: 'button',
+        class: 'btn btn--small ' + (action === 'suspend' ? 'btn--danger-ghost' : 'btn--secondary'),
+        'aria-label': (action === 'suspend' ? 'Suspender ' : 'Activar ') + t.name,
+        text: action === 'suspend' ? 'Suspender' : 'Activar'
       });
-    } catch (err) {
-      if (!alive() || err.handled) return;
-      table.setMessage('No se pudo cargar la lista de planteles.');
-      errors.show(err.message);
+      button.addEventListener('click', () => changeStatus(t, action, button));
+      actions = button;
+    } else {
+      actions = h('span', { class: 'muted', text: 'Plantel principal' });
     }
+    return [
+      h('code', { text: t.code }),
+      t.name,
+      h('span', { class: 'badge badge--' + t.status, text: STATUS_LABELS[t.status] || t.status }),
+      hostLink(t.host),
+      actions
+    ];
   }
 
-  table.setMessage('Cargando planteles…');
+  const list = tableLoader(wrap, errors, {
+    path: () => '/api/v1/platform/tenants',
+    row: row,
+    onItems: (items) => listeners.forEach((fn) => fn(items)),
+    empty: 'Todavía no hay planteles registrados.',
+    failed: 'No se pudo cargar la lista de planteles.'
+  });
+
+  tableOf(wrap).setMessage('Cargando planteles…');
   return {
     onList: (fn) => { listeners.push(fn); },
     node: card('Planteles de la red', 'Los planteles que usan BiScheduler. Los usuarios de un plantel suspendido no pueden ingresar hasta que se active de nuevo.',
       [errors, status, wrap, form], 'card--wide'),
-    load: load
+    load: list.load
   };
 }

@@ -6,8 +6,8 @@
 import { h, breakable } from '../core/dom.js';
 import { ROLE_LABELS, roleLabel } from '../core/state.js';
 import { api, query } from '../core/api.js';
-import { messageArea, field, requireFilled, clearInvalid, showApiError, setBusy } from '../core/forms.js';
-import { card, dataTable, tableOf } from '../core/ui.js';
+import { messageArea, field, onSubmit, setBusy } from '../core/forms.js';
+import { card, dataTable, tableOf, tableLoader } from '../core/ui.js';
 
 /* Roles a school admin may give to the users of the school. */
 const SCHOOL_ROLES = ['school_admin', 'teacher', 'parent'];
@@ -16,11 +16,15 @@ export function section() {
   const errors = messageArea('error');
   const status = messageArea('status');
   const wrap = dataTable('Usuarios del plantel', [{ label: 'Nombre' }, { label: 'Correo electrónico' }, { label: 'Rol' }]);
-  const table = tableOf(wrap);
   const more = h('button', { type: 'button', class: 'btn btn--secondary', text: 'Más' });
   const moreWrap = h('div', { class: 'more', hidden: true }, more);
-  let cursor = null;
-  let aliveRef = () => true;
+  const list = tableLoader(wrap, errors, {
+    path: (cursor) => '/api/v1/users' + query({ limit: 50, cursor: cursor }),
+    row: (u) => [u.name || '', breakable(u.email), breakable(roleLabel(u.role))],
+    more: moreWrap,
+    empty: 'Todavía no hay usuarios.',
+    failed: 'No se pudo cargar la lista de usuarios.'
+  });
 
   const email = field({ name: 'email', label: 'Correo electrónico', type: 'email', inputmode: 'email', autocapitalize: 'none', spellcheck: 'false', required: true });
   const name = field({ name: 'name', label: 'Nombre completo', autocomplete: 'off', maxlength: '200', required: true });
@@ -38,14 +42,10 @@ export function section() {
     h('div', { class: 'form-grid' }, email.wrap, name.wrap, role.wrap, password.wrap),
     h('div', { class: 'form-actions' }, submit));
 
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    formErrors.clear();
-    status.clear();
-    clearInvalid(inputs);
-    if (!requireFilled([email.input, name.input, password.input], formErrors)) return;
-    setBusy(submit, true, 'Agregando…');
-    try {
+  onSubmit(form, {
+    submit: submit, busy: 'Agregando…', errors: formErrors, status: status, inputs: inputs,
+    required: [email.input, name.input, password.input],
+    send: async () => {
       const u = await api('POST', '/api/v1/users', {
         email: email.input.value.trim(), name: name.input.value.trim(),
         role: role.input.value, password: password.input.value
@@ -54,43 +54,20 @@ export function section() {
       name.input.value = '';
       password.input.value = '';
       status.show('Se agregó a ' + (u.name || u.email) + ' como ' + roleLabel(u.role) + '.');
-      await load(aliveRef);
-    } catch (err) {
-      showApiError(err, formErrors, inputs);
-    } finally {
-      setBusy(submit, false);
+      await list.reload();
     }
   });
-
-  async function fetchPage(alive, reset) {
-    try {
-      const reply = await api('GET', '/api/v1/users' + query({ limit: 50, cursor: reset ? null : cursor }));
-      if (!alive()) return;
-      const items = (reply && reply.items) || [];
-      if (reset) table.clearRows();
-      items.forEach((u) => { table.addRow([u.name || '', breakable(u.email), breakable(roleLabel(u.role))]); });
-      if (reset && !items.length) table.setMessage('Todavía no hay usuarios.');
-      cursor = reply && reply.next_cursor;
-      moreWrap.hidden = !cursor;
-    } catch (err) {
-      if (!alive() || err.handled) return;
-      if (reset) table.setMessage('No se pudo cargar la lista de usuarios.');
-      errors.show(err.message);
-    }
-  }
-
-  function load(alive) { aliveRef = alive; return fetchPage(alive, true); }
 
   more.addEventListener('click', async () => {
     setBusy(more, true, 'Cargando…');
-    await fetchPage(aliveRef, false);
+    await list.next();
     setBusy(more, false);
   });
 
-  table.setMessage('Cargando usuarios…');
+  tableOf(wrap).setMessage('Cargando usuarios…');
   return {
     node: card('Usuarios', 'Las personas que pueden ingresar a BiScheduler en este plantel.',
       [errors, status, wrap, moreWrap, form], 'card--wide'),
-    load: load
+    load: list.load
   };
 }
