@@ -108,6 +108,37 @@ describe('the web app as modules', { timeout: 180000 }, () => {
     }
   });
 
+  test('a list with more pages shows "Más", which appends the next page and goes once there is none', { timeout: 60000 }, async () => {
+    const page = await openPage(browser);
+    try {
+      // The users list, answered in two pages (the demo school has too few users for a real second page).
+      const asked = [];
+      await page.route(/\/api\/v1\/users(\?.*)?$/, (route) => {
+        if (route.request().method() !== 'GET') return route.continue();
+        const cursor = new URL(route.request().url()).searchParams.get('cursor');
+        asked.push(cursor);
+        const reply = cursor === null
+          ? { items: [{ name: 'Ana Pérez', email: 'ana@demo.test', role: 'teacher' }], next_cursor: 'c2' }
+          : { items: [{ name: 'Luis Rojas', email: 'luis@demo.test', role: 'parent' }], next_cursor: null };
+        return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(reply) });
+      });
+      await signInHome(page, server.demoUrl, DIRECTORA_EMAIL, DIRECTORA_PASSWORD, DIRECTORA_NAME);
+      const card = page.getByRole('region', { name: 'Usuarios' });
+      const rows = card.getByRole('table', { name: 'Usuarios del plantel' }).locator('tbody tr');
+      await waitForText(rows.first(), /Ana Pérez/);
+      const more = card.getByRole('button', { name: 'Más' });
+      assert.ok(await more.isVisible());
+      await more.click();
+      await eventually(async () => (await rows.count()) === 2, 'two rows');
+      await waitForText(rows.nth(1), /Luis Rojas.*Representante/);
+      assert.deepEqual(asked, [null, 'c2']);
+      await eventually(async () => !(await more.isVisible()), '"Más" hidden on the last page');
+      await assertNoProblems(page);
+    } finally {
+      await closePage(page);
+    }
+  });
+
   test('with the real API, every field a refused save names is marked with its own message', { timeout: 60000 }, async () => {
     const page = await openPage(browser, { allow: [/status of 422.*@.*\/api\/v1\/settings$/] });
     try {
