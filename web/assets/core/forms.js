@@ -12,8 +12,8 @@
  *     the first invalid field (in page order) takes the focus.
  *
  * onSubmit() ties both to a form's submit and its request; a page's form
- * needs nothing else. Inputs carry .fieldLabel and .fieldError (set by field()), which these
- * helpers use to name a field and to write under it.
+ * needs nothing else. Inputs carry .fieldLabel and .fieldError (set by
+ * field()), which these helpers use to name a field and to write under it.
  */
 import { h, append, clear, uid } from './dom.js';
 
