@@ -12,12 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "core/util.h"
 #include "db/migrate.h"
 #include "http/http.h"
 #include "platform/platform.h"
+#include "platform/statistics.h"
 
 #define EXIT_USER 1
 #define EXIT_USAGE 2
@@ -296,11 +298,43 @@ static const char serve_help[] =
     "                          'migrate' does; refuses to start if one fails)\n"
     "                          and any store older than the binary when opened\n"
     "  --cookie-secure         always mark the session cookie Secure\n"
+    "  --public-url URL        the master host as users reach it, e.g.\n"
+    "                          https://bischeduler.example.edu.ve: the scheme\n"
+    "                          and port of the links the server writes\n"
+    "                          (default http://bischeduler.BASE:PORT with\n"
+    "                          the --listen port; or BISCHEDULER_PUBLIC_URL)\n"
     "  --trusted-proxy ADDRS   comma-separated proxy addresses (e.g.\n"
     "                          127.0.0.1) whose X-Forwarded-For names the\n"
     "                          client and whose X-Forwarded-Proto: https makes\n"
     "                          the cookie Secure (or BISCHEDULER_TRUSTED_PROXY)\n"
     "  --quiet                 no access log lines\n";
+
+/* http(s)://bischeduler.BASE[:PORT][/]: links are built from its scheme
+ * and port, so nothing else may be in it. */
+static bool public_url_valid(const char *u, const char *base)
+{
+    const char *h = strncmp(u, "https://", 8) == 0  ? u + 8
+                    : strncmp(u, "http://", 7) == 0 ? u + 7
+                                                    : NULL;
+    size_t bl = strlen(base);
+    if (h == NULL || strncmp(h, "bischeduler.", 12) != 0 ||
+        strncasecmp(h + 12, base, bl) != 0)
+        return false;
+    h += 12 + bl;
+    if (*h == ':') {
+        long port;
+        char digits[8];
+        size_t n = strcspn(h + 1, "/");
+        if (n == 0 || n >= sizeof digits)
+            return false;
+        memcpy(digits, h + 1, n);
+        digits[n] = '\0';
+        if (!parse_int(digits, 1, 65535, &port))
+            return false;
+        h += 1 + n;
+    }
+    return *h == '\0' || strcmp(h, "/") == 0;
+}
 
 static int cmd_serve(int argc, char **argv)
 {
@@ -318,6 +352,7 @@ static int cmd_serve(int argc, char **argv)
         {"auto-migrate", no_argument, 0, 'a'},
         {"cookie-secure", no_argument, 0, 's'},
         {"trusted-proxy", required_argument, 0, 'P'},
+        {"public-url", required_argument, 0, 'U'},
         {"db-pool", required_argument, 0, 'C'},
         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
@@ -332,6 +367,7 @@ static int cmd_serve(int argc, char **argv)
          db_pool = 8;
     bool auto_migrate = false, secure = false, quiet = false;
     const char *proxies = getenv("BISCHEDULER_TRUSTED_PROXY");
+    const char *public_url = getenv("BISCHEDULER_PUBLIC_URL");
     if (threads < 1)
         threads = 2;
     if (threads_s && !parse_int(threads_s, 1, 64, &threads))
@@ -379,6 +415,7 @@ static int cmd_serve(int argc, char **argv)
         case 'P':
             proxies = optarg;
             break;
+        case 'U': public_url = optarg; break;
         case 'C':
             if (!parse_int(optarg, 1, 256, &db_pool))
                 return usage_error("serve", "--db-pool must be 1-256");
@@ -414,6 +451,13 @@ static int cmd_serve(int argc, char **argv)
                     data ? data : "the database", err);
     if (base)
         str_copy(p.base_domain, sizeof p.base_domain, base);
+    if (public_url && !public_url_valid(public_url, p.base_domain)) {
+        platform_close(&p);
+        return usage_error("serve",
+                           "--public-url must be http(s)://bischeduler.%s"
+                           "[:PORT], the master host as users reach it",
+                           p.base_domain);
+    }
 
     struct server_config cfg = {
         .listen_addr = addr,
@@ -424,6 +468,7 @@ static int cmd_serve(int argc, char **argv)
         .session = {(int)idle, (int)max_s},
         .log_requests = !quiet,
         .cookie_secure = secure,
+        .public_url = public_url,
     };
     if (proxies) {
         /* comma-separated IP addresses, as the peer address reads */
@@ -923,6 +968,61 @@ static int cmd_user(int argc, char **argv)
 
 /* ---- main ---------------------------------------------------------- */
 
+/* ---- statistics ----------------------------------------------------- */
+
+static const char statistics_help[] =
+    "Usage: bischeduler statistics record (--data DIR | --database URL)\n"
+    "Records today's anonymized platform figures (schools by status,\n"
+    "accounts by role, sign-ins in 30 days) as the day's history in the\n"
+    "master store; today is a date in the master school's time zone. Run\n"
+    "it daily (cron); serving the figures (GET /api/v1/platform/statistics)\n"
+    "records nothing.\n";
+
+static int cmd_statistics(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"data", required_argument, 0, 'd'},
+        {"database", required_argument, 0, 'B'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    const char *data = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': data = optarg; break;
+        case 'B': database_url = optarg; break;
+        case 'h': fputs(statistics_help, stdout); return 0;
+        default: return usage_error("statistics", "unknown option");
+        }
+    }
+    if (optind != argc - 1 || strcmp(argv[optind], "record") != 0)
+        return usage_error("statistics", "the command is 'record'");
+    if (resolve_target("statistics", &data) != 0)
+        return EXIT_USAGE;
+    struct platform p;
+    if (open_platform(data, &p))
+        return EXIT_USER;
+    char tz[64] = DEFAULT_TIMEZONE;
+    struct store *s;
+    const char *err = NULL;
+    if (pool_acquire(p.pool, MASTER_CODE, &s, &err) == POOL_OK) {
+        store_lock(s);
+        school_setting(s, SETTING_TIMEZONE, DEFAULT_TIMEZONE, tz, sizeof tz);
+        store_unlock(s);
+        pool_release(p.pool, s);
+    }
+    struct platform_figures f;
+    int rc = statistics_compute(&p, tz, &f, &err);
+    if (rc == 0)
+        rc = statistics_record(&p, &f, &err);
+    platform_close(&p);
+    if (rc < 0)
+        return fail("cannot record the statistics: %s", err ? err : "?");
+    printf("recorded the figures of %s (%lld schools, %d unreadable)\n",
+           f.day, (long long)f.total, f.unreadable);
+    return 0;
+}
+
 static const char main_help[] =
     "Usage: bischeduler COMMAND [options]\n"
     "BiScheduler: a school platform for Venezuelan schools.\n\n"
@@ -932,6 +1032,7 @@ static const char main_help[] =
     "  migrate   bring every store to this binary's schema\n"
     "  tenant    list, create, suspend, activate, deactivate schools\n"
     "  user      add users, set passwords\n"
+    "  statistics record the day's platform figures\n"
     "  timetable solve, check and explain weekly timetables (CSV or FET)\n"
     "  xhstt     read, evaluate and solve XHSTT benchmark archives\n\n"
     "'bischeduler COMMAND --help' tells more. Exit status: 0 done, 1 an\n"
@@ -963,7 +1064,7 @@ int main(int argc, char **argv)
     } cmds[] = {{"init", cmd_init},       {"serve", cmd_serve},
                 {"migrate", cmd_migrate}, {"tenant", cmd_tenant},
                 {"user", cmd_user},       {"timetable", cmd_timetable},
-                {"xhstt", cmd_xhstt}};
+                {"xhstt", cmd_xhstt},     {"statistics", cmd_statistics}};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         if (strcmp(cmds[i].name, cmd) == 0) {
             opterr = 1;

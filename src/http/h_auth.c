@@ -7,18 +7,13 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "http/fields.h"
 #include "http/http.h"
 
 static const char bad_credentials[] = "Correo o contraseña incorrectos.";
 static const char locked_message[] =
     "Demasiados intentos fallidos. Por seguridad, espere 15 minutos e "
     "intente de nuevo.";
-
-const char *json_str(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
 
 void h_healthz(struct request *r)
 {
@@ -37,17 +32,6 @@ void h_branding(struct request *r)
                json_pack("{s:{s:s,s:s,s:b,s:s}}", "school", "code",
                          r->tenant.code, "name", name, "is_master",
                          r->tenant.is_master, "timezone", tz));
-}
-
-json_t *principal_to_json(struct request *r)
-{
-    json_t *school = json_pack("{s:s,s:s}", "code", r->tenant.code, "name",
-                               r->tenant.name);
-    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:b}", "id",
-                     (json_int_t)r->who.user_id, "email", r->who.email,
-                     "name", r->who.name, "role", r->who.role, "role_label",
-                     role_label(r->who.role), "school", school, "support",
-                     r->who.support);
 }
 
 static void set_session_cookie(struct request *r, const char *token,
@@ -100,22 +84,21 @@ static int find_account(struct request *r, const char *email,
 
 void h_login(struct request *r)
 {
-    const char *email_in = json_str(r->json, "email");
-    const char *password = json_str(r->json, "password");
-    if (email_in == NULL || strlen(email_in) > 254) {
-        reply_invalid(r, "email", "Indique su correo electrónico.");
+    char email[255], password[PASSWORD_MAX + 1];
+    const struct field f[] = {
+        {.key = "email", .required = true, .max_len = 254,
+         .message = "Indique su correo electrónico.", .text = email,
+         .text_size = sizeof email},
+        {.key = "password", .type = FIELD_PASSWORD, .required = true,
+         .max_len = PASSWORD_MAX, .message = "Indique su contraseña.",
+         .text = password, .text_size = sizeof password},
+    };
+    if (fields_read(r, r->json, f, sizeof f / sizeof f[0]) < 0)
         return;
-    }
-    if (password == NULL || strlen(password) > PASSWORD_MAX) {
-        reply_invalid(r, "password", "Indique su contraseña.");
-        return;
-    }
     if (ip_throttle_blocked(r->ip)) {
-        reply_error(r, 429, "too_many_attempts", locked_message);
+        reply_err_msg(r, ERR_TOO_MANY_ATTEMPTS, locked_message);
         return;
     }
-    char email[256];
-    str_copy(email, sizeof email, email_in);
     str_lower(email);
 
     const char *err = NULL;
@@ -163,9 +146,9 @@ void h_login(struct request *r)
         /* The failure that sets the lock still reads as a plain failure;
          * every attempt after it, right password or not, is refused. */
         if (locked)
-            reply_error(r, 429, "too_many_attempts", locked_message);
+            reply_err_msg(r, ERR_TOO_MANY_ATTEMPTS, locked_message);
         else
-            reply_error(r, 401, "invalid_credentials", bad_credentials);
+            reply_err_msg(r, ERR_INVALID_CREDENTIALS, bad_credentials);
         return;
     }
 
@@ -256,11 +239,14 @@ void h_logout(struct request *r)
  */
 void h_support_login(struct request *r)
 {
-    const char *token = json_str(r->json, "token");
-    if (token == NULL) {
-        reply_invalid(r, "token", "Indique el código de acceso de soporte.");
+    char token[129];
+    const struct field f[] = {
+        {.key = "token", .required = true, .max_len = 128,
+         .message = "Indique el código de acceso de soporte.", .text = token,
+         .text_size = sizeof token},
+    };
+    if (fields_read(r, r->json, f, 1) < 0)
         return;
-    }
     char hash[65], now[21];
     sha256_hex(token, hash);
     time_format_utc(time_now(), now);
@@ -293,8 +279,9 @@ void h_support_login(struct request *r)
     }
     if (rc != DB_ROW) {
         store_end(m, false, NULL);
-        reply_error(r, 401, "unauthenticated",
-                    "El acceso de soporte no es válido, ya se usó o expiró.");
+        reply_err_msg(r, ERR_UNAUTHENTICATED,
+                      "El acceso de soporte no es válido, ya se usó o "
+                      "expiró.");
         return;
     }
     struct actor actor = {admin_id, admin_email, "platform_admin", r->ip,

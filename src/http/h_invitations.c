@@ -3,58 +3,27 @@
  * email) and hands its contact a one-time link; the contact opens it on the
  * master host, fills in the school's profile and its first administrator,
  * and the school is created: its store, its row, its profile and its
- * school_admin, each step audited. The link works once, for 14 days.
+ * school_admin, each step audited. The link works once, for 14 days. The
+ * SQL is in src/platform/invitations.c, the profile's checks in
+ * src/school/settings.c.
  *
  * Sending the link by email is not built yet: the platform admin copies it
- * from the reply (the web app shows it).
+ * from the reply (the web app shows it). The link is built from the
+ * configured public URL, never from the request's Host header.
  */
 #include <string.h>
 
 #include "core/util.h"
+#include "http/fields.h"
 #include "http/http.h"
-
-#define INVITATION_DAYS 14
-
-static void invitation_url(struct request *r, const char *token, char *out,
-                           size_t n)
-{
-    const char *h = request_header(r, "Host");
-    const char *port = h ? strrchr(h, ':') : NULL;
-    snprintf(out, n, "%s://bischeduler.%s%s/invitacion#%s",
-             r->secure ? "https" : "http", r->p->base_domain,
-             port ? port : "", token);
-}
+#include "platform/invitations.h"
+#include "school/school.h"
 
 void h_invitations_list(struct request *r)
 {
     const char *err = NULL;
-    struct store *m = &r->p->master;
-    char now[21];
-    time_format_utc(time_now(), now);
-    store_lock(m);
-    struct db_stmt *st = db_query(
-        m->conn, &err,
-        "SELECT i.id, i.school_name, i.contact_email, CASE WHEN i.status ="
-        " 'pending' AND i.expires_at <= ? THEN 'expired' ELSE i.status END,"
-        " i.expires_at, i.created_at, t.subdomain FROM tenant_invitations i"
-        " LEFT JOIN tenants t ON t.id = i.tenant_id ORDER BY i.id DESC"
-        " LIMIT 500",
-        "t", now);
-    json_t *items = json_array();
-    int rc = st ? DB_ROW : DB_ERROR;
-    while (st && (rc = db_step(st, &err)) == DB_ROW)
-        json_array_append_new(
-            items,
-            json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s?}", "id",
-                      (json_int_t)db_int(st, 0), "school_name", db_text(st, 1),
-                      "contact_email", db_text(st, 2), "status",
-                      db_text(st, 3), "expires_at", db_text(st, 4),
-                      "created_at", db_text(st, 5), "school",
-                      db_text_or_null(st, 6)));
-    db_finish(&st);
-    store_unlock(m);
-    if (rc < 0) {
-        json_decref(items);
+    json_t *items = NULL;
+    if (invitation_list(&r->p->master, &items, &err) < 0) {
         reply_store_error(r, err);
         return;
     }
@@ -63,97 +32,36 @@ void h_invitations_list(struct request *r)
 
 void h_invitations_create(struct request *r)
 {
-    const char *school = json_str(r->json, "school_name");
-    const char *email_in = json_str(r->json, "contact_email");
-    if (school == NULL || strlen(school) == 0 || strlen(school) > 200) {
-        reply_invalid(r, "school_name",
-                      "Indique el nombre de la escuela (máximo 200 "
-                      "caracteres).");
+    char school[201], email[255];
+    const struct field f[] = {
+        {.key = "school_name", .required = true, .max_len = 200,
+         .message = "Indique el nombre de la escuela (máximo 200 "
+                    "caracteres).",
+         .text = school, .text_size = sizeof school},
+        {.key = "contact_email", .type = FIELD_EMAIL, .required = true,
+         .max_len = 254, .message = "El correo de contacto no es válido.",
+         .text = email, .text_size = sizeof email},
+    };
+    if (fields_read(r, r->json, f, sizeof f / sizeof f[0]) < 0)
         return;
-    }
-    char email[256];
-    str_copy(email, sizeof email, email_in ? email_in : "");
-    str_lower(email);
-    if (email_in == NULL || strlen(email_in) > 254 || email_check(email)) {
-        reply_invalid(r, "contact_email",
-                      "El correo de contacto no es válido.");
-        return;
-    }
-    char token[65], hash[65], now[21], expires[21], url[512];
-    random_hex(token, 32);
-    sha256_hex(token, hash);
-    time_format_utc(time_now(), now);
-    time_format_utc(time_now() + INVITATION_DAYS * 86400, expires);
     struct actor actor;
     request_actor(r, &actor);
     const char *err = NULL;
-    struct store *m = &r->p->master;
-    if (store_begin(m, &err) < 0) {
+    struct invitation inv;
+    if (invitation_create(&r->p->master, school, email, &actor, &inv,
+                          &err) < 0) {
         reply_store_error(r, err);
         return;
     }
-    int64_t id = 0;
-    int rc = db_query_int(m->conn, &err, &id,
-                          "INSERT INTO tenant_invitations (token_hash,"
-                          " school_name, contact_email, invited_by, expires_at,"
-                          " created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                          "tttitt", hash, school, email, r->who.user_id,
-                          expires, now);
-    char idstr[24];
-    snprintf(idstr, sizeof idstr, "%lld", (long long)id);
-    json_t *after = json_pack("{s:s,s:s,s:s}", "school_name", school,
-                              "contact_email", email, "expires_at", expires);
-    struct audit_entry e = {"create", "invitation", idstr, NULL, after};
-    if (rc == 0)
-        rc = audit_write(m, &actor, &e, &err);
-    json_decref(after);
-    if (store_end(m, rc == 0, &err) < 0 || rc < 0) {
-        reply_store_error(r, err);
-        return;
-    }
-    invitation_url(r, token, url, sizeof url);
+    char path[128], url[512];
+    snprintf(path, sizeof path, "/invitacion#%s", inv.token);
+    request_link(r, NULL, path, url, sizeof url);
     reply_json(r, 201,
-               json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)id,
-                         "school_name", school, "contact_email", email,
-                         "status", "pending", "expires_at", expires, "token",
-                         token, "url", url));
-}
-
-struct invitation {
-    int64_t id;
-    char school_name[256];
-    char contact_email[256];
-    char expires_at[21];
-};
-
-/* A pending, unexpired invitation by token: 1 found, 0 not, -1 error. */
-static int find_pending(struct store *m, const char *token,
-                        struct invitation *inv, const char **err)
-{
-    if (strlen(token) != 64)
-        return 0;
-    char hash[65], now[21];
-    sha256_hex(token, hash);
-    time_format_utc(time_now(), now);
-    struct db_stmt *st = db_query(
-        m->conn, err,
-        "SELECT id, school_name, contact_email, expires_at FROM"
-        " tenant_invitations WHERE token_hash = ? AND status = 'pending'"
-        " AND expires_at > ?",
-        "tt", hash, now);
-    if (st == NULL)
-        return -1;
-    int rc = db_step(st, err);
-    if (rc == DB_ROW) {
-        inv->id = db_int(st, 0);
-        str_copy(inv->school_name, sizeof inv->school_name, db_text(st, 1));
-        str_copy(inv->contact_email, sizeof inv->contact_email,
-                 db_text(st, 2));
-        str_copy(inv->expires_at, sizeof inv->expires_at, db_text(st, 3));
-        rc = 1;
-    }
-    db_finish(&st);
-    return rc < 0 ? -1 : rc;
+               json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s}", "id",
+                         (json_int_t)inv.id, "school_name", school,
+                         "contact_email", email, "status", "pending",
+                         "expires_at", inv.expires_at, "token", inv.token,
+                         "url", url));
 }
 
 static const char invitation_gone[] =
@@ -164,15 +72,13 @@ void h_invitation_get(struct request *r)
 {
     struct invitation inv;
     const char *err = NULL;
-    store_lock(&r->p->master);
-    int rc = find_pending(&r->p->master, r->params[0], &inv, &err);
-    store_unlock(&r->p->master);
+    int rc = invitation_find_pending(&r->p->master, r->params[0], &inv, &err);
     if (rc < 0) {
         reply_store_error(r, err);
         return;
     }
     if (rc == 0) {
-        reply_error(r, 404, "not_found", invitation_gone);
+        reply_err_msg(r, ERR_NOT_FOUND, invitation_gone);
         return;
     }
     reply_json(r, 200,
@@ -181,88 +87,88 @@ void h_invitation_get(struct request *r)
                          "pending", "expires_at", inv.expires_at));
 }
 
-/*
- * Moves the invitation from one status to another; 1 if it changed. An
- * acceptance claims it first (accepted, no school yet) so a second
- * acceptance finds it taken, then records the new school (with the audit
- * row), or gives it back (pending) if the school could not be created.
- */
-static int set_invitation(struct store *m, int64_t id, const char *from,
-                          const char *to, int64_t tenant_id,
-                          const struct actor *actor, const char **err)
+static const char *check_code(const char *in, char *out, size_t n)
 {
-    char now[21];
-    time_format_utc(time_now(), now);
-    if (store_begin(m, err) < 0)
+    const char *msg = tenant_code_check(in);
+    if (msg == NULL)
+        str_copy(out, n, in);
+    return msg;
+}
+
+static const char *check_password(const char *in, char *out, size_t n)
+{
+    const char *msg = password_check_policy(in);
+    if (msg == NULL)
+        str_copy(out, n, in);
+    return msg;
+}
+
+/* The new school's profile and first administrator, in its store. */
+static int fill_school(struct request *r, const struct tenant *t,
+                       const struct setting_update *profile, int np,
+                       const char *admin_name, const char *email,
+                       const char *password, const struct actor *actor,
+                       const char **err, bool *defect)
+{
+    struct store *s;
+    if (pool_acquire(r->p->pool, t->code, &s, err) != POOL_OK)
         return -1;
-    int rc = tenant_id
-                 ? db_run(m->conn, err,
-                          "UPDATE tenant_invitations SET status = ?,"
-                          " accepted_at = ?, tenant_id = ? WHERE id = ? AND"
-                          " status = ? AND tenant_id IS NULL",
-                          "ttiit", to, now, tenant_id, id, from)
-                 : db_run(m->conn, err,
-                          "UPDATE tenant_invitations SET status = ?,"
-                          " accepted_at = ? WHERE id = ? AND status = ? AND"
-                          " tenant_id IS NULL",
-                          "ttit", to,
-                          strcmp(to, "accepted") == 0 ? now : NULL, id, from);
-    int changed = rc == 0 ? db_changes(m->conn) : 0;
-    if (rc == 0 && changed && strcmp(to, "accepted") == 0 && tenant_id) {
-        char idstr[24];
-        snprintf(idstr, sizeof idstr, "%lld", (long long)id);
-        json_t *after = json_pack("{s:s}", "status", "accepted");
-        struct audit_entry e = {"accept", "invitation", idstr, NULL, after};
-        rc = audit_write(m, actor, &e, err);
-        json_decref(after);
+    json_t *after = NULL;
+    int rc = school_settings_update(s, t->name, actor, profile, np, &after,
+                                    err);
+    json_decref(after);
+    const char *msg = NULL, *field = NULL;
+    int64_t uid = 0;
+    if (rc == 0) {
+        int urc = user_create(r->p, s, false, email, admin_name,
+                              "school_admin", password, actor, &uid, &msg,
+                              &field, err);
+        if (urc != TENANT_OK) {
+            rc = -1;
+            /* the body was checked: a refusal here is our defect */
+            *defect = urc != TENANT_ERROR;
+            if (*defect)
+                *err = msg;
+        }
     }
-    if (store_end(m, rc == 0, err) < 0 || rc < 0)
-        return -1;
-    return changed;
+    pool_release(r->p->pool, s);
+    return rc;
 }
 
 void h_invitation_accept(struct request *r)
 {
     /* Everything is checked before anything is created. */
-    const char *code = json_str(r->json, "code");
-    if (code == NULL || tenant_code_check(code) != NULL) {
-        reply_invalid(r, "code", code ? tenant_code_check(code)
-                                      : "Indique el código de la escuela.");
+    char code[41], admin_name[201], email[255], password[PASSWORD_MAX + 1];
+    struct setting_update profile[SCHOOL_SETTINGS_MAX];
+    bool present[SCHOOL_SETTINGS_MAX];
+    struct field f[SCHOOL_SETTINGS_MAX + 4];
+    size_t nf = 0;
+    f[nf++] = (struct field){.key = "code", .required = true, .max_len = 40,
+                             .message = "Indique el código de la escuela.",
+                             .check = check_code, .text = code,
+                             .text_size = sizeof code};
+    nf += request_settings_fields(f + nf, profile, present, true);
+    f[nf++] = (struct field){
+        .key = "admin_name", .required = true, .max_len = 200,
+        .message = "Indique el nombre del administrador (máximo 200 "
+                   "caracteres).",
+        .text = admin_name, .text_size = sizeof admin_name};
+    f[nf++] = (struct field){.key = "admin_email", .type = FIELD_EMAIL,
+                             .required = true, .max_len = 254,
+                             .message = "Indique un correo válido.",
+                             .text = email, .text_size = sizeof email};
+    f[nf++] = (struct field){.key = "admin_password", .type = FIELD_PASSWORD,
+                             .required = true, .max_len = PASSWORD_MAX,
+                             .message = "Indique una contraseña.",
+                             .check = check_password, .text = password,
+                             .text_size = sizeof password};
+    /* the timezone is not asked for: the default applies */
+    for (size_t i = 0; i < nf; i++)
+        if (strcmp(f[i].key, SETTING_TIMEZONE) == 0)
+            f[i].required = false;
+    if (fields_read(r, r->json, f, nf) < 0)
         return;
-    }
-    static const char *const rename[] = {SETTING_NAME, "name", NULL};
-    static const char *const required[] = {
-        SETTING_NAME, "rif", "dea_code", "state", "municipality", "address",
-        "phone", NULL};
-    struct setting_update profile[SETTINGS_MAX];
-    int np = 0;
-    if (settings_parse(r, r->json, rename, required, profile, &np) < 0)
-        return;
-    const char *admin_name = json_str(r->json, "admin_name");
-    const char *admin_email = json_str(r->json, "admin_email");
-    const char *admin_password = json_str(r->json, "admin_password");
-    if (admin_name == NULL || strlen(admin_name) == 0 ||
-        strlen(admin_name) > 200) {
-        reply_invalid(r, "admin_name",
-                      "Indique el nombre del administrador (máximo 200 "
-                      "caracteres).");
-        return;
-    }
-    char email[256] = "";
-    if (admin_email && strlen(admin_email) < sizeof email)
-        str_copy(email, sizeof email, admin_email);
-    str_lower(email);
-    const char *msg = email_check(email);
-    if (msg) {
-        reply_invalid(r, "admin_email", msg);
-        return;
-    }
-    msg = admin_password ? password_check_policy(admin_password)
-                         : "Indique una contraseña.";
-    if (msg) {
-        reply_invalid(r, "admin_password", msg);
-        return;
-    }
+    int np = request_settings_updates(profile, present, school_settings_count);
     const char *name = NULL;
     for (int i = 0; i < np; i++)
         if (strcmp(profile[i].key, SETTING_NAME) == 0)
@@ -272,18 +178,16 @@ void h_invitation_accept(struct request *r)
     struct store *m = &r->p->master;
     struct invitation inv;
     const char *err = NULL;
-    store_lock(m);
-    int rc = find_pending(m, r->params[0], &inv, &err);
-    store_unlock(m);
+    int rc = invitation_find_pending(m, r->params[0], &inv, &err);
     if (rc < 0) {
         reply_store_error(r, err);
         return;
     }
     struct actor actor = {0, email, "school_admin", r->ip, r->request_id};
-    if (rc == 0 ||
-        (rc = set_invitation(m, inv.id, "pending", "accepted", 0, &actor,
-                             &err)) == 0) {
-        reply_error(r, 404, "not_found", invitation_gone);
+    if (rc == 0 || (rc = invitation_set_status(m, inv.id, "pending",
+                                               "accepted", 0, &actor,
+                                               &err)) == 0) {
+        reply_err_msg(r, ERR_NOT_FOUND, invitation_gone);
         return;
     }
     if (rc < 0) {
@@ -291,48 +195,25 @@ void h_invitation_accept(struct request *r)
         return;
     }
     struct tenant t;
-    const char *field = NULL;
-    msg = NULL;
+    const char *field = NULL, *msg = NULL;
     rc = tenant_create(r->p, code, name, &actor, &t, &msg, &field, &err);
     if (rc != TENANT_OK) {
-        set_invitation(m, inv.id, "accepted", "pending", 0, &actor, NULL);
+        invitation_set_status(m, inv.id, "accepted", "pending", 0, &actor,
+                              NULL);
         if (rc == TENANT_EXISTS)
-            reply_json(r, 409,
-                       json_pack("{s:{s:s,s:s,s:s}}", "error", "code",
-                                 "conflict", "message", msg, "field", field));
+            reply_err_field(r, ERR_CONFLICT, field, msg);
         else if (rc == TENANT_INVALID)
             reply_invalid(r, field, msg);
         else
             reply_store_error(r, err);
         return;
     }
-    /* The new school's profile and first administrator, in its store. */
-    struct store *s;
-    rc = pool_acquire(r->p->pool, t.code, &s, &err) == POOL_OK ? 0 : -1;
-    if (rc == 0) {
-        if (store_begin(s, &err) == 0) {
-            rc = settings_write(s, profile, np, &err);
-            json_t *after = settings_json(s, &t);
-            struct audit_entry e = {"update", "settings", NULL, NULL, after};
-            if (rc == 0)
-                rc = audit_write(s, &actor, &e, &err);
-            json_decref(after);
-            if (store_end(s, rc == 0, &err) < 0)
-                rc = -1;
-        } else {
-            rc = -1;
-        }
-        int64_t uid = 0;
-        if (rc == 0 &&
-            user_create(r->p, s, false, email, admin_name, "school_admin",
-                        admin_password, &actor, &uid, &msg, &field,
-                        &err) != TENANT_OK)
-            rc = -1;
-        pool_release(r->p->pool, s);
-    }
+    bool defect = false;
+    rc = fill_school(r, &t, profile, np, admin_name, email, password, &actor,
+                     &err, &defect);
     if (rc == 0)
-        rc = set_invitation(m, inv.id, "accepted", "accepted", t.id, &actor,
-                            &err) == 1
+        rc = invitation_set_status(m, inv.id, "accepted", "accepted", t.id,
+                                   &actor, &err) == 1
                  ? 0
                  : -1;
     if (rc < 0) {
@@ -341,7 +222,10 @@ void h_invitation_accept(struct request *r)
          * admin to see. */
         struct tenant ignored;
         tenant_set_status(r->p, t.code, "inactive", &actor, &ignored, NULL);
-        reply_store_error(r, err ? err : msg);
+        if (defect)
+            reply_internal(r, err);
+        else
+            reply_store_error(r, err);
         return;
     }
     reply_json(r, 201,

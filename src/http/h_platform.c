@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "http/fields.h"
 #include "http/http.h"
 
 void h_tenants_list(struct request *r)
@@ -26,16 +27,18 @@ void h_tenants_list(struct request *r)
 
 void h_tenants_create(struct request *r)
 {
-    const char *code = json_str(r->json, "code");
-    const char *name = json_str(r->json, "name");
-    if (code == NULL) {
-        reply_invalid(r, "code", "Indique el código de la escuela.");
+    char code[41], name[201];
+    const struct field f[] = {
+        {.key = "code", .required = true, .max_len = 40,
+         .message = "Indique el código de la escuela.", .text = code,
+         .text_size = sizeof code},
+        {.key = "name", .required = true, .max_len = 200,
+         .message = "Indique el nombre de la escuela (máximo 200 "
+                    "caracteres).",
+         .text = name, .text_size = sizeof name},
+    };
+    if (fields_read(r, r->json, f, sizeof f / sizeof f[0]) < 0)
         return;
-    }
-    if (name == NULL) {
-        reply_invalid(r, "name", "Indique el nombre de la escuela.");
-        return;
-    }
     struct actor actor;
     request_actor(r, &actor);
     struct tenant t;
@@ -46,9 +49,7 @@ void h_tenants_create(struct request *r)
         return;
     }
     if (rc == TENANT_EXISTS) {
-        reply_json(r, 409,
-                   json_pack("{s:{s:s,s:s,s:s}}", "error", "code", "conflict",
-                             "message", msg, "field", field));
+        reply_err_field(r, ERR_CONFLICT, field, msg);
         return;
     }
     if (rc != TENANT_OK) {
@@ -66,9 +67,9 @@ static void set_status(struct request *r, const char *status)
     const char *err = NULL;
     int rc = tenant_set_status(r->p, r->params[0], status, &actor, &t, &err);
     if (rc == TENANT_NOT_FOUND) {
-        reply_error(r, 404, "not_found",
-                    "Escuela no encontrada (la escuela principal no puede "
-                    "cambiar de estado).");
+        reply_err_msg(r, ERR_NOT_FOUND,
+                      "Escuela no encontrada (la escuela principal no puede "
+                      "cambiar de estado).");
         return;
     }
     if (rc != TENANT_OK) {
@@ -106,16 +107,19 @@ void h_tenants_support(struct request *r)
         return;
     }
     if (found == 0 || t.is_master) {
-        reply_error(r, 404, "not_found", "Escuela no encontrada.");
+        reply_err_msg(r, ERR_NOT_FOUND, "Escuela no encontrada.");
         return;
     }
-    const char *reason = json_str(r->json, "reason");
-    if (reason == NULL || strlen(reason) < 3 || strlen(reason) > 500) {
-        reply_invalid(r, "reason",
-                      "Indique el motivo del acceso de soporte (3 a 500 "
-                      "caracteres).");
+    char reason[501];
+    const struct field f[] = {
+        {.key = "reason", .type = FIELD_TEXT, .required = true,
+         .min_len = 3, .max_len = 500,
+         .message = "Indique el motivo del acceso de soporte (3 a 500 "
+                    "caracteres).",
+         .text = reason, .text_size = sizeof reason},
+    };
+    if (fields_read(r, r->json, f, 1) < 0)
         return;
-    }
     char token[65], hash[65], now[21], expires[21];
     random_hex(token, 32);
     sha256_hex(token, hash);
@@ -145,13 +149,9 @@ void h_tenants_support(struct request *r)
         reply_store_error(r, err);
         return;
     }
-    char host[512], url[1024];
-    tenant_host(r->p, &t, host, sizeof host);
-    const char *h = request_header(r, "Host");
-    const char *port = h ? strrchr(h, ':') : NULL;
-    snprintf(url, sizeof url, "%s://%s%s/soporte#%s",
-             r->secure ? "https" : "http", host, port ? port : "",
-             token);
+    char path[128], url[1024];
+    snprintf(path, sizeof path, "/soporte#%s", token);
+    request_link(r, &t, path, url, sizeof url);
     reply_json(r, 201,
                json_pack("{s:s,s:s,s:s,s:s}", "token", token, "url", url,
                          "expires_at", expires, "school", t.code));

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "http/fields.h"
 #include "http/http.h"
 
 static json_t *school_json(struct request *r)
@@ -14,34 +15,13 @@ static json_t *school_json(struct request *r)
                      r->tenant.name);
 }
 
-int request_limit(struct request *r)
+static const char *users_check_password(const char *in, char *out,
+                                        size_t n)
 {
-    const char *s = request_query(r, "limit");
-    if (s == NULL)
-        return 50;
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*s == '\0' || *end != '\0' || v < 1 || v > 500) {
-        reply_invalid(r, "limit", "El límite debe ser un número entre 1 y "
-                                  "500.");
-        return -1;
-    }
-    return (int)v;
-}
-
-/* Parses ?cursor= as a positive id; 0 when absent, -1 (and 422) if bad. */
-static int64_t request_cursor(struct request *r)
-{
-    const char *s = request_query(r, "cursor");
-    if (s == NULL || *s == '\0')
-        return 0;
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (*end != '\0' || v < 1) {
-        reply_invalid(r, "cursor", "El cursor de la página no es válido.");
-        return -1;
-    }
-    return v;
+    const char *msg = password_check_policy(in);
+    if (msg == NULL)
+        str_copy(out, n, in);
+    return msg;
 }
 
 void h_users_list(struct request *r)
@@ -93,27 +73,28 @@ void h_users_list(struct request *r)
 
 void h_users_create(struct request *r)
 {
-    const char *email = json_str(r->json, "email");
-    const char *name = json_str(r->json, "name");
-    const char *role = json_str(r->json, "role");
-    const char *password = json_str(r->json, "password");
-    if (email == NULL) {
-        reply_invalid(r, "email", "Indique el correo electrónico.");
+    static const char *const roles[] = {"school_admin", "teacher", "parent",
+                                        NULL};
+    char email[255], name[201], role[32], password[PASSWORD_MAX + 1];
+    const struct field f[] = {
+        {.key = "email", .type = FIELD_EMAIL, .required = true,
+         .max_len = 254, .message = "Indique un correo electrónico válido.",
+         .text = email, .text_size = sizeof email},
+        {.key = "name", .required = true, .max_len = 200,
+         .message = "El nombre es obligatorio (máximo 200 caracteres).",
+         .text = name, .text_size = sizeof name},
+        {.key = "role", .type = FIELD_ENUM, .required = true,
+         .choices = roles,
+         .message = "El rol no es válido (school_admin, teacher o parent).",
+         .text = role, .text_size = sizeof role},
+        {.key = "password", .type = FIELD_PASSWORD, .required = true,
+         .max_len = PASSWORD_MAX,
+         .message = "Indique una contraseña inicial.",
+         .check = users_check_password, .text = password,
+         .text_size = sizeof password},
+    };
+    if (fields_read(r, r->json, f, sizeof f / sizeof f[0]) < 0)
         return;
-    }
-    if (name == NULL) {
-        reply_invalid(r, "name", "Indique el nombre.");
-        return;
-    }
-    if (role == NULL || !role_is_school_role(role)) {
-        reply_invalid(r, "role",
-                      "El rol no es válido (school_admin, teacher o parent).");
-        return;
-    }
-    if (password == NULL) {
-        reply_invalid(r, "password", "Indique una contraseña inicial.");
-        return;
-    }
     struct actor actor;
     request_actor(r, &actor);
     const char *msg = NULL, *field = NULL, *err = NULL;
@@ -125,21 +106,16 @@ void h_users_create(struct request *r)
         return;
     }
     if (rc == TENANT_EXISTS) {
-        reply_json(r, 409,
-                   json_pack("{s:{s:s,s:s,s:s}}", "error", "code", "conflict",
-                             "message", msg, "field", field));
+        reply_err_field(r, ERR_CONFLICT, field, msg);
         return;
     }
     if (rc != TENANT_OK) {
         reply_store_error(r, err);
         return;
     }
-    char lower[256];
-    str_copy(lower, sizeof lower, email);
-    str_lower(lower);
     reply_json(r, 201,
                json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:b}", "id",
-                         (json_int_t)id, "email", lower, "name", name, "role",
+                         (json_int_t)id, "email", email, "name", name, "role",
                          role, "role_label", role_label(role), "school",
                          school_json(r), "support", 0));
 }

@@ -26,6 +26,11 @@ struct server_config {
     struct session_limits session;
     bool log_requests;
     bool cookie_secure;
+    /* The master host's URL as users reach it, e.g.
+     * "https://bischeduler.example.edu.ve": the scheme and port of every
+     * link the server writes (never the request's Host). NULL: http, the
+     * listen port. */
+    const char *public_url;
     /* peers whose X-Forwarded-For/-Proto are believed (the proxy) */
     int trusted_proxies;
     char trusted_proxy[8][64];
@@ -97,18 +102,45 @@ void router_dispatch(struct request *r);
 bool route_match(const char *pattern, const char *path,
                  char params[2][128]);
 
-/* Replies. Each takes ownership of what it is given. */
+/* reply.c: replies. Each takes ownership of what it is given. */
 void reply_json(struct request *r, unsigned status, json_t *body);
 /* A reply whose JSON text is already written; takes the buffer. */
 void reply_json_text(struct request *r, unsigned status, struct strbuf *sb);
-void reply_error(struct request *r, unsigned status, const char *code,
-                 const char *message);
-void reply_invalid(struct request *r, const char *field, const char *message);
-void reply_store_error(struct request *r, const char *error);
 void reply_buffer(struct request *r, unsigned status, const char *type,
                   const void *data, size_t len, bool copy);
 void reply_html_error(struct request *r, unsigned status, const char *title,
                       const char *text);
+
+/* The registry of error codes (errors.def): ERR_NOT_FOUND, ... */
+enum api_error {
+#define ERR(name, code, status, message) ERR_##name,
+#include "http/errors.def"
+#undef ERR
+    ERR_COUNT_
+};
+struct api_error_def {
+    const char *code; /* stable English identifier */
+    unsigned status;
+    const char *message; /* default Spanish message */
+};
+extern const struct api_error_def api_errors[ERR_COUNT_];
+const struct api_error_def *api_error_find(const char *code);
+/* An error reply with the registry's message, or a more precise one. */
+void reply_err(struct request *r, enum api_error e);
+void reply_err_msg(struct request *r, enum api_error e, const char *message);
+/* An error about one field (error.field; a 422 also lists it in
+ * error.errors). */
+void reply_err_field(struct request *r, enum api_error e, const char *field,
+                     const char *message);
+void reply_invalid(struct request *r, const char *field, const char *message);
+/* The store failed or is busy: 503, "try again" (logs `error`). */
+void reply_store_error(struct request *r, const char *error);
+/* A defect in our code: 500 (logs `what`). */
+void reply_internal(struct request *r, const char *what);
+/* By code; the code must be in the registry (kept for router.c). */
+void reply_error(struct request *r, unsigned status, const char *code,
+                 const char *message);
+
 bool request_wants_html(struct request *r);
 const char *request_header(struct request *r, const char *name);
 const char *request_query(struct request *r, const char *name);
@@ -157,30 +189,19 @@ void h_invitations_create(struct request *r);
 void h_invitation_get(struct request *r);
 void h_invitation_accept(struct request *r);
 
-/* School settings (h_settings.c), shared with invitation acceptance. */
-#define SETTINGS_MAX 8
-struct setting_update {
-    const char *key;
-    char value[512];
-};
-json_t *settings_json(struct store *s, const struct tenant *t);
-/*
- * Validates the settings members of `obj`. `keys` optionally renames
- * members (pairs: setting key, member name, NULL-terminated); `required`
- * lists setting keys that must be present. Replies 422 and returns -1 on
- * the first bad member.
- */
-int settings_parse(struct request *r, json_t *obj, const char *const *keys,
-                   const char *const *required, struct setting_update *out,
-                   int *n_r);
-int settings_write(struct store *s, const struct setting_update *u, int n,
-                   const char **error_r);
-
-/* Shared by handlers: the user JSON of the principal. */
+/* request.c: helpers every handler may use. */
+/* The user JSON of the principal. */
 json_t *principal_to_json(struct request *r);
 /* Reads a string member; NULL if absent or not a string. */
 const char *json_str(json_t *obj, const char *key);
 /* Parses ?limit= (default 50, max 500); -1 and a 422 reply if bad. */
 int request_limit(struct request *r);
+/* Parses ?cursor= as a positive id; 0 when absent, -1 and a 422 if bad. */
+int64_t request_cursor(struct request *r);
+/* A link into school `t` (the master when NULL): the configured public
+ * scheme and port, the host from the base domain, then `path` (which
+ * starts with "/"). Never reads the request's Host header. */
+void request_link(struct request *r, const struct tenant *t,
+                  const char *path, char *out, size_t n);
 
 #endif

@@ -116,7 +116,9 @@ int tenant_restore_tables(struct store *s, json_t *data, const char **error_r);
 int tenant_set_status(struct platform *p, const char *code,
                       const char *status, const struct actor *actor,
                       struct tenant *t_r, const char **error_r);
-/* Renames a school in the platform's registry (audited in the master). */
+/* Renames a school in the platform's registry (audited in the master).
+ * TENANT_OK, TENANT_NOT_FOUND or TENANT_ERROR; *error_r says why on any
+ * failure. */
 int tenant_rename(struct platform *p, const char *code, const char *name,
                   const struct actor *actor, const char **error_r);
 /* Every school, ordered by code; caller frees *list_r. */

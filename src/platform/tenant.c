@@ -577,13 +577,22 @@ int tenant_rename(struct platform *p, const char *code, const char *name,
         store_end(&p->master, false, NULL);
         return TENANT_OK;
     }
+    if (rc != 1) {
+        /* Every failure says what failed: the caller's settings may have
+         * committed already and it logs this. */
+        store_end(&p->master, false, NULL);
+        if (rc == 0 && error_r)
+            *error_r = "no such school in the registry";
+        else if (error_r && *error_r == NULL)
+            *error_r = "the registry could not be read";
+        return rc == 0 ? TENANT_NOT_FOUND : TENANT_ERROR;
+    }
     char now[21];
     time_format_utc(time_now(), now);
-    rc = rc != 1 ? -1
-                 : db_run(p->master.conn, error_r,
-                          "UPDATE tenants SET name = ?, updated_at = ?"
-                          " WHERE subdomain = ?",
-                          "ttt", name, now, code);
+    rc = db_run(p->master.conn, error_r,
+                "UPDATE tenants SET name = ?, updated_at = ?"
+                " WHERE subdomain = ?",
+                "ttt", name, now, code);
     if (rc == 0) {
         json_t *jb = json_pack("{s:s}", "name", before.name);
         json_t *ja = json_pack("{s:s}", "name", name);

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "platform/venezuela.h"
+#include "school/venezuela.h"
 
 static void rif_ok(const char *in, const char *want)
 {

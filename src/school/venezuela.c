@@ -2,7 +2,7 @@
  * Checks for Venezuelan identifiers. Formats only: a RIF's check digit is
  * not verified, so a real but unusual RIF is never refused.
  */
-#include "platform/venezuela.h"
+#include "school/venezuela.h"
 
 #include <ctype.h>
 #include <stdbool.h>

@@ -4,8 +4,8 @@
  * (código DEA). Each check returns NULL if the value is acceptable, else a
  * Spanish message, and writes the normalized form into `out`.
  */
-#ifndef BIS_PLATFORM_VENEZUELA_H
-#define BIS_PLATFORM_VENEZUELA_H
+#ifndef BIS_SCHOOL_VENEZUELA_H
+#define BIS_SCHOOL_VENEZUELA_H
 #include <stddef.h>
 
 /* "J-12345678-9" from "j123456789", "J-12345678-9", "J 12345678 9". */
