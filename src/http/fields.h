@@ -86,5 +86,9 @@ size_t request_settings_fields(struct field *f, struct setting_update *u,
 /* Keeps the given ones at the front of u; returns how many. */
 int request_settings_updates(struct setting_update *u, const bool *present,
                              size_t n);
+/* request.c: field checks shared by handlers. A new school's code
+ * (tenant_code_check) and a new password (the policy). */
+const char *request_check_code(const char *in, char *out, size_t n);
+const char *request_check_password(const char *in, char *out, size_t n);
 
 #endif

@@ -87,22 +87,6 @@ void h_invitation_get(struct request *r)
                          "pending", "expires_at", inv.expires_at));
 }
 
-static const char *check_code(const char *in, char *out, size_t n)
-{
-    const char *msg = tenant_code_check(in);
-    if (msg == NULL)
-        str_copy(out, n, in);
-    return msg;
-}
-
-static const char *check_password(const char *in, char *out, size_t n)
-{
-    const char *msg = password_check_policy(in);
-    if (msg == NULL)
-        str_copy(out, n, in);
-    return msg;
-}
-
 /* The new school's profile and first administrator, in its store. */
 static int fill_school(struct request *r, const struct tenant *t,
                        const struct setting_update *profile, int np,
@@ -145,7 +129,7 @@ void h_invitation_accept(struct request *r)
     size_t nf = 0;
     f[nf++] = (struct field){.key = "code", .required = true, .max_len = 40,
                              .message = "Indique el código de la escuela.",
-                             .check = check_code, .text = code,
+                             .check = request_check_code, .text = code,
                              .text_size = sizeof code};
     nf += request_settings_fields(f + nf, profile, present, true);
     f[nf++] = (struct field){
@@ -160,7 +144,7 @@ void h_invitation_accept(struct request *r)
     f[nf++] = (struct field){.key = "admin_password", .type = FIELD_PASSWORD,
                              .required = true, .max_len = PASSWORD_MAX,
                              .message = "Indique una contraseña.",
-                             .check = check_password, .text = password,
+                             .check = request_check_password, .text = password,
                              .text_size = sizeof password};
     /* the timezone is not asked for: the default applies */
     for (size_t i = 0; i < nf; i++)

@@ -30,7 +30,8 @@ void h_tenants_create(struct request *r)
     char code[41], name[201];
     const struct field f[] = {
         {.key = "code", .required = true, .max_len = 40,
-         .message = "Indique el código de la escuela.", .text = code,
+         .message = "Indique el código de la escuela.",
+         .check = request_check_code, .text = code,
          .text_size = sizeof code},
         {.key = "name", .required = true, .max_len = 200,
          .message = "Indique el nombre de la escuela (máximo 200 "

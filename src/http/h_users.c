@@ -15,15 +15,6 @@ static json_t *school_json(struct request *r)
                      r->tenant.name);
 }
 
-static const char *users_check_password(const char *in, char *out,
-                                        size_t n)
-{
-    const char *msg = password_check_policy(in);
-    if (msg == NULL)
-        str_copy(out, n, in);
-    return msg;
-}
-
 void h_users_list(struct request *r)
 {
     int limit = request_limit(r);
@@ -90,7 +81,7 @@ void h_users_create(struct request *r)
         {.key = "password", .type = FIELD_PASSWORD, .required = true,
          .max_len = PASSWORD_MAX,
          .message = "Indique una contraseña inicial.",
-         .check = users_check_password, .text = password,
+         .check = request_check_password, .text = password,
          .text_size = sizeof password},
     };
     if (fields_read(r, r->json, f, sizeof f / sizeof f[0]) < 0)

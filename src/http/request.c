@@ -118,3 +118,19 @@ void request_link(struct request *r, const struct tenant *t,
         snprintf(host, sizeof host, "bischeduler.%s", r->p->base_domain);
     snprintf(out, n, "%s://%s%s%s", scheme, host, port, path);
 }
+
+const char *request_check_code(const char *in, char *out, size_t n)
+{
+    const char *msg = tenant_code_check(in);
+    if (msg == NULL)
+        str_copy(out, n, in);
+    return msg;
+}
+
+const char *request_check_password(const char *in, char *out, size_t n)
+{
+    const char *msg = password_check_policy(in);
+    if (msg == NULL)
+        str_copy(out, n, in);
+    return msg;
+}

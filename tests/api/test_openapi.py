@@ -1,14 +1,17 @@
 """docs/openapi.yaml stays true to the server's code.
 
-Starts no server and uses no fixture: it reads the spec and the C sources.
+Starts no server and uses no fixture: it reads the spec, the routing table
+and the registry of error codes (src/http/errors.def).
 - The routing table (src/http/routes.c), the fixed paths of router.c
   (/healthz, /metrics, /assets/) and the web pages of static.c are exactly the
   operations the spec documents, no more and no fewer.
 - Each operation's `x-permission` is the route's permission in routes.c.
-- Each operation documents exactly the statuses and error codes the code can
-  produce: the router's steps (school from the Host header, scope, store,
-  identity, CSRF, permission, JSON body) plus what its handler, and the
-  handler's helpers in src/http/h_*.c, reply.
+- Each operation documents the statuses and error codes the router can
+  produce on its route (school from the Host header, scope, store, identity,
+  CSRF, permission, JSON body, and 500 for a defect), and every code it
+  documents is in the registry under the registry's status.
+- The Error schema's code enum and docs/API.md's error table are exactly the
+  registry.
 - Security requirements match the route (public: none; cookie writes: CSRF).
 - Every `$ref` resolves.
 
@@ -105,65 +108,34 @@ def fixed_paths():
     return {("GET", p) for p in paths | pages}
 
 
-# Handlers and their helpers: which statuses and error codes they reply.
+# The registry of error codes: src/http/errors.def, one line per code,
+#   ERR(NAME, code, status, "Spanish message")
+# read here as data (the server compiles the same lines into its table).
 
-FUNC_DEF = re.compile(
-    r"^(?:static\s+)?[A-Za-z_][\w\s\*]*?\b([a-z_]\w*)\s*\(([^;{}]*?)\)\s*\n\{\n(.*?)\n\}$",
-    re.S | re.M)
-REPLY_ERROR = re.compile(r'\breply_error\(\s*r\s*,\s*(\d{3})\s*,\s*"(\w+)"')
-REPLY_JSON = re.compile(
-    r'\breply_json\(\s*r\s*,\s*(\d{3})\s*,\s*'
-    r'(?:json_pack\(\s*"[^"]*"\s*,\s*"error"\s*,\s*"code"\s*,\s*"(\w+)")?')
-REPLY_BUFFER = re.compile(r"\breply_(?:buffer|json_text)\(\s*r\s*,\s*(\d{3})\s*,")
-KNOWN_REPLIES = {"reply_error", "reply_json", "reply_invalid", "reply_store_error",
-                 "reply_buffer", "reply_json_text"}
+ERRORS_DEF = HTTP_SRC / "errors.def"
+ERR_LINE = re.compile(r'^ERR\(\s*([A-Z_]+)\s*,\s*([a-z_]+)\s*,\s*(\d{3})\s*,\s*"(.+)"\s*\)\s*$')
 
 
-def handler_functions():
-    funcs = {}
-    for f in sorted(HTTP_SRC.glob("h_*.c")):
-        for m in FUNC_DEF.finditer(f.read_text()):
-            funcs[m.group(1)] = (f.name, m.group(3))
-    assert funcs, "no functions parsed from src/http/h_*.c"
-    return funcs
-
-
-def handler_replies(name, funcs, seen=None):
-    """{status: {error codes}} a handler can reply, following its helpers."""
-    seen = set() if seen is None else seen
-    assert name in funcs, f"handler {name} not found in src/http/h_*.c"
-    seen.add(name)
-    body = funcs[name][1]
-    out = defaultdict(set)
-    for call in set(re.findall(r"\b(reply_\w+)\s*\(", body)):
-        assert call in KNOWN_REPLIES, (
-            f"{name} calls {call}, which test_openapi.py does not know: teach it "
-            "which status and code that reply gives")
-    for status, code in REPLY_ERROR.findall(body):
-        out[int(status)].add(code)
-    for status, code in REPLY_JSON.findall(body):
-        status = int(status)
-        if status >= 400:
-            assert code, f"{name}: reply_json({status}) without a readable error code"
-            out[status].add(code)
-        else:
-            out[status]
-    for status in REPLY_BUFFER.findall(body):
-        out[int(status)]
-    if re.search(r"\breply_invalid\s*\(", body):
-        out[422].add("invalid")
-    if re.search(r"\breply_store_error\s*\(", body):
-        out[503].add("store_unavailable")
-    for callee in set(re.findall(r"\b([a-z_]\w*)\s*\(", body)):
-        if callee in funcs and callee not in seen:
-            for status, codes in handler_replies(callee, funcs, seen).items():
-                out[status] |= codes
+def error_registry(path=ERRORS_DEF):
+    """{code: (status, message)} from errors.def."""
+    out = {}
+    for ln in path.read_text(encoding="utf-8").splitlines():
+        if not ln.startswith("ERR("):
+            continue
+        m = ERR_LINE.match(ln)
+        assert m, f"errors.def: cannot read {ln!r} (one ERR(NAME, code, status, \"message\") per line)"
+        name, code, status, message = m.groups()
+        assert name.lower() == code, f"errors.def: {name} should be the code {code} in capitals"
+        assert code not in out, f"errors.def: {code} twice"
+        out[code] = (int(status), message)
+    assert out, "no ERR(...) lines in src/http/errors.def"
     return out
 
 
-def expected_replies(route, funcs):
-    """{status: {codes}} for a routes.c route: the router's steps + its handler."""
-    method, _pattern, perms, scope, json_body, handler = route
+def expected_replies(route):
+    """{status: {codes}} every routes.c route can reply: the router's steps
+    and, for any handler, a defect of ours (500)."""
+    method, _pattern, perms, scope, json_body, _handler = route
     exp = defaultdict(set)
     exp[404].add("school_not_found")                              # Host names no school
     exp[503] |= {"school_unavailable", "store_unavailable"}       # suspended; store
@@ -179,8 +151,7 @@ def expected_replies(route, funcs):
         exp[415].add("unsupported_media_type")
         exp[400].add("bad_json")
         exp[413].add("body_too_large")
-    for status, codes in handler_replies(handler, funcs).items():
-        exp[status] |= codes
+    exp[500].add("internal")
     return {s: frozenset(c) for s, c in exp.items()}
 
 
@@ -256,8 +227,8 @@ def routes():
 
 
 @pytest.fixture(scope="module")
-def funcs():
-    return handler_functions()
+def registry():
+    return error_registry()
 
 
 # --------------------------------------------------------------------------
@@ -334,7 +305,9 @@ def test_every_operation_has_summary_success_and_auth_failures(spec, routes):
     assert not problems, "\n".join(problems)
 
 
-def test_statuses_and_error_codes_match_router_and_handlers(spec, routes, funcs):
+def test_statuses_and_error_codes_match_router_and_registry(spec, routes, registry):
+    """Each operation documents what the router can reply on its route, and
+    every code it documents is in the registry, under the registry's status."""
     ops = operations(spec)
     problems = []
     for route in routes:
@@ -342,32 +315,54 @@ def test_statuses_and_error_codes_match_router_and_handlers(spec, routes, funcs)
         op = ops.get((method, pattern))
         if op is None:
             continue
-        exp = expected_replies(route, funcs)
+        exp = expected_replies(route)
         doc = documented_replies(spec, op)
-        for status in sorted(set(exp) | set(doc)):
+        for status in sorted(exp):
             if status not in doc:
                 problems.append(f"{method} {pattern}: {status} {sorted(exp[status])} "
-                                f"(from {route[5]} or the router) is not documented")
-            elif status not in exp:
-                problems.append(f"{method} {pattern}: documents {status}, which neither the "
-                                f"router nor {route[5]} can reply")
-            elif status >= 400 and exp[status] != doc[status]:
+                                "(from the router) is not documented")
+            elif not exp[status] <= doc[status]:
                 problems.append(f"{method} {pattern}: {status} x-error-codes "
-                                f"{sorted(doc[status])}, the code gives {sorted(exp[status])}")
+                                f"{sorted(doc[status])} lack {sorted(exp[status] - doc[status])}")
+    for (method, pattern), op in ops.items():
+        for status, codes in documented_replies(spec, op).items():
+            for code in codes:
+                if code not in registry:
+                    problems.append(f"{method} {pattern}: {status} documents {code}, "
+                                    "which src/http/errors.def does not have")
+                elif registry[code][0] != status:
+                    problems.append(f"{method} {pattern}: documents {code} as {status}, "
+                                    f"errors.def says {registry[code][0]}")
     assert not problems, "\n".join(problems)
 
 
-def test_error_codes_are_the_stable_ones(spec):
+def test_invalid_replies_list_every_field(spec):
+    """A 422 `invalid` carries error.errors, every invalid field at once."""
+    err = spec["components"]["schemas"]["Error"]["properties"]["error"]["properties"]
+    assert err.get("errors", {}).get("type") == "array", "Error.error.errors must be documented"
+    item = deref(spec, err["errors"]["items"])
+    assert set(item.get("required", [])) == {"field", "message"}
+
+
+def test_error_codes_are_the_registry(spec, registry):
+    """openapi.yaml's Error.code enum and docs/API.md's table are exactly the
+    codes of src/http/errors.def, with its statuses."""
     enum = set(spec["components"]["schemas"]["Error"]["properties"]["error"]
                ["properties"]["code"]["enum"])
-    table = set()
+    assert enum == set(registry), (
+        f"Error.code enum differs from src/http/errors.def: only in the spec "
+        f"{sorted(enum - set(registry))}, only in errors.def {sorted(set(registry) - enum)}")
+    table = {}
     for line in API_MD.read_text().splitlines():
-        m = re.match(r"\|\s*[45]\d\d\s*\|(.*?)\|", line)
+        m = re.match(r"\|\s*([45]\d\d)\s*\|(.*?)\|", line)
         if m:
-            table |= set(re.findall(r"`(\w+)`", m.group(1)))
+            for code in re.findall(r"`(\w+)`", m.group(2)):
+                table[code] = int(m.group(1))
     assert table, "no error table found in docs/API.md"
-    assert enum == table, (f"Error.code enum differs from docs/API.md's error table: "
-                           f"only in spec {sorted(enum - table)}, only in API.md {sorted(table - enum)}")
+    want = {code: status for code, (status, _msg) in registry.items()}
+    assert table == want, (f"docs/API.md's error table differs from src/http/errors.def: "
+                           f"API.md {sorted(set(table.items()) - set(want.items()))}, "
+                           f"errors.def {sorted(set(want.items()) - set(table.items()))}")
     problems = []
     for key, op in operations(spec).items():
         for status, resp in (op.get("responses") or {}).items():
