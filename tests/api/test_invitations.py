@@ -1,9 +1,11 @@
 """Invitations: a platform admin invites a school; its contact accepts once,
 with the school's profile and first administrator, and the school exists."""
 
+from urllib.parse import urlsplit
+
 import pytest
 
-from conftest import ADMIN_EMAIL, PASSWORD, assert_error, assert_ok
+from conftest import ADMIN_EMAIL, PASSWORD, assert_error, assert_ok, cli
 
 
 def _profile(**over):
@@ -106,3 +108,80 @@ def test_made_up_invitation_answers_404_and_guest_hosts_have_none(inv_world):
     inv = _invite(inst)
     guest = inst.client("san-jose")
     assert_error(guest.get(f"/api/v1/invitations/{inv['token']}"), 404)
+
+
+def test_every_invalid_field_of_an_acceptance_is_reported_at_once(inv_world):
+    inst = inv_world
+    inv = _invite(inst)
+    anon = inst.client()
+    body = _profile(code="Con Espacio", rif="X-1", phone="12", admin_email="nadie")
+    del body["state"]
+    err = assert_error(anon.post(f"/api/v1/invitations/{inv['token']}/accept", json=body),
+                       422, "invalid", field="code")
+    assert [e["field"] for e in err["errors"]] == ["code", "rif", "state", "phone", "admin_email"]
+    assert all(e["message"].strip() for e in err["errors"]), err
+    assert_ok(anon.get(f"/api/v1/invitations/{inv['token']}"))
+
+
+def test_a_school_name_with_control_characters_is_refused(inv_world):
+    inst = inv_world
+    inv = _invite(inst)
+    anon = inst.client()
+    r = anon.post(f"/api/v1/invitations/{inv['token']}/accept",
+                  json=_profile(code="escape", name="U.E. \x1b]0;pwned\x07"))
+    assert_error(r, 422, "invalid", field="name")
+    assert_error(inst.client("escape").get("/api/v1/branding"), 404, "school_not_found")
+
+
+EVIL_HOST = "bischeduler.localhost:@evil.example"
+
+
+def test_links_ignore_a_forged_host_header(inv_world):
+    """The link the server writes comes from its configuration, never from
+    the request's Host header (security finding 4)."""
+    inst = inv_world
+    admin = inst.login("ueipab", ADMIN_EMAIL)
+    forged = {"Host": EVIL_HOST}
+    inv = assert_ok(admin.post("/api/v1/platform/invitations",
+                               json={"school_name": "U.E. Falsa", "contact_email": "c@falsa.test"},
+                               headers=forged), 201)
+    url = urlsplit(inv["url"])
+    assert "evil" not in inv["url"], inv
+    assert (url.scheme, url.hostname, url.port, url.username) == ("http", "bischeduler.localhost",
+                                                                  inst.port, None), inv
+    assert url.path == "/invitacion" and url.fragment == inv["token"], inv
+    inst_admin = inst.login("ueipab", ADMIN_EMAIL)
+    assert_ok(inst_admin.post("/api/v1/platform/tenants", json={"code": "soporte-x", "name": "X"}), 201)
+    ticket = assert_ok(admin.post("/api/v1/platform/tenants/soporte-x/support-access",
+                                  json={"reason": "Ayuda con la configuración"}, headers=forged), 201)
+    url = urlsplit(ticket["url"])
+    assert "evil" not in ticket["url"], ticket
+    assert (url.scheme, url.hostname, url.port) == ("http", "bischeduler-soporte-x.localhost",
+                                                    inst.port), ticket
+
+
+def test_links_use_the_configured_public_url(instances):
+    inst = instances("public-url")
+    inst.init()
+    inst.create_school("norte", "U.E. Norte")
+    inst.start("--public-url", "https://bischeduler.localhost")
+    admin = inst.login("ueipab", ADMIN_EMAIL)
+    inv = assert_ok(admin.post("/api/v1/platform/invitations",
+                               json={"school_name": "U.E. Sur", "contact_email": "c@sur.test"},
+                               headers={"Host": EVIL_HOST}), 201)
+    assert inv["url"] == "https://bischeduler.localhost/invitacion#" + inv["token"], inv
+    ticket = assert_ok(admin.post("/api/v1/platform/tenants/norte/support-access",
+                                  json={"reason": "Ayuda con la configuración"}), 201)
+    assert ticket["url"] == "https://bischeduler-norte.localhost/soporte#" + ticket["token"], ticket
+
+
+@pytest.mark.parametrize("url", ["https://evil.example", "ftp://bischeduler.localhost",
+                                 "https://bischeduler.localhost:@evil.example",
+                                 "https://bischeduler.localhost/x", "https://bischeduler.localhost:0"])
+def test_a_public_url_off_the_base_domain_is_refused(instances, url):
+    inst = instances("bad-public-url")
+    inst.init()
+    res = cli("serve", *inst.store_args(), "--listen", "127.0.0.1:1", "--base-domain", "localhost",
+              "--public-url", url, raw=True)
+    assert res.rc == 2, res
+    assert "--public-url" in res.err, res

@@ -1,6 +1,6 @@
 """A school renamed in its settings shows the new name everywhere."""
 
-from conftest import ADMIN_EMAIL, assert_ok
+from conftest import ADMIN_EMAIL, assert_error, assert_ok, store_execute, store_rows
 
 
 def test_renamed_school_shows_new_name_to_users_and_platform(instances):
@@ -24,3 +24,23 @@ def test_renamed_school_shows_new_name_to_users_and_platform(instances):
                                                          "action": "update"}))
     assert audit["items"] and audit["items"][0]["after"] == \
         {"name": "U.E. Colegio del Norte"}, audit
+
+
+def test_rename_of_a_school_gone_from_the_registry_says_so(instances):
+    """The school's settings commit before the registry follows; when the
+    registry has lost the school meanwhile, the reply says so (404
+    school_not_found) instead of a 503 without a cause."""
+    inst = instances("rename-gone")
+    inst.init()
+    inst.create_school("norte", "U.E. Norte")
+    inst.add_user("norte", "directora@norte.test", "school_admin")
+    inst.start()
+    director = inst.login("norte", "directora@norte.test")
+    # the server knows the school (its registry snapshot lives a second)
+    assert_ok(director.get("/api/v1/settings"))
+    store_execute(inst.master_store, "DELETE FROM tenants WHERE subdomain = 'norte'")
+    r = director.patch("/api/v1/settings", json={"name": "U.E. Norte Nuevo"})
+    assert_error(r, 404, "school_not_found")
+    # the handler ran: the school's own settings took the name
+    assert store_rows(inst.school_store("norte"),
+                      "SELECT value FROM settings WHERE key = 'name'") == [("U.E. Norte Nuevo",)]
