@@ -51,7 +51,7 @@ def test_platform_admin_sees_anonymized_counts_of_every_school(instances):
 
     # a GET changes no data: no history row, nothing anywhere
     assert _counts(stores) == before
-    assert store_rows(inst.master_store, "SELECT count(*) FROM platform_statistics")[0][0] == 0
+    assert int(store_rows(inst.master_store, "SELECT count(*) FROM platform_statistics")[0][0]) == 0
 
     # the history is the operator's daily command
     res = cli_ok("statistics", "record", *inst.store_args())
