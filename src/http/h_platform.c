@@ -8,6 +8,7 @@
 #include "core/util.h"
 #include "http/fields.h"
 #include "http/http.h"
+#include "platform/support.h"
 
 void h_tenants_list(struct request *r)
 {
@@ -97,8 +98,6 @@ void h_tenants_deactivate(struct request *r)
     set_status(r, "inactive");
 }
 
-#define SUPPORT_TICKET_SECONDS 600
-
 void h_tenants_support(struct request *r)
 {
     struct tenant t;
@@ -121,32 +120,12 @@ void h_tenants_support(struct request *r)
     };
     if (fields_read(r, r->json, f, 1) < 0)
         return;
-    char token[65], hash[65], now[21], expires[21];
-    random_hex(token, 32);
-    sha256_hex(token, hash);
-    int64_t exp = time_now() + SUPPORT_TICKET_SECONDS;
-    time_format_utc(time_now(), now);
-    time_format_utc(exp, expires);
+    char token[65], expires[21];
     struct actor actor;
     request_actor(r, &actor);
     const char *err = NULL;
-    struct store *m = &r->p->master;
-    if (store_begin(m, &err) < 0) {
-        reply_store_error(r, err);
-        return;
-    }
-    int rc = db_run(m->conn, &err,
-                    "INSERT INTO support_tickets (token_hash, tenant_id,"
-                    " user_id, reason, created_at, expires_at) VALUES"
-                    " (?, ?, ?, ?, ?, ?)",
-                    "tiitti", hash, t.id, r->who.user_id, reason, now, exp);
-    json_t *detail = json_pack("{s:s,s:s,s:s}", "school", t.code, "reason",
-                               reason, "stage", "ticket_issued");
-    struct audit_entry e = {"support_access", "tenant", t.code, NULL, detail};
-    if (rc == 0)
-        rc = audit_write(m, &actor, &e, &err);
-    json_decref(detail);
-    if (store_end(m, rc == 0, &err) < 0 || rc < 0) {
+    if (support_ticket_issue(r->p, &t, r->who.user_id, reason, &actor, token,
+                             expires, &err) < 0) {
         reply_store_error(r, err);
         return;
     }

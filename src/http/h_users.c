@@ -1,6 +1,8 @@
 /*
  * The school's users: school admins list them and add accounts (the first
- * password is set by the admin and must meet the policy).
+ * password is set by the admin and must meet the policy). The list's SQL
+ * is in src/school/users.c; creating an account is user_create()
+ * (src/platform/users.c), which also guards the master school's emails.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +10,7 @@
 #include "core/util.h"
 #include "http/fields.h"
 #include "http/http.h"
+#include "school/school.h"
 
 static json_t *school_json(struct request *r)
 {
@@ -22,44 +25,20 @@ void h_users_list(struct request *r)
     if (limit < 0 || cursor < 0)
         return;
     const char *err = NULL;
-    store_lock(r->school);
-    struct db_stmt *st = db_query(
-        r->school->conn, &err,
-        "SELECT id, email, name, role, created_at FROM users WHERE id > ?"
-        " ORDER BY id LIMIT ?",
-        "ii", cursor, (int64_t)limit + 1);
-    json_t *items = json_array();
-    int rc = st ? DB_ROW : DB_ERROR, n = 0;
-    int64_t last = 0;
-    bool more = false;
-    while (st && (rc = db_step(st, &err)) == DB_ROW) {
-        if (n == limit) {
-            more = true;
-            break;
-        }
-        last = db_int(st, 0);
-        json_array_append_new(
-            items,
-            json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:b}", "id",
-                      (json_int_t)last, "email", db_text(st, 1), "name",
-                      db_text(st, 2), "role", db_text(st, 3), "role_label",
-                      role_label(db_text(st, 3)), "created_at",
-                      db_text(st, 4), "school", school_json(r), "support",
-                      0));
-        n++;
-    }
-    db_finish(&st);
-    store_unlock(r->school);
+    json_t *items = NULL, *school = school_json(r);
+    int64_t next_id = 0;
+    int rc = school_users_list(r->school, cursor, limit, school, &items,
+                               &next_id, &err);
+    json_decref(school);
     if (rc < 0) {
-        json_decref(items);
         reply_store_error(r, err);
         return;
     }
     char next[24];
-    snprintf(next, sizeof next, "%lld", (long long)last);
+    snprintf(next, sizeof next, "%lld", (long long)next_id);
     reply_json(r, 200,
                json_pack("{s:o,s:s?}", "items", items, "next_cursor",
-                         more ? next : NULL));
+                         next_id ? next : NULL));
 }
 
 void h_users_create(struct request *r)
