@@ -165,8 +165,9 @@ int fields_reply(struct request *r, const struct field_errors *errs)
         json_array_append_new(list, json_pack("{s:s,s:s}", "field",
                                               errs->e[i].field, "message",
                                               errs->e[i].message));
-    const char *message = errs->n == 1 ? errs->e[0].message
-                                       : "Revise los campos indicados.";
+    /* message and field are the first finding's, as a client that knows
+     * only those (one field per reply) shows them */
+    const char *message = errs->e[0].message;
     reply_json(r, api_errors[ERR_INVALID].status,
                json_pack("{s:{s:s,s:s,s:s,s:o}}", "error", "code",
                          api_errors[ERR_INVALID].code, "message", message,
