@@ -103,9 +103,9 @@ static bool acquire_school(struct request *r)
                          "Los datos de esta escuela no están disponibles en "
                          "este momento. Intente de nuevo más tarde.");
     else
-        reply_error(r, 503, "store_unavailable",
-                    "Los datos de esta escuela no están disponibles en este "
-                    "momento. Intente de nuevo más tarde.");
+        reply_err_msg(r, ERR_STORE_UNAVAILABLE,
+                      "Los datos de esta escuela no están disponibles en "
+                      "este momento. Intente de nuevo más tarde.");
     return false;
 }
 
@@ -118,7 +118,7 @@ void router_dispatch(struct request *r)
     }
     if (strcmp(path, "/metrics") == 0) {
         if (!r->loopback)
-            reply_error(r, 404, "not_found", "No encontrado.");
+            reply_err(r, ERR_NOT_FOUND);
         else
             metrics_render(r);
         return;
@@ -141,8 +141,7 @@ void router_dispatch(struct request *r)
                              "No existe una escuela en esta dirección. "
                              "Verifique el enlace que recibió.");
         else
-            reply_error(r, 404, "school_not_found",
-                        "Escuela no encontrada.");
+            reply_err(r, ERR_SCHOOL_NOT_FOUND);
         return;
     }
     r->has_tenant = true;
@@ -153,7 +152,7 @@ void router_dispatch(struct request *r)
         if (request_wants_html(r))
             reply_html_error(r, 503, "Escuela no disponible", msg);
         else
-            reply_error(r, 503, "school_unavailable", msg);
+            reply_err_msg(r, ERR_SCHOOL_UNAVAILABLE, msg);
         return;
     }
 
@@ -176,14 +175,13 @@ void router_dispatch(struct request *r)
             static_serve(r))
             return;
         if (path_known)
-            reply_error(r, 405, "method_not_allowed",
-                        "Método no permitido para esta dirección.");
+            reply_err(r, ERR_METHOD_NOT_ALLOWED);
         else
-            reply_error(r, 404, "not_found", "No encontrado.");
+            reply_err(r, ERR_NOT_FOUND);
         return;
     }
     if (route->scope == SCOPE_MASTER && !r->tenant.is_master) {
-        reply_error(r, 404, "not_found", "No encontrado.");
+        reply_err(r, ERR_NOT_FOUND);
         return;
     }
     if (!acquire_school(r))
@@ -195,22 +193,18 @@ void router_dispatch(struct request *r)
         if (rc < 0)
             return;
         if (rc == 0) {
-            reply_error(r, 401, "unauthenticated",
-                        "Su sesión no es válida o expiró. Inicie sesión.");
+            reply_err(r, ERR_UNAUTHENTICATED);
             return;
         }
         if (via_cookie && is_write(r->method)) {
             const char *csrf = request_header(r, "X-CSRF-Token");
             if (csrf == NULL || !str_equal_ct(csrf, r->who.csrf_token)) {
-                reply_error(r, 403, "csrf_missing",
-                            "Falta el token de seguridad (CSRF). Recargue la "
-                            "página e intente de nuevo.");
+                reply_err(r, ERR_CSRF_MISSING);
                 return;
             }
         }
         if (route->perm != ROUTE_SESSION && (r->who.perms & route->perm) == 0) {
-            reply_error(r, 403, "forbidden",
-                        "No tiene permiso para esta acción.");
+            reply_err(r, ERR_FORBIDDEN);
             return;
         }
     }
@@ -218,9 +212,7 @@ void router_dispatch(struct request *r)
     if (route->json_body) {
         const char *ct = request_header(r, "Content-Type");
         if (ct == NULL || strncmp(ct, "application/json", 16) != 0) {
-            reply_error(r, 415, "unsupported_media_type",
-                        "El contenido debe enviarse como JSON "
-                        "(Content-Type: application/json).");
+            reply_err(r, ERR_UNSUPPORTED_MEDIA_TYPE);
             return;
         }
         json_error_t jerr;
@@ -228,8 +220,7 @@ void router_dispatch(struct request *r)
                                        JSON_REJECT_DUPLICATES, &jerr)
                           : NULL;
         if (r->json == NULL || !json_is_object(r->json)) {
-            reply_error(r, 400, "bad_json",
-                        "El contenido no es un objeto JSON válido.");
+            reply_err(r, ERR_BAD_JSON);
             return;
         }
     }
