@@ -5,6 +5,26 @@
 #include "auth/audit_query.h"
 
 #include "core/util.h"
+#include "db/rows.h"
+
+static json_t *audit_row(struct db_stmt *st, void *tz)
+{
+    int64_t t = 0;
+    char at[TZ_RFC3339_SIZE];
+    time_parse_utc(db_text(st, 1), &t);
+    tz_format_rfc3339(tz, t, at);
+    json_t *before = NULL, *after = NULL;
+    if (!db_null(st, 7))
+        before = json_loads(db_text(st, 7), 0, NULL);
+    if (!db_null(st, 8))
+        after = json_loads(db_text(st, 8), 0, NULL);
+    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s?,s:o?,s:o?,s:s,s:s}",
+                     "id", (json_int_t)db_int(st, 0), "at", at, "actor",
+                     db_text(st, 2), "role", db_text(st, 3), "action",
+                     db_text(st, 4), "entity", db_text(st, 5), "entity_id",
+                     db_text_or_null(st, 6), "before", before, "after", after,
+                     "ip", db_text(st, 9), "request_id", db_text(st, 10));
+}
 
 int audit_query(struct store *s, const struct tz *tz,
                 const struct audit_filter *f, json_t **items_r,
@@ -44,45 +64,15 @@ int audit_query(struct store *s, const struct tz *tz,
     strbuf_adds(&sql, " ORDER BY id DESC LIMIT ?");
     vals[nv++] = (struct db_value){'i', NULL, (int64_t)f->limit + 1};
 
-    store_lock(s);
-    struct db_stmt *st = db_query_values(s->conn, error_r, sql.data, nv, vals);
-    json_t *items = json_array();
-    int rc = st ? DB_ROW : DB_ERROR, n = 0;
     bool more = false;
-    int64_t last = 0;
-    while (st && (rc = db_step(st, error_r)) == DB_ROW) {
-        if (n == f->limit) {
-            more = true;
-            break;
-        }
-        last = db_int(st, 0);
-        int64_t t = 0;
-        char at[TZ_RFC3339_SIZE];
-        time_parse_utc(db_text(st, 1), &t);
-        tz_format_rfc3339(tz, t, at);
-        json_t *before = NULL, *after = NULL;
-        if (!db_null(st, 7))
-            before = json_loads(db_text(st, 7), 0, NULL);
-        if (!db_null(st, 8))
-            after = json_loads(db_text(st, 8), 0, NULL);
-        json_array_append_new(
-            items,
-            json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s?,s:o?,s:o?,s:s,s:s}", "id",
-                      (json_int_t)last, "at", at, "actor", db_text(st, 2),
-                      "role", db_text(st, 3), "action", db_text(st, 4),
-                      "entity", db_text(st, 5), "entity_id",
-                      db_text_or_null(st, 6), "before", before, "after", after,
-                      "ip", db_text(st, 9), "request_id", db_text(st, 10)));
-        n++;
-    }
-    db_finish(&st);
-    store_unlock(s);
+    int rc = store_rows_json(s, sql.data, nv, vals, f->limit, audit_row,
+                             (void *)tz, items_r, &more, error_r);
     strbuf_cleanup(&sql);
-    if (rc < 0) {
-        json_decref(items);
+    if (rc < 0)
         return -1;
-    }
-    *items_r = items;
-    *next_r = more ? last : 0;
+    size_t n = json_array_size(*items_r);
+    *next_r = more && n ? json_integer_value(json_object_get(
+                              json_array_get(*items_r, n - 1), "id"))
+                        : 0;
     return 0;
 }

@@ -7,32 +7,25 @@
 #include <stdio.h>
 
 #include "core/util.h"
+#include "db/rows.h"
+
+static json_t *token_row(struct db_stmt *st, void *ctx)
+{
+    (void)ctx;
+    return json_pack("{s:I,s:s,s:s,s:s?}", "id", (json_int_t)db_int(st, 0),
+                     "name", db_text(st, 1), "created_at", db_text(st, 2),
+                     "last_used_at", db_text_or_null(st, 3));
+}
 
 int tokens_list(struct store *s, int64_t user_id, json_t **items_r,
                 const char **error_r)
 {
-    store_lock(s);
-    struct db_stmt *st = db_query(
-        s->conn, error_r,
-        "SELECT id, name, created_at, last_used_at FROM api_tokens"
-        " WHERE user_id = ? AND revoked_at IS NULL ORDER BY id DESC",
-        "i", user_id);
-    json_t *items = json_array();
-    int rc = st ? DB_ROW : DB_ERROR;
-    while (st && (rc = db_step(st, error_r)) == DB_ROW)
-        json_array_append_new(
-            items, json_pack("{s:I,s:s,s:s,s:s?}", "id",
-                             (json_int_t)db_int(st, 0), "name", db_text(st, 1),
-                             "created_at", db_text(st, 2), "last_used_at",
-                             db_text_or_null(st, 3)));
-    db_finish(&st);
-    store_unlock(s);
-    if (rc < 0) {
-        json_decref(items);
-        return -1;
-    }
-    *items_r = items;
-    return 0;
+    const struct db_value v[] = {{'i', NULL, user_id}};
+    return store_rows_json(s,
+                           "SELECT id, name, created_at, last_used_at FROM"
+                           " api_tokens WHERE user_id = ? AND revoked_at IS"
+                           " NULL ORDER BY id DESC",
+                           1, v, 0, token_row, NULL, items_r, NULL, error_r);
 }
 
 int tokens_issue(struct store *s, int64_t user_id, enum principal_kind kind,

@@ -7,39 +7,32 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "db/rows.h"
+
+static json_t *invitation_row(struct db_stmt *st, void *ctx)
+{
+    (void)ctx;
+    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s?}", "id",
+                     (json_int_t)db_int(st, 0), "school_name", db_text(st, 1),
+                     "contact_email", db_text(st, 2), "status",
+                     db_text(st, 3), "expires_at", db_text(st, 4),
+                     "created_at", db_text(st, 5), "school",
+                     db_text_or_null(st, 6));
+}
 
 int invitation_list(struct store *m, json_t **items_r, const char **error_r)
 {
     char now[21];
     time_format_utc(time_now(), now);
-    store_lock(m);
-    struct db_stmt *st = db_query(
-        m->conn, error_r,
+    const struct db_value v[] = {{'t', now, 0}};
+    return store_rows_json(
+        m,
         "SELECT i.id, i.school_name, i.contact_email, CASE WHEN i.status ="
         " 'pending' AND i.expires_at <= ? THEN 'expired' ELSE i.status END,"
         " i.expires_at, i.created_at, t.subdomain FROM tenant_invitations i"
         " LEFT JOIN tenants t ON t.id = i.tenant_id ORDER BY i.id DESC"
         " LIMIT 500",
-        "t", now);
-    json_t *items = json_array();
-    int rc = st ? DB_ROW : DB_ERROR;
-    while (st && (rc = db_step(st, error_r)) == DB_ROW)
-        json_array_append_new(
-            items,
-            json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s?}", "id",
-                      (json_int_t)db_int(st, 0), "school_name", db_text(st, 1),
-                      "contact_email", db_text(st, 2), "status",
-                      db_text(st, 3), "expires_at", db_text(st, 4),
-                      "created_at", db_text(st, 5), "school",
-                      db_text_or_null(st, 6)));
-    db_finish(&st);
-    store_unlock(m);
-    if (rc < 0) {
-        json_decref(items);
-        return -1;
-    }
-    *items_r = items;
-    return 0;
+        1, v, 0, invitation_row, NULL, items_r, NULL, error_r);
 }
 
 int invitation_create(struct store *m, const char *school_name,
