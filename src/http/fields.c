@@ -49,7 +49,8 @@ static const char *dflt(const struct field *f)
     return f->message ? f->message : "Este campo no es válido.";
 }
 
-/* Trims spaces and tabs at both ends into a fresh string. */
+/* Trims spaces at both ends into a fresh string (tabs and line breaks
+ * are control characters, refused after). */
 static char *trimmed(const char *s)
 {
     while (*s == ' ')

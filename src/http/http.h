@@ -29,7 +29,7 @@ struct server_config {
     /* The master host's URL as users reach it, e.g.
      * "https://bischeduler.example.edu.ve": the scheme and port of every
      * link the server writes (never the request's Host). NULL: http, the
-     * listen port. */
+     * listen port (https, no port, with cookie_secure). */
     const char *public_url;
     /* peers whose X-Forwarded-For/-Proto are believed (the proxy) */
     int trusted_proxies;

@@ -108,6 +108,9 @@ void request_link(struct request *r, const struct tenant *t,
         if (colon && (size_t)(host + hl - colon) < sizeof port)
             snprintf(port, sizeof port, "%.*s", (int)(host + hl - colon),
                      colon);
+    } else if (r->cfg->cookie_secure) {
+        /* behind a TLS proxy: the listen port is not the public one */
+        str_copy(scheme, sizeof scheme, "https");
     } else if (r->cfg->port != 80) {
         snprintf(port, sizeof port, ":%u", (unsigned)r->cfg->port);
     }

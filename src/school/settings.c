@@ -48,6 +48,10 @@ const struct school_setting_def school_settings[] = {
 };
 const size_t school_settings_count =
     sizeof school_settings / sizeof school_settings[0];
+/* Callers size their arrays with SCHOOL_SETTINGS_MAX. */
+_Static_assert(sizeof school_settings / sizeof school_settings[0] <=
+                   SCHOOL_SETTINGS_MAX,
+               "raise SCHOOL_SETTINGS_MAX in school.h");
 
 json_t *school_settings_json(struct store *s, const char *default_name)
 {

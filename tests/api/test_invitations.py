@@ -185,3 +185,13 @@ def test_a_public_url_off_the_base_domain_is_refused(instances, url):
               "--public-url", url, raw=True)
     assert res.rc == 2, res
     assert "--public-url" in res.err, res
+
+
+def test_behind_tls_links_default_to_https_without_the_listen_port(instances):
+    inst = instances("secure-links")
+    inst.init()
+    inst.start("--cookie-secure")
+    admin = inst.login("ueipab", ADMIN_EMAIL)
+    inv = assert_ok(admin.post("/api/v1/platform/invitations",
+                               json={"school_name": "U.E. Sur", "contact_email": "c@sur.test"}), 201)
+    assert inv["url"] == "https://bischeduler.localhost/invitacion#" + inv["token"], inv
