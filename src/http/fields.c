@@ -65,12 +65,7 @@ static void parse_text(const struct field *f, json_t *v,
                        struct field_errors *errs)
 {
     const char *raw = json_string_value(v);
-    if (raw == NULL) {
-        if (json_is_null(v) && f->clearable) {
-            if (f->text)
-                f->text[0] = '\0';
-            return;
-        }
+    if (raw == NULL) { /* null too: "" is how a member is cleared */
         field_error(errs, f->key, dflt(f));
         return;
     }

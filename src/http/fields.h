@@ -38,7 +38,7 @@ struct field {
     const char *key;
     enum field_type type;
     bool required;
-    bool clearable; /* "" (or null) is accepted and means "remove" */
+    bool clearable; /* "" is accepted and means "remove" (null is not) */
     size_t min_len, max_len; /* bytes, after trimming; 0: no limit */
     /* Spanish message when absent (if required), of the wrong type or
      * length; the check's own message otherwise. */
