@@ -148,6 +148,7 @@ def expected_replies(route):
         if perms != {"session"}:
             exp[403].add("forbidden")
     if json_body:
+        exp[422].add("invalid")                                   # the field reader
         exp[415].add("unsupported_media_type")
         exp[400].add("bad_json")
         exp[413].add("body_too_large")
