@@ -16,7 +16,7 @@
 #include <time.h>
 
 #include "core/util.h"
-#include "timetable/xhstt.h"
+#include "xhstt/xhstt.h"
 
 int cmd_xhstt(int argc, char **argv);
 

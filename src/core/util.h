@@ -1,6 +1,7 @@
 /*
- * Small helpers every module uses: growable strings, time, random tokens,
- * hashing and structured logging. Nothing here knows about schools.
+ * Small helpers every module uses: allocation, growable strings and time.
+ * Nothing here knows about schools, and nothing here needs a library beyond
+ * libc (util.c is in bis_base, the part of core the timetable links).
  */
 #ifndef BIS_CORE_UTIL_H
 #define BIS_CORE_UTIL_H
@@ -47,31 +48,13 @@ void time_format_utc(int64_t t, char out[21]);
 /* Parses the format above; -1 on anything else. */
 int time_parse_utc(const char *s, int64_t *t_r);
 
-/* n random bytes as 2n lowercase hex characters plus NUL. */
-void random_hex(char *out, size_t nbytes);
-/* SHA-256 of s as 64 hex characters plus NUL. */
-void sha256_hex(const char *s, char out[65]);
-/* Constant-time comparison of two NUL-terminated strings. */
-bool str_equal_ct(const char *a, const char *b);
-
-/* Structured logging: one JSON object per line on stderr. */
-enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
-void log_set_level(enum log_level level);
-void log_msg(enum log_level level, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-/* Writes an already formatted JSON line (adds the newline). */
-void log_json_line(const char *json);
 /*
- * Buffered lines, for the access log: each thread appends to its own
- * buffer, written out when it fills up and by a flusher thread every
- * LOG_FLUSH_MS, so a busy server makes one write per few dozen requests
- * and an idle one still shows every line within a fraction of a second.
- * Lines are never split between writes.
+ * Randomness and hashing (crypto.h, libsodium) and logging (log.h, jansson)
+ * are declared here too, so modules above core see all of core through one
+ * header. Their code is in library bis_core, not in bis_base: a timetable
+ * file that calls them fails to link (see "Layers" in docs/ARCHITECTURE.md).
  */
-#define LOG_FLUSH_MS 200
-void log_buffered_line(const char *line, size_t len);
-void log_flusher_start(void);
-/* Stops the flusher, writes out and frees every buffer. */
-void log_flusher_stop(void);
+#include "core/crypto.h"
+#include "core/log.h"
 
 #endif

@@ -54,6 +54,27 @@ static void test_strbuf_grows_and_formats(void **state)
     free(s);
 }
 
+/* util.c checks UTF-8 itself (it is in bis_base, without jansson); it
+ * must agree with what jansson accepts, which the JSON layer relies on. */
+static void test_utf8_check_agrees_with_jansson(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {
+        "", "plain", "Mar\xc3\xad" "a Pe\xc3\xb1" "a", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+        "\xc3", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+        "\xf5\x80\x80\x80", "\x80", "a\xe2\x82", "\xef\xbb\xbf" "BOM", "\xff",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t n = strlen(cases[i]);
+        json_t *j = json_stringn(cases[i], n);
+        assert_int_equal(str_is_utf8(cases[i], n), j != NULL);
+        json_decref(j);
+    }
+    assert_true(str_is_utf8("Mar\xc3\xad" "a", 6));
+    assert_false(str_is_utf8("\xc3\xad", 1));     /* cut in the middle */
+    assert_false(str_is_utf8("a\0b", 3));         /* NUL refused */
+}
+
 static void test_utc_times_round_trip(void **state)
 {
     (void)state;
@@ -71,6 +92,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_json_strings_round_trip),
         cmocka_unit_test(test_strbuf_grows_and_formats),
+        cmocka_unit_test(test_utf8_check_agrees_with_jansson),
         cmocka_unit_test(test_utc_times_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

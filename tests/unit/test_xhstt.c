@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "core/util.h"
-#include "timetable/xhstt.h"
+#include "xhstt/xhstt.h"
 
 /* A path relative to the repository root, which is this file's path
    without tests/unit/test_xhstt.c. */

@@ -16,7 +16,7 @@
  *
  * Cost: infeasibility (the Required constraints) and objective (the
  * others), each the sum over points of application of
- * Weight x f(deviation), as the format defines them (xhstt_eval.c).
+ * Weight x f(deviation), as the format defines them (eval.c).
  *
  * Ownership: the instance owns every string and array reachable from it.
  * Errors are returned as malloc'ed Spanish messages through error_r.

@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "core/util.h"
-#include "timetable/xhstt.h"
+#include "xhstt/xhstt.h"
 #include "timetable/xml.h"
 
 int xh_write(const char *in_path, const struct xh_instance *inst,

@@ -6,7 +6,7 @@
 #ifndef BIS_TIMETABLE_XHSTT_INTERNAL_H
 #define BIS_TIMETABLE_XHSTT_INTERNAL_H
 
-#include "timetable/xhstt.h"
+#include "xhstt/xhstt.h"
 
 struct xh_state {
     const struct xh_instance *inst;

@@ -4,7 +4,7 @@
  * instance; anything else is an error with the line, so a solution is
  * never evaluated against a half-read instance.
  */
-#include "timetable/xhstt.h"
+#include "xhstt/xhstt.h"
 
 #include <limits.h>
 #include <stdarg.h>

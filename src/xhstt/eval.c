@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "core/util.h"
-#include "timetable/xhstt_internal.h"
+#include "xhstt/internal.h"
 
 #define BIG (1L << 40)
 

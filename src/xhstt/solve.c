@@ -21,7 +21,7 @@
  *    link, Kempe chain (some aimed at a resource's idle times and days),
  *    split and merge (in phase 2 followed by an ejection chain), swap,
  *    open role. Every move is priced exactly: the points of application it
- *    touches are recomputed from the state (xhstt_eval.c), nothing else.
+ *    touches are recomputed from the state (eval.c), nothing else.
  * 6. Two threads run two seeds; the better result wins.
  */
 #include <math.h>
@@ -32,7 +32,7 @@
 
 #include "core/util.h"
 #include "timetable/rng.h"
-#include "timetable/xhstt_internal.h"
+#include "xhstt/internal.h"
 
 #define HARD_WEIGHT 1000
 #define TEMP0 3.0  /* phase 2 cools from TEMP0 to TEMP1 */

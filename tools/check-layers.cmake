@@ -1,0 +1,61 @@
+# The include half of the layer check (the link half is in CMakeLists.txt):
+# every #include "dir/..." in src/ must name a layer the including file's
+# layer may use. Run at build time by `make build`
+# (cmake -DSRC=src -DOUT=stamp -P tools/check-layers.cmake); a violation
+# fails the build with the file, the line and the rule broken.
+#
+# The layers, each with what it may include (besides itself):
+#   core       core            db        core
+#   auth       core db         platform  core db auth
+#   school     core db auth platform
+#   http       core db auth platform school
+#   timetable  core            xhstt     core timetable
+#   cli (src/*.c, src/cli/)    anything
+# A new folder under src/ must be given its row here.
+cmake_minimum_required(VERSION 3.18)
+set(allow_core "core")
+set(allow_db "core;db")
+set(allow_auth "core;db;auth")
+set(allow_platform "core;db;auth;platform")
+set(allow_school "core;db;auth;platform;school")
+set(allow_http "core;db;auth;platform;school;http")
+set(allow_timetable "core;timetable")
+set(allow_xhstt "core;timetable;xhstt")
+# bis_base (util.c, csv.c and their headers) may include only itself.
+set(base_files "core/util.c;core/util.h;core/csv.c;core/csv.h")
+set(base_allowed "core/util.h;core/csv.h;core/crypto.h;core/log.h")
+
+file(GLOB_RECURSE files RELATIVE ${SRC} ${SRC}/*.c ${SRC}/*.h)
+set(errors "")
+foreach(f ${files})
+  string(REGEX MATCH "^([^/]+)/" m "${f}")
+  if(NOT m OR CMAKE_MATCH_1 STREQUAL "cli")
+    continue()
+  endif()
+  set(layer ${CMAKE_MATCH_1})
+  if(NOT DEFINED allow_${layer})
+    string(APPEND errors "  src/${f}: folder src/${layer}/ has no row in tools/check-layers.cmake\n")
+    continue()
+  endif()
+  file(STRINGS ${SRC}/${f} lines REGEX "^[ \t]*#[ \t]*include[ \t]*\"")
+  foreach(line ${lines})
+    string(REGEX MATCH "\"([^\"]+)\"" m "${line}")
+    set(inc ${CMAKE_MATCH_1})
+    string(REGEX MATCH "^([^/]+)/" m "${inc}")
+    if(NOT m)
+      continue()
+    endif()
+    set(target ${CMAKE_MATCH_1})
+    if(f IN_LIST base_files)
+      if(NOT inc IN_LIST base_allowed)
+        string(APPEND errors "  src/${f}: ${line} (bis_base includes only core/util.h, core/csv.h)\n")
+      endif()
+    elseif(NOT target IN_LIST allow_${layer})
+      string(APPEND errors "  src/${f}: ${line} (${layer}/ may include only ${allow_${layer}})\n")
+    endif()
+  endforeach()
+endforeach()
+if(errors)
+  message(FATAL_ERROR "Layer check: includes against the layering (docs/ARCHITECTURE.md):\n${errors}")
+endif()
+file(WRITE ${OUT} "ok\n")
