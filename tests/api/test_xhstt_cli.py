@@ -10,8 +10,9 @@ import pytest
 from conftest import cli
 
 REPO = Path(__file__).resolve().parents[2]
-ARCHIVE = REPO.parent / "shared" / "data" / "xhstt-2014"
-ALL_TYPES = REPO / "tests" / "data" / "xhstt" / "all-types.xml"
+# Two archive instances kept in the repository (tests/data/README.md).
+ARCHIVE = REPO / "tests" / "data" / "xhstt"
+ALL_TYPES = ARCHIVE / "all-types.xml"
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("BISCHEDULER_TEST_BACKEND", "sqlite") != "sqlite",
@@ -31,14 +32,12 @@ def test_help_names_the_commands_and_options():
 
 
 def test_check_prices_every_stored_solution():
-    res = xh("check", ARCHIVE / "GR-PA-08.xml")
+    res = xh("check", ARCHIVE / "BR-SA-00.xml")
     assert res.rc == 0, res
     lines = res.out.strip().splitlines()
     assert lines[0].split("\t") == ["solución", "infactibilidad", "objetivo"]
     rows = {l.split("\t")[0]: l.split("\t")[1:] for l in lines[1:]}
-    assert rows == {"TassopoulosAndBeligiannis_2011-12-06": ["0", "8"],
-                    "TassopoulosAndBeligiannis_2014-04-26": ["0", "4"],
-                    "GOAL team Thu Feb 19 00:23:48 2015": ["0", "3"]}
+    assert rows == {"Haroldo_Dec_2011": ["0", "38"], "Lectio": ["0", "5"]}
 
 
 def test_check_verbose_names_each_constraint_cost():
@@ -50,20 +49,20 @@ def test_check_verbose_names_each_constraint_cost():
 
 
 def test_info_lists_sizes_and_types():
-    res = xh("info", ARCHIVE / "IT-I4-96.xml")
+    res = xh("info", ARCHIVE / "FI-WP-06.xml")
     assert res.rc == 0, res
-    assert "IT-I4-96" in res.out and "36 horas" in res.out and "748 eventos" in res.out
-    assert "LimitIdleTimesConstraint: 2" in res.out
+    assert "FI-WP-06" in res.out and "35 horas" in res.out and "172 eventos" in res.out
+    assert "LimitBusyTimesConstraint: 23" in res.out
 
 
 def test_solve_writes_an_archive_that_checks_at_the_same_cost(tmp_path):
     out, report = tmp_path / "resuelto.xml", tmp_path / "r.json"
-    res = xh("solve", ARCHIVE / "GR-H1-97.xml", "--time-limit", "30", "--threads", "2",
+    res = xh("solve", ARCHIVE / "BR-SA-00.xml", "--time-limit", "30", "--threads", "2",
              "--out", out, "--report", report, "--require-feasible", "--quiet")
     assert res.rc == 0, res
     r = json.loads(report.read_text())
-    assert r["instance"] == "GR-H1-97" and r["infeasibility"] == 0
-    assert r["events"] == 372 and r["times"] == 35
+    assert r["instance"] == "BR-SA-00" and r["infeasibility"] == 0
+    assert r["events"] == 63 and r["times"] == 25
     back = xh("check", out)
     assert back.rc == 0, back
     assert back.out.strip().splitlines()[1] == "BiScheduler\t0\t%d" % r["objective"]

@@ -22,24 +22,14 @@
 #include "core/util.h"
 #include "timetable/timetable.h"
 
-/* ../shared/data/ueipab-2025 relative to the repository root, which is
-   this file's path without tests/unit/test_tt_csv.c. */
+/* tests/data/ueipab-2025 (in the repository) relative to the repository
+   root, which is this file's path without tests/unit/test_tt_csv.c. */
 static void ueipab_dir(char *out, size_t n)
 {
     const char *file = __FILE__;
     const char *cut = strstr(file, "tests/unit/");
     int len = cut ? (int)(cut - file) : 0;
-    snprintf(out, n, "%.*s../shared/data/ueipab-2025", len, file);
-}
-
-static bool have_ueipab(char *dir, size_t n)
-{
-    ueipab_dir(dir, n);
-    struct stat st;
-    if (stat(dir, &st) == 0)
-        return true;
-    print_message("skipped: %s is missing\n", dir);
-    return false;
+    snprintf(out, n, "%.*stests/data/ueipab-2025", len, file);
 }
 
 /* --- temp folders ------------------------------------------------------- */
@@ -202,8 +192,7 @@ static void test_ueipab_model(void **state)
 {
     (void)state;
     char dir[1024];
-    if (!have_ueipab(dir, sizeof(dir)))
-        skip();
+    ueipab_dir(dir, sizeof(dir));
     char *err = NULL;
     struct tt_instance *inst = tt_csv_read(dir, &err);
     if (!inst)
@@ -271,8 +260,7 @@ static void test_ueipab_solution(void **state)
 {
     (void)state;
     char dir[1024], path[1100];
-    if (!have_ueipab(dir, sizeof(dir)))
-        skip();
+    ueipab_dir(dir, sizeof(dir));
     char *err = NULL;
     struct tt_instance *inst = tt_csv_read(dir, &err);
     if (!inst)
