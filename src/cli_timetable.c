@@ -62,13 +62,6 @@ static void on_signal(int sig)
     interrupted = 1;
 }
 
-static double mono_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static bool ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
@@ -291,7 +284,7 @@ int cmd_timetable(int argc, char **argv)
     if (strcmp(sub, "solve") != 0 && strcmp(sub, "check") != 0 && strcmp(sub, "info") != 0)
         goto bad_usage;
 
-    double t0 = mono_now();
+    double t0 = time_mono_s();
     char *error = NULL;
     struct tt_instance *inst = read_instance(path, &error);
     if (!inst) {
@@ -299,7 +292,7 @@ int cmd_timetable(int argc, char **argv)
         free(error);
         return 1;
     }
-    double read_s = mono_now() - t0;
+    double read_s = time_mono_s() - t0;
     print_sizes(inst, lang);
     print_unsupported(inst, lang);
 

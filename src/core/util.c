@@ -140,6 +140,28 @@ void strbuf_add_json_string(struct strbuf *sb, const char *s)
     strbuf_add(sb, "\"", 1);
 }
 
+char *str_vfmt(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        n = 0;
+    char *s = xmalloc((size_t)n + 1);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+char *str_fmt(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = str_vfmt(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
 void str_copy(char *dst, size_t n, const char *src)
 {
     if (n == 0)
@@ -206,6 +228,11 @@ double time_mono_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+double time_mono_s(void)
+{
+    return time_mono_ms() / 1000.0;
 }
 
 void time_format_utc(int64_t t, char out[21])

@@ -33,6 +33,10 @@ char *strbuf_steal(struct strbuf *sb);
 /* Appends s as a quoted JSON string (s must be valid UTF-8). */
 void strbuf_add_json_string(struct strbuf *sb, const char *s);
 
+/* A printf into a new string (messages). */
+char *str_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *str_vfmt(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 /* Copies src into dst of size n, always NUL-terminated. */
 void str_copy(char *dst, size_t n, const char *src);
 /* ASCII lowercase in place. */
@@ -41,8 +45,9 @@ bool str_is_utf8(const char *s, size_t n);
 
 /* Seconds since the epoch (UTC). */
 int64_t time_now(void);
-/* Monotonic milliseconds. */
+/* Monotonic milliseconds, and the same in seconds. */
 double time_mono_ms(void);
+double time_mono_s(void);
 /* "2026-11-27T08:48:00Z" */
 void time_format_utc(int64_t t, char out[21]);
 /* Parses the format above; -1 on anything else. */

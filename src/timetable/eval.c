@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ints.h"
 #include "core/util.h"
 
 enum tt_family tt_family_of(const struct tt_constraint *c)
@@ -267,12 +268,6 @@ static long unary_units(const struct tt_eval *ev, const struct tt_constraint *c,
     }
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
-}
-
 /* How many of v share the most common value (v is reordered); the value
    goes to *mode_r. Constraints over a hundred blocks exist (FET exam
    files), so not quadratic. */
@@ -292,7 +287,7 @@ static int mode_count(int *v, int n, int *mode_r)
         }
         return best;
     }
-    qsort(v, (size_t)n, sizeof(int), cmp_int);
+    qsort(v, (size_t)n, sizeof(int), int_cmp);
     for (int i = 0; i < n;) {
         int j = i;
         while (j < n && v[j] == v[i])

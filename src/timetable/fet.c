@@ -47,6 +47,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/ints.h"
 #include "core/util.h"
 #include "timetable/xml.h"
 
@@ -106,40 +107,8 @@ struct cinfo {
     int weight;
 };
 
-static int fail(struct fet *f, const struct xnode *n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail(struct fet *f, const struct xnode *n, const char *fmt, ...)
-{
-    if (f->error)
-        return -1;
-    char msg[768];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    if (n)
-        f->error = xml_fmt("%s, línea %d: %s", f->fname, n->line, msg);
-    else
-        f->error = xml_fmt("%s: %s", f->fname, msg);
-    return -1;
-}
-
-static bool parse_long(const char *s, long *v)
-{
-    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-        s++;
-    char *end;
-    errno = 0;
-    long x = strtol(s, &end, 10);
-    if (end == s || errno)
-        return false;
-    while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
-        end++;
-    if (*end)
-        return false;
-    *v = x;
-    return true;
-}
+/* The first error, with the line of n (xml.c). */
+#define fail(f, n, ...) xml_fail(&(f)->error, (f)->fname, (n), __VA_ARGS__)
 
 static bool parse_bool(const char *s, bool *v)
 {
@@ -168,7 +137,7 @@ static int get_int(struct fet *f, const struct xnode *n, const char *name, long 
     long v;
     if (!k)
         return fail(f, n, "falta <%s> en <%s>.", name, n->name);
-    if (!parse_long(xml_text(k), &v) || v < lo || v > hi)
+    if (!long_parse(xml_text(k), &v) || v < lo || v > hi)
         return fail(f, k, "<%s> debe ser un número entero entre %ld y %ld, no «%s».", name, lo,
                     hi, xml_text(k));
     *out = (int)v;
@@ -244,7 +213,7 @@ static int cmp_act_id(const void *a, const void *b)
 static struct act *find_act(struct fet *f, const struct xnode *k)
 {
     long id;
-    if (!parse_long(xml_text(k), &id)) {
+    if (!long_parse(xml_text(k), &id)) {
         fail(f, k, "«%s» no es un número de actividad.", xml_text(k));
         return NULL;
     }
@@ -431,10 +400,10 @@ static int read_activity(struct fet *f, const struct xnode *n, struct act *a)
     a->subject = -1;
     long v;
     const struct xnode *k = xml_child(n, "Id");
-    if (!k || !parse_long(xml_text(k), &a->id) || a->id <= 0)
+    if (!k || !long_parse(xml_text(k), &a->id) || a->id <= 0)
         return fail(f, k ? k : n, "la actividad no tiene un <Id> válido.");
     k = xml_child(n, "Activity_Group_Id");
-    if (k && (!parse_long(xml_text(k), &a->gid) || a->gid < 0))
+    if (k && (!long_parse(xml_text(k), &a->gid) || a->gid < 0))
         return fail(f, k, "<Activity_Group_Id> no válido: «%s».", xml_text(k));
     if (get_int(f, n, "Duration", 1, TT_MAX_PERIODS, &a->duration) ||
         get_bool(f, n, "Active", true, &a->active))
@@ -463,7 +432,7 @@ static int read_activity(struct fet *f, const struct xnode *n, struct act *a)
             a->tags = xrealloc(a->tags, (size_t)(a->ntags + 1) * sizeof(char *));
             a->tags[a->ntags++] = t;
         } else if (strcmp(k->name, "Number_Of_Students") == 0) {
-            if (!parse_long(t, &v) || v < 0 || v > 10000000)
+            if (!long_parse(t, &v) || v < 0 || v > 10000000)
                 return fail(f, k, "<Number_Of_Students> no válido: «%s».", t);
             a->students = (int)v;
             have_number = true;
@@ -481,12 +450,6 @@ static void act_free(struct act *a)
     free(a->teachers);
     free(a->sets);
     free(a->tags);
-}
-
-static int cmp_int(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return x < y ? -1 : x > y;
 }
 
 /* Whether two parts of a split activity have the same people and subject
@@ -527,7 +490,7 @@ static int new_lesson(struct fet *f, const struct act *a)
             int_add_unique(&atoms, &natoms, s->atoms[j]);
     }
     if (natoms)
-        qsort(atoms, (size_t)natoms, sizeof(int), cmp_int);
+        qsort(atoms, (size_t)natoms, sizeof(int), int_cmp);
     for (int i = 0; i < natoms; i++)
         tt_lesson_add_class(inst, l, atoms[i]);
     free(atoms);
@@ -769,7 +732,7 @@ static int blocks_by_filter(struct fet *f, const struct xnode *c, int component,
         return -1;
     if (subn && *subn && (subject = find_subject(f, xml_child(c, "Subject_Name"), subn)) < 0)
         return -1;
-    if (dur && strspn(dur, " \t\r\n") < strlen(dur) && !parse_long(dur, &duration))
+    if (dur && strspn(dur, " \t\r\n") < strlen(dur) && !long_parse(dur, &duration))
         return fail(f, xml_child(c, "Duration"), "<Duration> no válida: «%s».", dur);
     for (int i = 0; i < f->nacts; i++) {
         const struct act *a = &f->acts[i];
@@ -1273,7 +1236,7 @@ struct tt_instance *tt_fet_read(const char *path, char **error_r)
         settle_rooms(&f);
 
     if (!f.error && tt_instance_validate(f.inst, &f.error) != 0 && !f.error)
-        f.error = xml_fmt("%s: el horario importado no es válido.", fname);
+        f.error = str_fmt("%s: el horario importado no es válido.", fname);
     for (int i = 0; i < f.nacts; i++)
         act_free(&f.acts[i]);
     free(f.acts);
@@ -1309,13 +1272,13 @@ static int write_text(const char *path, const char *data, size_t len, char **err
 {
     FILE *fp = fopen(path, "wb");
     if (!fp) {
-        *error_r = xml_fmt("No se pudo crear «%s»: %s.", path, strerror(errno));
+        *error_r = str_fmt("No se pudo crear «%s»: %s.", path, strerror(errno));
         return -1;
     }
     bool ok = fwrite(data, 1, len, fp) == len;
     ok = fclose(fp) == 0 && ok;
     if (!ok) {
-        *error_r = xml_fmt("No se pudo escribir «%s».", path);
+        *error_r = str_fmt("No se pudo escribir «%s».", path);
         return -1;
     }
     return 0;
@@ -1325,7 +1288,7 @@ static bool check_solution(const struct tt_instance *inst, const struct tt_solut
                            char **error_r)
 {
     if (sol->nblocks != inst->nblocks) {
-        *error_r = xml_fmt("La solución tiene %d bloques y el horario %d.", sol->nblocks,
+        *error_r = str_fmt("La solución tiene %d bloques y el horario %d.", sol->nblocks,
                            inst->nblocks);
         return false;
     }
@@ -1333,7 +1296,7 @@ static bool check_solution(const struct tt_instance *inst, const struct tt_solut
         if (sol->start[b] >= inst->ndays * inst->nperiods ||
             sol->room[b] >= inst->nresources ||
             (sol->room[b] >= 0 && inst->resources[sol->room[b]].kind != TT_ROOM)) {
-            *error_r = xml_fmt("La solución ubica el bloque %ld en un período o aula que no "
+            *error_r = str_fmt("La solución ubica el bloque %ld en un período o aula que no "
                                "existe.", fet_id(inst, b));
             return false;
         }
@@ -1399,7 +1362,7 @@ int tt_fet_write_locked(const struct tt_instance *inst, const struct tt_solution
         return -1;
     for (int b = 0; b < inst->nblocks; b++) {
         if (sol->start[b] >= 0 && inst->blocks[b].ext_id <= 0) {
-            *error_r = xml_fmt("El bloque %d no viene de un archivo FET; no se puede fijar en "
+            *error_r = str_fmt("El bloque %d no viene de un archivo FET; no se puede fijar en "
                                "«%s».", b + 1, xml_base_name(fet_in));
             return -1;
         }
@@ -1412,7 +1375,7 @@ int tt_fet_write_locked(const struct tt_instance *inst, const struct tt_solution
     static const char space_end[] = "</Space_Constraints_List>";
     char *t = strstr(data, time_end), *s = strstr(data, space_end);
     if (!t || !s || s < t) {
-        *error_r = xml_fmt("%s: no se encontraron las listas de restricciones de FET.",
+        *error_r = str_fmt("%s: no se encontraron las listas de restricciones de FET.",
                            xml_base_name(fet_in));
         free(data);
         return -1;

@@ -82,13 +82,6 @@ struct prep {
     bool fet_ok;        /* every hard rule is one FET's method keeps */
 };
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int find_root(int *parent, int x)
 {
     while (parent[x] != x) {
@@ -810,7 +803,7 @@ static void note_best(struct search *se, struct tt_cost c)
     se->best_cost = c;
     tt_solution_copy(se->best, se->ev->sol);
     if (c.hard == 0 && se->t_feasible < 0)
-        se->t_feasible = now_seconds() - se->sh->t0;
+        se->t_feasible = time_mono_s() - se->sh->t0;
     struct shared *sh = se->sh;
     pthread_mutex_lock(&sh->lock);
     if (cost_less(c, sh->best))
@@ -894,7 +887,7 @@ static bool should_stop(struct search *se)
         return true;
     }
     if (opt->max_iterations <= 0 && opt->time_limit > 0 &&
-        now_seconds() - sh->t0 >= opt->time_limit) {
+        time_mono_s() - sh->t0 >= opt->time_limit) {
         sh->stop = 1;
         return true;
     }
@@ -1343,7 +1336,7 @@ static void report(struct search *se, bool improved)
     pthread_mutex_lock(&sh->lock);
     p.best = sh->best;
     pthread_mutex_unlock(&sh->lock);
-    p.elapsed = now_seconds() - sh->t0;
+    p.elapsed = time_mono_s() - sh->t0;
     p.iterations = se->iter;
     p.improved = improved;
     if (!opt->progress(&p, opt->progress_arg)) {
@@ -1439,7 +1432,7 @@ static void *search_run(void *arg)
             break;
         }
         if (se->id == 0 && opt->progress && (se->iter & 255) == 0) {
-            double t = now_seconds() - sh->t0;
+            double t = time_mono_s() - sh->t0;
             if (t >= next_report) {
                 next_report = t + interval;
                 report(se, false);
@@ -1481,7 +1474,7 @@ int tt_solve(const struct tt_instance *inst, struct tt_solution *sol,
     memset(&sh, 0, sizeof(sh));
     sh.inst = inst;
     sh.opt = opt;
-    sh.t0 = now_seconds();
+    sh.t0 = time_mono_s();
     sh.best.hard = -1;
     sh.best = (struct tt_cost){1L << 60, 1L << 60};
     sh.t_feasible = -1;
@@ -1535,7 +1528,7 @@ int tt_solve(const struct tt_instance *inst, struct tt_solution *sol,
         win = 1;
     tt_solution_copy(sol, se[win].best);
     res->cost = se[win].best_cost;
-    res->seconds = now_seconds() - sh.t0;
+    res->seconds = time_mono_s() - sh.t0;
     res->seconds_to_feasible = sh.t_feasible;
     res->cancelled = sh.cancelled;
     for (int t = 0; t < nthreads; t++) {

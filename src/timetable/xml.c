@@ -61,14 +61,18 @@ const char *xml_attr(const struct xnode *n, const char *name)
     return NULL;
 }
 
-char *xml_fmt(const char *fmt, ...)
+int xml_fail(char **error_r, const char *fname, const struct xnode *n, const char *fmt, ...)
 {
-    char buf[1024];
+    if (*error_r)
+        return -1;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
+    char *msg = str_vfmt(fmt, ap);
     va_end(ap);
-    return xstrdup(buf);
+    *error_r = n ? str_fmt("%s, línea %d: %s", fname, n->line, msg)
+                 : str_fmt("%s: %s", fname, msg);
+    free(msg);
+    return -1;
 }
 
 void xml_escape(struct strbuf *sb, const char *s)
@@ -105,7 +109,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
 {
     struct dom_parse *dp = ud;
     if (dp->depth >= XML_MAX_DEPTH) {
-        dp->error = xml_fmt("%s, línea %lu: el XML anida más de %d elementos.", dp->fname,
+        dp->error = str_fmt("%s, línea %lu: el XML anida más de %d elementos.", dp->fname,
                             (unsigned long)XML_GetCurrentLineNumber(dp->parser), XML_MAX_DEPTH);
         XML_StopParser(dp->parser, XML_FALSE);
         return;
@@ -158,7 +162,7 @@ static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *s
     (void)name, (void)sysid, (void)pubid, (void)has_internal;
     /* Neither format uses one; refusing it rules out entity tricks. */
     struct dom_parse *dp = ud;
-    dp->error = xml_fmt("%s, línea %lu: %s no lleva declaración DOCTYPE.", dp->fname,
+    dp->error = str_fmt("%s, línea %lu: %s no lleva declaración DOCTYPE.", dp->fname,
                         (unsigned long)XML_GetCurrentLineNumber(dp->parser), dp->what);
     XML_StopParser(dp->parser, XML_FALSE);
 }
@@ -167,18 +171,18 @@ char *xml_read_file(const char *path, long max_bytes, size_t *len_r, char **erro
 {
     FILE *fp = fopen(path, "rb");
     if (!fp) {
-        *error_r = xml_fmt("No se pudo abrir «%s»: %s.", path, strerror(errno));
+        *error_r = str_fmt("No se pudo abrir «%s»: %s.", path, strerror(errno));
         return NULL;
     }
     struct stat st;
     if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
         fclose(fp);
-        *error_r = xml_fmt("«%s» no es un archivo.", path);
+        *error_r = str_fmt("«%s» no es un archivo.", path);
         return NULL;
     }
     if (st.st_size > max_bytes) {
         fclose(fp);
-        *error_r = xml_fmt("%s: el archivo pesa más de %ld MiB; no se importa.",
+        *error_r = str_fmt("%s: el archivo pesa más de %ld MiB; no se importa.",
                            xml_base_name(path), max_bytes >> 20);
         return NULL;
     }
@@ -188,7 +192,7 @@ char *xml_read_file(const char *path, long max_bytes, size_t *len_r, char **erro
     fclose(fp);
     if (bad) {
         free(buf);
-        *error_r = xml_fmt("No se pudo leer «%s».", path);
+        *error_r = str_fmt("No se pudo leer «%s».", path);
         return NULL;
     }
     buf[n] = '\0';
@@ -211,7 +215,7 @@ struct xnode *xml_parse(const char *data, size_t len, const char *fname, const c
     if (len > (size_t)INT32_MAX ||
         XML_Parse(dp.parser, data, (int)len, XML_TRUE) == XML_STATUS_ERROR) {
         if (!dp.error)
-            dp.error = xml_fmt("%s, línea %lu: XML mal formado (%s).", fname,
+            dp.error = str_fmt("%s, línea %lu: XML mal formado (%s).", fname,
                                (unsigned long)XML_GetCurrentLineNumber(dp.parser),
                                XML_ErrorString(XML_GetErrorCode(dp.parser)));
         xml_free(dp.root);
@@ -220,7 +224,7 @@ struct xnode *xml_parse(const char *data, size_t len, const char *fname, const c
     XML_ParserFree(dp.parser);
     strbuf_cleanup(&dp.text);
     if (!dp.root) {
-        *error_r = dp.error ? dp.error : xml_fmt("%s: el archivo está vacío.", fname);
+        *error_r = dp.error ? dp.error : str_fmt("%s: el archivo está vacío.", fname);
         return NULL;
     }
     return dp.root;

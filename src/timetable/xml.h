@@ -38,8 +38,11 @@ struct strbuf;
 /* Appends s with &, <, >, " and ' escaped (element text and attributes). */
 void xml_escape(struct strbuf *sb, const char *s);
 
-/* A printf into a new string (messages). */
-char *xml_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The first error of a reader: sets *error_r, unless already set, to
+   "fname, línea N: message" (n's line; "fname: message" when n is NULL).
+   Returns -1. */
+int xml_fail(char **error_r, const char *fname, const struct xnode *n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 const char *xml_base_name(const char *path);
 
 /* Open addressing from a borrowed string to an int; keeps the first value

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ints.h"
 #include "core/util.h"
 #include "timetable/xml.h"
 
@@ -50,21 +51,8 @@ struct reader {
     struct strmap times, tgroups, rtypes, res, rgroups, events, egroups;
 };
 
-static int fail(struct reader *r, const struct xnode *n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail(struct reader *r, const struct xnode *n, const char *fmt, ...)
-{
-    if (r->error)
-        return -1;
-    char msg[768];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    r->error = n ? xml_fmt("%s, línea %d: %s", r->fname, n->line, msg)
-                 : xml_fmt("%s: %s", r->fname, msg);
-    return -1;
-}
+/* The first error, with the line of n (xml.c). */
+#define fail(r, n, ...) xml_fail(&(r)->error, (r)->fname, (n), __VA_ARGS__)
 
 static void push_int(int **arr, int *n, int v)
 {
@@ -81,30 +69,6 @@ static void push_unique(int **arr, int *n, int v)
     push_int(arr, n, v);
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
-}
-
-static bool parse_int(const char *s, long lo, long hi, int *out)
-{
-    if (!s)
-        return false;
-    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-        s++;
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (end == s)
-        return false;
-    while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
-        end++;
-    if (*end || v < lo || v > hi)
-        return false;
-    *out = (int)v;
-    return true;
-}
-
 /* The integer child name of n, or dflt when absent (dflt < lo: required). */
 static int get_int(struct reader *r, const struct xnode *n, const char *name, long lo, long hi,
                    int dflt, int *out)
@@ -116,7 +80,7 @@ static int get_int(struct reader *r, const struct xnode *n, const char *name, lo
         *out = dflt;
         return 0;
     }
-    if (!parse_int(xml_text(k), lo, hi, out))
+    if (!int_parse(xml_text(k), lo, hi, out))
         return fail(r, k, "<%s> debe ser un entero entre %ld y %ld, no «%s».", name, lo, hi,
                      xml_text(k));
     return 0;
@@ -217,7 +181,7 @@ static int read_times(struct reader *r, const struct xnode *times)
         }
     }
     for (int g = 0; g < in->ntgroups; g++)
-        qsort(in->tgroups[g].times, (size_t)in->tgroups[g].ntimes, sizeof(int), cmp_int);
+        qsort(in->tgroups[g].times, (size_t)in->tgroups[g].ntimes, sizeof(int), int_cmp);
     return 0;
 }
 
@@ -273,7 +237,7 @@ static int read_resources(struct reader *r, const struct xnode *rs)
         }
     }
     for (int g = 0; g < in->nrgroups; g++)
-        qsort(in->rgroups[g].res, (size_t)in->rgroups[g].nres, sizeof(int), cmp_int);
+        qsort(in->rgroups[g].res, (size_t)in->rgroups[g].nres, sizeof(int), int_cmp);
     return 0;
 }
 

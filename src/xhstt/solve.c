@@ -30,6 +30,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/ints.h"
 #include "core/util.h"
 #include "timetable/rng.h"
 #include "xhstt/internal.h"
@@ -67,27 +68,6 @@ void xh_options_init(struct xh_options *o)
     o->seed = 1;
     o->threads = 1;
     o->progress_interval = 1;
-}
-
-static double mono_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-struct ilist {
-    int *v;
-    int n, cap;
-};
-
-static void il_push(struct ilist *l, int x)
-{
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 4;
-        l->v = xrealloc(l->v, (size_t)l->cap * sizeof(int));
-    }
-    l->v[l->n++] = x;
 }
 
 /* Events that move together (linked by LinkEvents) and are split alike;
@@ -202,19 +182,19 @@ static void index_points(struct xs *x)
             case XH_AVOID_SPLIT_ASSIGNMENTS: {
                 const struct xh_eventgroup *eg = &in->egroups[pt->a];
                 for (int i = 0; i < eg->nevents; i++)
-                    il_push(&x->epts[eg->events[i]], g);
+                    ilist_push(&x->epts[eg->events[i]], g);
                 break;
             }
             case XH_ORDER_EVENTS:
-                il_push(&x->epts[pt->a], g);
+                ilist_push(&x->epts[pt->a], g);
                 if (pt->b != pt->a)
-                    il_push(&x->epts[pt->b], g);
+                    ilist_push(&x->epts[pt->b], g);
                 break;
             default:
                 if (con->type >= XH_AVOID_CLASHES)
-                    il_push(&x->rpts[pt->a], g);
+                    ilist_push(&x->rpts[pt->a], g);
                 else
-                    il_push(&x->epts[pt->a], g);
+                    ilist_push(&x->epts[pt->a], g);
             }
         }
     }
@@ -563,7 +543,7 @@ static void build_units(struct xs *x)
                 for (int i = 0; i < g->nevents; i++)
                     for (int j = 0; j < g->nevents; j++)
                         if (i != j)
-                            il_push(&x->partners[g->events[i]], g->events[j]);
+                            ilist_push(&x->partners[g->events[i]], g->events[j]);
             }
             continue;
         }
@@ -1399,10 +1379,10 @@ static void keep_if_best(struct xs *x, struct best *b, struct xh_result *res, do
         return;
     save_best(x, b);
     if (x->hard == 0 && res->seconds_to_feasible < 0)
-        res->seconds_to_feasible = mono_now() - t0;
+        res->seconds_to_feasible = time_mono_s() - t0;
     if (x->hard == 0 && !ph->feasible) {
         ph->feasible = true;
-        ph->t_switch = mono_now();
+        ph->t_switch = time_mono_s();
         ph->it_switch = it;
     }
 }
@@ -1425,7 +1405,7 @@ static void search(struct xs *x, const struct xh_options *o, struct xh_result *r
         res->seconds_to_feasible = 0;
     for (;;) {
         if ((it & 255) == 0) {
-            now = mono_now();
+            now = time_mono_s();
             double el = now - t0;
             while (next_cp < o->ncheckpoints && el >= o->checkpoints[next_cp])
                 res->at_checkpoint[next_cp++] = (struct xh_cost){b->hard, b->soft};
@@ -1510,7 +1490,7 @@ static void search(struct xs *x, const struct xh_options *o, struct xh_result *r
         }
     }
     res->iterations = it;
-    double el = mono_now() - t0;
+    double el = time_mono_s() - t0;
     while (next_cp < o->ncheckpoints)
         res->at_checkpoint[next_cp++] = (struct xh_cost){b->hard, b->soft};
     res->seconds = el;
@@ -1591,7 +1571,7 @@ static void solve_one(const struct xh_instance *in, const struct xh_options *o, 
         const struct xh_event *ev = &in->events[m->event];
         for (int k = 0; k < ev->neres; k++)
             if (ev->eres[k].res >= 0)
-                il_push(&x.res_units[ev->eres[k].res], u);
+                ilist_push(&x.res_units[ev->eres[k].res], u);
     }
     build_roles(&x);
     force_busy(&x);
@@ -1673,7 +1653,7 @@ int xh_solve(const struct xh_instance *in, struct xh_solution *sol,
              const struct xh_options *o, struct xh_result *res, char **error_r)
 {
     *error_r = NULL;
-    double t0 = mono_now();
+    double t0 = time_mono_s();
     int n = o->threads >= 2 ? 2 : 1;
     struct worker w[2];
     pthread_t th[2];
@@ -1706,6 +1686,6 @@ int xh_solve(const struct xh_instance *in, struct xh_solution *sol,
         res->iterations += other->res.iterations;
         xh_solution_free(&other->sol);
     }
-    res->seconds = mono_now() - t0;
+    res->seconds = time_mono_s() - t0;
     return 0;
 }

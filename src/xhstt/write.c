@@ -25,7 +25,7 @@ int xh_write(const char *in_path, const struct xh_instance *inst,
         return -1;
     char *end = strstr(data, "</Instances>");
     if (!end) {
-        *error_r = xml_fmt("%s: no se encontró </Instances>.", xml_base_name(in_path));
+        *error_r = str_fmt("%s: no se encontró </Instances>.", xml_base_name(in_path));
         free(data);
         return -1;
     }
@@ -77,7 +77,7 @@ int xh_write(const char *in_path, const struct xh_instance *inst,
                      "  </SolutionGroups>\n</HighSchoolTimetableArchive>\n");
     FILE *f = fopen(path, "w");
     if (!f) {
-        *error_r = xml_fmt("No se pudo crear «%s»: %s.", path, strerror(errno));
+        *error_r = str_fmt("No se pudo crear «%s»: %s.", path, strerror(errno));
         strbuf_cleanup(&sb);
         return -1;
     }
@@ -85,7 +85,7 @@ int xh_write(const char *in_path, const struct xh_instance *inst,
     ok = fclose(f) == 0 && ok;
     strbuf_cleanup(&sb);
     if (!ok) {
-        *error_r = xml_fmt("No se pudo escribir «%s».", path);
+        *error_r = str_fmt("No se pudo escribir «%s».", path);
         return -1;
     }
     return 0;
