@@ -174,6 +174,12 @@ void str_copy(char *dst, size_t n, const char *src)
     dst[len] = '\0';
 }
 
+const char *str_base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
 void str_lower(char *s)
 {
     for (; *s; s++)

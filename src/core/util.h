@@ -39,6 +39,8 @@ char *str_vfmt(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0))
 
 /* Copies src into dst of size n, always NUL-terminated. */
 void str_copy(char *dst, size_t n, const char *src);
+/* The last component of a path ("a/b/c.csv" -> "c.csv"), for messages. */
+const char *str_base_name(const char *path);
 /* ASCII lowercase in place. */
 void str_lower(char *s);
 bool str_is_utf8(const char *s, size_t n);

@@ -194,12 +194,6 @@ bool tcsv_parse_hhmm(const char *s, int *out)
     return true;
 }
 
-const char *tcsv_base_name(const char *path)
-{
-    const char *s = strrchr(path, '/');
-    return s ? s + 1 : path;
-}
-
 /* --- Finding lessons by what a row names ------------------------------- */
 
 

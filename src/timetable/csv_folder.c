@@ -1109,7 +1109,7 @@ struct tt_instance *tt_csv_read(const char *dir, char **error_r)
     size_t n = strlen(name);
     while (n > 1 && name[n - 1] == '/')
         name[--n] = '\0';
-    r.inst = tt_instance_new(tcsv_base_name(name));
+    r.inst = tt_instance_new(str_base_name(name));
     free(name);
     struct stat st;
     if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {

@@ -66,7 +66,6 @@ int tcsv_split_plus(char *buf, char **parts, int max);
 bool tcsv_int(const char *s, int lo, int hi, int *out);
 /* "7:00" or "07:00" into minutes after midnight. */
 bool tcsv_parse_hhmm(const char *s, int *out);
-const char *tcsv_base_name(const char *path);
 
 /* Reads path (named name in messages) with the limits and columns of the
    folder format: cols is NULL-terminated, its first nreq are required.

@@ -26,7 +26,7 @@ int tt_csv_read_solution(const struct tt_instance *inst, const char *path, struc
 {
     static const char *const cols[] = {"section", "day",     "period", "length",
                                        "subject", "teacher", "room",   NULL};
-    const char *name = tcsv_base_name(path);
+    const char *name = str_base_name(path);
     if (sol->nblocks != inst->nblocks) {
         csv_fail(error_r, "%s: la solución no corresponde a este horario", name);
         return -1;

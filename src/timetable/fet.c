@@ -1216,7 +1216,7 @@ static char *stem(const char *fname)
 struct tt_instance *tt_fet_read(const char *path, char **error_r)
 {
     *error_r = NULL;
-    const char *fname = xml_base_name(path);
+    const char *fname = str_base_name(path);
     struct xnode *root = xml_load(path, FET_MAX_BYTES, "un archivo FET", error_r);
     if (!root)
         return NULL;
@@ -1363,7 +1363,7 @@ int tt_fet_write_locked(const struct tt_instance *inst, const struct tt_solution
     for (int b = 0; b < inst->nblocks; b++) {
         if (sol->start[b] >= 0 && inst->blocks[b].ext_id <= 0) {
             *error_r = str_fmt("El bloque %d no viene de un archivo FET; no se puede fijar en "
-                               "«%s».", b + 1, xml_base_name(fet_in));
+                               "«%s».", b + 1, str_base_name(fet_in));
             return -1;
         }
     }
@@ -1376,7 +1376,7 @@ int tt_fet_write_locked(const struct tt_instance *inst, const struct tt_solution
     char *t = strstr(data, time_end), *s = strstr(data, space_end);
     if (!t || !s || s < t) {
         *error_r = str_fmt("%s: no se encontraron las listas de restricciones de FET.",
-                           xml_base_name(fet_in));
+                           str_base_name(fet_in));
         free(data);
         return -1;
     }

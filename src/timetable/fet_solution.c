@@ -198,8 +198,7 @@ int tt_fet_read_solution(const struct tt_instance *inst, const char *path,
     if (r.error) {
         struct strbuf sb;
         strbuf_init(&sb);
-        const char *base = strrchr(path, '/');
-        strbuf_addf(&sb, "%s, %s.", base ? base + 1 : path, r.error);
+        strbuf_addf(&sb, "%s, %s.", str_base_name(path), r.error);
         free(r.error);
         *error_r = strbuf_steal(&sb);
         return -1;

@@ -89,12 +89,6 @@ void xml_escape(struct strbuf *sb, const char *s)
     }
 }
 
-const char *xml_base_name(const char *path)
-{
-    const char *s = strrchr(path, '/');
-    return s ? s + 1 : path;
-}
-
 struct dom_parse {
     XML_Parser parser;
     struct xnode *stack[XML_MAX_DEPTH];
@@ -183,7 +177,7 @@ char *xml_read_file(const char *path, long max_bytes, size_t *len_r, char **erro
     if (st.st_size > max_bytes) {
         fclose(fp);
         *error_r = str_fmt("%s: el archivo pesa más de %ld MiB; no se importa.",
-                           xml_base_name(path), max_bytes >> 20);
+                           str_base_name(path), max_bytes >> 20);
         return NULL;
     }
     char *buf = xmalloc((size_t)st.st_size + 1);
@@ -236,7 +230,7 @@ struct xnode *xml_load(const char *path, long max_bytes, const char *what, char 
     char *data = xml_read_file(path, max_bytes, &len, error_r);
     if (!data)
         return NULL;
-    struct xnode *root = xml_parse(data, len, xml_base_name(path), what, error_r);
+    struct xnode *root = xml_parse(data, len, str_base_name(path), what, error_r);
     free(data);
     return root;
 }

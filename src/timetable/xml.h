@@ -43,7 +43,6 @@ void xml_escape(struct strbuf *sb, const char *s);
    Returns -1. */
 int xml_fail(char **error_r, const char *fname, const struct xnode *n, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-const char *xml_base_name(const char *path);
 
 /* Open addressing from a borrowed string to an int; keeps the first value
  * of a key. Zero-initialize, free with smap_free. */

@@ -839,7 +839,7 @@ int xh_read(const char *path, const char *instance_id, struct xh_archive *ar, ch
     struct xnode *root = xml_load(path, XH_MAX_BYTES, "un archivo XHSTT", error_r);
     if (!root)
         return -1;
-    struct reader r = {.fname = xml_base_name(path)};
+    struct reader r = {.fname = str_base_name(path)};
     const struct xnode *ix = NULL;
     if (strcmp(root->name, "HighSchoolTimetableArchive") != 0) {
         fail(&r, root, "no es un archivo XHSTT (la raíz es <%s>).", root->name);

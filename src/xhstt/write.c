@@ -25,7 +25,7 @@ int xh_write(const char *in_path, const struct xh_instance *inst,
         return -1;
     char *end = strstr(data, "</Instances>");
     if (!end) {
-        *error_r = str_fmt("%s: no se encontró </Instances>.", xml_base_name(in_path));
+        *error_r = str_fmt("%s: no se encontró </Instances>.", str_base_name(in_path));
         free(data);
         return -1;
     }
