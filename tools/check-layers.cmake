@@ -7,7 +7,7 @@
 # The layers, each with what it may include (besides itself):
 #   core       core            db        core
 #   auth       core db         platform  core db auth
-#   school     core db auth platform
+#   school     core db auth     (beside platform, never it)
 #   http       core db auth platform school
 #   timetable  core            xhstt     core timetable
 #   cli (src/*.c, src/cli/)    anything
@@ -17,7 +17,7 @@ set(allow_core "core")
 set(allow_db "core;db")
 set(allow_auth "core;db;auth")
 set(allow_platform "core;db;auth;platform")
-set(allow_school "core;db;auth;platform;school")
+set(allow_school "core;db;auth;school")
 set(allow_http "core;db;auth;platform;school;http")
 set(allow_timetable "core;timetable")
 set(allow_xhstt "core;timetable;xhstt")
