@@ -294,6 +294,12 @@ static const char serve_help[] =
     "  --session-idle SECONDS  idle expiry of sessions (default 7200)\n"
     "  --session-max SECONDS   absolute expiry of sessions (default 43200)\n"
     "  --timeout SECONDS       idle connection timeout (default 30)\n"
+    "  --header-timeout SECONDS  time a request has to send its headers,\n"
+    "                          from the connection's start or the previous\n"
+    "                          reply; 0-3600, 0 = none (default 10)\n"
+    "  --max-connections-per-ip N  connections one client address may hold,\n"
+    "                          0-100000, 0 = no limit (default 128); trusted\n"
+    "                          proxies are exempt from both limits\n"
     "  --auto-migrate          bring every store up to date at start (as\n"
     "                          'migrate' does; refuses to start if one fails)\n"
     "                          and any store older than the binary when opened\n"
@@ -351,6 +357,8 @@ static int cmd_serve(int argc, char **argv)
         {"session-idle", required_argument, 0, 'i'},
         {"session-max", required_argument, 0, 'x'},
         {"timeout", required_argument, 0, 'T'},
+        {"header-timeout", required_argument, 0, 'H'},
+        {"max-connections-per-ip", required_argument, 0, 'I'},
         {"auto-migrate", no_argument, 0, 'a'},
         {"cookie-secure", no_argument, 0, 's'},
         {"trusted-proxy", required_argument, 0, 'P'},
@@ -366,7 +374,7 @@ static int cmd_serve(int argc, char **argv)
     const char *max_body_s = getenv("BISCHEDULER_MAX_BODY");
     long threads = sysconf(_SC_NPROCESSORS_ONLN), max_body = 1048576,
          max_open = 256, idle = 7200, max_s = 43200, timeout = 30,
-         db_pool = 8;
+         db_pool = 8, header_timeout = 10, per_ip = 128;
     bool auto_migrate = false, secure = false, quiet = false;
     const char *proxies = getenv("BISCHEDULER_TRUSTED_PROXY");
     const char *public_url = getenv("BISCHEDULER_PUBLIC_URL");
@@ -411,6 +419,15 @@ static int cmd_serve(int argc, char **argv)
         case 'T':
             if (!parse_int(optarg, 1, 3600, &timeout))
                 return usage_error("serve", "--timeout must be 1-3600");
+            break;
+        case 'H':
+            if (!parse_int(optarg, 0, 3600, &header_timeout))
+                return usage_error("serve", "--header-timeout must be 0-3600");
+            break;
+        case 'I':
+            if (!parse_int(optarg, 0, 100000, &per_ip))
+                return usage_error("serve",
+                                   "--max-connections-per-ip must be 0-100000");
             break;
         case 'a': auto_migrate = true; break;
         case 's': secure = true; break;
@@ -467,6 +484,8 @@ static int cmd_serve(int argc, char **argv)
         .threads = (int)threads,
         .max_body = (size_t)max_body,
         .connection_timeout = (int)timeout,
+        .header_timeout = (int)header_timeout,
+        .per_ip_limit = (int)per_ip,
         .session = {(int)idle, (int)max_s},
         .log_requests = !quiet,
         .cookie_secure = secure,
@@ -865,7 +884,8 @@ static const char user_help[] =
     "      --school ueipab (a platform user). Without --password-file a\n"
     "      password is generated and printed once.\n"
     "  passwd --school C --email E [--password-file F]\n"
-    "      sets a new password, ends the user's sessions, lifts a lockout.\n\n"
+    "      sets a new password, ends the user's sessions, API tokens and\n"
+    "      support sessions, lifts a lockout.\n\n"
     "  --data DIR   data directory (or BISCHEDULER_DATA), or\n"
     "  --database URL  postgresql://... (or BISCHEDULER_DATABASE)\n";
 
@@ -949,11 +969,12 @@ static int cmd_user(int argc, char **argv)
         rc = user_create(&p, store, t.is_master, email, name ? name : email,
                          role, password, &actor, NULL, &msg, &field, &err);
     } else {
-        rc = user_set_password(store, email, password, &actor, &msg, &err);
+        rc = user_set_password(&p, store, email, password, &actor, &msg,
+                               &err);
         if (rc == TENANT_NOT_FOUND && t.is_master) {
             /* on the master host the email may be a platform user's */
-            rc = user_set_password(&p.master, email, password, &actor, &msg,
-                                   &err);
+            rc = user_set_password(&p, &p.master, email, password, &actor,
+                                   &msg, &err);
         }
     }
     if (!platform_user)

@@ -62,6 +62,12 @@ struct actor {
     const char *ip;
     const char *request_id;
 };
+/*
+ * The role of an actor who is a platform admin inside a school (a support
+ * session): audit_write() records it as role platform_admin with the row's
+ * `support` flag set, the actor being the admin's email.
+ */
+#define ACTOR_ROLE_SUPPORT "support"
 
 struct audit_entry {
     const char *action;
@@ -125,6 +131,8 @@ bool session_cache_get(const char *code, const char *token,
 void session_cache_put(const char *code, const char *token,
                        const struct principal *who);
 void session_cache_forget(const char *hash);
+/* Forgets every cached session of a school (suspended, deactivated). */
+void session_cache_forget_school(const char *code);
 /* Which store a token belongs to, from its prefix. */
 enum principal_kind session_token_kind(const char *token);
 
@@ -136,6 +144,20 @@ int api_token_lookup(struct store *store, enum principal_kind kind,
                      const char *token, struct principal *who,
                      const char **error_r);
 enum principal_kind api_token_kind(const char *token);
+
+/*
+ * Ending access (inside the caller's transaction): a user's sessions and
+ * API tokens (a new password); the support sessions a platform admin holds
+ * in one school's store; that admin's unused support tickets (master
+ * store); every session of a school (suspension, deactivation).
+ */
+int auth_end_user_access(struct store *store, int64_t user_id,
+                         const char **error_r);
+int auth_end_support_sessions(struct store *store, const char *admin_email,
+                              const char **error_r);
+int auth_cancel_support_tickets(struct store *master, int64_t user_id,
+                                const char **error_r);
+int auth_end_all_sessions(struct store *school, const char **error_r);
 
 /* Fills name/email/role/perms of a user; 1 found, 0 not, <0 error. */
 int user_load(struct store *store, enum principal_kind kind, int64_t user_id,
@@ -153,8 +175,26 @@ int login_record_failure(struct store *store, const char *email,
 int login_clear_failures(struct store *store, const char *email,
                          const char **error_r);
 
-/* Per-address limit on failed sign-ins, in memory (bounded). */
+/*
+ * Per-address limit on failed sign-ins (throttle.c): counted in memory
+ * (bounded; colliding addresses share a budget), persisted in the master
+ * store so that a restart does not lift it. Over the limit an address may
+ * still sign in with a right password; a wrong one locks the email at once.
+ */
+#define LOGIN_MAX_FAILURES_PER_ADDRESS 100
+#define LOGIN_ADDRESS_WINDOW (15 * 60)
 bool ip_throttle_blocked(const char *ip);
 void ip_throttle_failure(const char *ip);
+/* Writes the failure to the master store (inside the caller's transaction). */
+int ip_throttle_persist(struct store *master, const char *ip,
+                        const char **error_r);
+/* Loads the windows still open from the master store (store_lock held). */
+int ip_throttle_restore(struct store *master, const char **error_r);
+/* The slot an address counts in (for tests), and a reset (for tests). */
+unsigned ip_throttle_slot(const char *ip);
+void ip_throttle_reset(void);
+/* Locks an email at once (a wrong password from an address over its limit). */
+int login_lock_now(struct store *store, const char *email,
+                   const char **error_r);
 
 #endif

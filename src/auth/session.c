@@ -265,3 +265,64 @@ int login_clear_failures(struct store *store, const char *email,
                ? -1
                : 0;
 }
+
+int login_lock_now(struct store *store, const char *email,
+                   const char **error_r)
+{
+    int64_t now = time_now();
+    return db_run(store->conn, error_r,
+                  "INSERT INTO login_failures (email, failures, locked_until,"
+                  " last_failure_at) VALUES (?, ?, ?, ?)"
+                  " ON CONFLICT (email) DO UPDATE SET"
+                  " failures = excluded.failures,"
+                  " locked_until = excluded.locked_until,"
+                  " last_failure_at = excluded.last_failure_at",
+                  "tiii", email, (int64_t)LOGIN_MAX_FAILURES,
+                  now + LOGIN_LOCK_SECONDS, now) < 0
+               ? -1
+               : 0;
+}
+
+int auth_end_user_access(struct store *store, int64_t user_id,
+                         const char **error_r)
+{
+    char now[21];
+    time_format_utc(time_now(), now);
+    if (db_run(store->conn, error_r, "DELETE FROM sessions WHERE user_id = ?",
+               "i", user_id) < 0)
+        return -1;
+    return db_run(store->conn, error_r,
+                  "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND"
+                  " revoked_at IS NULL",
+                  "ti", now, user_id) < 0
+               ? -1
+               : 0;
+}
+
+int auth_end_support_sessions(struct store *store, const char *admin_email,
+                              const char **error_r)
+{
+    return db_run(store->conn, error_r,
+                  "DELETE FROM sessions WHERE support_actor = ?", "t",
+                  admin_email) < 0
+               ? -1
+               : 0;
+}
+
+int auth_cancel_support_tickets(struct store *master, int64_t user_id,
+                                const char **error_r)
+{
+    return db_run(master->conn, error_r,
+                  "UPDATE support_tickets SET expires_at = 0 WHERE user_id = ?"
+                  " AND used_at IS NULL",
+                  "i", user_id) < 0
+               ? -1
+               : 0;
+}
+
+int auth_end_all_sessions(struct store *school, const char **error_r)
+{
+    return db_run(school->conn, error_r, "DELETE FROM sessions", "") < 0
+               ? -1
+               : 0;
+}

@@ -108,3 +108,16 @@ void session_cache_forget(const char *hash)
         pthread_mutex_unlock(m);
     }
 }
+
+/* Suspension is rarer still: drop every entry of the school. */
+void session_cache_forget_school(const char *code)
+{
+    pthread_once(&once, init_stripes);
+    for (unsigned i = 0; i < SLOTS; i++) {
+        pthread_mutex_t *m = &stripes[(i / WAYS) % STRIPES];
+        pthread_mutex_lock(m);
+        if (slots[i].loaded_ms > 0 && strcmp(slots[i].code, code) == 0)
+            memset(&slots[i], 0, sizeof slots[i]);
+        pthread_mutex_unlock(m);
+    }
+}

@@ -2,7 +2,10 @@
  * Sign-in, sign-out, the signed-in user, and entering a guest school with a
  * support-access ticket. Sign-in never reveals whether an email exists: an
  * unknown email costs the same Argon2id time, counts toward the same
- * lockout and gets the same message as a wrong password.
+ * lockout and gets the same message as a wrong password. Every refusal,
+ * including those of the per-address limit and of support tickets, leaves
+ * an audit row. Signing out with an API token ends nothing and says so
+ * (409): a token lasts until it is revoked.
  */
 #include <string.h>
 
@@ -82,6 +85,26 @@ static int find_account(struct request *r, const char *email,
     return 0;
 }
 
+/*
+ * Counts a failed sign-in (or support-ticket redemption) against the
+ * client's address, in memory and in the master store so that a restart
+ * does not lift the limit. Runs after the caller's transaction (lock order:
+ * master is never taken while a school's store is held).
+ */
+static void note_address_failure(struct request *r)
+{
+    ip_throttle_failure(r->ip);
+    const char *err = NULL;
+    struct store *m = &r->p->master;
+    if (store_begin(m, &err) == 0) {
+        int rc = ip_throttle_persist(m, r->ip, &err);
+        if (store_end(m, rc == 0, &err) == 0 && rc == 0)
+            return;
+    }
+    log_msg(LOG_WARN, "sign-in limit of %s not persisted: %s", r->ip,
+            err ? err : "?");
+}
+
 void h_login(struct request *r)
 {
     char email[255], password[PASSWORD_MAX + 1];
@@ -95,10 +118,9 @@ void h_login(struct request *r)
     };
     if (fields_read(r, r->json, f, sizeof f / sizeof f[0]) < 0)
         return;
-    if (ip_throttle_blocked(r->ip)) {
-        reply_err_msg(r, ERR_TOO_MANY_ATTEMPTS, locked_message);
-        return;
-    }
+    /* Over its limit an address still signs in with a right password (a
+     * whole school may share it); a wrong one locks the email at once. */
+    bool address_over = ip_throttle_blocked(r->ip);
     str_lower(email);
 
     const char *err = NULL;
@@ -129,11 +151,14 @@ void h_login(struct request *r)
             reply_store_error(r, err);
             return;
         }
-        int rc = locked ? 0 : login_record_failure(store, email, &err);
-        json_t *detail = json_pack("{s:s}", "reason",
-                                   locked ? "locked"
-                                          : (found ? "wrong_password"
-                                                   : "unknown_email"));
+        int rc = locked         ? 0
+                 : address_over ? login_lock_now(store, email, &err)
+                                : login_record_failure(store, email, &err);
+        json_t *detail = json_pack(
+            "{s:s}", "reason",
+            locked         ? "locked"
+            : address_over ? "address_limit"
+                           : (found ? "wrong_password" : "unknown_email"));
         struct audit_entry e = {"login_failed", "session", NULL, NULL, detail};
         if (rc == 0)
             rc = audit_write(store, &actor, &e, &err);
@@ -142,10 +167,10 @@ void h_login(struct request *r)
             reply_store_error(r, err);
             return;
         }
-        ip_throttle_failure(r->ip);
+        note_address_failure(r);
         /* The failure that sets the lock still reads as a plain failure;
          * every attempt after it, right password or not, is refused. */
-        if (locked)
+        if (locked || address_over)
             reply_err_msg(r, ERR_TOO_MANY_ATTEMPTS, locked_message);
         else
             reply_err_msg(r, ERR_INVALID_CREDENTIALS, bad_credentials);
@@ -211,6 +236,15 @@ void h_me(struct request *r)
 
 void h_logout(struct request *r)
 {
+    if (r->who.via_token) {
+        /* A token is no session: signing out cannot end it. Say so rather
+         * than answer 200 while it stays valid. */
+        reply_err_msg(r, ERR_TOKEN_NOT_ENDED,
+                      "Un token de API no se cierra al salir: sigue siendo "
+                      "válido hasta que se revoque (DELETE "
+                      "/api/v1/auth/tokens/{id}).");
+        return;
+    }
     const char *err = NULL;
     struct actor actor;
     request_actor(r, &actor);
@@ -218,9 +252,7 @@ void h_logout(struct request *r)
         reply_store_error(r, err);
         return;
     }
-    int rc = 0;
-    if (!r->who.via_token)
-        rc = session_delete(r->who_store, r->who.session_hash, &err);
+    int rc = session_delete(r->who_store, r->who.session_hash, &err);
     struct audit_entry e = {"logout", "session", NULL, NULL, NULL};
     if (rc == 0)
         rc = audit_write(r->who_store, &actor, &e, &err);
@@ -230,6 +262,26 @@ void h_logout(struct request *r)
     }
     set_session_cookie(r, "", 0);
     reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+/*
+ * Audits a refused support ticket in the master store (where support
+ * access is audited), inside the caller's transaction, which it ends.
+ */
+static int support_refused(struct request *r, const char *reason,
+                           const char **err)
+{
+    struct store *m = &r->p->master;
+    struct actor nobody = {0, "", "", r->ip, r->request_id};
+    json_t *why = json_pack("{s:s,s:s}", "school", r->tenant.code, "reason",
+                            reason);
+    struct audit_entry e = {"support_access_failed", "tenant",
+                            r->tenant.code, NULL, why};
+    int rc = audit_write(m, &nobody, &e, err);
+    json_decref(why);
+    if (store_end(m, rc == 0, err) < 0 || rc < 0)
+        return -1;
+    return 0;
 }
 
 /*
@@ -247,6 +299,7 @@ void h_support_login(struct request *r)
     };
     if (fields_read(r, r->json, f, 1) < 0)
         return;
+    bool address_over = ip_throttle_blocked(r->ip);
     char hash[65], now[21];
     sha256_hex(token, hash);
     time_format_utc(time_now(), now);
@@ -254,6 +307,15 @@ void h_support_login(struct request *r)
     struct store *m = &r->p->master;
     if (store_begin(m, &err) < 0) {
         reply_store_error(r, err);
+        return;
+    }
+    if (address_over) {
+        /* refused unread, but audited like any refused ticket */
+        if (support_refused(r, "address_limit", &err) < 0) {
+            reply_store_error(r, err);
+            return;
+        }
+        reply_err_msg(r, ERR_TOO_MANY_ATTEMPTS, locked_message);
         return;
     }
     struct db_stmt *st = db_query(
@@ -278,7 +340,13 @@ void h_support_login(struct request *r)
         return;
     }
     if (rc != DB_ROW) {
-        store_end(m, false, NULL);
+        /* A refused ticket counts against the address like a failed
+         * sign-in. */
+        if (support_refused(r, "invalid_used_or_expired", &err) < 0) {
+            reply_store_error(r, err);
+            return;
+        }
+        note_address_failure(r);
         reply_err_msg(r, ERR_UNAUTHENTICATED,
                       "El acceso de soporte no es válido, ya se usó o "
                       "expiró.");

@@ -23,6 +23,11 @@ struct server_config {
     int threads;
     size_t max_body;
     int connection_timeout;
+    /* seconds a request has to send its headers (0: no limit), and the
+     * connections one client address may hold (0: no limit); trusted
+     * proxies are exempt from both (connguard.c) */
+    int header_timeout;
+    int per_ip_limit;
     struct session_limits session;
     bool log_requests;
     bool cookie_secure;

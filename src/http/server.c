@@ -5,23 +5,33 @@
  * the last callback, and the completed-callback writes the access log line,
  * records metrics and releases the school's store.
  *
+ * Before the router runs, a request with ambiguous framing (two Host or
+ * Content-Length headers, Content-Length with Transfer-Encoding) or a NUL
+ * in its Host or target is refused with 400; connguard.c bounds how long a
+ * request may take to send its headers and how many connections one
+ * address may hold.
+ *
  * Shutdown: stop accepting (quiesce + close the listening socket), wait for
  * requests in flight to finish, then stop the daemon.
  */
 #include <arpa/inet.h>
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "core/util.h"
+#include "http/connguard.h"
 #include "http/http.h"
 
 struct server {
     struct MHD_Daemon *daemon;
+    struct conn_guard *guard;
     struct platform *p;
     struct server_config cfg;
     atomic_int in_flight;
@@ -59,6 +69,9 @@ void request_actor(struct request *r, struct actor *a)
     a->role = r->who.kind != PRINCIPAL_NONE ? r->who.role : "";
     a->ip = r->ip;
     a->request_id = r->request_id;
+    /* a support session acts for a platform admin: its rows say so */
+    if (r->who.kind != PRINCIPAL_NONE && r->who.support)
+        a->role = ACTOR_ROLE_SUPPORT;
 }
 
 /*
@@ -145,6 +158,54 @@ static void client_address(struct request *r)
         r->secure = true;
 }
 
+/*
+ * Requests whose framing or target is ambiguous, which libmicrohttpd
+ * accepts: two Host or Content-Length headers, Content-Length together with
+ * Transfer-Encoding (a proxy and this server could disagree on where the
+ * body ends), a NUL in the target (%00) or in a Host value as we receive
+ * it. (libmicrohttpd 0.9.75 cuts a raw NUL byte and what follows from the
+ * target or a header value before we see them: docs/OPERATIONS.md.) NULL
+ * if the request is fine.
+ */
+struct framing {
+    int hosts, lengths, encodings;
+    bool nul;
+};
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind,
+                                    const char *key, size_t key_size,
+                                    const char *value, size_t value_size)
+{
+    (void)kind;
+    (void)key_size;
+    struct framing *f = cls;
+    if (strcasecmp(key, "Host") == 0) {
+        f->hosts++;
+        if (value == NULL || strlen(value) != value_size)
+            f->nul = true;
+    } else if (strcasecmp(key, "Content-Length") == 0) {
+        f->lengths++;
+    } else if (strcasecmp(key, "Transfer-Encoding") == 0) {
+        f->encodings++;
+    }
+    return MHD_YES;
+}
+
+static const char *bad_framing(struct MHD_Connection *conn)
+{
+    struct framing f = {0};
+    MHD_get_connection_values_n(conn, MHD_HEADER_KIND, count_header, &f);
+    if (conn_guard_take_nul(conn) || f.nul)
+        return "nul";
+    if (f.hosts > 1)
+        return "duplicate_host";
+    if (f.lengths > 1)
+        return "duplicate_content_length";
+    if (f.lengths > 0 && f.encodings > 0)
+        return "content_length_and_transfer_encoding";
+    return NULL;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                                   const char *url, const char *method,
                                   const char *version,
@@ -167,6 +228,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         client_address(r);
         atomic_fetch_add(&s->in_flight, 1);
         *con_cls = r;
+        conn_guard_request_begins(conn);
+        const char *bad = bad_framing(conn);
+        if (bad != NULL) {
+            log_msg(LOG_WARN, "refused an ambiguous request (%s) from %s",
+                    bad, r->ip);
+            reply_err_msg(r, ERR_BAD_REQUEST,
+                          "La solicitud no es válida: encabezados repetidos o "
+                          "contradictorios, o caracteres no permitidos.");
+            add_common_headers(r);
+            MHD_add_response_header(r->resp, "Connection", "close");
+            enum MHD_Result ret = MHD_queue_response(conn, 400, r->resp);
+            MHD_destroy_response(r->resp);
+            r->resp = NULL;
+            return ret;
+        }
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         unsigned long long announced = cl ? strtoull(cl, NULL, 10) : 0;
@@ -279,9 +355,9 @@ static void log_request(struct request *r, double ms)
 static void on_completed(void *cls, struct MHD_Connection *conn,
                          void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-    (void)conn;
     (void)toe;
     struct server *s = cls;
+    conn_guard_request_ends(conn);
     struct request *r = *con_cls;
     if (r == NULL)
         return;
@@ -300,6 +376,22 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
     atomic_fetch_sub(&s->in_flight, 1);
 }
 
+/*
+ * libmicrohttpd's own messages (a connection it could not accept, a
+ * malformed request it answered itself) as our JSON log lines, instead of
+ * its plain text on stderr.
+ */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+        msg[--n] = '\0';
+    log_msg(LOG_WARN, "libmicrohttpd: %s", msg);
+}
+
 struct server *server_start(struct platform *p, const struct server_config *c,
                             const char **error_r)
 {
@@ -315,17 +407,36 @@ struct server *server_start(struct platform *p, const struct server_config *c,
         free(s);
         return NULL;
     }
+    /* The per-address sign-in limits survive a restart. */
+    const char *terr = NULL;
+    store_lock(&p->master);
+    if (ip_throttle_restore(&p->master, &terr) < 0)
+        log_msg(LOG_WARN, "sign-in limits not restored: %s",
+                terr ? terr : "?");
+    store_unlock(&p->master);
+    s->guard = conn_guard_new(&s->cfg);
+    if (s->guard == NULL) {
+        *error_r = "cannot start the connection guard";
+        free(s);
+        return NULL;
+    }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
                      MHD_USE_TURBO | MHD_USE_ERROR_LOG | MHD_USE_ITC;
     s->daemon = MHD_start_daemon(
-        flags, c->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+        flags, c->port, NULL, NULL, on_request, s,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, /* first, to catch all */
+        MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)c->threads, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)c->connection_timeout, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)1024, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_NOTIFY_CONNECTION, conn_guard_notify, s->guard,
+        MHD_OPTION_UNESCAPE_CALLBACK, conn_guard_unescape, s->guard,
+        MHD_OPTION_END);
     if (s->daemon == NULL) {
         *error_r = "cannot listen on that address (in use?)";
+        conn_guard_free(&s->guard);
         free(s);
         return NULL;
     }
@@ -344,5 +455,6 @@ void server_stop(struct server *s, int grace_seconds)
         log_msg(LOG_WARN, "stopping with %d requests still in flight",
                 atomic_load(&s->in_flight));
     MHD_stop_daemon(s->daemon);
+    conn_guard_free(&s->guard);
     free(s);
 }

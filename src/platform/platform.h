@@ -148,8 +148,14 @@ int user_create(struct platform *p, struct store *store, bool is_master_school,
                 const char *password, const struct actor *actor,
                 int64_t *id_r, const char **message_r, const char **field_r,
                 const char **error_r);
-int user_set_password(struct store *store, const char *email,
-                      const char *password, const struct actor *actor,
-                      const char **message_r, const char **error_r);
+/*
+ * Sets a password and ends the user's sessions and API tokens (and, for a
+ * platform admin in the master store, their support tickets and support
+ * sessions in every school).
+ */
+int user_set_password(struct platform *p, struct store *store,
+                      const char *email, const char *password,
+                      const struct actor *actor, const char **message_r,
+                      const char **error_r);
 
 #endif

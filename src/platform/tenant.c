@@ -562,6 +562,30 @@ int tenant_set_status(struct platform *p, const char *code,
     if (store_end(&p->master, rc == 0, error_r) < 0 || rc < 0)
         return TENANT_ERROR;
     tenant_cache_forget(p, code);
+    session_cache_forget_school(code);
+    /*
+     * Any status change ends the school's sessions: suspending or
+     * deactivating signs everyone out, and activating clears what might
+     * have been opened before (or in the second another server still
+     * believed the school active), so no session outlives a suspension.
+     * After the master's commit, one store at a time (lock order).
+     */
+    struct store *school = NULL;
+    int prc = pool_acquire(p->pool, code, &school, error_r);
+    if (prc == POOL_OK) {
+        rc = store_begin(school, error_r);
+        if (rc == 0) {
+            rc = auth_end_all_sessions(school, error_r);
+            if (store_end(school, rc == 0, error_r) < 0)
+                rc = -1;
+        }
+        pool_release(p->pool, school);
+        session_cache_forget_school(code);
+        if (rc < 0)
+            return TENANT_ERROR;
+    } else if (prc != POOL_MISSING) {
+        return TENANT_ERROR;
+    }
     *t_r = after;
     return TENANT_OK;
 }

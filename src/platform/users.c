@@ -2,8 +2,11 @@
  * Creating users and changing passwords, for the CLI and the API alike. On
  * the master school's host one sign-in page serves platform users (master
  * store) and UEIPAB's school users (UEIPAB's store), so an email may name
- * only one account across the two.
+ * only one account across the two. A new password ends everything the old
+ * one opened: sessions, API tokens and, for a platform admin, support
+ * tickets and the support sessions they opened in schools.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
@@ -120,9 +123,45 @@ int user_create(struct platform *p, struct store *store, bool is_master_school,
     return TENANT_OK;
 }
 
-int user_set_password(struct store *store, const char *email_in,
-                      const char *password, const struct actor *actor,
-                      const char **message_r, const char **error_r)
+/*
+ * A platform admin's support sessions live in the schools' stores: after a
+ * new password they are ended school by school (one store at a time, after
+ * the master store's transaction, keeping the lock order).
+ */
+static int end_support_sessions(struct platform *p, const char *email,
+                                const char **error_r)
+{
+    struct tenant *list = NULL;
+    int n = 0;
+    if (tenant_list(p, &list, &n, error_r) < 0)
+        return -1;
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        struct store *school = NULL;
+        int prc = pool_acquire(p->pool, list[i].code, &school, error_r);
+        if (prc == POOL_MISSING)
+            continue;
+        if (prc != POOL_OK) {
+            rc = -1;
+            break;
+        }
+        if (store_begin(school, error_r) < 0) {
+            rc = -1;
+        } else {
+            rc = auth_end_support_sessions(school, email, error_r);
+            if (store_end(school, rc == 0, error_r) < 0)
+                rc = -1;
+        }
+        pool_release(p->pool, school);
+    }
+    free(list);
+    return rc;
+}
+
+int user_set_password(struct platform *p, struct store *store,
+                      const char *email_in, const char *password,
+                      const struct actor *actor, const char **message_r,
+                      const char **error_r)
 {
     char email[256];
     str_copy(email, sizeof email, email_in);
@@ -151,10 +190,13 @@ int user_set_password(struct store *store, const char *email_in,
         *message_r = "No existe una cuenta con ese correo.";
         return TENANT_NOT_FOUND;
     }
+    bool platform_user = store == &p->master;
     if (rc == 0) {
-        /* a new password ends every session and clears any lockout */
-        rc = db_run(store->conn, error_r,
-                    "DELETE FROM sessions WHERE user_id = ?", "i", id);
+        /* a new password ends every session and API token (and a platform
+         * admin's unused support tickets) and clears any lockout */
+        rc = auth_end_user_access(store, id, error_r);
+        if (rc == 0 && platform_user)
+            rc = auth_cancel_support_tickets(store, id, error_r);
         if (rc == 0)
             rc = login_clear_failures(store, email, error_r);
     }
@@ -165,6 +207,8 @@ int user_set_password(struct store *store, const char *email_in,
         rc = audit_write(store, actor, &e, error_r);
     }
     if (store_end(store, rc == 0, error_r) < 0 || rc < 0)
+        return TENANT_ERROR;
+    if (platform_user && end_support_sessions(p, email, error_r) < 0)
         return TENANT_ERROR;
     return TENANT_OK;
 }

@@ -1,0 +1,283 @@
+/*
+ * Connection guard: slow-header ("slowloris") and per-address limits that
+ * libmicrohttpd does not enforce by itself. Its connection timeout is an
+ * idle timeout, which a client sending one byte every few seconds resets
+ * forever; and its per-IP limit cannot tell a trusted proxy (many clients)
+ * from one client.
+ *
+ * How it works: every connection gets a `struct tracked` (its socket
+ * context) in one list, under one mutex. A connection is "waiting" from
+ * when it opens until its first request's headers are complete (the
+ * request handler's first call): it has --header-timeout for that. After
+ * each reply it waits again, for the longer of --header-timeout and the
+ * idle --timeout (a kept-alive connection may sit idle that long), so a
+ * kept-alive connection cannot trickle headers forever either. A watcher
+ * thread wakes four times a second and shuts down (shutdown(2), not close:
+ * libmicrohttpd still owns the descriptor and closes it) every waiting
+ * connection past its deadline. When a connection opens, the
+ * connections of its address are counted; one past the limit is shut down
+ * at once. libmicrohttpd calls the CLOSED notification before it closes the
+ * descriptor, and both that and every shutdown here hold the mutex, so a
+ * shut-down descriptor is always still the connection's own.
+ */
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "core/util.h"
+#include "http/connguard.h"
+#include "http/http.h"
+
+struct conn_guard;
+
+struct tracked {
+    struct tracked *prev, *next;
+    struct conn_guard *g;
+    MHD_socket fd;
+    unsigned char addr[16]; /* IPv4 in the first 4 bytes */
+    int family;
+    bool exempt;  /* a trusted proxy */
+    bool waiting; /* for a request's headers */
+    bool cut;     /* already shut down */
+    bool nul;     /* the request target held a NUL */
+    double since_ms, limit_ms;
+};
+
+struct conn_guard {
+    const struct server_config *cfg;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    pthread_t watcher;
+    bool stopping;
+    struct tracked *head;
+    int refused; /* over the per-address limit, since the last report */
+};
+
+static void cut(struct tracked *t)
+{
+    if (!t->cut && t->fd != MHD_INVALID_SOCKET) {
+        shutdown(t->fd, SHUT_RDWR);
+        t->cut = true;
+    }
+}
+
+static void *watch(void *arg)
+{
+    struct conn_guard *g = arg;
+    pthread_mutex_lock(&g->lock);
+    while (!g->stopping) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 250 * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&g->wake, &g->lock, &ts);
+        double now = time_mono_ms();
+        int n = 0;
+        for (struct tracked *t = g->head; t; t = t->next) {
+            if (t->waiting && !t->exempt && !t->cut && t->limit_ms > 0 &&
+                now - t->since_ms > t->limit_ms) {
+                cut(t);
+                n++;
+            }
+        }
+        int refused = g->refused;
+        g->refused = 0;
+        /* one line per tick, however many: an attack must not flood the
+         * log; written without the mutex, which connections need */
+        pthread_mutex_unlock(&g->lock);
+        if (n > 0)
+            log_msg(LOG_WARN,
+                    "closed %d connection(s) that did not send a request's "
+                    "headers in time (--header-timeout)",
+                    n);
+        if (refused > 0)
+            log_msg(LOG_WARN,
+                    "refused %d connection(s) over the per-address limit "
+                    "(--max-connections-per-ip)",
+                    refused);
+        pthread_mutex_lock(&g->lock);
+    }
+    pthread_mutex_unlock(&g->lock);
+    return NULL;
+}
+
+struct conn_guard *conn_guard_new(const struct server_config *cfg)
+{
+    struct conn_guard *g = xcalloc(1, sizeof *g);
+    g->cfg = cfg;
+    pthread_mutex_init(&g->lock, NULL);
+    pthread_cond_init(&g->wake, NULL);
+    if (pthread_create(&g->watcher, NULL, watch, g) != 0) {
+        pthread_cond_destroy(&g->wake);
+        pthread_mutex_destroy(&g->lock);
+        free(g);
+        return NULL;
+    }
+    return g;
+}
+
+void conn_guard_free(struct conn_guard **gp)
+{
+    struct conn_guard *g = *gp;
+    if (g == NULL)
+        return;
+    pthread_mutex_lock(&g->lock);
+    g->stopping = true;
+    pthread_cond_signal(&g->wake);
+    pthread_mutex_unlock(&g->lock);
+    pthread_join(g->watcher, NULL);
+    pthread_cond_destroy(&g->wake);
+    pthread_mutex_destroy(&g->lock);
+    free(g);
+    *gp = NULL;
+}
+
+static bool is_trusted(const struct server_config *cfg, const char *ip)
+{
+    for (int i = 0; i < cfg->trusted_proxies; i++)
+        if (strcmp(cfg->trusted_proxy[i], ip) == 0)
+            return true;
+    return false;
+}
+
+static void opened(struct conn_guard *g, struct MHD_Connection *c,
+                   void **socket_context)
+{
+    struct tracked *t = xcalloc(1, sizeof *t);
+    t->g = g;
+    t->fd = MHD_INVALID_SOCKET;
+    t->waiting = true;
+    t->since_ms = time_mono_ms();
+    t->limit_ms = g->cfg->header_timeout * 1000.0;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (ci)
+        t->fd = ci->connect_fd;
+    char ip[64] = "";
+    ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        t->family = sa->sa_family;
+        if (sa->sa_family == AF_INET) {
+            const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+            memcpy(t->addr, &in->sin_addr, 4);
+            inet_ntop(AF_INET, &in->sin_addr, ip, sizeof ip);
+        } else if (sa->sa_family == AF_INET6) {
+            const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+            memcpy(t->addr, &in6->sin6_addr, 16);
+            inet_ntop(AF_INET6, &in6->sin6_addr, ip, sizeof ip);
+        }
+    }
+    t->exempt = is_trusted(g->cfg, ip);
+    *socket_context = t;
+
+    pthread_mutex_lock(&g->lock);
+    int same = 0;
+    if (!t->exempt && g->cfg->per_ip_limit > 0)
+        for (struct tracked *o = g->head; o; o = o->next)
+            if (!o->cut && o->family == t->family &&
+                memcmp(o->addr, t->addr, sizeof t->addr) == 0)
+                same++;
+    t->next = g->head;
+    if (g->head)
+        g->head->prev = t;
+    g->head = t;
+    bool over = !t->exempt && g->cfg->per_ip_limit > 0 &&
+                same >= g->cfg->per_ip_limit;
+    if (over) {
+        cut(t);
+        g->refused++;
+    }
+    pthread_mutex_unlock(&g->lock);
+}
+
+static void closed(struct conn_guard *g, struct tracked *t)
+{
+    pthread_mutex_lock(&g->lock);
+    if (t->prev)
+        t->prev->next = t->next;
+    else
+        g->head = t->next;
+    if (t->next)
+        t->next->prev = t->prev;
+    pthread_mutex_unlock(&g->lock);
+    free(t);
+}
+
+void conn_guard_notify(void *cls, struct MHD_Connection *c,
+                       void **socket_context,
+                       enum MHD_ConnectionNotificationCode toe)
+{
+    struct conn_guard *g = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+        opened(g, c, socket_context);
+    else if (toe == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+        closed(g, *socket_context);
+        *socket_context = NULL;
+    }
+}
+
+static struct tracked *tracked_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+/* The watcher reads `waiting` and `since_ms` under the guard's mutex. */
+void conn_guard_request_begins(struct MHD_Connection *c)
+{
+    struct tracked *t = tracked_of(c);
+    if (t == NULL)
+        return;
+    pthread_mutex_lock(&t->g->lock);
+    t->waiting = false;
+    pthread_mutex_unlock(&t->g->lock);
+}
+
+void conn_guard_request_ends(struct MHD_Connection *c)
+{
+    struct tracked *t = tracked_of(c);
+    if (t == NULL)
+        return;
+    /* A kept-alive connection may sit idle up to --timeout before its
+     * next request, so its deadline is the longer of the two. */
+    const struct server_config *cfg = t->g->cfg;
+    int limit = cfg->header_timeout == 0 ? 0
+                : cfg->header_timeout > cfg->connection_timeout
+                    ? cfg->header_timeout
+                    : cfg->connection_timeout;
+    pthread_mutex_lock(&t->g->lock);
+    t->waiting = true;
+    t->since_ms = time_mono_ms();
+    t->limit_ms = limit * 1000.0;
+    pthread_mutex_unlock(&t->g->lock);
+}
+
+bool conn_guard_take_nul(struct MHD_Connection *c)
+{
+    /* only the connection's own thread reads or writes `nul` */
+    struct tracked *t = tracked_of(c);
+    if (t == NULL)
+        return false;
+    bool nul = t->nul;
+    t->nul = false;
+    return nul;
+}
+
+size_t conn_guard_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    if (strstr(s, "%00") != NULL) {
+        struct tracked *t = tracked_of(c);
+        if (t)
+            t->nul = true;
+    }
+    return MHD_http_unescape(s);
+}
