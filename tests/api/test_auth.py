@@ -3,7 +3,7 @@
 import time
 
 from conftest import (ADMIN_EMAIL, PASSWORD, SCHOOLS, assert_error, assert_ok, describe,
-                      set_cookies)
+                      set_cookies, store_rows)
 
 
 def _check_user(user, email, role, code, support=False):
@@ -195,15 +195,53 @@ def test_a_session_in_use_outlives_its_idle_expiry(instances):
     assert_ok(c.get("/api/v1/auth/me"))
 
 
-def test_many_failures_from_one_address_block_it_even_for_good_passwords(instances):
-    inst = _teacher_server(instances, "ipblock")
-    c = inst.client("alpha")
-    # 100 failures spread over 25 emails: no email reaches its own lockout
-    for i in range(100):
+def _fail_from_this_address(c, n, start=0):
+    # n failures spread over many emails: no email reaches its own lockout
+    for i in range(start, start + n):
         r = c.post("/api/v1/auth/login",
-                   json={"email": f"intruso{i % 25}@alpha.test", "password": "no-es-la-clave"})
+                   json={"email": f"intruso{i}@alpha.test", "password": "no-es-la-clave"})
         assert r.status_code == 401, describe(r)
+
+
+def test_an_address_over_its_limit_still_signs_in_right_passwords_but_not_wrong_ones(instances):
+    """One NAT address for a whole school: 100 failures from it must not lock
+    everyone out; a wrong password from it then locks that email at once,
+    the refusal is audited, and a restart does not lift the limit."""
+    inst = _teacher_server(instances, "ipblock")
+    inst.add_user("alpha", "director@alpha.test", "school_admin")
+    inst.add_user("alpha", "tercera@alpha.test", "teacher")
+    c = inst.client("alpha")
+    _fail_from_this_address(c, 100)
+    # the right password of an account that is not locked still works
+    assert_ok(inst.client("alpha").login("docente@alpha.test"))
+    # a wrong one is refused as "too many attempts", and locks that email
     r = c.post("/api/v1/auth/login",
-               json={"email": "docente@alpha.test", "password": PASSWORD})
+               json={"email": "director@alpha.test", "password": "no-es-la-clave"})
     err = assert_error(r, 429, "too_many_attempts")
     assert "intent" in err["message"], err
+    assert_error(inst.client("alpha").login("director@alpha.test"), 429, "too_many_attempts")
+    # the refusal left an audit row that names the reason (the school's
+    # admin is the one locked out: read the store)
+    rows = store_rows(inst.school_store("alpha"),
+                      "SELECT action, actor, after_json FROM audit_log WHERE request_id = ?",
+                      (r.headers["X-Request-Id"],))
+    assert len(rows) == 1 and rows[0][0] == "login_failed", rows
+    assert rows[0][1] == "director@alpha.test" and "address_limit" in rows[0][2], rows
+
+    # a restart does not lift the limit: a first wrong password is refused at once
+    inst.stop()
+    inst.start()
+    r = inst.client("alpha").post("/api/v1/auth/login",
+                                  json={"email": "tercera@alpha.test", "password": "mal"})
+    assert_error(r, 429, "too_many_attempts")
+    assert_ok(inst.client("alpha").login("docente@alpha.test"))
+
+
+def test_below_the_address_limit_a_wrong_password_is_a_plain_failure(instances):
+    inst = _teacher_server(instances, "ipbelow")
+    c = inst.client("alpha")
+    _fail_from_this_address(c, 99)
+    r = c.post("/api/v1/auth/login",
+               json={"email": "docente@alpha.test", "password": "no-es-la-clave"})
+    assert_error(r, 401, "invalid_credentials")
+    assert_ok(inst.client("alpha").login("docente@alpha.test"))

@@ -106,3 +106,16 @@ def test_platform_admin_api_token_works_on_the_master_host_only(world, platform_
     assert created["id"] in [t["id"] for t in assert_ok(platform_admin.get("/api/v1/auth/tokens"))["items"]]
     assert_ok(platform_admin.delete(f"/api/v1/auth/tokens/{created['id']}"))
     assert_error(script.get("/api/v1/platform/tenants"), 401, "unauthenticated")
+
+
+def test_logout_with_an_api_token_says_it_ends_nothing(world):
+    admin = world.login("ajustes", "director@ajustes.test")
+    created = assert_ok(admin.post("/api/v1/auth/tokens", json={"name": "salida"}), 201)
+    script = world.client("ajustes")
+    script.bearer = created["token"]
+    err = assert_error(script.post("/api/v1/auth/logout"), 409, "token_not_ended")
+    assert "revoque" in err["message"], err
+    # it did not pretend: the token still works, and so does the session
+    assert_ok(script.get("/api/v1/auth/me"))
+    assert_ok(admin.get("/api/v1/auth/me"))
+    assert_ok(admin.delete(f"/api/v1/auth/tokens/{created['id']}"))
