@@ -6,7 +6,8 @@
  * from one client.
  *
  * How it works: every connection gets a `struct tracked` (its socket
- * context) in one list, under one mutex. A connection is "waiting" from
+ * context) in one list, under one mutex (taken when a connection opens or
+ * closes and by the watcher, never per request). A connection is "waiting" from
  * when it opens until its first request's headers are complete (the
  * request handler's first call): it has --header-timeout for that. After
  * each reply it waits again, for the longer of --header-timeout and the
@@ -23,6 +24,7 @@
 #include <arpa/inet.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -39,11 +41,14 @@ struct tracked {
     MHD_socket fd;
     unsigned char addr[16]; /* IPv4 in the first 4 bytes */
     int family;
-    bool exempt;  /* a trusted proxy */
-    bool waiting; /* for a request's headers */
-    bool cut;     /* already shut down */
-    bool nul;     /* the request target held a NUL */
-    double since_ms, limit_ms;
+    bool exempt; /* a trusted proxy */
+    bool cut;    /* already shut down (under the mutex) */
+    bool nul;    /* the request target held a NUL */
+    /* Written by the connection's thread on every request, read by the
+     * watcher: atomics, so a request takes no lock. A stale read can only
+     * cut a connection that was past its deadline a moment before. */
+    atomic_bool waiting; /* for a request's headers */
+    atomic_llong since_ms, limit_ms;
 };
 
 struct conn_guard {
@@ -77,11 +82,12 @@ static void *watch(void *arg)
             ts.tv_nsec -= 1000000000L;
         }
         pthread_cond_timedwait(&g->wake, &g->lock, &ts);
-        double now = time_mono_ms();
+        long long now = (long long)time_mono_ms();
         int n = 0;
         for (struct tracked *t = g->head; t; t = t->next) {
-            if (t->waiting && !t->exempt && !t->cut && t->limit_ms > 0 &&
-                now - t->since_ms > t->limit_ms) {
+            long long limit = atomic_load(&t->limit_ms);
+            if (atomic_load(&t->waiting) && !t->exempt && !t->cut &&
+                limit > 0 && now - atomic_load(&t->since_ms) > limit) {
                 cut(t);
                 n++;
             }
@@ -152,9 +158,9 @@ static void opened(struct conn_guard *g, struct MHD_Connection *c,
     struct tracked *t = xcalloc(1, sizeof *t);
     t->g = g;
     t->fd = MHD_INVALID_SOCKET;
-    t->waiting = true;
-    t->since_ms = time_mono_ms();
-    t->limit_ms = g->cfg->header_timeout * 1000.0;
+    atomic_init(&t->waiting, true);
+    atomic_init(&t->since_ms, (long long)time_mono_ms());
+    atomic_init(&t->limit_ms, g->cfg->header_timeout * 1000LL);
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
     if (ci)
@@ -230,15 +236,11 @@ static struct tracked *tracked_of(struct MHD_Connection *c)
     return ci ? ci->socket_context : NULL;
 }
 
-/* The watcher reads `waiting` and `since_ms` under the guard's mutex. */
 void conn_guard_request_begins(struct MHD_Connection *c)
 {
     struct tracked *t = tracked_of(c);
-    if (t == NULL)
-        return;
-    pthread_mutex_lock(&t->g->lock);
-    t->waiting = false;
-    pthread_mutex_unlock(&t->g->lock);
+    if (t != NULL)
+        atomic_store(&t->waiting, false);
 }
 
 void conn_guard_request_ends(struct MHD_Connection *c)
@@ -253,11 +255,9 @@ void conn_guard_request_ends(struct MHD_Connection *c)
                 : cfg->header_timeout > cfg->connection_timeout
                     ? cfg->header_timeout
                     : cfg->connection_timeout;
-    pthread_mutex_lock(&t->g->lock);
-    t->waiting = true;
-    t->since_ms = time_mono_ms();
-    t->limit_ms = limit * 1000.0;
-    pthread_mutex_unlock(&t->g->lock);
+    atomic_store(&t->limit_ms, limit * 1000LL);
+    atomic_store(&t->since_ms, (long long)time_mono_ms());
+    atomic_store(&t->waiting, true);
 }
 
 bool conn_guard_take_nul(struct MHD_Connection *c)
