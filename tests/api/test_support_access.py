@@ -36,3 +36,22 @@ def test_writes_in_a_support_session_are_flagged_and_name_the_admin(world, platf
                       "SELECT support FROM audit_log WHERE request_id = ?",
                       (r.headers["X-Request-Id"],))
     assert mine == [(0,)], mine
+
+
+def test_refused_tickets_count_toward_the_address_limit_and_stay_audited(instances):
+    inst = instances("support-limit")
+    inst.init()
+    inst.create_school("demo", "Escuela Demo")
+    inst.start()
+    admin = inst.login("ueipab", ADMIN_EMAIL)
+    ticket = assert_ok(admin.post("/api/v1/platform/tenants/demo/support-access",
+                                  json={"reason": "Revisión"}), 201)
+    c = inst.client("demo")
+    for i in range(100):
+        r = c.post("/api/v1/auth/support", json={"token": f"bis_t_{i:064d}"})
+        assert_error(r, 401, "unauthenticated")
+    # over the limit even a good ticket is refused unread (and stays unused)
+    r = c.post("/api/v1/auth/support", json={"token": ticket["token"]})
+    assert_error(r, 429, "too_many_attempts")
+    row = audit_row(admin, r.headers["X-Request-Id"], action="support_access_failed")
+    assert row["after"]["reason"] == "address_limit", row
