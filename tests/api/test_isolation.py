@@ -227,7 +227,9 @@ RECIPES = {
     ("POST", "/api/v1/auth/support"): Recipe(
         _support_body, lambda a, h, v: 200 if h == "alfa" else 401),
     ("GET", "/api/v1/auth/me"): Recipe(_none, _fixed(200)),
-    ("POST", "/api/v1/auth/logout"): Recipe(_none, _fixed(200), fresh_credentials=True),
+    # signing out ends a cookie session; an API token it cannot end: 409
+    ("POST", "/api/v1/auth/logout"): Recipe(
+        _none, lambda a, h, v: 409 if a.via == "token" else 200, fresh_credentials=True),
     ("GET", "/api/v1/auth/tokens"): Recipe(_none, _fixed(200)),
     ("POST", "/api/v1/auth/tokens"): Recipe(
         lambda w, a, h: ([], {"name": w.uniq("matriz-")}, None),
