@@ -112,7 +112,11 @@ int tenant_import(struct platform *p, FILE *in, const struct actor *actor,
 /* Replaces a new store's rows with an archive's (caller's transaction). */
 int tenant_restore_tables(struct store *s, json_t *data, const char **error_r);
 
-/* status: active, suspended or inactive; action is audited. */
+/*
+ * status: active, suspended or inactive; action is audited. Every change
+ * also ends the school's sessions (none survives a suspension); its API
+ * tokens are kept (refused while the school is not active).
+ */
 int tenant_set_status(struct platform *p, const char *code,
                       const char *status, const struct actor *actor,
                       struct tenant *t_r, const char **error_r);
