@@ -235,6 +235,8 @@ def test_an_address_over_its_limit_still_signs_in_right_passwords_but_not_wrong_
                                   json={"email": "tercera@alpha.test", "password": "mal"})
     assert_error(r, 429, "too_many_attempts")
     assert_ok(inst.client("alpha").login("docente@alpha.test"))
+    # and the email locked before the restart is still locked
+    assert_error(inst.client("alpha").login("director@alpha.test"), 429, "too_many_attempts")
 
 
 def test_below_the_address_limit_a_wrong_password_is_a_plain_failure(instances):
