@@ -3,11 +3,11 @@
  *   solve FILE   build a timetable (FILE: a CSV folder or a .fet file)
  *   check FILE   price a timetable and explain every violation
  *   info FILE    what was read: sizes, unsupported constraints, diagnosis
- * Progress goes to stderr, results to stdout. Exit status: 0 done, 1 an
- * error in the input (or no timetable without hard violations when
- * --require-feasible), 2 a usage error.
+ * Progress goes to stderr, results to stdout, both in Spanish unless
+ * --lang en (the engine's messages, the same the web app shows; see cli.h).
+ * Exit status: 0 done, 1 an error in the input (or, for info, a timetable
+ * that cannot have a solution), 2 a usage error.
  */
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,44 +15,31 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cli/cli.h"
 #include "core/util.h"
 #include "timetable/timetable.h"
 
-int cmd_timetable(int argc, char **argv);
+static int run(int argc, char **argv);
 
-static const char timetable_help[] =
-    "Usage: bischeduler timetable COMMAND FILE [options]\n"
-    "  solve FILE   build a weekly timetable and print its cost and every\n"
-    "               violation in plain words\n"
-    "  check FILE   price a given timetable (--solution) and explain it\n"
-    "  info FILE    sizes, unsupported constraints and an infeasibility\n"
-    "               diagnosis, without solving\n\n"
-    "FILE is a folder of CSV files (docs/TIMETABLE.md) or a FET file (.fet).\n\n"
-    "Options:\n"
-    "  --time-limit S     stop searching after S seconds (default 10)\n"
-    "  --seed N           random seed (default 1); the same seed and\n"
-    "                     --iterations give the same timetable anywhere\n"
-    "  --iterations N     stop after N search steps instead of a time limit\n"
-    "  --threads 1|2      search on one or both cores (default 1)\n"
-    "  --out FILE         write the timetable: .csv (solution.csv columns +\n"
-    "                     room), .json, .xml (FET activities timetable) or\n"
-    "                     .fet (the input FET file with every lesson locked)\n"
-    "  --solution FILE    the timetable to check: CSV (solution.csv columns)\n"
-    "                     or a FET activities timetable (.xml)\n"
-    "  --report FILE      write the figures as JSON (for benchmarks): sizes,\n"
-    "                     hard, soft, seconds to read, to solve and to the\n"
-    "                     first timetable without hard violations,\n"
-    "                     unsupported constraints\n"
-    "  --stop-at-feasible stop at the first timetable with no hard violation\n"
-    "  --method auto|repair|fet\n"
-    "                     how hard violations are removed: the priced repair,\n"
-    "                     FET's method (push lessons out and place them again;\n"
-    "                     only for clashes, min days and allowed times), or\n"
-    "                     the repair switching to FET's after 6 restarts\n"
-    "                     when the rules allow (auto, the default)\n"
-    "  --lang es|en       language of explanations (default es)\n"
-    "  --max-violations N print at most N violations (default 50)\n"
-    "  --quiet            no progress lines\n";
+static const struct cli_subcommand subcommands[] = {
+    {"solve FILE", "build a weekly timetable and print its cost "
+                   "and every violation in plain words"},
+    {"check FILE", "price a given timetable (--solution) and explain it"},
+    {"info FILE", "sizes, unsupported constraints and an "
+                  "infeasibility diagnosis, without solving"},
+    {NULL, NULL},
+};
+
+const struct cli_command cli_timetable = {
+    .name = "timetable",
+    .summary = "solve, check and explain weekly timetables (CSV or FET)",
+    .usage = "COMMAND FILE [options]",
+    .about = "FILE is a folder of CSV files (docs/TIMETABLE.md) or a FET file "
+             "(.fet).\nResults and messages about FILE are in Spanish unless "
+             "--lang en.",
+    .subcommands = subcommands,
+    .run = run,
+};
 
 static volatile int interrupted;
 
@@ -103,10 +90,10 @@ static void print_unsupported(const struct tt_instance *inst, enum tt_lang lang)
 {
     if (inst->nunsupported == 0)
         return;
-    printf(lang == TT_ES ? "Restricciones que el motor no modela (no se tienen en cuenta):\n"
+    cli_out(stdout, lang == TT_ES ? "Restricciones que el motor no modela (no se tienen en cuenta):\n"
                          : "Constraints the engine does not model (not taken into account):\n");
     for (int i = 0; i < inst->nunsupported; i++)
-        printf("  %s: %d\n", inst->unsupported[i].name, inst->unsupported[i].count);
+        cli_out(stdout, "  %s: %d\n", inst->unsupported[i].name, inst->unsupported[i].count);
 }
 
 static void print_sizes(const struct tt_instance *inst, enum tt_lang lang)
@@ -116,13 +103,13 @@ static void print_sizes(const struct tt_instance *inst, enum tt_lang lang)
         n[inst->resources[r].kind]++;
     for (int b = 0; b < inst->nblocks; b++)
         periods += inst->blocks[b].length;
-    printf(lang == TT_ES
+    cli_out(stdout, lang == TT_ES
                ? "%s: %d días x %d períodos; %d docentes, %d secciones, %d aulas; %d clases en %d bloques (%d períodos); %d restricciones\n"
                : "%s: %d days x %d periods; %d teachers, %d classes, %d rooms; %d lessons in %d blocks (%d periods); %d constraints\n",
            inst->name, inst->ndays, inst->nperiods, n[TT_TEACHER], n[TT_CLASS], n[TT_ROOM],
            inst->nlessons, inst->nblocks, periods, inst->nconstraints);
     if (inst->ninactive)
-        printf(lang == TT_ES ? "%d restricciones inactivas en el archivo (ignoradas)\n"
+        cli_out(stdout, lang == TT_ES ? "%d restricciones inactivas en el archivo (ignoradas)\n"
                              : "%d constraints marked inactive in the file (ignored)\n",
                inst->ninactive);
 }
@@ -132,23 +119,23 @@ static void print_result(const struct tt_instance *inst, const struct tt_solutio
 {
     struct tt_cost c = tt_evaluate(inst, sol);
     struct tt_stats st = tt_statistics(inst, sol);
-    printf(lang == TT_ES ? "Costo: %ld violaciones duras, %ld de costo blando\n"
+    cli_out(stdout, lang == TT_ES ? "Costo: %ld violaciones duras, %ld de costo blando\n"
                          : "Cost: %ld hard violations, %ld soft cost\n",
            c.hard, c.soft);
-    printf(lang == TT_ES
+    cli_out(stdout, lang == TT_ES
                ? "Horas libres entre clases: docentes %d, secciones %d; bloques sin ubicar: %d\n"
                : "Idle periods between lessons: teachers %d, classes %d; unplaced blocks: %d\n",
            st.teacher_gaps, st.class_gaps, st.unplaced);
     struct tt_violation *v = NULL;
     int n = tt_explain(inst, sol, lang, &v);
     if (n > 0)
-        printf(lang == TT_ES ? "Violaciones (%d):\n" : "Violations (%d):\n", n);
+        cli_out(stdout, lang == TT_ES ? "Violaciones (%d):\n" : "Violations (%d):\n", n);
     for (int i = 0; i < n && i < max_violations; i++)
-        printf("  %s %s\n", v[i].hard ? (lang == TT_ES ? "[dura]  " : "[hard]  ")
+        cli_out(stdout, "  %s %s\n", v[i].hard ? (lang == TT_ES ? "[dura]  " : "[hard]  ")
                                       : (lang == TT_ES ? "[blanda]" : "[soft]  "),
                v[i].text);
     if (n > max_violations)
-        printf(lang == TT_ES ? "  ... y %d más\n" : "  ... and %d more\n", n - max_violations);
+        cli_out(stdout, lang == TT_ES ? "  ... y %d más\n" : "  ... and %d more\n", n - max_violations);
     tt_violations_free(v, n);
 }
 
@@ -199,98 +186,82 @@ static int write_report(const char *path, const struct tt_instance *inst,
     return fclose(f) == 0 ? 0 : -1;
 }
 
-int cmd_timetable(int argc, char **argv)
+static int run(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"time-limit", required_argument, 0, 't'},
-        {"seed", required_argument, 0, 's'},
-        {"iterations", required_argument, 0, 'i'},
-        {"threads", required_argument, 0, 'j'},
-        {"out", required_argument, 0, 'o'},
-        {"solution", required_argument, 0, 'S'},
-        {"report", required_argument, 0, 'r'},
-        {"stop-at-feasible", no_argument, 0, 'f'},
-        {"method", required_argument, 0, 'M'},
-        {"lang", required_argument, 0, 'l'},
-        {"max-violations", required_argument, 0, 'm'},
-        {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const char *const methods[] = {"auto", "repair", "fet", NULL};
+    static const char *const langs[] = {"es", "en", NULL};
     struct tt_options opt;
     tt_options_init(&opt);
     const char *out = NULL, *solution = NULL, *report = NULL;
-    enum tt_lang lang = TT_ES;
-    long max_violations = 50;
+    int method = (int)opt.method, lang_index = TT_ES;
+    long max_violations = 50, threads = opt.threads;
     bool quiet = false;
-    int c;
-    char *end;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 't':
-            opt.time_limit = strtod(optarg, &end);
-            if (*end || !(opt.time_limit > 0) || opt.time_limit > 86400)
-                goto bad_usage;
-            break;
-        case 's':
-            opt.seed = strtoull(optarg, &end, 10);
-            if (*end || !*optarg)
-                goto bad_usage;
-            break;
-        case 'i':
-            opt.max_iterations = strtol(optarg, &end, 10);
-            if (*end || opt.max_iterations < 1)
-                goto bad_usage;
-            break;
-        case 'j':
-            opt.threads = (int)strtol(optarg, &end, 10);
-            if (*end || opt.threads < 1 || opt.threads > 2)
-                goto bad_usage;
-            break;
-        case 'o': out = optarg; break;
-        case 'S': solution = optarg; break;
-        case 'r': report = optarg; break;
-        case 'f': opt.stop_at_feasible = true; break;
-        case 'M':
-            if (strcmp(optarg, "auto") == 0)
-                opt.method = TT_METHOD_AUTO;
-            else if (strcmp(optarg, "repair") == 0)
-                opt.method = TT_METHOD_REPAIR;
-            else if (strcmp(optarg, "fet") == 0)
-                opt.method = TT_METHOD_FET;
-            else
-                goto bad_usage;
-            break;
-        case 'l':
-            if (strcmp(optarg, "es") == 0)
-                lang = TT_ES;
-            else if (strcmp(optarg, "en") == 0)
-                lang = TT_EN;
-            else
-                goto bad_usage;
-            break;
-        case 'm':
-            max_violations = strtol(optarg, &end, 10);
-            if (*end || max_violations < 0)
-                goto bad_usage;
-            break;
-        case 'q': quiet = true; break;
-        case 'h': fputs(timetable_help, stdout); return 0;
-        default: goto bad_usage;
-        }
-    }
-    if (argc - optind != 2)
-        goto bad_usage;
-    const char *sub = argv[optind], *path = argv[optind + 1];
-    if (strcmp(sub, "solve") != 0 && strcmp(sub, "check") != 0 && strcmp(sub, "info") != 0)
-        goto bad_usage;
+    const struct cli_option opts[] = {
+        {.name = "time-limit", .value = "S", .real = &opt.time_limit,
+         .real_max = 86400,
+         .help = "stop searching after S seconds (default 10)"},
+        {.name = "seed", .value = "N", .parse = cli_value_u64, .arg = &opt.seed,
+         .expects = "a whole number from 0",
+         .help = "random seed (default 1); the same seed and --iterations "
+                 "give the same timetable anywhere"},
+        {.name = "iterations", .value = "N", .integer = &opt.max_iterations,
+         .min = 1, .max = 1L << 62,
+         .help = "stop after N search steps instead of a time limit"},
+        {.name = "threads", .value = "1|2", .integer = &threads, .min = 1,
+         .max = 2, .help = "search on one or both cores (default 1)"},
+        {.name = "out", .value = "FILE", .text = &out,
+         .help = "write the timetable: .csv (solution.csv columns + room), "
+                 ".json, .xml (FET activities timetable) or .fet (the input "
+                 "FET file with every lesson locked)"},
+        {.name = "solution", .value = "FILE", .text = &solution,
+         .help = "the timetable to check: CSV (solution.csv columns) or a "
+                 "FET activities timetable (.xml)"},
+        {.name = "report", .value = "FILE", .text = &report,
+         .help = "write the figures as JSON (for benchmarks): sizes, hard, "
+                 "soft, seconds to read, to solve and to the first timetable "
+                 "without hard violations, unsupported constraints"},
+        {.name = "stop-at-feasible", .flag = &opt.stop_at_feasible,
+         .help = "stop at the first timetable with no hard violation"},
+        {.name = "method", .value = "auto|repair|fet", .choice = &method,
+         .choices = methods,
+         .help = "how hard violations are removed: the priced repair, FET's "
+                 "method (push lessons out and place them again; only for "
+                 "clashes, min days and allowed times), or the repair "
+                 "switching to FET's after 6 restarts when the rules allow "
+                 "(auto, the default)"},
+        {.name = "lang", .value = "es|en", .choice = &lang_index,
+         .choices = langs,
+         .help = "language of results and explanations (default es)"},
+        {.name = "max-violations", .value = "N", .integer = &max_violations,
+         .min = 0, .max = 1L << 30,
+         .help = "print at most N violations (default 50)"},
+        {.name = "quiet", .flag = &quiet, .help = "no progress lines"},
+        {.name = NULL},
+    };
+    struct cli_args a;
+    int rc = cli_parse(&cli_timetable, opts, argc, argv, &a);
+    if (rc != CLI_RUN)
+        return rc;
+    if (a.n != 2)
+        return cli_usage_error("timetable", "a command and a FILE are "
+                                            "required");
+    const char *sub = a.v[0], *path = a.v[1];
+    if (strcmp(sub, "solve") != 0 && strcmp(sub, "check") != 0 &&
+        strcmp(sub, "info") != 0)
+        return cli_usage_error("timetable", "unknown command '%s'", sub);
+    if (strcmp(sub, "check") == 0 && !solution)
+        return cli_usage_error("timetable", "check needs --solution FILE");
+    opt.method = (enum tt_method)method;
+    opt.threads = (int)threads;
+    enum tt_lang lang = (enum tt_lang)lang_index;
 
     double t0 = time_mono_s();
     char *error = NULL;
     struct tt_instance *inst = read_instance(path, &error);
     if (!inst) {
-        fprintf(stderr, "bischeduler: %s\n", error);
+        cli_fail("%s", error);
         free(error);
-        return 1;
+        return CLI_EXIT_FAIL;
     }
     double read_s = time_mono_s() - t0;
     print_sizes(inst, lang);
@@ -302,11 +273,11 @@ int cmd_timetable(int argc, char **argv)
         char *diag = NULL;
         int problems = tt_diagnose(inst, lang, &diag);
         if (problems)
-            printf(lang == TT_ES ? "El horario no puede tener solución:\n%s"
+            cli_out(stdout, lang == TT_ES ? "El horario no puede tener solución:\n%s"
                                  : "The timetable cannot have a solution:\n%s",
                    diag);
         else
-            printf(lang == TT_ES ? "No se detectan imposibilidades evidentes.\n"
+            cli_out(stdout, lang == TT_ES ? "No se detectan imposibilidades evidentes.\n"
                                  : "No evident infeasibility found.\n");
         free(diag);
         status = problems ? 1 : 0;
@@ -317,18 +288,15 @@ int cmd_timetable(int argc, char **argv)
             struct tt_cost empty = tt_evaluate(inst, sol);
             none.cost = empty;
             if (write_report(report, inst, &none, sol, read_s) < 0) {
-                fprintf(stderr, "bischeduler: cannot write %s\n", report);
+                cli_fail("No se pudo escribir «%s».", report);
                 status = 1;
             }
         }
     } else if (strcmp(sub, "check") == 0) {
-        if (!solution) {
-            fprintf(stderr, "bischeduler timetable check: --solution FILE is required\n");
-            status = 2;
-        } else if ((ends_with(solution, ".xml")
+        if ((ends_with(solution, ".xml")
                         ? tt_fet_read_solution(inst, solution, sol, &error)
                         : tt_csv_read_solution(inst, solution, sol, &error)) < 0) {
-            fprintf(stderr, "bischeduler: %s\n", error);
+            cli_fail("%s", error);
             free(error);
             status = 1;
         } else {
@@ -343,9 +311,10 @@ int cmd_timetable(int argc, char **argv)
         signal(SIGTERM, on_signal);
         struct tt_result res;
         if (tt_solve(inst, sol, &opt, &res, &error) < 0) {
-            fprintf(stderr, "bischeduler: %s", error);
-            if (error[strlen(error) - 1] != '\n')
-                fputc('\n', stderr);
+            size_t len = strlen(error);
+            if (len > 0 && error[len - 1] == '\n')
+                error[len - 1] = '\0';
+            cli_fail("%s", error);
             free(error);
             status = 1;
         } else {
@@ -354,18 +323,18 @@ int cmd_timetable(int argc, char **argv)
                 snprintf(when, sizeof(when), "%s", lang == TT_ES ? "nunca" : "never");
             else
                 snprintf(when, sizeof(when), "%.3f s", res.seconds_to_feasible);
-            printf(lang == TT_ES
+            cli_out(stdout, lang == TT_ES
                        ? "Lectura %.3f s; búsqueda %.3f s, %ld pasos; sin violaciones duras desde: %s\n"
                        : "Read %.3f s; search %.3f s, %ld steps; no hard violation since: %s\n",
                    read_s, res.seconds, res.iterations, when);
             print_result(inst, sol, lang, (int)max_violations);
             if (out && write_output(inst, sol, out, path, &error) < 0) {
-                fprintf(stderr, "bischeduler: %s\n", error);
+                cli_fail("%s", error);
                 free(error);
                 status = 1;
             }
             if (report && write_report(report, inst, &res, sol, read_s) < 0) {
-                fprintf(stderr, "bischeduler: cannot write %s\n", report);
+                cli_fail("No se pudo escribir «%s».", report);
                 status = 1;
             }
         }
@@ -373,8 +342,4 @@ int cmd_timetable(int argc, char **argv)
     tt_solution_free(&sol);
     tt_instance_free(&inst);
     return status;
-
-bad_usage:
-    fprintf(stderr, "bischeduler timetable: bad usage\nTry 'bischeduler timetable --help'.\n");
-    return 2;
 }

@@ -1,0 +1,134 @@
+/*
+ * bischeduler init: creates a new platform (the master store, the master
+ * school UEIPAB and its first platform administrator), and with --demo a
+ * guest school with a school admin. Generated passwords are printed once.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/util.h"
+#include "platform/platform.h"
+
+static int run(int argc, char **argv);
+
+const struct cli_command cli_init = {
+    .name = "init",
+    .summary = "create a new platform in a data directory",
+    .usage = "--data DIR [options]",
+    .about = "Creates a new platform: the master store, the master school\n"
+             "UEIPAB (code 'ueipab') and its first platform administrator.\n"
+             "On PostgreSQL the master store lives in schema 'platform' and\n"
+             "each school in schema 'school_CODE'.",
+    .run = run,
+};
+
+/* Creates the guest school 'demo' and its admin; prints the password. */
+static int create_demo(struct platform *p, const char *base,
+                       const struct actor *actor)
+{
+    const char *err = NULL, *msg = NULL, *field = NULL;
+    struct tenant t;
+    if (tenant_create(p, "demo", "Unidad Educativa Demo", actor, &t, &msg,
+                      &field, &err) != TENANT_OK)
+        return cli_fail("cannot create the demo school: %s", msg ? msg : err);
+    struct store *s;
+    char demo_pw[17], demo_email[300];
+    password_generate(demo_pw);
+    snprintf(demo_email, sizeof demo_email, "director@demo.%s", base);
+    if (pool_acquire(p->pool, "demo", &s, &err) != POOL_OK)
+        return cli_fail("cannot open the demo school: %s", err);
+    int rc = user_create(p, s, false, demo_email, "Director de la Escuela Demo",
+                         "school_admin", demo_pw, actor, NULL, &msg, &field,
+                         &err);
+    pool_release(p->pool, s);
+    if (rc != TENANT_OK)
+        return cli_fail("cannot create the demo school admin: %s",
+                        msg ? msg : err);
+    printf("Demo school: demo (Unidad Educativa Demo)\n");
+    cli_out(stdout, "Demo school admin: %s\n", demo_email);
+    printf("Demo school admin password (shown only now): %s\n", demo_pw);
+    return 0;
+}
+
+static int run(int argc, char **argv)
+{
+    struct cli_store st = {0};
+    const char *base = "localhost", *name = "UEIPAB",
+               *email = "admin@ueipab.edu.ve", *pwfile = NULL;
+    bool demo = false;
+    const struct cli_option opts[] = {
+        CLI_STORE_OPTIONS(&st),
+        {.name = "base-domain", .value = "D", .text = &base,
+         .env = "BISCHEDULER_BASE_DOMAIN",
+         .help = "host names are bischeduler[-CODE].D (default: localhost)"},
+        {.name = "name", .value = "NAME", .text = &name,
+         .help = "the master school's name (default: UEIPAB)"},
+        {.name = "admin-email", .value = "E", .text = &email,
+         .help = "platform admin email (default: admin@ueipab.edu.ve)"},
+        {.name = "admin-password-file", .value = "F", .text = &pwfile,
+         .help = "read the admin's password from the first line of F ('-' "
+                 "for stdin); otherwise one is generated and printed once"},
+        {.name = "demo", .flag = &demo,
+         .help = "also create the guest school 'demo' with a school admin "
+                 "(password printed once)"},
+        {.name = NULL},
+    };
+    struct cli_args args;
+    int rc = cli_parse(&cli_init, opts, argc, argv, &args);
+    if (rc != CLI_RUN)
+        return rc;
+    if (args.n != 0)
+        return cli_usage_error("init", "unexpected argument '%s'", args.v[0]);
+    if (cli_store_resolve("init", &st) != 0)
+        return CLI_EXIT_USAGE;
+    if (strlen(base) < 1 || strlen(base) > 200 || strchr(base, '/') ||
+        strchr(base, ':'))
+        return cli_usage_error("init", "--base-domain must be a domain name");
+
+    char password[PASSWORD_MAX + 2];
+    bool generated = false;
+    if (pwfile) {
+        if (cli_read_password_file(pwfile, password, sizeof password) < 0)
+            return cli_fail("cannot read the password file %s", pwfile);
+        const char *msg = password_check_policy(password);
+        if (msg)
+            return cli_fail("%s", msg);
+    } else {
+        password_generate(password);
+        generated = true;
+    }
+    const char *err;
+    struct platform_options iopt = {
+        .data_dir = st.data,
+        .database_url = st.database,
+        .max_open_schools = 16,
+        .db_pool_size = 2,
+    };
+    if (platform_init(&iopt, base, name, &err) < 0)
+        return cli_fail("cannot create the platform in %s: %s",
+                        cli_store_where(&st), err);
+    struct platform p;
+    if (cli_platform_open(&st, &p, 64, false, 4))
+        return CLI_EXIT_FAIL;
+    struct actor actor;
+    char rid[17];
+    cli_actor(&actor, rid);
+    const char *msg = NULL, *field = NULL;
+    rc = user_create(&p, &p.master, false, email,
+                     "Administrador de la plataforma", "platform_admin",
+                     password, &actor, NULL, &msg, &field, &err);
+    if (rc != TENANT_OK) {
+        platform_close(&p);
+        return cli_fail("cannot create the platform admin: %s",
+                        msg ? msg : err);
+    }
+    cli_out(stdout, "Platform created in %s (base domain %s).\n",
+            cli_store_where(&st), base);
+    cli_out(stdout, "Platform admin: %s\n", email);
+    if (generated)
+        printf("Platform admin password (shown only now): %s\n", password);
+    rc = demo ? create_demo(&p, base, &actor) : 0;
+    platform_close(&p);
+    return rc;
+}

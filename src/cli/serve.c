@@ -1,0 +1,199 @@
+/*
+ * bischeduler serve: serves the web app and the JSON API until SIGTERM or
+ * SIGINT, then lets requests in flight finish. The signals are taken by
+ * sigwait in the main thread, so the server's threads never see them.
+ */
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/util.h"
+#include "http/http.h"
+#include "platform/platform.h"
+
+static int run(int argc, char **argv);
+
+const struct cli_command cli_serve = {
+    .name = "serve",
+    .summary = "serve the web app and the API",
+    .usage = "--data DIR [options]",
+    .about = "Serves the web app and the JSON API until SIGTERM or SIGINT, "
+             "then lets\nrequests in flight finish (up to 30 s).",
+    .run = run,
+};
+
+struct listen_at {
+    char addr[64];
+    unsigned short port;
+};
+
+/* ADDR:PORT, the port 1-65535. */
+static int parse_listen(const char *value, void *arg)
+{
+    struct listen_at *l = arg;
+    const char *colon = strrchr(value, ':');
+    if (colon == NULL || (size_t)(colon - value) >= sizeof l->addr)
+        return -1;
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (colon[1] == '\0' || *end != '\0' || port < 1 || port > 65535)
+        return -1;
+    memcpy(l->addr, value, (size_t)(colon - value));
+    l->addr[colon - value] = '\0';
+    l->port = (unsigned short)port;
+    return 0;
+}
+
+/* Up to 8 comma-separated IP addresses, as the peer address reads. */
+static int parse_proxies(const char *value, void *arg)
+{
+    struct server_config *cfg = arg;
+    char list[1024];
+    if (strlen(value) >= sizeof list)
+        return -1;
+    str_copy(list, sizeof list, value);
+    cfg->trusted_proxies = 0;
+    char *save = NULL;
+    for (char *a = strtok_r(list, ",", &save); a;
+         a = strtok_r(NULL, ",", &save)) {
+        unsigned char buf[sizeof(struct in6_addr)];
+        if ((inet_pton(AF_INET, a, buf) != 1 &&
+             inet_pton(AF_INET6, a, buf) != 1) ||
+            cfg->trusted_proxies == 8)
+            return -1;
+        str_copy(cfg->trusted_proxy[cfg->trusted_proxies++],
+                 sizeof cfg->trusted_proxy[0], a);
+    }
+    return 0;
+}
+
+/* Runs the server until a signal; 0, or 1 if it cannot start. */
+static int serve(struct platform *p, const struct server_config *cfg,
+                 const char *where)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    log_flusher_start();
+    const char *err;
+    struct server *srv = server_start(p, cfg, &err);
+    if (srv == NULL) {
+        log_flusher_stop();
+        return cli_fail("cannot serve on %s:%u: %s", cfg->listen_addr,
+                        cfg->port, err);
+    }
+    fprintf(stderr, "listening on http://%s:%u\n", cfg->listen_addr,
+            cfg->port);
+    log_msg(LOG_INFO, "serving %s: http://bischeduler.%s:%u (UEIPAB), "
+                      "http://bischeduler-CODE.%s:%u (guest schools)",
+            where, p->base_domain, cfg->port, p->base_domain, cfg->port);
+    int sig = 0;
+    sigwait(&set, &sig);
+    log_msg(LOG_INFO, "received %s: finishing requests in flight",
+            sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    server_stop(srv, 30);
+    log_flusher_stop();
+    return 0;
+}
+
+static int run(int argc, char **argv)
+{
+    struct cli_store st = {0};
+    struct listen_at at;
+    parse_listen("127.0.0.1:8080", &at);
+    const char *base = NULL;
+    long threads = sysconf(_SC_NPROCESSORS_ONLN), max_body = 1048576,
+         max_open = 256, idle = 7200, max_s = 43200, timeout = 30,
+         db_pool = 8;
+    if (threads < 1)
+        threads = 2;
+    if (threads > 64)
+        threads = 64;
+    bool auto_migrate = false, secure = false, quiet = false;
+    struct server_config cfg = {.trusted_proxies = 0};
+    const struct cli_option opts[] = {
+        CLI_STORE_OPTIONS(&st),
+        {.name = "db-pool", .value = "N", .integer = &db_pool, .min = 1,
+         .max = 256, .help = "PostgreSQL connections, 1-256 (default 8)"},
+        {.name = "listen", .value = "ADDR:PORT", .parse = parse_listen,
+         .arg = &at, .env = "BISCHEDULER_LISTEN",
+         .expects = "ADDR:PORT, e.g. 127.0.0.1:8080",
+         .help = "where to listen (default 127.0.0.1:8080)"},
+        {.name = "base-domain", .value = "D", .text = &base,
+         .env = "BISCHEDULER_BASE_DOMAIN",
+         .help = "override the base domain set at init"},
+        {.name = "threads", .value = "N", .integer = &threads, .min = 1,
+         .max = 64, .env = "BISCHEDULER_THREADS",
+         .help = "worker threads, 1-64 (default: CPU cores)"},
+        {.name = "max-body", .value = "BYTES", .integer = &max_body,
+         .min = 1024, .max = 512L << 20, .env = "BISCHEDULER_MAX_BODY",
+         .help = "largest request body, 1 KiB-512 MiB (default 1048576; "
+                 "larger gets 413)"},
+        {.name = "max-open-schools", .value = "N", .integer = &max_open,
+         .min = 1, .max = 100000,
+         .help = "school stores kept open, 1-100000 (default 256)"},
+        {.name = "session-idle", .value = "SECONDS", .integer = &idle,
+         .min = 1, .max = 30L * 86400,
+         .help = "idle expiry of sessions (default 7200)"},
+        {.name = "session-max", .value = "SECONDS", .integer = &max_s,
+         .min = 1, .max = 90L * 86400,
+         .help = "absolute expiry of sessions (default 43200)"},
+        {.name = "timeout", .value = "SECONDS", .integer = &timeout, .min = 1,
+         .max = 3600, .help = "idle connection timeout (default 30)"},
+        {.name = "auto-migrate", .flag = &auto_migrate,
+         .help = "bring every store up to date at start (as 'migrate' does; "
+                 "refuses to start if one fails) and any store older than "
+                 "the binary when opened"},
+        {.name = "cookie-secure", .flag = &secure,
+         .help = "always mark the session cookie Secure"},
+        {.name = "trusted-proxy", .value = "ADDRS", .parse = parse_proxies,
+         .arg = &cfg, .env = "BISCHEDULER_TRUSTED_PROXY",
+         .expects = "up to 8 IP addresses, comma-separated",
+         .help = "comma-separated proxy addresses (e.g. 127.0.0.1) whose "
+                 "X-Forwarded-For names the client and whose "
+                 "X-Forwarded-Proto: https makes the cookie Secure"},
+        {.name = "quiet", .flag = &quiet, .help = "no access log lines"},
+        {.name = NULL},
+    };
+    struct cli_args args;
+    int rc = cli_parse(&cli_serve, opts, argc, argv, &args);
+    if (rc != CLI_RUN)
+        return rc;
+    if (args.n != 0)
+        return cli_usage_error("serve", "unexpected argument '%s'",
+                               args.v[0]);
+    if (cli_store_resolve("serve", &st) != 0)
+        return CLI_EXIT_USAGE;
+
+    if (auto_migrate && cli_migrate_all(&st, false, 2) != 0)
+        return cli_fail("some stores could not be migrated (see above); fix "
+                        "or restore them, or start without --auto-migrate");
+    struct platform p;
+    if (cli_platform_open(&st, &p, (int)max_open, auto_migrate, (int)db_pool))
+        return CLI_EXIT_FAIL;
+    if (base)
+        str_copy(p.base_domain, sizeof p.base_domain, base);
+    cfg.listen_addr = at.addr;
+    cfg.port = at.port;
+    cfg.threads = (int)threads;
+    cfg.max_body = (size_t)max_body;
+    cfg.connection_timeout = (int)timeout;
+    cfg.session.idle_seconds = (int)idle;
+    cfg.session.max_seconds = (int)max_s;
+    cfg.log_requests = !quiet;
+    cfg.cookie_secure = secure;
+    rc = serve(&p, &cfg, st.data ? st.data : "PostgreSQL");
+    platform_close(&p);
+    if (rc == 0)
+        log_msg(LOG_INFO, "stopped");
+    return rc;
+}
