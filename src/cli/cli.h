@@ -1,10 +1,12 @@
 /*
  * The command line: one binary that serves the platform and administers
- * it. main.c dispatches `bischeduler COMMAND` to one file per command
- * (init.c, serve.c, migrate.c, tenant.c, user.c, timetable.c, xhstt.c);
- * each describes itself in a struct cli_command and its options in a table
- * of struct cli_option, which options.c both parses and turns into the
- * command's --help, so the help cannot drift from what is accepted.
+ * it. main.c holds the table of commands (name, summary, usage, sub-commands,
+ * the function that runs it) and dispatches `bischeduler COMMAND` to one
+ * file per command (init.c, serve.c, migrate.c, tenant.c, user.c,
+ * timetable.c, xhstt.c). Each declares its options in a table of struct
+ * cli_option, which options.c both parses and turns into the command's
+ * --help, so the help cannot drift from what is accepted. store.c opens the
+ * platform for the commands that work on it.
  *
  * Exit status, for every command: 0 done, 1 an error in what was asked
  * (message on stderr), 2 a usage error (message on stderr naming the
@@ -33,6 +35,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "platform/platform.h"
 
 #define CLI_EXIT_FAIL 1
 #define CLI_EXIT_USAGE 2
@@ -70,7 +74,8 @@ struct cli_option {
     bool *given;
 };
 
-/* A sub-command in a command's --help ("list", "add --school C ..."). */
+/* A sub-command in a command's --help ("list", "add --school C ..."); its
+   first word is a value the command's first argument may take. */
 struct cli_subcommand {
     const char *synopsis;
     const char *help; /* one paragraph; --help wraps it */
@@ -83,8 +88,12 @@ struct cli_command {
     const char *about;   /* paragraph after the usage line, or NULL */
     const struct cli_subcommand *subcommands; /* ends with {NULL}; or NULL */
     const char *notes;   /* paragraph after the options, or NULL */
-    int (*run)(int argc, char **argv);
+    int min_args, max_args; /* how many positional arguments it takes */
+    const char *args_missing; /* the usage error when too few */
+    int (*run)(const struct cli_command *cmd, int argc, char **argv);
 };
+
+struct cli_store;
 
 /* The positional arguments left after the options, in order. */
 struct cli_args {
@@ -93,22 +102,41 @@ struct cli_args {
 };
 
 /*
- * Parses argv[1..argc-1] (argv[0] is the command's name) against opts
- * (ending with {NULL}): `--name VALUE`, `--name=VALUE`, options before or
+ * Parses argv[1..argc-1] (argv[0] is the command's name) against the
+ * nopts options of opts: `--name VALUE`, `--name=VALUE`, options before or
  * after the positional arguments, `--` ends the options, `-` alone is a
  * positional argument (stdin or stdout). Then reads the environment for
- * options not given. Returns CLI_RUN to go on, 0 after printing --help (or
- * -h), or CLI_EXIT_USAGE after printing a usage error.
+ * options not given, checks the number of positional arguments and the
+ * first against cmd->subcommands and, when st is not NULL, where the platform
+ * lives (cli_store_resolve). Returns
+ * CLI_RUN to go on, 0 after printing --help (or -h), or CLI_EXIT_USAGE
+ * after printing a usage error.
  */
 int cli_parse(const struct cli_command *cmd, const struct cli_option *opts,
-              int argc, char **argv, struct cli_args *args_r);
+              size_t nopts, struct cli_store *st, int argc, char **argv,
+              struct cli_args *args_r);
+#define CLI_COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
 /* Writes the command's --help, generated from cmd and opts. */
 void cli_help(FILE *f, const struct cli_command *cmd,
-              const struct cli_option *opts);
+              const struct cli_option *opts, size_t nopts);
 
 /* A custom reader for a uint64_t (random seeds). */
 int cli_value_u64(const char *value, void *arg);
+
+/* The options of a search, shared by timetable solve and xhstt solve. */
+#define CLI_SEARCH_OPTIONS(limit, iterations, seed, threads, quiet)          \
+    {.name = "time-limit", .value = "S", .real = (limit), .real_max = 86400, \
+     .help = "stop searching after S seconds (default 10)"},                 \
+    {.name = "iterations", .value = "N", .integer = (iterations), .min = 1, \
+     .max = 1L << 62,                                                        \
+     .help = "stop after N search steps instead of a time limit; with the "  \
+             "same --seed the same result on any machine"},                  \
+    {.name = "seed", .value = "N", .parse = cli_value_u64, .arg = (seed),    \
+     .expects = "a whole number from 0", .help = "random seed (default 1)"}, \
+    {.name = "threads", .value = "1|2", .integer = (threads), .min = 1,      \
+     .max = 2, .help = "search on one core or on both (default 1)"},         \
+    {.name = "quiet", .flag = (quiet), .help = "no progress lines"}
 
 /* "bischeduler CMD: MESSAGE" and the --help hint on stderr; returns 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -121,10 +149,11 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_out(FILE *f, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* ---- where the platform lives (store.c) ---------------------------- */
+/* Catches SIGINT and SIGTERM from now on; the flag they set to 1, for a
+   search's `cancel` (it then stops and reports the best it found). */
+volatile int *cli_interrupt_flag(void);
 
-struct platform;
-struct actor;
+/* ---- where the platform lives (store.c) ---------------------------- */
 
 /* --data DIR or --database URL, from the command line or the environment */
 struct cli_store {
@@ -144,26 +173,40 @@ struct cli_store {
 /*
  * Checks that exactly one of the two was given (a --database, even from the
  * environment, wins over BISCHEDULER_DATA). 0, or a usage error (2).
+ * cli_parse calls it.
  */
 int cli_store_resolve(const char *cmd, struct cli_store *st);
 
 /* Where it is, for messages: the directory or "the PostgreSQL database". */
 const char *cli_store_where(const struct cli_store *st);
 
-/* Opens the platform; 0, or 1 after printing why not. */
-int cli_platform_open(const struct cli_store *st, struct platform *p,
-                      int max_open, bool auto_migrate, int db_pool);
+/* An open platform and the actor its audit rows name ("cli", operator). */
+struct cli_platform {
+    struct platform p;
+    struct actor actor;
+    char request_id[17];
+};
 
-/* The actor the audit log names for command-line changes. */
-void cli_actor(struct actor *a, char request_id[17]);
+/*
+ * Opens the platform where st says, with the pool sizes of tuning (NULL:
+ * what a one-off command needs). 0, or 1 after printing why not.
+ */
+int cli_platform_open(const struct cli_store *st, struct cli_platform *cp,
+                      const struct platform_options *tuning);
+void cli_platform_close(struct cli_platform *cp);
 
 /* Reads the first line of a file ("-" for stdin); 0, or -1. */
 int cli_read_password_file(const char *path, char *out, size_t n);
 
-/* ---- the commands -------------------------------------------------- */
+/* ---- the commands (main.c's table names them) ----------------------- */
 
-extern const struct cli_command cli_init, cli_serve, cli_migrate, cli_tenant,
-    cli_user, cli_timetable, cli_xhstt;
+int cli_init_run(const struct cli_command *cmd, int argc, char **argv);
+int cli_serve_run(const struct cli_command *cmd, int argc, char **argv);
+int cli_migrate_run(const struct cli_command *cmd, int argc, char **argv);
+int cli_tenant_run(const struct cli_command *cmd, int argc, char **argv);
+int cli_user_run(const struct cli_command *cmd, int argc, char **argv);
+int cli_timetable_run(const struct cli_command *cmd, int argc, char **argv);
+int cli_xhstt_run(const struct cli_command *cmd, int argc, char **argv);
 
 /* migrate.c: every store to this binary's schema (also serve
    --auto-migrate). 0, or 1 when a store failed or is behind. */

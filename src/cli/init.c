@@ -10,19 +10,6 @@
 #include "core/util.h"
 #include "platform/platform.h"
 
-static int run(int argc, char **argv);
-
-const struct cli_command cli_init = {
-    .name = "init",
-    .summary = "create a new platform in a data directory",
-    .usage = "--data DIR [options]",
-    .about = "Creates a new platform: the master store, the master school\n"
-             "UEIPAB (code 'ueipab') and its first platform administrator.\n"
-             "On PostgreSQL the master store lives in schema 'platform' and\n"
-             "each school in schema 'school_CODE'.",
-    .run = run,
-};
-
 /* Creates the guest school 'demo' and its admin; prints the password. */
 static int create_demo(struct platform *p, const char *base,
                        const struct actor *actor)
@@ -51,8 +38,9 @@ static int create_demo(struct platform *p, const char *base,
     return 0;
 }
 
-static int run(int argc, char **argv)
+int cli_init_run(const struct cli_command *cmd, int argc, char **argv)
 {
+    struct cli_args args;
     struct cli_store st = {0};
     const char *base = "localhost", *name = "UEIPAB",
                *email = "admin@ueipab.edu.ve", *pwfile = NULL;
@@ -72,16 +60,10 @@ static int run(int argc, char **argv)
         {.name = "demo", .flag = &demo,
          .help = "also create the guest school 'demo' with a school admin "
                  "(password printed once)"},
-        {.name = NULL},
     };
-    struct cli_args args;
-    int rc = cli_parse(&cli_init, opts, argc, argv, &args);
+    int rc = cli_parse(cmd, opts, CLI_COUNT(opts), &st, argc, argv, &args);
     if (rc != CLI_RUN)
         return rc;
-    if (args.n != 0)
-        return cli_usage_error("init", "unexpected argument '%s'", args.v[0]);
-    if (cli_store_resolve("init", &st) != 0)
-        return CLI_EXIT_USAGE;
     if (strlen(base) < 1 || strlen(base) > 200 || strchr(base, '/') ||
         strchr(base, ':'))
         return cli_usage_error("init", "--base-domain must be a domain name");
@@ -108,18 +90,15 @@ static int run(int argc, char **argv)
     if (platform_init(&iopt, base, name, &err) < 0)
         return cli_fail("cannot create the platform in %s: %s",
                         cli_store_where(&st), err);
-    struct platform p;
-    if (cli_platform_open(&st, &p, 64, false, 4))
+    struct cli_platform cp;
+    if (cli_platform_open(&st, &cp, NULL))
         return CLI_EXIT_FAIL;
-    struct actor actor;
-    char rid[17];
-    cli_actor(&actor, rid);
     const char *msg = NULL, *field = NULL;
-    rc = user_create(&p, &p.master, false, email,
+    rc = user_create(&cp.p, &cp.p.master, false, email,
                      "Administrador de la plataforma", "platform_admin",
-                     password, &actor, NULL, &msg, &field, &err);
+                     password, &cp.actor, NULL, &msg, &field, &err);
     if (rc != TENANT_OK) {
-        platform_close(&p);
+        cli_platform_close(&cp);
         return cli_fail("cannot create the platform admin: %s",
                         msg ? msg : err);
     }
@@ -128,7 +107,7 @@ static int run(int argc, char **argv)
     cli_out(stdout, "Platform admin: %s\n", email);
     if (generated)
         printf("Platform admin password (shown only now): %s\n", password);
-    rc = demo ? create_demo(&p, base, &actor) : 0;
-    platform_close(&p);
+    rc = demo ? create_demo(&cp.p, base, &cp.actor) : 0;
+    cli_platform_close(&cp);
     return rc;
 }

@@ -1,8 +1,12 @@
 /*
- * bischeduler: the command line's entry point. Dispatches `bischeduler
- * COMMAND ...` to the command's file (the table below) and answers --help
- * and --version itself; the top-level help lists the commands from the same
- * table. See cli.h for the exit statuses and the language policy.
+ * bischeduler: the command line's entry point and its table of commands.
+ * Each row names a command, what `bischeduler --help` says of it, its usage
+ * line and sub-commands for its own --help (the options come from the
+ * command's file; a sub-command's first word is what the command accepts
+ * as its first argument), how many positional arguments it takes, and the
+ * function that runs it. main() answers --help and --version itself and
+ * hands everything else to the row's function. See cli.h for the exit
+ * statuses and the language policy.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -10,9 +14,89 @@
 
 #include "cli/cli.h"
 
-static const struct cli_command *const commands[] = {
-    &cli_init, &cli_serve,     &cli_migrate, &cli_tenant,
-    &cli_user, &cli_timetable, &cli_xhstt,
+/* timetable and xhstt: a verb and the file it works on */
+#define VERB_AND_FILE                                                        \
+    .usage = "COMMAND FILE [options]", .min_args = 2, .max_args = 2,        \
+    .args_missing = "a command and a FILE are required"
+
+static const struct cli_command commands[] = {
+    {.name = "init", .run = cli_init_run,
+     .summary = "create a new platform in a data directory",
+     .usage = "--data DIR [options]",
+     .about = "Creates a new platform: the master store, the master school\n"
+              "UEIPAB (code 'ueipab') and its first platform administrator.\n"
+              "On PostgreSQL the master store lives in schema 'platform' "
+              "and\neach school in schema 'school_CODE'."},
+    {.name = "serve", .run = cli_serve_run,
+     .summary = "serve the web app and the API",
+     .usage = "--data DIR [options]",
+     .about = "Serves the web app and the JSON API until SIGTERM or SIGINT, "
+              "then lets\nrequests in flight finish (up to 30 s)."},
+    {.name = "migrate", .run = cli_migrate_run,
+     .summary = "bring every store to this binary's schema",
+     .usage = "--data DIR [--check] [--jobs N]",
+     .about = "Brings the master store and every school's store to this "
+              "binary's\nschema version, one transaction per store, schools "
+              "in parallel. A run\nthat stops half way is resumed by running "
+              "it again. Exit status 1 if\nany store could not be migrated "
+              "(each is named on stderr)."},
+    {.name = "tenant", .run = cli_tenant_run,
+     .summary = "list, create, suspend, activate, deactivate schools",
+     .usage = "COMMAND --data DIR", .min_args = 1, .max_args = 3,
+     .args_missing = "a command is required (list, create, suspend, "
+                     "activate, deactivate, export, import)",
+     .subcommands = (const struct cli_subcommand[]){
+         {"list", "the schools of the platform"},
+         {"create --code C --name N",
+          "a guest school, answering on bischeduler-C.<base domain>"},
+         {"suspend C", "a guest school answers 503 until activated"},
+         {"activate C", "it answers again"},
+         {"deactivate C", "it answers 503: the school has left"},
+         {"export C FILE", "write school C's data to a portable archive "
+                           "(JSON; '-' for stdout)"},
+         {"import FILE", "restore an archive as a new school, on either "
+                         "backend ('-' for stdin)"},
+         {NULL, NULL}}},
+    {.name = "user", .run = cli_user_run,
+     .summary = "add users, set passwords",
+     .usage = "COMMAND --data DIR --school C --email E ...",
+     .min_args = 1, .max_args = 1,
+     .args_missing = "one command is required (add, passwd)",
+     .notes = "Without --password-file a password is generated and printed "
+              "once.",
+     .subcommands = (const struct cli_subcommand[]){
+         {"add --school C --email E --role R [--name N] [--password-file F]",
+          "R is school_admin, teacher or parent; platform_admin only with "
+          "--school ueipab (a platform user)"},
+         {"passwd --school C --email E [--password-file F]",
+          "sets a new password, ends the user's sessions, lifts a lockout"},
+         {NULL, NULL}}},
+    {.name = "timetable", .run = cli_timetable_run,
+     .summary = "solve, check and explain weekly timetables (CSV or FET)",
+     VERB_AND_FILE,
+     .about = "FILE is a folder of CSV files (docs/TIMETABLE.md) or a FET "
+              "file (.fet).\nResults and messages about FILE are in Spanish "
+              "unless --lang en.",
+     .subcommands = (const struct cli_subcommand[]){
+         {"solve FILE", "build a weekly timetable and print its cost and "
+                        "every violation in plain words"},
+         {"check FILE", "price a given timetable (--solution) and explain "
+                        "it"},
+         {"info FILE", "sizes, unsupported constraints and an infeasibility "
+                       "diagnosis, without solving"},
+         {NULL, NULL}}},
+    {.name = "xhstt", .run = cli_xhstt_run,
+     .summary = "read, evaluate and solve XHSTT benchmark archives",
+     VERB_AND_FILE,
+     .about = "FILE is an XHSTT archive (.xml); the first instance is used "
+              "unless\n--instance names one. Results are in Spanish.",
+     .subcommands = (const struct cli_subcommand[]){
+         {"info FILE", "sizes and constraints of the instance"},
+         {"check FILE", "the infeasibility and objective of every solution "
+                        "stored in FILE (or of --solution FILE), as the "
+                        "format defines them"},
+         {"solve FILE", "solve the instance and print its cost"},
+         {NULL, NULL}}},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -23,7 +107,7 @@ static void main_help(FILE *f)
           "Commands:\n",
           f);
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(f, "  %-10s%s\n", commands[i]->name, commands[i]->summary);
+        fprintf(f, "  %-10s%s\n", commands[i].name, commands[i].summary);
     fputs("\n'bischeduler COMMAND --help' tells more. Exit status: 0 done, "
           "1 an\nerror in what was asked, 2 a usage error.\n",
           f);
@@ -50,7 +134,7 @@ int main(int argc, char **argv)
         return 0;
     }
     for (size_t i = 0; i < NCOMMANDS; i++)
-        if (strcmp(commands[i]->name, cmd) == 0)
-            return commands[i]->run(argc - 1, argv + 1);
+        if (strcmp(commands[i].name, cmd) == 0)
+            return commands[i].run(&commands[i], argc - 1, argv + 1);
     return cli_usage_error(NULL, "unknown command '%s'", cmd);
 }

@@ -14,20 +14,6 @@
 #include "db/migrate.h"
 #include "platform/platform.h"
 
-static int run(int argc, char **argv);
-
-const struct cli_command cli_migrate = {
-    .name = "migrate",
-    .summary = "bring every store to this binary's schema",
-    .usage = "--data DIR [--check] [--jobs N]",
-    .about = "Brings the master store and every school's store to this "
-             "binary's\nschema version, one transaction per store, schools "
-             "in parallel. A run\nthat stops half way is resumed by running "
-             "it again. Exit status 1 if\nany store could not be migrated "
-             "(each is named on stderr).",
-    .run = run,
-};
-
 struct migrate_job {
     struct tenant *list;
     int n;
@@ -130,13 +116,13 @@ static int migrate_master(const struct db_backend *b, bool check)
 static int migrate_schools(const struct cli_store *st,
                            const struct db_backend *b, bool check, long jobs)
 {
-    struct platform p;
-    if (cli_platform_open(st, &p, 64, false, 4))
+    struct cli_platform cp;
+    if (cli_platform_open(st, &cp, NULL))
         return CLI_EXIT_FAIL;
     struct migrate_job job = {.check = check, .backend = b};
     const char *err;
-    int rc = tenant_list(&p, &job.list, &job.n, &err);
-    platform_close(&p);
+    int rc = tenant_list(&cp.p, &job.list, &job.n, &err);
+    cli_platform_close(&cp);
     if (rc < 0)
         return cli_fail("cannot list schools: %s", err);
     pthread_mutex_init(&job.lock, NULL);
@@ -168,8 +154,9 @@ int cli_migrate_all(const struct cli_store *st, bool check, long jobs)
     return rc;
 }
 
-static int run(int argc, char **argv)
+int cli_migrate_run(const struct cli_command *cmd, int argc, char **argv)
 {
+    struct cli_args args;
     struct cli_store st = {0};
     bool check = false;
     long jobs = 2;
@@ -179,16 +166,7 @@ static int run(int argc, char **argv)
          .help = "change nothing; exit 1 if any store is behind or newer"},
         {.name = "jobs", .value = "N", .integer = &jobs, .min = 1, .max = 16,
          .help = "schools migrated at once, 1-16 (default 2)"},
-        {.name = NULL},
     };
-    struct cli_args args;
-    int rc = cli_parse(&cli_migrate, opts, argc, argv, &args);
-    if (rc != CLI_RUN)
-        return rc;
-    if (args.n != 0)
-        return cli_usage_error("migrate", "unexpected argument '%s'",
-                               args.v[0]);
-    if (cli_store_resolve("migrate", &st) != 0)
-        return CLI_EXIT_USAGE;
-    return cli_migrate_all(&st, check, jobs);
+    int rc = cli_parse(cmd, opts, CLI_COUNT(opts), &st, argc, argv, &args);
+    return rc != CLI_RUN ? rc : cli_migrate_all(&st, check, jobs);
 }

@@ -8,9 +8,12 @@
  * destination's type says and stored at once; the first bad one is a usage
  * error naming the option. Options that were not on the command line then
  * take their environment variable, checked the same way (and named by the
- * variable in the message). --help is written from the same table.
+ * variable in the message). --help is written from the same table. Also
+ * here: the messages every command writes (cli_fail, cli_out, usage
+ * errors) and the interruption flag of the searches.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,12 +158,24 @@ static int bad_value(const char *cmd, const struct cli_option *o,
 /* ---- parsing ------------------------------------------------------- */
 
 static const struct cli_option *find(const struct cli_option *opts,
-                                     const char *name, size_t len)
+                                     size_t nopts, const char *name,
+                                     size_t len)
 {
-    for (const struct cli_option *o = opts; o->name; o++)
+    for (const struct cli_option *o = opts; o < opts + nopts; o++)
         if (strlen(o->name) == len && memcmp(o->name, name, len) == 0)
             return o;
     return NULL;
+}
+
+/* Whether word is the first word of one of cmd's sub-commands. */
+static bool is_subcommand(const struct cli_command *cmd, const char *word)
+{
+    size_t n = strlen(word);
+    for (const struct cli_subcommand *s = cmd->subcommands; s->synopsis; s++)
+        if (strncmp(s->synopsis, word, n) == 0 &&
+            (s->synopsis[n] == '\0' || s->synopsis[n] == ' '))
+            return true;
+    return false;
 }
 
 static bool takes_value(const struct cli_option *o)
@@ -169,7 +184,8 @@ static bool takes_value(const struct cli_option *o)
 }
 
 int cli_parse(const struct cli_command *cmd, const struct cli_option *opts,
-              int argc, char **argv, struct cli_args *args_r)
+              size_t nopts, struct cli_store *st, int argc, char **argv,
+              struct cli_args *args_r)
 {
     const char *name = cmd->name;
     enum { MAX_OPTS = 64 };
@@ -189,14 +205,14 @@ int cli_parse(const struct cli_command *cmd, const struct cli_option *opts,
             continue;
         }
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            cli_help(stdout, cmd, opts);
+            cli_help(stdout, cmd, opts, nopts);
             return 0;
         }
         if (a[1] != '-')
             return cli_usage_error(name, "unknown option '%s'", a);
         const char *eq = strchr(a + 2, '=');
         size_t len = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
-        const struct cli_option *o = find(opts, a + 2, len);
+        const struct cli_option *o = find(opts, nopts, a + 2, len);
         if (o == NULL)
             return cli_usage_error(name, "unknown option '%.*s'",
                                    (int)len + 2, a);
@@ -223,7 +239,7 @@ int cli_parse(const struct cli_command *cmd, const struct cli_option *opts,
         if (o->given)
             *o->given = true;
     }
-    for (const struct cli_option *o = opts; o->name; o++) {
+    for (const struct cli_option *o = opts; o < opts + nopts; o++) {
         if (o->env == NULL || (o - opts < MAX_OPTS && seen[o - opts]))
             continue;
         const char *v = getenv(o->env);
@@ -234,7 +250,33 @@ int cli_parse(const struct cli_command *cmd, const struct cli_option *opts,
         else if (store_value(o, v) < 0)
             return bad_value(name, o, o->env);
     }
+    if (args_r->n < cmd->min_args)
+        return cli_usage_error(name, "%s", cmd->args_missing);
+    if (args_r->n > cmd->max_args)
+        return cli_usage_error(name, "unexpected argument '%s'",
+                               args_r->v[cmd->max_args]);
+    if (cmd->subcommands && !is_subcommand(cmd, args_r->v[0]))
+        return cli_usage_error(name, "unknown command '%s'", args_r->v[0]);
+    if (st != NULL && cli_store_resolve(name, st) != 0)
+        return CLI_EXIT_USAGE;
     return CLI_RUN;
+}
+
+/* ---- interruption -------------------------------------------------- */
+
+static volatile int interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+volatile int *cli_interrupt_flag(void)
+{
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    return &interrupted;
 }
 
 /* ---- --help -------------------------------------------------------- */
@@ -285,7 +327,7 @@ static void help_entry(FILE *f, const char *left, const char *text,
 }
 
 void cli_help(FILE *f, const struct cli_command *cmd,
-              const struct cli_option *opts)
+              const struct cli_option *opts, size_t nopts)
 {
     fprintf(f, "Usage: bischeduler %s %s\n", cmd->name, cmd->usage);
     if (cmd->about)
@@ -300,7 +342,7 @@ void cli_help(FILE *f, const struct cli_command *cmd,
         }
     }
     fputs("\nOptions:\n", f);
-    for (const struct cli_option *o = opts; o->name; o++) {
+    for (const struct cli_option *o = opts; o < opts + nopts; o++) {
         char left[128];
         snprintf(left, sizeof left, "  --%s%s%s", o->name, o->value ? " " : "",
                  o->value ? o->value : "");

@@ -16,17 +16,6 @@
 #include "http/http.h"
 #include "platform/platform.h"
 
-static int run(int argc, char **argv);
-
-const struct cli_command cli_serve = {
-    .name = "serve",
-    .summary = "serve the web app and the API",
-    .usage = "--data DIR [options]",
-    .about = "Serves the web app and the JSON API until SIGTERM or SIGINT, "
-             "then lets\nrequests in flight finish (up to 30 s).",
-    .run = run,
-};
-
 struct listen_at {
     char addr[64];
     unsigned short port;
@@ -76,11 +65,12 @@ static int parse_proxies(const char *value, void *arg)
 static int serve(struct platform *p, const struct server_config *cfg,
                  const char *where)
 {
+    static const int stop_signals[] = {SIGTERM, SIGINT};
     sigset_t set;
     sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
+        sigaddset(&set, stop_signals[i]);
+    pthread_sigmask(SIG_BLOCK, &set, NULL); /* before the server's threads */
     signal(SIGPIPE, SIG_IGN);
 
     log_flusher_start();
@@ -105,8 +95,9 @@ static int serve(struct platform *p, const struct server_config *cfg,
     return 0;
 }
 
-static int run(int argc, char **argv)
+int cli_serve_run(const struct cli_command *cmd, int argc, char **argv)
 {
+    struct cli_args args;
     struct cli_store st = {0};
     struct listen_at at;
     parse_listen("127.0.0.1:8080", &at);
@@ -162,26 +153,24 @@ static int run(int argc, char **argv)
                  "X-Forwarded-For names the client and whose "
                  "X-Forwarded-Proto: https makes the cookie Secure"},
         {.name = "quiet", .flag = &quiet, .help = "no access log lines"},
-        {.name = NULL},
     };
-    struct cli_args args;
-    int rc = cli_parse(&cli_serve, opts, argc, argv, &args);
+    int rc = cli_parse(cmd, opts, CLI_COUNT(opts), &st, argc, argv, &args);
     if (rc != CLI_RUN)
         return rc;
-    if (args.n != 0)
-        return cli_usage_error("serve", "unexpected argument '%s'",
-                               args.v[0]);
-    if (cli_store_resolve("serve", &st) != 0)
-        return CLI_EXIT_USAGE;
 
     if (auto_migrate && cli_migrate_all(&st, false, 2) != 0)
         return cli_fail("some stores could not be migrated (see above); fix "
                         "or restore them, or start without --auto-migrate");
-    struct platform p;
-    if (cli_platform_open(&st, &p, (int)max_open, auto_migrate, (int)db_pool))
+    struct cli_platform cp;
+    struct platform_options tuning = {
+        .max_open_schools = (int)max_open,
+        .auto_migrate = auto_migrate,
+        .db_pool_size = (int)db_pool,
+    };
+    if (cli_platform_open(&st, &cp, &tuning))
         return CLI_EXIT_FAIL;
     if (base)
-        str_copy(p.base_domain, sizeof p.base_domain, base);
+        str_copy(cp.p.base_domain, sizeof cp.p.base_domain, base);
     cfg.listen_addr = at.addr;
     cfg.port = at.port;
     cfg.threads = (int)threads;
@@ -191,8 +180,8 @@ static int run(int argc, char **argv)
     cfg.session.max_seconds = (int)max_s;
     cfg.log_requests = !quiet;
     cfg.cookie_secure = secure;
-    rc = serve(&p, &cfg, st.data ? st.data : "PostgreSQL");
-    platform_close(&p);
+    rc = serve(&cp.p, &cfg, st.data ? st.data : "PostgreSQL");
+    cli_platform_close(&cp);
     if (rc == 0)
         log_msg(LOG_INFO, "stopped");
     return rc;

@@ -1,8 +1,8 @@
 /*
  * Where the platform lives, for every command that works on it: the
  * --data/--database pair (cli.h's CLI_STORE_OPTIONS), opening the platform
- * with one message when it cannot be opened, the actor the audit log names
- * for command-line changes, and reading a password from a file.
+ * with one message when it cannot be opened and with the actor the audit
+ * log names for command-line changes, and reading a password from a file.
  */
 #include <string.h>
 
@@ -33,31 +33,35 @@ const char *cli_store_where(const struct cli_store *st)
     return st->data ? st->data : "the PostgreSQL database";
 }
 
-int cli_platform_open(const struct cli_store *st, struct platform *p,
-                      int max_open, bool auto_migrate, int db_pool)
+int cli_platform_open(const struct cli_store *st, struct cli_platform *cp,
+                      const struct platform_options *tuning)
 {
     struct platform_options opt = {
-        .data_dir = st->data,
-        .database_url = st->database,
-        .max_open_schools = max_open,
-        .auto_migrate = auto_migrate,
-        .db_pool_size = db_pool,
+        .max_open_schools = 64,
+        .db_pool_size = 4,
     };
+    if (tuning)
+        opt = *tuning;
+    opt.data_dir = st->data;
+    opt.database_url = st->database;
     const char *err;
-    if (platform_open(p, &opt, &err) < 0)
+    if (platform_open(&cp->p, &opt, &err) < 0)
         return cli_fail("cannot open the platform in %s: %s",
                         cli_store_where(st), err);
+    random_hex(cp->request_id, 8);
+    cp->actor = (struct actor){
+        .user_id = 0,
+        .email = "cli",
+        .role = "operator",
+        .ip = "local",
+        .request_id = cp->request_id,
+    };
     return 0;
 }
 
-void cli_actor(struct actor *a, char request_id[17])
+void cli_platform_close(struct cli_platform *cp)
 {
-    random_hex(request_id, 8);
-    a->user_id = 0;
-    a->email = "cli";
-    a->role = "operator";
-    a->ip = "local";
-    a->request_id = request_id;
+    platform_close(&cp->p);
 }
 
 int cli_read_password_file(const char *path, char *out, size_t n)

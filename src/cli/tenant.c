@@ -13,29 +13,6 @@
 #include "core/util.h"
 #include "platform/platform.h"
 
-static int run(int argc, char **argv);
-
-static const struct cli_subcommand subcommands[] = {
-    {"list", "the schools of the platform"},
-    {"create --code C --name N", "a guest school, answering on "
-                                 "bischeduler-C.<base domain>"},
-    {"suspend C | activate C | deactivate C",
-     "change a guest school's status (suspended and inactive answer 503)"},
-    {"export C FILE", "write school C's data to a portable archive (JSON; "
-                      "'-' for stdout)"},
-    {"import FILE", "restore an archive as a new school, on either backend "
-                    "('-' for stdin)"},
-    {NULL, NULL},
-};
-
-const struct cli_command cli_tenant = {
-    .name = "tenant",
-    .summary = "list, create, suspend, activate, deactivate schools",
-    .usage = "COMMAND --data DIR",
-    .subcommands = subcommands,
-    .run = run,
-};
-
 static int list(struct platform *p)
 {
     struct tenant *all;
@@ -145,10 +122,6 @@ static const char *status_of(const char *sub)
 static int check_usage(const struct cli_args *a, const char *code,
                        const char *name)
 {
-    if (a->n == 0)
-        return cli_usage_error("tenant", "a command is required (list, "
-                                         "create, suspend, activate, "
-                                         "deactivate, export, import)");
     const char *sub = a->v[0];
     int want;
     if (status_of(sub))
@@ -157,10 +130,8 @@ static int check_usage(const struct cli_args *a, const char *code,
         want = 3;
     else if (strcmp(sub, "import") == 0)
         want = 2;
-    else if (strcmp(sub, "list") == 0 || strcmp(sub, "create") == 0)
-        want = 1;
     else
-        return cli_usage_error("tenant", "unknown command '%s'", sub);
+        want = 1; /* list, create */
     if (a->n != want && want == 1)
         return cli_usage_error("tenant", "unexpected argument '%s'", a->v[1]);
     if (a->n != want)
@@ -173,8 +144,9 @@ static int check_usage(const struct cli_args *a, const char *code,
     return 0;
 }
 
-static int run(int argc, char **argv)
+int cli_tenant_run(const struct cli_command *cmd, int argc, char **argv)
 {
+    struct cli_args a;
     struct cli_store st = {0};
     const char *code = NULL, *name = NULL;
     const struct cli_option opts[] = {
@@ -183,33 +155,27 @@ static int run(int argc, char **argv)
          .help = "create: the new school's code"},
         {.name = "name", .value = "N", .text = &name,
          .help = "create: the new school's name"},
-        {.name = NULL},
     };
-    struct cli_args a;
-    int rc = cli_parse(&cli_tenant, opts, argc, argv, &a);
+    int rc = cli_parse(cmd, opts, CLI_COUNT(opts), &st, argc, argv, &a);
     if (rc != CLI_RUN)
         return rc;
-    if (check_usage(&a, code, name) != 0 ||
-        cli_store_resolve("tenant", &st) != 0)
+    if (check_usage(&a, code, name) != 0)
         return CLI_EXIT_USAGE;
 
-    struct platform p;
-    if (cli_platform_open(&st, &p, 64, false, 4))
+    struct cli_platform cp;
+    if (cli_platform_open(&st, &cp, NULL))
         return CLI_EXIT_FAIL;
-    struct actor actor;
-    char rid[17];
-    cli_actor(&actor, rid);
     const char *sub = a.v[0];
     if (strcmp(sub, "list") == 0)
-        rc = list(&p);
+        rc = list(&cp.p);
     else if (strcmp(sub, "create") == 0)
-        rc = create(&p, code, name, &actor);
+        rc = create(&cp.p, code, name, &cp.actor);
     else if (strcmp(sub, "export") == 0)
-        rc = export_school(&p, a.v[1], a.v[2]);
+        rc = export_school(&cp.p, a.v[1], a.v[2]);
     else if (strcmp(sub, "import") == 0)
-        rc = import_school(&p, a.v[1], &actor);
+        rc = import_school(&cp.p, a.v[1], &cp.actor);
     else
-        rc = set_status(&p, a.v[1], status_of(sub), &actor);
-    platform_close(&p);
+        rc = set_status(&cp.p, a.v[1], status_of(sub), &cp.actor);
+    cli_platform_close(&cp);
     return rc;
 }

@@ -19,36 +19,6 @@
 #include "core/util.h"
 #include "timetable/timetable.h"
 
-static int run(int argc, char **argv);
-
-static const struct cli_subcommand subcommands[] = {
-    {"solve FILE", "build a weekly timetable and print its cost "
-                   "and every violation in plain words"},
-    {"check FILE", "price a given timetable (--solution) and explain it"},
-    {"info FILE", "sizes, unsupported constraints and an "
-                  "infeasibility diagnosis, without solving"},
-    {NULL, NULL},
-};
-
-const struct cli_command cli_timetable = {
-    .name = "timetable",
-    .summary = "solve, check and explain weekly timetables (CSV or FET)",
-    .usage = "COMMAND FILE [options]",
-    .about = "FILE is a folder of CSV files (docs/TIMETABLE.md) or a FET file "
-             "(.fet).\nResults and messages about FILE are in Spanish unless "
-             "--lang en.",
-    .subcommands = subcommands,
-    .run = run,
-};
-
-static volatile int interrupted;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
-
 static bool ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
@@ -73,6 +43,7 @@ static struct tt_instance *read_instance(const char *path, char **error_r)
 struct progress_state {
     bool quiet;
     enum tt_lang lang;
+    volatile int *cancel;
 };
 
 static bool print_progress(const struct tt_progress *p, void *arg)
@@ -83,7 +54,7 @@ static bool print_progress(const struct tt_progress *p, void *arg)
                 ps->lang == TT_ES ? "[%6.1f s] %ld pasos, mejor: %ld duras, %ld blandas\n"
                                   : "[%6.1f s] %ld steps, best: %ld hard, %ld soft\n",
                 p->elapsed, p->iterations, p->best.hard, p->best.soft);
-    return !interrupted;
+    return !*ps->cancel;
 }
 
 static void print_unsupported(const struct tt_instance *inst, enum tt_lang lang)
@@ -186,8 +157,9 @@ static int write_report(const char *path, const struct tt_instance *inst,
     return fclose(f) == 0 ? 0 : -1;
 }
 
-static int run(int argc, char **argv)
+int cli_timetable_run(const struct cli_command *cmd, int argc, char **argv)
 {
+    struct cli_args a;
     static const char *const methods[] = {"auto", "repair", "fet", NULL};
     static const char *const langs[] = {"es", "en", NULL};
     struct tt_options opt;
@@ -197,18 +169,8 @@ static int run(int argc, char **argv)
     long max_violations = 50, threads = opt.threads;
     bool quiet = false;
     const struct cli_option opts[] = {
-        {.name = "time-limit", .value = "S", .real = &opt.time_limit,
-         .real_max = 86400,
-         .help = "stop searching after S seconds (default 10)"},
-        {.name = "seed", .value = "N", .parse = cli_value_u64, .arg = &opt.seed,
-         .expects = "a whole number from 0",
-         .help = "random seed (default 1); the same seed and --iterations "
-                 "give the same timetable anywhere"},
-        {.name = "iterations", .value = "N", .integer = &opt.max_iterations,
-         .min = 1, .max = 1L << 62,
-         .help = "stop after N search steps instead of a time limit"},
-        {.name = "threads", .value = "1|2", .integer = &threads, .min = 1,
-         .max = 2, .help = "search on one or both cores (default 1)"},
+        CLI_SEARCH_OPTIONS(&opt.time_limit, &opt.max_iterations, &opt.seed,
+                           &threads, &quiet),
         {.name = "out", .value = "FILE", .text = &out,
          .help = "write the timetable: .csv (solution.csv columns + room), "
                  ".json, .xml (FET activities timetable) or .fet (the input "
@@ -235,20 +197,11 @@ static int run(int argc, char **argv)
         {.name = "max-violations", .value = "N", .integer = &max_violations,
          .min = 0, .max = 1L << 30,
          .help = "print at most N violations (default 50)"},
-        {.name = "quiet", .flag = &quiet, .help = "no progress lines"},
-        {.name = NULL},
     };
-    struct cli_args a;
-    int rc = cli_parse(&cli_timetable, opts, argc, argv, &a);
+    int rc = cli_parse(cmd, opts, CLI_COUNT(opts), NULL, argc, argv, &a);
     if (rc != CLI_RUN)
         return rc;
-    if (a.n != 2)
-        return cli_usage_error("timetable", "a command and a FILE are "
-                                            "required");
     const char *sub = a.v[0], *path = a.v[1];
-    if (strcmp(sub, "solve") != 0 && strcmp(sub, "check") != 0 &&
-        strcmp(sub, "info") != 0)
-        return cli_usage_error("timetable", "unknown command '%s'", sub);
     if (strcmp(sub, "check") == 0 && !solution)
         return cli_usage_error("timetable", "check needs --solution FILE");
     opt.method = (enum tt_method)method;
@@ -303,12 +256,10 @@ static int run(int argc, char **argv)
             print_result(inst, sol, lang, (int)max_violations);
         }
     } else {
-        struct progress_state ps = {quiet, lang};
+        opt.cancel = cli_interrupt_flag();
+        struct progress_state ps = {quiet, lang, opt.cancel};
         opt.progress = print_progress;
         opt.progress_arg = &ps;
-        opt.cancel = &interrupted;
-        signal(SIGINT, on_signal);
-        signal(SIGTERM, on_signal);
         struct tt_result res;
         if (tt_solve(inst, sol, &opt, &res, &error) < 0) {
             size_t len = strlen(error);

@@ -11,27 +11,6 @@
 #include "core/util.h"
 #include "platform/platform.h"
 
-static int run(int argc, char **argv);
-
-static const struct cli_subcommand subcommands[] = {
-    {"add --school C --email E --role R [--name N] [--password-file F]",
-     "R is school_admin, teacher or parent; "
-     "platform_admin only with --school ueipab (a platform user)"},
-    {"passwd --school C --email E [--password-file F]",
-     "sets a new password, ends the user's sessions, lifts a lockout"},
-    {NULL, NULL},
-};
-
-const struct cli_command cli_user = {
-    .name = "user",
-    .summary = "add users, set passwords",
-    .usage = "COMMAND --data DIR --school C --email E ...",
-    .subcommands = subcommands,
-    .notes = "Without --password-file a password is generated and printed "
-             "once.",
-    .run = run,
-};
-
 struct user_request {
     bool add;
     const char *school, *email, *role, *name;
@@ -39,16 +18,14 @@ struct user_request {
 };
 
 /* Adds the user or sets the password in the store the school names. */
-static int apply(struct platform *p, const struct tenant *t,
+static int apply(struct cli_platform *cp, const struct tenant *t,
                  const struct user_request *u)
 {
+    struct platform *p = &cp->p;
     bool platform_user = u->add && strcmp(u->role, "platform_admin") == 0;
     if (platform_user && !t->is_master)
         return cli_fail("platform_admin accounts belong to the master school "
                         "(--school %s)", MASTER_CODE);
-    struct actor actor;
-    char rid[17];
-    cli_actor(&actor, rid);
     struct store *store = NULL;
     const char *err = NULL, *msg = NULL, *field = NULL;
     if (platform_user)
@@ -59,14 +36,14 @@ static int apply(struct platform *p, const struct tenant *t,
     if (u->add) {
         rc = user_create(p, store, t->is_master, u->email,
                          u->name ? u->name : u->email, u->role, u->password,
-                         &actor, NULL, &msg, &field, &err);
+                         &cp->actor, NULL, &msg, &field, &err);
     } else {
-        rc = user_set_password(p, store, u->email, u->password, &actor,
+        rc = user_set_password(p, store, u->email, u->password, &cp->actor,
                                &msg, &err);
         if (rc == TENANT_NOT_FOUND && t->is_master) {
             /* on the master host the email may be a platform user's */
             rc = user_set_password(p, &p->master, u->email, u->password,
-                                   &actor, &msg, &err);
+                                   &cp->actor, &msg, &err);
         }
     }
     if (!platform_user)
@@ -74,8 +51,9 @@ static int apply(struct platform *p, const struct tenant *t,
     return rc == TENANT_OK ? 0 : cli_fail("%s", msg ? msg : err);
 }
 
-static int run(int argc, char **argv)
+int cli_user_run(const struct cli_command *cmd, int argc, char **argv)
 {
+    struct cli_args a;
     struct cli_store st = {0};
     struct user_request u = {0};
     const char *pwfile = NULL;
@@ -92,20 +70,11 @@ static int run(int argc, char **argv)
         {.name = "password-file", .value = "F", .text = &pwfile,
          .help = "read the password from the first line of F ('-' for "
                  "stdin)"},
-        {.name = NULL},
     };
-    struct cli_args a;
-    int rc = cli_parse(&cli_user, opts, argc, argv, &a);
+    int rc = cli_parse(cmd, opts, CLI_COUNT(opts), &st, argc, argv, &a);
     if (rc != CLI_RUN)
         return rc;
-    if (a.n != 1)
-        return cli_usage_error("user", "one command is required (add, "
-                                       "passwd)");
     u.add = strcmp(a.v[0], "add") == 0;
-    if (!u.add && strcmp(a.v[0], "passwd") != 0)
-        return cli_usage_error("user", "unknown command '%s'", a.v[0]);
-    if (cli_store_resolve("user", &st) != 0)
-        return CLI_EXIT_USAGE;
     if (u.school == NULL || u.email == NULL || (u.add && u.role == NULL))
         return cli_usage_error("user", u.add ? "add needs --school, --email "
                                                "and --role"
@@ -119,15 +88,15 @@ static int run(int argc, char **argv)
         return cli_fail("cannot read the password file %s", pwfile);
     u.password = password;
 
-    struct platform p;
-    if (cli_platform_open(&st, &p, 64, false, 4))
+    struct cli_platform cp;
+    if (cli_platform_open(&st, &cp, NULL))
         return CLI_EXIT_FAIL;
     struct tenant t;
-    if (tenant_find(&p, u.school, &t) != 1)
+    if (tenant_find(&cp.p, u.school, &t) != 1)
         rc = cli_fail("no school with code '%s'", u.school);
     else
-        rc = apply(&p, &t, &u);
-    platform_close(&p);
+        rc = apply(&cp, &t, &u);
+    cli_platform_close(&cp);
     if (rc != 0)
         return rc;
     cli_out(stdout, "%s %s in school %s\n", u.add ? "Added" : "New password for",

@@ -19,35 +19,6 @@
 #include "core/util.h"
 #include "xhstt/xhstt.h"
 
-static int run(int argc, char **argv);
-
-static const struct cli_subcommand subcommands[] = {
-    {"info FILE", "sizes and constraints of the instance"},
-    {"check FILE", "the infeasibility and objective of every solution "
-                   "stored in FILE (or of --solution FILE), as the format "
-                   "defines them"},
-    {"solve FILE", "solve the instance and print its cost"},
-    {NULL, NULL},
-};
-
-const struct cli_command cli_xhstt = {
-    .name = "xhstt",
-    .summary = "read, evaluate and solve XHSTT benchmark archives",
-    .usage = "COMMAND FILE [options]",
-    .about = "FILE is an XHSTT archive (.xml); the first instance is used "
-             "unless\n--instance names one. Results are in Spanish.",
-    .subcommands = subcommands,
-    .run = run,
-};
-
-static volatile int interrupted;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
-
 static void print_info(const struct xh_instance *in)
 {
     int dur = 0, open = 0;
@@ -139,54 +110,37 @@ static int parse_checkpoints(const char *s, void *arg)
     return o->ncheckpoints ? 0 : -1;
 }
 
-static int run(int argc, char **argv)
+int cli_xhstt_run(const struct cli_command *cmd, int argc, char **argv)
 {
+    struct cli_args a;
     const char *instance = NULL, *solution = NULL, *out = NULL, *report = NULL;
     bool verbose = false, quiet = false, require_feasible = false;
     struct xh_options o;
     xh_options_init(&o);
     long threads = o.threads;
     const struct cli_option opts[] = {
+        CLI_SEARCH_OPTIONS(&o.time_limit, &o.max_iterations, &o.seed, &threads,
+                           &quiet),
         {.name = "instance", .value = "ID", .text = &instance,
          .help = "the instance to use"},
         {.name = "solution", .value = "FILE", .text = &solution,
          .help = "check: the solutions of this XHSTT file instead"},
         {.name = "verbose", .flag = &verbose,
          .help = "check, solve: the cost of every constraint too"},
-        {.name = "time-limit", .value = "S", .real = &o.time_limit,
-         .help = "solve: stop after S seconds (default 10)"},
-        {.name = "iterations", .value = "N", .integer = &o.max_iterations,
-         .min = 1, .max = 1L << 62,
-         .help = "solve: stop after N steps instead (reproducible)"},
-        {.name = "seed", .value = "N", .parse = cli_value_u64, .arg = &o.seed,
-         .expects = "a whole number from 0",
-         .help = "solve: random seed (default 1)"},
-        {.name = "threads", .value = "1|2", .integer = &threads, .min = 1,
-         .max = 2,
-         .help = "solve: one search, or two with different seeds on both "
-                 "cores, keeping the better (default 1)"},
+        {.name = "out", .value = "FILE", .text = &out,
+         .help = "solve: write the instance and the solution as XHSTT"},
         {.name = "checkpoints", .value = "S,..", .parse = parse_checkpoints,
          .arg = &o, .expects = "up to 8 positive seconds, comma-separated",
          .help = "solve: also report the best cost at these seconds"},
-        {.name = "out", .value = "FILE", .text = &out,
-         .help = "solve: write the instance and the solution as XHSTT"},
         {.name = "report", .value = "FILE", .text = &report,
          .help = "solve: write the figures as JSON (benchmarks)"},
         {.name = "require-feasible", .flag = &require_feasible,
          .help = "solve: exit 1 when infeasibility is not 0"},
-        {.name = "quiet", .flag = &quiet, .help = "no progress lines"},
-        {.name = NULL},
     };
-    struct cli_args a;
-    int rc = cli_parse(&cli_xhstt, opts, argc, argv, &a);
+    int rc = cli_parse(cmd, opts, CLI_COUNT(opts), NULL, argc, argv, &a);
     if (rc != CLI_RUN)
         return rc;
-    if (a.n != 2)
-        return cli_usage_error("xhstt", "a command and a FILE are required");
-    const char *cmd = a.v[0], *path = a.v[1];
-    if (strcmp(cmd, "info") != 0 && strcmp(cmd, "check") != 0 &&
-        strcmp(cmd, "solve") != 0)
-        return cli_usage_error("xhstt", "unknown command '%s'", cmd);
+    const char *sub = a.v[0], *path = a.v[1];
     o.threads = (int)threads;
     struct xh_archive ar;
     char *err = NULL;
@@ -196,9 +150,9 @@ static int run(int argc, char **argv)
         return 1;
     }
     rc = 0;
-    if (strcmp(cmd, "info") == 0) {
+    if (strcmp(sub, "info") == 0) {
         print_info(ar.inst);
-    } else if (strcmp(cmd, "check") == 0) {
+    } else if (strcmp(sub, "check") == 0) {
         struct xh_archive other = {0};
         const struct xh_archive *from = &ar;
         if (solution) {
@@ -225,9 +179,7 @@ static int run(int argc, char **argv)
         struct progress_arg pa = {quiet};
         o.progress = on_progress;
         o.progress_arg = &pa;
-        o.cancel = &interrupted;
-        signal(SIGINT, on_signal);
-        signal(SIGTERM, on_signal);
+        o.cancel = cli_interrupt_flag();
         struct xh_solution sol = {0};
         struct xh_result res;
         if (xh_solve(ar.inst, &sol, &o, &res, &err) != 0) {
