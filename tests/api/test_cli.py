@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from conftest import ADMIN_EMAIL, PASSWORD, SCHOOLS, assert_ok, cli, cli_env, cli_ok, free_port
+from conftest import (ADMIN_EMAIL, PASSWORD, SCHOOLS, assert_ok, cli, cli_env, cli_ok, free_port,
+                      store_execute)
 
 HELP = {
     (): ["init", "serve", "migrate", "tenant", "user"],
@@ -17,7 +18,18 @@ HELP = {
                   "--data", "--database"],
     ("user",): ["add", "--school", "--email", "--role", "--name", "--password-file",
                 "--data", "--database"],
+    ("timetable",): ["solve", "check", "info", "--time-limit", "--seed", "--lang"],
+    ("xhstt",): ["info", "check", "solve", "--time-limit", "--checkpoints"],
 }
+
+# Words and letters that only Spanish text has: --help and usage errors are
+# English (docs/OPERATIONS.md, "Command output language").
+SPANISH = re.compile(r"[áéíóúñ¿¡«»]|\b(el|la|los|las|del|que|una|para|con|por|se|debe)\b", re.I)
+
+
+def english(text):
+    found = SPANISH.search(text)
+    return found is None, found and text[max(0, found.start() - 40):found.end() + 40]
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +50,18 @@ def test_help_of_each_command_exits_0_and_names_its_flags(command):
         assert word in res.text, f"`{' '.join(command)} --help` does not mention {word}:\n{res!r}"
 
 
+@pytest.mark.parametrize("command", list(HELP), ids=lambda c: " ".join(c) or "top")
+def test_help_is_english_on_stdout_within_80_columns(command):
+    res = cli(*command, "--help", raw=True)
+    assert res.rc == 0 and res.err == "", res
+    ok, where = english(res.out)
+    assert ok, f"Spanish in `{' '.join(command)} --help`: ...{where}..."
+    wide = [line for line in res.out.splitlines() if len(line) > 80]
+    assert not wide, wide
+    # -h is the same text
+    assert cli(*command, "-h", raw=True).out == res.out
+
+
 def test_version_is_printed(cli_data):
     res = cli("--version")
     assert res.rc == 0, res
@@ -54,11 +78,21 @@ def test_version_is_printed(cli_data):
     ["tenant", "create", "--data", "{data}", "--code", "gamma", "--name", "G", "--no-such-flag"],
     ["user", "add", "--data", "{data}", "--school", "alpha", "--email", "x@alpha.test",
      "--role", "teacher", "--no-such-flag"],
+    ["user", "rename", "--data", "{data}", "--school", "alpha", "--email", "x@alpha.test"],
+    ["tenant", "list", "--data", "{data}", "--code"],
+    ["timetable", "solve", "{data}", "--no-such-flag"],
+    ["timetable", "resolve", "{data}"],
+    ["timetable", "solve", "{data}", "--lang", "fr"],
+    ["xhstt", "info", "{data}", "--no-such-flag"],
+    ["xhstt", "solve", "{data}", "--checkpoints", "1,x"],
 ], ids=lambda a: " ".join(x for x in a if "{" not in x))
 def test_unknown_flag_or_command_exits_2(cli_data, args):
     res = cli(*[a.format(data=cli_data.data) for a in args], timeout=20)
     assert res.rc == 2, res
     assert res.err.strip(), f"no message on stderr:\n{res!r}"
+    ok, where = english(res.err)
+    assert ok, f"a usage error in Spanish: ...{where}..."
+    assert "--help" in res.err, res
     assert "gamma" not in cli_ok("tenant", "list", "--data", cli_data.data).out
 
 
@@ -79,6 +113,23 @@ def test_missing_required_flag_exits_2(cli_data):
     res = cli("tenant", "create", "--data", cli_data.data, "--name", "Sin Código")
     assert res.rc == 2, res
     assert "code" in res.err, res
+
+
+def test_tenant_list_escapes_control_characters_in_stored_names(cli_data):
+    """A name that reached the store with terminal escapes (written there
+    directly: the API refuses them) must not drive the operator's terminal."""
+    cli_ok("tenant", "create", "--data", cli_data.data, "--code", "oscuro", "--name", "Oscuro")
+    evil = "U.E. \x1b]0;hacked\x07\x1b[2J\x1b[1A\rFalso\x9b31m\u009b1m\x00fin"
+    store_execute(cli_data.master_store, "UPDATE tenants SET name = ? WHERE subdomain = ?",
+                  (evil.replace("\x00", ""), "oscuro"))
+    res = cli_ok("tenant", "list", "--data", cli_data.data)
+    line = next(l for l in res.out.splitlines() if l.startswith("oscuro"))
+    assert not [c for c in line if ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f], repr(line)
+    assert "U.E. \\x1b]0;hacked\\x07\\x1b[2J\\x1b[1A\\x0dFalso" in line, repr(line)
+    assert "\\u009b1m" in line, repr(line)
+    # the other rows and the header are untouched
+    assert res.out.splitlines()[0].split() == ["CODE", "STATUS", "PLAN", "NAME"]
+    assert "Liceo Beta Ñandú" in res.out
 
 
 def test_tenant_list_shows_created_schools(cli_data):
