@@ -52,8 +52,8 @@
  *   choice   int, the index of the value in choices (NULL-terminated)
  *   parse    a custom reader: returns 0, or -1 for a bad value; `expects`
  *            then says what a good one is
- * env names a variable read when the option is not on the command line;
- * given (optional) tells whether it was on the command line.
+ * env names a variable that gives the value when the option is not on the
+ * command line; given (optional) tells whether it was on the command line.
  */
 struct cli_option {
     const char *name;  /* without the leading "--" */
@@ -105,8 +105,8 @@ struct cli_args {
  * Parses argv[1..argc-1] (argv[0] is the command's name) against the
  * nopts options of opts: `--name VALUE`, `--name=VALUE`, options before or
  * after the positional arguments, `--` ends the options, `-` alone is a
- * positional argument (stdin or stdout). Then reads the environment for
- * options not given, checks the number of positional arguments and the
+ * positional argument (stdin or stdout); environment variables are read
+ * first, so the command line overrides them. Then checks the number of positional arguments and the
  * first against cmd->subcommands and, when st is not NULL, where the platform
  * lives (cli_store_resolve). Returns
  * CLI_RUN to go on, 0 after printing --help (or -h), or CLI_EXIT_USAGE

@@ -6,9 +6,9 @@
  * the command's table by name (a value follows as "=VALUE" or as the next
  * argument), anything else is positional. Each value is checked as its
  * destination's type says and stored at once; the first bad one is a usage
- * error naming the option. Options that were not on the command line then
- * take their environment variable, checked the same way (and named by the
- * variable in the message). --help is written from the same table. Also
+ * error naming the option. Environment variables are read first, checked
+ * the same way (and named in the message), so that an option on the
+ * command line overrides its variable. --help is written from the same table. Also
  * here: the messages every command writes (cli_fail, cli_out, usage
  * errors) and the interruption flag of the searches.
  */
@@ -188,8 +188,16 @@ int cli_parse(const struct cli_command *cmd, const struct cli_option *opts,
               struct cli_args *args_r)
 {
     const char *name = cmd->name;
-    enum { MAX_OPTS = 64 };
-    bool seen[MAX_OPTS] = {false};
+    /* the environment first, so that the command line overrides it */
+    for (const struct cli_option *o = opts; o < opts + nopts; o++) {
+        const char *v = o->env ? getenv(o->env) : NULL;
+        if (v == NULL || *v == '\0')
+            continue;
+        if (!takes_value(o))
+            *o->flag = true;
+        else if (store_value(o, v) < 0)
+            return bad_value(name, o, o->env);
+    }
     args_r->n = 0;
     bool options_done = false;
     for (int i = 1; i < argc; i++) {
@@ -234,28 +242,16 @@ int cli_parse(const struct cli_command *cmd, const struct cli_option *opts,
             if (store_value(o, value) < 0)
                 return bad_value(name, o, flagname);
         }
-        if (o - opts < MAX_OPTS)
-            seen[o - opts] = true;
         if (o->given)
             *o->given = true;
-    }
-    for (const struct cli_option *o = opts; o < opts + nopts; o++) {
-        if (o->env == NULL || (o - opts < MAX_OPTS && seen[o - opts]))
-            continue;
-        const char *v = getenv(o->env);
-        if (v == NULL || *v == '\0')
-            continue;
-        if (!takes_value(o))
-            *o->flag = true;
-        else if (store_value(o, v) < 0)
-            return bad_value(name, o, o->env);
     }
     if (args_r->n < cmd->min_args)
         return cli_usage_error(name, "%s", cmd->args_missing);
     if (args_r->n > cmd->max_args)
         return cli_usage_error(name, "unexpected argument '%s'",
                                args_r->v[cmd->max_args]);
-    if (cmd->subcommands && !is_subcommand(cmd, args_r->v[0]))
+    if (cmd->subcommands && args_r->n > 0 &&
+        !is_subcommand(cmd, args_r->v[0]))
         return cli_usage_error(name, "unknown command '%s'", args_r->v[0]);
     if (st != NULL && cli_store_resolve(name, st) != 0)
         return CLI_EXIT_USAGE;
