@@ -78,12 +78,14 @@ static const struct cli_command commands[] = {
               "file (.fet).\nResults and messages about FILE are in Spanish "
               "unless --lang en.",
      .subcommands = (const struct cli_subcommand[]){
-         {"solve FILE", "build a weekly timetable and print its cost and "
-                        "every violation in plain words"},
-         {"check FILE", "price a given timetable (--solution) and explain "
-                        "it"},
-         {"info FILE", "sizes, unsupported constraints and an infeasibility "
-                       "diagnosis, without solving"},
+         {"solve FILE",
+          "build a weekly timetable and print its cost and every violation "
+          "in plain words"},
+         {"check FILE",
+          "price a given timetable (--solution) and explain it"},
+         {"info FILE",
+          "sizes, unsupported constraints and an infeasibility diagnosis, "
+          "without solving"},
          {NULL, NULL}}},
     {.name = "xhstt", .run = cli_xhstt_run,
      .summary = "read, evaluate and solve XHSTT benchmark archives",
