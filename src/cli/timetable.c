@@ -8,7 +8,6 @@
  * Exit status: 0 done, 1 an error in the input (or, for info, a timetable
  * that cannot have a solution), 2 a usage error.
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +61,7 @@ static void print_unsupported(const struct tt_instance *inst, enum tt_lang lang)
     if (inst->nunsupported == 0)
         return;
     cli_out(stdout, lang == TT_ES ? "Restricciones que el motor no modela (no se tienen en cuenta):\n"
-                         : "Constraints the engine does not model (not taken into account):\n");
+            : "Constraints the engine does not model (not taken into account):\n");
     for (int i = 0; i < inst->nunsupported; i++)
         cli_out(stdout, "  %s: %d\n", inst->unsupported[i].name, inst->unsupported[i].count);
 }
@@ -75,14 +74,14 @@ static void print_sizes(const struct tt_instance *inst, enum tt_lang lang)
     for (int b = 0; b < inst->nblocks; b++)
         periods += inst->blocks[b].length;
     cli_out(stdout, lang == TT_ES
-               ? "%s: %d días x %d períodos; %d docentes, %d secciones, %d aulas; %d clases en %d bloques (%d períodos); %d restricciones\n"
-               : "%s: %d days x %d periods; %d teachers, %d classes, %d rooms; %d lessons in %d blocks (%d periods); %d constraints\n",
-           inst->name, inst->ndays, inst->nperiods, n[TT_TEACHER], n[TT_CLASS], n[TT_ROOM],
-           inst->nlessons, inst->nblocks, periods, inst->nconstraints);
+            ? "%s: %d días x %d períodos; %d docentes, %d secciones, %d aulas; %d clases en %d bloques (%d períodos); %d restricciones\n"
+            : "%s: %d days x %d periods; %d teachers, %d classes, %d rooms; %d lessons in %d blocks (%d periods); %d constraints\n",
+            inst->name, inst->ndays, inst->nperiods, n[TT_TEACHER], n[TT_CLASS], n[TT_ROOM],
+            inst->nlessons, inst->nblocks, periods, inst->nconstraints);
     if (inst->ninactive)
         cli_out(stdout, lang == TT_ES ? "%d restricciones inactivas en el archivo (ignoradas)\n"
-                             : "%d constraints marked inactive in the file (ignored)\n",
-               inst->ninactive);
+                : "%d constraints marked inactive in the file (ignored)\n",
+                inst->ninactive);
 }
 
 static void print_result(const struct tt_instance *inst, const struct tt_solution *sol,
@@ -91,20 +90,20 @@ static void print_result(const struct tt_instance *inst, const struct tt_solutio
     struct tt_cost c = tt_evaluate(inst, sol);
     struct tt_stats st = tt_statistics(inst, sol);
     cli_out(stdout, lang == TT_ES ? "Costo: %ld violaciones duras, %ld de costo blando\n"
-                         : "Cost: %ld hard violations, %ld soft cost\n",
-           c.hard, c.soft);
+            : "Cost: %ld hard violations, %ld soft cost\n",
+            c.hard, c.soft);
     cli_out(stdout, lang == TT_ES
-               ? "Horas libres entre clases: docentes %d, secciones %d; bloques sin ubicar: %d\n"
-               : "Idle periods between lessons: teachers %d, classes %d; unplaced blocks: %d\n",
-           st.teacher_gaps, st.class_gaps, st.unplaced);
+            ? "Horas libres entre clases: docentes %d, secciones %d; bloques sin ubicar: %d\n"
+            : "Idle periods between lessons: teachers %d, classes %d; unplaced blocks: %d\n",
+            st.teacher_gaps, st.class_gaps, st.unplaced);
     struct tt_violation *v = NULL;
     int n = tt_explain(inst, sol, lang, &v);
     if (n > 0)
         cli_out(stdout, lang == TT_ES ? "Violaciones (%d):\n" : "Violations (%d):\n", n);
     for (int i = 0; i < n && i < max_violations; i++)
         cli_out(stdout, "  %s %s\n", v[i].hard ? (lang == TT_ES ? "[dura]  " : "[hard]  ")
-                                      : (lang == TT_ES ? "[blanda]" : "[soft]  "),
-               v[i].text);
+                : (lang == TT_ES ? "[blanda]" : "[soft]  "),
+                v[i].text);
     if (n > max_violations)
         cli_out(stdout, lang == TT_ES ? "  ... y %d más\n" : "  ... and %d more\n", n - max_violations);
     tt_violations_free(v, n);
@@ -227,11 +226,11 @@ int cli_timetable_run(const struct cli_command *cmd, int argc, char **argv)
         int problems = tt_diagnose(inst, lang, &diag);
         if (problems)
             cli_out(stdout, lang == TT_ES ? "El horario no puede tener solución:\n%s"
-                                 : "The timetable cannot have a solution:\n%s",
-                   diag);
+                    : "The timetable cannot have a solution:\n%s",
+                    diag);
         else
             cli_out(stdout, lang == TT_ES ? "No se detectan imposibilidades evidentes.\n"
-                                 : "No evident infeasibility found.\n");
+                    : "No evident infeasibility found.\n");
         free(diag);
         status = problems ? 1 : 0;
         if (report) {
@@ -275,9 +274,9 @@ int cli_timetable_run(const struct cli_command *cmd, int argc, char **argv)
             else
                 snprintf(when, sizeof(when), "%.3f s", res.seconds_to_feasible);
             cli_out(stdout, lang == TT_ES
-                       ? "Lectura %.3f s; búsqueda %.3f s, %ld pasos; sin violaciones duras desde: %s\n"
-                       : "Read %.3f s; search %.3f s, %ld steps; no hard violation since: %s\n",
-                   read_s, res.seconds, res.iterations, when);
+                    ? "Lectura %.3f s; búsqueda %.3f s, %ld pasos; sin violaciones duras desde: %s\n"
+                    : "Read %.3f s; search %.3f s, %ld steps; no hard violation since: %s\n",
+                    read_s, res.seconds, res.iterations, when);
             print_result(inst, sol, lang, (int)max_violations);
             if (out && write_output(inst, sol, out, path, &error) < 0) {
                 cli_fail("%s", error);

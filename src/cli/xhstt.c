@@ -9,11 +9,9 @@
  * input (or, with --require-feasible, no feasible solution), 2 a usage
  * error.
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cli.h"
 #include "core/util.h"
@@ -28,8 +26,8 @@ static void print_info(const struct xh_instance *in)
             open += in->events[e].eres[i].res < 0;
     }
     cli_out(stdout, "%s (%s): %d horas, %d recursos, %d eventos (duración total %d), "
-           "%d roles abiertos, %d restricciones\n",
-           in->id, in->name, in->ntimes, in->nres, in->nevents, dur, open, in->ncons);
+            "%d roles abiertos, %d restricciones\n",
+            in->id, in->name, in->ntimes, in->nres, in->nevents, dur, open, in->ncons);
     int count[XH_NCTYPES] = {0};
     for (int c = 0; c < in->ncons; c++)
         count[in->cons[c].type]++;
@@ -44,11 +42,11 @@ static void print_cost(const struct xh_instance *in, const struct xh_solution *s
     long *per = xcalloc((size_t)in->ncons + 1, sizeof(long));
     struct xh_cost c = xh_evaluate(in, sol, per);
     cli_out(stdout, "%s\t%ld\t%ld\n", sol->group && *sol->group ? sol->group : "-", c.infeasibility,
-           c.objective);
+            c.objective);
     for (int i = 0; verbose && i < in->ncons; i++)
         if (per[i])
             cli_out(stdout, "  %s %s «%s»: %ld\n", in->cons[i].required ? "[obligatoria]" : "[preferida] ",
-                   xh_ctype_name(in->cons[i].type), in->cons[i].name, per[i]);
+                    xh_ctype_name(in->cons[i].type), in->cons[i].name, per[i]);
     free(per);
 }
 
@@ -188,10 +186,10 @@ int cli_xhstt_run(const struct cli_command *cmd, int argc, char **argv)
             rc = 1;
         } else {
             cli_out(stdout, "%s: infactibilidad %ld, objetivo %ld (%.1f s, %ld pasos)\n", ar.inst->id,
-                   res.cost.infeasibility, res.cost.objective, res.seconds, res.iterations);
+                    res.cost.infeasibility, res.cost.objective, res.seconds, res.iterations);
             for (int i = 0; i < o.ncheckpoints; i++)
                 cli_out(stdout, "  a los %g s: infactibilidad %ld, objetivo %ld\n", o.checkpoints[i],
-                       res.at_checkpoint[i].infeasibility, res.at_checkpoint[i].objective);
+                        res.at_checkpoint[i].infeasibility, res.at_checkpoint[i].objective);
             if (verbose)
                 print_cost(ar.inst, &sol, true);
             if (out && xh_write(path, ar.inst, &sol, "BiScheduler", out, &err) != 0) {
