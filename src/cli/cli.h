@@ -106,11 +106,11 @@ struct cli_args {
  * nopts options of opts: `--name VALUE`, `--name=VALUE`, options before or
  * after the positional arguments, `--` ends the options, `-` alone is a
  * positional argument (stdin or stdout); environment variables are read
- * first, so the command line overrides them. Then checks the number of positional arguments and the
- * first against cmd->subcommands and, when st is not NULL, where the platform
- * lives (cli_store_resolve). Returns
- * CLI_RUN to go on, 0 after printing --help (or -h), or CLI_EXIT_USAGE
- * after printing a usage error.
+ * first, so the command line overrides them. Then checks the number of
+ * positional arguments, the first against cmd->subcommands and, when st is
+ * not NULL, where the platform lives (cli_store_resolve). Returns CLI_RUN
+ * to go on, 0 after printing --help (or -h), or CLI_EXIT_USAGE after
+ * printing a usage error.
  */
 int cli_parse(const struct cli_command *cmd, const struct cli_option *opts,
               size_t nopts, struct cli_store *st, int argc, char **argv,
