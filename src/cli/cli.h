@@ -205,6 +205,7 @@ int cli_serve_run(const struct cli_command *cmd, int argc, char **argv);
 int cli_migrate_run(const struct cli_command *cmd, int argc, char **argv);
 int cli_tenant_run(const struct cli_command *cmd, int argc, char **argv);
 int cli_user_run(const struct cli_command *cmd, int argc, char **argv);
+int cli_statistics_run(const struct cli_command *cmd, int argc, char **argv);
 int cli_timetable_run(const struct cli_command *cmd, int argc, char **argv);
 int cli_xhstt_run(const struct cli_command *cmd, int argc, char **argv);
 

@@ -71,6 +71,18 @@ static const struct cli_command commands[] = {
          {"passwd --school C --email E [--password-file F]",
           "sets a new password, ends the user's sessions, lifts a lockout"},
          {NULL, NULL}}},
+    {.name = "statistics", .run = cli_statistics_run,
+     .summary = "record the day's platform figures",
+     .usage = "record --data DIR", .min_args = 1, .max_args = 1,
+     .args_missing = "the command is 'record'",
+     .about = "Records today's anonymized platform figures (schools by "
+              "status,\naccounts by role, sign-ins in 30 days) as the day's "
+              "history in the\nmaster store; today is a date in the master "
+              "school's time zone. Run\nit daily (cron); serving the figures "
+              "(GET /api/v1/platform/statistics)\nrecords nothing.",
+     .subcommands = (const struct cli_subcommand[]){
+         {"record", "record today's figures"},
+         {NULL, NULL}}},
     {.name = "timetable", .run = cli_timetable_run,
      .summary = "solve, check and explain weekly timetables (CSV or FET)",
      VERB_AND_FILE,
@@ -109,7 +121,7 @@ static void main_help(FILE *f)
           "Commands:\n",
           f);
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(f, "  %-10s%s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-11s%s\n", commands[i].name, commands[i].summary);
     fputs("\n'bischeduler COMMAND --help' tells more. Exit status: 0 done, "
           "1 an\nerror in what was asked, 2 a usage error.\n",
           f);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -61,6 +62,29 @@ static int parse_proxies(const char *value, void *arg)
     return 0;
 }
 
+/* http(s)://bischeduler.BASE[:PORT][/]: links are built from its scheme
+ * and port, so nothing else may be in it. */
+static bool public_url_valid(const char *u, const char *base)
+{
+    const char *h = strncmp(u, "https://", 8) == 0  ? u + 8
+                    : strncmp(u, "http://", 7) == 0 ? u + 7
+                                                    : NULL;
+    size_t bl = strlen(base);
+    if (h == NULL || strncmp(h, "bischeduler.", 12) != 0 ||
+        strncasecmp(h + 12, base, bl) != 0)
+        return false;
+    h += 12 + bl;
+    if (*h == ':') {
+        size_t n = strcspn(h + 1, "/");
+        char *end;
+        long port = n > 0 && n < 6 ? strtol(h + 1, &end, 10) : 0;
+        if (port < 1 || port > 65535 || end != h + 1 + n)
+            return false;
+        h += 1 + n;
+    }
+    return *h == '\0' || strcmp(h, "/") == 0;
+}
+
 /* Runs the server until a signal; 0, or 1 if it cannot start. */
 static int serve(struct platform *p, const struct server_config *cfg,
                  const char *where)
@@ -101,7 +125,7 @@ int cli_serve_run(const struct cli_command *cmd, int argc, char **argv)
     struct cli_store st = {0};
     struct listen_at at;
     parse_listen("127.0.0.1:8080", &at);
-    const char *base = NULL;
+    const char *base = NULL, *public_url = NULL;
     long threads = sysconf(_SC_NPROCESSORS_ONLN), max_body = 1048576,
          max_open = 256, idle = 7200, max_s = 43200, timeout = 30,
          db_pool = 8;
@@ -146,6 +170,13 @@ int cli_serve_run(const struct cli_command *cmd, int argc, char **argv)
                  "the binary when opened"},
         {.name = "cookie-secure", .flag = &secure,
          .help = "always mark the session cookie Secure"},
+        {.name = "public-url", .value = "URL", .text = &public_url,
+         .env = "BISCHEDULER_PUBLIC_URL",
+         .help = "the master host as users reach it, e.g. "
+                 "https://bischeduler.example.edu.ve: the scheme and port of "
+                 "the links the server writes (default "
+                 "http://bischeduler.BASE:PORT with the --listen port, "
+                 "https://bischeduler.BASE with --cookie-secure)"},
         {.name = "trusted-proxy", .value = "ADDRS", .parse = parse_proxies,
          .arg = &cfg, .env = "BISCHEDULER_TRUSTED_PROXY",
          .expects = "up to 8 IP addresses, comma-separated",
@@ -171,6 +202,13 @@ int cli_serve_run(const struct cli_command *cmd, int argc, char **argv)
         return CLI_EXIT_FAIL;
     if (base)
         str_copy(cp.p.base_domain, sizeof cp.p.base_domain, base);
+    if (public_url && !public_url_valid(public_url, cp.p.base_domain)) {
+        cli_platform_close(&cp);
+        return cli_usage_error("serve",
+                               "--public-url must be http(s)://bischeduler.%s"
+                               "[:PORT], the master host as users reach it",
+                               cp.p.base_domain);
+    }
     cfg.listen_addr = at.addr;
     cfg.port = at.port;
     cfg.threads = (int)threads;
@@ -180,6 +218,7 @@ int cli_serve_run(const struct cli_command *cmd, int argc, char **argv)
     cfg.session.max_seconds = (int)max_s;
     cfg.log_requests = !quiet;
     cfg.cookie_secure = secure;
+    cfg.public_url = public_url;
     rc = serve(&cp.p, &cfg, st.data ? st.data : "PostgreSQL");
     cli_platform_close(&cp);
     if (rc == 0)

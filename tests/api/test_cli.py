@@ -18,6 +18,7 @@ HELP = {
                   "--data", "--database"],
     ("user",): ["add", "--school", "--email", "--role", "--name", "--password-file",
                 "--data", "--database"],
+    ("statistics",): ["record", "--data", "--database"],
     ("timetable",): ["solve", "check", "info", "--time-limit", "--seed", "--lang"],
     ("xhstt",): ["info", "check", "solve", "--time-limit", "--checkpoints"],
 }
