@@ -69,7 +69,8 @@ static const struct cli_command commands[] = {
           "R is school_admin, teacher or parent; platform_admin only with "
           "--school ueipab (a platform user)"},
          {"passwd --school C --email E [--password-file F]",
-          "sets a new password, ends the user's sessions, lifts a lockout"},
+          "sets a new password, ends the user's sessions, API tokens and "
+          "support sessions, lifts a lockout"},
          {NULL, NULL}}},
     {.name = "statistics", .run = cli_statistics_run,
      .summary = "record the day's platform figures",

@@ -128,7 +128,7 @@ int cli_serve_run(const struct cli_command *cmd, int argc, char **argv)
     const char *base = NULL, *public_url = NULL;
     long threads = sysconf(_SC_NPROCESSORS_ONLN), max_body = 1048576,
          max_open = 256, idle = 7200, max_s = 43200, timeout = 30,
-         db_pool = 8;
+         db_pool = 8, header_timeout = 10, per_ip = 128;
     if (threads < 1)
         threads = 2;
     if (threads > 64)
@@ -164,6 +164,16 @@ int cli_serve_run(const struct cli_command *cmd, int argc, char **argv)
          .help = "absolute expiry of sessions (default 43200)"},
         {.name = "timeout", .value = "SECONDS", .integer = &timeout, .min = 1,
          .max = 3600, .help = "idle connection timeout (default 30)"},
+        {.name = "header-timeout", .value = "SECONDS",
+         .integer = &header_timeout, .min = 0, .max = 3600,
+         .help = "time a request has to send its headers, counted from the "
+                 "connection's start or the previous reply (0-3600; 0: no "
+                 "limit; default 10)"},
+        {.name = "max-connections-per-ip", .value = "N", .integer = &per_ip,
+         .min = 0, .max = 100000,
+         .help = "connections one client address may hold, 0-100000, 0 = no "
+                 "limit (default 128); trusted proxies are exempt from both "
+                 "limits"},
         {.name = "auto-migrate", .flag = &auto_migrate,
          .help = "bring every store up to date at start (as 'migrate' does; "
                  "refuses to start if one fails) and any store older than "
@@ -214,6 +224,8 @@ int cli_serve_run(const struct cli_command *cmd, int argc, char **argv)
     cfg.threads = (int)threads;
     cfg.max_body = (size_t)max_body;
     cfg.connection_timeout = (int)timeout;
+    cfg.header_timeout = (int)header_timeout;
+    cfg.per_ip_limit = (int)per_ip;
     cfg.session.idle_seconds = (int)idle;
     cfg.session.max_seconds = (int)max_s;
     cfg.log_requests = !quiet;
