@@ -4,8 +4,9 @@ import re
 
 import pytest
 
-from conftest import (ADMIN_EMAIL, PASSWORD, SCHOOLS, assert_ok, cli, cli_env, cli_ok, free_port,
-                      store_execute)
+from conftest import (ADMIN_EMAIL, PASSWORD, SCHOOLS, assert_ok, cli, cli_env, cli_ok,
+                           free_port, store_execute)
+
 
 HELP = {
     (): ["init", "serve", "migrate", "tenant", "user"],
@@ -22,6 +23,7 @@ HELP = {
     ("timetable",): ["solve", "check", "info", "--time-limit", "--seed", "--lang"],
     ("xhstt",): ["info", "check", "solve", "--time-limit", "--checkpoints"],
 }
+
 
 # Words and letters that only Spanish text has: --help and usage errors are
 # English (docs/OPERATIONS.md, "Command output language").
@@ -245,3 +247,28 @@ def test_users_added_with_the_cli_can_sign_in(world):
     res = cli_ok("tenant", "list", "--data", world.data)
     for code in SCHOOLS:
         assert code in res.out, res
+
+
+def test_invalid_school_code_is_refused_by_the_cli(world):
+    for code in ("admin", "Mayus", "-x"):
+        res = cli("tenant", "create", "--data", world.data, "--code", code, "--name", "Escuela")
+        assert res.rc == 1, res
+        assert res.err.strip(), res
+
+
+def test_ueipab_school_user_email_cannot_become_a_platform_user_via_cli(world):
+    pw = world.pwfile
+    res = cli("user", "add", "--data", world.data, "--school", "ueipab", "--email", "director@ueipab.test",
+              "--role", "platform_admin", "--name", "Doble", "--password-file", pw)
+    assert res.rc == 1, res
+    res = cli("user", "add", "--data", world.data, "--school", "ueipab", "--email", ADMIN_EMAIL,
+              "--role", "teacher", "--name", "Doble", "--password-file", pw)
+    assert res.rc == 1, res
+    body = assert_ok(world.client().login("director@ueipab.test"))
+    assert body["user"]["role"] == "school_admin"
+
+
+def test_platform_admin_role_only_in_the_master_school_via_cli(world):
+    res = cli("user", "add", "--data", world.data, "--school", "alpha", "--email", "p@alpha.test",
+              "--role", "platform_admin", "--name", "P", "--password-file", world.pwfile)
+    assert res.rc == 1, res

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ADMIN_EMAIL, PASSWORD, assert_error, assert_ok, cli
+from conftest import ADMIN_EMAIL, PASSWORD, assert_error, assert_ok, cli, describe
 
 
 def _profile(**over):
@@ -195,3 +195,13 @@ def test_behind_tls_links_default_to_https_without_the_listen_port(instances):
     inv = assert_ok(admin.post("/api/v1/platform/invitations",
                                json={"school_name": "U.E. Sur", "contact_email": "c@sur.test"}), 201)
     assert inv["url"] == "https://bischeduler.localhost/invitacion#" + inv["token"], inv
+
+
+def test_invitation_is_created_and_listed(platform_admin):
+    r = platform_admin.post("/api/v1/platform/invitations",
+                            json={"school_name": "Colegio Invitado", "contact_email": "rector@invitado.test"})
+    inv = assert_ok(r, 201)
+    assert inv.get("id") is not None and inv.get("token"), inv
+    listed = assert_ok(platform_admin.get("/api/v1/platform/invitations"))
+    items = listed["items"] if isinstance(listed, dict) else listed
+    assert any(i.get("id") == inv["id"] for i in items), describe(r)

@@ -1,4 +1,4 @@
-"""A school renamed in its settings shows the new name everywhere."""
+"""School settings (h_settings.c): name, time zone and profile."""
 
 from conftest import ADMIN_EMAIL, assert_error, assert_ok, store_execute, store_rows
 
@@ -44,3 +44,23 @@ def test_rename_of_a_school_gone_from_the_registry_says_so(instances):
     # the handler ran: the school's own settings took the name
     assert store_rows(inst.school_store("norte"),
                       "SELECT value FROM settings WHERE key = 'name'") == [("U.E. Norte Nuevo",)]
+
+
+def test_invalid_timezone_answers_422(world):
+    c = world.cached_login("alpha", "director@alpha.test")
+    before = assert_ok(c.get("/api/v1/settings"))
+    for tz in ("Mars/Olympus", "", "../../etc/passwd"):
+        assert_error(c.patch("/api/v1/settings", json={"timezone": tz}), 422, "invalid", field="timezone")
+    assert assert_ok(c.get("/api/v1/settings")) == before
+
+
+def test_valid_timezone_is_accepted(world):
+    c = world.cached_login("alpha", "director@alpha.test")
+    old = assert_ok(c.get("/api/v1/settings"))["timezone"]
+    name = assert_ok(c.get("/api/v1/settings"))["name"]
+    try:
+        body = assert_ok(c.patch("/api/v1/settings", json={"timezone": "America/Bogota"}))
+        assert body == {**body, "timezone": "America/Bogota", "name": name}, "a partial update changed the name"
+        assert assert_ok(world.branding("alpha"))["school"]["timezone"] == "America/Bogota"
+    finally:
+        assert_ok(c.patch("/api/v1/settings", json={"timezone": old}))

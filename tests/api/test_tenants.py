@@ -1,13 +1,21 @@
-"""The platform console: schools of the network and support access."""
+"""Schools on the platform console (h_platform.c): list, create with
+validated codes, support access."""
 
 import json
 import secrets
 from datetime import datetime, timedelta, timezone
 
-from conftest import (ADMIN_EMAIL, SCHOOLS, all_pages, assert_error, assert_ok, cli_ok, describe,
-                      latest_version, store_exists, store_version)
+import pytest
+
+from conftest import (ADMIN_EMAIL, SCHOOLS, all_pages, assert_error, assert_ok, cli_ok,
+                           latest_version, store_exists, store_version)
+
 
 TENANT_FIELDS = {"id", "code", "name", "status", "plan_type", "created_at", "updated_at", "host"}
+
+
+def _support_rows(client):
+    return all_pages(client, "/api/v1/audit", params={"action": "support_access"})
 
 
 def test_school_list_shows_every_school_with_its_status_and_host(platform_admin):
@@ -42,10 +50,6 @@ def test_school_created_through_the_api_answers_on_its_own_host(world, platform_
     store = world.school_store("nueva")
     assert store_exists(store), f"no store {store} for the new school"
     assert store_version(store) == latest_version("school")
-
-
-def _support_rows(client):
-    return all_pages(client, "/api/v1/audit", params={"action": "support_access"})
 
 
 def test_support_access_opens_a_one_time_support_session(world, platform_admin):
@@ -123,11 +127,29 @@ def test_support_access_without_csrf_token_is_refused(platform_admin):
     assert_error(r, 403, "csrf_missing")
 
 
-def test_invitation_is_created_and_listed(platform_admin):
-    r = platform_admin.post("/api/v1/platform/invitations",
-                            json={"school_name": "Colegio Invitado", "contact_email": "rector@invitado.test"})
-    inv = assert_ok(r, 201)
-    assert inv.get("id") is not None and inv.get("token"), inv
-    listed = assert_ok(platform_admin.get("/api/v1/platform/invitations"))
-    items = listed["items"] if isinstance(listed, dict) else listed
-    assert any(i.get("id") == inv["id"] for i in items), describe(r)
+@pytest.mark.parametrize("code", [
+    "Mayusculas", "a", "admin", "-guion", "guion-", "con espacio", "x" * 41, "eñe", "api", "www",
+])
+def test_invalid_school_code_answers_422(world, platform_admin, code):
+    r = platform_admin.post("/api/v1/platform/tenants", json={"code": code, "name": "Escuela"})
+    assert_error(r, 422, "invalid", field="code")
+    codes = {t["code"] for t in assert_ok(platform_admin.get("/api/v1/platform/tenants"))["items"]}
+    assert code not in codes and code.lower() not in codes
+
+
+def test_school_without_a_name_answers_422(platform_admin):
+    r = platform_admin.post("/api/v1/platform/tenants", json={"code": "sin-nombre", "name": ""})
+    assert_error(r, 422, "invalid", field="name")
+
+
+@pytest.mark.parametrize("code", ["ab", "a-1", "x" * 40])
+def test_school_codes_at_the_limits_are_accepted(world, platform_admin, code):
+    assert_ok(platform_admin.post("/api/v1/platform/tenants", json={"code": code, "name": f"Escuela {code}"}), 201)
+    assert assert_ok(world.branding(code))["school"]["code"] == code
+
+
+def test_duplicate_school_code_answers_409(platform_admin):
+    r = platform_admin.post("/api/v1/platform/tenants", json={"code": "alpha", "name": "Otra Alfa"})
+    assert_error(r, 409, "conflict")
+    r = platform_admin.post("/api/v1/platform/tenants", json={"code": "ueipab", "name": "Otra UEIPAB"})
+    assert_error(r, 409, "conflict", field="code")     # the main school's code is taken, like any other
