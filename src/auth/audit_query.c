@@ -18,12 +18,13 @@ static json_t *audit_row(struct db_stmt *st, void *tz)
         before = json_loads(db_text(st, 7), 0, NULL);
     if (!db_null(st, 8))
         after = json_loads(db_text(st, 8), 0, NULL);
-    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s?,s:o?,s:o?,s:s,s:s}",
+    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s?,s:o?,s:o?,s:s,s:s,s:b}",
                      "id", (json_int_t)db_int(st, 0), "at", at, "actor",
                      db_text(st, 2), "role", db_text(st, 3), "action",
                      db_text(st, 4), "entity", db_text(st, 5), "entity_id",
                      db_text_or_null(st, 6), "before", before, "after", after,
-                     "ip", db_text(st, 9), "request_id", db_text(st, 10));
+                     "ip", db_text(st, 9), "request_id", db_text(st, 10),
+                     "support", (int)(db_int(st, 11) != 0));
 }
 
 int audit_query(struct store *s, const struct tz *tz,
@@ -33,7 +34,7 @@ int audit_query(struct store *s, const struct tz *tz,
     struct strbuf sql;
     strbuf_init(&sql);
     strbuf_adds(&sql, "SELECT id, at, actor, role, action, entity, entity_id,"
-                      " before_json, after_json, ip, request_id"
+                      " before_json, after_json, ip, request_id, support"
                       " FROM audit_log WHERE 1 = 1");
     struct db_value vals[8];
     int nv = 0;

@@ -24,7 +24,7 @@ def test_writes_in_a_support_session_are_flagged_and_name_the_admin(world, platf
     director = world.cached_login("demo", "director@demo.test")
     row = audit_row(director, r.headers["X-Request-Id"])
     assert row["action"] == "update" and row["actor"] == ADMIN_EMAIL, row
-    assert row["role"] == "platform_admin", row
+    assert row["role"] == "platform_admin" and row["support"] is True, row
     flagged = store_rows(world.school_store("demo"),
                          "SELECT support, actor FROM audit_log WHERE request_id = ?",
                          (r.headers["X-Request-Id"],))
@@ -36,6 +36,7 @@ def test_writes_in_a_support_session_are_flagged_and_name_the_admin(world, platf
                       "SELECT support FROM audit_log WHERE request_id = ?",
                       (r.headers["X-Request-Id"],))
     assert [int(f) for (f,) in mine] == [0], mine
+    assert audit_row(director, r.headers["X-Request-Id"])["support"] is False
 
 
 def test_refused_tickets_count_toward_the_address_limit_and_stay_audited(instances):

@@ -92,7 +92,7 @@ export function show(ctx) {
     table.addRow([
       h('time', { datetime: item.at || '', text: formatInstant(item.at, true) }),
       item.actor ? breakable(item.actor) : '—',
-      item.role ? breakable(roleLabel(item.role)) : '—',
+      item.role ? breakable(roleLabel(item.role) + (item.support ? ' (soporte)' : '')) : '—',
       h('span', { class: 'action action--' + String(item.action || '').replace(/[^a-z_]/g, ''), title: item.action || '', text: act }),
       ENTITY_LABELS[item.entity] || item.entity || '—',
       item.entity_id === null || item.entity_id === undefined || item.entity_id === '' ? '—' : String(item.entity_id),
