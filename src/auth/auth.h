@@ -159,6 +159,15 @@ int auth_cancel_support_tickets(struct store *master, int64_t user_id,
                                 const char **error_r);
 int auth_end_all_sessions(struct store *school, const char **error_r);
 
+/*
+ * The enabled account an email names in `store`, for sign-in: its id,
+ * Argon2id hash (PASSWORD_HASH_MAX bytes) and role (32 bytes). 1 found,
+ * 0 not, -1 error. (Caller holds the store.)
+ */
+int user_find_for_signin(struct store *store, const char *email,
+                         int64_t *id_r, char *hash_r, char *role_r,
+                         const char **error_r);
+
 /* Fills name/email/role/perms of a user; 1 found, 0 not, <0 error. */
 int user_load(struct store *store, enum principal_kind kind, int64_t user_id,
               struct principal *who, const char **error_r);

@@ -69,6 +69,25 @@ int session_create(struct store *store, enum principal_kind kind,
     return rc < 0 ? -1 : 0;
 }
 
+int user_find_for_signin(struct store *store, const char *email,
+                         int64_t *id_r, char *hash_r, char *role_r,
+                         const char **error_r)
+{
+    struct db_stmt *st = db_query(
+        store->conn, error_r,
+        "SELECT id, password_hash, role FROM users WHERE email = ? AND"
+        " disabled = 0",
+        "t", email);
+    int rc = st ? db_step(st, error_r) : DB_ERROR;
+    if (rc == DB_ROW) {
+        *id_r = db_int(st, 0);
+        str_copy(hash_r, PASSWORD_HASH_MAX, db_text(st, 1));
+        str_copy(role_r, 32, db_text(st, 2));
+    }
+    db_finish(&st);
+    return rc < 0 ? -1 : rc == DB_ROW;
+}
+
 int user_load(struct store *store, enum principal_kind kind, int64_t user_id,
               struct principal *who, const char **error_r)
 {

@@ -12,6 +12,7 @@
 #include "core/util.h"
 #include "http/fields.h"
 #include "http/http.h"
+#include "platform/support.h"
 
 static const char bad_credentials[] = "Correo o contraseña incorrectos.";
 static const char locked_message[] =
@@ -62,25 +63,16 @@ static int find_account(struct request *r, const char *email,
     enum principal_kind kinds[2] = {PRINCIPAL_SCHOOL, PRINCIPAL_PLATFORM};
     for (int i = 0; i < 2 && stores[i]; i++) {
         store_lock(stores[i]);
-        struct db_stmt *st = db_query(
-            stores[i]->conn, err,
-            "SELECT id, password_hash, role FROM users WHERE email = ? AND"
-            " disabled = 0",
-            "t", email);
-        int rc = st ? db_step(st, err) : DB_ERROR;
-        if (rc == DB_ROW) {
-            a->store = stores[i];
-            a->kind = kinds[i];
-            a->id = db_int(st, 0);
-            str_copy(a->hash, sizeof a->hash, db_text(st, 1));
-            str_copy(a->role, sizeof a->role, db_text(st, 2));
-        }
-        db_finish(&st);
+        int rc = user_find_for_signin(stores[i], email, &a->id, a->hash,
+                                      a->role, err);
         store_unlock(stores[i]);
         if (rc < 0)
             return -1;
-        if (rc == DB_ROW)
+        if (rc == 1) {
+            a->store = stores[i];
+            a->kind = kinds[i];
             return 1;
+        }
     }
     return 0;
 }
@@ -300,9 +292,8 @@ void h_support_login(struct request *r)
     if (fields_read(r, r->json, f, 1) < 0)
         return;
     bool address_over = ip_throttle_blocked(r->ip);
-    char hash[65], now[21];
+    char hash[65];
     sha256_hex(token, hash);
-    time_format_utc(time_now(), now);
     const char *err = NULL;
     struct store *m = &r->p->master;
     if (store_begin(m, &err) < 0) {
@@ -318,28 +309,17 @@ void h_support_login(struct request *r)
         reply_err_msg(r, ERR_TOO_MANY_ATTEMPTS, locked_message);
         return;
     }
-    struct db_stmt *st = db_query(
-        m->conn, &err,
-        "UPDATE support_tickets SET used_at = ? WHERE token_hash = ? AND"
-        " tenant_id = ? AND used_at IS NULL AND expires_at > ?"
-        " RETURNING user_id, reason,"
-        " (SELECT email FROM users WHERE id = support_tickets.user_id)",
-        "ttii", now, hash, r->tenant.id, time_now());
-    int rc = st ? db_step(st, &err) : DB_ERROR;
     int64_t admin_id = 0;
     char admin_email[256] = "", reason[512] = "";
-    if (rc == DB_ROW) {
-        admin_id = db_int(st, 0);
-        str_copy(reason, sizeof reason, db_text(st, 1));
-        str_copy(admin_email, sizeof admin_email, db_text(st, 2));
-    }
-    db_finish(&st);
+    int rc = support_ticket_redeem(m, hash, r->tenant.id, &admin_id,
+                                   admin_email, sizeof admin_email, reason,
+                                   sizeof reason, &err);
     if (rc < 0) {
         store_end(m, false, NULL);
         reply_store_error(r, err);
         return;
     }
-    if (rc != DB_ROW) {
+    if (rc == 0) {
         /* A refused ticket counts against the address like a failed
          * sign-in. */
         if (support_refused(r, "invalid_used_or_expired", &err) < 0) {

@@ -36,3 +36,28 @@ int support_ticket_issue(struct platform *p, const struct tenant *t,
         return -1;
     return 0;
 }
+
+int support_ticket_redeem(struct store *master, const char *token_hash,
+                          int64_t tenant_id, int64_t *admin_id_r,
+                          char *admin_email_r, size_t email_size,
+                          char *reason_r, size_t reason_size,
+                          const char **error_r)
+{
+    char now[21];
+    time_format_utc(time_now(), now);
+    struct db_stmt *st = db_query(
+        master->conn, error_r,
+        "UPDATE support_tickets SET used_at = ? WHERE token_hash = ? AND"
+        " tenant_id = ? AND used_at IS NULL AND expires_at > ?"
+        " RETURNING user_id, reason,"
+        " (SELECT email FROM users WHERE id = support_tickets.user_id)",
+        "ttii", now, token_hash, tenant_id, time_now());
+    int rc = st ? db_step(st, error_r) : DB_ERROR;
+    if (rc == DB_ROW) {
+        *admin_id_r = db_int(st, 0);
+        str_copy(reason_r, reason_size, db_text(st, 1));
+        str_copy(admin_email_r, email_size, db_text(st, 2));
+    }
+    db_finish(&st);
+    return rc < 0 ? -1 : rc == DB_ROW;
+}
