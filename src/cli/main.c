@@ -122,7 +122,7 @@ static void main_help(FILE *f)
           "Commands:\n",
           f);
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(f, "  %-11s%s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-12s%s\n", commands[i].name, commands[i].summary);
     fputs("\n'bischeduler COMMAND --help' tells more. Exit status: 0 done, "
           "1 an\nerror in what was asked, 2 a usage error.\n",
           f);
