@@ -112,18 +112,43 @@ int statistics_record(struct platform *p, const struct platform_figures *f,
     int64_t values[] = {f->schools[0], f->schools[1], f->schools[2],
                         f->users[0],   f->users[1],   f->users[2],
                         f->logins_30d};
+    /* Each school's own figures (tenant_analytics), counted before the
+     * master transaction: no school store is open while master is held. */
+    struct tenant *list = NULL;
+    int n = 0;
+    if (tenant_list(p, &list, &n, error_r) < 0)
+        return -1;
+    int64_t(*per)[4] = xcalloc(n > 0 ? (size_t)n : 1, sizeof *per);
+    bool *ok = xcalloc(n > 0 ? (size_t)n : 1, sizeof *ok);
+    for (int i = 0; i < n; i++)
+        ok[i] = count_school(p, list[i].code, per[i], &per[i][3]) == 0;
+
     char now[21];
     time_format_utc(time_now(), now);
     struct store *m = &p->master;
-    if (store_begin(m, error_r) < 0)
-        return -1;
-    int rc = 0;
-    for (int k = 0; rc == 0 && k < 7; k++)
-        rc = db_run(m->conn, error_r,
-                    "INSERT INTO platform_statistics (day, metric, value,"
-                    " computed_at) VALUES (?, ?, ?, ?) ON CONFLICT (day,"
-                    " metric) DO UPDATE SET value = excluded.value,"
-                    " computed_at = excluded.computed_at",
-                    "ttit", f->day, metrics[k], values[k], now);
-    return store_end(m, rc == 0, error_r) < 0 || rc < 0 ? -1 : 0;
+    int rc = store_begin(m, error_r);
+    if (rc == 0) {
+        for (int k = 0; rc == 0 && k < 7; k++)
+            rc = db_run(m->conn, error_r,
+                        "INSERT INTO platform_statistics (day, metric, value,"
+                        " computed_at) VALUES (?, ?, ?, ?) ON CONFLICT (day,"
+                        " metric) DO UPDATE SET value = excluded.value,"
+                        " computed_at = excluded.computed_at",
+                        "ttit", f->day, metrics[k], values[k], now);
+        for (int i = 0; rc == 0 && i < n; i++)
+            for (int k = 0; ok[i] && rc == 0 && k < 4; k++)
+                rc = db_run(m->conn, error_r,
+                            "INSERT INTO tenant_analytics (tenant_id, day,"
+                            " metric, value) VALUES (?, ?, ?, ?)"
+                            " ON CONFLICT (tenant_id, day, metric) DO UPDATE"
+                            " SET value = excluded.value",
+                            "itti", list[i].id, f->day, metrics[3 + k],
+                            per[i][k]);
+        if (store_end(m, rc == 0, error_r) < 0)
+            rc = -1;
+    }
+    free(ok);
+    free(per);
+    free(list);
+    return rc < 0 ? -1 : 0;
 }

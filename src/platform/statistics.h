@@ -32,7 +32,9 @@ struct platform_figures {
  */
 int statistics_compute(struct platform *p, const char *timezone,
                        struct platform_figures *f, const char **error_r);
-/* Records the figures as the day's history (platform_statistics). */
+/* Records the figures as the day's history (platform_statistics) and each
+ * readable school's own counts of the day (tenant_analytics: accounts by
+ * role, sign-ins in 30 days), replacing a record of the same day. */
 int statistics_record(struct platform *p, const struct platform_figures *f,
                       const char **error_r);
 

@@ -62,6 +62,21 @@ def test_platform_admin_sees_anonymized_counts_of_every_school(instances):
     assert rows == {"schools_active": 2, "schools_suspended": 1, "schools_inactive": 0,
                     "users_school_admin": 1, "users_teacher": 2, "users_parent": 1,
                     "logins_30d": stats["logins_30d"]}, rows
+    per_school = {}
+    for code, metric, value in store_rows(
+            inst.master_store,
+            "SELECT t.subdomain, a.metric, a.value FROM tenant_analytics a"
+            " JOIN tenants t ON t.id = a.tenant_id WHERE a.day = ?", (stats["day"],)):
+        per_school.setdefault(code, {})[metric] = int(value)
+    assert per_school["norte"] == {"users_school_admin": 1, "users_teacher": 1,
+                                   "users_parent": 0, "logins_30d": 1}, per_school
+    assert per_school["sur"] == {"users_school_admin": 0, "users_teacher": 1,
+                                 "users_parent": 1, "logins_30d": 0}, per_school
+    assert set(per_school) == {"ueipab", "norte", "sur"}, per_school
+    # recording the same day again replaces it
+    cli_ok("statistics", "record", *inst.store_args())
+    assert int(store_rows(inst.master_store, "SELECT count(*) FROM tenant_analytics WHERE day = ?",
+                          (stats["day"],))[0][0]) == 12
 
 
 def test_the_day_is_in_the_master_schools_calendar(instances):
