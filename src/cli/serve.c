@@ -105,8 +105,10 @@ static int serve(struct platform *p, const struct server_config *cfg,
         return cli_fail("cannot serve on %s:%u: %s", cfg->listen_addr,
                         cfg->port, err);
     }
-    fprintf(stderr, "listening on http://%s:%u\n", cfg->listen_addr,
-            cfg->port);
+    /* stderr is the JSON log (one object a line); the operator's line is
+     * on stdout. */
+    printf("listening on http://%s:%u\n", cfg->listen_addr, cfg->port);
+    fflush(stdout);
     log_msg(LOG_INFO, "serving %s: http://bischeduler.%s:%u (UEIPAB), "
                       "http://bischeduler-CODE.%s:%u (guest schools)",
             where, p->base_domain, cfg->port, p->base_domain, cfg->port);

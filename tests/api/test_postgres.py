@@ -90,7 +90,7 @@ def test_logs_and_messages_name_the_database_without_its_password(instances):
                                  "--base-domain", "localhost"], stdout=subprocess.DEVNULL,
                                 stderr=err, env=cli_env())
     try:
-        assert wait_until(lambda: "listening on" in log.read_text(errors="replace")
+        assert wait_until(lambda: '"serving ' in log.read_text(errors="replace")
                           or proc.poll() is not None, timeout=30)
         r = requests.get(f"http://127.0.0.1:{port}/api/v1/branding",
                          headers={"Host": f"bischeduler-norte.localhost:{port}"}, timeout=10)

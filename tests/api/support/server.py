@@ -4,6 +4,7 @@ real binary serving it on a free port with its stderr kept in a file;
 InstanceManager makes them for a test and stops and checks them after.
 LIVE lists the running ones, which conftest.py watches after every test."""
 
+import json
 import os
 import signal
 import subprocess
@@ -197,6 +198,17 @@ class Instance:
         if found:
             problems.append(f"server on port {self.port} wrote a sanitizer report "
                             f"({', '.join(found)}):\n{text[-6000:]}")
+        else:
+            # stderr is the server's log: one JSON object a line, nothing else
+            for line in text.splitlines():
+                try:
+                    ok = isinstance(json.loads(line), dict)
+                except ValueError:
+                    ok = False
+                if not ok:
+                    problems.append(f"server on port {self.port} wrote a stderr line that is "
+                                    f"not a JSON object: {line[:300]!r}")
+                    break
         if not self.stopped_by_test:
             if not was_running:
                 problems.append(f"server on port {self.port} had exited by itself "
