@@ -44,6 +44,10 @@ struct tracked {
     bool exempt; /* a trusted proxy */
     bool cut;    /* already shut down (under the mutex) */
     bool nul;    /* the request target held a NUL */
+    /* The raw target as libmicrohttpd parsed it (conn_guard_uri_log):
+     * where it starts in the read buffer and its length as a C string. */
+    const char *raw_uri;
+    size_t raw_uri_len;
     /* Written by the connection's thread on every request, read by the
      * watcher: atomics, so a request takes no lock. A stale read can only
      * cut a connection that was past its deadline a moment before. */
@@ -269,6 +273,36 @@ bool conn_guard_take_nul(struct MHD_Connection *c)
     bool nul = t->nul;
     t->nul = false;
     return nul;
+}
+
+void *conn_guard_uri_log(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)cls;
+    struct tracked *t = tracked_of(c);
+    if (t != NULL) {
+        t->raw_uri = uri;
+        t->raw_uri_len = strlen(uri);
+    }
+    return NULL; /* the request's context is created by on_request */
+}
+
+bool conn_guard_raw_nul(struct MHD_Connection *c, const char *url,
+                        const char *version)
+{
+    struct tracked *t = tracked_of(c);
+    if (t == NULL || t->raw_uri == NULL)
+        return false;
+    const char *uri = t->raw_uri;
+    size_t len = t->raw_uri_len;
+    t->raw_uri = NULL;
+    /* libmicrohttpd parses the request line in place: the target ends
+     * where a NUL replaced the space before the version, and the version
+     * follows it. A target whose C string ends earlier held a raw NUL
+     * byte, which libmicrohttpd would silently cut. Only judged when the
+     * URL is still the target seen by the log callback (same buffer). */
+    if (url != uri || version == NULL || version[0] == '\0')
+        return false;
+    return version != uri + len + 1;
 }
 
 size_t conn_guard_unescape(void *cls, struct MHD_Connection *c, char *s)

@@ -30,6 +30,12 @@ size_t conn_guard_unescape(void *cls, struct MHD_Connection *c, char *s);
 /* A request's headers are complete / its reply is done. */
 void conn_guard_request_begins(struct MHD_Connection *c);
 void conn_guard_request_ends(struct MHD_Connection *c);
+/* MHD_OPTION_URI_LOG_CALLBACK: notes where the raw target lies. */
+void *conn_guard_uri_log(void *cls, const char *uri, struct MHD_Connection *c);
+/* True if the request line's target held a raw NUL byte (libmicrohttpd
+ * cuts the target at it); `url` and `version` as on_request got them. */
+bool conn_guard_raw_nul(struct MHD_Connection *c, const char *url,
+                        const char *version);
 /* True if the request's target held a NUL (%00); clears the mark. */
 bool conn_guard_take_nul(struct MHD_Connection *c);
 

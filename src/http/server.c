@@ -162,15 +162,36 @@ static void client_address(struct request *r)
  * Requests whose framing or target is ambiguous, which libmicrohttpd
  * accepts: two Host or Content-Length headers, Content-Length together with
  * Transfer-Encoding (a proxy and this server could disagree on where the
- * body ends), a NUL in the target (%00) or in a Host value as we receive
- * it. (libmicrohttpd 0.9.75 cuts a raw NUL byte and what follows from the
- * target or a header value before we see them: docs/OPERATIONS.md.) NULL
- * if the request is fine.
+ * body ends), a NUL in the target (%00 or a raw byte) or a raw NUL in a
+ * Host value. libmicrohttpd 0.9.75 cuts a raw NUL byte and what follows
+ * from the target or a header value; we see it from where the parsed
+ * strings end in its read buffer (conn_guard_raw_nul, check_host_end).
+ * NULL if the request is fine.
  */
 struct framing {
     int hosts, lengths, encodings;
     bool nul;
+    /* After a Host value whose C string ended before its line did: the
+     * next byte, which must start the next header (a bare LF) */
+    const char *host_next;
 };
+
+/*
+ * libmicrohttpd keeps header lines in its read buffer, with NULs written
+ * over each line's CR LF (or bare LF) and over trimmed white space. So
+ * after a Host value come white space and NULs up to the next line, and
+ * the next line is the next header's key. Anything else means the value
+ * held a raw NUL byte, past which libmicrohttpd silently cut it.
+ */
+static void check_host_end(struct framing *f, const char *value,
+                           size_t value_size)
+{
+    const char *p = value + value_size + 1;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p != '\0')
+        f->host_next = p;
+}
 
 static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind,
                                     const char *key, size_t key_size,
@@ -179,10 +200,17 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind,
     (void)kind;
     (void)key_size;
     struct framing *f = cls;
+    if (f->host_next != NULL) {
+        if (key != f->host_next)
+            f->nul = true;
+        f->host_next = NULL;
+    }
     if (strcasecmp(key, "Host") == 0) {
         f->hosts++;
         if (value == NULL || strlen(value) != value_size)
             f->nul = true;
+        else
+            check_host_end(f, value, value_size);
     } else if (strcasecmp(key, "Content-Length") == 0) {
         f->lengths++;
     } else if (strcasecmp(key, "Transfer-Encoding") == 0) {
@@ -191,11 +219,13 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind,
     return MHD_YES;
 }
 
-static const char *bad_framing(struct MHD_Connection *conn)
+static const char *bad_framing(struct MHD_Connection *conn, const char *url,
+                               const char *version)
 {
     struct framing f = {0};
     MHD_get_connection_values_n(conn, MHD_HEADER_KIND, count_header, &f);
-    if (conn_guard_take_nul(conn) || f.nul)
+    bool raw_nul = conn_guard_raw_nul(conn, url, version);
+    if (conn_guard_take_nul(conn) || f.nul || f.host_next != NULL || raw_nul)
         return "nul";
     if (f.hosts > 1)
         return "duplicate_host";
@@ -212,7 +242,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                                   const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
 {
-    (void)version;
     struct server *s = cls;
     struct request *r = *con_cls;
     if (r == NULL) {
@@ -229,7 +258,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         atomic_fetch_add(&s->in_flight, 1);
         *con_cls = r;
         conn_guard_request_begins(conn);
-        const char *bad = bad_framing(conn);
+        const char *bad = bad_framing(conn, url, version);
         if (bad != NULL) {
             log_msg(LOG_WARN, "refused an ambiguous request (%s) from %s",
                     bad, r->ip);
@@ -433,6 +462,7 @@ struct server *server_start(struct platform *p, const struct server_config *c,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_NOTIFY_CONNECTION, conn_guard_notify, s->guard,
         MHD_OPTION_UNESCAPE_CALLBACK, conn_guard_unescape, s->guard,
+        MHD_OPTION_URI_LOG_CALLBACK, conn_guard_uri_log, s->guard,
         MHD_OPTION_END);
     if (s->daemon == NULL) {
         *error_r = "cannot listen on that address (in use?)";

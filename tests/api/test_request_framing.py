@@ -69,6 +69,37 @@ def test_a_nul_in_the_target_answers_400(world, target):
     assert json.loads(payload)["error"]["code"] == "bad_request"
 
 
+@pytest.mark.parametrize("name,req", [
+    ("raw NUL in the path", b"GET /api/v1/branding\x00/x HTTP/1.1\r\nHost: {host}\r\n"
+                            b"Connection: close\r\n\r\n"),
+    ("raw NUL in the query", b"GET /api/v1/branding?a=\x00b HTTP/1.1\r\nHost: {host}\r\n"
+                             b"Connection: close\r\n\r\n"),
+    ("raw NUL in Host", b"GET /api/v1/branding HTTP/1.1\r\nHost: {host}\x00.evil.example\r\n"
+                        b"Connection: close\r\n\r\n"),
+    ("raw NUL in the last header, Host", b"GET /api/v1/branding HTTP/1.1\r\nConnection: close\r\n"
+                                         b"Host: {host}\x00.evil.example\r\n\r\n"),
+])
+def test_a_raw_nul_byte_in_the_target_or_host_answers_400(world, name, req):
+    # libmicrohttpd would cut the value at the NUL and serve what precedes it
+    reply = _raw(world.port, req.replace(b"{host}", world.host().encode()))
+    status, head, payload = _status_and_body(reply)
+    assert status == 400, f"{name}: {head}"
+    assert json.loads(payload)["error"]["code"] == "bad_request"
+
+
+@pytest.mark.parametrize("name,req", [
+    ("query string", b"GET /api/v1/branding?x=1&y=%41 HTTP/1.1\r\nHost: {host}\r\n"
+                     b"Connection: close\r\n\r\n"),
+    ("bare LF line ends", b"GET /api/v1/branding HTTP/1.1\nHost: {host}\nConnection: close\n\n"),
+    ("Host as the last header", b"GET /api/v1/branding HTTP/1.1\r\nConnection: close\r\n"
+                                b"Host: {host}\r\n\r\n"),
+    ("HTTP/1.0", b"GET /api/v1/branding HTTP/1.0\r\nHost: {host}\r\n\r\n"),
+])
+def test_requests_without_a_nul_are_served_however_their_lines_end(world, name, req):
+    status, head, _ = _status_and_body(_raw(world.port, req.replace(b"{host}", world.host().encode())))
+    assert status == 200, f"{name}: {head}"
+
+
 def test_a_single_host_and_length_still_work(world):
     reply = _raw(world.port, _request(world.host(), b"Content-Length: %d" % len(LOGIN),
                                       body=LOGIN))
