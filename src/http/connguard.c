@@ -264,17 +264,6 @@ void conn_guard_request_ends(struct MHD_Connection *c)
     atomic_store(&t->waiting, true);
 }
 
-bool conn_guard_take_nul(struct MHD_Connection *c)
-{
-    /* only the connection's own thread reads or writes `nul` */
-    struct tracked *t = tracked_of(c);
-    if (t == NULL)
-        return false;
-    bool nul = t->nul;
-    t->nul = false;
-    return nul;
-}
-
 void *conn_guard_uri_log(void *cls, const char *uri, struct MHD_Connection *c)
 {
     (void)cls;
@@ -286,23 +275,27 @@ void *conn_guard_uri_log(void *cls, const char *uri, struct MHD_Connection *c)
     return NULL; /* the request's context is created by on_request */
 }
 
-bool conn_guard_raw_nul(struct MHD_Connection *c, const char *url,
-                        const char *version)
+bool conn_guard_target_nul(struct MHD_Connection *c, const char *url,
+                           const char *version)
 {
+    /* only the connection's own thread reads or writes these */
     struct tracked *t = tracked_of(c);
-    if (t == NULL || t->raw_uri == NULL)
+    if (t == NULL)
         return false;
+    bool nul = t->nul; /* a %00 decoded by conn_guard_unescape */
     const char *uri = t->raw_uri;
     size_t len = t->raw_uri_len;
+    t->nul = false;
     t->raw_uri = NULL;
     /* libmicrohttpd parses the request line in place: the target ends
      * where a NUL replaced the space before the version, and the version
      * follows it. A target whose C string ends earlier held a raw NUL
      * byte, which libmicrohttpd would silently cut. Only judged when the
      * URL is still the target seen by the log callback (same buffer). */
-    if (url != uri || version == NULL || version[0] == '\0')
-        return false;
-    return version != uri + len + 1;
+    if (uri != NULL && url == uri && version != NULL && version[0] != '\0' &&
+        version != uri + len + 1)
+        nul = true;
+    return nul;
 }
 
 size_t conn_guard_unescape(void *cls, struct MHD_Connection *c, char *s)

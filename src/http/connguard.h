@@ -32,11 +32,10 @@ void conn_guard_request_begins(struct MHD_Connection *c);
 void conn_guard_request_ends(struct MHD_Connection *c);
 /* MHD_OPTION_URI_LOG_CALLBACK: notes where the raw target lies. */
 void *conn_guard_uri_log(void *cls, const char *uri, struct MHD_Connection *c);
-/* True if the request line's target held a raw NUL byte (libmicrohttpd
- * cuts the target at it); `url` and `version` as on_request got them. */
-bool conn_guard_raw_nul(struct MHD_Connection *c, const char *url,
-                        const char *version);
-/* True if the request's target held a NUL (%00); clears the mark. */
-bool conn_guard_take_nul(struct MHD_Connection *c);
+/* True if the request's target held a NUL, escaped (%00) or a raw byte
+ * that libmicrohttpd cut it at; `url` and `version` as on_request got
+ * them. Clears the marks for the connection's next request. */
+bool conn_guard_target_nul(struct MHD_Connection *c, const char *url,
+                           const char *version);
 
 #endif

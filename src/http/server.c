@@ -165,7 +165,7 @@ static void client_address(struct request *r)
  * body ends), a NUL in the target (%00 or a raw byte) or a raw NUL in a
  * Host value. libmicrohttpd 0.9.75 cuts a raw NUL byte and what follows
  * from the target or a header value; we see it from where the parsed
- * strings end in its read buffer (conn_guard_raw_nul, check_host_end).
+ * strings end in its read buffer (conn_guard_target_nul, check_host_end).
  * NULL if the request is fine.
  */
 struct framing {
@@ -224,8 +224,8 @@ static const char *bad_framing(struct MHD_Connection *conn, const char *url,
 {
     struct framing f = {0};
     MHD_get_connection_values_n(conn, MHD_HEADER_KIND, count_header, &f);
-    bool raw_nul = conn_guard_raw_nul(conn, url, version);
-    if (conn_guard_take_nul(conn) || f.nul || f.host_next != NULL || raw_nul)
+    if (conn_guard_target_nul(conn, url, version) || f.nul ||
+        f.host_next != NULL)
         return "nul";
     if (f.hosts > 1)
         return "duplicate_host";
