@@ -7,8 +7,9 @@
 # The layers, each with what it may include (besides itself):
 #   core       core            db        core
 #   auth       core db         platform  core db auth
-#   school     core db auth     (beside platform, never it)
-#   http       core db auth platform school
+#   sheet      core
+#   school     core db auth sheet  (beside platform, never it)
+#   http       core db auth platform school sheet
 #   timetable  core            xhstt     core timetable
 #   cli (src/*.c, src/cli/)    anything
 # A new folder under src/ must be given its row here. Handlers
@@ -18,8 +19,9 @@ set(allow_core "core")
 set(allow_db "core;db")
 set(allow_auth "core;db;auth")
 set(allow_platform "core;db;auth;platform")
-set(allow_school "core;db;auth;school")
-set(allow_http "core;db;auth;platform;school;http")
+set(allow_sheet "core;sheet")
+set(allow_school "core;db;auth;sheet;school")
+set(allow_http "core;db;auth;platform;sheet;school;http")
 set(allow_timetable "core;timetable")
 set(allow_xhstt "core;timetable;xhstt")
 # bis_base (util.c, csv.c and their headers) may include only itself.

@@ -30,6 +30,9 @@ enum permission {
     PERM_MARK_ATTENDANCE = 1u << 9,
     PERM_VIEW_OWN_CHILDREN_SCHEDULES = 1u << 10,
     PERM_RECEIVE_NOTIFICATIONS = 1u << 11,
+    /* The school's records: years, structure, students, representatives,
+     * staff, the Matrícula import and export. */
+    PERM_MANAGE_RECORDS = 1u << 12,
 };
 
 /* The permissions of a role; 0 for an unknown role. */

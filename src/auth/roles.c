@@ -17,7 +17,7 @@ static const struct {
          PERM_VIEW_PLATFORM_ANALYTICS | PERM_ACCESS_ALL_TENANTS},
     {"school_admin", "Administrador del plantel",
      PERM_MANAGE_SCHOOL_SETTINGS | PERM_INVITE_USERS |
-         PERM_VIEW_SCHOOL_ANALYTICS},
+         PERM_VIEW_SCHOOL_ANALYTICS | PERM_MANAGE_RECORDS},
     {"teacher", "Docente",
      PERM_MANAGE_OWN_PREFERENCES | PERM_VIEW_SCHEDULES | PERM_MARK_ATTENDANCE},
     {"parent", "Representante",

@@ -99,7 +99,7 @@ static void test_roles_hold_exactly_the_designed_permissions(void **state)
                          PERM_ACCESS_ALL_TENANTS);
     assert_int_equal(role_permissions("school_admin"),
                      PERM_MANAGE_SCHOOL_SETTINGS | PERM_INVITE_USERS |
-                         PERM_VIEW_SCHOOL_ANALYTICS);
+                         PERM_VIEW_SCHOOL_ANALYTICS | PERM_MANAGE_RECORDS);
     assert_int_equal(role_permissions("teacher"),
                      PERM_MANAGE_OWN_PREFERENCES | PERM_VIEW_SCHEDULES |
                          PERM_MARK_ATTENDANCE);
