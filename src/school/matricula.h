@@ -1,0 +1,147 @@
+/*
+ * The Matrícula spreadsheet (../docs/MATRICULA.md in the project docs):
+ * mapping a sheet's columns to the school's records, normalizing and
+ * checking every value, and importing the rows into the store.
+ *
+ * matricula_map.c (no store): finds the header row (the first of the first
+ * 10 that holds both "Grado" and "Nombre"), maps each column by its header
+ * text (forgiving case, surrounding spaces and missing accents; the Nth
+ * occurrence of a representative or authorized-person header belongs to
+ * person N) and turns a data row into a struct mat_row of normalized
+ * values, with a problem for each value it cannot accept.
+ *
+ * matricula_import.c (the store): plans an import (what each row would
+ * create, update or leave unchanged) and commits it, all or nothing or
+ * skipping rejected rows. matricula_export.c writes the same layout back.
+ */
+#ifndef BIS_SCHOOL_MATRICULA_H
+#define BIS_SCHOOL_MATRICULA_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sheet/sheet.h"
+
+/* Field indexes of each block, in the order of matricula_columns.def. */
+enum mat_student_field {
+#define STUDENT_COL(f, h, k) MS_##f,
+#define REP_COL(f, h, k)
+#define AUTH_COL(f, h, k)
+#include "school/matricula_columns.def"
+#undef STUDENT_COL
+#undef REP_COL
+#undef AUTH_COL
+    MS_COUNT
+};
+enum mat_rep_field {
+#define STUDENT_COL(f, h, k)
+#define REP_COL(f, h, k) MR_##f,
+#define AUTH_COL(f, h, k)
+#include "school/matricula_columns.def"
+#undef STUDENT_COL
+#undef REP_COL
+#undef AUTH_COL
+    MR_COUNT
+};
+enum mat_auth_field {
+#define STUDENT_COL(f, h, k)
+#define REP_COL(f, h, k)
+#define AUTH_COL(f, h, k) MA_##f,
+#include "school/matricula_columns.def"
+#undef STUDENT_COL
+#undef REP_COL
+#undef AUTH_COL
+    MA_COUNT
+};
+enum mat_kind {
+    MK_TEXT, MK_NAME, MK_CEDULA, MK_YESNO, MK_DATE, MK_PHONE, MK_EMAIL,
+    MK_GENDER, MK_GRADE, MK_SECTION, MK_STATUS, MK_CONDITION, MK_INCOME,
+    MK_AGE, MK_BLOOD, MK_MARITAL, MK_RELATIONSHIP,
+};
+#define MAT_REPS 3
+#define MAT_AUTHS 2
+#define MAT_COLUMNS (MS_COUNT + MAT_REPS * MR_COUNT + MAT_AUTHS * MA_COUNT)
+
+/* One column of the layout: which block, which person, which field. */
+struct mat_column {
+    const char *header; /* as the government file spells it */
+    enum mat_kind kind;
+    const char *field;  /* the .def field name (a store column, mostly) */
+    int block;          /* 0 student, 1 representative, 2 authorized */
+    int person;         /* 1-based within the block; 0 for the student */
+    int index;          /* MS_, MR_ or MA_ value */
+};
+/* The 130 columns in the government order. */
+extern const struct mat_column mat_columns[MAT_COLUMNS];
+
+/* A problem found in the file: spreadsheet row and column (1-based, as a
+ * spreadsheet shows them; column 0 when the problem is the whole row), the
+ * header, the value as the file had it, a Spanish message. */
+struct mat_problem {
+    int row, col;
+    bool warning; /* a doubt reported, the row still accepted */
+    char column[96];
+    char value[160];
+    char message[224];
+};
+struct mat_problems {
+    struct mat_problem *v;
+    size_t n, cap;
+    size_t errors, warnings;
+};
+void mat_problems_free(struct mat_problems *p);
+
+/* Where each column of the layout was found: sheet column (0-based), or
+ * -1 when the file does not have it. */
+struct mat_mapping {
+    int header_row;       /* 0-based sheet row of the header */
+    int layout;           /* 130, 122, or 0 for any other set of columns */
+    int col[MAT_COLUMNS]; /* by mat_columns[] index */
+    int unknown_cols;     /* headers not in the layout (ignored) */
+};
+
+/* Finds the header row and maps the columns. -1 with a Spanish message
+ * (naming every missing required column: Grado, Sección, Nombre,
+ * Apellido, Cédula de identidad, Género, Fecha de nacimiento) when the
+ * file cannot be imported. */
+int matricula_map(const struct sheet *s, struct mat_mapping *m, char *err,
+                  size_t errn);
+
+/* A data row, normalized. Strings point into the row's own buffer and are
+ * "" when empty. Representative N / authorized person N is present when
+ * its cédula or names are given. */
+struct mat_row {
+    int sheet_row; /* 1-based */
+    bool blank;    /* every cell empty: skipped silently */
+    bool rejected; /* at least one error: not importable */
+    const char *student[MS_COUNT];
+    const char *rep[MAT_REPS][MR_COUNT];
+    const char *auth[MAT_AUTHS][MA_COUNT];
+    bool rep_present[MAT_REPS], auth_present[MAT_AUTHS];
+    /* the grade, parsed: level "inicial" | "primaria" | "media_general" |
+     * "media_tecnica", number 1-6; the canonical name ("1er Año"); the
+     * section letter "A".."Z" or "Única" */
+    const char *level;
+    int grade_number;
+    char grade_name[32];
+    char section[16];
+    char *buf; /* owned */
+    size_t buf_len, buf_cap;
+};
+/* Normalizes sheet row `row` (0-based) into *out, adding its problems to
+ * *p. Returns 0; the row is rejected when it has an error. */
+int matricula_row(const struct sheet *s, const struct mat_mapping *m,
+                  int row, struct mat_row *out, struct mat_problems *p);
+void mat_row_free(struct mat_row *r);
+
+/* Normalized values, as stored: gender "V"/"H"; status "activo" |
+ * "retirado" | "graduado" | "no_inscrito"; academic_condition "regular" |
+ * "repitiente" | "arrastra_materias"; cedula_escolar "1"/"0"; dates ISO;
+ * phones "0414-1234567"; emails lowercase; income "1234.50"; cédulas
+ * "V12345678" (or the digits of a cédula escolar). Their Spanish labels
+ * for display and export: */
+const char *mat_gender_label(const char *v);      /* "Masculino" */
+const char *mat_status_label(const char *v);      /* "Activo" */
+const char *mat_condition_label(const char *v);   /* "Regular" */
+const char *mat_level_label(const char *level);   /* "Media General" */
+
+#endif
