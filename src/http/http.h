@@ -113,6 +113,11 @@ void reply_json(struct request *r, unsigned status, json_t *body);
 void reply_json_text(struct request *r, unsigned status, struct strbuf *sb);
 void reply_buffer(struct request *r, unsigned status, const char *type,
                   const void *data, size_t len, bool copy);
+/* A downloadable body (a file the server made): takes `data` (malloc'd),
+ * sends it with Content-Type `type` and, when `filename` is given,
+ * Content-Disposition: attachment. */
+void reply_bytes(struct request *r, unsigned status, const char *type,
+                 const char *filename, void *data, size_t len);
 void reply_html_error(struct request *r, unsigned status, const char *title,
                       const char *text);
 
@@ -193,6 +198,10 @@ void h_invitations_list(struct request *r);
 void h_invitations_create(struct request *r);
 void h_invitation_get(struct request *r);
 void h_invitation_accept(struct request *r);
+/* records: export (h_exports.c) */
+void h_export_matricula(struct request *r);
+void h_export_enrolment_xlsx(struct request *r);
+void h_export_enrolment_pdf(struct request *r);
 
 /* request.c: helpers every handler may use. */
 /* The user JSON of the principal. */

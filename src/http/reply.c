@@ -9,6 +9,7 @@
  * A reply only records the response; server.c sends it with the common
  * headers.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/util.h"
@@ -49,6 +50,27 @@ void reply_buffer(struct request *r, unsigned status, const char *type,
     r->is_page = strncmp(type, "text/", 5) == 0 &&
                  strncmp(type, "text/plain", 10) != 0;
     MHD_add_response_header(resp, "Content-Type", type);
+    set_reply(r, status, resp);
+}
+
+void reply_bytes(struct request *r, unsigned status, const char *type,
+                 const char *filename, void *data, size_t len)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(resp, "Content-Type", type);
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (filename) {
+        /* the name is ours (school code, date): no quoting needed beyond
+         * refusing a quote or a control character */
+        char cd[256];
+        bool plain = strlen(filename) < 200;
+        for (const char *c = filename; plain && *c; c++)
+            plain = *c > 0x20 && *c < 0x7f && *c != '"' && *c != '\\';
+        snprintf(cd, sizeof cd, "attachment; filename=\"%s\"",
+                 plain ? filename : "download");
+        MHD_add_response_header(resp, "Content-Disposition", cd);
+    }
     set_reply(r, status, resp);
 }
 
