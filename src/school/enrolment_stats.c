@@ -1,0 +1,379 @@
+/*
+ * Enrolment statistics (estadística de matrícula): for each section of a
+ * school year, how many boys (V, varones) and girls (H, hembras) it has,
+ * with totals per grade and for the school, the way government reports
+ * count them. Who counts is said in exports.h.
+ *
+ * enrolment_stats_load() reads the counts (one grouped query on one
+ * snapshot); the two writers lay the same table out as an .xlsx
+ * (libxlsxwriter: title rows 1-2, headers on row 3 like the Matrícula) and
+ * as a printable A4 PDF (cairo's PDF surface, text set by pango in DejaVu
+ * Sans): the school's name and codes, the year and the date on top, the
+ * table with a grade subtotal after each grade's sections and the school's
+ * total last, repeated table headers and "Página N de M" on every page.
+ */
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <pango/pangocairo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xlsxwriter.h>
+
+#include "core/util.h"
+#include "school/exports.h"
+
+static const char *const SQL_STATS =
+    "SELECT g.name, g.level, g.number, sec.letter,"
+    " COALESCE(SUM(CASE WHEN m.gender = 'V' THEN 1 ELSE 0 END), 0),"
+    " COALESCE(SUM(CASE WHEN m.gender = 'H' THEN 1 ELSE 0 END), 0)"
+    " FROM sections sec JOIN grades g ON g.id = sec.grade_id"
+    " LEFT JOIN ("
+    "  SELECT st.section_id AS section_id, st.gender AS gender"
+    "   FROM students st"
+    "   WHERE st.status = 'activo' AND st.section_id IS NOT NULL"
+    "  UNION ALL"
+    "  SELECT e.section_id AS section_id, st.gender AS gender"
+    "   FROM enrolments e JOIN students st ON st.id = e.student_id"
+    "   WHERE e.end_reason IN ('promocion', 'graduacion')"
+    " ) m ON m.section_id = sec.id"
+    " WHERE sec.year_id = ?"
+    " GROUP BY sec.id, g.name, g.level, g.number, sec.letter"
+    " ORDER BY CASE g.level WHEN 'inicial' THEN 1 WHEN 'primaria' THEN 2"
+    " WHEN 'media_general' THEN 3 ELSE 4 END, g.number, sec.letter";
+
+int enrolment_stats_load(struct store *s, const char *default_name,
+                         int64_t year_id, struct enrolment_stats *st_r,
+                         const char **error_r)
+{
+    memset(st_r, 0, sizeof *st_r);
+    if (store_begin_snapshot(s, error_r) < 0)
+        return EXPORT_STORE_ERROR;
+    int rc = export_context_load(s, default_name, year_id, &st_r->ctx,
+                                 error_r);
+    if (rc < 0)
+        goto out;
+    struct db_stmt *st =
+        db_query(s->conn, error_r, SQL_STATS, "i", st_r->ctx.year_id);
+    if (st == NULL) {
+        rc = EXPORT_STORE_ERROR;
+        goto out;
+    }
+    size_t cap = 0;
+    int step;
+    while ((step = db_step(st, error_r)) == DB_ROW) {
+        if (st_r->n == cap) {
+            cap = cap ? cap * 2 : 32;
+            st_r->v = xrealloc(st_r->v, cap * sizeof *st_r->v);
+        }
+        struct enrolment_section *e = &st_r->v[st_r->n++];
+        str_copy(e->grade, sizeof e->grade, db_text(st, 0));
+        str_copy(e->level, sizeof e->level, db_text(st, 1));
+        e->number = (int)db_int(st, 2);
+        str_copy(e->letter, sizeof e->letter, db_text(st, 3));
+        e->boys = (int)db_int(st, 4);
+        e->girls = (int)db_int(st, 5);
+        st_r->boys += e->boys;
+        st_r->girls += e->girls;
+    }
+    db_finish(&st);
+    if (step < 0)
+        rc = EXPORT_STORE_ERROR;
+out:;
+    const char *end_err = NULL;
+    store_end(s, true, &end_err); /* a read: nothing to commit */
+    if (rc < 0)
+        enrolment_stats_free(st_r);
+    return rc;
+}
+
+void enrolment_stats_free(struct enrolment_stats *st)
+{
+    free(st->v);
+    st->v = NULL;
+    st->n = 0;
+}
+
+/* The table as lines: each section, a subtotal after each grade's last
+ * section, the school's total last. */
+enum line_kind { LINE_SECTION, LINE_GRADE_TOTAL, LINE_TOTAL };
+struct line {
+    enum line_kind kind;
+    const char *grade, *letter; /* borrowed from the stats */
+    int boys, girls;
+};
+
+static size_t table_lines(const struct enrolment_stats *st,
+                          struct line **lines_r)
+{
+    struct line *l = xcalloc(st->n * 2 + 1, sizeof *l);
+    size_t n = 0;
+    int gb = 0, gg = 0;
+    for (size_t i = 0; i < st->n; i++) {
+        const struct enrolment_section *e = &st->v[i];
+        l[n++] = (struct line){LINE_SECTION, e->grade, e->letter, e->boys,
+                               e->girls};
+        gb += e->boys;
+        gg += e->girls;
+        if (i + 1 == st->n || strcmp(st->v[i + 1].level, e->level) != 0 ||
+            st->v[i + 1].number != e->number) {
+            l[n++] = (struct line){LINE_GRADE_TOTAL, e->grade, "", gb, gg};
+            gb = gg = 0;
+        }
+    }
+    l[n++] = (struct line){LINE_TOTAL, "", "", st->boys, st->girls};
+    *lines_r = l;
+    return n;
+}
+
+static void line_label(const struct line *l, char *out, size_t n)
+{
+    if (l->kind == LINE_SECTION)
+        str_copy(out, n, l->grade);
+    else if (l->kind == LINE_GRADE_TOTAL)
+        snprintf(out, n, "Total %s", l->grade);
+    else
+        str_copy(out, n, "Total general");
+}
+
+static void title_line(const struct export_context *ctx, char *out, size_t n)
+{
+    char date[11];
+    export_date_display(ctx->today, date);
+    if (ctx->year_name[0])
+        snprintf(out, n, "Año escolar %s — generada el %s", ctx->year_name,
+                 date);
+    else
+        snprintf(out, n, "Sin año escolar — generada el %s", date);
+}
+
+static void codes_line(const struct export_context *ctx, char *out, size_t n)
+{
+    out[0] = '\0';
+    if (ctx->rif[0] && ctx->dea_code[0])
+        snprintf(out, n, "RIF: %s · Código DEA: %s", ctx->rif, ctx->dea_code);
+    else if (ctx->rif[0])
+        snprintf(out, n, "RIF: %s", ctx->rif);
+    else if (ctx->dea_code[0])
+        snprintf(out, n, "Código DEA: %s", ctx->dea_code);
+}
+
+#define REPORT_TITLE "Matrícula por grado y sección"
+static const char *const HEADERS[5] = {"Grado", "Sección", "V", "H",
+                                       "Total"};
+
+/* ---- .xlsx --------------------------------------------------------------- */
+
+int enrolment_stats_xlsx(const struct enrolment_stats *st,
+                         struct export_file *out_r, const char **error_r)
+{
+    memset(out_r, 0, sizeof *out_r);
+    struct export_xlsx xf;
+    int rc = export_xlsx_open(&xf, 0, error_r);
+    if (rc < 0)
+        return rc;
+    lxw_worksheet *ws = workbook_add_worksheet(xf.wb, "Matrícula");
+    lxw_format *bold = workbook_add_format(xf.wb);
+    format_set_bold(bold);
+    lxw_format *title = workbook_add_format(xf.wb);
+    format_set_bold(title);
+    format_set_font_size(title, 14);
+    worksheet_set_column(ws, 0, 0, 24, NULL);
+    worksheet_set_column(ws, 1, 4, 10, NULL);
+
+    char t[256], codes[160];
+    codes_line(&st->ctx, codes, sizeof codes);
+    if (codes[0])
+        snprintf(t, sizeof t, "%s (%s)", st->ctx.school_name, codes);
+    else
+        str_copy(t, sizeof t, st->ctx.school_name);
+    worksheet_write_string(ws, 0, 0, t, title);
+    char sub[200];
+    title_line(&st->ctx, sub, sizeof sub);
+    snprintf(t, sizeof t, REPORT_TITLE ", %s", sub);
+    worksheet_write_string(ws, 1, 0, t, NULL);
+    for (int c = 0; c < 5; c++)
+        worksheet_write_string(ws, 2, (lxw_col_t)c, HEADERS[c], bold);
+
+    struct line *lines;
+    size_t n = table_lines(st, &lines);
+    for (size_t i = 0; i < n; i++) {
+        const struct line *l = &lines[i];
+        lxw_row_t row = (lxw_row_t)(3 + i);
+        lxw_format *f = l->kind == LINE_SECTION ? NULL : bold;
+        char label[96];
+        line_label(l, label, sizeof label);
+        worksheet_write_string(ws, row, 0, label, f);
+        if (l->kind == LINE_SECTION)
+            worksheet_write_string(ws, row, 1, l->letter, NULL);
+        worksheet_write_number(ws, row, 2, l->boys, f);
+        worksheet_write_number(ws, row, 3, l->girls, f);
+        worksheet_write_number(ws, row, 4, l->boys + l->girls, f);
+    }
+    free(lines);
+    rc = export_xlsx_close(&xf, out_r, error_r);
+    str_copy(out_r->today, sizeof out_r->today, st->ctx.today);
+    return rc;
+}
+
+/* ---- PDF ----------------------------------------------------------------- */
+
+#define PAGE_W 595.28 /* A4 in points */
+#define PAGE_H 841.89
+#define MARGIN 50.0
+#define ROW_H 18.0
+#define TABLE_TOP_FIRST 170.0
+#define TABLE_TOP_NEXT 90.0
+#define TABLE_BOTTOM (PAGE_H - 70.0)
+#define FONT "DejaVu Sans"
+
+/* Column x offsets and widths (the table spans the text width). */
+static const double COL_X[5] = {0, 200, 295, 360, 425};
+static const double COL_W[5] = {200, 95, 65, 65, 70};
+
+static void text(cairo_t *cr, PangoLayout *lay, double x, double y, double w,
+                 PangoAlignment align, bool bold, int size, const char *s)
+{
+    char font[64];
+    snprintf(font, sizeof font, FONT "%s %d", bold ? " Bold" : "", size);
+    PangoFontDescription *fd = pango_font_description_from_string(font);
+    pango_layout_set_font_description(lay, fd);
+    pango_font_description_free(fd);
+    pango_layout_set_width(lay, (int)(w * PANGO_SCALE));
+    pango_layout_set_ellipsize(lay, PANGO_ELLIPSIZE_END);
+    pango_layout_set_alignment(lay, align);
+    pango_layout_set_text(lay, s, -1);
+    cairo_move_to(cr, x, y);
+    pango_cairo_show_layout(cr, lay);
+}
+
+static void table_row(cairo_t *cr, PangoLayout *lay, double y, bool bold,
+                      double fill, const char *cells[5])
+{
+    if (fill < 1.0) {
+        cairo_set_source_rgb(cr, fill, fill, fill);
+        cairo_rectangle(cr, MARGIN, y, PAGE_W - 2 * MARGIN, ROW_H);
+        cairo_fill(cr);
+    }
+    cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+    cairo_set_line_width(cr, 0.5);
+    cairo_move_to(cr, MARGIN, y + ROW_H);
+    cairo_line_to(cr, PAGE_W - MARGIN, y + ROW_H);
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    for (int c = 0; c < 5; c++)
+        text(cr, lay, MARGIN + COL_X[c] + 4, y + 3, COL_W[c] - 8,
+             c >= 2 ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT, bold, 9,
+             cells[c]);
+}
+
+static cairo_status_t pdf_write(void *closure, const unsigned char *data,
+                                unsigned int length)
+{
+    strbuf_add(closure, (const char *)data, length);
+    return CAIRO_STATUS_SUCCESS;
+}
+
+static int rows_per_page(double top)
+{
+    return (int)((TABLE_BOTTOM - top - ROW_H) / ROW_H);
+}
+
+int enrolment_stats_pdf(const struct enrolment_stats *st,
+                        struct export_file *out_r, const char **error_r)
+{
+    memset(out_r, 0, sizeof *out_r);
+    const struct export_context *ctx = &st->ctx;
+    struct line *lines;
+    size_t n = table_lines(st, &lines);
+    /* the first page also holds the note of an empty year */
+    size_t first = (size_t)rows_per_page(TABLE_TOP_FIRST) - (st->n ? 0 : 1);
+    size_t next = (size_t)rows_per_page(TABLE_TOP_NEXT);
+    int pages = 1 + (n > first ? (int)((n - first + next - 1) / next) : 0);
+
+    struct strbuf sb;
+    strbuf_init(&sb);
+    cairo_surface_t *surf =
+        cairo_pdf_surface_create_for_stream(pdf_write, &sb, PAGE_W, PAGE_H);
+    char sub[200], codes[160];
+    title_line(ctx, sub, sizeof sub);
+    codes_line(ctx, codes, sizeof codes);
+    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE,
+                                   REPORT_TITLE);
+    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR,
+                                   "BiScheduler");
+    cairo_t *cr = cairo_create(surf);
+    PangoLayout *lay = pango_cairo_create_layout(cr);
+    double text_w = PAGE_W - 2 * MARGIN;
+
+    size_t i = 0;
+    for (int page = 1; page <= pages; page++) {
+        double y;
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        if (page == 1) {
+            text(cr, lay, MARGIN, MARGIN, text_w, PANGO_ALIGN_LEFT, true, 16,
+                 ctx->school_name);
+            if (codes[0])
+                text(cr, lay, MARGIN, MARGIN + 26, text_w, PANGO_ALIGN_LEFT,
+                     false, 10, codes);
+            text(cr, lay, MARGIN, MARGIN + 56, text_w, PANGO_ALIGN_LEFT, true,
+                 13, REPORT_TITLE);
+            text(cr, lay, MARGIN, MARGIN + 78, text_w, PANGO_ALIGN_LEFT,
+                 false, 10, sub);
+            y = TABLE_TOP_FIRST;
+        } else {
+            char head[400];
+            snprintf(head, sizeof head, "%s — " REPORT_TITLE ", %s",
+                     ctx->school_name, sub);
+            text(cr, lay, MARGIN, MARGIN, text_w, PANGO_ALIGN_LEFT, false, 9,
+                 head);
+            y = TABLE_TOP_NEXT;
+        }
+        table_row(cr, lay, y, true, 0.85, (const char **)HEADERS);
+        y += ROW_H;
+        if (page == 1 && st->n == 0) {
+            cairo_set_source_rgb(cr, 0, 0, 0);
+            text(cr, lay, MARGIN + 4, y + 3, text_w - 8, PANGO_ALIGN_LEFT,
+                 false, 9, "No hay estudiantes inscritos en este año escolar.");
+            y += ROW_H;
+        }
+        size_t room = page == 1 ? first : next;
+        for (size_t k = 0; k < room && i < n; k++, i++) {
+            const struct line *l = &lines[i];
+            char label[96], v[16], h[16], t[16];
+            line_label(l, label, sizeof label);
+            snprintf(v, sizeof v, "%d", l->boys);
+            snprintf(h, sizeof h, "%d", l->girls);
+            snprintf(t, sizeof t, "%d", l->boys + l->girls);
+            const char *cells[5] = {
+                label, l->kind == LINE_SECTION ? l->letter : "", v, h, t};
+            table_row(cr, lay, y, l->kind != LINE_SECTION,
+                      l->kind == LINE_SECTION       ? 1.0
+                      : l->kind == LINE_GRADE_TOTAL ? 0.94
+                                                    : 0.85,
+                      cells);
+            y += ROW_H;
+        }
+        char foot[64];
+        snprintf(foot, sizeof foot, "Página %d de %d", page, pages);
+        cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+        text(cr, lay, MARGIN, PAGE_H - 45, text_w, PANGO_ALIGN_CENTER, false,
+             8, foot);
+        cairo_show_page(cr);
+    }
+    free(lines);
+    g_object_unref(lay);
+    cairo_destroy(cr);
+    cairo_surface_finish(surf);
+    cairo_status_t cs = cairo_surface_status(surf);
+    cairo_surface_destroy(surf);
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        strbuf_cleanup(&sb);
+        *error_r = cairo_status_to_string(cs);
+        return EXPORT_WRITE_ERROR;
+    }
+    out_r->len = sb.len;
+    out_r->data = (unsigned char *)strbuf_steal(&sb);
+    str_copy(out_r->today, sizeof out_r->today, ctx->today);
+    return EXPORT_OK;
+}
