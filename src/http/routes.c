@@ -33,6 +33,10 @@ const struct route routes[] = {
     {"POST", "/api/v1/platform/invitations", P(MANAGE_INVITATIONS), SCOPE_MASTER, true, h_invitations_create},
     {"GET", "/api/v1/invitations/{token}", ROUTE_PUBLIC, SCOPE_MASTER, false, h_invitation_get},
     {"POST", "/api/v1/invitations/{token}/accept", ROUTE_PUBLIC, SCOPE_MASTER, true, h_invitation_accept},
+    /* records: export */
+    {"GET", "/api/v1/exports/matricula.xlsx", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_export_matricula},
+    {"GET", "/api/v1/exports/enrolment.xlsx", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_export_enrolment_xlsx},
+    {"GET", "/api/v1/exports/enrolment.pdf", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_export_enrolment_pdf},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -262,6 +262,10 @@ RECIPES = {
     ("GET", "/api/v1/invitations/{token}"): Recipe(
         lambda w, a, h: ([w.invitation["token"]], None, None), _fixed(200)),
     ("POST", "/api/v1/invitations/{token}/accept"): Recipe(_accept_body, _fixed(201)),
+    # records: export (issue 13, part 6)
+    ("GET", "/api/v1/exports/matricula.xlsx"): Recipe(_none, _fixed(200)),
+    ("GET", "/api/v1/exports/enrolment.xlsx"): Recipe(_none, _fixed(200)),
+    ("GET", "/api/v1/exports/enrolment.pdf"): Recipe(_none, _fixed(200)),
 }
 
 
