@@ -112,6 +112,22 @@ static const struct cli_command commands[] = {
                         "format defines them"},
          {"solve FILE", "solve the instance and print its cost"},
          {NULL, NULL}}},
+    /* records: export (issue 13) */
+    {.name = "export", .run = cli_export_run,
+     .summary = "write a school's student list or enrolment statistics",
+     .usage = "matricula|enrolment --data DIR --school C --output F",
+     .min_args = 1, .max_args = 1,
+     .args_missing = "a command is required (matricula, enrolment)",
+     .about = "The same files as GET /api/v1/exports/...: the student "
+              "list (matricula) in\nits 130-column layout (.xlsx), or the "
+              "enrolment per grade and section\nwith V/H counts (.xlsx, or "
+              "PDF with --format pdf). Results are in Spanish.",
+     .subcommands = (const struct cli_subcommand[]){
+         {"matricula --school C --output FILE",
+          "the students of the year, one row each, importable back"},
+         {"enrolment --school C --output FILE [--format xlsx|pdf]",
+          "V, H and total per section, per grade and for the school"},
+         {NULL, NULL}}},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

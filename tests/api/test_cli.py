@@ -22,6 +22,8 @@ HELP = {
     ("statistics",): ["record", "--data", "--database"],
     ("timetable",): ["solve", "check", "info", "--time-limit", "--seed", "--lang"],
     ("xhstt",): ["info", "check", "solve", "--time-limit", "--checkpoints"],
+    ("export",): ["matricula", "enrolment", "--school", "--output", "--format", "--year-id",
+                  "--data", "--database"],
 }
 
 

@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 
 from conftest import assert_error, assert_ok
+from support.cli import cli, cli_ok
 from support.records_sql import RecordsSQL
 
 HEADERS = [r["header"] for r in csv.DictReader(
@@ -342,3 +343,33 @@ def test_teachers_cannot_export(school):
     teacher = inst.login("norte", "docente@norte.test")
     for path in ("matricula.xlsx", "enrolment.xlsx", "enrolment.pdf"):
         assert_error(teacher.get(f"/api/v1/exports/{path}"), 403, "forbidden")
+
+
+# ---- the command line -------------------------------------------------------
+
+def test_cli_writes_the_same_files(school, tmp_path):
+    inst, director, ids = school
+    out = tmp_path / "m.xlsx"
+    res = cli_ok("export", "matricula", "--data", inst.data, "--school", "norte",
+                 "--output", out)
+    assert "Matrícula de norte escrita en" in res.out
+    rows = rows_of(openpyxl.load_workbook(out).active)
+    assert rows[2] == HEADERS
+    assert [r[col("Nombre")] for r in rows[3:]] == \
+        ["Ana Sofía", "Luis", "Pedro", "Carla", "Jorge", "Marta"]
+    pdf = tmp_path / "e.pdf"
+    res = cli_ok("export", "enrolment", "--data", inst.data, "--school", "norte",
+                 "--output", pdf, "--format", "pdf", "--year-id", ids["old_year"])
+    assert "(1 estudiante)" in res.out
+    text = pdf_text(pdf.read_bytes())
+    assert "Año escolar 2024-2025" in text and re.search(r"Total general\s+1\s+0\s+1", text)
+    res = cli("export", "enrolment", "--data", inst.data, "--school", "norte",
+              "--output", tmp_path / "x.xlsx", "--year-id", ids["foreign_year"])
+    assert res.rc == 1 and "no tiene el año escolar" in res.err, res
+    assert not (tmp_path / "x.xlsx").exists() and not (tmp_path / "x.xlsx.part").exists()
+    res = cli("export", "matricula", "--data", inst.data, "--school", "nadie",
+              "--output", tmp_path / "y.xlsx")
+    assert res.rc == 1 and "no existe la escuela 'nadie'" in res.err, res
+    res = cli("export", "matricula", "--data", inst.data, "--school", "norte",
+              "--output", tmp_path / "y.xlsx", "--format", "pdf")
+    assert res.rc == 2, res
