@@ -154,6 +154,23 @@ static void map_columns(struct db_stmt *st, const struct xcol *cols, int n,
     m->raw = column_of(st, "cedula_raw");
 }
 
+/* Every column of the layout must come from the store (the schema and
+ * the .def agree): a missing one is a defect, not an empty column. */
+static int check_columns(const struct xcol *cols, int n,
+                         const struct colmap *m, const char **error_r)
+{
+    for (int i = 0; i < n; i++) {
+        enum mat_kind k = cols[i].kind;
+        if (m->field[i] < 0 && k != MK_GRADE && k != MK_SECTION &&
+            k != MK_AGE) {
+            *error_r = "a Matrícula column has no store column (the schema "
+                       "and matricula_columns.def disagree)";
+            return EXPORT_WRITE_ERROR;
+        }
+    }
+    return EXPORT_OK;
+}
+
 static const char *value_of(struct db_stmt *st, int col)
 {
     return col < 0 ? "" : db_text(st, col);
@@ -287,6 +304,10 @@ static int write_rows(struct mx *x, struct db_stmt *sst, struct db_stmt *rst,
     map_columns(ast, auth_cols, MA_COUNT, &am);
     am.extra[0] = column_of(ast, "mx_student");
     am.extra[1] = column_of(ast, "mx_position");
+    if (check_columns(student_cols, MS_COUNT, &sm, error_r) < 0 ||
+        check_columns(rep_cols, MR_COUNT, &rm, error_r) < 0 ||
+        check_columns(auth_cols, MA_COUNT, &am, error_r) < 0)
+        return EXPORT_WRITE_ERROR;
 
     int row = 3;
     for (; src == DB_ROW; src = db_step(sst, error_r), row++) {
