@@ -181,7 +181,7 @@ int enrolment_stats_xlsx(const struct enrolment_stats *st,
     worksheet_set_column(ws, 0, 0, 24, NULL);
     worksheet_set_column(ws, 1, 4, 10, NULL);
 
-    char t[256], codes[160];
+    char t[768], codes[160];
     codes_line(&st->ctx, codes, sizeof codes);
     if (codes[0])
         snprintf(t, sizeof t, "%s (%s)", st->ctx.school_name, codes);
@@ -303,7 +303,12 @@ int enrolment_stats_pdf(const struct enrolment_stats *st,
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR,
                                    "BiScheduler");
     cairo_t *cr = cairo_create(surf);
-    PangoLayout *lay = pango_cairo_create_layout(cr);
+    /* a font map of our own, freed at the end (pango's default one is
+     * per thread and lives as long as the thread) */
+    PangoFontMap *fm = pango_cairo_font_map_new();
+    PangoContext *pc = pango_font_map_create_context(fm);
+    pango_cairo_update_context(cr, pc);
+    PangoLayout *lay = pango_layout_new(pc);
     double text_w = PAGE_W - 2 * MARGIN;
 
     size_t i = 0;
@@ -322,7 +327,7 @@ int enrolment_stats_pdf(const struct enrolment_stats *st,
                  false, 10, sub);
             y = TABLE_TOP_FIRST;
         } else {
-            char head[400];
+            char head[640];
             snprintf(head, sizeof head, "%s — " REPORT_TITLE ", %s",
                      ctx->school_name, sub);
             text(cr, lay, MARGIN, MARGIN, text_w, PANGO_ALIGN_LEFT, false, 9,
@@ -363,6 +368,8 @@ int enrolment_stats_pdf(const struct enrolment_stats *st,
     }
     free(lines);
     g_object_unref(lay);
+    g_object_unref(pc);
+    g_object_unref(fm);
     cairo_destroy(cr);
     cairo_surface_finish(surf);
     cairo_status_t cs = cairo_surface_status(surf);
