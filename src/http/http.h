@@ -202,6 +202,29 @@ void h_invitation_accept(struct request *r);
 void h_export_matricula(struct request *r);
 void h_export_enrolment_xlsx(struct request *r);
 void h_export_enrolment_pdf(struct request *r);
+/* records: structure (h_years.c, h_structure.c, h_staff.c) */
+void h_years_list(struct request *r);
+void h_years_create(struct request *r);
+void h_years_patch(struct request *r);
+void h_years_promote(struct request *r);
+void h_grades_list(struct request *r);
+void h_grades_create(struct request *r);
+void h_sections_list(struct request *r);
+void h_sections_create(struct request *r);
+void h_sections_patch(struct request *r);
+void h_sections_delete(struct request *r);
+void h_subjects_list(struct request *r);
+void h_subjects_create(struct request *r);
+void h_subjects_patch(struct request *r);
+void h_subjects_delete(struct request *r);
+void h_rooms_list(struct request *r);
+void h_rooms_create(struct request *r);
+void h_rooms_patch(struct request *r);
+void h_rooms_delete(struct request *r);
+void h_staff_list(struct request *r);
+void h_staff_create(struct request *r);
+void h_staff_get(struct request *r);
+void h_staff_patch(struct request *r);
 
 /* request.c: helpers every handler may use. */
 /* The user JSON of the principal. */
