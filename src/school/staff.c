@@ -59,7 +59,9 @@ json_t *school_staff_json(struct store *s, int64_t id)
     return o;
 }
 
-/* `q` as a LIKE pattern "%q%" (lowercased, with % _ \ escaped). */
+/* `q` as a LIKE pattern "%q%" (lowercased, with % _ \ escaped). The
+ * Latin-1 capitals (Á É Í Ñ Ó Ú Ü: C3 80..C3 9E) are lowered too, since
+ * SQLite's lower() leaves them as they are. */
 static void like_pattern(const char *q, char *out, size_t n)
 {
     size_t j = 0;
@@ -69,6 +71,13 @@ static void like_pattern(const char *q, char *out, size_t n)
         char c = *p;
         if (c >= 'A' && c <= 'Z')
             c = (char)(c + 32);
+        if ((unsigned char)c == 0xc3 && (unsigned char)p[1] >= 0x80 &&
+            (unsigned char)p[1] <= 0x9e && (unsigned char)p[1] != 0x97) {
+            out[j++] = c;
+            out[j++] = (char)(p[1] + 0x20);
+            p++;
+            continue;
+        }
         if (c == '%' || c == '_' || c == '\\')
             out[j++] = '\\';
         out[j++] = c;
