@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from conftest import ADMIN_EMAIL, PASSWORD, assert_ok, describe, routes_table, store_execute
+from conftest import ADMIN_EMAIL, PASSWORD, assert_ok, describe, routes_table, store_execute, store_rows
 
 SCHOOL_HOSTS = {"alfa": "Colegio Alfa", "beta": "Liceo Beta", "blanco": "Escuela Blanco"}
 HOSTS = ("alfa", "beta", "master")     # own school, another school, the master host
@@ -212,6 +212,141 @@ def _accept_body(w, a, h):
         "admin_password": PASSWORD}, None
 
 
+# records: structure. Objects are made by the host school's director
+# (alfa, or the master school UEIPAB) only for the cells whose request
+# reaches the handler (a school_admin at home); the other cells get "1".
+# Objects of another school live in beta with ids no other store has.
+
+_REC_ADMIN = {"alfa": ("alfa", "director@alfa.test"), "master": ("ueipab", "director@ueipab.test")}
+_REC_GRADES = [("inicial", 1), ("inicial", 2), ("inicial", 3), ("primaria", 1), ("primaria", 2),
+               ("primaria", 3), ("primaria", 4), ("primaria", 5), ("media_general", 2),
+               ("media_general", 3), ("media_general", 4), ("media_general", 5),
+               ("media_tecnica", 1), ("media_tecnica", 2), ("media_tecnica", 3)]
+
+
+def _rec_reaches(a, h):
+    return a.role == "school_admin" and a.home == h and h in _REC_ADMIN
+
+
+def _rec_admin(w, h):
+    return w.inst.cached_login(*_REC_ADMIN[h])
+
+
+def _rec_next(w, key):
+    n = getattr(w, "_rec_counters", None)
+    if n is None:
+        n = w._rec_counters = {}
+    n[key] = n.get(key, 0) + 1
+    return n[key]
+
+
+def _rec_year_body(w):
+    y = 2200 + 2 * _rec_next(w, "year")
+    return {"name": f"{y}-{y + 1}", "starts_on": f"{y}-09-01", "ends_on": f"{y + 1}-07-31"}
+
+
+def _rec_grade_id(w, h):
+    """One of three grades kept for sections (media_general 1, primaria 6, media_tecnica 6)."""
+    cache = w.__dict__.setdefault("_rec_grades", {})
+    if h not in cache:
+        c = _rec_admin(w, h)
+        cache[h] = [assert_ok(c.post("/api/v1/grades", json={"level": lv, "number": n}), 201)["id"]
+                    for lv, n in (("media_general", 1), ("primaria", 6), ("media_tecnica", 6))]
+    i = _rec_next(w, "section-" + h)
+    return cache[h][i % 3], "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[(i // 3) % 26]
+
+
+def _rec_section_body(w, h):
+    g, letter = _rec_grade_id(w, h)
+    return {"grade_id": g, "letter": letter}
+
+
+def _rec_body(kind, w, h):
+    n = _rec_next(w, kind)
+    if kind == "year":
+        return _rec_year_body(w)
+    if kind == "grade":
+        lv, num = _REC_GRADES[_rec_next(w, "grade-" + h) - 1]
+        return {"level": lv, "number": num}
+    if kind == "section":
+        return _rec_section_body(w, h)
+    if kind == "subject":
+        return {"name": f"Materia {n}", "code": f"M{n}", "level": "primaria"}
+    if kind == "room":
+        return {"name": f"Aula {n}", "capacity": 30}
+    return {"cedula": f"V{20000000 + n}", "first_names": "Ana", "last_names": f"Prueba {n}"}
+
+
+_REC_PATH = {"year": "/api/v1/years", "section": "/api/v1/sections", "subject": "/api/v1/subjects",
+             "room": "/api/v1/rooms", "staff": "/api/v1/staff"}
+_REC_TABLE = {"year": "school_years", "section": "sections", "subject": "subjects", "room": "rooms",
+              "staff": "staff"}
+_REC_PATCH = {"year": {}, "section": {"capacity": 20}, "subject": {"name": "Materia cambiada"},
+              "room": {"capacity": 12}, "staff": {"cargo": "Otro"}}
+
+
+def _rec_create(kind):
+    def prepare(w, a, h):
+        if not _rec_reaches(a, h):
+            return [], {}, None
+        return [], _rec_body(kind, w, h), None
+    return prepare
+
+
+def _rec_own(kind, body=None):
+    """A fresh object of the host school; body: the request's (default the
+    kind's patch body; False: none)."""
+    def prepare(w, a, h):
+        oid = "1"
+        if _rec_reaches(a, h):       # the object first: a promotion's new year follows it
+            oid = str(assert_ok(_rec_admin(w, h).post(_REC_PATH[kind], json=_rec_body(kind, w, h)),
+                                201)["id"])
+        b = _REC_PATCH[kind] if body is None else (body(w) if callable(body) else body)
+        return [oid], None if b is False else b, None
+    return prepare
+
+
+def _rec_beta_ids(w):
+    """Objects of beta, renumbered beyond any id of alfa or the master school."""
+    if getattr(w, "_rec_beta", None) is None:
+        store = w.inst.school_store("beta")
+        store_execute(store, "INSERT INTO school_years (id, name, starts_on, ends_on, is_current,"
+                      " created_at) VALUES (900001, '2190-2191', '2190-09-01', '2191-07-31', 0,"
+                      " '2026-01-01T00:00:00Z')")
+        ids = {"year": 900001}
+        c = w.inst.cached_login("beta", "director@beta.test")
+        g = assert_ok(c.post("/api/v1/grades", json={"level": "primaria", "number": 1}), 201)["id"]
+        for kind, body in (("section", {"grade_id": g, "letter": "A"}),
+                           ("subject", {"name": "Inglés", "code": "ING", "level": "primaria"}),
+                           ("room", {"name": "Cancha"}),
+                           ("staff", {"cedula": "V7777777", "first_names": "Beta", "last_names": "Beta"})):
+            oid = assert_ok(c.post(_REC_PATH[kind], json=body), 201)["id"]
+            store_execute(store, f"UPDATE {_REC_TABLE[kind]} SET id = ? WHERE id = ?", (900000 + oid, oid))
+            ids[kind] = 900000 + oid
+        w._rec_beta = ids
+    return w._rec_beta
+
+
+def _rec_foreign(kind, body=None):
+    def prepare(w, a, h):
+        b = _REC_PATCH[kind] if body is None else (body(w) if callable(body) else body)
+        b = None if b is False else b
+        oid = _rec_beta_ids(w)[kind]
+        store = w.inst.school_store("beta")
+        sql = f"SELECT * FROM {_REC_TABLE[kind]} WHERE id = ?"
+        before = store_rows(store, sql, (oid,))
+
+        def after():
+            assert store_rows(store, sql, (oid,)) == before, f"beta's {kind} {oid} changed"
+        return [str(oid)], b, after
+    return prepare
+
+
+def _rec_recipe(kind, status, body=None):
+    return Recipe(_rec_own(kind, body), _fixed(status),
+                  variants={"object of another school": (_rec_foreign(kind, body), _fixed(404))})
+
+
 @dataclass
 class Recipe:
     prepare: object
@@ -262,6 +397,29 @@ RECIPES = {
     ("GET", "/api/v1/invitations/{token}"): Recipe(
         lambda w, a, h: ([w.invitation["token"]], None, None), _fixed(200)),
     ("POST", "/api/v1/invitations/{token}/accept"): Recipe(_accept_body, _fixed(201)),
+    # records: structure
+    ("GET", "/api/v1/years"): Recipe(_none, _fixed(200)),
+    ("POST", "/api/v1/years"): Recipe(_rec_create("year"), _fixed(201)),
+    ("PATCH", "/api/v1/years/{id}"): _rec_recipe("year", 200),
+    ("POST", "/api/v1/years/{id}/promote"): _rec_recipe("year", 201, body=_rec_year_body),
+    ("GET", "/api/v1/grades"): Recipe(_none, _fixed(200)),
+    ("POST", "/api/v1/grades"): Recipe(_rec_create("grade"), _fixed(201)),
+    ("GET", "/api/v1/sections"): Recipe(_none, _fixed(200)),
+    ("POST", "/api/v1/sections"): Recipe(_rec_create("section"), _fixed(201)),
+    ("PATCH", "/api/v1/sections/{id}"): _rec_recipe("section", 200),
+    ("DELETE", "/api/v1/sections/{id}"): _rec_recipe("section", 200, body=False),
+    ("GET", "/api/v1/subjects"): Recipe(_none, _fixed(200)),
+    ("POST", "/api/v1/subjects"): Recipe(_rec_create("subject"), _fixed(201)),
+    ("PATCH", "/api/v1/subjects/{id}"): _rec_recipe("subject", 200),
+    ("DELETE", "/api/v1/subjects/{id}"): _rec_recipe("subject", 200, body=False),
+    ("GET", "/api/v1/rooms"): Recipe(_none, _fixed(200)),
+    ("POST", "/api/v1/rooms"): Recipe(_rec_create("room"), _fixed(201)),
+    ("PATCH", "/api/v1/rooms/{id}"): _rec_recipe("room", 200),
+    ("DELETE", "/api/v1/rooms/{id}"): _rec_recipe("room", 200, body=False),
+    ("GET", "/api/v1/staff"): Recipe(_none, _fixed(200)),
+    ("POST", "/api/v1/staff"): Recipe(_rec_create("staff"), _fixed(201)),
+    ("GET", "/api/v1/staff/{id}"): _rec_recipe("staff", 200, body=False),
+    ("PATCH", "/api/v1/staff/{id}"): _rec_recipe("staff", 200),
     # records: export (issue 13, part 6)
     ("GET", "/api/v1/exports/matricula.xlsx"): Recipe(_none, _fixed(200)),
     ("GET", "/api/v1/exports/enrolment.xlsx"): Recipe(_none, _fixed(200)),
