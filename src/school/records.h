@@ -158,6 +158,14 @@ struct section_input {
 /* A section's letter: "A" from "a", "Única" from "unica" or "ÚNICA";
  * NULL if valid (out written), else a Spanish message. */
 const char *school_section_letter(const char *in, char *out, size_t n);
+/* The section (year, grade, letter), created (shift mañana, with its
+ * audit row) when missing: for the import. `letter` as people write it
+ * ("a", "unica"); -1 with *error_r on a letter that is none. Inside the
+ * caller's transaction. */
+int school_section_ensure(struct store *s, const struct actor *actor,
+                          int64_t year_id, int64_t grade_id,
+                          const char *letter, int64_t *id_r, bool *created_r,
+                          const char **error_r);
 /* The sections of a year (year_id 0: the current year; none: an empty
  * list), by grade then letter. Takes the lock itself. */
 int school_sections_list(struct store *s, int64_t year_id, json_t **items_r,

@@ -228,6 +228,48 @@ json_t *school_section_json(struct store *s, int64_t id)
     return one(s, SECTION_SQL " WHERE sc.id = ?", id, section_row);
 }
 
+int school_section_ensure(struct store *s, const struct actor *actor,
+                          int64_t year_id, int64_t grade_id,
+                          const char *letter, int64_t *id_r, bool *created_r,
+                          const char **error_r)
+{
+    if (created_r)
+        *created_r = false;
+    char l[16];
+    const char *msg = school_section_letter(letter, l, sizeof l);
+    if (msg) {
+        if (error_r)
+            *error_r = msg;
+        return -1;
+    }
+    int64_t id = 0;
+    if (db_query_int(s->conn, error_r, &id,
+                     "SELECT id FROM sections WHERE year_id = ?"
+                     " AND grade_id = ? AND letter = ?",
+                     "iit", year_id, grade_id, l) < 0)
+        return -1;
+    if (id == 0) {
+        char now[21];
+        time_format_utc(time_now(), now);
+        if (db_query_int(s->conn, error_r, &id,
+                         "INSERT INTO sections (year_id, grade_id, letter,"
+                         " created_at) VALUES (?, ?, ?, ?) RETURNING id",
+                         "iitt", year_id, grade_id, l, now) < 0 ||
+            id == 0)
+            return -1;
+        json_t *o = school_section_json(s, id);
+        int rc = rec_audit(s, actor, "create", "section", id, NULL, o,
+                           error_r);
+        json_decref(o);
+        if (rc < 0)
+            return -1;
+        if (created_r)
+            *created_r = true;
+    }
+    *id_r = id;
+    return 0;
+}
+
 /* Checks what needs the store; findings in errs. */
 static int section_validate(struct store *s, int64_t year_id, int64_t self,
                             struct section_input *in,

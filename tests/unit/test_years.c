@@ -203,6 +203,58 @@ static void test_grade_and_section_names(void **st)
     assert_non_null(school_section_letter("", out, sizeof out));
 }
 
+/* What the import uses to place a row: the grade and the section of the
+ * current year, created once, found after. */
+static void test_grade_and_section_ensure_create_once(void **st)
+{
+    (void)st;
+    struct store s;
+    open_store(&s);
+    const char *err = NULL;
+    int64_t year = 0, grade = 0, grade2 = 0, a = 0, a2 = 0, u = 0;
+    bool created = false;
+    assert_int_equal(store_begin(&s, &err), 0);
+    assert_int_equal(school_year_ensure_current(&s, &cli, "2026-12-07",
+                                                &year, NULL, &err),
+                     0);
+    assert_int_equal(school_grade_ensure(&s, &cli, "media_general", 1,
+                                         &grade, &created, &err),
+                     0);
+    assert_true(created);
+    assert_int_equal(school_grade_ensure(&s, &cli, "media_general", 1,
+                                         &grade2, &created, &err),
+                     0);
+    assert_false(created);
+    assert_int_equal(grade, grade2);
+    assert_int_equal(school_grade_ensure(&s, &cli, "media_general", 6,
+                                         &grade2, &created, &err),
+                     -1);
+    assert_int_equal(school_section_ensure(&s, &cli, year, grade, "a", &a,
+                                           &created, &err),
+                     0);
+    assert_true(created);
+    assert_int_equal(school_section_ensure(&s, &cli, year, grade, "A", &a2,
+                                           &created, &err),
+                     0);
+    assert_false(created);
+    assert_int_equal(a, a2);
+    assert_int_equal(school_section_ensure(&s, &cli, year, grade, "única",
+                                           &u, &created, &err),
+                     0);
+    assert_true(created && u != a);
+    assert_int_equal(school_section_ensure(&s, &cli, year, grade, "AB", &u,
+                                           &created, &err),
+                     -1);
+    assert_int_equal(store_end(&s, true, &err), 0);
+    store_lock(&s);
+    json_t *j = school_section_json(&s, a);
+    store_unlock(&s);
+    assert_string_equal(json_string_value(json_object_get(j, "name")),
+                        "1er Año A");
+    json_decref(j);
+    store_close(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +262,7 @@ int main(void)
         cmocka_unit_test(test_default_lapsos_follow_the_calendar_or_split_the_year),
         cmocka_unit_test(test_year_checks),
         cmocka_unit_test(test_grade_and_section_names),
+        cmocka_unit_test(test_grade_and_section_ensure_create_once),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
