@@ -124,11 +124,22 @@ struct mat_row {
     int grade_number;
     char grade_name[32];
     char section[16];
+    /* the cédulas as the file wrote them (cleaned of stray spaces), for
+     * cedula_raw; "" when absent */
+    const char *cedula_raw;
+    const char *rep_cedula_raw[MAT_REPS], *auth_cedula_raw[MAT_AUTHS];
     char *buf; /* owned */
     size_t buf_len, buf_cap;
 };
 /* Normalizes sheet row `row` (0-based) into *out, adding its problems to
- * *p. Returns 0; the row is rejected when it has an error. */
+ * *p. Returns 0 (the row is rejected when it has an error), -1 when memory
+ * runs out. *out is overwritten (not freed): mat_row_free() it after each
+ * call. Values: as described below; student[MS_grade] is the canonical
+ * grade name, student[MS_section] the section, student[MS_cedula_escolar]
+ * "1"/"0" as decided from the flag or, without one, from the cédula's
+ * shape; student[MS_age] is always "" (computed, never imported). A
+ * representative's relationship is the canonical spelling of a known one
+ * ("Tía") or the file's text; marital status "Casado/a" ... */
 int matricula_row(const struct sheet *s, const struct mat_mapping *m,
                   int row, struct mat_row *out, struct mat_problems *p);
 void mat_row_free(struct mat_row *r);
@@ -143,5 +154,7 @@ const char *mat_gender_label(const char *v);      /* "Masculino" */
 const char *mat_status_label(const char *v);      /* "Activo" */
 const char *mat_condition_label(const char *v);   /* "Regular" */
 const char *mat_level_label(const char *level);   /* "Media General" */
+const char *mat_yesno_label(const char *v);       /* "1" -> "Sí", "0" -> "No" */
+/* (A value none of them knows comes back unchanged; NULL gives "".) */
 
 #endif
