@@ -1060,7 +1060,7 @@ static void required_values(struct row_work *w)
 
 /* Representatives and authorized persons: present with a cédula or
  * names; a representative needs all three, an authorized person the
- * names. A block with other data but no cédula nor names is ignored,
+ * names (a names column the file lacks altogether is not asked for). A block with other data but no cédula nor names is ignored,
  * with a warning. */
 static void person_blocks(struct row_work *w)
 {
@@ -1103,11 +1103,12 @@ static void person_blocks(struct row_work *w)
                 snprintf(msg, sizeof msg, "Falta la cédula %s %d.", who, n);
                 problem(w, jc, "", msg, false);
             }
-            if (!has_f) {
+            /* (a name column the file does not have is not asked for) */
+            if (!has_f && w->m->col[jf] >= 0) {
                 snprintf(msg, sizeof msg, "Falta el nombre %s %d.", who, n);
                 problem(w, jf, "", msg, false);
             }
-            if (!has_l) {
+            if (!has_l && w->m->col[jl] >= 0) {
                 snprintf(msg, sizeof msg, "Falta el apellido %s %d.", who, n);
                 problem(w, jl, "", msg, false);
             }
@@ -1162,6 +1163,7 @@ int matricula_row(const struct sheet *s, const struct mat_mapping *m,
     w->out = out;
     w->p = p;
 
+    size_t first = p->n;
     if (row_blank(s, row)) {
         out->blank = true;
     } else {
@@ -1172,6 +1174,16 @@ int matricula_row(const struct sheet *s, const struct mat_mapping *m,
         student_cedula(w);
         required_values(w);
         person_blocks(w);
+    }
+    /* the row's problems in the order of its columns (stable) */
+    for (size_t i = first + 1; i < p->n; i++) {
+        struct mat_problem x = p->v[i];
+        size_t k = i;
+        while (k > first && p->v[k - 1].col > x.col) {
+            p->v[k] = p->v[k - 1];
+            k--;
+        }
+        p->v[k] = x;
     }
 
     for (int j = 0; j < MAT_COLUMNS; j++) {

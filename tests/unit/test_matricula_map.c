@@ -781,7 +781,9 @@ static void test_representative_blocks_whole_or_absent(void **state)
     (void)state;
     struct one o;
     /* a cédula without names */
-    const char *no_names[] = {"Cédula de identidad de Representante",
+    const char *no_names[] = {"Nombre de Representante", "",
+                              "Apellido de Representante", "",
+                              "Cédula de identidad de Representante",
                               "V-9876543", NULL};
     one_row(&o, no_names);
     assert_true(o.r.rejected);
@@ -840,13 +842,24 @@ static void test_representative_blocks_whole_or_absent(void **state)
     assert_true(o.r.auth_present[0]);
     assert_string_equal(o.r.auth[0][MA_cedula], "");
     one_free(&o);
-    const char *auth_bad[] = {"Cédula (Representante autorizado)",
+    const char *auth_bad[] = {"Nombre (Representante autorizado)", "",
+                              "Apellido (Representante autorizado)", "",
+                              "Cédula (Representante autorizado)",
                               "V-5555555", NULL};
     one_row(&o, auth_bad);
     assert_true(o.r.rejected);
     assert_int_equal(o.p.errors, 2);
     assert_non_null(strstr(o.p.v[0].message,
                            "de la persona autorizada 1"));
+    one_free(&o);
+    /* a file without the last-name column: the name is enough */
+    const char *no_last_col[] = {"Nombre de Representante", "Carmen",
+                                 "Cédula de identidad de Representante",
+                                 "V-9876543", NULL};
+    one_row(&o, no_last_col);
+    assert_false(o.r.rejected);
+    assert_true(o.r.rep_present[0]);
+    assert_string_equal(o.r.rep[0][MR_last_names], "");
     one_free(&o);
 }
 
@@ -890,6 +903,10 @@ static void test_missing_values_and_blank_rows(void **state)
     assert_int_equal(matricula_row(s, &m, 6, &r, &p), 0);
     assert_true(r.rejected);
     assert_int_equal(p.errors, 2 + 6);
+    /* a row's problems come in the order of its columns */
+    for (size_t i = 3; i < p.n; i++)
+        assert_true(p.v[i - 1].col <= p.v[i].col);
+    assert_int_equal(p.v[2].col, MS_section + 1);
     mat_row_free(&r);
     mat_problems_free(&p);
     s_free(&s);
