@@ -221,15 +221,11 @@ int matricula_map(const struct sheet *s, struct mat_mapping *m, char *err,
     }
     m->header_row = hr;
 
-    static char keys[MAT_COLUMNS][96];
-    static bool keys_ready;
-    /* A constant table folded once; the race of two first calls writes
-     * the same bytes. */
-    if (!keys_ready) {
-        for (int j = 0; j < MAT_COLUMNS; j++)
-            fold(mat_columns[j].header, keys[j], sizeof keys[j]);
-        keys_ready = true;
-    }
+    /* folded per call (130 short strings): no shared state between
+     * imports running at once */
+    char keys[MAT_COLUMNS][64];
+    for (int j = 0; j < MAT_COLUMNS; j++)
+        fold(mat_columns[j].header, keys[j], sizeof keys[j]);
 
     char key[128];
     for (int c = 0; c < s->cols; c++) {
