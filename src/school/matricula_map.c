@@ -943,7 +943,7 @@ static void normalize_column(struct row_work *w, int j, const char *today)
     case MK_SECTION:
         msg = parse_section(v, out, sizeof out);
         if (msg == NULL)
-            snprintf(w->out->section, sizeof w->out->section, "%s", out);
+            copy_cut(w->out->section, sizeof w->out->section, out);
         break;
     case MK_STATUS:
         msg = norm_status(v, out, sizeof out);
