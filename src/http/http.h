@@ -225,6 +225,15 @@ void h_staff_list(struct request *r);
 void h_staff_create(struct request *r);
 void h_staff_get(struct request *r);
 void h_staff_patch(struct request *r);
+/* records: students (h_students.c, h_representatives.c) */
+void h_students_list(struct request *r);
+void h_students_get(struct request *r);
+void h_students_create(struct request *r);
+void h_students_patch(struct request *r);
+void h_students_withdraw(struct request *r);
+void h_representatives_list(struct request *r);
+void h_representatives_get(struct request *r);
+void h_representatives_patch(struct request *r);
 
 /* request.c: helpers every handler may use. */
 /* The user JSON of the principal. */

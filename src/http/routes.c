@@ -60,6 +60,15 @@ const struct route routes[] = {
     {"POST", "/api/v1/staff", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_staff_create},
     {"GET", "/api/v1/staff/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_staff_get},
     {"PATCH", "/api/v1/staff/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_staff_patch},
+    /* records: students */
+    {"GET", "/api/v1/students", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_students_list},
+    {"POST", "/api/v1/students", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_students_create},
+    {"GET", "/api/v1/students/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_students_get},
+    {"PATCH", "/api/v1/students/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_students_patch},
+    {"POST", "/api/v1/students/{id}/withdraw", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_students_withdraw},
+    {"GET", "/api/v1/representatives", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_representatives_list},
+    {"GET", "/api/v1/representatives/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_representatives_get},
+    {"PATCH", "/api/v1/representatives/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_representatives_patch},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];
