@@ -427,6 +427,89 @@ RECIPES = {
 }
 
 
+# records: students. Students and representatives are written with SQL under
+# ids no other store has (alfa 7xxxxx, beta 9xxxxx), so an id of alfa is
+# unknown on the master host and beta's never found from alfa.
+_REC_IDS = iter(range(700001, 799999))
+
+
+def _rec_student(w, code="alfa", sid=None):
+    from support.records import _NOW
+    sid = sid or next(_REC_IDS)
+    store_execute(w.inst.school_store(code),
+                  "INSERT INTO students (id, cedula, first_names, last_names, gender, birth_date,"
+                  " created_at, updated_at) VALUES (?, ?, 'Matriz', 'Aislamiento', 'V',"
+                  " '2012-01-01', ?, ?)", (sid, f"V{sid + 10000000}", _NOW(), _NOW()))
+    return sid
+
+
+def _rec_setup(w):
+    if not hasattr(w, "rec"):
+        from support.records import _NOW
+        w.rec = {"student": _rec_student(w), "beta_student": _rec_student(w, "beta", 900001)}
+        for code, rid in (("alfa", 700001), ("beta", 900001)):
+            store_execute(w.inst.school_store(code),
+                          "INSERT INTO representatives (id, cedula, first_names, last_names,"
+                          " created_at, updated_at) VALUES (?, ?, 'Rep', 'Matriz', ?, ?)",
+                          (rid, f"V{rid + 20000000}", _NOW(), _NOW()))
+        w.rec["rep"], w.rec["beta_rep"] = 700001, 900001
+    return w.rec
+
+
+def _rec_obj(kind, body=None):
+    return lambda w, a, h: ([str(_rec_setup(w)[kind])], body, None)
+
+
+def _rec_beta(kind, body=None):
+    def prepare(w, a, h):
+        rec = _rec_setup(w)
+        table = "students" if kind == "student" else "representatives"
+
+        def after():
+            from conftest import store_rows
+            rows = store_rows(w.inst.school_store("beta"),
+                              f"SELECT first_names FROM {table} WHERE id = ?",
+                              (rec["beta_" + kind],))
+            assert rows and rows[0][0] in ("Matriz", "Rep"), rows
+        return [str(rec["beta_" + kind])], body, after
+    return prepare
+
+
+def _rec_alfa_only(a, h, v):
+    return 200 if h == "alfa" else 404
+
+
+def _rec_new_student(w, a, h):
+    _rec_setup(w)
+    return [str(_rec_student(w))], {"date": "2026-01-15", "reason": "Matriz"}, None
+
+
+RECIPES.update({
+    ("GET", "/api/v1/students"): Recipe(_none, _fixed(200)),
+    ("POST", "/api/v1/students"): Recipe(
+        _body(lambda w: {"cedula": str(30000000 + next(w.counter)), "first_names": "Nuevo",
+                         "last_names": "Estudiante", "gender": "H",
+                         "birth_date": "2013-04-05"}), _fixed(201)),
+    ("GET", "/api/v1/students/{id}"): Recipe(
+        _rec_obj("student"), _rec_alfa_only,
+        variants={"object of another school": (_rec_beta("student"), _fixed(404))}),
+    ("PATCH", "/api/v1/students/{id}"): Recipe(
+        _rec_obj("student", {"address": "Calle 1, Mérida"}), _rec_alfa_only,
+        variants={"object of another school": (
+            _rec_beta("student", {"first_names": "Cambiado"}), _fixed(404))}),
+    ("POST", "/api/v1/students/{id}/withdraw"): Recipe(
+        _rec_new_student, _rec_alfa_only,
+        variants={"object of another school": (_rec_beta("student", {}), _fixed(404))}),
+    ("GET", "/api/v1/representatives"): Recipe(_none, _fixed(200)),
+    ("GET", "/api/v1/representatives/{id}"): Recipe(
+        _rec_obj("rep"), _rec_alfa_only,
+        variants={"object of another school": (_rec_beta("rep"), _fixed(404))}),
+    ("PATCH", "/api/v1/representatives/{id}"): Recipe(
+        _rec_obj("rep", {"profession": "Docente"}), _rec_alfa_only,
+        variants={"object of another school": (
+            _rec_beta("rep", {"first_names": "Cambiado"}), _fixed(404))}),
+})
+
 def _generic(route):
     """A route without a recipe: real-looking params and an empty object."""
     n = route["pattern"].count("{")
