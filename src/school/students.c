@@ -1017,6 +1017,59 @@ fail:
 
 #define QUERY_WORDS_MAX 5
 
+int students_search_fill(struct store *s, const char **error_r)
+{
+    struct db_stmt *st = db_query(
+        s->conn, error_r,
+        "SELECT id, first_names, last_names, cedula FROM students"
+        " WHERE search_text = ''",
+        "");
+    json_t *todo = json_array();
+    int rc = st ? DB_ROW : DB_ERROR;
+    while (st && (rc = db_step(st, error_r)) == DB_ROW) {
+        char key[600];
+        students_search_key(db_text(st, 1), db_text(st, 2), db_text(st, 3),
+                            key, sizeof key);
+        if (key[0] == '\0') /* nothing to fold: keep it findable as "-" */
+            str_copy(key, sizeof key, "-");
+        json_array_append_new(todo, json_pack("[I,s]",
+                                              (json_int_t)db_int(st, 0), key));
+    }
+    db_finish(&st);
+    size_t i;
+    json_t *x;
+    json_array_foreach(todo, i, x)
+    {
+        if (rc < 0)
+            break;
+        rc = db_run(s->conn, error_r,
+                    "UPDATE students SET search_text = ? WHERE id = ?", "ti",
+                    json_string_value(json_array_get(x, 1)),
+                    (int64_t)json_integer_value(json_array_get(x, 0)));
+    }
+    json_decref(todo);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Students written without a search key (by code that does not know the
+ * column) get one before a search: one index seek when there are none. */
+static int search_heal(struct store *s, const char **error_r)
+{
+    int64_t missing = 0;
+    store_lock(s);
+    int rc = db_query_int(s->conn, error_r, &missing,
+                          "SELECT id FROM students WHERE search_text = ''"
+                          " LIMIT 1",
+                          "");
+    store_unlock(s);
+    if (rc < 0 || missing == 0)
+        return rc < 0 ? -1 : 0;
+    if (store_begin(s, error_r) < 0)
+        return -1;
+    rc = students_search_fill(s, error_r);
+    return store_end(s, rc == 0, error_r) < 0 || rc < 0 ? -1 : 0;
+}
+
 static json_t *list_row(struct db_stmt *st)
 {
     json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s}", "id",
@@ -1038,14 +1091,18 @@ static json_t *list_row(struct db_stmt *st)
 int students_list(struct store *s, const struct student_filter *f,
                   json_t **items_r, int64_t *total_r, const char **error_r)
 {
-    struct strbuf where;
+    /* where: the filters, then qsql: the words of the query (their values
+     * in v in that order) */
+    struct strbuf where, qsql;
     strbuf_init(&where);
+    strbuf_init(&qsql);
     strbuf_adds(&where, " WHERE 1 = 1");
+    strbuf_adds(&qsql, "");
     struct db_value v[4 + 2 * QUERY_WORDS_MAX + 2];
     int n = 0;
     /* folded words of the query, and their LIKE patterns (kept alive
      * until the queries ran) */
-    char folded[256], pats[QUERY_WORDS_MAX][2][80];
+    char folded[256], pats[QUERY_WORDS_MAX][1][80];
     if (f->section_id) {
         strbuf_adds(&where, " AND s.section_id = ?");
         v[n++] = (struct db_value){'i', NULL, f->section_id};
@@ -1056,7 +1113,15 @@ int students_list(struct store *s, const struct student_filter *f,
         v[n++] = (struct db_value){'i', NULL, f->grade_id};
     }
     if (f->status && *f->status) {
-        strbuf_adds(&where, " AND s.status = ?");
+        /* with another filter, counting by status's index would look up
+         * most rows (status is not selective, and SQLite has no
+         * statistics to know it): `|| ''` keeps SQLite off that index.
+         * PostgreSQL plans from its statistics: the plain predicate. */
+        strbuf_adds(&where, !store_is_pg(s) &&
+                                    (f->section_id || f->grade_id ||
+                                     (f->q && *f->q))
+                                ? " AND s.status || '' = ?"
+                                : " AND s.status = ?");
         v[n++] = (struct db_value){'t', f->status, 0};
     }
     records_fold(f->q ? f->q : "", folded, sizeof folded);
@@ -1073,23 +1138,21 @@ int students_list(struct store *s, const struct student_filter *f,
         digits[d] = '\0';
         const char *word = d ? digits : w;
         snprintf(pats[words][0], sizeof pats[words][0], "%%%s%%", word);
-        snprintf(pats[words][1], sizeof pats[words][1], "%%%s%%", word);
-        strbuf_adds(&where,
-                    " AND (s.search_text LIKE ? OR (s.search_text = '' AND"
-                    " lower(s.last_names || ' ' || s.first_names || ' ' ||"
-                    " s.cedula) LIKE ?))");
+        strbuf_adds(&qsql, " AND search_text LIKE ?");
         v[n++] = (struct db_value){'t', pats[words][0], 0};
-        v[n++] = (struct db_value){'t', pats[words][1], 0};
         words++;
     }
     char sql[2048];
-    int rc = store_begin_snapshot(s, error_r);
+    int rc = words ? search_heal(s, error_r) : 0;
+    if (rc == 0)
+        rc = store_begin_snapshot(s, error_r);
     if (rc < 0) {
         strbuf_cleanup(&where);
+        strbuf_cleanup(&qsql);
         return -1;
     }
-    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM students s%s",
-             where.data);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM students s%s%s",
+             where.data, qsql.data);
     int64_t total = 0;
     struct db_stmt *st = db_query_values(s->conn, error_r, sql, n, v);
     rc = st ? db_step(st, error_r) : DB_ERROR;
@@ -1097,16 +1160,24 @@ int students_list(struct store *s, const struct student_filter *f,
         total = db_int(st, 0);
     db_finish(&st);
     json_t *items = json_array();
-    if (rc >= 0) {
+    if (rc >= 0 && f->offset < total) {
+        /* Few matches of a search: find them on the search index (a
+         * covering scan), then sort them; `|| ''` keeps the planner from
+         * walking the whole order index looking for them. Many matches:
+         * walk the order index, the first page comes soon. */
+        bool few = words && total <= 300;
         snprintf(sql, sizeof sql,
                  "SELECT s.id, s.cedula, s.first_names, s.last_names,"
                  " s.gender, s.section_id, g.name || ' ' || sec.letter,"
                  " sec.grade_id, g.name, s.status FROM students s"
                  " LEFT JOIN sections sec ON sec.id = s.section_id"
-                 " LEFT JOIN grades g ON g.id = sec.grade_id%s"
-                 " ORDER BY s.last_names, s.first_names, s.id"
+                 " LEFT JOIN grades g ON g.id = sec.grade_id%s%s%s%s"
+                 " ORDER BY s.last_names%s, s.first_names, s.id"
                  " LIMIT ? OFFSET ?",
-                 where.data);
+                 where.data,
+                 few ? " AND s.id IN (SELECT id FROM students WHERE 1 = 1"
+                     : "",
+                 qsql.data, few ? ")" : "", few ? " || ''" : "");
         v[n] = (struct db_value){'i', NULL, f->limit};
         v[n + 1] = (struct db_value){'i', NULL, f->offset};
         st = db_query_values(s->conn, error_r, sql, n + 2, v);
@@ -1116,6 +1187,7 @@ int students_list(struct store *s, const struct student_filter *f,
         db_finish(&st);
     }
     strbuf_cleanup(&where);
+    strbuf_cleanup(&qsql);
     if (store_end(s, rc >= 0, error_r) < 0 || rc < 0) {
         json_decref(items);
         return -1;

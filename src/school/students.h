@@ -116,6 +116,10 @@ void records_date_add(const char *date, int days, char out[11]);
  * folded. */
 void students_search_key(const char *first_names, const char *last_names,
                          const char *cedula, char *out, size_t n);
+/* Inside the caller's transaction: gives every student whose search key
+ * is '' (a row written without it) its key. The list calls it before a
+ * search; a bulk writer (the import) may call it once at the end. */
+int students_search_fill(struct store *s, const char **error_r);
 /* Lowercase ASCII without accents; anything but letters and digits becomes
  * one space. */
 void records_fold(const char *in, char *out, size_t n);

@@ -283,3 +283,18 @@ def test_another_schools_student_is_not_found(school):
 def test_a_teacher_may_not_see_students(school):
     t = school.login("norte", "docente@norte.test")
     assert_error(t.get("/api/v1/students"), 403, "forbidden")
+
+
+def test_students_written_without_a_search_key_are_found(school):
+    """A row written by code that does not fill students.search_text (a bulk
+    import, say) gets its key before the next search."""
+    from support.records import _NOW
+    from conftest import store_execute
+    store_execute(school.school_store("norte"),
+                  "INSERT INTO students (cedula, first_names, last_names, gender, birth_date,"
+                  " section_id, created_at, updated_at) VALUES ('V33444555', 'Íngrid',"
+                  " 'Çelik Ávila', 'H', '2012-02-02', ?, ?, ?)",
+                  (school.ids["1A"], _NOW(), _NOW()))
+    for q in ("ingrid avila", "celik", "33444"):
+        items = assert_ok(school.admin.get("/api/v1/students", params={"q": q}))["items"]
+        assert [i["cedula"] for i in items] == ["V33444555"], (q, items)
