@@ -5,7 +5,7 @@ schools, and audit rows naming what changed."""
 
 import pytest
 
-from conftest import assert_error, assert_ok, store_rows
+from conftest import assert_error, assert_ok, store_execute, store_rows
 from support.students_setup import make_structure
 
 
@@ -267,17 +267,21 @@ def test_another_schools_student_is_not_found(school):
     sur = school.login("sur", "director@sur.test")
     theirs = assert_ok(sur.post("/api/v1/students", json={
         "cedula": new_cedula(), "first_names": "Foráneo", "last_names": "Sur", "gender": "V",
-        "birth_date": "2011-01-01", "section_id": school.sur_ids["1A"]}), 201)
-    # ids repeat between stores: take one norte does not have
-    missing = 10 ** 9
-    for path in (f"/api/v1/students/{missing}", "/api/v1/students/abc"):
+        "birth_date": "2011-01-01"}), 201)
+    # ids repeat between stores: give sur's student one norte does not have
+    foreign = 5_000_000
+    store_execute(school.school_store("sur"), "UPDATE students SET id = ? WHERE id = ?",
+                  (foreign, theirs["id"]))
+    assert assert_ok(sur.get(f"/api/v1/students/{foreign}"))["first_names"] == "Foráneo"
+    for path in (f"/api/v1/students/{foreign}", "/api/v1/students/abc"):
         assert_error(school.admin.get(path), 404, "not_found")
         assert_error(school.admin.patch(path, json={"first_names": "X"}), 404, "not_found")
         assert_error(school.admin.post(path + "/withdraw", json={}), 404, "not_found")
     names = [i["first_names"] for i in
              assert_ok(school.admin.get("/api/v1/students", params={"q": "foraneo"}))["items"]]
     assert names == []
-    assert assert_ok(sur.get(f"/api/v1/students/{theirs['id']}"))["first_names"] == "Foráneo"
+    after = assert_ok(sur.get(f"/api/v1/students/{foreign}"))
+    assert after["first_names"] == "Foráneo" and after["status"] == "activo", after
 
 
 def test_a_teacher_may_not_see_students(school):
@@ -288,8 +292,7 @@ def test_a_teacher_may_not_see_students(school):
 def test_students_written_without_a_search_key_are_found(school):
     """A row written by code that does not fill students.search_text (a bulk
     import, say) gets its key before the next search."""
-    from support.records import _NOW
-    from conftest import store_execute
+    from support.students_setup import now_utc as _NOW
     store_execute(school.school_store("norte"),
                   "INSERT INTO students (cedula, first_names, last_names, gender, birth_date,"
                   " section_id, created_at, updated_at) VALUES ('V33444555', 'Íngrid',"
