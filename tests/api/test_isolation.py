@@ -308,7 +308,7 @@ def _rec_own(kind, body=None):
 
 def _rec_beta_ids(w):
     """Objects of beta, renumbered beyond any id of alfa or the master school."""
-    if getattr(w, "_rec_beta", None) is None:
+    if getattr(w, "_stu_beta", None) is None:
         store = w.inst.school_store("beta")
         store_execute(store, "INSERT INTO school_years (id, name, starts_on, ends_on, is_current,"
                       " created_at) VALUES (900001, '2190-2191', '2190-09-01', '2191-07-31', 0,"
@@ -323,8 +323,8 @@ def _rec_beta_ids(w):
             oid = assert_ok(c.post(_REC_PATH[kind], json=body), 201)["id"]
             store_execute(store, f"UPDATE {_REC_TABLE[kind]} SET id = ? WHERE id = ?", (900000 + oid, oid))
             ids[kind] = 900000 + oid
-        w._rec_beta = ids
-    return w._rec_beta
+        w._stu_beta = ids
+    return w._stu_beta
 
 
 def _rec_foreign(kind, body=None):
@@ -427,42 +427,51 @@ RECIPES = {
 }
 
 
-# records: students. Students and representatives are written with SQL under
-# ids no other store has (alfa 7xxxxx, beta 9xxxxx), so an id of alfa is
-# unknown on the master host and beta's never found from alfa.
-_REC_IDS = iter(range(700001, 799999))
+# records: students. The first student and representative of alfa get ids
+# no other store has (700001; later rows follow it), beta's 900001, so an id
+# of alfa is unknown on the master host and beta's never found from alfa.
 
 
-def _rec_student(w, code="alfa", sid=None):
-    from support.records import _NOW
-    sid = sid or next(_REC_IDS)
+def _stu_student(w, code="alfa", sid=None):
+    """A student written with SQL: with id `sid`, or the next id."""
+    from support.records import store_insert
+    from support.students_setup import now_utc as _NOW
+    cols = "cedula, first_names, last_names, gender, birth_date, created_at, updated_at"
+    if sid is None:
+        return store_insert(w.inst.school_store(code),
+                            f"INSERT INTO students ({cols}) VALUES (?, 'Matriz', 'Aislamiento',"
+                            " 'V', '2012-01-01', ?, ?) RETURNING id",
+                            (f"V{next(_STU_CEDULAS)}", _NOW(), _NOW()))
     store_execute(w.inst.school_store(code),
-                  "INSERT INTO students (id, cedula, first_names, last_names, gender, birth_date,"
-                  " created_at, updated_at) VALUES (?, ?, 'Matriz', 'Aislamiento', 'V',"
-                  " '2012-01-01', ?, ?)", (sid, f"V{sid + 10000000}", _NOW(), _NOW()))
+                  f"INSERT INTO students (id, {cols}) VALUES (?, ?, 'Matriz', 'Aislamiento',"
+                  " 'V', '2012-01-01', ?, ?)", (sid, f"V{next(_STU_CEDULAS)}", _NOW(), _NOW()))
     return sid
 
 
-def _rec_setup(w):
-    if not hasattr(w, "rec"):
-        from support.records import _NOW
-        w.rec = {"student": _rec_student(w), "beta_student": _rec_student(w, "beta", 900001)}
+_STU_CEDULAS = iter(range(17000001, 17999999))
+
+
+def _stu_setup(w):
+    if not hasattr(w, "stu"):
+        from support.students_setup import now_utc as _NOW
+        w.stu = {"student": _stu_student(w, "alfa", 700001),
+                 "beta_student": _stu_student(w, "beta", 900001)}
         for code, rid in (("alfa", 700001), ("beta", 900001)):
             store_execute(w.inst.school_store(code),
                           "INSERT INTO representatives (id, cedula, first_names, last_names,"
                           " created_at, updated_at) VALUES (?, ?, 'Rep', 'Matriz', ?, ?)",
                           (rid, f"V{rid + 20000000}", _NOW(), _NOW()))
-        w.rec["rep"], w.rec["beta_rep"] = 700001, 900001
-    return w.rec
+        w.stu["rep"], w.stu["beta_rep"] = 700001, 900001
+    return w.stu
 
 
-def _rec_obj(kind, body=None):
-    return lambda w, a, h: ([str(_rec_setup(w)[kind])], body, None)
+def _stu_obj(kind, body=None):
+    return lambda w, a, h: ([str(_stu_setup(w)[kind])], body, None)
 
 
-def _rec_beta(kind, body=None):
+def _stu_beta(kind, body=None):
     def prepare(w, a, h):
-        rec = _rec_setup(w)
+        rec = _stu_setup(w)
         table = "students" if kind == "student" else "representatives"
 
         def after():
@@ -475,13 +484,13 @@ def _rec_beta(kind, body=None):
     return prepare
 
 
-def _rec_alfa_only(a, h, v):
+def _stu_alfa_only(a, h, v):
     return 200 if h == "alfa" else 404
 
 
-def _rec_new_student(w, a, h):
-    _rec_setup(w)
-    return [str(_rec_student(w))], {"date": "2026-01-15", "reason": "Matriz"}, None
+def _stu_new_student(w, a, h):
+    _stu_setup(w)
+    return [str(_stu_student(w))], {"date": "2026-01-15", "reason": "Matriz"}, None
 
 
 RECIPES.update({
@@ -491,23 +500,23 @@ RECIPES.update({
                          "last_names": "Estudiante", "gender": "H",
                          "birth_date": "2013-04-05"}), _fixed(201)),
     ("GET", "/api/v1/students/{id}"): Recipe(
-        _rec_obj("student"), _rec_alfa_only,
-        variants={"object of another school": (_rec_beta("student"), _fixed(404))}),
+        _stu_obj("student"), _stu_alfa_only,
+        variants={"object of another school": (_stu_beta("student"), _fixed(404))}),
     ("PATCH", "/api/v1/students/{id}"): Recipe(
-        _rec_obj("student", {"address": "Calle 1, Mérida"}), _rec_alfa_only,
+        _stu_obj("student", {"address": "Calle 1, Mérida"}), _stu_alfa_only,
         variants={"object of another school": (
-            _rec_beta("student", {"first_names": "Cambiado"}), _fixed(404))}),
+            _stu_beta("student", {"first_names": "Cambiado"}), _fixed(404))}),
     ("POST", "/api/v1/students/{id}/withdraw"): Recipe(
-        _rec_new_student, _rec_alfa_only,
-        variants={"object of another school": (_rec_beta("student", {}), _fixed(404))}),
+        _stu_new_student, _stu_alfa_only,
+        variants={"object of another school": (_stu_beta("student", {}), _fixed(404))}),
     ("GET", "/api/v1/representatives"): Recipe(_none, _fixed(200)),
     ("GET", "/api/v1/representatives/{id}"): Recipe(
-        _rec_obj("rep"), _rec_alfa_only,
-        variants={"object of another school": (_rec_beta("rep"), _fixed(404))}),
+        _stu_obj("rep"), _stu_alfa_only,
+        variants={"object of another school": (_stu_beta("rep"), _fixed(404))}),
     ("PATCH", "/api/v1/representatives/{id}"): Recipe(
-        _rec_obj("rep", {"profession": "Docente"}), _rec_alfa_only,
+        _stu_obj("rep", {"profession": "Docente"}), _stu_alfa_only,
         variants={"object of another school": (
-            _rec_beta("rep", {"first_names": "Cambiado"}), _fixed(404))}),
+            _stu_beta("rep", {"first_names": "Cambiado"}), _fixed(404))}),
 })
 
 def _generic(route):
