@@ -146,8 +146,12 @@ static void read_section(json_t *body, const char *date_key,
         {.key = date_key, .max_len = 40, .message = date_msg,
          .check = ve_date_normalize, .text = date, .text_size = sizeof date},
     };
-    fields_parse(body, f, 2, &F->errs);
     json_t *v = json_object_get(body, "section_id");
+    if (json_is_null(v)) /* leaving the section is a withdrawal */
+        field_error(&F->errs, "section_id",
+                    "Para sacar al estudiante de su sección use la acción "
+                    "«Retirar».");
+    fields_parse(body, f, 2, &F->errs);
     if (v && json_is_integer(v) && section < 1)
         field_error(&F->errs, "section_id",
                     "Indique la sección (su identificador).");

@@ -301,3 +301,13 @@ def test_students_written_without_a_search_key_are_found(school):
     for q in ("ingrid avila", "celik", "33444"):
         items = assert_ok(school.admin.get("/api/v1/students", params={"q": q}))["items"]
         assert [i["cedula"] for i in items] == ["V33444555"], (q, items)
+
+
+def test_leaving_the_section_is_a_withdrawal_not_a_patch(school):
+    s = student(school)
+    err = assert_error(school.admin.patch(f"/api/v1/students/{s['id']}",
+                                          json={"section_id": None}), 422, "invalid",
+                       field="section_id")
+    assert "Retirar" in err["message"], err
+    assert assert_ok(school.admin.get(f"/api/v1/students/{s['id']}"))["section_id"] == \
+        school.ids["1A"]
