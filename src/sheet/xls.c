@@ -8,10 +8,25 @@
  * with a FILEPASS record (saved with a password) and FreeXL's errors
  * (a damaged or crafted file, an OLE file with no workbook such as a .doc)
  * become Spanish messages.
+ *
+ * FreeXL runs in a child process. Fuzzing (tests/fuzz/fuzz_xls.c) found
+ * that Debian 12's FreeXL 1.0.6 reads out of bounds (a string handed to
+ * iconv with a length past its buffer) and leaks on some crafted files: a
+ * server must not run that on an upload in its own address space. The
+ * child (forked, with an address-space limit and an alarm) opens the file
+ * and writes the raw cells to a pipe: status, then one record per cell
+ * (row, column, type, number or text). The parent builds the grid from
+ * that stream with its own limits; a child that crashes, is killed or
+ * stops mid-stream means a damaged file. The child only calls FreeXL and
+ * write(2), and leaves with _exit.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <freexl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -73,33 +88,199 @@ static int write_temp(const void *data, size_t len, char *path, size_t pathn, ch
     return 0;
 }
 
-static int cell_to_grid(struct sheet_grid *g, unsigned row, unsigned col,
-                        const FreeXL_CellValue *v)
+/* --- The child: FreeXL to a pipe ---------------------------------------- */
+
+enum { REC_CELL = 1, REC_END, REC_ERROR, REC_PROTECTED, REC_NO_SHEETS };
+
+struct out {
+    int fd;
+    size_t n;
+    bool failed;
+    unsigned char buf[64 * 1024];
+};
+
+static void out_flush(struct out *o)
 {
-    char num[32];
-    const char *s = NULL;
-    switch (v->type) {
-    case FREEXL_CELL_INT:
-        snprintf(num, sizeof(num), "%d", v->value.int_value);
-        s = num;
-        break;
-    case FREEXL_CELL_DOUBLE:
-        sheet_number_text(v->value.double_value, num);
-        s = num;
-        break;
-    case FREEXL_CELL_TEXT:
-    case FREEXL_CELL_SST_TEXT:
-    case FREEXL_CELL_DATE:
-    case FREEXL_CELL_DATETIME:
-    case FREEXL_CELL_TIME:
-        s = v->value.text_value;
-        break;
-    default:
+    size_t done = 0;
+    while (!o->failed && done < o->n) {
+        ssize_t n = write(o->fd, o->buf + done, o->n - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            o->failed = true; /* the parent stopped reading: just finish */
+        else
+            done += (size_t)n;
+    }
+    o->n = 0;
+}
+
+static void out_add(struct out *o, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    while (n > 0) {
+        if (o->n == sizeof(o->buf))
+            out_flush(o);
+        size_t k = sizeof(o->buf) - o->n < n ? sizeof(o->buf) - o->n : n;
+        memcpy(o->buf + o->n, b, k);
+        o->n += k;
+        b += k;
+        n -= k;
+    }
+}
+
+static void out_rec(struct out *o, unsigned char kind, int32_t code)
+{
+    out_add(o, &kind, 1);
+    out_add(o, &code, sizeof(code));
+}
+
+static int child_read(const char *path, struct out *o)
+{
+    const void *h = NULL;
+    int rc = freexl_open(path, &h);
+    if (rc != FREEXL_OK) {
+        out_rec(o, REC_ERROR, rc);
+        return 0; /* the handle of a failed open is left: the process ends */
+    }
+    unsigned info = 0;
+    if (freexl_get_info(h, FREEXL_BIFF_PASSWORD, &info) == FREEXL_OK &&
+        info == FREEXL_BIFF_OBFUSCATED) {
+        out_rec(o, REC_PROTECTED, 0);
         return 0;
     }
-    if (s == NULL)
+    unsigned sheets = 0;
+    if (freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &sheets) != FREEXL_OK || sheets == 0) {
+        out_rec(o, REC_NO_SHEETS, 0);
         return 0;
-    return sheet_grid_set(g, (int)row, (int)col, s, strlen(s));
+    }
+    unsigned rows = 0;
+    unsigned short cols = 0;
+    if ((rc = freexl_select_active_worksheet(h, 0)) != FREEXL_OK ||
+        (rc = freexl_worksheet_dimensions(h, &rows, &cols)) != FREEXL_OK) {
+        out_rec(o, REC_ERROR, rc);
+        return 0;
+    }
+    for (unsigned r = 0; r < rows && !o->failed; r++)
+        for (unsigned c = 0; c < cols; c++) {
+            FreeXL_CellValue v;
+            if ((rc = freexl_get_cell_value(h, r, (unsigned short)c, &v)) != FREEXL_OK) {
+                out_rec(o, REC_ERROR, rc);
+                return 0;
+            }
+            char num[32];
+            const char *s = NULL;
+            switch (v.type) {
+            case FREEXL_CELL_INT:
+                snprintf(num, sizeof(num), "%d", v.value.int_value);
+                s = num;
+                break;
+            case FREEXL_CELL_DOUBLE:
+                sheet_number_text(v.value.double_value, num);
+                s = num;
+                break;
+            case FREEXL_CELL_TEXT:
+            case FREEXL_CELL_SST_TEXT:
+            case FREEXL_CELL_DATE:
+            case FREEXL_CELL_DATETIME:
+            case FREEXL_CELL_TIME:
+                s = v.value.text_value;
+                break;
+            }
+            if (s == NULL || s[0] == '\0')
+                continue;
+            uint32_t len = (uint32_t)strnlen(s, 1u << 20);
+            uint32_t pos[2] = {r, c};
+            out_rec(o, REC_CELL, 0);
+            out_add(o, pos, sizeof(pos));
+            out_add(o, &len, sizeof(len));
+            out_add(o, s, len);
+        }
+    out_rec(o, REC_END, 0);
+    freexl_close(h);
+    return 0;
+}
+
+static void child(const char *path, int fd)
+{
+    /* a crafted file may make FreeXL allocate or loop without end */
+    alarm(60);
+#if !defined(__SANITIZE_ADDRESS__) && !defined(BIS_FUZZ)
+    /* 1 GiB more than the server's own address space (the sanitizers
+       reserve terabytes of it: no limit under them) */
+    unsigned long pages = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f != NULL) {
+        if (fscanf(f, "%lu", &pages) != 1)
+            pages = 0;
+        fclose(f);
+    }
+    if (pages > 0) {
+        rlim_t max = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + (1ul << 30);
+        struct rlimit as = {.rlim_cur = max, .rlim_max = max};
+        setrlimit(RLIMIT_AS, &as);
+    }
+#endif
+    static struct out o;
+    o.fd = fd;
+    child_read(path, &o);
+    out_flush(&o);
+    close(fd);
+    _exit(o.failed ? 1 : 0);
+}
+
+/* --- The parent: the stream into the grid -------------------------------- */
+
+static bool read_exact(int fd, void *p, size_t n)
+{
+    unsigned char *b = p;
+    while (n > 0) {
+        ssize_t k = read(fd, b, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return false;
+        b += k;
+        n -= (size_t)k;
+    }
+    return true;
+}
+
+/* Reads the child's records into g: 0 at REC_END, 1 when the stream broke
+   off (a damaged file), -1 with the message set. */
+static int parse_stream(int fd, struct sheet_grid *g, char *cell)
+{
+    for (;;) {
+        unsigned char kind;
+        int32_t code;
+        if (!read_exact(fd, &kind, 1) || !read_exact(fd, &code, sizeof(code)))
+            return 1;
+        switch (kind) {
+        case REC_END:
+            return 0;
+        case REC_ERROR:
+            return freexl_error(code, g->err, g->errn);
+        case REC_PROTECTED:
+            return sheet_fail(g->err, g->errn, "%s", protected_msg);
+        case REC_NO_SHEETS:
+            return sheet_fail(g->err, g->errn,
+                              "La hoja está vacía: el archivo .xls no tiene hojas.");
+        case REC_CELL:
+            break;
+        default:
+            return 1;
+        }
+        uint32_t pos[2], len;
+        if (!read_exact(fd, pos, sizeof(pos)) || !read_exact(fd, &len, sizeof(len)))
+            return 1;
+        if (pos[0] > INT32_MAX || pos[1] > INT32_MAX)
+            return 1;
+        if (len > g->lim->max_cell)
+            return sheet_grid_put(g, (int)pos[0], (int)pos[1], 1, len);
+        if (!read_exact(fd, cell, len))
+            return 1;
+        if (sheet_grid_set(g, (int)pos[0], (int)pos[1], cell, len) < 0)
+            return -1;
+    }
 }
 
 int sheet_read_xls(const void *data, size_t len, const struct sheet_limits *lim,
@@ -108,45 +289,38 @@ int sheet_read_xls(const void *data, size_t len, const struct sheet_limits *lim,
     char path[4096];
     if (write_temp(data, len, path, sizeof(path), err, errn) < 0)
         return -1;
-    const void *h = NULL;
-    int rc = freexl_open(path, &h);
-    unlink(path);
-    if (rc != FREEXL_OK) {
-        if (h != NULL)
-            freexl_close(h);
-        return freexl_error(rc, err, errn);
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) < 0) {
+        unlink(path);
+        return sheet_fail(err, errn, "No se pudo preparar la lectura del archivo .xls.");
     }
-    unsigned info = 0;
-    if (freexl_get_info(h, FREEXL_BIFF_PASSWORD, &info) == FREEXL_OK &&
-        info == FREEXL_BIFF_OBFUSCATED) {
-        freexl_close(h);
-        return sheet_fail(err, errn, "%s", protected_msg);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        unlink(path);
+        return sheet_fail(err, errn, "No se pudo preparar la lectura del archivo .xls.");
     }
-    unsigned sheets = 0;
-    if (freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &sheets) != FREEXL_OK || sheets == 0) {
-        freexl_close(h);
-        return sheet_fail(err, errn, "La hoja está vacía: el archivo .xls no tiene hojas.");
+    if (pid == 0) {
+        close(fds[0]);
+        child(path, fds[1]);
     }
-    unsigned rows = 0;
-    unsigned short cols = 0;
-    if ((rc = freexl_select_active_worksheet(h, 0)) != FREEXL_OK ||
-        (rc = freexl_worksheet_dimensions(h, &rows, &cols)) != FREEXL_OK) {
-        freexl_close(h);
-        return freexl_error(rc, err, errn);
-    }
+    close(fds[1]);
     struct sheet_grid g;
     sheet_grid_init(&g, lim, err, errn);
-    rc = 0;
-    for (unsigned r = 0; rc == 0 && r < rows; r++)
-        for (unsigned c = 0; rc == 0 && c < cols; c++) {
-            FreeXL_CellValue v;
-            int x = freexl_get_cell_value(h, r, (unsigned short)c, &v);
-            if (x != FREEXL_OK)
-                rc = freexl_error(x, err, errn);
-            else
-                rc = cell_to_grid(&g, r, c, &v);
-        }
-    freexl_close(h);
+    char *cell = xmalloc(lim->max_cell + 1);
+    int rc = parse_stream(fds[0], &g, cell);
+    free(cell);
+    close(fds[0]);
+    if (rc != 0)
+        kill(pid, SIGKILL); /* refused or broken off: the rest is not wanted */
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    unlink(path);
+    if (rc == 1 || (rc == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)))
+        rc = sheet_fail(err, errn, "El archivo .xls está dañado o incompleto y no se puede leer: "
+                                   "ábralo en Excel y guárdelo de nuevo.");
     if (rc == 0)
         rc = sheet_grid_finish(&g, SHEET_XLS, sheet_r);
     sheet_grid_cleanup(&g);
