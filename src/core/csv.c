@@ -157,6 +157,11 @@ struct parse {
 static int add_record(struct parse *ps, char **f, int nf, int line)
 {
     struct csv *c = ps->c;
+    if (ps->o->each_record) {
+        int rc = ps->o->each_record(ps->o->arg, f, nf, line, ps->error_r);
+        free_fields(f, nf);
+        return rc < 0 ? -2 : 0; /* -2: the fields are freed already */
+    }
     if (!c->cols) {
         c->cols = xmalloc((size_t)nf * sizeof(char *));
         memcpy(c->cols, f, (size_t)nf * sizeof(char *));
@@ -266,6 +271,9 @@ static int parse_records(struct parse *ps, const char *buf, size_t len)
                     csv_fail_at(ps->error_r, c->name, rec_line,
                                 "la fila tiene más campos que las %d columnas del encabezado",
                                 c->ncols);
+                else if (ps->o->each_record)
+                    csv_fail_at(ps->error_r, c->name, rec_line, "la fila tiene más de %d columnas",
+                                ps->max_cols);
                 else
                     csv_fail_at(ps->error_r, c->name, rec_line,
                                 "el encabezado tiene más de %d columnas", ps->max_cols);
@@ -308,7 +316,7 @@ static int parse_records(struct parse *ps, const char *buf, size_t len)
     }
     free(f);
     free(val);
-    if (!c->cols) {
+    if (!c->cols && !ps->o->each_record) {
         csv_fail(ps->error_r, "%s: el archivo está vacío (falta la línea de encabezado)", c->name);
         return -1;
     }

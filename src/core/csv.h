@@ -43,6 +43,13 @@ struct csv_options {
     int (*check_header)(void *arg, const char *name, char **cols, int ncols, int line,
                         char **error_r);
     void *arg;
+    /* When set, nothing is stored: every record, the first one too, goes
+       to this callback as it is read (fields[0..n) valid during the call
+       only), records may have any number of fields up to max_cols, and
+       max_rows is not checked; an all-blank file is no error. Returning
+       -1 stops the parse (the callback sets *error_r). For a large file
+       read into another structure (the spreadsheet import). */
+    int (*each_record)(void *arg, char **fields, int n, int line, char **error_r);
 };
 
 #define CSV_MAX_BYTES (4L * 1024 * 1024)

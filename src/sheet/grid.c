@@ -114,7 +114,9 @@ int sheet_grid_text(struct sheet_grid *g, const char *s, size_t n, uint32_t *off
 static void grid_reserve(struct sheet_grid *g, int row, int col)
 {
     if (col >= g->ccap) {
-        int ccap = g->ccap < 16 ? 16 : g->ccap + g->ccap / 2;
+        /* while the grid is small (the header row), grow to just what is
+           needed, cheaply; later by half again, for amortized growth */
+        int ccap = g->rcap <= 64 ? (col + 16) / 16 * 16 : g->ccap + g->ccap / 2;
         if (ccap <= col)
             ccap = col + 1;
         if (ccap > g->lim->max_cols)

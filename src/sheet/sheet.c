@@ -127,44 +127,84 @@ static bool blank_text(const char *p, size_t len)
     return true;
 }
 
-/* core/csv.c reads the file (quotes, separators, encodings, bounds); its
-   rows are then copied into the grid, the header as row 0. */
+/* The separator: ";" when the first lines (up to 20 that hold either)
+   have more semicolons than commas outside quotes. A title line with
+   neither does not decide, unlike core/csv.c's look at the first line. */
+static char csv_separator(const char *p, size_t len)
+{
+    long commas = 0, semicolons = 0;
+    int lines = 0;
+    bool quoted = false, counted = false;
+    for (size_t i = 0; i < len && lines < 20; i++) {
+        char ch = p[i];
+        if (ch == '"')
+            quoted = !quoted;
+        else if (quoted)
+            continue;
+        else if (ch == ',')
+            commas++, counted = true;
+        else if (ch == ';')
+            semicolons++, counted = true;
+        else if (ch == '\n' && counted)
+            lines++, counted = false;
+    }
+    return semicolons > commas ? ';' : ',';
+}
+
+struct csv_fill {
+    struct sheet_grid g;
+    int extra; /* line breaks inside the quoted fields so far */
+};
+
+/* Each record goes to the row a spreadsheet program shows it on: its
+   line, less the line breaks inside quoted fields above it (blank lines
+   stay blank rows). */
+static int csv_record(void *arg, char **fields, int n, int line, char **error_r)
+{
+    (void)error_r;
+    struct csv_fill *fill = arg;
+    int row = line - 1 - fill->extra;
+    for (int col = 0; col < n; col++) {
+        size_t len = strlen(fields[col]);
+        for (size_t i = 0; i < len; i++)
+            if (fields[col][i] == '\n' ||
+                (fields[col][i] == '\r' && fields[col][i + 1] != '\n'))
+                fill->extra++;
+        if (sheet_grid_set(&fill->g, row, col, fields[col], len) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* core/csv.c reads the file (quotes, separators, encodings, bounds) and
+   hands each record over as it goes: the records are never stored twice. */
 int sheet_read_csv(const void *data, size_t len, const struct sheet_limits *lim,
                    struct sheet **sheet_r, char *err, size_t errn)
 {
     if (blank_text(data, len))
         return sheet_fail(err, errn, "La hoja está vacía: el archivo CSV no tiene datos.");
+    struct csv_fill fill = {.extra = 0};
+    sheet_grid_init(&fill.g, lim, err, errn);
     struct csv_options o = {
         .name = "El archivo CSV",
+        .separator = csv_separator(data, len),
         .encoding = CSV_AUTO,
         .max_bytes = (long)lim->max_bytes,
-        /* one data row more than the grid takes: the grid's own check
-           then refuses it with its message */
-        .max_rows = lim->max_rows,
         .max_cols = lim->max_cols,
         .max_field = lim->max_cell < 1u << 30 ? (int)lim->max_cell : 1 << 30,
+        .each_record = csv_record,
+        .arg = &fill,
     };
     struct csv c;
     char *msg = NULL;
-    if (csv_parse(&c, data, len, &o, &msg) < 0) {
-        sheet_fail(err, errn, "%s.", msg ? msg : "El archivo CSV no se pudo leer");
-        free(msg);
-        return -1;
-    }
-    struct sheet_grid g;
-    sheet_grid_init(&g, lim, err, errn);
-    int rc = 0;
-    for (int col = 0; rc == 0 && col < c.ncols; col++)
-        rc = sheet_grid_set(&g, 0, col, c.cols[col], strlen(c.cols[col]));
-    for (int row = 0; rc == 0 && row < c.nrows; row++)
-        for (int col = 0; rc == 0 && col < c.ncols; col++) {
-            const char *v = csv_get(&c, row, col);
-            rc = sheet_grid_set(&g, row + 1, col, v, strlen(v));
-        }
+    int rc = csv_parse(&c, data, len, &o, &msg);
+    if (rc < 0 && msg != NULL)
+        sheet_fail(err, errn, "%s.", msg); /* else the grid's message is set */
+    free(msg);
     csv_free(&c);
     if (rc == 0)
-        rc = sheet_grid_finish(&g, SHEET_CSV, sheet_r);
-    sheet_grid_cleanup(&g);
+        rc = sheet_grid_finish(&fill.g, SHEET_CSV, sheet_r);
+    sheet_grid_cleanup(&fill.g);
     return rc;
 }
 

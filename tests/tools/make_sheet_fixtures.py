@@ -312,6 +312,10 @@ def png():
 
 
 CSV_1252 = "Cédula;Nombre;Dirección\r\n12.345.678;José Peña;\"Calle Ñ; casa 3\"\r\n;;\r\nV-9.876.543;María;El Tocuyo\r\n;;\r\n;;\r\n".encode("cp1252")
+# A title line, a blank line, a multi-line quoted field, a short row: what
+# a Matrícula saved as CSV by hand looks like.
+CSV_TITLED = ("MATRÍCULA 2025-2026\r\n\r\nCédula;Nombre;Dirección\r\n"
+              "1;\"Ana\r\nMaría\";Barquisimeto\r\n2;Luis\r\n").encode("utf-8")
 CSV_UTF8 = "\ufeffcedula,nombre\n1,Ana\n2,\"Luis, hijo\"\n".encode("utf-8")
 
 
@@ -349,6 +353,7 @@ def fixtures(out):
         "image.png": png(),
         "semicolon_1252.csv": CSV_1252,
         "utf8.csv": CSV_UTF8,
+        "titled.csv": CSV_TITLED,
         "empty.csv": b";;;\r\n\r\n;;;\r\n",
         "big.xlsx": xlsx_big(),
     }
@@ -367,6 +372,7 @@ def seeds(out):
     write(os.path.join(out, "xlsx", "stored.xlsx"), xlsx_by_hand(xlsx_parts(), zipfile.ZIP_STORED))
     write(os.path.join(out, "csv", "semicolon_1252.csv"), CSV_1252)
     write(os.path.join(out, "csv", "utf8.csv"), CSV_UTF8)
+    write(os.path.join(out, "csv", "titled.csv"), CSV_TITLED)
 
 
 if __name__ == "__main__":

@@ -165,14 +165,27 @@ static void csv_windows1252_semicolons_and_utf8_bom(void **state)
     (void)state;
     struct sheet *s = read_ok("semicolon_1252.csv", NULL);
     assert_int_equal(s->format, SHEET_CSV);
-    assert_int_equal(s->rows, 3); /* blank rows ";;" skipped */
+    assert_int_equal(s->rows, 4); /* trailing ";;" rows dropped */
     assert_int_equal(s->cols, 3);
     CELL(s, 0, 0, "Cédula");
     CELL(s, 0, 2, "Dirección");
     CELL(s, 1, 0, "12.345.678");
     CELL(s, 1, 1, "José Peña");
     CELL(s, 1, 2, "Calle Ñ; casa 3");
-    CELL(s, 2, 0, "V-9.876.543");
+    CELL(s, 2, 0, "");            /* a blank row stays where it is */
+    CELL(s, 3, 0, "V-9.876.543"); /* row 4, as a spreadsheet shows it */
+    sheet_free(&s);
+    /* a title line without separators, rows of any width, a line break
+       inside quotes: rows where a spreadsheet program shows them */
+    s = read_ok("titled.csv", NULL);
+    assert_int_equal(s->rows, 5);
+    assert_int_equal(s->cols, 3);
+    CELL(s, 0, 0, "MATRÍCULA 2025-2026");
+    CELL(s, 2, 2, "Dirección");
+    CELL(s, 3, 1, "Ana\r\nMaría");
+    CELL(s, 3, 2, "Barquisimeto");
+    CELL(s, 4, 1, "Luis");
+    CELL(s, 4, 2, "");
     sheet_free(&s);
     s = read_ok("utf8.csv", NULL);
     CELL(s, 0, 0, "cedula");
