@@ -209,6 +209,57 @@ static void files_are_bounded_and_a_missing_one_is_no_error(void **state)
     rmdir(dir);
 }
 
+/* each_record: every record, of any width, handed over as it is read. */
+struct seen {
+    int records, fields, last_line, stop_at;
+    char first[32];
+};
+
+static int see_record(void *arg, char **fields, int n, int line, char **error_r)
+{
+    struct seen *s = arg;
+    if (++s->records == s->stop_at) {
+        csv_fail_at(error_r, "x.csv", line, "basta");
+        return -1;
+    }
+    if (s->records == 1)
+        snprintf(s->first, sizeof(s->first), "%s", fields[0]);
+    s->fields += n;
+    s->last_line = line;
+    return 0;
+}
+
+static void records_can_be_streamed_to_a_callback(void **state)
+{
+    (void)state;
+    const char *text = "Título\n\na;b;c\n1;\"x\ny\"\n;;\n2\n";
+    struct seen seen = {0};
+    struct csv_options o = {.name = "x.csv", .separator = ';', .each_record = see_record,
+                            .arg = &seen};
+    struct csv c;
+    char *err = NULL;
+    assert_int_equal(csv_parse(&c, text, strlen(text), &o, &err), 0);
+    assert_null(err);
+    assert_int_equal(seen.records, 4); /* the blank line and ";;" skipped */
+    assert_int_equal(seen.fields, 1 + 3 + 2 + 1);
+    assert_string_equal(seen.first, "Título");
+    assert_int_equal(seen.last_line, 7);
+    assert_int_equal(c.nrows, 0); /* nothing stored */
+    csv_free(&c);
+    /* blank is no error; the callback may stop the parse */
+    struct seen none = {0};
+    o.arg = &none;
+    assert_int_equal(csv_parse(&c, ";;\n", 3, &o, &err), 0);
+    assert_int_equal(none.records, 0);
+    csv_free(&c);
+    struct seen stop = {.stop_at = 2};
+    o.arg = &stop;
+    assert_int_equal(csv_parse(&c, text, strlen(text), &o, &err), -1);
+    assert_string_equal(err, "x.csv, línea 3: basta");
+    free(err);
+    csv_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -219,6 +270,7 @@ int main(void)
         cmocka_unit_test(malformed_input_names_the_line),
         cmocka_unit_test(header_check_runs_before_the_rows),
         cmocka_unit_test(files_are_bounded_and_a_missing_one_is_no_error),
+        cmocka_unit_test(records_can_be_streamed_to_a_callback),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
