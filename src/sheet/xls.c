@@ -202,7 +202,11 @@ static int child_read(const char *path, struct out *o)
 
 static void child(const char *path, int fd)
 {
-    /* a crafted file may make FreeXL allocate or loop without end */
+    /* a crafted file may make FreeXL allocate or loop without end; the
+       server's own signal handlers are not the child's */
+    signal(SIGALRM, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
     alarm(60);
 #if !defined(__SANITIZE_ADDRESS__) && !defined(BIS_FUZZ)
     /* 1 GiB more than the server's own address space (the sanitizers
