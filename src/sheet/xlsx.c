@@ -565,6 +565,19 @@ static void XMLCALL ws_start(void *ud, const XML_Char *el, const XML_Char **atts
     }
 }
 
+/* "0", "-12", "12345678": up to 15 digits, no leading zero, no sign on
+   zero (what strtod and sheet_number_text would give back unchanged). */
+static bool plain_integer(const char *p, size_t n)
+{
+    size_t i = p[0] == '-' ? 1 : 0;
+    if (n <= i || n - i > 15 || (p[i] == '0' && (n - i > 1 || i == 1)))
+        return false;
+    for (; i < n; i++)
+        if (p[i] < '0' || p[i] > '9')
+            return false;
+    return true;
+}
+
 /* The collected value of the cell that just ended, into the grid. */
 static int put_cell(struct xlsx *x)
 {
@@ -585,13 +598,17 @@ static int put_cell(struct xlsx *x)
         return sheet_grid_put(g, x->row, x->col, x->sst[i], x->sst_len[i]);
     }
     if (strcmp(t, "n") == 0) {
+        unsigned char kind = x->cstyle >= 0 && (size_t)x->cstyle < x->nxf
+                                 ? x->xf_kind[x->cstyle]
+                                 : FMT_NONE;
+        /* most numbers are plain integers, already in their shortest form
+           (the cédulas, the phones): no conversion back and forth */
+        if (kind == FMT_NONE && plain_integer(x->buf, x->blen))
+            return sheet_grid_set(g, x->row, x->col, x->buf, x->blen);
         char *end;
         double v = strtod(x->buf, &end);
         if (*end == '\0') {
             char num[32];
-            unsigned char kind = x->cstyle >= 0 && (size_t)x->cstyle < x->nxf
-                                     ? x->xf_kind[x->cstyle]
-                                     : FMT_NONE;
             if (kind == FMT_NONE ||
                 !sheet_serial_text(v, x->date1904, kind == FMT_DATETIME && v != trunc(v),
                                    kind == FMT_TIME, num))
