@@ -343,6 +343,9 @@ def fixtures(out):
             '<worksheet %s><sheetData><row r="1"><c r="A1" t="s"><v>99</v></c></row>'
             '</sheetData></worksheet>' % NS))),
         "not_xlsx.zip": xlsx_by_hand([("leeme.txt", "hola")]),
+        "calc.ods": xlsx_by_hand([("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+                                  ("content.xml", "<office:document-content/>")],
+                                 zipfile.ZIP_STORED),
         "truncated.xlsx": basic_xlsx[:len(basic_xlsx) // 2],
         "zip_bomb.xlsx": xlsx_zip_bomb(),
         "lying_sizes.xlsx": xlsx_lying_sizes(),

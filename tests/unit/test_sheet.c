@@ -245,6 +245,7 @@ static void what_is_not_a_spreadsheet_is_refused(void **state)
     refused("image.png", NULL, "no es una hoja de cálculo");
     refused("random.bin", NULL, "no es una hoja de cálculo");
     refused("not_xlsx.zip", NULL, "no un libro de Excel");
+    refused("calc.ods", NULL, "OpenDocument (.ods)");
     refused("no-such-file.xlsx", NULL, "no existe");
 }
 
