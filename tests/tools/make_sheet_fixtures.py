@@ -360,6 +360,11 @@ def fixtures(out):
         "empty.csv": b";;;\r\n\r\n;;;\r\n",
         "big.xlsx": xlsx_big(),
     }
+    # the inputs fuzzing found that fault inside FreeXL (kept as seeds)
+    corpus = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fuzz", "corpus", "xls")
+    for name in ("freexl-iconv-overread.xls", "freexl-leak.xls"):
+        with open(os.path.join(corpus, name), "rb") as f:
+            files[name] = f.read()
     for name, data in files.items():
         write(os.path.join(out, name), data)
 
