@@ -2,9 +2,11 @@
  * .xlsx (Office Open XML), read from memory with libzip and expat: the
  * first worksheet's cells as text.
  *
- * The parts are read in the order the cells need them: xl/workbook.xml
- * (the first <sheet>'s relationship id, the 1904 date system), its
- * relationships xl/_rels/workbook.xml.rels (the worksheet's part name),
+ * The parts are read in the order the cells need them: the package's
+ * relationships _rels/.rels (where the workbook is: xl/workbook.xml
+ * nearly always, and when that part is missing), the workbook (the first
+ * <sheet>'s relationship id, the 1904 date system), its relationships
+ * xl/_rels/workbook.xml.rels (the worksheet's part name),
  * xl/styles.xml (which cell formats show dates: the built-in formats 14-22
  * and 45-47 and custom format codes with d, m or y outside quotes and
  * brackets), xl/sharedStrings.xml (each string put once into the grid's
@@ -63,6 +65,9 @@ struct xlsx {
     bool have_sheet;
     char *sheet_rid;
     char *sheet_part;
+    char *wb_part;          /* "xl/workbook.xml" */
+    char *wb_dir;           /* "xl/" (or "" at the root) */
+    char *styles_part, *sst_part;
 
     /* styles */
     int in_numfmts, in_cellxfs;
@@ -321,19 +326,43 @@ static void XMLCALL no_end(void *ud, const XML_Char *el)
     (void)ud, (void)el;
 }
 
+/* A relationship's target as a part name: absolute within the package,
+   or relative to the folder of the part that holds the relationship. */
+static char *resolve_target(const char *dir, const char *target)
+{
+    if (target[0] == '/')
+        return xstrdup(target + 1);
+    while (strncmp(target, "./", 2) == 0)
+        target += 2;
+    return str_fmt("%s%s", dir, target);
+}
+
+static void XMLCALL root_rels_start(void *ud, const XML_Char *el, const XML_Char **atts)
+{
+    struct xlsx *x = ud;
+    if (strcmp(local(el), "Relationship") != 0 || x->wb_part != NULL)
+        return;
+    const char *type = attr(atts, "Type"), *target = attr(atts, "Target");
+    size_t n = type ? strlen(type) : 0;
+    if (target != NULL && n >= 15 && strcmp(type + n - 15, "/officeDocument") == 0)
+        x->wb_part = resolve_target("", target);
+}
+
 static void XMLCALL rels_start(void *ud, const XML_Char *el, const XML_Char **atts)
 {
     struct xlsx *x = ud;
-    if (strcmp(local(el), "Relationship") != 0 || x->sheet_part != NULL)
+    if (strcmp(local(el), "Relationship") != 0)
         return;
-    const char *id = attr(atts, "Id"), *target = attr(atts, "Target");
-    if (id == NULL || target == NULL || strcmp(id, x->sheet_rid) != 0)
+    const char *id = attr(atts, "Id"), *target = attr(atts, "Target"), *type = attr(atts, "Type");
+    if (id == NULL || target == NULL)
         return;
-    /* relative to the workbook's folder, or absolute within the package */
-    if (target[0] == '/')
-        x->sheet_part = xstrdup(target + 1);
-    else
-        x->sheet_part = str_fmt("xl/%s", strncmp(target, "./", 2) == 0 ? target + 2 : target);
+    size_t n = type ? strlen(type) : 0;
+    if (strcmp(id, x->sheet_rid) == 0 && x->sheet_part == NULL)
+        x->sheet_part = resolve_target(x->wb_dir, target);
+    else if (n >= 7 && strcmp(type + n - 7, "/styles") == 0 && x->styles_part == NULL)
+        x->styles_part = resolve_target(x->wb_dir, target);
+    else if (n >= 14 && strcmp(type + n - 14, "/sharedStrings") == 0 && x->sst_part == NULL)
+        x->sst_part = resolve_target(x->wb_dir, target);
 }
 
 /* --- Styles: which cell formats are dates -------------------------------- */
@@ -692,6 +721,10 @@ static void xlsx_cleanup(struct xlsx *x)
         zip_discard(x->za);
     free(x->sheet_rid);
     free(x->sheet_part);
+    free(x->wb_part);
+    free(x->wb_dir);
+    free(x->styles_part);
+    free(x->sst_part);
     free(x->fmts);
     free(x->xf_kind);
     free(x->buf);
@@ -732,7 +765,16 @@ int sheet_read_xlsx(const void *data, size_t len, const struct sheet_limits *lim
         goto fail;
     x.buf = xmalloc(lim->max_cell * 2 + 17);
 
-    int rc = parse_part(&x, "xl/workbook.xml", wb_start, no_end);
+    int rc = parse_part(&x, "_rels/.rels", root_rels_start, no_end);
+    if (rc < 0)
+        goto fail;
+    if (x.wb_part == NULL || zip_name_locate(x.za, x.wb_part, ZIP_FL_NOCASE) < 0) {
+        free(x.wb_part);
+        x.wb_part = xstrdup("xl/workbook.xml");
+    }
+    const char *slash = strrchr(x.wb_part, '/');
+    x.wb_dir = xstrndup(x.wb_part, slash ? (size_t)(slash - x.wb_part) + 1 : 0);
+    rc = parse_part(&x, x.wb_part, wb_start, no_end);
     if (rc == 0) {
         if (zip_name_locate(x.za, "mimetype", 0) >= 0 ||
             zip_name_locate(x.za, "content.xml", 0) >= 0)
@@ -749,16 +791,24 @@ int sheet_read_xlsx(const void *data, size_t len, const struct sheet_limits *lim
         sheet_fail(err, errn, "La hoja está vacía: el libro no tiene hojas.");
         goto fail;
     }
-    rc = parse_part(&x, "xl/_rels/workbook.xml.rels", rels_start, no_end);
+    char *rels = str_fmt("%s_rels/%s.rels", x.wb_dir, x.wb_part + strlen(x.wb_dir));
+    rc = parse_part(&x, rels, rels_start, no_end);
+    free(rels);
     if (rc < 0)
         goto fail;
     if (x.sheet_part == NULL) {
         damaged(&x, "falta la relación de la primera hoja");
         goto fail;
     }
-    if (parse_part(&x, "xl/styles.xml", styles_start, styles_end) < 0)
+    /* styles and shared strings where the relationships say, else where
+       every writer puts them */
+    if (x.styles_part == NULL)
+        x.styles_part = str_fmt("%sstyles.xml", x.wb_dir);
+    if (x.sst_part == NULL)
+        x.sst_part = str_fmt("%ssharedStrings.xml", x.wb_dir);
+    if (parse_part(&x, x.styles_part, styles_start, styles_end) < 0)
         goto fail;
-    if (parse_part(&x, "xl/sharedStrings.xml", sst_start, sst_end) < 0)
+    if (parse_part(&x, x.sst_part, sst_start, sst_end) < 0)
         goto fail;
     rc = parse_part(&x, x.sheet_part, ws_start, ws_end);
     if (rc == 0) {

@@ -190,6 +190,20 @@ def xlsx_parts(sheet=SHEET, date1904=False, shared=SHARED, styles=STYLES):
     return parts
 
 
+def xlsx_renamed_parts():
+    """The workbook at book/main.xml, named by _rels/.rels, its styles and
+    shared strings under other names, named by its relationships."""
+    root_rels = ROOT_RELS.replace('Target="xl/workbook.xml"', 'Target="/book/main.xml"')
+    rels = ('<?xml version="1.0"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="estilos.xml"/>'
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="/book/textos.xml"/>'
+            '<Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="./hojas/h1.xml"/>'
+            '</Relationships>')
+    return xlsx_by_hand([("_rels/.rels", root_rels), ("book/main.xml", workbook_xml()),
+                         ("book/_rels/main.xml.rels", rels), ("book/estilos.xml", STYLES),
+                         ("book/textos.xml", SHARED), ("book/hojas/h1.xml", SHEET)])
+
+
 def xlsx_zip_bomb():
     """A valid package whose worksheet inflates to ~200 MB of zeros."""
     out = io.BytesIO()
@@ -334,6 +348,7 @@ def fixtures(out):
         "hand.xlsx": hand,
         "date1904.xlsx": xlsx_by_hand(xlsx_parts(date1904=True)),
         "stored.xlsx": xlsx_by_hand(xlsx_parts(), zipfile.ZIP_STORED),
+        "renamed.xlsx": xlsx_renamed_parts(),
         "no_shared.xlsx": xlsx_by_hand(xlsx_parts(shared=None, sheet=(
             '<?xml version="1.0"?>\n<worksheet %s><sheetData><row r="2"><c r="B2"><v>7</v></c>'
             '</row></sheetData></worksheet>' % NS))),

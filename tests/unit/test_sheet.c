@@ -108,8 +108,10 @@ static void xlsx_from_openpyxl_inline_strings_dates_booleans_sparse_rows(void **
 static void xlsx_inline_and_rich_text_references_and_date_formats(void **state)
 {
     (void)state;
-    const char *files[] = {"hand.xlsx", "stored.xlsx"};
-    for (int i = 0; i < 2; i++) {
+    /* deflated, stored, and with its parts under other names (found
+       through the relationships) */
+    const char *files[] = {"hand.xlsx", "stored.xlsx", "renamed.xlsx"};
+    for (int i = 0; i < 3; i++) {
         struct sheet *s = read_ok(files[i], NULL);
         /* AB12 is the last cell with text; AC12 (a style only) and A13 (an
            empty inline string) do not widen or lengthen the grid */
