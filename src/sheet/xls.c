@@ -234,24 +234,39 @@ static void child(const char *path, int fd)
 
 /* --- The parent: the stream into the grid -------------------------------- */
 
-static bool read_exact(int fd, void *p, size_t n)
+struct in {
+    int fd;
+    size_t pos, len;
+    unsigned char buf[64 * 1024];
+};
+
+/* n bytes from the pipe, through a buffer (a cell is a few bytes: one
+   read(2) each would cost more than the cell). */
+static bool read_exact(struct in *in, void *p, size_t n)
 {
     unsigned char *b = p;
     while (n > 0) {
-        ssize_t k = read(fd, b, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return false;
+        if (in->pos == in->len) {
+            ssize_t k = read(in->fd, in->buf, sizeof(in->buf));
+            if (k < 0 && errno == EINTR)
+                continue;
+            if (k <= 0)
+                return false;
+            in->pos = 0;
+            in->len = (size_t)k;
+        }
+        size_t k = in->len - in->pos < n ? in->len - in->pos : n;
+        memcpy(b, in->buf + in->pos, k);
+        in->pos += k;
         b += k;
-        n -= (size_t)k;
+        n -= k;
     }
     return true;
 }
 
 /* Reads the child's records into g: 0 at REC_END, 1 when the stream broke
    off (a damaged file), -1 with the message set. */
-static int parse_stream(int fd, struct sheet_grid *g, char *cell)
+static int parse_stream(struct in *fd, struct sheet_grid *g, char *cell)
 {
     for (;;) {
         unsigned char kind;
@@ -313,7 +328,11 @@ int sheet_read_xls(const void *data, size_t len, const struct sheet_limits *lim,
     struct sheet_grid g;
     sheet_grid_init(&g, lim, err, errn);
     char *cell = xmalloc(lim->max_cell + 1);
-    int rc = parse_stream(fds[0], &g, cell);
+    struct in *in = xmalloc(sizeof(*in));
+    in->fd = fds[0];
+    in->pos = in->len = 0;
+    int rc = parse_stream(in, &g, cell);
+    free(in);
     free(cell);
     close(fds[0]);
     if (rc != 0)
