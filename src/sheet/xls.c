@@ -200,8 +200,22 @@ static int child_read(const char *path, struct out *o)
     return 0;
 }
 
+#ifdef BIS_FUZZ
+/* Under libFuzzer (tests/fuzz/fuzz_xls.c) a sanitizer report in the child
+   would run the fuzzer's death callback, which saves the input as a crash
+   of the target: the child only ends, its parent reports a damaged file. */
+#include <sanitizer/common_interface_defs.h>
+static void child_death(void)
+{
+    _exit(1);
+}
+#endif
+
 static void child(const char *path, int fd)
 {
+#ifdef BIS_FUZZ
+    __sanitizer_set_death_callback(child_death);
+#endif
     /* a crafted file may make FreeXL allocate or loop without end; the
        server's own signal handlers are not the child's */
     signal(SIGALRM, SIG_DFL);
