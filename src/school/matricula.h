@@ -157,4 +157,61 @@ const char *mat_level_label(const char *level);   /* "Media General" */
 const char *mat_yesno_label(const char *v);       /* "1" -> "Sí", "0" -> "No" */
 /* (A value none of them knows comes back unchanged; NULL gives "".) */
 
+/* ---- matricula_import.c: applying a Matrícula to the school's store ----
+ *
+ * matricula_import() maps the sheet, normalizes every row and applies it
+ * inside one write transaction: grades and sections of the current school
+ * year created as needed (the year itself when none is current), each
+ * student matched by cédula (created, updated with a move of section
+ * recorded in enrolments, or unchanged), representatives matched by cédula
+ * (one person for all their children), links and authorized pick-ups
+ * replaced to match the row, one audit row for the whole import. A dry run
+ * and an all-or-nothing import with rejected rows roll the transaction
+ * back, so they report exactly what a commit would do and write nothing. */
+#include <jansson.h>
+struct store;
+struct actor;
+
+struct mat_import_options {
+    bool dry_run;
+    bool skip_invalid;    /* commit the accepted rows despite rejected ones */
+    const char *filename; /* for the report and the audit row; may be NULL */
+    const char *today;    /* school-local ISO date; NULL: now, school's zone */
+};
+
+struct mat_import_report {
+    const char *format; /* "xls" | "xlsx" | "csv" */
+    int layout;         /* 130, 122 or 0 */
+    bool dry_run, committed;
+    int rows, created, updated, unchanged, rejected, warnings;
+    int representatives_created, representatives_updated;
+    json_t *grades_created, *sections_created; /* arrays of names */
+    struct mat_problems problems;
+};
+
+enum {
+    MAT_IMPORT_ERROR = -1,   /* the store failed: *error_r (English) */
+    MAT_IMPORT_OK = 0,       /* done (committed unless a dry run) */
+    MAT_IMPORT_INVALID = 1,  /* the file cannot be imported: msg (Spanish) */
+    MAT_IMPORT_REJECTED = 2, /* all or nothing and rows were rejected:
+                                nothing written, the report says why */
+};
+
+/* Imports the sheet into the school's store (takes the store's lock
+ * itself). The report is filled for OK and REJECTED; free it with
+ * mat_import_report_free() in every case. */
+int matricula_import(struct store *s, const struct sheet *sh,
+                     const struct mat_import_options *o,
+                     const struct actor *actor, struct mat_import_report *rep,
+                     char *msg, size_t msgn, const char **error_r);
+/* The REPORT object of the API (docs/API.md), with at most max_problems
+ * problems (problems_total says how many there were). */
+json_t *mat_import_report_json(const struct mat_import_report *r,
+                               size_t max_problems);
+void mat_import_report_free(struct mat_import_report *r);
+/* The problems as an .xlsx workbook (Fila, Columna, Valor, Mensaje,
+ * Tipo), written with libxlsxwriter; *data_r malloc'ed. 0, or -1. */
+int mat_problems_xlsx(const struct mat_problems *p, char **data_r,
+                      size_t *len_r);
+
 #endif
