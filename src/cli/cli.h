@@ -210,6 +210,7 @@ int cli_timetable_run(const struct cli_command *cmd, int argc, char **argv);
 int cli_xhstt_run(const struct cli_command *cmd, int argc, char **argv);
 /* export.c: the Matrícula and the enrolment statistics (issue 13) */
 int cli_export_run(const struct cli_command *cmd, int argc, char **argv);
+int cli_import_run(const struct cli_command *cmd, int argc, char **argv);
 
 /* migrate.c: every store to this binary's schema (also serve
    --auto-migrate). 0, or 1 when a store failed or is behind. */

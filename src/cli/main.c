@@ -84,6 +84,25 @@ static const struct cli_command commands[] = {
      .subcommands = (const struct cli_subcommand[]){
          {"record", "record today's figures"},
          {NULL, NULL}}},
+    /* records: import */
+    {.name = "import", .run = cli_import_run,
+     .summary = "enrol a school's Matrícula spreadsheet (.xls, .xlsx, .csv)",
+     .usage = "matricula --data DIR --school C FILE [--dry-run] "
+              "[--skip-invalid]",
+     .min_args = 2, .max_args = 2,
+     .args_missing = "the kind (matricula) and FILE are required",
+     .about = "Imports the students, representatives and authorized "
+              "pick-ups of FILE\ninto school C (grades and sections of the "
+              "current school year created\nas needed). The report is in "
+              "Spanish.",
+     .notes = "Exit status: 0 imported (or planned, with --dry-run); 1 the "
+              "file was refused or the store failed; 2 a usage error; 3 rows "
+              "were rejected and, without --skip-invalid, nothing was "
+              "written.",
+     .subcommands = (const struct cli_subcommand[]){
+         {"matricula FILE", "the Matrícula student list (lista de "
+                            "estudiantes)"},
+         {NULL, NULL}}},
     {.name = "timetable", .run = cli_timetable_run,
      .summary = "solve, check and explain weekly timetables (CSV or FET)",
      VERB_AND_FILE,

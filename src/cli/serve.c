@@ -129,6 +129,7 @@ int cli_serve_run(const struct cli_command *cmd, int argc, char **argv)
     parse_listen("127.0.0.1:8080", &at);
     const char *base = NULL, *public_url = NULL;
     long threads = sysconf(_SC_NPROCESSORS_ONLN), max_body = 1048576,
+         max_upload = 32L << 20,
          max_open = 256, idle = 7200, max_s = 43200, timeout = 30,
          db_pool = 8, header_timeout = 10, per_ip = 128;
     if (threads < 1)
@@ -155,6 +156,10 @@ int cli_serve_run(const struct cli_command *cmd, int argc, char **argv)
          .min = 1024, .max = 512L << 20, .env = "BISCHEDULER_MAX_BODY",
          .help = "largest request body, 1 KiB-512 MiB (default 1048576; "
                  "larger gets 413)"},
+        {.name = "max-upload", .value = "BYTES", .integer = &max_upload,
+         .min = 1024, .max = 512L << 20, .env = "BISCHEDULER_MAX_UPLOAD",
+         .help = "largest uploaded file (POST /api/v1/imports/matricula), "
+                 "1 KiB-512 MiB (default 33554432; larger gets 413)"},
         {.name = "max-open-schools", .value = "N", .integer = &max_open,
          .min = 1, .max = 100000,
          .help = "school stores kept open, 1-100000 (default 256)"},
@@ -225,6 +230,7 @@ int cli_serve_run(const struct cli_command *cmd, int argc, char **argv)
     cfg.port = at.port;
     cfg.threads = (int)threads;
     cfg.max_body = (size_t)max_body;
+    cfg.max_upload = (size_t)max_upload;
     cfg.connection_timeout = (int)timeout;
     cfg.header_timeout = (int)header_timeout;
     cfg.per_ip_limit = (int)per_ip;

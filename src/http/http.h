@@ -22,6 +22,9 @@ struct server_config {
     unsigned short port;
     int threads;
     size_t max_body;
+    /* the body limit of the upload routes (server.c: upload_route),
+     * e.g. POST /api/v1/imports/matricula: the file itself */
+    size_t max_upload;
     int connection_timeout;
     /* seconds a request has to send its headers (0: no limit), and the
      * connections one client address may hold (0: no limit); trusted
@@ -57,9 +60,10 @@ struct request {
     bool secure;      /* reached over TLS (trusted X-Forwarded-Proto) */
     double start_ms;
 
-    /* body, collected up to cfg->max_body */
+    /* body, collected up to body_limit (cfg->max_body, or cfg->max_upload
+     * on an upload route) */
     char *body;
-    size_t body_len;
+    size_t body_len, body_cap, body_limit;
     bool body_too_large;
     json_t *json; /* the parsed object, for routes that take one */
 
@@ -234,6 +238,8 @@ void h_students_withdraw(struct request *r);
 void h_representatives_list(struct request *r);
 void h_representatives_get(struct request *r);
 void h_representatives_patch(struct request *r);
+/* records: import */
+void h_imports_matricula(struct request *r);
 
 /* request.c: helpers every handler may use. */
 /* The user JSON of the principal. */

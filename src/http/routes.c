@@ -69,6 +69,8 @@ const struct route routes[] = {
     {"GET", "/api/v1/representatives", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_representatives_list},
     {"GET", "/api/v1/representatives/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_representatives_get},
     {"PATCH", "/api/v1/representatives/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_representatives_patch},
+    /* records: import */
+    {"POST", "/api/v1/imports/matricula", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_imports_matricula},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -236,6 +236,15 @@ static const char *bad_framing(struct MHD_Connection *conn, const char *url,
     return NULL;
 }
 
+/* Routes whose body is a file (cfg.max_upload, not cfg.max_body): decided
+ * from the method and path before the body arrives, so a large upload is
+ * refused (413) before it is read. records: import */
+static bool upload_route(const char *method, const char *url)
+{
+    return strcmp(method, "POST") == 0 &&
+           strcmp(url, "/api/v1/imports/matricula") == 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                                   const char *url, const char *method,
                                   const char *version,
@@ -275,9 +284,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         unsigned long long announced = cl ? strtoull(cl, NULL, 10) : 0;
-        if (announced > s->cfg.max_body)
+        r->body_limit = upload_route(method, url) && s->cfg.max_upload
+                            ? s->cfg.max_upload
+                            : s->cfg.max_body;
+        if (announced > r->body_limit)
             r->body_too_large = true; /* drained and discarded, then 413 */
-        if (announced > 4 * (unsigned long long)s->cfg.max_body + (8u << 20)) {
+        if (announced > 4 * (unsigned long long)r->body_limit + (8u << 20)) {
             /* Far too large to drain: refuse at once. libmicrohttpd then
              * closes the connection, and a client still sending may see
              * the reset rather than the 413. */
@@ -293,13 +305,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     }
     if (*upload_data_size > 0) {
         if (!r->body_too_large) {
-            if (r->body_len + *upload_data_size > s->cfg.max_body) {
+            if (r->body_len + *upload_data_size > r->body_limit) {
                 r->body_too_large = true;
                 free(r->body);
                 r->body = NULL;
                 r->body_len = 0;
             } else {
-                r->body = xrealloc(r->body, r->body_len + *upload_data_size + 1);
+                if (r->body_len + *upload_data_size + 1 > r->body_cap) {
+                    /* doubling: an upload of many MiB arrives in small
+                     * pieces */
+                    size_t cap = r->body_cap ? r->body_cap : 4096;
+                    while (cap < r->body_len + *upload_data_size + 1)
+                        cap *= 2;
+                    r->body = xrealloc(r->body, cap);
+                    r->body_cap = cap;
+                }
                 memcpy(r->body + r->body_len, upload_data, *upload_data_size);
                 r->body_len += *upload_data_size;
                 r->body[r->body_len] = '\0';

@@ -424,6 +424,8 @@ RECIPES = {
     ("GET", "/api/v1/exports/matricula.xlsx"): Recipe(_none, _fixed(200)),
     ("GET", "/api/v1/exports/enrolment.xlsx"): Recipe(_none, _fixed(200)),
     ("GET", "/api/v1/exports/enrolment.pdf"): Recipe(_none, _fixed(200)),
+    # records: import (an empty upload reaches the handler: 422 invalid_file)
+    ("POST", "/api/v1/imports/matricula"): Recipe(_none, _fixed(422)),
 }
 
 
