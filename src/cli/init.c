@@ -1,14 +1,62 @@
 /*
  * bischeduler init: creates a new platform (the master store, the master
  * school UEIPAB and its first platform administrator), and with --demo a
- * guest school with a school admin. Generated passwords are printed once.
+ * guest school with a school admin and a generated school of about 300
+ * students enrolled through the Matrícula import (school/matricula_demo.c).
+ * Generated passwords are printed once.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "core/util.h"
 #include "platform/platform.h"
+#include "school/matricula.h"
+
+#define DEMO_SEED 20250915u
+#define DEMO_STUDENTS 300
+
+/* Enrols the demo school's generated Matrícula through the real import,
+ * and gives it a few classrooms and subjects. */
+static int enrol_demo(struct store *s, const struct actor *actor)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    int start_year = tm.tm_year + 1900 - (tm.tm_mon + 1 >= 8 ? 0 : 1);
+    char *csv = NULL;
+    size_t len = 0;
+    matricula_demo_csv(DEMO_SEED, DEMO_STUDENTS, start_year, &csv, &len);
+    char msg[512];
+    struct sheet *sh = NULL;
+    int rc = sheet_read(csv, len, NULL, &sh, msg, sizeof msg);
+    free(csv);
+    if (rc < 0)
+        return cli_fail("cannot read the demo Matrícula: %s", msg);
+    struct mat_import_options o = {.filename = "matricula-demo.csv"};
+    struct mat_import_report r;
+    const char *err = NULL;
+    rc = matricula_import(s, sh, &o, actor, &r, msg, sizeof msg, &err);
+    sheet_free(&sh);
+    if (rc != MAT_IMPORT_OK) {
+        int n = r.rejected;
+        if (rc == MAT_IMPORT_REJECTED && r.problems.n)
+            snprintf(msg, sizeof msg, "row %d: %s", r.problems.v[0].row,
+                     r.problems.v[0].message);
+        mat_import_report_free(&r);
+        return cli_fail("cannot enrol the demo students (%d rejected): %s", n,
+                        rc == MAT_IMPORT_ERROR ? (err ? err : "?") : msg);
+    }
+    printf("Demo school enrolled: %d students, %d representatives, %zu "
+           "sections\n",
+           r.created, r.representatives_created,
+           json_array_size(r.sections_created));
+    mat_import_report_free(&r);
+    if (school_demo_seed_structure(s, actor, &err) < 0)
+        return cli_fail("cannot create the demo rooms and subjects: %s", err);
+    return 0;
+}
 
 /* Creates the guest school 'demo' and its admin; prints the password. */
 static int create_demo(struct platform *p, const char *base,
@@ -28,6 +76,10 @@ static int create_demo(struct platform *p, const char *base,
     int rc = user_create(p, s, false, demo_email, "Director de la Escuela Demo",
                          "school_admin", demo_pw, actor, NULL, &msg, &field,
                          &err);
+    if (rc == TENANT_OK && enrol_demo(s, actor) != 0) {
+        pool_release(p->pool, s);
+        return CLI_EXIT_FAIL;
+    }
     pool_release(p->pool, s);
     if (rc != TENANT_OK)
         return cli_fail("cannot create the demo school admin: %s",

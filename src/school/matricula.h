@@ -18,6 +18,7 @@
 #define BIS_SCHOOL_MATRICULA_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sheet/sheet.h"
 
@@ -213,5 +214,16 @@ void mat_import_report_free(struct mat_import_report *r);
  * Tipo), written with libxlsxwriter; *data_r malloc'ed. 0, or -1. */
 int mat_problems_xlsx(const struct mat_problems *p, char **data_r,
                       size_t *len_r);
+
+/* ---- matricula_demo.c: the demo school (init --demo) ---------------- */
+/* A generated Matrícula of about `students` students (the same for the
+ * same seed) as a 130-column CSV whose ages fit the school year starting
+ * in September of start_year; returns the number of students. */
+int matricula_demo_csv(uint64_t seed, int students, int start_year,
+                       char **csv_r, size_t *len_r);
+/* A few classrooms and subjects, when the school has none (one audit
+ * row). */
+int school_demo_seed_structure(struct store *s, const struct actor *actor,
+                               const char **error_r);
 
 #endif

@@ -335,3 +335,32 @@ def test_representative_shared_across_files_is_one_person(school):
     store = inst.school_store(code)
     assert store_rows(store, "SELECT count(*) FROM student_representatives") == [(2,)]
     assert store_rows(store, "SELECT count(*) FROM representatives") == [(1,)]
+
+
+def test_demo_school_is_enrolled_through_the_import(instances):
+    inst = instances("demo")
+    out = inst.init("--demo").out
+    assert "Demo school enrolled: 300 students" in out, out
+    store = inst.school_store("demo")
+    assert store_rows(store, "SELECT count(*) FROM students WHERE status = 'activo'"
+                             " AND section_id IS NOT NULL") == [(300,)]
+    # siblings share representatives: some mothers have two or more children
+    shared = store_rows(store, "SELECT count(*) FROM (SELECT representative_id FROM"
+                               " student_representatives GROUP BY representative_id"
+                               " HAVING count(*) > 1) x")[0][0]
+    assert shared >= 50, shared
+    assert store_rows(store, "SELECT count(*) FROM students WHERE cedula_escolar = 1")[0][0] > 0
+    assert store_rows(store, "SELECT count(*) FROM authorized_pickups")[0][0] > 0
+    grades = {r[0] for r in store_rows(store, "SELECT name FROM grades")}
+    assert {"1er Grado", "6to Grado", "1er Año", "5to Año"} <= grades, grades
+    assert store_rows(store, "SELECT count(*) FROM representatives WHERE email <> ''")[0][0] > 100
+    assert store_rows(store, "SELECT count(*) FROM rooms")[0][0] >= 4
+    assert store_rows(store, "SELECT count(*) FROM subjects")[0][0] >= 10
+    # the import left one audit row, not one per student
+    assert store_rows(store, "SELECT count(*) FROM audit_log WHERE action = 'import'") == [(1,)]
+    # through the API the director sees the same school: importing the
+    # generated file again would change nothing (same seed, same rows)
+    pw = [l.split(": ")[1] for l in out.splitlines() if l.startswith("Demo school admin password")][0]
+    inst.start()
+    c = inst.client("demo")
+    assert_ok(c.login("director@demo.localhost", pw))
