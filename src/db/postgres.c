@@ -30,7 +30,9 @@
 #include "core/util.h"
 #include "db/db.h"
 
-#define MAX_PARAMS 32
+/* 64: the Matrícula import writes a representative (33 columns) in one
+ * statement */
+#define MAX_PARAMS 64
 
 struct pg_pool {
     pthread_mutex_t lock;
