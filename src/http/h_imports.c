@@ -132,3 +132,93 @@ void h_imports_matricula(struct request *r)
     }
     mat_import_report_free(&rep);
 }
+
+/*
+ * POST /api/v1/representatives/invitations {representative_ids?: [ids],
+ * all?: true}: a parent account for each representative with an email and
+ * no account yet, made by user_create() like POST /api/v1/users (a first
+ * password generated here) and linked to the representative, hence to
+ * their children. Until the onboarding issue sends email, the reply shows
+ * the admin each sign-in link and first password, once.
+ */
+#define INVITE_IDS_MAX 500
+#define INVITE_PER_REQUEST 100
+
+void h_representatives_invite(struct request *r)
+{
+    json_t *ids_j = json_object_get(r->json, "representative_ids");
+    json_t *all_j = json_object_get(r->json, "all");
+    bool all = json_is_true(all_j);
+    if (all_j && !json_is_boolean(all_j)) {
+        reply_invalid(r, "all", "Indique true o false.");
+        return;
+    }
+    if ((ids_j && !json_is_array(ids_j)) ||
+        json_array_size(ids_j) > INVITE_IDS_MAX || (!all && !ids_j)) {
+        reply_invalid(r, "representative_ids",
+                      "Indique la lista de representantes (hasta 500) o "
+                      "\"all\": true.");
+        return;
+    }
+    size_t n = all ? 0 : json_array_size(ids_j);
+    int64_t ids[INVITE_IDS_MAX];
+    for (size_t i = 0; i < n; i++) {
+        json_t *v = json_array_get(ids_j, i);
+        if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+            reply_invalid(r, "representative_ids",
+                          "Cada representante se indica por su id (un "
+                          "entero positivo).");
+            return;
+        }
+        ids[i] = (int64_t)json_integer_value(v);
+    }
+    const char *err = NULL;
+    json_t *cands = NULL, *skipped = NULL;
+    if (representatives_invitable(r->school, ids, n, all, INVITE_PER_REQUEST,
+                                  &cands, &skipped, &err) < 0) {
+        reply_store_error(r, err);
+        return;
+    }
+    struct actor actor;
+    request_actor(r, &actor);
+    char link[512];
+    request_link(r, &r->tenant, "/", link, sizeof link);
+    json_t *items = json_array();
+    size_t i;
+    json_t *c;
+    json_array_foreach(cands, i, c) {
+        json_int_t rep_id = json_integer_value(json_object_get(c, "representative_id"));
+        const char *email = json_str(c, "email"), *name = json_str(c, "name");
+        char pw[17];
+        password_generate(pw);
+        const char *msg = NULL, *field = NULL;
+        int64_t uid = 0;
+        int rc = user_create(r->p, r->school, r->tenant.is_master, email,
+                             name[0] ? name : email, "parent", pw, &actor,
+                             &uid, &msg, &field, &err);
+        if (rc == TENANT_OK &&
+            representative_link_user(r->school, rep_id, uid, &actor, &err) <
+                0) {
+            json_decref(cands), json_decref(skipped), json_decref(items);
+            reply_store_error(r, err);
+            return;
+        }
+        if (rc == TENANT_INVALID || rc == TENANT_EXISTS) {
+            json_array_append_new(
+                skipped, json_pack("{s:I,s:s}", "representative_id", rep_id,
+                                   "reason", msg ? msg : "No se pudo invitar."));
+            continue;
+        }
+        if (rc != TENANT_OK) {
+            json_decref(cands), json_decref(skipped), json_decref(items);
+            reply_store_error(r, err);
+            return;
+        }
+        json_array_append_new(
+            items, json_pack("{s:I,s:I,s:s,s:s,s:s,s:s}", "representative_id",
+                             rep_id, "user_id", (json_int_t)uid, "email", email,
+                             "name", name, "link", link, "password", pw));
+    }
+    json_decref(cands);
+    reply_json(r, 200, json_pack("{s:o,s:o}", "items", items, "skipped", skipped));
+}

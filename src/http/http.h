@@ -240,6 +240,7 @@ void h_representatives_get(struct request *r);
 void h_representatives_patch(struct request *r);
 /* records: import */
 void h_imports_matricula(struct request *r);
+void h_representatives_invite(struct request *r);
 
 /* request.c: helpers every handler may use. */
 /* The user JSON of the principal. */

@@ -71,6 +71,7 @@ const struct route routes[] = {
     {"PATCH", "/api/v1/representatives/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_representatives_patch},
     /* records: import */
     {"POST", "/api/v1/imports/matricula", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_imports_matricula},
+    {"POST", "/api/v1/representatives/invitations", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_representatives_invite},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -226,4 +226,17 @@ int matricula_demo_csv(uint64_t seed, int students, int start_year,
 int school_demo_seed_structure(struct store *s, const struct actor *actor,
                                const char **error_r);
 
+/* ---- rep_invite.c: representatives as parent users ------------------ */
+/* The representatives to invite: `ids` (n of them) or, with `all`, every
+ * one; *items_r [{representative_id, email, name}] (at most max: those
+ * with an email and no account), *skipped_r [{representative_id,
+ * reason}] (Spanish; with `all`, only those left for a reason other than
+ * having an account). Takes the store's lock itself. */
+int representatives_invitable(struct store *s, const int64_t *ids, size_t n,
+                              bool all, size_t max, json_t **items_r,
+                              json_t **skipped_r, const char **error_r);
+/* Links the parent account `user_id` to the representative (audited). */
+int representative_link_user(struct store *s, int64_t rep_id, int64_t user_id,
+                             const struct actor *actor, const char **error_r);
+
 #endif

@@ -364,3 +364,37 @@ def test_demo_school_is_enrolled_through_the_import(instances):
     inst.start()
     c = inst.client("demo")
     assert_ok(c.login("director@demo.localhost", pw))
+
+
+def test_invite_representatives_as_parents(school):
+    inst, code, c = school
+    assert_ok(upload(c, to_csv(family_school()), "commit"))
+    store = inst.school_store(code)
+    reps = dict(store_rows(store, "SELECT cedula, id FROM representatives"))
+    mother, father, grandma = reps["V12345678"], reps["V11222333"], reps["V14000111"]
+    r = assert_ok(c.post("/api/v1/representatives/invitations",
+                         json={"representative_ids": [mother, grandma, 424242]}))
+    assert [i["representative_id"] for i in r["items"]] == [mother], r
+    item = r["items"][0]
+    assert item["email"] == "maria.perez@correo.test" and item["name"].startswith("María José")
+    assert item["link"].startswith("http") and item["password"], item
+    why = {s["representative_id"]: s["reason"] for s in r["skipped"]}
+    assert "correo" in why[grandma] and "No existe" in why[424242], why
+    # the mother signs in as a parent, linked to her two children
+    p = inst.client(code)
+    me = assert_ok(p.login("maria.perez@correo.test", item["password"]))
+    assert me["user"]["role"] == "parent", me
+    uid = item["user_id"]
+    assert store_rows(store, "SELECT count(*) FROM student_representatives sr JOIN"
+                             " representatives r ON r.id = sr.representative_id"
+                             f" WHERE r.user_id = {int(uid)}") == [(2,)]
+    # all: the father next; the mother is not invited twice
+    r = assert_ok(c.post("/api/v1/representatives/invitations", json={"all": True}))
+    assert [i["representative_id"] for i in r["items"]] == [father], r
+    r = assert_ok(c.post("/api/v1/representatives/invitations", json={"all": True}))
+    assert r["items"] == [], r
+    assert_error(c.post("/api/v1/representatives/invitations", json={}), 422, "invalid",
+                 field="representative_ids")
+    assert_error(c.post("/api/v1/representatives/invitations",
+                        json={"representative_ids": ["uno"]}), 422, "invalid",
+                 field="representative_ids")
