@@ -296,6 +296,8 @@ struct run {
     char now[21];
     char today[16], yesterday[16];
     int64_t year_id;
+    bool dry;        /* plan only: nothing is written, new rows get */
+    int64_t fake_id; /* negative ids */
     struct grade *grades;
     size_t ngrades;
     struct section *sections;
@@ -351,6 +353,10 @@ static int year_ensure_current(struct run *u)
                      "SELECT id FROM school_years WHERE name = ?", "t",
                      name) < 0)
         return -1;
+    if (u->dry) { /* the year a commit would make current (-1: a new one) */
+        u->year_id = id ? id : -1;
+        return 0;
+    }
     if (id) {
         if (db_run(c, u->error_r,
                    "UPDATE school_years SET is_current = 1 WHERE id = ?", "i",
@@ -411,7 +417,8 @@ static int load_structure(struct run *u)
     return rc < 0 ? -1 : 0;
 }
 
-/* The section of the row's grade and letter, created as needed. */
+/* The section of the row's grade and letter, created as needed (in a dry
+ * run, only in memory, with a negative id); 0 on a store error. */
 static int64_t section_for(struct run *u, const struct mat_row *row)
 {
     struct db_conn *c = u->s->conn;
@@ -421,12 +428,14 @@ static int64_t section_for(struct run *u, const struct mat_row *row)
             u->grades[i].number == row->grade_number)
             gid = u->grades[i].id;
     if (gid == 0) {
-        if (db_query_int(c, u->error_r, &gid,
-                         "INSERT INTO grades (level, number, name)"
-                         " VALUES (?, ?, ?) RETURNING id",
-                         "tit", row->level, (int64_t)row->grade_number,
-                         row->grade_name) < 0)
-            return -1;
+        if (u->dry)
+            gid = --u->fake_id;
+        else if (db_query_int(c, u->error_r, &gid,
+                              "INSERT INTO grades (level, number, name)"
+                              " VALUES (?, ?, ?) RETURNING id",
+                              "tit", row->level, (int64_t)row->grade_number,
+                              row->grade_name) < 0)
+            return 0;
         u->grades = xrealloc(u->grades, (u->ngrades + 1) * sizeof *u->grades);
         struct grade *g = &u->grades[u->ngrades++];
         g->id = gid;
@@ -439,12 +448,13 @@ static int64_t section_for(struct run *u, const struct mat_row *row)
         if (u->sections[i].grade_id == gid &&
             strcmp(u->sections[i].letter, row->section) == 0)
             return u->sections[i].id;
-    int64_t sid = 0;
-    if (db_query_int(c, u->error_r, &sid,
+    int64_t sid = u->dry ? --u->fake_id : 0;
+    if (!u->dry &&
+        db_query_int(c, u->error_r, &sid,
                      "INSERT INTO sections (year_id, grade_id, letter,"
                      " created_at) VALUES (?, ?, ?, ?) RETURNING id",
                      "iitt", u->year_id, gid, row->section, u->now) < 0)
-        return -1;
+        return 0;
     u->sections =
         xrealloc(u->sections, (u->nsections + 1) * sizeof *u->sections);
     struct section *x = &u->sections[u->nsections++];
@@ -620,11 +630,12 @@ static const char *stu_value(const struct mat_row *r, size_t i)
     return v;
 }
 
-/* Upserts representative n of the row; its id, 0 when it has no cédula
- * (a warning), -1 on a store error. */
-static int64_t apply_rep(struct run *u, const struct mat_row *r, int n,
-                         int sheet_row)
+/* Upserts representative n of the row: *id_r its id (negative in a dry
+ * run), 0 when it has no cédula (a warning). 0, or -1 on a store error. */
+static int apply_rep(struct run *u, const struct mat_row *r, int n,
+                     int sheet_row, int64_t *id_r)
 {
+    *id_r = 0;
     const char *ced = nz(r->rep[n][MR_cedula]);
     if (ced[0] == '\0') {
         char msg[128];
@@ -636,15 +647,30 @@ static int64_t apply_rep(struct run *u, const struct mat_row *r, int n,
     }
     const char *raw = raw_cell(u, sheet_row, u->rep_ced_col[n]);
     struct person *x = people_find(&u->reps, ced);
-    if (x && x->touched)
-        return x->id; /* the first row naming them gave their fields */
+    if (x && x->touched) { /* the first row naming them gave their fields */
+        *id_r = x->id;
+        return 0;
+    }
     uint64_t h = fp_add(FP_INIT, raw);
     for (size_t i = 0; i < N_REP_COLS; i++)
         if (rep_stored(i))
             h = fp_add(h, nz(r->rep[n][rep_cols[i].index]));
     if (x && x->fields == h) {
         x->touched = true;
-        return x->id;
+        *id_r = x->id;
+        return 0;
+    }
+    if (u->dry) {
+        if (x)
+            u->rep->representatives_updated++;
+        else {
+            x = people_add(&u->reps, ced, --u->fake_id);
+            u->rep->representatives_created++;
+        }
+        x->fields = h;
+        x->touched = true;
+        *id_r = x->id;
+        return 0;
     }
     struct db_value v[40];
     int k = 0;
@@ -665,7 +691,8 @@ static int64_t apply_rep(struct run *u, const struct mat_row *r, int n,
         x->fields = h;
         x->touched = true;
         u->rep->representatives_updated++;
-        return x->id;
+        *id_r = x->id;
+        return 0;
     }
     v[k++] = (struct db_value){'t', u->now, 0};
     struct db_stmt *st =
@@ -679,7 +706,8 @@ static int64_t apply_rep(struct run *u, const struct mat_row *r, int n,
     x->fields = h;
     x->touched = true;
     u->rep->representatives_created++;
-    return id;
+    *id_r = id;
+    return 0;
 }
 
 /* Applies one accepted row; 0, or -1 on a store error. */
@@ -687,7 +715,7 @@ static int apply_row(struct run *u, const struct mat_row *r, int sheet_row)
 {
     struct db_conn *c = u->s->conn;
     int64_t section_id = section_for(u, r);
-    if (section_id < 0)
+    if (section_id == 0)
         return -1;
 
     /* representatives first: the links need their ids */
@@ -695,10 +723,10 @@ static int apply_row(struct run *u, const struct mat_row *r, int sheet_row)
     for (int n = 0; n < MAT_REPS; n++) {
         if (!r->rep_present[n])
             continue;
-        int64_t id = apply_rep(u, r, n, sheet_row);
-        if (id < 0)
+        int64_t id = 0;
+        if (apply_rep(u, r, n, sheet_row, &id) < 0)
             return -1;
-        for (int k = 0; k < n && id; k++)
+        for (int k = 0; k < n && id != 0; k++)
             if (rep_id[k] == id) {
                 char msg[160];
                 snprintf(msg, sizeof msg,
@@ -713,7 +741,7 @@ static int apply_row(struct run *u, const struct mat_row *r, int sheet_row)
     }
     uint64_t links = FP_INIT;
     for (int n = 0; n < MAT_REPS; n++) {
-        if (!rep_id[n])
+        if (rep_id[n] == 0)
             continue;
         links = fp_add_int(links, rep_id[n]);
         links = fp_add_int(links, n + 1);
@@ -744,6 +772,20 @@ static int apply_row(struct run *u, const struct mat_row *r, int sheet_row)
     if (x && x->fields == h && x->section_id == section_id &&
         x->links == links && x->pickups == pickups) {
         u->rep->unchanged++;
+        return 0;
+    }
+    if (u->dry) {
+        if (is_new) {
+            x = people_add(&u->students, ced, --u->fake_id);
+            u->rep->created++;
+        } else {
+            u->rep->updated++;
+        }
+        x->fields = h;
+        x->section_id = section_id;
+        x->links = links;
+        x->pickups = pickups;
+        x->touched = true;
         return 0;
     }
 
@@ -837,7 +879,7 @@ static int apply_row(struct run *u, const struct mat_row *r, int sheet_row)
                    "i", sid) < 0)
             return -1;
         for (int n = 0; n < MAT_REPS; n++)
-            if (rep_id[n] &&
+            if (rep_id[n] != 0 &&
                 db_run(c, u->error_r,
                        "INSERT INTO student_representatives (student_id,"
                        " representative_id, position, relationship,"
@@ -924,7 +966,8 @@ int matricula_import(struct store *s, const struct sheet *sh,
     }
     rep->layout = m->layout;
 
-    struct run u = {.s = s, .sh = sh, .m = m, .rep = rep, .error_r = error_r};
+    struct run u = {.s = s, .sh = sh, .m = m, .rep = rep, .error_r = error_r,
+                    .dry = o->dry_run};
     sql_build(&u.q);
     u.stu_ced_col = layout_index(0, 0, MS_cedula);
     for (int n = 0; n < MAT_REPS; n++)
@@ -933,7 +976,10 @@ int matricula_import(struct store *s, const struct sheet *sh,
         u.auth_ced_col[n] = layout_index(2, n + 1, MA_cedula);
     time_format_utc(time_now(), u.now);
 
-    int rc = store_begin(s, error_r);
+    /* a dry run reads one snapshot and writes nothing; a commit that
+     * finds rejected rows (all or nothing) rolls its writes back */
+    int rc = o->dry_run ? store_begin_snapshot(s, error_r)
+                        : store_begin(s, error_r);
     if (rc < 0)
         goto out_free;
     if (o->today && o->today[0])

@@ -103,9 +103,13 @@ def test_moved_student_is_updated_and_the_move_is_in_the_history(school):
     store_execute(store, "UPDATE enrolments SET starts_on = '2025-09-15'")
     rows[0]["student"]["Sección"] = "B"          # José Ángel moves to 1er Grado B
     rows[3]["student"]["Nombre"] = "Valentina María"  # a correction, no move
+    dry = assert_ok(upload(c, to_csv(rows)))
+    assert counts(dry) == {"rows": 5, "created": 0, "updated": 2, "unchanged": 3,
+                           "rejected": 0}, dry
+    assert dry["sections_created"] == [], dry      # 1er Grado B exists
+    assert count(inst, code, "enrolments") == 5   # the dry run wrote nothing
     r = assert_ok(upload(c, to_csv(rows), "commit"))
-    assert counts(r) == {"rows": 5, "created": 0, "updated": 2, "unchanged": 3,
-                         "rejected": 0}, r
+    assert counts(r) == counts(dry), r
     hist = store_rows(store, "SELECT g.name || ' ' || s.letter, e.starts_on, e.ends_on IS NULL,"
                              " e.start_reason, e.end_reason FROM enrolments e"
                              " JOIN sections s ON s.id = e.section_id"
