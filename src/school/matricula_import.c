@@ -75,11 +75,30 @@ static bool rep_stored(size_t i)
 struct sql_set {
     char *stu_select, *stu_insert, *stu_update;
     char *rep_select, *rep_insert, *rep_update;
+    /* batch inserts: one JSON array of rows as the last parameter */
+    char *stu_batch, *rep_batch, *enrol_batch, *link_batch, *pickup_batch;
     int stu_n, rep_n; /* stored columns */
 };
 
-static void sql_build(struct sql_set *q)
+/* "SELECT <value ->> 0, ...> FROM json_each(?)": the rows of a JSON array
+ * of arrays, on SQLite (json_each) or PostgreSQL (json_array_elements). */
+static void batch_select(struct strbuf *sb, const char *fn, int n,
+                         const char *const *casts, const char *tail)
 {
+    strbuf_adds(sb, " SELECT ");
+    for (int i = 0; i < n; i++) {
+        if (casts && casts[i])
+            strbuf_addf(sb, "%sCAST(value ->> %d AS %s)", i ? ", " : "", i,
+                        casts[i]);
+        else
+            strbuf_addf(sb, "%svalue ->> %d", i ? ", " : "", i);
+    }
+    strbuf_addf(sb, "%s FROM %s(?)", tail, fn);
+}
+
+static void sql_build(struct sql_set *q, bool pg)
+{
+    const char *fn = pg ? "json_array_elements" : "json_each";
     struct strbuf sel, ins, vals, upd;
     strbuf_init(&sel), strbuf_init(&ins), strbuf_init(&vals),
         strbuf_init(&upd);
@@ -106,6 +125,26 @@ static void sql_build(struct sql_set *q)
     q->stu_insert = strbuf_steal(&ins);
     q->stu_update = strbuf_steal(&upd);
     strbuf_cleanup(&vals);
+    {
+        /* cedula_raw, the stored columns, section_id; then the times */
+        const char *casts[64] = {0};
+        int k = 1;
+        strbuf_init(&ins);
+        strbuf_adds(&ins, "INSERT INTO students (cedula_raw");
+        for (size_t i = 0; i < N_STU_COLS; i++) {
+            if (!stu_stored(i))
+                continue;
+            if (stu_cols[i].index == MS_cedula_escolar)
+                casts[k] = "BIGINT";
+            k++;
+            strbuf_addf(&ins, ", %s", stu_cols[i].name);
+        }
+        casts[k++] = "BIGINT";
+        strbuf_adds(&ins, ", section_id, created_at, updated_at)");
+        batch_select(&ins, fn, k, casts, ", ?, ?");
+        strbuf_adds(&ins, " RETURNING id, cedula");
+        q->stu_batch = strbuf_steal(&ins);
+    }
 
     strbuf_init(&sel), strbuf_init(&ins), strbuf_init(&vals),
         strbuf_init(&upd);
@@ -132,12 +171,48 @@ static void sql_build(struct sql_set *q)
     q->rep_insert = strbuf_steal(&ins);
     q->rep_update = strbuf_steal(&upd);
     strbuf_cleanup(&vals);
+
+    strbuf_init(&ins);
+    strbuf_adds(&ins, "INSERT INTO representatives (cedula_raw");
+    for (size_t i = 0; i < N_REP_COLS; i++)
+        if (rep_stored(i))
+            strbuf_addf(&ins, ", %s", rep_cols[i].name);
+    strbuf_adds(&ins, ", created_at, updated_at)");
+    batch_select(&ins, fn, 1 + q->rep_n, NULL, ", ?, ?");
+    strbuf_adds(&ins, " RETURNING id, cedula");
+    q->rep_batch = strbuf_steal(&ins);
+
+    static const char *const ints2[] = {"BIGINT", "BIGINT"};
+    strbuf_init(&ins);
+    strbuf_adds(&ins, "INSERT INTO enrolments (student_id, section_id,"
+                      " starts_on, start_reason, created_at)");
+    batch_select(&ins, fn, 2, ints2, ", ?, 'ingreso', ?");
+    q->enrol_batch = strbuf_steal(&ins);
+
+    static const char *const link_casts[] = {"BIGINT", "BIGINT", "BIGINT",
+                                             NULL, "BIGINT"};
+    strbuf_init(&ins);
+    strbuf_adds(&ins, "INSERT INTO student_representatives (student_id,"
+                      " representative_id, position, relationship,"
+                      " is_primary, may_pick_up)");
+    batch_select(&ins, fn, 5, link_casts, ", 1");
+    q->link_batch = strbuf_steal(&ins);
+
+    static const char *const pick_casts[] = {"BIGINT", "BIGINT", NULL, NULL,
+                                             NULL, NULL, NULL};
+    strbuf_init(&ins);
+    strbuf_adds(&ins, "INSERT INTO authorized_pickups (student_id, position,"
+                      " first_names, last_names, cedula, cedula_raw, phone)");
+    batch_select(&ins, fn, 7, pick_casts, "");
+    q->pickup_batch = strbuf_steal(&ins);
 }
 
 static void sql_free(struct sql_set *q)
 {
     free(q->stu_select), free(q->stu_insert), free(q->stu_update);
     free(q->rep_select), free(q->rep_insert), free(q->rep_update);
+    free(q->stu_batch), free(q->rep_batch), free(q->enrol_batch);
+    free(q->link_batch), free(q->pickup_batch);
 }
 
 /* ---- fingerprints -------------------------------------------------- */
@@ -210,6 +285,8 @@ static void people_reserve(struct people *pp, size_t want)
         while (pp->by_ced[k])
             k = (k + 1) & (slots - 1);
         pp->by_ced[k] = (uint32_t)i + 1;
+        if (pp->v[i].id <= 0) /* pending or planned: not looked up by id */
+            continue;
         k = hash_id(pp->v[i].id) & (slots - 1);
         while (pp->by_id[k])
             k = (k + 1) & (slots - 1);
@@ -257,10 +334,12 @@ static struct person *people_add(struct people *pp, const char *ced,
     while (pp->by_ced[k])
         k = (k + 1) & (pp->slots - 1);
     pp->by_ced[k] = (uint32_t)pp->n + 1;
-    k = hash_id(id) & (pp->slots - 1);
-    while (pp->by_id[k])
-        k = (k + 1) & (pp->slots - 1);
-    pp->by_id[k] = (uint32_t)pp->n + 1;
+    if (id > 0) {
+        k = hash_id(id) & (pp->slots - 1);
+        while (pp->by_id[k])
+            k = (k + 1) & (pp->slots - 1);
+        pp->by_id[k] = (uint32_t)pp->n + 1;
+    }
     pp->n++;
     return x;
 }
@@ -303,6 +382,11 @@ struct run {
     struct section *sections;
     size_t nsections;
     struct people students, reps;
+    /* rows waiting to be written in batches (JSON arrays of arrays, one
+     * statement per table per batch: PostgreSQL pays a round trip per
+     * statement); people are named by cédula until their ids are known */
+    json_t *q_reps, *q_students, *q_enrol, *q_links, *q_pickups;
+    size_t q_rows;
     int rep_ced_col[MAT_REPS], auth_ced_col[MAT_AUTHS], stu_ced_col;
 };
 
@@ -509,10 +593,11 @@ static int load_students(struct run *u)
         return -1;
     while ((rc = db_step(st, u->error_r)) == DB_ROW) {
         struct person *x = people_find_id(&u->students, db_int(st, 0));
-        if (!x)
+        struct person *rp = people_find_id(&u->reps, db_int(st, 1));
+        if (!x || !rp)
             continue;
         uint64_t h = x->links;
-        h = fp_add_int(h, db_int(st, 1));
+        h = fp_add(h, rp->cedula);
         h = fp_add_int(h, db_int(st, 2));
         h = fp_add(h, db_text(st, 3));
         h = fp_add_int(h, db_int(st, 4));
@@ -630,12 +715,13 @@ static const char *stu_value(const struct mat_row *r, size_t i)
     return v;
 }
 
-/* Upserts representative n of the row: *id_r its id (negative in a dry
- * run), 0 when it has no cédula (a warning). 0, or -1 on a store error. */
+/* Upserts representative n of the row: *id_r the person (their id is 0
+ * while their insert waits in the batch), NULL when they have no cédula
+ * (a warning). 0, or -1 on a store error. */
 static int apply_rep(struct run *u, const struct mat_row *r, int n,
-                     int sheet_row, int64_t *id_r)
+                     int sheet_row, struct person **id_r)
 {
-    *id_r = 0;
+    *id_r = NULL;
     const char *ced = nz(r->rep[n][MR_cedula]);
     if (ced[0] == '\0') {
         char msg[128];
@@ -648,7 +734,7 @@ static int apply_rep(struct run *u, const struct mat_row *r, int n,
     const char *raw = raw_cell(u, sheet_row, u->rep_ced_col[n]);
     struct person *x = people_find(&u->reps, ced);
     if (x && x->touched) { /* the first row naming them gave their fields */
-        *id_r = x->id;
+        *id_r = x;
         return 0;
     }
     uint64_t h = fp_add(FP_INIT, raw);
@@ -657,7 +743,7 @@ static int apply_rep(struct run *u, const struct mat_row *r, int n,
             h = fp_add(h, nz(r->rep[n][rep_cols[i].index]));
     if (x && x->fields == h) {
         x->touched = true;
-        *id_r = x->id;
+        *id_r = x;
         return 0;
     }
     if (u->dry) {
@@ -669,7 +755,7 @@ static int apply_rep(struct run *u, const struct mat_row *r, int n,
         }
         x->fields = h;
         x->touched = true;
-        *id_r = x->id;
+        *id_r = x;
         return 0;
     }
     struct db_value v[40];
@@ -691,22 +777,18 @@ static int apply_rep(struct run *u, const struct mat_row *r, int n,
         x->fields = h;
         x->touched = true;
         u->rep->representatives_updated++;
-        *id_r = x->id;
+        *id_r = x;
         return 0;
     }
-    v[k++] = (struct db_value){'t', u->now, 0};
-    struct db_stmt *st =
-        db_query_values(u->s->conn, u->error_r, u->q.rep_insert, k, v);
-    int rc = st ? db_step(st, u->error_r) : -1;
-    int64_t id = rc == DB_ROW ? db_int(st, 0) : 0;
-    db_finish(&st);
-    if (rc != DB_ROW)
-        return -1;
-    x = people_add(&u->reps, ced, id);
+    json_t *row = json_array();
+    for (int i = 0; i < k - 1; i++) /* the values but updated_at */
+        json_array_append_new(row, json_string(v[i].text));
+    json_array_append_new(u->q_reps, row);
+    x = people_add(&u->reps, ced, 0);
     x->fields = h;
     x->touched = true;
     u->rep->representatives_created++;
-    *id_r = id;
+    *id_r = x;
     return 0;
 }
 
@@ -719,15 +801,16 @@ static int apply_row(struct run *u, const struct mat_row *r, int sheet_row)
         return -1;
 
     /* representatives first: the links need their ids */
-    int64_t rep_id[MAT_REPS] = {0};
+    const char *rep_id[MAT_REPS] = {NULL}; /* their cédulas */
     for (int n = 0; n < MAT_REPS; n++) {
         if (!r->rep_present[n])
             continue;
-        int64_t id = 0;
-        if (apply_rep(u, r, n, sheet_row, &id) < 0)
+        struct person *rp = NULL;
+        if (apply_rep(u, r, n, sheet_row, &rp) < 0)
             return -1;
-        for (int k = 0; k < n && id != 0; k++)
-            if (rep_id[k] == id) {
+        const char *id = rp ? rp->cedula : NULL;
+        for (int k = 0; k < n && id != NULL; k++)
+            if (rep_id[k] && strcmp(rep_id[k], id) == 0) {
                 char msg[160];
                 snprintf(msg, sizeof msg,
                          "El representante %d repite la cédula del "
@@ -735,15 +818,15 @@ static int apply_row(struct run *u, const struct mat_row *r, int sheet_row)
                          n + 1, k + 1);
                 problem_add(&u->rep->problems, r->sheet_row, 0, true, "",
                             nz(r->rep[n][MR_cedula]), msg);
-                id = 0;
+                id = NULL;
             }
         rep_id[n] = id;
     }
     uint64_t links = FP_INIT;
     for (int n = 0; n < MAT_REPS; n++) {
-        if (rep_id[n] == 0)
+        if (rep_id[n] == NULL)
             continue;
-        links = fp_add_int(links, rep_id[n]);
+        links = fp_add(links, rep_id[n]);
         links = fp_add_int(links, n + 1);
         links = fp_add(links, nz(r->rep[n][MR_relationship]));
         links = fp_add_int(links, n == 0);
@@ -805,23 +888,23 @@ static int apply_row(struct run *u, const struct mat_row *r, int sheet_row)
     v[k++] = (struct db_value){'t', u->now, 0};
     int64_t sid;
     if (is_new) {
-        v[k++] = (struct db_value){'t', u->now, 0};
-        struct db_stmt *st =
-            db_query_values(c, u->error_r, u->q.stu_insert, k, v);
-        int rc = st ? db_step(st, u->error_r) : -1;
-        sid = rc == DB_ROW ? db_int(st, 0) : 0;
-        db_finish(&st);
-        if (rc != DB_ROW)
-            return -1;
-        x = people_add(&u->students, ced, sid);
+        json_t *row = json_array();
+        for (int i = 0; i < k - 2; i++) { /* all but section_id, updated_at */
+            char num[24];
+            if (v[i].type == 'i')
+                snprintf(num, sizeof num, "%lld", (long long)v[i].integer);
+            json_array_append_new(row, json_string(v[i].type == 'i'
+                                                       ? num
+                                                       : v[i].text));
+        }
+        json_array_append_new(row, json_integer((json_int_t)section_id));
+        json_array_append_new(u->q_students, row);
+        json_array_append_new(u->q_enrol,
+                              json_pack("[s,I]", ced, (json_int_t)section_id));
+        x = people_add(&u->students, ced, 0);
         x->links = FP_INIT;
         x->pickups = FP_INIT;
-        if (db_run(c, u->error_r,
-                   "INSERT INTO enrolments (student_id, section_id,"
-                   " starts_on, start_reason, created_at)"
-                   " VALUES (?, ?, ?, 'ingreso', ?)",
-                   "iitt", sid, section_id, u->today, u->now) < 0)
-            return -1;
+        sid = 0;
         u->rep->created++;
     } else {
         sid = x->id;
@@ -879,14 +962,11 @@ static int apply_row(struct run *u, const struct mat_row *r, int sheet_row)
                    "i", sid) < 0)
             return -1;
         for (int n = 0; n < MAT_REPS; n++)
-            if (rep_id[n] != 0 &&
-                db_run(c, u->error_r,
-                       "INSERT INTO student_representatives (student_id,"
-                       " representative_id, position, relationship,"
-                       " is_primary, may_pick_up) VALUES (?, ?, ?, ?, ?, 1)",
-                       "iiiti", sid, rep_id[n], (int64_t)(n + 1),
-                       nz(r->rep[n][MR_relationship]), (int64_t)(n == 0)) < 0)
-                return -1;
+            if (rep_id[n])
+                json_array_append_new(
+                    u->q_links,
+                    json_pack("[s,s,i,s,i]", ced, rep_id[n], n + 1,
+                              nz(r->rep[n][MR_relationship]), n == 0));
         x->links = links;
     }
     if (x->pickups != pickups) {
@@ -896,20 +976,100 @@ static int apply_row(struct run *u, const struct mat_row *r, int sheet_row)
                    sid) < 0)
             return -1;
         for (int n = 0; n < MAT_AUTHS; n++)
-            if (r->auth_present[n] &&
-                db_run(c, u->error_r,
-                       "INSERT INTO authorized_pickups (student_id, position,"
-                       " first_names, last_names, cedula, cedula_raw, phone)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       "iittttt", sid, (int64_t)(n + 1),
-                       nz(r->auth[n][MA_first_names]),
-                       nz(r->auth[n][MA_last_names]),
-                       nz(r->auth[n][MA_cedula]),
-                       raw_cell(u, sheet_row, u->auth_ced_col[n]),
-                       nz(r->auth[n][MA_phone])) < 0)
-                return -1;
+            if (r->auth_present[n])
+                json_array_append_new(
+                    u->q_pickups,
+                    json_pack("[s,i,s,s,s,s,s]", ced, n + 1,
+                              nz(r->auth[n][MA_first_names]),
+                              nz(r->auth[n][MA_last_names]),
+                              nz(r->auth[n][MA_cedula]),
+                              raw_cell(u, sheet_row, u->auth_ced_col[n]),
+                              nz(r->auth[n][MA_phone])));
         x->pickups = pickups;
     }
+    return 0;
+}
+
+/* ---- writing the batches ------------------------------------------ */
+
+#define BATCH_ROWS 500
+
+/* Runs one batch statement: `pre` text values, then the JSON array. With
+ * `ids`, each returned (id, cedula) sets that person's id. */
+static int batch_run(struct run *u, const char *sql, json_t *rows, int npre,
+                     const char *pre0, const char *pre1, struct people *ids)
+{
+    if (json_array_size(rows) == 0)
+        return 0;
+    char *text = json_dumps(rows, JSON_COMPACT);
+    if (!text) {
+        *u->error_r = "a batch could not be encoded";
+        return -1;
+    }
+    struct db_value v[3];
+    int k = 0;
+    if (npre > 0)
+        v[k++] = (struct db_value){'t', pre0, 0};
+    if (npre > 1)
+        v[k++] = (struct db_value){'t', pre1, 0};
+    v[k++] = (struct db_value){'t', text, 0};
+    struct db_stmt *st = db_query_values(u->s->conn, u->error_r, sql, k, v);
+    int rc = st ? DB_DONE : -1;
+    while (st && (rc = db_step(st, u->error_r)) == DB_ROW)
+        if (ids) {
+            struct person *x = people_find(ids, db_text(st, 1));
+            if (x)
+                x->id = db_int(st, 0);
+        }
+    db_finish(&st);
+    free(text);
+    json_array_clear(rows);
+    return rc < 0 ? -1 : 0;
+}
+
+/* The id of a person named by cédula, once written. */
+static json_int_t id_of(struct people *pp, const char *ced)
+{
+    struct person *x = people_find(pp, ced);
+    return x ? (json_int_t)x->id : 0;
+}
+
+/* Writes what waits: representatives and students first (their ids come
+ * back), then the rows that name them. */
+static int flush(struct run *u)
+{
+    if (batch_run(u, u->q.rep_batch, u->q_reps, 2, u->now, u->now,
+                  &u->reps) < 0 ||
+        batch_run(u, u->q.stu_batch, u->q_students, 2, u->now, u->now,
+                  &u->students) < 0)
+        return -1;
+    size_t i;
+    json_t *r;
+    json_array_foreach(u->q_enrol, i, r)
+        json_array_set_new(r, 0,
+                           json_integer(id_of(&u->students,
+                                              json_string_value(
+                                                  json_array_get(r, 0)))));
+    json_array_foreach(u->q_links, i, r) {
+        json_int_t sid = id_of(&u->students,
+                               json_string_value(json_array_get(r, 0)));
+        json_int_t rid = id_of(&u->reps,
+                               json_string_value(json_array_get(r, 1)));
+        json_array_set_new(r, 0, json_integer(sid));
+        json_array_set_new(r, 1, json_integer(rid));
+    }
+    json_array_foreach(u->q_pickups, i, r)
+        json_array_set_new(r, 0,
+                           json_integer(id_of(&u->students,
+                                              json_string_value(
+                                                  json_array_get(r, 0)))));
+    if (batch_run(u, u->q.enrol_batch, u->q_enrol, 2, u->today, u->now,
+                  NULL) < 0 ||
+        batch_run(u, u->q.link_batch, u->q_links, 0, NULL, NULL, NULL) < 0 ||
+        batch_run(u, u->q.pickup_batch, u->q_pickups, 0, NULL, NULL, NULL) <
+            0)
+        return -1;
+    u->q_rows = 0;
     return 0;
 }
 
@@ -968,7 +1128,12 @@ int matricula_import(struct store *s, const struct sheet *sh,
 
     struct run u = {.s = s, .sh = sh, .m = m, .rep = rep, .error_r = error_r,
                     .dry = o->dry_run};
-    sql_build(&u.q);
+    sql_build(&u.q, store_is_pg(s));
+    u.q_reps = json_array();
+    u.q_students = json_array();
+    u.q_enrol = json_array();
+    u.q_links = json_array();
+    u.q_pickups = json_array();
     u.stu_ced_col = layout_index(0, 0, MS_cedula);
     for (int n = 0; n < MAT_REPS; n++)
         u.rep_ced_col[n] = layout_index(1, n + 1, MR_cedula);
@@ -995,9 +1160,9 @@ int matricula_import(struct store *s, const struct sheet *sh,
     if (rc == 0)
         rc = load_structure(&u);
     if (rc == 0)
-        rc = load_students(&u);
-    if (rc == 0)
         rc = load_reps(&u);
+    if (rc == 0)
+        rc = load_students(&u);
 
     /* cédulas seen in this file, and the row that first had each */
     struct people seen = {0};
@@ -1032,9 +1197,13 @@ int matricula_import(struct store *s, const struct sheet *sh,
             rep->rejected++;
         else
             rc = apply_row(&u, &row, i);
+        if (rc == 0 && ++u.q_rows >= BATCH_ROWS && !u.dry)
+            rc = flush(&u);
         mat_row_free(&row);
     }
     people_free(&seen);
+    if (rc == 0 && !u.dry)
+        rc = flush(&u);
     rep->warnings = (int)rep->problems.warnings;
 
     bool write = rc == 0 && !o->dry_run &&
@@ -1059,6 +1228,11 @@ out_free:
     free(u.grades);
     free(u.sections);
     sql_free(&u.q);
+    json_decref(u.q_reps);
+    json_decref(u.q_students);
+    json_decref(u.q_enrol);
+    json_decref(u.q_links);
+    json_decref(u.q_pickups);
     free(m);
     return rc < 0 ? MAT_IMPORT_ERROR : rc;
 }
