@@ -77,8 +77,27 @@ struct sql_set {
     char *rep_select, *rep_insert, *rep_update;
     /* batch inserts: one JSON array of rows as the last parameter */
     char *stu_batch, *rep_batch, *enrol_batch, *link_batch, *pickup_batch;
+    /* the same, one row per statement (SQLite: no round trips, and its
+     * JSON functions re-parse a row for every value read) */
+    char *stu_row, *rep_row, *enrol_row, *link_row, *pickup_row;
+    bool pg;
     int stu_n, rep_n; /* stored columns */
 };
+
+/* "INSERT INTO t (cols) VALUES (?, ... ?<tail>)<returning>" with n
+ * placeholders. */
+static char *row_sql(const char *head, int n, const char *tail,
+                     const char *returning)
+{
+    struct strbuf sb;
+    strbuf_init(&sb);
+    strbuf_adds(&sb, head);
+    strbuf_adds(&sb, " VALUES (");
+    for (int i = 0; i < n; i++)
+        strbuf_adds(&sb, i ? ", ?" : "?");
+    strbuf_addf(&sb, "%s)%s", tail, returning);
+    return strbuf_steal(&sb);
+}
 
 /* "SELECT <value ->> 0, ...> FROM json_each(?)": the rows of a JSON array
  * of arrays, on SQLite (json_each) or PostgreSQL (json_array_elements). */
@@ -98,7 +117,9 @@ static void batch_select(struct strbuf *sb, const char *fn, int n,
 
 static void sql_build(struct sql_set *q, bool pg)
 {
-    const char *fn = pg ? "json_array_elements" : "json_each";
+    /* jsonb: parsed once, not at every ->> */
+    const char *fn = pg ? "jsonb_array_elements" : "json_each";
+    q->pg = pg;
     struct strbuf sel, ins, vals, upd;
     strbuf_init(&sel), strbuf_init(&ins), strbuf_init(&vals),
         strbuf_init(&upd);
@@ -141,6 +162,7 @@ static void sql_build(struct sql_set *q, bool pg)
         }
         casts[k++] = "BIGINT";
         strbuf_adds(&ins, ", section_id, created_at, updated_at)");
+        q->stu_row = row_sql(ins.data, k + 2, "", " RETURNING id, cedula");
         batch_select(&ins, fn, k, casts, ", ?, ?");
         strbuf_adds(&ins, " RETURNING id, cedula");
         q->stu_batch = strbuf_steal(&ins);
@@ -178,6 +200,8 @@ static void sql_build(struct sql_set *q, bool pg)
         if (rep_stored(i))
             strbuf_addf(&ins, ", %s", rep_cols[i].name);
     strbuf_adds(&ins, ", created_at, updated_at)");
+    q->rep_row = row_sql(ins.data, 1 + q->rep_n + 2, "",
+                         " RETURNING id, cedula");
     batch_select(&ins, fn, 1 + q->rep_n, NULL, ", ?, ?");
     strbuf_adds(&ins, " RETURNING id, cedula");
     q->rep_batch = strbuf_steal(&ins);
@@ -186,6 +210,9 @@ static void sql_build(struct sql_set *q, bool pg)
     strbuf_init(&ins);
     strbuf_adds(&ins, "INSERT INTO enrolments (student_id, section_id,"
                       " starts_on, start_reason, created_at)");
+    q->enrol_row = row_sql("INSERT INTO enrolments (student_id, section_id,"
+                           " starts_on, created_at, start_reason)",
+                           4, ", 'ingreso'", "");
     batch_select(&ins, fn, 2, ints2, ", ?, 'ingreso', ?");
     q->enrol_batch = strbuf_steal(&ins);
 
@@ -195,6 +222,7 @@ static void sql_build(struct sql_set *q, bool pg)
     strbuf_adds(&ins, "INSERT INTO student_representatives (student_id,"
                       " representative_id, position, relationship,"
                       " is_primary, may_pick_up)");
+    q->link_row = row_sql(ins.data, 5, ", 1", "");
     batch_select(&ins, fn, 5, link_casts, ", 1");
     q->link_batch = strbuf_steal(&ins);
 
@@ -203,6 +231,7 @@ static void sql_build(struct sql_set *q, bool pg)
     strbuf_init(&ins);
     strbuf_adds(&ins, "INSERT INTO authorized_pickups (student_id, position,"
                       " first_names, last_names, cedula, cedula_raw, phone)");
+    q->pickup_row = row_sql(ins.data, 7, "", "");
     batch_select(&ins, fn, 7, pick_casts, "");
     q->pickup_batch = strbuf_steal(&ins);
 }
@@ -213,6 +242,8 @@ static void sql_free(struct sql_set *q)
     free(q->rep_select), free(q->rep_insert), free(q->rep_update);
     free(q->stu_batch), free(q->rep_batch), free(q->enrol_batch);
     free(q->link_batch), free(q->pickup_batch);
+    free(q->stu_row), free(q->rep_row), free(q->enrol_row);
+    free(q->link_row), free(q->pickup_row);
 }
 
 /* ---- fingerprints -------------------------------------------------- */
@@ -996,11 +1027,53 @@ static int apply_row(struct run *u, const struct mat_row *r, int sheet_row)
 
 /* Runs one batch statement: `pre` text values, then the JSON array. With
  * `ids`, each returned (id, cedula) sets that person's id. */
-static int batch_run(struct run *u, const char *sql, json_t *rows, int npre,
-                     const char *pre0, const char *pre1, struct people *ids)
+static int batch_rows(struct run *u, const char *sql, json_t *rows, int npre,
+                      const char *pre0, const char *pre1, struct people *ids)
+{
+    size_t i;
+    json_t *r;
+    struct db_value v[64];
+    json_array_foreach(rows, i, r) {
+        int k = 0;
+        size_t j;
+        json_t *e;
+        json_array_foreach(r, j, e) {
+            if (k >= 60)
+                break;
+            if (json_is_integer(e)) {
+                v[k] = (struct db_value){'i', NULL, json_integer_value(e)};
+            } else {
+                v[k] = (struct db_value){'t', json_string_value(e), 0};
+            }
+            k++;
+        }
+        if (npre > 0)
+            v[k++] = (struct db_value){'t', pre0, 0};
+        if (npre > 1)
+            v[k++] = (struct db_value){'t', pre1, 0};
+        struct db_stmt *st = db_query_values(u->s->conn, u->error_r, sql, k, v);
+        int rc = st ? db_step(st, u->error_r) : -1;
+        if (rc == DB_ROW && ids) {
+            struct person *x = people_find(ids, db_text(st, 1));
+            if (x)
+                x->id = db_int(st, 0);
+        }
+        db_finish(&st);
+        if (rc < 0)
+            return -1;
+    }
+    json_array_clear(rows);
+    return 0;
+}
+
+static int batch_run(struct run *u, const char *sql, const char *one,
+                     json_t *rows, int npre, const char *pre0,
+                     const char *pre1, struct people *ids)
 {
     if (json_array_size(rows) == 0)
         return 0;
+    if (!u->q.pg)
+        return batch_rows(u, one, rows, npre, pre0, pre1, ids);
     char *text = json_dumps(rows, JSON_COMPACT);
     if (!text) {
         *u->error_r = "a batch could not be encoded";
@@ -1038,10 +1111,10 @@ static json_int_t id_of(struct people *pp, const char *ced)
  * back), then the rows that name them. */
 static int flush(struct run *u)
 {
-    if (batch_run(u, u->q.rep_batch, u->q_reps, 2, u->now, u->now,
-                  &u->reps) < 0 ||
-        batch_run(u, u->q.stu_batch, u->q_students, 2, u->now, u->now,
-                  &u->students) < 0)
+    if (batch_run(u, u->q.rep_batch, u->q.rep_row, u->q_reps, 2, u->now,
+                  u->now, &u->reps) < 0 ||
+        batch_run(u, u->q.stu_batch, u->q.stu_row, u->q_students, 2, u->now,
+                  u->now, &u->students) < 0)
         return -1;
     size_t i;
     json_t *r;
@@ -1063,11 +1136,12 @@ static int flush(struct run *u)
                            json_integer(id_of(&u->students,
                                               json_string_value(
                                                   json_array_get(r, 0)))));
-    if (batch_run(u, u->q.enrol_batch, u->q_enrol, 2, u->today, u->now,
-                  NULL) < 0 ||
-        batch_run(u, u->q.link_batch, u->q_links, 0, NULL, NULL, NULL) < 0 ||
-        batch_run(u, u->q.pickup_batch, u->q_pickups, 0, NULL, NULL, NULL) <
-            0)
+    if (batch_run(u, u->q.enrol_batch, u->q.enrol_row, u->q_enrol, 2,
+                  u->today, u->now, NULL) < 0 ||
+        batch_run(u, u->q.link_batch, u->q.link_row, u->q_links, 0, NULL,
+                  NULL, NULL) < 0 ||
+        batch_run(u, u->q.pickup_batch, u->q.pickup_row, u->q_pickups, 0,
+                  NULL, NULL, NULL) < 0)
         return -1;
     u->q_rows = 0;
     return 0;
