@@ -86,7 +86,7 @@ static const struct cli_command commands[] = {
          {NULL, NULL}}},
     /* records: import */
     {.name = "import", .run = cli_import_run,
-     .summary = "enrol a school's Matrícula spreadsheet (.xls, .xlsx, .csv)",
+     .summary = "enrol a school's student list, the Matricula (.xls/.xlsx/.csv)",
      .usage = "matricula --data DIR --school C FILE [--dry-run] "
               "[--skip-invalid]",
      .min_args = 2, .max_args = 2,
@@ -100,7 +100,7 @@ static const struct cli_command commands[] = {
               "were rejected and, without --skip-invalid, nothing was "
               "written.",
      .subcommands = (const struct cli_subcommand[]){
-         {"matricula FILE", "the Matrícula student list (lista de "
+         {"matricula FILE", "the Matricula student list (lista de "
                             "estudiantes)"},
          {NULL, NULL}}},
     {.name = "timetable", .run = cli_timetable_run,
