@@ -27,6 +27,7 @@
 #include "core/tzcache.h"
 #include "core/util.h"
 #include "school/matricula.h"
+#include "school/records.h"
 #include "school/school.h"
 
 /* ---- stored columns, from the column table ------------------------- */
@@ -398,6 +399,7 @@ struct section {
 /* The state of one import. */
 struct run {
     struct store *s;
+    const struct actor *actor;
     const struct sheet *sh;
     const struct mat_mapping *m;
     struct mat_import_report *rep;
@@ -431,70 +433,21 @@ static int day_offset(const char *iso, int delta, char out[16])
     return 0;
 }
 
-/*
- * The current school year's id; when none is current, the year holding
- * `today` (September to July; August belongs to the year about to start)
- * with three default lapsos is created, or made current if it exists.
- * (A local stand-in for records.h's school_year_ensure_current() until
- * that lands.)
- */
+/* The current school year's id (records.h: created, with its three
+ * lapsos and audit row, when none is current). A dry run only reads:
+ * -1 stands for the year a commit would create. */
 static int year_ensure_current(struct run *u)
 {
-    struct db_conn *c = u->s->conn;
-    int64_t id = 0;
-    if (db_query_int(c, u->error_r, &id,
-                     "SELECT id FROM school_years WHERE is_current = 1", "") <
-        0)
-        return -1;
-    if (id) {
-        u->year_id = id;
-        return 0;
-    }
-    int y, mo, d;
-    if (tz_parse_date(u->today, &y, &mo, &d) < 0 || y < 1900 || y > 2999)
-        return -1;
-    int start = mo >= 8 ? y : y - 1;
-    char name[32], s0[32], e0[32], l[6][32];
-    snprintf(name, sizeof name, "%d-%d", start, start + 1);
-    snprintf(s0, sizeof s0, "%d-09-15", start);
-    snprintf(e0, sizeof e0, "%d-07-31", start + 1);
-    snprintf(l[0], 32, "%d-09-15", start);
-    snprintf(l[1], 32, "%d-12-15", start);
-    snprintf(l[2], 32, "%d-01-07", start + 1);
-    snprintf(l[3], 32, "%d-03-31", start + 1);
-    snprintf(l[4], 32, "%d-04-13", start + 1);
-    snprintf(l[5], 32, "%d-07-31", start + 1);
-    if (db_query_int(c, u->error_r, &id,
-                     "SELECT id FROM school_years WHERE name = ?", "t",
-                     name) < 0)
-        return -1;
-    if (u->dry) { /* the year a commit would make current (-1: a new one) */
-        u->year_id = id ? id : -1;
-        return 0;
-    }
-    if (id) {
-        if (db_run(c, u->error_r,
-                   "UPDATE school_years SET is_current = 1 WHERE id = ?", "i",
-                   (int64_t)id) < 0)
+    if (u->dry) {
+        int64_t id = 0;
+        int rc = school_year_current(u->s, &id, u->error_r);
+        if (rc < 0)
             return -1;
-        u->year_id = id;
+        u->year_id = rc == 1 ? id : -1;
         return 0;
     }
-    if (db_query_int(c, u->error_r, &id,
-                     "INSERT INTO school_years (name, starts_on, ends_on,"
-                     " is_current, created_at) VALUES (?, ?, ?, 1, ?)"
-                     " RETURNING id",
-                     "tttt", name, s0, e0, u->now) < 0)
-        return -1;
-    for (int i = 0; i < 3; i++)
-        if (db_run(c, u->error_r,
-                   "INSERT INTO lapsos (year_id, number, starts_on, ends_on)"
-                   " VALUES (?, ?, ?, ?)",
-                   "iitt", (int64_t)id, (int64_t)(i + 1), l[2 * i],
-                   l[2 * i + 1]) < 0)
-            return -1;
-    u->year_id = id;
-    return 0;
+    return school_year_ensure_current(u->s, u->actor, u->today, &u->year_id,
+                                      NULL, u->error_r);
 }
 
 static int load_structure(struct run *u)
@@ -1200,7 +1153,7 @@ int matricula_import(struct store *s, const struct sheet *sh,
     }
     rep->layout = m->layout;
 
-    struct run u = {.s = s, .sh = sh, .m = m, .rep = rep, .error_r = error_r,
+    struct run u = {.s = s, .actor = actor, .sh = sh, .m = m, .rep = rep, .error_r = error_r,
                     .dry = o->dry_run};
     sql_build(&u.q, store_is_pg(s));
     u.q_reps = json_array();
