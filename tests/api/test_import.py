@@ -199,19 +199,26 @@ def _xml_bomb():
 
 
 def _zip_bomb():
+    """A real .xlsx whose worksheet inflates to 20 MiB of blanks between its
+    tags: about 20 KiB sent (under this server's 64 KiB --max-upload), a
+    compression ratio of about 1,000, far over the reader's limit."""
     parts = {}
     with zipfile.ZipFile(io.BytesIO(to_xlsx(family_school()))) as z:
         for n in z.namelist():
             parts[n] = z.read(n)
-    # one part of 300 MiB of zeros: a ratio far over any limit
+    sheet = [n for n in parts if n.startswith("xl/worksheets/sheet")][0]
     f = io.BytesIO()
     with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as z:
         for n, v in parts.items():
-            if n == "xl/sharedStrings.xml":
+            if n == sheet:
                 with z.open(n, "w", force_zip64=True) as w:
-                    chunk = b"\0" * (1 << 20)
-                    for _ in range(300):
+                    w.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns='
+                            b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                            b'<sheetData>')
+                    chunk = b" " * (1 << 20)
+                    for _ in range(20):
                         w.write(chunk)
+                    w.write(b"</sheetData></worksheet>")
             else:
                 z.writestr(n, v)
     return f.getvalue()
