@@ -3,7 +3,8 @@
 bench/README.md). Prints one line per (backend, format, size): the dry run's
 and the commit's round-trip seconds (upload, read, plan or write, reply),
 the re-import's (nothing to change), the server's peak RSS during the
-commit (VmHWM, reset before it through /proc/PID/clear_refs), and, for the
+commit (VmHWM, reset before it through /proc/PID/clear_refs; a fresh
+server per file, after its dry run), and, for the
 largest school, the students list's p99 (search, filter, page of 50) when
 the server has GET /api/v1/students."""
 
@@ -130,8 +131,11 @@ def run_backend(backend, files, work):
             sh(BIN, "tenant", "create", *store_args, "--code", code, "--name", f"Bench {fmt} {n}")
             sh(BIN, "user", "add", *store_args, "--school", code, "--email",
                f"director@{code}.test", "--role", "school_admin", "--password-file", pwfile)
-        srv = Server(store_args, work)
         for code, fmt, n, path in codes:
+            # a fresh server per file: its peak RSS is this import's alone
+            if srv:
+                srv.stop()
+            srv = Server(store_args, work)
             data = Path(path).read_bytes()
             s, host = session(srv, code)
             dry, rep = timed_post(s, srv, host, data, "dry_run")
