@@ -98,12 +98,20 @@ def list_p99(s, srv, host, n=300):
                {"grade_id": gid, "limit": 50} if gid else {"q": "maria"},
                {"q": "gonzalez", "status": "activo"}]
     times = []
+    per = {}
     for i in range(n):
+        q = queries[i % len(queries)]
         t = time.monotonic()
-        r = s.get(base, headers=host, params=queries[i % len(queries)])
-        times.append((time.monotonic() - t) * 1000)
+        r = s.get(base, headers=host, params=q)
+        ms = (time.monotonic() - t) * 1000
+        times.append(ms)
+        per.setdefault(str(q), []).append(ms)
         r.raise_for_status()
     times.sort()
+    for q, v in per.items():
+        v.sort()
+        print(f"    students list {q}: median {statistics.median(v):.1f} ms, "
+              f"max {v[-1]:.1f} ms", flush=True)
     return times[int(len(times) * 0.99) - 1], statistics.median(times)
 
 
