@@ -30,6 +30,11 @@
 #include "school/records.h"
 #include "school/school.h"
 
+/* From school/students.h, which cannot be included next to records.h yet
+ * (both define REC_OK ...: a clash for the lead to settle at the merge). */
+void students_search_key(const char *first_names, const char *last_names,
+                         const char *cedula, char *out, size_t n);
+
 /* ---- stored columns, from the column table ------------------------- */
 
 /* Student columns stored as they come (grade, section and age are not
@@ -139,10 +144,11 @@ static void sql_build(struct sql_set *q, bool pg)
         strbuf_addf(&upd, ", %s = ?", stu_cols[i].name);
     }
     strbuf_adds(&sel, " FROM students");
-    strbuf_addf(&ins, ", section_id, created_at, updated_at) VALUES (%s,"
-                      " ?, ?, ?) RETURNING id",
+    strbuf_addf(&ins, ", section_id, search_text, created_at, updated_at)"
+                      " VALUES (%s, ?, ?, ?, ?) RETURNING id",
                 vals.data);
-    strbuf_adds(&upd, ", section_id = ?, updated_at = ? WHERE id = ?");
+    strbuf_adds(&upd, ", section_id = ?, search_text = ?, updated_at = ?"
+                      " WHERE id = ?");
     q->stu_select = strbuf_steal(&sel);
     q->stu_insert = strbuf_steal(&ins);
     q->stu_update = strbuf_steal(&upd);
@@ -161,8 +167,10 @@ static void sql_build(struct sql_set *q, bool pg)
             k++;
             strbuf_addf(&ins, ", %s", stu_cols[i].name);
         }
-        casts[k++] = "BIGINT";
-        strbuf_adds(&ins, ", section_id, created_at, updated_at)");
+        casts[k++] = "BIGINT"; /* section_id, then search_text */
+        k++;
+        strbuf_adds(&ins, ", section_id, search_text, created_at,"
+                          " updated_at)");
         q->stu_row = row_sql(ins.data, k + 2, "", " RETURNING id, cedula");
         batch_select(&ins, fn, k, casts, ", ?, ?");
         strbuf_adds(&ins, " RETURNING id, cedula");
@@ -685,6 +693,17 @@ static const char *nz(const char *s)
     return s ? s : "";
 }
 
+/* stu_cols indexes of the names, for the search key */
+#define first_col stu_col_of(MS_first_names)
+#define last_col stu_col_of(MS_last_names)
+static size_t stu_col_of(int index)
+{
+    for (size_t i = 0; i < N_STU_COLS; i++)
+        if (stu_cols[i].index == index)
+            return i;
+    return 0;
+}
+
 static const char *stu_value(const struct mat_row *r, size_t i)
 {
     const char *v = nz(r->student[stu_cols[i].index]);
@@ -868,12 +887,17 @@ static int apply_row(struct run *u, const struct mat_row *r, int sheet_row)
         else
             v[k++] = (struct db_value){'t', stu_value(r, i), 0};
     }
+    /* the students list's search key (students.c), kept with the names */
+    char key[512];
+    students_search_key(stu_value(r, first_col), stu_value(r, last_col), ced,
+                        key, sizeof key);
     v[k++] = (struct db_value){'i', NULL, section_id};
+    v[k++] = (struct db_value){'t', key, 0};
     v[k++] = (struct db_value){'t', u->now, 0};
     int64_t sid;
     if (is_new) {
         json_t *row = json_array();
-        for (int i = 0; i < k - 2; i++) { /* all but section_id, updated_at */
+        for (int i = 0; i < k - 3; i++) { /* but section_id, key, time */
             char num[24];
             if (v[i].type == 'i')
                 snprintf(num, sizeof num, "%lld", (long long)v[i].integer);
@@ -882,6 +906,7 @@ static int apply_row(struct run *u, const struct mat_row *r, int sheet_row)
                                                        : v[i].text));
         }
         json_array_append_new(row, json_integer((json_int_t)section_id));
+        json_array_append_new(row, json_string(key));
         json_array_append_new(u->q_students, row);
         json_array_append_new(u->q_enrol,
                               json_pack("[s,I]", ced, (json_int_t)section_id));

@@ -81,6 +81,11 @@ def test_dry_run_writes_nothing_then_commit_creates_and_reimport_changes_nothing
     assert store_rows(store, "SELECT first_names, position FROM authorized_pickups") == [("Carmen", 1)]
     assert store_rows(store, "SELECT count(*) FROM enrolments WHERE ends_on IS NULL"
                              " AND start_reason = 'ingreso'") == [(5,)]
+    # the import writes the students list's search key itself (accents
+    # folded), so the list finds them without a fill
+    assert store_rows(store, "SELECT count(*) FROM students WHERE search_text = ''") == [(0,)]
+    found = assert_ok(c.get("/api/v1/students", params={"q": "perez"}))["items"]
+    assert sorted(s["first_names"] for s in found) == ["Ana Lucía", "José Ángel"], found
     # one current year was created with its three lapsos
     assert store_rows(store, "SELECT count(*) FROM school_years WHERE is_current = 1") == [(1,)]
     assert store_rows(store, "SELECT count(*) FROM lapsos") == [(3,)]
@@ -121,6 +126,9 @@ def test_moved_student_is_updated_and_the_move_is_in_the_history(school):
         ("1er Grado B", True, "cambio", None)], hist
     assert store_rows(store, "SELECT first_names FROM students WHERE cedula = 'V28555666'") == \
         [("Valentina María",)]
+    # the students list finds her by her new name (its search key follows)
+    found = assert_ok(c.get("/api/v1/students", params={"q": "valentina maria"}))["items"]
+    assert [s["cedula"] for s in found] == ["V28555666"], found
     # and importing the same file again changes nothing
     assert counts(assert_ok(upload(c, to_csv(rows), "commit")))["unchanged"] == 5
 
