@@ -42,10 +42,10 @@ static void reply_rep(struct request *r, int64_t id)
 {
     const char *err = NULL;
     json_t *j = NULL;
-    int rc = id ? representative_get(r->school, id, &j, &err) : REC_NOT_FOUND;
+    int rc = id ? representative_get(r->school, id, &j, &err) : STU_NOT_FOUND;
     if (rc < 0)
         reply_store_error(r, err);
-    else if (rc == REC_NOT_FOUND)
+    else if (rc == STU_NOT_FOUND)
         reply_err_msg(r, ERR_NOT_FOUND, not_found);
     else
         reply_json(r, 200, j);
@@ -80,9 +80,9 @@ void h_representatives_patch(struct request *r)
     json_decref(cols);
     if (rc < 0) {
         reply_store_error(r, err);
-    } else if (rc == REC_NOT_FOUND) {
+    } else if (rc == STU_NOT_FOUND) {
         reply_err_msg(r, ERR_NOT_FOUND, not_found);
-    } else if (rc == REC_INVALID) {
+    } else if (rc == STU_INVALID) {
         rec_problems_to_errors(&probs, &errs);
         fields_reply(r, &errs);
     } else {

@@ -34,7 +34,7 @@ struct student_form {
 };
 
 static const struct rec_column rep_link_columns[] = {
-    {"relationship", REC_LINE, false, 100,
+    {"relationship", STU_LINE, false, 100,
      "El parentesco admite hasta 100 caracteres (por ejemplo, Madre).", NULL},
 };
 
@@ -179,7 +179,7 @@ static void reply_student(struct request *r, unsigned status, int64_t id,
         reply_store_error(r, err);
         return;
     }
-    if (rc == REC_NOT_FOUND) {
+    if (rc == STU_NOT_FOUND) {
         reply_err_msg(r, ERR_NOT_FOUND, not_found);
         return;
     }
@@ -284,7 +284,7 @@ void h_students_create(struct request *r)
     int rc = student_create(r->school, &actor, &F->in, &id, &probs, &err);
     if (rc < 0) {
         reply_store_error(r, err);
-    } else if (rc == REC_INVALID) {
+    } else if (rc == STU_INVALID) {
         rec_problems_to_errors(&probs, &F->errs);
         fields_reply(r, &F->errs);
     } else {
@@ -298,12 +298,12 @@ void h_students_patch(struct request *r)
     int64_t id = rec_path_id(r->params[0]);
     const char *err = NULL;
     json_t *cur = NULL;
-    int rc = id ? student_get(r->school, id, &cur, &err) : REC_NOT_FOUND;
+    int rc = id ? student_get(r->school, id, &cur, &err) : STU_NOT_FOUND;
     if (rc < 0) {
         reply_store_error(r, err);
         return;
     }
-    if (rc == REC_NOT_FOUND) {
+    if (rc == STU_NOT_FOUND) {
         reply_err_msg(r, ERR_NOT_FOUND, not_found);
         return;
     }
@@ -343,9 +343,9 @@ void h_students_patch(struct request *r)
     rc = student_update(r->school, &actor, id, &F->in, &probs, &err);
     if (rc < 0) {
         reply_store_error(r, err);
-    } else if (rc == REC_NOT_FOUND) {
+    } else if (rc == STU_NOT_FOUND) {
         reply_err_msg(r, ERR_NOT_FOUND, not_found);
-    } else if (rc == REC_INVALID) {
+    } else if (rc == STU_INVALID) {
         rec_problems_to_errors(&probs, &F->errs);
         fields_reply(r, &F->errs);
     } else {
@@ -380,11 +380,11 @@ void h_students_withdraw(struct request *r)
                               &err);
     if (rc < 0) {
         reply_store_error(r, err);
-    } else if (rc == REC_NOT_FOUND) {
+    } else if (rc == STU_NOT_FOUND) {
         reply_err_msg(r, ERR_NOT_FOUND, not_found);
-    } else if (rc == REC_CONFLICT) {
+    } else if (rc == STU_CONFLICT) {
         reply_err_msg(r, ERR_CONFLICT, "El estudiante ya está retirado.");
-    } else if (rc == REC_INVALID) {
+    } else if (rc == STU_INVALID) {
         struct field_errors errs = {0};
         rec_problems_to_errors(&probs, &errs);
         fields_reply(r, &errs);

@@ -71,38 +71,38 @@ json_t *rec_fields_parse(json_t *obj, const struct rec_column *t, size_t nt,
         struct field *f = &F->f[i];
         f->key = c->key;
         f->required = create && c->required;
-        f->clearable = !c->required && c->kind != REC_ENUM &&
-                       c->kind != REC_FLAG;
+        f->clearable = !c->required && c->kind != STU_ENUM &&
+                       c->kind != STU_FLAG;
         f->max_len = c->max_len;
         f->message = c->message;
         f->text = F->text[i];
         f->text_size = TEXT_MAX;
         f->present = &F->present[i];
         switch (c->kind) {
-        case REC_TEXT:
+        case STU_TEXT:
             f->type = FIELD_TEXT;
             break;
-        case REC_ENUM:
+        case STU_ENUM:
             f->type = FIELD_ENUM;
             f->choices = c->choices;
             break;
-        case REC_FLAG:
+        case STU_FLAG:
             f->type = FIELD_BOOL;
             f->boolean = &F->flag[i];
             break;
-        case REC_BIRTH_DATE:
+        case STU_BIRTH_DATE:
             f->check = check_birth_date;
             break;
-        case REC_DATE:
+        case STU_DATE:
             f->check = ve_date_normalize;
             break;
-        case REC_PHONE:
+        case STU_PHONE:
             f->check = ve_phone_normalize;
             break;
-        case REC_EMAIL:
+        case STU_EMAIL:
             f->check = ve_email_normalize;
             break;
-        default: /* REC_LINE, REC_CEDULA (normalized below) */
+        default: /* STU_LINE, STU_CEDULA (normalized below) */
             break;
         }
     }
@@ -113,11 +113,11 @@ json_t *rec_fields_parse(json_t *obj, const struct rec_column *t, size_t nt,
         const struct rec_column *c = &t[i];
         if (!F->present[i] || has_error(&local, c->key))
             continue;
-        if (c->kind == REC_FLAG) {
+        if (c->kind == STU_FLAG) {
             json_object_set_new(cols, c->key, json_boolean(F->flag[i]));
             continue;
         }
-        if (c->kind == REC_CEDULA && F->text[i][0]) {
+        if (c->kind == STU_CEDULA && F->text[i][0]) {
             char norm[64];
             const char *msg =
                 escolar ? ve_cedula_escolar_normalize(F->text[i], norm,
@@ -131,7 +131,7 @@ json_t *rec_fields_parse(json_t *obj, const struct rec_column *t, size_t nt,
             json_object_set_new(cols, c->key, json_string(norm));
             continue;
         }
-        if (c->kind == REC_CEDULA)
+        if (c->kind == STU_CEDULA)
             json_object_set_new(cols, "cedula_raw", json_string(""));
         json_object_set_new(cols, c->key, json_string(F->text[i]));
     }

@@ -26,7 +26,7 @@ struct rec_names {
  * `errs` (named prefix.key when `prefix` is not ""); returns the valid
  * members as normalized values (a cédula also as cedula_raw, what was
  * sent). `create`: the table's required members must be present.
- * `escolar`: a REC_CEDULA is a cédula escolar. */
+ * `escolar`: a STU_CEDULA is a cédula escolar. */
 json_t *rec_fields_parse(json_t *obj, const struct rec_column *t, size_t nt,
                          bool create, bool escolar, const char *prefix,
                          struct field_errors *errs, struct rec_names *names);

@@ -29,11 +29,8 @@
 #include "school/matricula.h"
 #include "school/records.h"
 #include "school/school.h"
+#include "school/students.h"
 
-/* From school/students.h, which cannot be included next to records.h yet
- * (both define REC_OK ...: a clash for the lead to settle at the merge). */
-void students_search_key(const char *first_names, const char *last_names,
-                         const char *cedula, char *out, size_t n);
 
 /* ---- stored columns, from the column table ------------------------- */
 

@@ -16,44 +16,44 @@
 static const char *const genders[] = {"V", "H", NULL};
 
 #define OPT(k, kind, max, msg) {k, kind, false, max, msg, NULL}
-#define LINE100(k, what) OPT(k, REC_LINE, 100, what " admite hasta 100 caracteres.")
+#define LINE100(k, what) OPT(k, STU_LINE, 100, what " admite hasta 100 caracteres.")
 
 const struct rec_column representative_columns[] = {
-    {"cedula", REC_CEDULA, true, 40,
+    {"cedula", STU_CEDULA, true, 40,
      "Indique la cédula del representante (por ejemplo, V-12345678).", NULL},
-    {"first_names", REC_LINE, true, 100,
+    {"first_names", STU_LINE, true, 100,
      "Los nombres son obligatorios (máximo 100 caracteres).", NULL},
-    {"last_names", REC_LINE, true, 100,
+    {"last_names", STU_LINE, true, 100,
      "Los apellidos son obligatorios (máximo 100 caracteres).", NULL},
-    {"gender", REC_ENUM, false, 1, "Indique el género: V (varón) o H (hembra).",
+    {"gender", STU_ENUM, false, 1, "Indique el género: V (varón) o H (hembra).",
      genders},
-    OPT("birth_date", REC_DATE, 40,
+    OPT("birth_date", STU_DATE, 40,
         "Indique la fecha de nacimiento (por ejemplo, 1985-03-09)."),
     LINE100("birth_parish", "La parroquia de nacimiento"),
     LINE100("birth_state", "El estado de nacimiento"),
     LINE100("nationality", "La nacionalidad"),
     LINE100("marital_status", "El estado civil"),
-    OPT("blood_type", REC_LINE, 10,
+    OPT("blood_type", STU_LINE, 10,
         "El tipo de sangre admite hasta 10 caracteres (por ejemplo, O+)."),
-    OPT("mobile_phone", REC_PHONE, 40,
+    OPT("mobile_phone", STU_PHONE, 40,
         "Indique el teléfono celular (por ejemplo, 0414-1234567)."),
-    OPT("home_phone", REC_PHONE, 40,
+    OPT("home_phone", STU_PHONE, 40,
         "Indique el teléfono de habitación (por ejemplo, 0212-5551234)."),
-    OPT("office_phone", REC_PHONE, 40,
+    OPT("office_phone", STU_PHONE, 40,
         "Indique el teléfono de oficina (por ejemplo, 0212-5551234)."),
-    OPT("email", REC_EMAIL, 254, "Indique un correo electrónico válido."),
+    OPT("email", STU_EMAIL, 254, "Indique un correo electrónico válido."),
     LINE100("profession", "La profesión"),
     LINE100("occupation", "La ocupación"),
     LINE100("company", "La empresa"),
     LINE100("monthly_income", "El ingreso mensual"),
-    OPT("address", REC_TEXT, 300, "La dirección admite hasta 300 caracteres."),
+    OPT("address", STU_TEXT, 300, "La dirección admite hasta 300 caracteres."),
     LINE100("city", "La ciudad"),
     LINE100("municipality", "El municipio"),
     LINE100("parish", "La parroquia"),
     LINE100("state", "El estado"),
-    OPT("postal_code", REC_LINE, 20, "El código postal admite hasta 20 caracteres."),
+    OPT("postal_code", STU_LINE, 20, "El código postal admite hasta 20 caracteres."),
     LINE100("country", "El país"),
-    OPT("office_address", REC_TEXT, 300,
+    OPT("office_address", STU_TEXT, 300,
         "La dirección de oficina admite hasta 300 caracteres."),
     LINE100("office_city", "La ciudad de la oficina"),
     LINE100("office_state", "El estado de la oficina"),
@@ -89,9 +89,9 @@ static json_t *rep_row(struct store *s, int64_t id, int *rc_r,
         json_object_set_new(o, "updated_at", json_string(db_text(st, 4)));
         rec_row_columns(st, 5, representative_columns,
                         representative_columns_count, o);
-        rc = REC_OK;
+        rc = STU_OK;
     } else if (rc == DB_DONE) {
-        rc = REC_NOT_FOUND;
+        rc = STU_NOT_FOUND;
     }
     db_finish(&st);
     *rc_r = rc;
@@ -235,9 +235,9 @@ int representative_update(struct store *s, const struct actor *actor,
     json_decref(cur);
     if (rc < 0 || probs->n) {
         store_end(s, false, NULL);
-        return rc < 0 ? -1 : REC_INVALID;
+        return rc < 0 ? -1 : STU_INVALID;
     }
-    return store_end(s, true, error_r) < 0 ? -1 : REC_OK;
+    return store_end(s, true, error_r) < 0 ? -1 : STU_OK;
 }
 
 int representative_get(struct store *s, int64_t id, json_t **rep_r,
@@ -288,7 +288,7 @@ int representative_get(struct store *s, int64_t id, json_t **rep_r,
     }
     json_object_set_new(o, "children", children);
     *rep_r = o;
-    return REC_OK;
+    return STU_OK;
 }
 
 #define QUERY_WORDS_MAX 5

@@ -32,50 +32,50 @@ static const char *const conditions[] = {"regular", "repitiente",
 #define OPT(k, kind, max, msg) {k, kind, false, max, msg, NULL}
 
 const struct rec_column student_columns[] = {
-    {"cedula", REC_CEDULA, true, 40,
+    {"cedula", STU_CEDULA, true, 40,
      "Indique la cédula de identidad o la cédula escolar.", NULL},
-    OPT("cedula_escolar", REC_FLAG, 0,
+    OPT("cedula_escolar", STU_FLAG, 0,
         "Indique si la cédula es una cédula escolar (true o false)."),
-    {"first_names", REC_LINE, true, 100,
+    {"first_names", STU_LINE, true, 100,
      "Los nombres son obligatorios (máximo 100 caracteres).", NULL},
-    {"last_names", REC_LINE, true, 100,
+    {"last_names", STU_LINE, true, 100,
      "Los apellidos son obligatorios (máximo 100 caracteres).", NULL},
-    {"gender", REC_ENUM, true, 1, "Indique el género: V (varón) o H (hembra).",
+    {"gender", STU_ENUM, true, 1, "Indique el género: V (varón) o H (hembra).",
      genders},
-    {"birth_date", REC_BIRTH_DATE, true, 40,
+    {"birth_date", STU_BIRTH_DATE, true, 40,
      "Indique la fecha de nacimiento (por ejemplo, 2015-03-09).", NULL},
-    OPT("birth_city", REC_LINE, 100,
+    OPT("birth_city", STU_LINE, 100,
         "La ciudad de nacimiento admite hasta 100 caracteres."),
-    OPT("birth_municipality", REC_LINE, 100,
+    OPT("birth_municipality", STU_LINE, 100,
         "El municipio de nacimiento admite hasta 100 caracteres."),
-    OPT("birth_parish", REC_LINE, 100,
+    OPT("birth_parish", STU_LINE, 100,
         "La parroquia de nacimiento admite hasta 100 caracteres."),
-    OPT("birth_state", REC_LINE, 100,
+    OPT("birth_state", STU_LINE, 100,
         "El estado de nacimiento admite hasta 100 caracteres."),
-    OPT("nationality", REC_LINE, 100,
+    OPT("nationality", STU_LINE, 100,
         "La nacionalidad admite hasta 100 caracteres."),
-    OPT("blood_type", REC_LINE, 10,
+    OPT("blood_type", STU_LINE, 10,
         "El tipo de sangre admite hasta 10 caracteres (por ejemplo, O+)."),
-    OPT("allergies", REC_TEXT, 1000, "Las alergias admiten hasta 1000 caracteres."),
-    OPT("medical_conditions", REC_TEXT, 1000,
+    OPT("allergies", STU_TEXT, 1000, "Las alergias admiten hasta 1000 caracteres."),
+    OPT("medical_conditions", STU_TEXT, 1000,
         "Las condiciones médicas admiten hasta 1000 caracteres."),
-    OPT("address", REC_TEXT, 300, "La dirección admite hasta 300 caracteres."),
-    OPT("city", REC_LINE, 100, "La ciudad admite hasta 100 caracteres."),
-    OPT("municipality", REC_LINE, 100, "El municipio admite hasta 100 caracteres."),
-    OPT("parish", REC_LINE, 100, "La parroquia admite hasta 100 caracteres."),
-    OPT("state", REC_LINE, 100, "El estado admite hasta 100 caracteres."),
-    OPT("postal_code", REC_LINE, 20, "El código postal admite hasta 20 caracteres."),
-    OPT("country", REC_LINE, 100, "El país admite hasta 100 caracteres."),
-    OPT("phone", REC_PHONE, 40, "Indique el teléfono (por ejemplo, 0414-1234567)."),
-    OPT("email", REC_EMAIL, 254, "Indique un correo electrónico válido."),
-    OPT("family_group", REC_LINE, 100,
+    OPT("address", STU_TEXT, 300, "La dirección admite hasta 300 caracteres."),
+    OPT("city", STU_LINE, 100, "La ciudad admite hasta 100 caracteres."),
+    OPT("municipality", STU_LINE, 100, "El municipio admite hasta 100 caracteres."),
+    OPT("parish", STU_LINE, 100, "La parroquia admite hasta 100 caracteres."),
+    OPT("state", STU_LINE, 100, "El estado admite hasta 100 caracteres."),
+    OPT("postal_code", STU_LINE, 20, "El código postal admite hasta 20 caracteres."),
+    OPT("country", STU_LINE, 100, "El país admite hasta 100 caracteres."),
+    OPT("phone", STU_PHONE, 40, "Indique el teléfono (por ejemplo, 0414-1234567)."),
+    OPT("email", STU_EMAIL, 254, "Indique un correo electrónico válido."),
+    OPT("family_group", STU_LINE, 100,
         "El grupo familiar admite hasta 100 caracteres."),
-    OPT("payment_condition", REC_LINE, 100,
+    OPT("payment_condition", STU_LINE, 100,
         "La condición de pago admite hasta 100 caracteres."),
-    {"status", REC_ENUM, false, 20,
+    {"status", STU_ENUM, false, 20,
      "El estatus no es válido (activo, retirado, graduado o no_inscrito).",
      statuses},
-    {"academic_condition", REC_ENUM, false, 20,
+    {"academic_condition", STU_ENUM, false, 20,
      "La condición no es válida (regular, repitiente o arrastra_materias).",
      conditions},
 };
@@ -83,13 +83,13 @@ const size_t student_columns_count =
     sizeof student_columns / sizeof student_columns[0];
 
 const struct rec_column authorized_columns[] = {
-    {"first_names", REC_LINE, true, 100,
+    {"first_names", STU_LINE, true, 100,
      "Los nombres son obligatorios (máximo 100 caracteres).", NULL},
-    {"last_names", REC_LINE, true, 100,
+    {"last_names", STU_LINE, true, 100,
      "Los apellidos son obligatorios (máximo 100 caracteres).", NULL},
-    OPT("cedula", REC_CEDULA, 40,
+    OPT("cedula", STU_CEDULA, 40,
         "Indique la cédula (por ejemplo, V-12345678)."),
-    OPT("phone", REC_PHONE, 40, "Indique el teléfono (por ejemplo, 0414-1234567)."),
+    OPT("phone", STU_PHONE, 40, "Indique el teléfono (por ejemplo, 0414-1234567)."),
 };
 const size_t authorized_columns_count =
     sizeof authorized_columns / sizeof authorized_columns[0];
@@ -102,7 +102,7 @@ void rec_problem(struct rec_problems *p, const char *field,
     for (int i = 0; i < p->n; i++)
         if (strcmp(p->p[i].field, field) == 0)
             return;
-    if (p->n < REC_PROBLEMS_MAX) {
+    if (p->n < STU_PROBLEMS_MAX) {
         str_copy(p->p[p->n].field, sizeof p->p[p->n].field, field);
         p->p[p->n].message = message;
         p->n++;
@@ -209,7 +209,7 @@ void rec_row_columns(struct db_stmt *st, int first,
     for (size_t i = 0; i < n; i++) {
         int c = first + (int)i;
         json_object_set_new(out, cols[i].key,
-                            cols[i].kind == REC_FLAG
+                            cols[i].kind == STU_FLAG
                                 ? json_boolean(db_int(st, c) != 0)
                                 : json_string(db_text(st, c)));
     }
@@ -258,7 +258,7 @@ static int cols_values(const struct rec_column *t, size_t nt, json_t *cols,
         for (int pass = 0; pass < 2; pass++) {
             const char *key = t[i].key;
             if (pass == 1) {
-                if (t[i].kind != REC_CEDULA)
+                if (t[i].kind != STU_CEDULA)
                     break;
                 key = "cedula_raw";
             }
@@ -366,9 +366,9 @@ static json_t *student_row(struct store *s, int64_t id, int *rc_r,
         json_object_set_new(o, "created_at", json_string(db_text(st, 3)));
         json_object_set_new(o, "updated_at", json_string(db_text(st, 4)));
         rec_row_columns(st, 5, student_columns, student_columns_count, o);
-        rc = REC_OK;
+        rc = STU_OK;
     } else if (rc == DB_DONE) {
-        rc = REC_NOT_FOUND;
+        rc = STU_NOT_FOUND;
     }
     db_finish(&st);
     *rc_r = rc;
@@ -490,7 +490,7 @@ static int student_load(struct store *s, int64_t id, json_t **out_r,
         return rc;
     }
     *out_r = o;
-    return REC_OK;
+    return STU_OK;
 }
 
 int student_get(struct store *s, int64_t id, json_t **student_r,
@@ -715,7 +715,7 @@ int student_create(struct store *s, const struct actor *actor,
         goto fail;
     if (probs->n) {
         store_end(s, false, NULL);
-        return REC_INVALID;
+        return STU_INVALID;
     }
     if (search_refresh(s, id, error_r) < 0)
         goto fail;
@@ -747,7 +747,7 @@ int student_create(struct store *s, const struct actor *actor,
     if (store_end(s, true, error_r) < 0)
         return -1;
     *id_r = id;
-    return REC_OK;
+    return STU_OK;
 fail:
     store_end(s, false, NULL);
     return -1;
@@ -927,7 +927,7 @@ int student_update(struct store *s, const struct actor *actor, int64_t id,
         json_decref(cur);
         json_decref(before);
         json_decref(after);
-        return REC_INVALID;
+        return STU_INVALID;
     }
     if (json_object_size(after)) {
         if (search_refresh(s, id, error_r) < 0 ||
@@ -937,7 +937,7 @@ int student_update(struct store *s, const struct actor *actor, int64_t id,
     json_decref(cur);
     json_decref(before);
     json_decref(after);
-    return store_end(s, true, error_r) < 0 ? -1 : REC_OK;
+    return store_end(s, true, error_r) < 0 ? -1 : STU_OK;
 fail:
     store_end(s, false, NULL);
     json_decref(cur);
@@ -962,7 +962,7 @@ int student_withdraw(struct store *s, const struct actor *actor, int64_t id,
     if (strcmp(status, "retirado") == 0) {
         store_end(s, false, NULL);
         json_decref(cur);
-        return REC_CONFLICT;
+        return STU_CONFLICT;
     }
     char date[11];
     if (date_in && *date_in)
@@ -979,7 +979,7 @@ int student_withdraw(struct store *s, const struct actor *actor, int64_t id,
                     "la inscripción actual.");
         store_end(s, false, NULL);
         json_decref(cur);
-        return REC_INVALID;
+        return STU_INVALID;
     }
     if (eid && db_run(s->conn, error_r,
                       "UPDATE enrolments SET ends_on = ?, end_reason ="
@@ -1006,7 +1006,7 @@ int student_withdraw(struct store *s, const struct actor *actor, int64_t id,
         store_end(s, false, NULL);
         return -1;
     }
-    return store_end(s, true, error_r) < 0 ? -1 : REC_OK;
+    return store_end(s, true, error_r) < 0 ? -1 : STU_OK;
 fail:
     store_end(s, false, NULL);
     json_decref(cur);

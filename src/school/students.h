@@ -33,15 +33,15 @@
 
 /* How a column's value is read and checked. */
 enum rec_kind {
-    REC_LINE,       /* one line of text */
-    REC_TEXT,       /* text that may hold line breaks */
-    REC_CEDULA,     /* ve_cedula_normalize (the student's: see handler) */
-    REC_BIRTH_DATE, /* ve_date_normalize, 1990-01-01 .. today */
-    REC_DATE,       /* ve_date_normalize */
-    REC_PHONE,      /* ve_phone_normalize */
-    REC_EMAIL,      /* ve_email_normalize */
-    REC_ENUM,       /* one of choices */
-    REC_FLAG,       /* a JSON boolean, stored 0/1 */
+    STU_LINE,       /* one line of text */
+    STU_TEXT,       /* text that may hold line breaks */
+    STU_CEDULA,     /* ve_cedula_normalize (the student's: see handler) */
+    STU_BIRTH_DATE, /* ve_date_normalize, 1990-01-01 .. today */
+    STU_DATE,       /* ve_date_normalize */
+    STU_PHONE,      /* ve_phone_normalize */
+    STU_EMAIL,      /* ve_email_normalize */
+    STU_ENUM,       /* one of choices */
+    STU_FLAG,       /* a JSON boolean, stored 0/1 */
 };
 
 struct rec_column {
@@ -50,7 +50,7 @@ struct rec_column {
     bool required; /* on create */
     size_t max_len;
     const char *message; /* Spanish: missing, wrong type or too long */
-    const char *const *choices; /* REC_ENUM, NULL-terminated */
+    const char *const *choices; /* STU_ENUM, NULL-terminated */
 };
 
 extern const struct rec_column student_columns[];
@@ -62,19 +62,19 @@ extern const size_t authorized_columns_count;
 
 /* Results of the functions below (a store failure is -1). */
 enum {
-    REC_OK = 0,
-    REC_INVALID = 1,   /* see the problems */
-    REC_NOT_FOUND = 2, /* no such student or representative */
-    REC_CONFLICT = 3,  /* e.g. withdrawing a student already withdrawn */
+    STU_OK = 0,
+    STU_INVALID = 1,   /* see the problems */
+    STU_NOT_FOUND = 2, /* no such student or representative */
+    STU_CONFLICT = 3,  /* e.g. withdrawing a student already withdrawn */
 };
 
-#define REC_PROBLEMS_MAX 24
+#define STU_PROBLEMS_MAX 24
 struct rec_problems {
     int n;
     struct {
         char field[64];
         const char *message; /* static Spanish text */
-    } p[REC_PROBLEMS_MAX];
+    } p[STU_PROBLEMS_MAX];
 };
 void rec_problem(struct rec_problems *p, const char *field,
                  const char *message);
@@ -173,7 +173,7 @@ int representative_resolve(struct store *s, const struct actor *actor,
                            const char **error_r);
 
 /* Shared by students.c and representatives.c: a record's columns as JSON
- * (REC_FLAG as booleans) from a row whose columns follow `cols` from index
+ * (STU_FLAG as booleans) from a row whose columns follow `cols` from index
  * `first`. */
 void rec_row_columns(struct db_stmt *st, int first,
                      const struct rec_column *cols, size_t n, json_t *out);
