@@ -30,7 +30,7 @@ As a library (tests add tests/tools to sys.path):
 As a command:
     make_matricula.py --students N --format xls|xlsx|csv
         [--encoding utf-8|cp1252] [--delimiter , | ;] [--layout 130|122]
-        [--mess] [--seed S] [--problems FILE.json] OUT
+        [--mess] [--full] [--seed S] [--problems FILE.json] OUT
 """
 
 import argparse
@@ -302,8 +302,9 @@ class Matricula:
 
 # ---------------------------------------------------------------- generation
 class _Gen:
-    def __init__(self, seed, students, layout, mess):
+    def __init__(self, seed, students, layout, mess, full=False):
         self.r = random.Random(seed)
+        self.full = full              # every optional value and person present
         self.n = students
         self.layout = layout
         self.mess = mess
@@ -451,9 +452,10 @@ class _Gen:
             span = (born.year - 1962) * 600_000
             num = self.cedula_number(6_000_000 + span, 6_500_000 + span + 400_000)
         mobile_raw, mobile = self.phone()
-        home_raw, home = self.phone(place[5]) if self.r.random() < 0.5 else ("", "")
-        works = self.r.random() < 0.75
-        office_raw, office = self.phone(place[5]) if works and self.r.random() < 0.4 else ("", "")
+        home_raw, home = self.phone(place[5]) if self.full or self.r.random() < 0.5 else ("", "")
+        works = self.full or self.r.random() < 0.75
+        office_raw, office = self.phone(place[5]) if works and (self.full or self.r.random() < 0.4) \
+            else ("", "")
         income = 0.0
         if works:
             income = self.r.choice([float(self.r.randint(3, 60) * 50),
@@ -464,7 +466,7 @@ class _Gen:
             first_names=first, last_names=last_names, gender=gender, birth_date=born,
             letter=letter, number=num, cedula=f"{letter}{num}",
             mobile_phone=mobile, home_phone=home, office_phone=office,
-            email=self.email(first, last_names, born.year) if self.r.random() < 0.7 else "",
+            email=self.email(first, last_names, born.year) if self.full or self.r.random() < 0.7 else "",
             profession=self.r.choice(PROFESSIONS) if works else "",
             occupation=self.r.choice(OCCUPATIONS),
             company=self.r.choice(COMPANIES) if works else "",
@@ -475,7 +477,7 @@ class _Gen:
             nationality="Venezolana" if not foreign else "Extranjera",
             birth_parish=self.r.choice(birth_place[3]), birth_state=birth_place[0],
             marital_status=self.r.choice(MARITAL),
-            blood_type=self.r.choice(BLOOD) if self.r.random() < 0.7 else "",
+            blood_type=self.r.choice(BLOOD) if self.full or self.r.random() < 0.7 else "",
             office_address=self.r.choice(STREETS) if works else "",
             office_city=place[1] if works else "", office_state=place[0] if works else "",
             office_country="Venezuela" if works else "",
@@ -493,11 +495,11 @@ class _Gen:
         foreign = self.r.random() < 0.05
         mother = self.adult("H", 1975, 1998, f"{mother_last} {mother_second}", place, foreign)
         father = None
-        if self.r.random() < 0.7:
+        if self.full or self.r.random() < 0.7:
             father = self.adult("V", 1970, 1996, f"{father_last} {father_second}", place,
                                 foreign and self.r.random() < 0.7)
         grandma = None
-        if self.r.random() < 0.2:
+        if self.full or self.r.random() < 0.2:
             grandma = self.adult("H", 1948, 1968, f"{mother_second} {self.r.choice(SURNAMES)}", place)
         # who is representative 1 (primary), 2 and 3, with the parentesco
         reps = [(mother, "Madre"), (father, "Padre"), (grandma, "Abuela")]
@@ -535,7 +537,7 @@ class _Gen:
             cedula = f"V{num}"
         first = self.names(gender)
         media = level == "media_general"
-        phone_raw, phone = self.phone() if media and self.r.random() < 0.4 else ("", "")
+        phone_raw, phone = self.phone() if self.full or (media and self.r.random() < 0.4) else ("", "")
         status = "activo"
         if self.r.random() < 0.02:
             status = self.r.choice(["retirado", "no_inscrito"])
@@ -546,11 +548,11 @@ class _Gen:
             cond = "repitiente"
         auths = []
         if self.layout == 130:
-            for _ in range(self.r.choice([0, 0, 1, 1, 2])):
+            for _ in range(2 if self.full else self.r.choice([0, 0, 1, 1, 2])):
                 ag = self.r.choice("VH")
                 a_first = self.names(ag, 1)
                 a_last = self.r.choice(SURNAMES) + " " + self.r.choice(SURNAMES)
-                has_ced = self.r.random() < 0.8
+                has_ced = self.full or self.r.random() < 0.8
                 a_num = self.cedula_number(8_000_000, 26_000_000) if has_ced else None
                 a_phone_raw, a_phone = self.phone()
                 auths.append(Person(first_names=a_first, last_names=a_last,
@@ -562,14 +564,15 @@ class _Gen:
             grade_index=g, section=None, first_names=first, last_names=last_names,
             gender=gender, birth_date=born, cedula=cedula, cedula_escolar=escolar,
             letter=letter, number=num, phone=phone, raw_phone=phone_raw,
-            email=self.email(first, last_names, born.year) if media and self.r.random() < 0.5 else "",
+            email=self.email(first, last_names, born.year)
+            if self.full or (media and self.r.random() < 0.5) else "",
             address=reps[0][0].address, city=place[1], municipality=place[2],
             parish=reps[0][0].parish, state=place[0], postal_code=place[4], country="Venezuela",
             nationality="Extranjera" if foreign else "Venezolana",
             birth_city=birth_place[1], birth_municipality=birth_place[2],
             birth_parish=self.r.choice(birth_place[3]), birth_state=birth_place[0],
-            blood_type=self.r.choice(BLOOD) if self.r.random() < 0.6 else "",
-            allergies=self.r.choice(ALLERGIES), family_group=reps[0][0].family_group,
+            blood_type=self.r.choice(BLOOD) if self.full or self.r.random() < 0.6 else "",
+            allergies=self.r.choice(ALLERGIES) or ("Ninguna" if self.full else ""), family_group=reps[0][0].family_group,
             status=status, academic_condition=cond,
             payment_condition=self.r.choice(PAYMENT), reps=reps, auths=auths,
         )
@@ -711,12 +714,15 @@ BAD_ROWS = [
 
 
 def generate(students=100, seed=1, layout=130, mess=False, blank_rows=3,
-             school="U.E. Colegio San José de Calasanz"):
+             school="U.E. Colegio San José de Calasanz", full=False):
     """Builds a Matrícula of `students` good rows (plus, with mess, the
-    bad rows of BAD_ROWS; the warning row is a good row)."""
+    bad rows of BAD_ROWS; the warning row is a good row). full: every
+    student has three representatives and two authorized persons and every
+    optional value (phones, emails, incomes...) is filled, the worst case
+    for the benchmark."""
     if layout not in (130, 122):
         raise ValueError("layout must be 130 or 122")
-    g = _Gen(seed, students, layout, mess)
+    g = _Gen(seed, students, layout, mess, full)
     kids = []
     while len(kids) < students:
         want = g.r.choices([1, 2, 3], weights=[65, 25, 10])[0]
@@ -908,6 +914,9 @@ def main(argv=None):
     ap.add_argument("--mess", action="store_true",
                     help="mangled header and a handful of bad rows")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--full", action="store_true",
+                    help="every student with 3 representatives, 2 authorized persons "
+                         "and every optional value filled (the benchmark's files)")
     ap.add_argument("--blank-rows", type=int, default=3)
     ap.add_argument("--problems", metavar="FILE.json",
                     help="also write the problems an import must report")
@@ -916,7 +925,7 @@ def main(argv=None):
     if a.students < 1:
         ap.error("--students must be at least 1")
     m = generate(students=a.students, seed=a.seed, layout=a.layout, mess=a.mess,
-                 blank_rows=a.blank_rows)
+                 blank_rows=a.blank_rows, full=a.full)
     m.write(a.out, a.format, a.encoding, a.delimiter)
     if a.problems:
         with open(a.problems, "w", encoding="utf-8") as f:
