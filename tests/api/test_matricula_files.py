@@ -572,6 +572,30 @@ def test_generator_writes_the_government_layout():
         [[mm.cell_text(c) for c in r] for r in mm.generate(40, seed=3).rows]
 
 
+def test_generator_command_writes_every_format(tmp_path):
+    """The command the benchmark and people use: each format, the
+    problems list of a --mess file, every column filled with --full."""
+    import json
+    import subprocess
+    tool = HERE.parent / "tools" / "make_matricula.py"
+    for fmt, extra in (("xls", []), ("xlsx", ["--full"]),
+                       ("csv", ["--encoding", "cp1252", "--delimiter", ";", "--layout", "122"]),
+                       ("csv", ["--mess", "--problems", str(tmp_path / "p.json")])):
+        out = tmp_path / f"m-{len(extra)}.{fmt}"
+        subprocess.run([sys.executable, str(tool), "--students", "30", "--format", fmt,
+                        "--seed", "5", *extra, str(out)], check=True, capture_output=True)
+        header_row, headers, rows = read_matricula(out)
+        assert header_row == 3 and len(rows) >= 30, (fmt, extra)
+        assert len(headers) == (122 if "122" in extra else 130)
+        if "--full" in extra:
+            assert all(len(r["reps"]) == 3 and len(r["auths"]) == 2 for r in rows)
+    problems = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
+    assert {p["what"] for p in problems} >= {"invalid_cedula", "impossible_date",
+                                             "unknown_grade", "bad_email"}
+    m = mm.generate(students=20, seed=4, full=True)
+    assert all(mm.cell_text(c) != "" for r in m.rows for c in r), "--full left a cell empty"
+
+
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_independent_read_agrees_with_the_generator(matricula_files, kind):
     """The reader of this file and the generator agree on every good row
