@@ -728,6 +728,12 @@ def stable(v):
     return v
 
 
+def differences(before, after):
+    """{key: (before, after)} of the top-level keys that differ."""
+    return {k: (before.get(k), after.get(k)) for k in sorted(set(before) | set(after))
+            if before.get(k) != after.get(k)}
+
+
 def full_school(client):
     students = {s["cedula"]: stable(get_student(client, s["id"])) for s in list_students(client)}
     reps = {p["cedula"]: stable(get_representative(client, p["id"]))
@@ -762,10 +768,11 @@ def test_export_imported_into_an_empty_school_reproduces_every_record(server, tm
     a_students, a_reps = full_school(src)
     b_students, b_reps = full_school(dst)
     assert set(a_students) == set(b_students)
-    diffs = [(c, a_students[c], b_students[c]) for c in a_students if a_students[c] != b_students[c]]
-    assert not diffs, (f"{len(diffs)} students differ after the round trip; first "
-                       f"{diffs[0][0]}:\n  before {diffs[0][1]}\n  after  {diffs[0][2]}")
+    diffs = {c: differences(a_students[c], b_students[c]) for c in a_students
+             if a_students[c] != b_students[c]}
+    assert not diffs, (f"{len(diffs)} students differ after the round trip (before, after); "
+                       f"e.g. {list(diffs.items())[:3]}")
     assert set(a_reps) == set(b_reps)
-    diffs = [(c, a_reps[c], b_reps[c]) for c in a_reps if a_reps[c] != b_reps[c]]
-    assert not diffs, (f"{len(diffs)} representatives differ after the round trip; first "
-                       f"{diffs[0][0]}:\n  before {diffs[0][1]}\n  after  {diffs[0][2]}")
+    diffs = {c: differences(a_reps[c], b_reps[c]) for c in a_reps if a_reps[c] != b_reps[c]}
+    assert not diffs, (f"{len(diffs)} representatives differ after the round trip (before, "
+                       f"after); e.g. {list(diffs.items())[:3]}")

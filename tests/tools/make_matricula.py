@@ -896,8 +896,11 @@ def write_csv(m, path, encoding="utf-8", delimiter=",", bom=False):
     enc = "utf-8-sig" if (bom and encoding == "utf-8") else encoding
     with open(path, "w", encoding=enc, newline="") as f:
         w = csv.writer(f, delimiter=delimiter, lineterminator="\r\n")
-        w.writerow([m.title[0]])
-        w.writerow([m.title[1]])
+        # as Excel and LibreOffice save a sheet: every line as wide as the
+        # used range, the title lines padded with empty fields
+        pad = [""] * (len(m.headers) - 1)
+        w.writerow([m.title[0]] + pad)
+        w.writerow([m.title[1]] + pad)
         w.writerow(m.headers)
         for row in m.rows + _blank_tail(m):
             w.writerow([cell_text(v) for v in row])
