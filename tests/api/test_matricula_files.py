@@ -41,7 +41,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tools"))
 import make_matricula as mm                                  # noqa: E402
 
-COLUMNS_CSV = HERE.parent / "data" / "matricula" / "columns.csv"
+COLUMNS_CSV = HERE.parent / "data" / "matricula-columns.csv"
 
 NEEDS = {
     "import": "POST /api/v1/imports/matricula (part 5, branch `import`)",
