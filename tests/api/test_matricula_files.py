@@ -56,6 +56,8 @@ KINDS = {
     "xls": (120, 130, False, "xls", "utf-8", ",", 11),
     "xlsx": (120, 130, False, "xlsx", "utf-8", ",", 12),
     "csv_utf8_comma": (90, 130, False, "csv", "utf-8", ",", 13),
+    # Excel's "CSV UTF-8" starts with a byte order mark
+    "csv_utf8_bom": (40, 130, False, "csv", "utf-8-sig", ",", 20),
     "csv_cp1252_semicolon": (90, 130, False, "csv", "cp1252", ";", 14),
     "layout122_xls": (90, 122, False, "xls", "utf-8", ",", 15),
     "layout122_csv": (60, 122, False, "csv", "cp1252", ";", 16),
@@ -88,7 +90,8 @@ def matricula_files(tmp_path_factory):
             n, layout, mess, fmt, enc, delim, seed = KINDS[name]
             m = mm.generate(students=n, seed=seed, layout=layout, mess=mess)
             path = d / f"lista_de_estudiantes-{name}.{fmt}"
-            m.write(path, fmt, encoding=enc, delimiter=delim)
+            m.write(path, fmt, encoding="utf-8" if enc == "utf-8-sig" else enc,
+                    delimiter=delim, bom=enc == "utf-8-sig")
             made[name] = Fixture(name, path, m)
         return made[name]
     return get
@@ -660,8 +663,8 @@ def import_and_check(server, matricula_files, kind):
     return fx, c, dry, rep, shared
 
 
-@pytest.mark.parametrize("kind", ["xls", "xlsx", "csv_utf8_comma", "csv_cp1252_semicolon",
-                                  "layout122_xls", "layout122_csv"])
+@pytest.mark.parametrize("kind", ["xls", "xlsx", "csv_utf8_comma", "csv_utf8_bom",
+                                  "csv_cp1252_semicolon", "layout122_xls", "layout122_csv"])
 def test_imported_file_matches_what_the_file_says(server, matricula_files, kind):
     fx, c, dry, rep, shared = import_and_check(server, matricula_files, kind)
     if fx.m.layout == 130:

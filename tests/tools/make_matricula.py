@@ -30,7 +30,7 @@ As a library (tests add tests/tools to sys.path):
 As a command:
     make_matricula.py --students N --format xls|xlsx|csv
         [--encoding utf-8|cp1252] [--delimiter , | ;] [--layout 130|122]
-        [--mess] [--full] [--seed S] [--problems FILE.json] OUT
+        [--mess] [--full] [--seed S] [--problems FILE.json] [--bom] [--ragged] OUT
 """
 
 import argparse
@@ -286,7 +286,8 @@ class Matricula:
         except ValueError:
             return None
 
-    def write(self, path, fmt=None, encoding="utf-8", delimiter=",", bom=False):
+    def write(self, path, fmt=None, encoding="utf-8", delimiter=",", bom=False,
+              ragged=False):
         path = str(path)
         fmt = fmt or path.rsplit(".", 1)[-1].lower()
         if fmt == "xls":
@@ -294,7 +295,7 @@ class Matricula:
         elif fmt == "xlsx":
             write_xlsx(self, path)
         elif fmt == "csv":
-            write_csv(self, path, encoding, delimiter, bom)
+            write_csv(self, path, encoding, delimiter, bom, ragged)
         else:
             raise ValueError(f"unknown format {fmt!r}")
         return path
@@ -892,13 +893,15 @@ def write_xlsx(m, path):
     wb.save(path)
 
 
-def write_csv(m, path, encoding="utf-8", delimiter=",", bom=False):
+def write_csv(m, path, encoding="utf-8", delimiter=",", bom=False, ragged=False):
+    """ragged: the title lines as one field each, as a script would write
+    them (Excel and LibreOffice pad every line to the used range)."""
     enc = "utf-8-sig" if (bom and encoding == "utf-8") else encoding
     with open(path, "w", encoding=enc, newline="") as f:
         w = csv.writer(f, delimiter=delimiter, lineterminator="\r\n")
         # as Excel and LibreOffice save a sheet: every line as wide as the
         # used range, the title lines padded with empty fields
-        pad = [""] * (len(m.headers) - 1)
+        pad = [] if ragged else [""] * (len(m.headers) - 1)
         w.writerow([m.title[0]] + pad)
         w.writerow([m.title[1]] + pad)
         w.writerow(m.headers)
@@ -921,6 +924,9 @@ def main(argv=None):
                     help="every student with 3 representatives, 2 authorized persons "
                          "and every optional value filled (the benchmark's files)")
     ap.add_argument("--blank-rows", type=int, default=3)
+    ap.add_argument("--bom", action="store_true", help="CSV: a UTF-8 byte order mark")
+    ap.add_argument("--ragged", action="store_true",
+                    help="CSV: title lines of one field (not padded to the header's width)")
     ap.add_argument("--problems", metavar="FILE.json",
                     help="also write the problems an import must report")
     ap.add_argument("out")
@@ -929,7 +935,7 @@ def main(argv=None):
         ap.error("--students must be at least 1")
     m = generate(students=a.students, seed=a.seed, layout=a.layout, mess=a.mess,
                  blank_rows=a.blank_rows, full=a.full)
-    m.write(a.out, a.format, a.encoding, a.delimiter)
+    m.write(a.out, a.format, a.encoding, a.delimiter, a.bom, a.ragged)
     if a.problems:
         with open(a.problems, "w", encoding="utf-8") as f:
             json.dump(m.expected_problems, f, ensure_ascii=False, indent=1)
