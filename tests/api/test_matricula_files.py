@@ -343,6 +343,8 @@ def norm_phone(v):
         return ""
     if d.startswith("58") and len(d) == 12:
         d = "0" + d[2:]
+    elif len(d) == 10 and d[0] in "24":
+        d = "0" + d         # a number cell dropped the trunk 0
     return f"{d[:4]}-{d[4:]}" if len(d) == 11 and d.startswith("0") else None
 
 

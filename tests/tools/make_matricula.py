@@ -348,14 +348,19 @@ class _Gen:
             raw = norm
         elif r < 0.8:
             raw = f"{p}{a}{b:04d}"
-        else:
+        elif r < 0.95:
             raw = f"+58 {p[1:]} {a}{b:04d}"
+        else:
+            raw = Number(int(f"{p}{a}{b:04d}"))    # a number cell: the trunk 0 is lost
         return raw, norm
 
     def rewrite_phone(self, norm):
         p, rest = norm.split("-")
         a, b = rest[:3], rest[3:]
-        return self.r.choice([f"({p}) {a}-{b}", norm, f"{p}{rest}", f"+58 {p[1:]} {rest}"])
+        forms = [f"({p}) {a}-{b}", norm, f"{p}{rest}", f"+58 {p[1:]} {rest}"]
+        if self.r.random() < 0.05:
+            return Number(int(f"{p}{rest}"))         # a number cell: the trunk 0 is lost
+        return self.r.choice(forms)
 
     def email(self, first, last, year):
         base = ascii_fold(first.split()[0] + "." + last.split()[0]).lower()
