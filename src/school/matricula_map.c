@@ -621,11 +621,10 @@ static const char *norm_income(const char *v, char *out, size_t n)
     const char *w = digits;
     while (whole > 1 && *w == '0')
         w++, whole--;
-    if (frac)
-        snprintf(out, n, "%.*s.%.*s", (int)whole, w, (int)frac,
-                 digits + nd - frac);
-    else
-        snprintf(out, n, "%.*s", (int)whole, w);
+    /* Always two decimals, as stored ("1234.50"), however the file wrote
+     * it: the export writes a number cell, which comes back as "1234.5". */
+    snprintf(out, n, "%.*s.%.*s%s", (int)whole, w, (int)frac,
+             digits + nd - frac, frac == 0 ? "00" : frac == 1 ? "0" : "");
     return NULL;
 }
 

@@ -736,10 +736,10 @@ static void test_representative_values(void **state)
     (void)state;
     const char *inc = "Ingreso mensual de Representante";
     rep_value(inc, "1.234,50", MR_monthly_income, "1234.50", false);
-    rep_value(inc, "1500", MR_monthly_income, "1500", false);
-    rep_value(inc, "2.500", MR_monthly_income, "2500", false);
-    rep_value(inc, "1500.5", MR_monthly_income, "1500.5", false);
-    rep_value(inc, "1.234.567,8", MR_monthly_income, "1234567.8", false);
+    rep_value(inc, "1500", MR_monthly_income, "1500.00", false);
+    rep_value(inc, "2.500", MR_monthly_income, "2500.00", false);
+    rep_value(inc, "1500.5", MR_monthly_income, "1500.50", false);
+    rep_value(inc, "1.234.567,8", MR_monthly_income, "1234567.80", false);
     rep_value(inc, "Bs. 300,00", MR_monthly_income, "300.00", false);
     const char *mar = "Estado civil de Representante";
     rep_value(mar, "Casado/a", MR_marital_status, "Casado/a", false);
