@@ -19,7 +19,26 @@
 static char etags[MAX_FILES][24];
 
 static const char *const pages[] = {"/", "/auditoria", "/soporte",
-                                    "/invitacion", NULL};
+                                    "/invitacion",
+                                    /* school records (issue 13) */
+                                    "/estudiantes", "/personal", "/estructura",
+                                    "/importar", "/exportar", NULL};
+
+/* Pages with an id or a sub-page after the prefix (/estudiantes/12/editar). */
+static const char *const page_prefixes[] = {"/estudiantes/", "/representantes/",
+                                            NULL};
+
+/* The rest of a prefixed page: letters, digits, '-' and '/', not empty. */
+static bool page_tail_ok(const char *tail)
+{
+    if (*tail == '\0' || strlen(tail) > 64)
+        return false;
+    for (const char *p = tail; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9') || *p == '-' || *p == '/'))
+            return false;
+    return true;
+}
 
 void static_init(void)
 {
@@ -106,5 +125,10 @@ bool static_serve(struct request *r)
     for (int i = 0; pages[i]; i++)
         if (strcmp(path, pages[i]) == 0)
             return serve_file(r, "index.html");
+    for (int i = 0; page_prefixes[i]; i++) {
+        size_t n = strlen(page_prefixes[i]);
+        if (strncmp(path, page_prefixes[i], n) == 0 && page_tail_ok(path + n))
+            return serve_file(r, "index.html");
+    }
     return false;
 }

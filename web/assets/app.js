@@ -13,7 +13,7 @@
  * See "The web app" in docs/ARCHITECTURE.md.
  */
 import { $ } from './core/dom.js';
-import { state, isAdmin } from './core/state.js';
+import { state, isAdmin, canManageRecords } from './core/state.js';
 import { api, onSessionEnded } from './core/api.js';
 import { setBusy } from './core/forms.js';
 import { applyBranding, setSession, showFatal, globalError } from './core/shell.js';
@@ -22,6 +22,16 @@ import { defineRoutes, currentRoute, navigate, route, sessionEnded } from './cor
 /* The pages. The first is the fallback for any other path. */
 defineRoutes([
   { name: 'home', path: '/', nav: 'Inicio', load: () => import('./pages/home.js') },
+  /* School records (issue 13): students, staff, structure, import, export. */
+  { name: 'students', path: '/estudiantes', nav: 'Estudiantes', navIf: canManageRecords, load: () => import('./pages/students.js') },
+  { name: 'student-new', path: '/estudiantes/nuevo', under: 'students', load: () => import('./pages/student-form.js') },
+  { name: 'student', path: '/estudiantes/:id', under: 'students', load: () => import('./pages/student.js') },
+  { name: 'student-edit', path: '/estudiantes/:id/editar', under: 'students', load: () => import('./pages/student-form.js') },
+  { name: 'representative', path: '/representantes/:id', under: 'students', load: () => import('./pages/representative.js') },
+  { name: 'staff', path: '/personal', nav: 'Personal', navIf: canManageRecords, load: () => import('./pages/staff.js') },
+  { name: 'structure', path: '/estructura', nav: 'Estructura', navIf: canManageRecords, load: () => import('./pages/structure.js') },
+  { name: 'import', path: '/importar', nav: 'Importar', navIf: canManageRecords, load: () => import('./pages/import.js') },
+  { name: 'export', path: '/exportar', nav: 'Exportar', navIf: canManageRecords, load: () => import('./pages/export.js') },
   { name: 'audit', path: '/auditoria', nav: 'Auditoría', navIf: isAdmin, load: () => import('./pages/audit.js') },
   { name: 'invitation', path: '/invitacion', public: true, load: () => import('./pages/invitation.js') },
   { name: 'support', path: '/soporte', public: true, load: () => import('./pages/support-signin.js') }

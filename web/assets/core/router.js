@@ -2,9 +2,15 @@
  * Router: maps the address bar's path to a page module and shows it. The
  * table comes from app.js (defineRoutes); each entry is
  *
- *   {name, path, load: () => import('./pages/x.js'), public?, nav?, navIf?(user)}
+ *   {name, path, load: () => import('./pages/x.js'), public?, nav?, navIf?(user), under?}
  *
- * A page module exports show(ctx), ctx = {moveFocus, current()}: it builds
+ * A path segment ":name" matches any one segment of letters, digits and
+ * dashes, given to the page as ctx.params.name (/estudiantes/:id); entries
+ * are tried in table order, so /estudiantes/nuevo goes before it. `under`
+ * names the navigation entry a page belongs to (a student's page highlights
+ * "Estudiantes").
+ *
+ * A page module exports show(ctx), ctx = {moveFocus, current(), params}: it builds
  * its view with setView(); current() tells whether the user is still on this
  * page after an await. Modules load on first use with import(); a page that
  * fails to load (no connection) shows a message with a "Reintentar" button.
@@ -28,13 +34,39 @@ export function defineRoutes(table, signIn) {
   signInLoader = signIn;
 }
 
+/* The params of `pattern` in `path`, or null when it does not match. */
+function matchPath(pattern, path) {
+  if (pattern.indexOf(':') < 0) return pattern === path ? {} : null;
+  const want = pattern.split('/');
+  const got = path.split('/');
+  if (want.length !== got.length) return null;
+  const params = {};
+  for (let i = 0; i < want.length; i++) {
+    if (want[i].charAt(0) === ':') {
+      if (!/^[A-Za-z0-9-]+$/.test(got[i])) return null;
+      params[want[i].slice(1)] = got[i];
+    } else if (want[i] !== got[i]) return null;
+  }
+  return params;
+}
+
 function entryFor(pathname) {
   const path = pathname.replace(/\/+$/, '') || '/';
-  return routes.find((r) => r.path === path) || routes[0];
+  for (let i = 0; i < routes.length; i++) {
+    const params = matchPath(routes[i].path, path);
+    if (params) return { entry: routes[i], params: params };
+  }
+  return { entry: routes[0], params: {} };
 }
 
 /* The name of the page the address bar shows. */
-export function currentRoute() { return entryFor(location.pathname).name; }
+export function currentRoute() { return entryFor(location.pathname).entry.name; }
+
+/* The navigation entry the page of the address bar belongs to. */
+export function currentSection() {
+  const e = entryFor(location.pathname).entry;
+  return e.under || e.name;
+}
 
 /* The routes the navigation shows to this user, in table order. */
 export function navEntries(user) {
@@ -65,11 +97,12 @@ export function navigate(path) {
 
 /* Shows the page of the address bar (or the sign-in page, see above). */
 export async function route(moveFocus) {
-  const entry = entryFor(location.pathname);
+  const found = entryFor(location.pathname);
+  const entry = found.entry;
   if (!entry.public && !state.user) return showSignIn();
   renderNav();
   const page = await loadPage(entry.load);
-  if (page) await page.mod.show({ moveFocus: !!moveFocus, current: page.current });
+  if (page) await page.mod.show({ moveFocus: !!moveFocus, current: page.current, params: found.params });
 }
 
 /* The sign-in page, with an optional notice (tone: 'info', 'error', ...). */

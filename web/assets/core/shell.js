@@ -6,7 +6,7 @@
  */
 import { $, h, append, clear } from './dom.js';
 import { state, schoolName, roleLabel } from './state.js';
-import { navEntries, currentRoute } from './router.js';
+import { navEntries, currentSection } from './router.js';
 
 export function applyBranding() {
   const name = schoolName();
@@ -27,8 +27,11 @@ export function renderNav() {
   if (!user) { nav.hidden = true; return; }
   const links = $('nav-links');
   clear(links);
-  const current = currentRoute();
-  navEntries(user).forEach((item) => {
+  const current = currentSection();
+  const entries = navEntries(user);
+  /* Many links (the records pages of a school admin): the navigation takes a row of its own. */
+  nav.classList.toggle('site-nav--full', entries.length > 3);
+  entries.forEach((item) => {
     links.appendChild(h('li', null, h('a', {
       href: item.path,
       class: 'site-nav__link',

@@ -20,6 +20,11 @@ export function isAdmin(user) {
   return !!user && (user.role === 'platform_admin' || user.role === 'school_admin');
 }
 
+/* Holds manage_records (students, staff, structure, import, export): the school admin. */
+export function canManageRecords(user) {
+  return !!user && user.role === 'school_admin';
+}
+
 export const ROLE_LABELS = {
   platform_admin: 'Administrador de plataforma',
   school_admin: 'Director(a)/Administrador(a) del plantel',

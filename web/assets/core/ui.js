@@ -55,7 +55,8 @@ export function tableOf(wrap) { return wrap.firstChild; }
  * opts: path(cursor) the URL (cursor null for the first page); row(item)
  * the cells of a row; empty and failed the table's messages; more, if
  * given, the element shown while there is a next page; onItems(items,
- * first) runs before the rows are added. Errors go to the `errors` region.
+ * first) runs before the rows are added; onReply(reply, first), if given,
+ * gets the whole reply (e.g. its `total`). Errors go to the `errors` region.
  * Returns {load(alive), reload(), next()}: load starts over for a view
  * (alive as setView gives it), reload starts over after a change, next
  * appends the next page.
@@ -72,6 +73,7 @@ export function tableLoader(wrap, errors, opts) {
       const items = (reply && reply.items) || [];
       if (first) table.clearRows();
       if (opts.onItems) opts.onItems(items, first);
+      if (opts.onReply) opts.onReply(reply || {}, first);
       items.forEach((item) => table.addRow(opts.row(item)));
       if (first && !items.length) table.setMessage(opts.empty);
       cursor = (reply && reply.next_cursor) || null;
