@@ -31,6 +31,8 @@ const PAGE = 50;
 const FORMAT_LABELS = { xls: 'Excel 97-2003 (.xls)', xlsx: 'Excel (.xlsx)', csv: 'Texto separado por comas (.csv)' };
 
 function num(n) { return (Number(n) || 0).toLocaleString('es-VE'); }
+/* "1 fila" / "3 filas" */
+function count(n, one, many) { return num(n) + ' ' + (Number(n) === 1 ? one : many); }
 
 /* Posts the file; resolves {ok, status, json, blob}. Network failure: status 0. */
 async function upload(file, params, wantBlob) {
@@ -136,7 +138,7 @@ export function show(ctx) {
       });
       shown = Math.min(problems.length, shown + PAGE);
       moreWrap.hidden = shown >= problems.length;
-      note.textContent = 'Se muestran ' + num(shown) + ' de ' + num(total) + ' problemas' +
+      note.textContent = 'Se muestran ' + num(shown) + ' de ' + count(total, 'problema', 'problemas') +
         (total > problems.length ? ' (la lista en pantalla llega hasta ' + num(problems.length) + '; descargue el .xlsx para verlos todos).' : '.');
     }
     more.addEventListener('click', page);
@@ -158,7 +160,7 @@ export function show(ctx) {
     else parts.push(h('p', { class: 'muted', text: 'Archivo: ' + (file ? file.name : '') + (rep.format ? ' · ' + (FORMAT_LABELS[rep.format] || rep.format) : '') +
       (rep.layout ? ' · formato de ' + rep.layout + ' columnas' : '') + '. Todavía no se guardó nada.' }));
     parts.push(tiles(rep));
-    parts.push(h('p', { class: 'muted', text: 'Representantes: ' + num(rep.representatives_created) + ' nuevos, ' + num(rep.representatives_updated) + ' actualizados.' }));
+    parts.push(h('p', { class: 'muted', text: 'Representantes: ' + count(rep.representatives_created, 'nuevo', 'nuevos') + ', ' + count(rep.representatives_updated, 'actualizado', 'actualizados') + '.' }));
     parts.push(namesList('Grados que se crearán', rep.grades_created));
     parts.push(namesList('Secciones que se crearán (año escolar actual)', rep.sections_created));
     parts.push(h('h3', { class: 'card__subtitle', text: 'Problemas' }));
@@ -190,10 +192,10 @@ export function show(ctx) {
       if (rep.rejected && !skip.input.checked) {
         go.disabled = true;
         go.textContent = 'Importar';
-        hint.textContent = 'Hay ' + num(rep.rejected) + ' filas con errores. Corrija el archivo y revíselo de nuevo, o marque «Omitir las filas con errores».';
+        hint.textContent = 'Hay ' + count(rep.rejected, 'fila', 'filas') + ' con errores. Corrija el archivo y revíselo de nuevo, o marque «Omitir las filas con errores».';
       } else {
         go.disabled = false;
-        go.textContent = valid ? 'Importar (' + num(rep.created) + ' nuevos, ' + num(rep.updated) + ' actualizados)' : 'Importar';
+        go.textContent = valid ? 'Importar (' + count(rep.created, 'nuevo', 'nuevos') + ', ' + count(rep.updated, 'actualizado', 'actualizados') + ')' : 'Importar';
         hint.textContent = valid ? 'Se guardará lo que muestra esta revisión.' : 'No hay cambios que guardar: el archivo coincide con lo registrado.';
       }
     }
@@ -249,7 +251,7 @@ export function show(ctx) {
       heading,
       h('p', { class: 'notice notice--success', text: 'Se guardó la Matrícula de ' + (file ? file.name : 'su archivo') + '.' }),
       tiles(rep),
-      h('p', { class: 'muted', text: 'Representantes: ' + num(rep.representatives_created) + ' nuevos, ' + num(rep.representatives_updated) + ' actualizados.' }),
+      h('p', { class: 'muted', text: 'Representantes: ' + count(rep.representatives_created, 'nuevo', 'nuevos') + ', ' + count(rep.representatives_updated, 'actualizado', 'actualizados') + '.' }),
       namesList('Grados creados', rep.grades_created),
       namesList('Secciones creadas', rep.sections_created),
       h('p', { class: 'form-actions' }, link('/estudiantes', 'Ver los estudiantes', 'btn btn--secondary')),
@@ -266,7 +268,7 @@ export function show(ctx) {
     const items = (r && r.items) || [];
     const skipped = (r && r.skipped) || [];
     box.appendChild(h('p', { class: 'notice notice--success', text: items.length
-      ? 'Se crearon ' + num(items.length) + ' invitaciones. Copie cada enlace y envíelo a su representante.'
+      ? (items.length === 1 ? 'Se creó 1 invitación.' : 'Se crearon ' + num(items.length) + ' invitaciones.') + ' Copie cada enlace y envíelo a su representante.'
       : 'No había representantes con correo por invitar.' }));
     if (items.length) {
       const wrap = dataTable('Invitaciones', [{ label: 'Representante' }, { label: 'Correo' }, { label: 'Enlace' }]);
@@ -279,7 +281,7 @@ export function show(ctx) {
     }
     if (skipped.length) {
       box.appendChild(h('details', { class: 'more-fields' },
-        h('summary', { text: num(skipped.length) + ' representantes no se invitaron' }),
+        h('summary', { text: skipped.length === 1 ? '1 representante no se invitó' : num(skipped.length) + ' representantes no se invitaron' }),
         h('ul', { class: 'list' }, skipped.slice(0, 200).map((s) => h('li', { text: s.reason || '' })))));
     }
   }

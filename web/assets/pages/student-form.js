@@ -52,7 +52,7 @@ export async function show(ctx) {
 function stars(node) {
   node.querySelectorAll('[aria-required="true"]').forEach((i) => {
     const label = node.querySelector('label[for="' + i.id + '"]');
-    if (label && !label.querySelector('.req')) label.appendChild(h('span', { class: 'req', 'aria-hidden': 'true', text: ' *' }));
+    if (label) label.classList.add('label--req');
   });
 }
 
