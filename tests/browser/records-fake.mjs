@@ -130,7 +130,7 @@ export function makeFake() {
         return json(route, 200, Object.assign({}, rep, { children: students.slice(0, 2).map((s) => ({ id: s.id, first_names: s.first_names, last_names: s.last_names, section: s.section, relationship: 'Madre' })) }));
       }
       if (p === 'representatives/invitations') {
-        return json(route, 200, { items: [{ representative_id: 51, email: rep.email, name: 'María José González de Pérez', link: 'http://bischeduler-demo.localhost/invitacion#abc123' }],
+        return json(route, 200, { items: [{ representative_id: 51, user_id: 9, email: rep.email, name: 'María José González de Pérez', link: 'http://bischeduler-demo.localhost/', password: 'Xk3-pQ7r-Lm2sTa9' }],
           skipped: [{ representative_id: 52, reason: 'Sin correo electrónico.' }] });
       }
       if (p === 'imports/matricula') {

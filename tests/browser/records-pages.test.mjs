@@ -270,8 +270,8 @@ describe('school records pages (fake API)', { timeout: 240000 }, () => {
       assert.equal(commit.text, csv, 'the same file posted again');
 
       await page.getByRole('button', { name: 'Invitar a los representantes con correo' }).click();
-      const link = page.getByRole('textbox', { name: 'Enlace de María José González de Pérez' });
-      assert.equal(await link.inputValue(), 'http://bischeduler-demo.localhost/invitacion#abc123');
+      assert.equal(await page.getByRole('textbox', { name: 'Dirección de ingreso' }).inputValue(), 'http://bischeduler-demo.localhost/');
+      assert.equal(await page.getByRole('textbox', { name: 'Contraseña inicial de María José González de Pérez' }).inputValue(), 'Xk3-pQ7r-Lm2sTa9');
       assert.deepEqual(fake.calls.find((c) => c.path === 'representatives/invitations').body, { all: true });
       await page.getByText('1 representante no se invitó').waitFor();
       await screenshot(page, 'records-import-done-1280');

@@ -12,8 +12,9 @@
  *      all-or-nothing import with rejected rows answers 422 import_rejected
  *      with the report, which is shown.
  *   3. After the import: invite the representatives with an email as parent
- *      users (POST /api/v1/representatives/invitations {all: true}); the
- *      links are shown to copy until invitations go out by email.
+ *      users (POST /api/v1/representatives/invitations {all: true}, 100 per
+ *      request); the sign-in address and each first password are shown to
+ *      copy until invitations go out by email.
  * Uploads are not JSON, so this page calls fetch() itself (same cookie and
  * CSRF token as core/api.js).
  */
@@ -230,23 +231,29 @@ export function show(ctx) {
     showResult(r.json);
   }
 
+  /* Step 3 (also for a Matrícula imported earlier): invite the representatives. */
+  const inviteBox = h('div');
+  const invite = h('button', { type: 'button', class: 'btn btn--primary', text: 'Invitar a los representantes con correo' });
+  const inviteErr = messageArea('error');
+  invite.addEventListener('click', async () => {
+    setBusy(invite, true, 'Invitando…');
+    inviteErr.clear();
+    try {
+      const r = await api('POST', '/api/v1/representatives/invitations', { all: true });
+      clear(inviteBox);
+      showInvitations(inviteBox, r, true);
+    } catch (err) {
+      if (!err.handled) inviteErr.show(err.message);
+    } finally { setBusy(invite, false); }
+  });
+  const inviteCard = card('Invitar a los representantes',
+    'Cada representante con correo electrónico recibe una cuenta de representante enlazada a sus representados. Mientras el envío por correo no esté disponible, la dirección de ingreso y la contraseña inicial de cada uno se muestran aquí para que usted se las haga llegar. Quien ya tiene cuenta no se invita de nuevo.',
+    [inviteErr, h('div', { class: 'form-actions' }, invite), inviteBox], 'card--wide');
+
   function showResult(rep) {
     reportBox.hidden = true;
     clear(resultBox);
     const heading = h('h2', { class: 'card__title', tabindex: '-1', text: 'Matrícula importada' });
-    const inviteBox = h('div');
-    const invite = h('button', { type: 'button', class: 'btn btn--primary', text: 'Invitar a los representantes con correo' });
-    const inviteErr = messageArea('error');
-    invite.addEventListener('click', async () => {
-      setBusy(invite, true, 'Invitando…');
-      try {
-        const r = await api('POST', '/api/v1/representatives/invitations', { all: true });
-        showInvitations(inviteBox, r);
-        invite.hidden = true;
-      } catch (err) {
-        if (!err.handled) inviteErr.show(err.message);
-      } finally { setBusy(invite, false); }
-    });
     resultBox.appendChild(h('section', { class: 'card card--wide', 'aria-label': 'Resultado de la importación' }, [
       heading,
       h('p', { class: 'notice notice--success', text: 'Se guardó la Matrícula de ' + (file ? file.name : 'su archivo') + '.' }),
@@ -254,35 +261,63 @@ export function show(ctx) {
       h('p', { class: 'muted', text: 'Representantes: ' + count(rep.representatives_created, 'nuevo', 'nuevos') + ', ' + count(rep.representatives_updated, 'actualizado', 'actualizados') + '.' }),
       namesList('Grados creados', rep.grades_created),
       namesList('Secciones creadas', rep.sections_created),
-      h('p', { class: 'form-actions' }, link('/estudiantes', 'Ver los estudiantes', 'btn btn--secondary')),
-      h('h3', { class: 'card__subtitle', text: 'Invitar a los representantes' }),
-      h('p', { text: 'Cada representante con correo electrónico recibe una cuenta de representante enlazada a sus representados. Por ahora, el enlace de cada invitación se muestra aquí para que usted lo envíe.' }),
-      inviteErr, h('div', { class: 'form-actions' }, invite), inviteBox
+      h('p', { text: 'Ahora puede invitar a los representantes que tienen correo (abajo).' }),
+      h('p', { class: 'form-actions' }, link('/estudiantes', 'Ver los estudiantes', 'btn btn--secondary'))
     ]));
     resultBox.hidden = false;
     heading.focus();
   }
 
-  function showInvitations(box, r) {
-    clear(box);
+  /*
+   * The reply of an invitation round: the school's sign-in address once,
+   * then each representative's email and first password (shown once). The
+   * API invites at most 100 per request: "Invitar a los siguientes" asks for
+   * the next ones while a round comes back full.
+   */
+  function showInvitations(box, r, again) {
     const items = (r && r.items) || [];
     const skipped = (r && r.skipped) || [];
-    box.appendChild(h('p', { class: 'notice notice--success', text: items.length
-      ? (items.length === 1 ? 'Se creó 1 invitación.' : 'Se crearon ' + num(items.length) + ' invitaciones.') + ' Copie cada enlace y envíelo a su representante.'
-      : 'No había representantes con correo por invitar.' }));
-    if (items.length) {
-      const wrap = dataTable('Invitaciones', [{ label: 'Representante' }, { label: 'Correo' }, { label: 'Enlace' }]);
+    const round = h('div', { class: 'invite-round' });
+    box.appendChild(round);
+    if (!items.length) {
+      round.appendChild(h('p', { class: 'notice notice--info', text: 'No quedan representantes con correo por invitar.' }));
+    } else {
+      round.appendChild(h('p', { class: 'notice notice--success', text: (items.length === 1 ? 'Se creó 1 cuenta de representante.' : 'Se crearon ' + num(items.length) + ' cuentas de representante.') +
+        ' Envíe a cada uno la dirección de ingreso, su correo y su contraseña inicial. Las contraseñas se muestran solo esta vez: cópielas ahora.' }));
+      const linkInput = h('input', { type: 'text', readOnly: true, value: items[0].link, class: 'link-input', 'aria-label': 'Dirección de ingreso' });
+      const linkCopy = copyControl(linkInput, items[0].link);
+      round.appendChild(h('div', { class: 'field' }, h('p', { class: 'field__label', text: 'Dirección de ingreso' }),
+        h('div', { class: 'link-cell' }, linkInput, linkCopy.button, linkCopy.copied)));
+      const wrap = dataTable('Cuentas de representantes creadas', [{ label: 'Representante' }, { label: 'Correo' }, { label: 'Contraseña inicial' }]);
       items.forEach((it) => {
-        const input = h('input', { type: 'text', readOnly: true, value: it.link, class: 'link-input', 'aria-label': 'Enlace de ' + (it.name || it.email) });
-        const copy = copyControl(input, it.link);
+        const input = h('input', { type: 'text', readOnly: true, value: it.password || '', class: 'link-input', 'aria-label': 'Contraseña inicial de ' + (it.name || it.email) });
+        const copy = copyControl(input, it.password || '');
         tableOf(wrap).addRow([it.name || '', breakable(it.email || ''), h('div', { class: 'link-cell' }, input, copy.button, copy.copied)]);
       });
-      box.appendChild(wrap);
+      round.appendChild(wrap);
     }
     if (skipped.length) {
-      box.appendChild(h('details', { class: 'more-fields' },
+      const byReason = {};
+      skipped.forEach((x) => { const k = x.reason || 'Sin motivo.'; byReason[k] = (byReason[k] || 0) + 1; });
+      round.appendChild(h('details', { class: 'more-fields' },
         h('summary', { text: skipped.length === 1 ? '1 representante no se invitó' : num(skipped.length) + ' representantes no se invitaron' }),
-        h('ul', { class: 'list' }, skipped.slice(0, 200).map((s) => h('li', { text: s.reason || '' })))));
+        h('ul', { class: 'list' }, Object.keys(byReason).map((k) => h('li', { text: k + (byReason[k] > 1 ? ' (' + num(byReason[k]) + ')' : '') })))));
+    }
+    if (items.length >= 100 && again) {
+      const next = h('button', { type: 'button', class: 'btn btn--secondary', text: 'Invitar a los siguientes' });
+      const err = messageArea('error');
+      next.addEventListener('click', async () => {
+        setBusy(next, true, 'Invitando…');
+        try {
+          const more = await api('POST', '/api/v1/representatives/invitations', { all: true });
+          next.parentNode.remove();
+          showInvitations(box, more, again);
+        } catch (e) {
+          setBusy(next, false);
+          if (!e.handled) err.show(e.message);
+        }
+      });
+      round.appendChild(h('div', { class: 'form-actions' }, next, err));
     }
   }
 
@@ -294,6 +329,6 @@ export function show(ctx) {
       h('li', { text: 'Importe e invite a los representantes.' })),
     h('div', { class: 'stack' },
       card('Archivo', null, pick, 'card--wide'),
-      reportBox, resultBox)
+      reportBox, resultBox, inviteCard)
   ], ctx.moveFocus);
 }
