@@ -3,7 +3,8 @@
  * government's 130-column layout, which the import reads back) and the
  * enrolment statistics per grade and section with V/H counts, as .xlsx and
  * as a printable PDF. Each is a plain link to the export API (the session
- * cookie goes with it) with the chosen school year.
+ * cookie goes with it) with the chosen school year; the file's name is
+ * the server's (Content-Disposition).
  */
 import { h } from '../core/dom.js';
 import { api, query } from '../core/api.js';
@@ -18,29 +19,24 @@ export function show(ctx) {
   const year = field({ name: 'year_id', label: 'Año escolar', options: [{ value: '', label: 'Año escolar actual' }] });
 
   const links = [];
-  function dl(path, text, file, note) {
-    const a = h('a', { class: 'btn btn--secondary download', href: path, download: file, text: text });
+  function dl(path, text, note) {
+    const a = h('a', { class: 'btn btn--secondary download', href: path, download: '', text: text });
     a.basePath = path;
-    a.baseFile = file;
     links.push(a);
     return h('li', { class: 'download-item' }, a, h('p', { class: 'muted', text: note }));
   }
   const matricula = h('ul', { class: 'downloads' },
-    dl('/api/v1/exports/matricula.xlsx', 'Descargar Matrícula (.xlsx)', 'matricula.xlsx',
+    dl('/api/v1/exports/matricula.xlsx', 'Descargar Matrícula (.xlsx)',
       'Todos los estudiantes con sus representantes, en el formato de 130 columnas de la Matrícula oficial.'));
   const stats = h('ul', { class: 'downloads' },
-    dl('/api/v1/exports/enrolment.xlsx', 'Estadística de matrícula (.xlsx)', 'estadistica-matricula.xlsx',
+    dl('/api/v1/exports/enrolment.xlsx', 'Estadística de matrícula (.xlsx)',
       'Estudiantes por grado y sección: varones (V), hembras (H) y total.'),
-    dl('/api/v1/exports/enrolment.pdf', 'Estadística de matrícula (PDF)', 'estadistica-matricula.pdf',
+    dl('/api/v1/exports/enrolment.pdf', 'Estadística de matrícula (PDF)',
       'La misma estadística lista para imprimir, con el nombre del plantel.'));
 
   function update() {
     const y = year.input.value;
-    const label = y ? year.input.options[year.input.selectedIndex].text : '';
-    links.forEach((a) => {
-      a.setAttribute('href', a.basePath + query({ year_id: y }));
-      a.setAttribute('download', label ? a.baseFile.replace(/(\.[a-z]+)$/, '-' + label + '$1') : a.baseFile);
-    });
+    links.forEach((a) => { a.setAttribute('href', a.basePath + query({ year_id: y })); });
   }
   year.input.addEventListener('change', update);
 
