@@ -154,6 +154,10 @@ describe('school records pages (real API)', { timeout: 240000 }, () => {
       const section = page.getByLabel('Sección', { exact: true });
       await eventually(async () => (await section.locator('option').count()) > 1, 'the sections');
       await section.selectOption({ index: 1 });
+      // Enrolled at the start of the year, so a move today is a second period.
+      await page.getByLabel('Fecha de inscripción').fill(await page.evaluate(() => {
+        const d = new Date(); const y = d.getMonth() >= 8 ? d.getFullYear() : d.getFullYear() - 1; return y + '-09-16';
+      }));
       await page.getByLabel('Cédula del representante').fill('V-15.333.444');
       await page.getByLabel('Nombres del representante').fill('Carolina');
       await page.getByLabel('Apellidos del representante').fill('Díaz');
@@ -181,6 +185,30 @@ describe('school records pages (real API)', { timeout: 240000 }, () => {
       await page.getByRole('heading', { level: 1, name: 'Valentina Rangel Díaz' }).waitFor();
       await page.getByText('Se registró a Valentina Rangel Díaz').waitFor();
       await page.getByRole('link', { name: 'Díaz, Carolina' }).waitFor();
+
+      // An edit that moves her to another section: the move is in her history.
+      const history = page.getByRole('region', { name: 'Historial de inscripción' }).locator('tbody tr');
+      await eventually(async () => (await history.count()) === 1, 'one enrolment');
+      const firstSection = (await history.nth(0).locator('td').nth(0).textContent()).trim();
+      await page.getByRole('link', { name: 'Editar datos' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Editar: Valentina Rangel Díaz' }).waitFor();
+      const move = page.getByLabel('Sección', { exact: true });
+      const other = (await move.locator('option').allTextContents()).find((o) => o !== firstSection && !/Sin sección/.test(o));
+      await move.selectOption({ label: other });
+      await page.getByLabel('Fecha del cambio de sección').waitFor();
+      await page.getByLabel('Teléfono', { exact: true }).fill('0251-2223344');
+      await page.getByRole('button', { name: 'Guardar cambios' }).click();
+      await page.getByText('Se guardaron los cambios de Valentina Rangel Díaz').waitFor();
+      await eventually(async () => (await history.count()) === 2, 'the move in the history');
+      await page.getByText('0251-2223344').waitFor();
+
+      // Withdrawn after a confirmation.
+      await page.getByRole('button', { name: 'Retirar del plantel' }).click();
+      await page.getByLabel('Motivo').fill('Traslado a otro plantel');
+      await page.getByRole('button', { name: 'Continuar' }).click();
+      await page.getByRole('button', { name: 'Sí, retirar' }).click();
+      await waitForText(page.locator('.identity .badge'), 'Retirado');
+      assert.match(await history.nth(0).textContent() + await history.nth(1).textContent(), /Retiro/);
       await assertNoProblems(page);
     } finally {
       await closePage(page);

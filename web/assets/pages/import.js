@@ -81,9 +81,9 @@ export function show(ctx) {
     h('div', { class: 'form-actions' }, review));
 
   /* Step 2: the report and the commit. */
-  const reportBox = h('div', { class: 'report', hidden: true });
+  const reportBox = h('div', { class: 'report stack__full', hidden: true });
   /* Step 3: the result and the invitations. */
-  const resultBox = h('div', { hidden: true });
+  const resultBox = h('div', { class: 'stack__full', hidden: true });
 
   fileInput.addEventListener('change', () => {
     file = fileInput.files && fileInput.files[0] ? fileInput.files[0] : null;

@@ -252,7 +252,7 @@ function build(ctx, title, st, lk, lookupError) {
       authBox, h('div', { class: 'form-actions' }, addAuth)),
     h('datalist', { id: relListId }, RELATIONSHIPS.map((r) => h('option', { value: r }))),
     errors,
-    h('div', { class: 'form-actions form-actions--sticky' }, submit, link(cancelHref, 'Cancelar', 'btn btn--ghost')));
+    h('div', { class: 'form-actions form-actions--end' }, submit, link(cancelHref, 'Cancelar', 'btn btn--ghost')));
 
   stars(form);
 
