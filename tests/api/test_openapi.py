@@ -93,7 +93,8 @@ def routes_table(path=HTTP_SRC / "routes.c"):
 
 
 def fixed_paths():
-    """Paths served outside routes.c: router.c's exact and prefix paths, static.c's pages."""
+    """Paths served outside routes.c: router.c's exact and prefix paths, static.c's pages
+    (pages[] and page_prefixes[])."""
     router = (HTTP_SRC / "router.c").read_text()
     static = (HTTP_SRC / "static.c").read_text()
     paths = set(re.findall(r'strcmp\(\s*path\s*,\s*"(/[^"]*)"\s*\)\s*==\s*0', router))
@@ -103,6 +104,9 @@ def fixed_paths():
     assert m, "no `pages[] = { ... }` list in static.c"
     pages = set(re.findall(r'"(/[^"]*)"', m.group(1)))
     assert "/" in pages, "static.c pages should include /"
+    m = re.search(r"page_prefixes\[\]\s*=\s*\{([^}]*)\}", static)
+    if m:  # pages under a prefix (/estudiantes/12): documented as /estudiantes/{page}
+        pages |= {p + "{page}" for p in re.findall(r'"(/[^"]*/)"', m.group(1))}
     assert {"/healthz", "/metrics", "/assets/{file}"} <= paths, (
         f"router.c fixed paths not recognized: {sorted(paths)}")
     return {("GET", p) for p in paths | pages}

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   DIRECTORA_EMAIL, DIRECTORA_NAME, DIRECTORA_PASSWORD,
-  assertNoProblems, closePage, eventually, horizontalOverflow, launchBrowser, openPage, screenshot, signInHome,
+  assertNoProblems, closePage, eventually, horizontalOverflow, launchBrowser, openPage, request, screenshot, signInHome,
   startServer, waitForText,
 } from './harness.mjs';
 import { makeFake } from './records-fake.mjs';
@@ -77,6 +77,15 @@ describe('school records pages (fake API)', { timeout: 240000 }, () => {
       } finally {
         await closePage(page);
       }
+    }
+    // The server answers the app for the records pages, ids included, and nothing odd under them.
+    for (const p of ['/estudiantes', '/estudiantes/nuevo', '/estudiantes/12', '/estudiantes/12/editar', '/representantes/7', '/personal', '/estructura', '/importar', '/exportar']) {
+      const r = await request(server.port, server.demoHost, 'GET', p, { headers: { Accept: 'text/html' } });
+      assert.equal(r.status, 200, p);
+      assert.match(r.body, /<script type="module" src="\/assets\/app\.js">/, p);
+    }
+    for (const p of ['/estudiantes/', '/estudiantes/a.b', '/representantes/%3Cx%3E']) {
+      assert.equal((await request(server.port, server.demoHost, 'GET', p, { headers: { Accept: 'text/html' } })).status, 404, p);
     }
   });
 

@@ -23,7 +23,11 @@ const ACTION_LABELS = {
   deactivate: 'Desactivación',
   token_create: 'Creación de token de API',
   token_revoke: 'Revocación de token de API',
-  accept: 'Aceptación de invitación'
+  accept: 'Aceptación de invitación',
+  /* school records (issue 13) */
+  withdraw: 'Retiro',
+  promote: 'Promoción de año escolar',
+  'import': 'Importación'
 };
 
 const ENTITY_LABELS = {
@@ -37,7 +41,17 @@ const ENTITY_LABELS = {
   token: 'Token de API',
   api_token: 'Token de API',
   tokens: 'Token de API',
-  invitation: 'Invitación'
+  invitation: 'Invitación',
+  /* school records (issue 13) */
+  student: 'Estudiante',
+  representative: 'Representante',
+  staff: 'Personal',
+  school_year: 'Año escolar',
+  grade: 'Grado',
+  section: 'Sección',
+  subject: 'Materia',
+  room: 'Aula',
+  matricula: 'Matrícula'
 };
 
 export function show(ctx) {

@@ -23,7 +23,8 @@ const LETTERS = 'ABCDEFGHIJ'.split('').map((l) => ({ value: l, label: l })).conc
  * A card with a list and a form that adds or edits one item.
  * spec: {title, intro, noun ("la materia"), caption, listPath, columns
  * [{label}], row(item) -> cells, fields: [{name, label, opts, fromItem?,
- * toBody?}], createPath, itemPath(id), canDelete, onChange?(), confirmDelete(item)}
+ * toBody?}], createPath, itemPath(id), canDelete?(item), onChange?(),
+ * confirmDelete(item)}
  */
 function crudCard(spec) {
   const errors = messageArea('error');
@@ -94,7 +95,7 @@ function crudCard(spec) {
             if (!err.handled) errors.show(err.message);
           }
         });
-        table.addRow(spec.row(it).concat([h('span', { class: 'row-actions' }, e, spec.canDelete === false ? null : d)]));
+        table.addRow(spec.row(it).concat([h('span', { class: 'row-actions' }, e, spec.canDelete && !spec.canDelete(it) ? null : d)]));
       });
       if (!items.length) table.setMessage(spec.empty);
     } catch (err) {
@@ -345,7 +346,8 @@ export function show(ctx) {
       { name: 'capacity', label: 'Capacidad (estudiantes)', opts: { type: 'number', inputmode: 'numeric', value: '35' }, toBody: intOrRaw },
       { name: 'room_id', label: 'Aula', opts: { options: [{ value: '', label: 'Sin aula' }] }, toBody: idOrNull }],
     empty: 'No hay secciones en el año escolar actual. Agréguelas abajo, o importe la Matrícula: las crea por usted.',
-    confirmDelete: (s) => '¿Eliminar la sección ' + s.name + '? Solo se puede si no tiene estudiantes.',
+    confirmDelete: (s) => '¿Eliminar la sección ' + s.name + '? Solo se puede si nunca tuvo estudiantes.',
+    canDelete: (s) => !s.students,
     onChange: () => forgetLookups()
   });
 
