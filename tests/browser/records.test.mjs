@@ -133,6 +133,14 @@ describe('school records pages (real API)', { timeout: 240000 }, () => {
       await page.getByRole('heading', { level: 1, name: 'Yelitza Méndez Rojas' }).waitFor();
       const kids = page.locator('tbody tr');
       await eventually(async () => (await kids.count()) === 2, 'both children on the representative page');
+      // Her data edited in place.
+      await page.getByRole('button', { name: 'Editar datos' }).click();
+      await page.getByLabel('Teléfono celular').fill('0424-7778899');
+      await page.getByLabel('Profesión').fill('Docente');
+      await page.getByRole('button', { name: 'Guardar cambios' }).click();
+      await page.getByText('Se guardaron los cambios.').waitFor();
+      await page.getByRole('link', { name: '0424-7778899' }).waitFor();
+      await page.getByText('Docente', { exact: true }).waitFor();
       await assertNoProblems(page);
     } finally {
       await closePage(page);
@@ -238,6 +246,14 @@ describe('school records pages (real API)', { timeout: 240000 }, () => {
       const row = page.locator('tbody tr').filter({ hasText: 'Escalona, Ramón' });
       await waitForText(row.locator('td').nth(3), /Robótica Educativa/);
       await waitForText(row.locator('td').nth(4), '18');
+      // Edited: another cargo, fewer periods.
+      await row.getByRole('button', { name: 'Editar a Escalona, Ramón' }).click();
+      await page.getByLabel('Cargo').fill('Coordinador(a)');
+      await page.getByLabel('Máximo de horas semanales').fill('12');
+      await page.getByRole('button', { name: 'Guardar cambios' }).click();
+      await page.getByText('Se guardaron los cambios de Escalona, Ramón.').waitFor();
+      await waitForText(row.locator('td').nth(2), 'Coordinador(a)');
+      await waitForText(row.locator('td').nth(4), '12');
 
       await page.goto(server.demoUrl + '/exportar');
       for (const [name, ext, magic] of [['Descargar Matrícula (.xlsx)', '.xlsx', 'PK'],

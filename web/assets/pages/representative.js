@@ -96,6 +96,8 @@ function render(ctx, r) {
       inputs[fd[0]] = x.input;
       return x.wrap;
     })));
+    const initial = {};
+    Object.keys(inputs).forEach((k) => { initial[k] = inputs[k].value.trim(); });
     const submit = h('button', { type: 'submit', class: 'btn btn--primary', text: 'Guardar cambios' });
     const cancel = h('button', { type: 'button', class: 'btn btn--ghost', text: 'Cancelar' });
     cancel.addEventListener('click', done);
@@ -104,8 +106,10 @@ function render(ctx, r) {
       submit: submit, busy: 'Guardando…', errors: errors, inputs: inputs,
       required: [inputs.cedula, inputs.first_names, inputs.last_names],
       send: async () => {
+        /* Only what changed: a small request, and an audit entry of just that. */
         const body = {};
-        Object.keys(inputs).forEach((k) => { body[k] = inputs[k].value.trim(); });
+        Object.keys(inputs).forEach((k) => { if (inputs[k].value.trim() !== initial[k]) body[k] = inputs[k].value.trim(); });
+        if (!Object.keys(body).length) { done(); return; }
         const saved = await api('PATCH', '/api/v1/representatives/' + rep.id, body);
         setFlash('Se guardaron los cambios.');
         render(ctx, Object.assign({}, rep, saved, { children: saved.children || rep.children }));

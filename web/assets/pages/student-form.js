@@ -257,6 +257,9 @@ function build(ctx, title, st, lk, lookupError) {
   stars(form);
 
   function val(i) { return i.type === 'checkbox' ? i.checked : String(i.value).trim(); }
+  /* An edit sends only the fields that changed (a small request, an audit of just that). */
+  const initial = {};
+  Object.keys(inputs).forEach((k) => { initial[k] = val(inputs[k]); });
 
   function body() {
     const b = {};
@@ -266,10 +269,11 @@ function build(ctx, title, st, lk, lookupError) {
       'payment_condition'].forEach((k) => {
       const v = val(inputs[k]);
       if (!st && v === '') return;
+      if (st && v === initial[k]) return;
       b[k] = v;
     });
-    b.cedula_escolar = inputs.cedula_escolar.value === '1';
-    if (st) b.status = inputs.status.value;
+    if (!st || inputs.cedula_escolar.value !== initial.cedula_escolar) b.cedula_escolar = inputs.cedula_escolar.value === '1';
+    if (st && inputs.status.value !== initial.status) b.status = inputs.status.value;
     const sec = inputs.section_id.value;
     if (!st) {
       if (sec) b.section_id = Number(sec);
