@@ -7,7 +7,7 @@
  * schools list of tenants). The short welcome and audit cards live here.
  *
  *   platform admin: schools, invitations, support access, audit
- *   school admin:   school data, audit, users
+ *   school admin:   school records (links), school data, audit, users
  *   teacher/parent: welcome
  *   everyone but a support session: API tokens
  */
@@ -28,7 +28,7 @@ const MODULES = {
 function plan(user) {
   const names = [];
   if (user.role === 'platform_admin') names.push('tenants', 'invitations', 'support', 'audit');
-  if (user.role === 'school_admin') names.push('settings', 'audit', 'users');
+  if (user.role === 'school_admin') names.push('records', 'settings', 'audit', 'users');
   if (user.role === 'teacher' || user.role === 'parent') names.push('welcome');
   if (!user.support) names.push('tokens');
   return names;
@@ -53,6 +53,7 @@ export async function show(ctx) {
   const sections = names.map((n, i) => {
     if (mods[i]) built[n] = mods[i].section(built);
     else if (n === 'audit') built[n] = auditTeaser(user.role === 'school_admin');
+    else if (n === 'records') built[n] = recordsCard();
     else built[n] = welcomeSection(user.role);
     return built[n];
   });
@@ -81,6 +82,21 @@ function welcomeSection(role) {
       h('ul', { class: 'list' }, items.map((t) => h('li', { text: t }))),
       h('p', { class: 'muted', text: 'Por ahora no hay horarios ni registros de asistencia publicados para su cuenta.' })
     ], 'card--wide')
+  };
+}
+
+/* The school's records (issue 13): where a new school starts (the Matrícula import). */
+function recordsCard() {
+  const go = (href, text, cls) => h('a', { href: href, 'data-route': '', class: cls, text: text });
+  return {
+    node: card('Registros del plantel', 'Estudiantes, representantes, personal, grados y secciones. Para empezar, importe la Matrícula del plantel (.xls, .xlsx o .csv).',
+      h('p', { class: 'card__action form-actions' },
+        go('/importar', 'Importar Matrícula', 'btn btn--primary'),
+        go('/estudiantes', 'Estudiantes', 'btn btn--secondary'),
+        go('/estructura', 'Estructura', 'btn btn--ghost'),
+        go('/personal', 'Personal', 'btn btn--ghost'),
+        go('/exportar', 'Exportar', 'btn btn--ghost')),
+      'card--wide')
   };
 }
 

@@ -105,6 +105,10 @@ function build(ctx, title, st, lk, lookupError) {
   /* Escolaridad */
   const currentSection = s.section ? String(s.section.id) : (s.section_id ? String(s.section_id) : '');
   const secOptions = [{ value: '', label: st ? 'Sin sección' : 'Elija la sección…' }].concat(lk.sections.map((x) => ({ value: String(x.id), label: x.name + (x.shift === 'tarde' ? ' (tarde)' : '') })));
+  /* A section of another year (a graduate's) stays shown as it is. */
+  if (currentSection && !lk.sections.some((x) => String(x.id) === currentSection)) {
+    secOptions.push({ value: currentSection, label: (s.section && s.section.name ? s.section.name : 'Sección ' + currentSection) + (s.section && s.section.year ? ' (' + s.section.year + ')' : '') });
+  }
   const dateName = st ? 'moved_on' : 'enrolled_on';
   const enrolDate = field({ name: dateName, label: st ? 'Fecha del cambio de sección' : 'Fecha de inscripción', type: 'date', value: todayIso(),
     hint: st ? 'El cambio queda en el historial del estudiante.' : 'Si la deja vacía, se usa la fecha de hoy.' });
