@@ -104,7 +104,8 @@ function build(ctx, title, st, lk, lookupError) {
 
   /* Escolaridad */
   const currentSection = s.section ? String(s.section.id) : (s.section_id ? String(s.section_id) : '');
-  const secOptions = [{ value: '', label: st ? 'Sin sección' : 'Elija la sección…' }].concat(lk.sections.map((x) => ({ value: String(x.id), label: x.name + (x.shift === 'tarde' ? ' (tarde)' : '') })));
+  /* No "Sin sección" once enrolled: leaving the school is "Retirar", on the student's page. */
+  const secOptions = (st && currentSection ? [] : [{ value: '', label: st ? 'Sin sección' : 'Elija la sección…' }]).concat(lk.sections.map((x) => ({ value: String(x.id), label: x.name + (x.shift === 'tarde' ? ' (tarde)' : '') })));
   /* A section of another year (a graduate's) stays shown as it is. */
   if (currentSection && !lk.sections.some((x) => String(x.id) === currentSection)) {
     secOptions.push({ value: currentSection, label: (s.section && s.section.name ? s.section.name : 'Sección ' + currentSection) + (s.section && s.section.year ? ' (' + s.section.year + ')' : '') });
