@@ -53,7 +53,8 @@ export function tableOf(wrap) { return wrap.firstChild; }
 /*
  * Fills a dataTable from a GET that answers {items, next_cursor}.
  * opts: path(cursor) the URL (cursor null for the first page); row(item)
- * the cells of a row; empty and failed the table's messages; more, if
+ * the cells of a row; empty (text, or a function giving it) and failed the
+ * table's messages; more, if
  * given, the element shown while there is a next page; onItems(items,
  * first) runs before the rows are added; onReply(reply, first), if given,
  * gets the whole reply (e.g. its `total`). Errors go to the `errors` region.
@@ -75,7 +76,7 @@ export function tableLoader(wrap, errors, opts) {
       if (opts.onItems) opts.onItems(items, first);
       if (opts.onReply) opts.onReply(reply || {}, first);
       items.forEach((item) => table.addRow(opts.row(item)));
-      if (first && !items.length) table.setMessage(opts.empty);
+      if (first && !items.length) table.setMessage(typeof opts.empty === 'function' ? opts.empty() : opts.empty);
       cursor = (reply && reply.next_cursor) || null;
       if (opts.more) opts.more.hidden = !cursor;
     } catch (err) {

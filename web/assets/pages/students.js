@@ -58,7 +58,9 @@ export function show(ctx) {
     onItems: (items, first) => { shown = (first ? 0 : shown) + items.length; },
     onReply: (reply) => { total = typeof reply.total === 'number' ? reply.total : null; updateCount(); },
     more: moreWrap,
-    empty: 'No hay estudiantes que coincidan con la búsqueda.',
+    empty: () => (q.input.value.trim() || grade.input.value || section.input.value || st.input.value
+      ? 'No hay estudiantes que coincidan con la búsqueda.'
+      : 'Todavía no hay estudiantes registrados. Importe la Matrícula del plantel con «Importar Matrícula», o registre uno con «Nuevo estudiante».'),
     failed: 'No se pudo cargar la lista de estudiantes.'
   });
 
