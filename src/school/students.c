@@ -1151,39 +1151,56 @@ int students_list(struct store *s, const struct student_filter *f,
         strbuf_cleanup(&qsql);
         return -1;
     }
-    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM students s%s%s",
-             where.data, qsql.data);
-    int64_t total = 0;
-    struct db_stmt *st = db_query_values(s->conn, error_r, sql, n, v);
-    rc = st ? db_step(st, error_r) : DB_ERROR;
-    if (rc == DB_ROW)
-        total = db_int(st, 0);
-    db_finish(&st);
+    /* PostgreSQL searches scan the table once: the page carries the count
+     * (a window column) rather than counting in a query of its own; the
+     * count alone runs only for a page past the end. SQLite counts first,
+     * on its indexes, and chooses the page's plan from the count. */
+    bool one_scan = words && store_is_pg(s);
+    int64_t total = -1;
     json_t *items = json_array();
-    if (rc >= 0 && f->offset < total) {
+    if (!one_scan) {
+        snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM students s%s%s",
+                 where.data, qsql.data);
+        struct db_stmt *st = db_query_values(s->conn, error_r, sql, n, v);
+        rc = st ? db_step(st, error_r) : DB_ERROR;
+        total = rc == DB_ROW ? db_int(st, 0) : 0;
+        db_finish(&st);
+    }
+    if (rc >= 0 && (one_scan || f->offset < total)) {
         /* Few matches of a search: find them on the search index (a
          * covering scan), then sort them; `|| ''` keeps the planner from
          * walking the whole order index looking for them. Many matches:
          * walk the order index, the first page comes soon. */
-        bool few = words && total <= 300;
+        bool few = one_scan || (words && total <= 300);
         snprintf(sql, sizeof sql,
                  "SELECT s.id, s.cedula, s.first_names, s.last_names,"
                  " s.gender, s.section_id, g.name || ' ' || sec.letter,"
-                 " sec.grade_id, g.name, s.status FROM students s"
+                 " sec.grade_id, g.name, s.status%s FROM students s"
                  " LEFT JOIN sections sec ON sec.id = s.section_id"
                  " LEFT JOIN grades g ON g.id = sec.grade_id%s%s%s%s"
                  " ORDER BY s.last_names%s, s.first_names, s.id"
                  " LIMIT ? OFFSET ?",
-                 where.data,
+                 one_scan ? ", COUNT(*) OVER ()" : "", where.data,
                  few ? " AND s.id IN (SELECT id FROM students WHERE 1 = 1"
                      : "",
                  qsql.data, few ? ")" : "", few ? " || ''" : "");
         v[n] = (struct db_value){'i', NULL, f->limit};
         v[n + 1] = (struct db_value){'i', NULL, f->offset};
-        st = db_query_values(s->conn, error_r, sql, n + 2, v);
+        struct db_stmt *st = db_query_values(s->conn, error_r, sql, n + 2, v);
         rc = st ? DB_ROW : DB_ERROR;
-        while (st && (rc = db_step(st, error_r)) == DB_ROW)
+        while (st && (rc = db_step(st, error_r)) == DB_ROW) {
             json_array_append_new(items, list_row(st));
+            if (one_scan)
+                total = db_int(st, 10);
+        }
+        db_finish(&st);
+    }
+    if (rc >= 0 && total < 0) { /* one scan, and no row on this page */
+        snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM students s%s%s",
+                 where.data, qsql.data);
+        struct db_stmt *st = db_query_values(s->conn, error_r, sql, n, v);
+        rc = st ? db_step(st, error_r) : DB_ERROR;
+        total = rc == DB_ROW ? db_int(st, 0) : 0;
         db_finish(&st);
     }
     strbuf_cleanup(&where);

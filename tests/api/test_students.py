@@ -261,6 +261,10 @@ def test_pages_cover_every_student_once_in_order(school):
     assert pages == 5 and len(seen) == 23 and len({i["id"] for i in seen}) == 23
     keys = [(i["last_names"], i["first_names"], i["id"]) for i in seen]
     assert keys == sorted(keys)
+    # a page past the end of a search still says how many there are
+    past = assert_ok(school.admin.get("/api/v1/students",
+                                      params={"q": "paginado", "limit": 5, "cursor": 40}))
+    assert past["items"] == [] and past["total"] == 23 and past["next_cursor"] is None
 
 
 def test_another_schools_student_is_not_found(school):
