@@ -55,6 +55,8 @@ static int enrol_demo(struct store *s, const struct actor *actor)
     mat_import_report_free(&r);
     if (school_demo_seed_structure(s, actor, &err) < 0)
         return cli_fail("cannot create the demo rooms and subjects: %s", err);
+    if (school_demo_seed_staff(s, actor, &err) < 0)
+        return cli_fail("cannot create the demo staff: %s", err);
     return 0;
 }
 

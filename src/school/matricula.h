@@ -225,6 +225,10 @@ int matricula_demo_csv(uint64_t seed, int students, int start_year,
  * row). */
 int school_demo_seed_structure(struct store *s, const struct actor *actor,
                                const char **error_r);
+/* A dozen staff members (direction, secretary, teachers with the demo's
+ * subjects), when the school has none; after the structure. */
+int school_demo_seed_staff(struct store *s, const struct actor *actor,
+                           const char **error_r);
 
 /* ---- rep_invite.c: representatives as parent users ------------------ */
 /* The representatives to invite: `ids` (n of them) or, with `all`, every

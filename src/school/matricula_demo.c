@@ -21,7 +21,9 @@
 
 #include "core/util.h"
 #include "school/matricula.h"
+#include "school/records.h"
 #include "school/school.h"
+#include "school/venezuela.h"
 
 static uint64_t rng_next(uint64_t *s)
 {
@@ -388,5 +390,90 @@ int school_demo_seed_structure(struct store *s, const struct actor *actor,
     json_decref(after);
     if (store_end(s, rc == 0, error_r) < 0 || rc < 0)
         return -1;
+    return 0;
+}
+
+/* One integer of a query with at most one text parameter (0 when no row),
+ * under the store's lock. */
+static int demo_query_int(struct store *s, const char **error_r,
+                          int64_t *value_r, const char *sql, const char *arg)
+{
+    store_lock(s);
+    *value_r = 0;
+    int rc = arg ? db_query_int(s->conn, error_r, value_r, sql, "t", arg)
+                 : db_query_int(s->conn, error_r, value_r, sql, "");
+    store_unlock(s);
+    return rc < 0 ? -1 : 0;
+}
+
+/* The demo's staff: the direction, the secretary, a coordinator and a
+ * teacher per group of subjects, written through school_staff_write()
+ * like the API's, so the Personal page has people on it. */
+int school_demo_seed_staff(struct store *s, const struct actor *actor,
+                           const char **error_r)
+{
+    static const struct {
+        const char *cedula, *first, *last, *cargo, *subjects;
+        int periods;
+    } people[] = {
+        {"V-9.876.543", "Carmen Elena", "Rodríguez Peña", "Director(a)", "", 0},
+        {"V-11.234.567", "José Gregorio", "Márquez Uzcátegui", "Subdirector(a)", "", 0},
+        {"V-13.456.789", "Yelitza", "Quintero Dávila", "Secretario(a)", "", 0},
+        {"V-12.987.654", "Luis Alberto", "Rangel Paredes", "Coordinador(a)", "OC", 12},
+        {"V-14.111.222", "María Fernanda", "Albornoz Rivas", "Docente", "CAS", 30},
+        {"V-15.222.333", "Jesús Rafael", "Contreras Molina", "Docente", "MAT FIS", 32},
+        {"V-16.333.444", "Ana Karina", "Villasmil Ochoa", "Docente", "BIO QUI", 30},
+        {"V-17.444.555", "Pedro José", "Guerrero Salas", "Docente", "GHC", 28},
+        {"V-18.555.666", "Daniela", "Moreno Briceño", "Docente", "ING", 24},
+        {"V-19.666.777", "Rafael Antonio", "Sánchez Peña", "Docente", "EF EF-P", 36},
+        {"V-10.777.888", "Gladys Coromoto", "Torres de Méndez", "Docente", "LEN-P MAT-P CN-P CS-P", 30},
+        {"V-20.888.999", "Yusmary", "Araujo Lobo", "Docente", "LEN-P MAT-P CN-P CS-P", 30},
+        {"V-8.999.000", "Ramón", "Pérez Uzcátegui", "Obrero", "", 0},
+    };
+    int64_t n = 0;
+    if (demo_query_int(s, error_r, &n, "SELECT count(*) FROM staff", NULL) < 0)
+        return -1;
+    if (n > 0)
+        return 0;
+    for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
+        struct staff_input in = {0};
+        in.has_cedula = in.has_first = in.has_last = in.has_cargo =
+            in.has_max = in.has_subjects = in.has_email = in.has_phone = true;
+        snprintf(in.cedula_raw, sizeof in.cedula_raw, "%s", people[i].cedula);
+        const char *msg =
+            ve_cedula_normalize(people[i].cedula, in.cedula, sizeof in.cedula);
+        if (msg) {
+            *error_r = msg;
+            return -1;
+        }
+        snprintf(in.first_names, sizeof in.first_names, "%s", people[i].first);
+        snprintf(in.last_names, sizeof in.last_names, "%s", people[i].last);
+        snprintf(in.cargo, sizeof in.cargo, "%s", people[i].cargo);
+        snprintf(in.email, sizeof in.email, "personal%zu@demo.localhost", i + 1);
+        snprintf(in.phone, sizeof in.phone, "0414-55%05zu", 10 + i * 7);
+        in.max_weekly_periods = people[i].periods;
+        char codes[64];
+        snprintf(codes, sizeof codes, "%s", people[i].subjects);
+        char *save = NULL;
+        for (char *c = strtok_r(codes, " ", &save);
+             c && in.subjects_n < STAFF_SUBJECTS_MAX;
+             c = strtok_r(NULL, " ", &save)) {
+            int64_t id = 0;
+            if (demo_query_int(s, error_r, &id,
+                               "SELECT id FROM subjects WHERE code = ?", c) < 0)
+                return -1;
+            if (id)
+                in.subject_ids[in.subjects_n++] = id;
+        }
+        struct rec_errors errs = {0};
+        json_t *out = NULL;
+        int rc = school_staff_write(s, actor, 0, &in, &errs, &out, error_r);
+        json_decref(out);
+        if (rc != REC_OK) {
+            if (rc != REC_ERROR)
+                *error_r = errs.n ? errs.e[0].message : "staff refused";
+            return -1;
+        }
+    }
     return 0;
 }

@@ -383,6 +383,15 @@ def test_demo_school_is_enrolled_through_the_import(instances):
     inst.start()
     c = inst.client("demo")
     assert_ok(c.login("director@demo.localhost", pw))
+    # the Personal page has people: the direction and teachers with subjects
+    staff = assert_ok(c.get("/api/v1/staff"))["items"]
+    cargos = {m["cargo"] for m in staff}
+    assert {"Director(a)", "Secretario(a)", "Docente"} <= cargos, cargos
+    teachers = [m for m in staff if m["cargo"] == "Docente"]
+    assert len(teachers) >= 6 and all(m["subjects"] for m in teachers), teachers
+    # the list is the director's first view of the school
+    page = assert_ok(c.get("/api/v1/students", params={"limit": 50}))
+    assert page["total"] == 300 and len(page["items"]) == 50
 
 
 def test_invite_representatives_as_parents(school):
