@@ -225,6 +225,25 @@ static int render_text(struct render *r, const char *name, const char *text,
             rc = do_include(r, name, text, open, path, pn, depth);
         } else if (n > 4 && strncmp(word, "let ", 4) == 0) {
             rc = do_let(r, name, text, open, word + 4, n - 4);
+        } else if (n > 5 && strncmp(word, "only ", 5) == 0) {
+            /* {{only postgres: SQL}}: SQL for that dialect alone (an index
+             * type or extension the others lack); nothing elsewhere. */
+            const char *colon = memchr(word, ':', n);
+            const char *d = word + 5;
+            size_t dn = colon ? (size_t)(colon - d) : 0;
+            trim(&d, &dn);
+            const char *want = dialect_name(r->dialect);
+            if (colon == NULL || dn == 0)
+                return render_error(r, name, text, open,
+                                    "only without 'dialect:'");
+            if (strlen(want) == dn && strncmp(d, want, dn) == 0) {
+                const char *sql = colon + 1;
+                size_t sn = (size_t)(word + n - sql);
+                trim(&sql, &sn);
+                buf_add(&r->out, sql, sn);
+                own_line = false;
+            }
+            rc = 0;
         } else {
             char key[32];
             if (!name_ok(word, n))

@@ -11,8 +11,20 @@ throwaway cluster (started here if the suite runs on SQLite)."""
 import re
 import sqlite3
 import subprocess
+from pathlib import Path
 
 from conftest import BIN, PgStore, pg_schema, shared_cluster
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def postgres_only_indexes():
+    """Index names a migration creates for PostgreSQL alone ({{only
+    postgres: CREATE INDEX name ...}}: an index type SQLite lacks)."""
+    names = set()
+    for f in MIGRATIONS.rglob("*.sql"):
+        names |= set(re.findall(r"\{\{only postgres:\s*CREATE INDEX (\w+)", f.read_text()))
+    return names
 
 
 def _broad(sqltype):
@@ -124,11 +136,14 @@ def pg_store_schema(store):
         for iname, indkey, unique, pred in db.rows(
                 "SELECT i.relname, x.indkey::text, x.indisunique::text, (x.indpred IS NOT NULL)::text "
                 "FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = ?", (oid,)):
-            if iname not in constraint_indexes:
+            if iname not in constraint_indexes and iname not in PG_ONLY:
                 entry["indexes"].add((iname, cols_of(oid, int_list(indkey)), unique == "true",
                                       pred == "true"))
         schema[name] = entry
     return schema
+
+
+PG_ONLY = postgres_only_indexes()
 
 
 def _differences(a, b):
@@ -162,6 +177,12 @@ def test_sqlite_and_postgresql_stores_have_the_same_schema(instances):
             assert any(t[key] for t in a.values()), (kind, key)
         assert a["users"]["checks"], a["users"]
         assert not _differences(a, b), f"{kind} store:\n" + "\n".join(_differences(a, b))
+    # the PostgreSQL-only indexes exist there (and were left out above)
+    assert PG_ONLY == {"students_search_trgm"}, PG_ONLY
+    school = PgStore(pg.database, pg_schema("alfa"))
+    assert school.rows("SELECT indexname FROM pg_indexes WHERE indexname = ?"
+                       " AND schemaname = current_schema()",
+                       ("students_search_trgm",)), "trigram index missing"
 
 
 def test_migration_with_an_unknown_substitution_stops_the_build(tmp_path):

@@ -354,6 +354,24 @@ static void test_dialect_names_render_and_unknown_names_fail(void **state)
                                     NULL, &sql, err, sizeof err),
                      -1);
     assert_non_null(strstr(err, "shared/none.sql"));
+    /* {{only D: SQL}}: the statement for D, nothing (not even its line)
+     * for the others; a directive without its dialect is an error */
+    const char *only = "A;\n{{only postgres: CREATE INDEX i ON t (c);}}\nB;\n";
+    assert_int_equal(dialect_render(DIALECT_POSTGRES, "o.sql", only, no_files,
+                                    NULL, &sql, err, sizeof err),
+                     0);
+    assert_string_equal(sql, "A;\nCREATE INDEX i ON t (c);\nB;\n");
+    free(sql);
+    assert_int_equal(dialect_render(DIALECT_SQLITE, "o.sql", only, no_files,
+                                    NULL, &sql, err, sizeof err),
+                     0);
+    assert_string_equal(sql, "A;\nB;\n");
+    free(sql);
+    assert_int_equal(dialect_render(DIALECT_SQLITE, "p.sql",
+                                    "{{only CREATE INDEX i ON t (c);}}",
+                                    no_files, NULL, &sql, err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, "only without"));
     /* what the binary applies holds no name left unrendered */
     const struct embedded_file *series[] = {
         embedded_master_migrations, embedded_school_migrations,
