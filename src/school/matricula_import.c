@@ -801,7 +801,10 @@ static int apply_row(struct run *u, const struct mat_row *r, int sheet_row)
         return -1;
 
     /* representatives first: the links need their ids */
-    const char *rep_id[MAT_REPS] = {NULL}; /* their cédulas */
+    /* their cédulas, copied: a later representative of the row may grow
+     * (move) the people array that rp points into */
+    char rep_ced[MAT_REPS][sizeof ((struct person *)0)->cedula];
+    const char *rep_id[MAT_REPS] = {NULL};
     for (int n = 0; n < MAT_REPS; n++) {
         if (!r->rep_present[n])
             continue;
@@ -820,6 +823,10 @@ static int apply_row(struct run *u, const struct mat_row *r, int sheet_row)
                             nz(r->rep[n][MR_cedula]), msg);
                 id = NULL;
             }
+        if (id != NULL) {
+            snprintf(rep_ced[n], sizeof rep_ced[n], "%s", id);
+            id = rep_ced[n];
+        }
         rep_id[n] = id;
     }
     uint64_t links = FP_INIT;
