@@ -108,13 +108,12 @@ REPS, AUTHS = 3, 2
 ORDER_122 = [
     "grade", "section", "cedula", "cedula_escolar", "last_names",
     "first_names", "gender", "birth_date", "age", "nationality",
-    "birth_country_dummy", "birth_state", "birth_municipality",
+    "birth_state", "birth_municipality",
     "birth_parish", "birth_city", "address", "state", "municipality",
     "parish", "city", "postal_code", "country", "phone", "email",
     "blood_type", "allergies", "family_group", "status",
     "academic_condition", "payment_condition",
 ]
-ORDER_122.remove("birth_country_dummy")
 
 # The mangled header of a --mess file: what people do to spreadsheets.
 MANGLED = {
