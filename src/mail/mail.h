@@ -1,0 +1,75 @@
+/*
+ * Outgoing mail (src/mail/). A message is queued in the store of the
+ * school (or the master store) in the same transaction as the action that
+ * causes it: mail_enqueue() renders the Spanish templates kept in
+ * templates/mail/ (compiled into the binary) with the caller's variables
+ * and the school's name, colours and logo, and inserts a `mail_queue` row.
+ * Nothing is sent inside a request: a background worker (mail_worker_*)
+ * picks queued rows, sends them through SMTP with libcurl (--smtp-url,
+ * STARTTLS, authentication) or, when no SMTP server is configured, writes
+ * them as .eml files into the outbox directory, and records the outcome
+ * (sent, or failed with the server's reply after retries with backoff).
+ * A mail that cannot be sent never blocks or undoes the action that queued
+ * it. Links inside a mail are built by the caller from the configured
+ * public URL (request_link), never from a request's Host header.
+ */
+#ifndef BIS_MAIL_MAIL_H
+#define BIS_MAIL_MAIL_H
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db/db.h"
+
+struct platform;
+struct tenant;
+
+/* States of a mail_queue row. */
+#define MAIL_QUEUED "queued"
+#define MAIL_SENT "sent"
+#define MAIL_FAILED "failed" /* gave up after MAIL_MAX_ATTEMPTS */
+#define MAIL_MAX_ATTEMPTS 8
+
+/*
+ * Queues one message in `store` inside the caller's open write transaction
+ * (store_begin). `template_name` names templates/mail/NAME.{subject,txt,html};
+ * `vars` (a JSON object of strings, may be NULL) fills {{key}} placeholders
+ * (HTML-escaped in the .html part). The school's name and branding are
+ * added as {{school_name}}, {{school_color}}, {{school_logo_url}} from `t`
+ * (NULL for platform mail: the master school's). `entity` and `entity_id`
+ * name what the mail is about ("tenant_invitation", "12"; "user", "5") so
+ * its state can be shown next to that thing (mail_state_json).
+ * Returns 0 with *id_r set, or -1 with *error_r (English, for logs).
+ */
+int mail_enqueue(struct store *store, const struct tenant *t,
+                 const char *template_name, const char *to_email,
+                 const char *to_name, json_t *vars, const char *entity,
+                 const char *entity_id, int64_t *id_r, const char **error_r);
+
+/*
+ * The newest mail about (entity, entity_id) in `store` as
+ * {"id", "state", "to", "attempts", "created_at", "sent_at", "error"}, or
+ * JSON null if none. Caller holds the store (any transaction).
+ */
+json_t *mail_state_json(struct store *store, const char *entity,
+                        const char *entity_id);
+
+/* Wakes the worker after a commit that queued mail in store `code`
+ * ("master" for the master store). Cheap; safe from any thread. */
+void mail_notify(const char *code);
+
+struct mail_config {
+    const char *smtp_url;      /* smtp://host:port or smtps://...; NULL: outbox */
+    const char *smtp_user;     /* NULL: no authentication */
+    const char *smtp_password; /* read from --smtp-password-file */
+    const char *mail_from;     /* "BiScheduler <no-reply@example.org>" */
+    const char *outbox_dir;    /* DATA/outbox by default */
+    bool require_tls;          /* STARTTLS required (default: used if offered) */
+};
+
+/* Starts the background sender; mail queued before a restart is found. */
+int mail_worker_start(struct platform *p, const struct mail_config *cfg,
+                      const char **error_r);
+void mail_worker_stop(void);
+
+#endif
