@@ -216,4 +216,7 @@ int cli_import_run(const struct cli_command *cmd, int argc, char **argv);
    --auto-migrate). 0, or 1 when a store failed or is behind. */
 int cli_migrate_all(const struct cli_store *st, bool check, long jobs);
 
+/* Installs how mail learns a school's name and branding (mail_look.c). */
+void cli_mail_look_install(void);
+
 #endif

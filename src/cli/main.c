@@ -169,6 +169,7 @@ int main(int argc, char **argv)
         fputs("bischeduler: libsodium cannot start\n", stderr);
         return CLI_EXIT_FAIL;
     }
+    cli_mail_look_install();
     if (argc < 2) {
         main_help(stderr);
         return CLI_EXIT_USAGE;

@@ -1,6 +1,7 @@
 /*
- * Files compiled into the binary by tools/embed.c: the SQL migrations and
- * the web app's assets. Each array ends with an entry whose name is NULL.
+ * Files compiled into the binary by tools/embed.c: the SQL migrations,
+ * the web app's assets and the mail templates. Each array ends with an
+ * entry whose name is NULL.
  */
 #ifndef BIS_CORE_EMBEDDED_H
 #define BIS_CORE_EMBEDDED_H
@@ -17,5 +18,7 @@ extern const struct embedded_file embedded_school_migrations[];
 extern const struct embedded_file embedded_pg_master_migrations[];
 extern const struct embedded_file embedded_pg_school_migrations[];
 extern const struct embedded_file embedded_web[];
+/* templates/mail/ (src/mail/render.c) */
+extern const struct embedded_file embedded_mail[];
 
 #endif

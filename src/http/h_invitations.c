@@ -48,8 +48,10 @@ void h_invitations_create(struct request *r)
     request_actor(r, &actor);
     const char *err = NULL;
     struct invitation inv;
-    if (invitation_create(&r->p->master, school, email, &actor, &inv,
-                          &err) < 0) {
+    char base_url[512];
+    request_link(r, NULL, "", base_url, sizeof base_url);
+    if (invitation_create(&r->p->master, school, email, base_url, &actor,
+                          &inv, &err) < 0) {
         reply_store_error(r, err);
         return;
     }

@@ -17,6 +17,7 @@
 #define BIS_MAIL_MAIL_H
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db/db.h"
@@ -53,6 +54,27 @@ int mail_enqueue(struct store *store, const struct tenant *t,
  */
 json_t *mail_state_json(struct store *store, const char *entity,
                         const char *entity_id);
+
+/*
+ * What a mail shows of its school: its name, colour and whether it has a
+ * logo (then {{school_logo_url}} is BASE_URL/api/v1/branding/logo). The
+ * mail layer sits below platform and school, so it learns them through a
+ * function installed once at start-up, before any thread (the CLI installs
+ * one that reads struct tenant and branding_get). Without one, or with
+ * t == NULL, the name is the master school's (read from the master
+ * store's tenants) and the colour the default.
+ */
+struct mail_look {
+    char name[256];
+    char color[8]; /* "#rrggbb" */
+    bool has_logo;
+};
+typedef void mail_look_fn(struct store *store, const struct tenant *t,
+                          struct mail_look *look_r);
+void mail_set_look(mail_look_fn *fn);
+
+/* A date in Spanish as a mail says it ("6 de enero de 2027"), UTC. */
+void mail_date_es(int64_t t, char *out, size_t n);
 
 /* Wakes the worker after a commit that queued mail in store `code`
  * ("master" for the master store). Cheap; safe from any thread. */

@@ -4,10 +4,12 @@
  */
 #include "platform/invitations.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
 #include "db/rows.h"
+#include "mail/mail.h"
 
 static json_t *invitation_row(struct db_stmt *st, void *ctx)
 {
@@ -36,8 +38,9 @@ int invitation_list(struct store *m, json_t **items_r, const char **error_r)
 }
 
 int invitation_create(struct store *m, const char *school_name,
-                      const char *contact_email, const struct actor *actor,
-                      struct invitation *inv, const char **error_r)
+                      const char *contact_email, const char *base_url,
+                      const struct actor *actor, struct invitation *inv,
+                      const char **error_r)
 {
     char hash[65], now[21];
     memset(inv, 0, sizeof *inv);
@@ -64,8 +67,24 @@ int invitation_create(struct store *m, const char *school_name,
     if (rc == 0)
         rc = audit_write(m, actor, &e, error_r);
     json_decref(after);
+    if (rc == 0 && base_url) { /* the invitation mail, same transaction */
+        char expires_on[64];
+        mail_date_es(time_now() + INVITATION_DAYS * 86400, expires_on,
+                     sizeof expires_on);
+        char *link = str_fmt("%s/invitacion#%s", base_url, inv->token);
+        json_t *vars = json_pack("{s:s,s:s,s:s,s:s}", "invited_school",
+                                 school_name, "link", link, "expires_on",
+                                 expires_on, "base_url", base_url);
+        int64_t mail_id;
+        rc = mail_enqueue(m, NULL, "school_invitation", contact_email, "",
+                          vars, "tenant_invitation", idstr, &mail_id, error_r);
+        json_decref(vars);
+        free(link);
+    }
     if (store_end(m, rc == 0, error_r) < 0 || rc < 0)
         return -1;
+    if (base_url)
+        mail_notify(m->name);
     return 0;
 }
 

@@ -25,10 +25,13 @@ struct invitation {
 
 /* The newest 500 invitations as JSON items (expired ones say so). */
 int invitation_list(struct store *m, json_t **items_r, const char **error_r);
-/* Creates one with its audit row; fills inv (token included). */
+/* Creates one with its audit row; fills inv (token included). With
+ * base_url (the public URL, no trailing slash) the school_invitation mail
+ * is queued in the same transaction and the mail worker woken. */
 int invitation_create(struct store *m, const char *school_name,
-                      const char *contact_email, const struct actor *actor,
-                      struct invitation *inv, const char **error_r);
+                      const char *contact_email, const char *base_url,
+                      const struct actor *actor, struct invitation *inv,
+                      const char **error_r);
 /* A pending, unexpired invitation by token: 1 found, 0 not, -1 error.
  * Takes the store's lock itself. */
 int invitation_find_pending(struct store *m, const char *token,

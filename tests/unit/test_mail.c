@@ -1,0 +1,184 @@
+/*
+ * The mail templates (src/mail/render.c): {{key}} substitution, escaping
+ * in the HTML part, a missing variable refused, and every template of
+ * templates/mail/ rendering with exactly the variables agreed in the plan
+ * of issue #14 (a typo in a template or a caller fails here).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "mail/internal.h"
+#include "mail/mail.h"
+
+static void test_placeholders_are_replaced_and_escaped_in_html(void **state)
+{
+    (void)state;
+    char err[128];
+    json_t *v = json_pack("{s:s}", "name", "Ana <b>& \"Pérez\"");
+    char *t = mail_render_text("Hola, {{name}}.", v, NULL, false, err,
+                               sizeof err);
+    assert_string_equal(t, "Hola, Ana <b>& \"Pérez\".");
+    free(t);
+    char *h = mail_render_text("<p>{{name}}</p>", v, NULL, true, err,
+                               sizeof err);
+    assert_string_equal(h, "<p>Ana &lt;b&gt;&amp; &quot;Pérez&quot;</p>");
+    free(h);
+    json_decref(v);
+}
+
+static void test_missing_variable_is_an_error(void **state)
+{
+    (void)state;
+    char err[128] = "";
+    json_t *v = json_pack("{s:s}", "name", "Ana");
+    assert_null(mail_render_text("{{nmae}}", v, NULL, false, err, sizeof err));
+    assert_non_null(strstr(err, "nmae"));
+    assert_null(mail_render_text("{{name", v, NULL, false, err, sizeof err));
+    assert_null(mail_render_text("{{ bad key }}", v, NULL, false, err,
+                                 sizeof err));
+    json_decref(v);
+}
+
+static void test_module_values_cannot_be_replaced_by_a_caller(void **state)
+{
+    (void)state;
+    char err[128];
+    json_t *v = json_pack("{s:s}", "content", "<script>");
+    json_t *raw = json_pack("{s:s}", "content", "<p>cuerpo</p>");
+    char *h = mail_render_text("{{content}}", v, raw, true, err, sizeof err);
+    assert_string_equal(h, "<p>cuerpo</p>");
+    free(h);
+    json_decref(v);
+    json_decref(raw);
+}
+
+static json_t *common(void)
+{
+    return json_pack("{s:s,s:s,s:s,s:s}", "school_name", "U.E. Ejemplo",
+                     "school_color", "#1f4e79", "school_logo_url", "",
+                     "base_url", "http://bischeduler-ejemplo.localhost:8080");
+}
+
+static void check_template(const char *name, json_t *vars, const char *want)
+{
+    char *subject, *text, *html, err[256] = "";
+    int rc = mail_render_template(name, vars, &subject, &text, &html, err,
+                                  sizeof err);
+    if (rc < 0)
+        fail_msg("%s: %s", name, err);
+    assert_null(strchr(subject, '\n'));
+    assert_non_null(strstr(text, want));
+    assert_non_null(strstr(html, want));
+    assert_non_null(strstr(text, "U.E. Ejemplo"));
+    assert_non_null(strstr(html, "U.E. Ejemplo"));
+    assert_non_null(strstr(html, "<!DOCTYPE html>"));
+    free(subject);
+    free(text);
+    free(html);
+    /* every agreed variable is needed: without any one, no mail */
+    const char *key;
+    json_t *value;
+    json_object_foreach(vars, key, value) {
+        if (strcmp(key, "school_logo_url") == 0)
+            continue;
+        json_t *less = json_copy(vars);
+        json_object_del(less, key);
+        if (mail_render_template(name, less, &subject, &text, &html, err,
+                                 sizeof err) == 0)
+            fail_msg("%s renders without %s", name, key);
+        json_decref(less);
+    }
+}
+
+static void test_every_template_renders_with_the_agreed_variables(void **state)
+{
+    (void)state;
+    json_t *v = common();
+    json_object_update_new(v, json_pack("{s:s,s:s,s:s}", "invited_school",
+                                    "Colegio Nuevo", "link",
+                                    "http://x/invitacion#abc", "expires_on",
+                                    "6 de enero de 2027"));
+    check_template("school_invitation", v, "http://x/invitacion#abc");
+    json_decref(v);
+
+    v = common();
+    json_object_update_new(v, json_pack("{s:s,s:s,s:s,s:s}", "name", "Ana",
+                                    "role_label", "docente", "link",
+                                    "http://x/clave/t1", "expires_in",
+                                    "7 días"));
+    check_template("account_invitation", v, "http://x/clave/t1");
+    json_decref(v);
+
+    v = common();
+    json_object_update_new(v, json_pack("{s:s,s:s,s:s}", "name", "Ana", "link",
+                                    "http://x/clave/t2", "expires_in",
+                                    "1 hora"));
+    check_template("password_reset", v, "http://x/clave/t2");
+    json_decref(v);
+}
+
+static void test_logo_appears_only_when_set(void **state)
+{
+    (void)state;
+    json_t *v = common();
+    json_object_update_new(v, json_pack("{s:s,s:s,s:s}", "name", "Ana", "link",
+                                    "http://x/clave/t2", "expires_in",
+                                    "1 hora"));
+    char *subject, *text, *html, err[256];
+    assert_int_equal(mail_render_template("password_reset", v, &subject,
+                                          &text, &html, err, sizeof err),
+                     0);
+    assert_null(strstr(html, "<img"));
+    free(subject), free(text), free(html);
+    json_object_set_new(v, "school_logo_url",
+                        json_string("http://x/api/v1/branding/logo"));
+    assert_int_equal(mail_render_template("password_reset", v, &subject,
+                                          &text, &html, err, sizeof err),
+                     0);
+    assert_non_null(strstr(html, "<img src=\"http://x/api/v1/branding/logo\""));
+    free(subject), free(text), free(html);
+    json_decref(v);
+}
+
+static void test_unknown_template_is_an_error(void **state)
+{
+    (void)state;
+    json_t *v = common();
+    char *subject, *text, *html, err[256];
+    assert_int_equal(mail_render_template("no_such", v, &subject, &text,
+                                          &html, err, sizeof err),
+                     -1);
+    assert_int_equal(mail_render_template("../x", v, &subject, &text, &html,
+                                          err, sizeof err),
+                     -1);
+    json_decref(v);
+}
+
+static void test_spanish_date(void **state)
+{
+    (void)state;
+    char d[64];
+    mail_date_es(1799193600, d, sizeof d); /* 2027-01-06T00:00:00Z */
+    assert_string_equal(d, "6 de enero de 2027");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_placeholders_are_replaced_and_escaped_in_html),
+        cmocka_unit_test(test_missing_variable_is_an_error),
+        cmocka_unit_test(test_module_values_cannot_be_replaced_by_a_caller),
+        cmocka_unit_test(test_every_template_renders_with_the_agreed_variables),
+        cmocka_unit_test(test_logo_appears_only_when_set),
+        cmocka_unit_test(test_unknown_template_is_an_error),
+        cmocka_unit_test(test_spanish_date),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
