@@ -29,6 +29,7 @@ set(mail_worker_files "mail/worker.c")
 set(mail_worker_allowed "core;db;mail;platform")
 set(allow_timetable "core;timetable")
 set(allow_xhstt "core;timetable;xhstt")
+set(allow_mail "core;db;auth;platform;school;mail")
 # bis_base (util.c, csv.c and their headers) may include only itself.
 set(base_files "core/util.c;core/util.h;core/csv.c;core/csv.h;core/ints.c;core/ints.h")
 set(base_allowed "core/util.h;core/csv.h;core/ints.h;core/crypto.h;core/log.h")

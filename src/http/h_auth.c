@@ -24,20 +24,6 @@ void h_healthz(struct request *r)
     reply_json(r, 200, json_pack("{s:s}", "status", "ok"));
 }
 
-void h_branding(struct request *r)
-{
-    char name[256], tz[64];
-    store_lock(r->school);
-    school_setting(r->school, SETTING_NAME, r->tenant.name, name, sizeof name);
-    school_setting(r->school, SETTING_TIMEZONE, DEFAULT_TIMEZONE, tz,
-                   sizeof tz);
-    store_unlock(r->school);
-    reply_json(r, 200,
-               json_pack("{s:{s:s,s:s,s:b,s:s}}", "school", "code",
-                         r->tenant.code, "name", name, "is_master",
-                         r->tenant.is_master, "timezone", tz));
-}
-
 static void set_session_cookie(struct request *r, const char *token,
                                int max_age)
 {

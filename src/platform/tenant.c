@@ -59,7 +59,7 @@ void school_setting(struct store *store, const char *key, const char *dflt,
 {
     str_copy(out, n, dflt);
     struct db_stmt *st = db_query(store->conn, NULL,
-                                  "SELECT value FROM settings WHERE key = ?",
+                                  "SELECT value FROM tenant_settings WHERE key = ?",
                                   "t", key);
     if (st && db_step(st, NULL) == DB_ROW)
         str_copy(out, n, db_text(st, 0));
@@ -123,7 +123,7 @@ static int create_store(const struct db_backend *b, const char *name,
         rc = migrate_apply_in_tx(s.conn, series, error_r);
     if (rc == 0 && school_name)
         rc = db_run(s.conn, error_r,
-                    "INSERT INTO settings (key, value) VALUES (?, ?), (?, ?)",
+                    "INSERT INTO tenant_settings (key, value) VALUES (?, ?), (?, ?)",
                     "tttt", SETTING_NAME, school_name, SETTING_TIMEZONE,
                     DEFAULT_TIMEZONE);
     if (rc < 0)

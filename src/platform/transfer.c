@@ -32,7 +32,8 @@
 #define ARCHIVE_VERSION 1
 
 /* In foreign-key order. */
-static const char *const tables[] = {"settings", "users", "api_tokens",
+static const char *const tables[] = {"tenant_settings", "school_branding",
+                                     "users", "api_tokens",
                                      "audit_log", NULL};
 
 static json_t *export_table(struct store *s, const char *table,
@@ -219,7 +220,8 @@ static int import_table(struct store *s, const char *table, json_t *tj,
             break;
     }
     strbuf_cleanup(&sql);
-    if (rc == 0 && store_is_pg(s) && strcmp(table, "settings") != 0) {
+    if (rc == 0 && store_is_pg(s) && strcmp(table, "tenant_settings") != 0 &&
+        strcmp(table, "school_branding") != 0) {
         /* explicit ids do not advance PostgreSQL's identity sequences */
         char fix[200];
         snprintf(fix, sizeof fix,
@@ -292,7 +294,7 @@ out:
 int tenant_restore_tables(struct store *s, json_t *data, const char **error_r)
 {
     /* The new store's default settings give way to the archive's. */
-    if (db_run(s->conn, error_r, "DELETE FROM settings", "") < 0)
+    if (db_run(s->conn, error_r, "DELETE FROM tenant_settings", "") < 0)
         return -1;
     for (int i = 0; tables[i]; i++) {
         json_t *tj = json_object_get(data, tables[i]);

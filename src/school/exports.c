@@ -32,7 +32,7 @@ static void setting(struct store *s, const char *key, const char *dflt,
 {
     str_copy(out, n, dflt);
     struct db_stmt *st = db_query(
-        s->conn, NULL, "SELECT value FROM settings WHERE key = ?", "t", key);
+        s->conn, NULL, "SELECT value FROM tenant_settings WHERE key = ?", "t", key);
     if (st && db_step(st, NULL) == DB_ROW)
         str_copy(out, n, db_text(st, 0));
     db_finish(&st);

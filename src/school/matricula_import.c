@@ -1136,7 +1136,7 @@ static void school_today(struct store *s, char out[16])
 {
     char zone[64] = DEFAULT_TIMEZONE;
     struct db_stmt *st = db_query(s->conn, NULL,
-                                  "SELECT value FROM settings WHERE key = ?",
+                                  "SELECT value FROM tenant_settings WHERE key = ?",
                                   "t", SETTING_TIMEZONE);
     if (st && db_step(st, NULL) == DB_ROW)
         str_copy(zone, sizeof zone, db_text(st, 0));

@@ -29,7 +29,7 @@ void rec_today(struct store *s, char out[11])
 {
     char zone[TZ_NAME_MAX + 1] = DEFAULT_TIMEZONE;
     struct db_stmt *st =
-        db_query(s->conn, NULL, "SELECT value FROM settings WHERE key = ?",
+        db_query(s->conn, NULL, "SELECT value FROM tenant_settings WHERE key = ?",
                  "t", SETTING_TIMEZONE);
     if (st && db_step(st, NULL) == DB_ROW)
         str_copy(zone, sizeof zone, db_text(st, 0));

@@ -65,7 +65,7 @@ json_t *school_settings_json(struct store *s, const char *default_name)
         char v[SCHOOL_SETTING_VALUE_MAX];
         str_copy(v, sizeof v, dflt);
         struct db_stmt *st = db_query(
-            s->conn, NULL, "SELECT value FROM settings WHERE key = ?", "t",
+            s->conn, NULL, "SELECT value FROM tenant_settings WHERE key = ?", "t",
             key);
         if (st && db_step(st, NULL) == DB_ROW)
             str_copy(v, sizeof v, db_text(st, 0));
@@ -87,12 +87,12 @@ int school_settings_write(struct store *s, const struct setting_update *u,
     for (int i = 0; i < n; i++) {
         int rc = u[i].value[0]
                      ? db_run(s->conn, error_r,
-                              "INSERT INTO settings (key, value) VALUES (?, ?)"
+                              "INSERT INTO tenant_settings (key, value) VALUES (?, ?)"
                               " ON CONFLICT (key) DO UPDATE SET"
                               " value = excluded.value",
                               "tt", u[i].key, u[i].value)
                      : db_run(s->conn, error_r,
-                              "DELETE FROM settings WHERE key = ?", "t",
+                              "DELETE FROM tenant_settings WHERE key = ?", "t",
                               u[i].key);
         if (rc < 0)
             return -1;

@@ -127,7 +127,7 @@ void records_today(struct store *s, char out[11])
 {
     char name[TZ_NAME_MAX + 1] = TZ_DEFAULT_NAME;
     struct db_stmt *st = db_query(
-        s->conn, NULL, "SELECT value FROM settings WHERE key = 'timezone'",
+        s->conn, NULL, "SELECT value FROM tenant_settings WHERE key = 'timezone'",
         "");
     if (st && db_step(st, NULL) == DB_ROW)
         str_copy(name, sizeof name, db_text(st, 0));

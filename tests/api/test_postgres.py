@@ -59,7 +59,7 @@ def test_init_and_school_creation_make_one_schema_per_school(instances):
     director = inst.login("mi-escuela", "director@mi-escuela.test")
     assert director.user["school"]["code"] == "mi-escuela", director.user
     assert_ok(director.patch("/api/v1/settings", json={"address": "Calle Guion Bajo"}))
-    rows = store_rows(inst.school_store("mi-escuela"), "SELECT value FROM settings WHERE value = ?",
+    rows = store_rows(inst.school_store("mi-escuela"), "SELECT value FROM tenant_settings WHERE value = ?",
                       ("Calle Guion Bajo",))
     assert rows, "the setting is not in schema school_mi_escuela"
     users = store_rows(inst.school_store("mi-escuela"), "SELECT email FROM users")
@@ -366,7 +366,7 @@ def test_school_moves_from_sqlite_to_postgresql_with_every_row(instances, tmp_pa
 
     a, b = src.school_store("norte"), dst.school_store("norte")
     tables = set(json.loads(archive.read_text(encoding="utf-8"))["tables"])
-    assert {"settings", "users", "api_tokens", "audit_log"} <= tables, tables
+    assert {"tenant_settings", "school_branding", "users", "api_tokens", "audit_log"} <= tables, tables
     for table in sorted(tables):
         assert _all_rows(a, table) == _all_rows(b, table), table
     assert len(_all_rows(b, "users")) == 3 and _all_rows(b, "audit_log"), "nothing was compared"

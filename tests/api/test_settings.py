@@ -43,7 +43,7 @@ def test_rename_of_a_school_gone_from_the_registry_says_so(instances):
     assert_error(r, 404, "school_not_found")
     # the handler ran: the school's own settings took the name
     assert store_rows(inst.school_store("norte"),
-                      "SELECT value FROM settings WHERE key = 'name'") == [("U.E. Norte Nuevo",)]
+                      "SELECT value FROM tenant_settings WHERE key = 'name'") == [("U.E. Norte Nuevo",)]
 
 
 def test_invalid_timezone_answers_422(world):

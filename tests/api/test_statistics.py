@@ -85,7 +85,7 @@ def test_the_day_is_in_the_master_schools_calendar(instances):
     # a zone whose date differs from UTC's right now
     tz = "Pacific/Kiritimati" if datetime.now(timezone.utc).hour >= 12 else "Pacific/Pago_Pago"
     store_execute(inst.school_store("ueipab"),
-                  "INSERT INTO settings (key, value) VALUES ('timezone', ?) ON CONFLICT (key)"
+                  "INSERT INTO tenant_settings (key, value) VALUES ('timezone', ?) ON CONFLICT (key)"
                   " DO UPDATE SET value = excluded.value", (tz,))
     inst.start()
     admin = inst.login("ueipab", ADMIN_EMAIL)

@@ -29,7 +29,7 @@ def test_exported_school_is_restored_row_for_row_on_another_platform(instances, 
     cli_ok("tenant", "export", "--data", src.data, "norte", archive)
     doc = json.loads(archive.read_text(encoding="utf-8"))
     assert doc["tenant"]["code"] == "norte" and doc["tenant"]["status"] == "suspended"
-    assert {"settings", "users", "api_tokens", "audit_log"} <= set(doc["tables"])
+    assert {"tenant_settings", "school_branding", "users", "api_tokens", "audit_log"} <= set(doc["tables"])
 
     dst = instances("import-dst")
     dst.init()
@@ -105,13 +105,13 @@ def test_export_reads_one_snapshot_while_another_connection_writes(instances, tm
     archive = tmp_path / "sur.json"
     proc = subprocess.Popen([str(BIN), "tenant", "export", *src.store_args(), "sur", str(archive)],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=cli_env(BISCHEDULER_EXPORT_PAUSE_AFTER="settings"), text=True)
+                            env=cli_env(BISCHEDULER_EXPORT_PAUSE_AFTER="tenant_settings"), text=True)
     try:
         seen = []
         while True:
             line = proc.stderr.readline()
             seen.append(line)
-            if not line or "export paused after settings" in line:
+            if not line or "export paused after tenant_settings" in line:
                 break
         assert line, f"the export never paused:\n{''.join(seen)}"
         now = "2026-12-07T01:00:00Z"

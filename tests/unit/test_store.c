@@ -166,11 +166,11 @@ static void test_values_bind_as_values_not_sql(void **state)
     const char *evil = "x'); DROP TABLE users; --";
     struct db_value v[2] = {{'t', "k", 0}, {'t', evil, 0}};
     struct db_stmt *st = db_query_values(
-        s.conn, &err, "INSERT INTO settings (key, value) VALUES (?, ?)", 2, v);
+        s.conn, &err, "INSERT INTO tenant_settings (key, value) VALUES (?, ?)", 2, v);
     assert_non_null(st);
     assert_int_equal(db_step(st, &err), DB_DONE);
     db_finish(&st);
-    st = db_query(s.conn, &err, "SELECT value FROM settings WHERE key = ?",
+    st = db_query(s.conn, &err, "SELECT value FROM tenant_settings WHERE key = ?",
                   "t", "k");
     assert_int_equal(db_step(st, &err), DB_ROW);
     assert_string_equal(db_text(st, 0), evil);
@@ -181,7 +181,7 @@ static void test_values_bind_as_values_not_sql(void **state)
                      0);
     assert_int_equal(n, 0);
     assert_int_equal(db_run(s.conn, &err,
-                            "INSERT INTO settings (key, value) VALUES (?, ?)",
+                            "INSERT INTO tenant_settings (key, value) VALUES (?, ?)",
                             "tt", "k", "dup"),
                      DB_CONSTRAINT);
     store_close(&s);
