@@ -39,7 +39,7 @@ def test_a_defect_answers_500_and_says_it_is_ours(instances):
     # a stored name that is not UTF-8 cannot become JSON: our defect to
     # guard against, not a reason to ask the user to try again
     store_execute(inst.school_store("norte"),
-                  "UPDATE settings SET value = CAST(X'436fff' AS TEXT) WHERE key = 'name'")
+                  "UPDATE tenant_settings SET value = CAST(X'436fff' AS TEXT) WHERE key = 'name'")
     err = assert_error(inst.client("norte").get("/api/v1/branding"), 500, "internal")
     assert "defecto" in err["message"] and "Intente de nuevo" not in err["message"], err
     assert "internal error" in inst.stderr_text()
