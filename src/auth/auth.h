@@ -136,6 +136,9 @@ void session_cache_put(const char *code, const char *token,
 void session_cache_forget(const char *hash);
 /* Forgets every cached session of a school (suspended, deactivated). */
 void session_cache_forget_school(const char *code);
+/* Forgets every cached session of one user of store `store_name` (a
+ * school code, or "master" for a platform admin): disabled, new password. */
+void session_cache_forget_user(const char *store_name, int64_t user_id);
 /* Which store a token belongs to, from its prefix. */
 enum principal_kind session_token_kind(const char *token);
 
@@ -163,7 +166,9 @@ int auth_cancel_support_tickets(struct store *master, int64_t user_id,
 int auth_end_all_sessions(struct store *school, const char **error_r);
 
 /*
- * The enabled account an email names in `store`, for sign-in: its id,
+ * The enabled account with a password (an invited one, password_hash '',
+ * is treated as unknown: no Argon2id on an empty hash, nothing revealed)
+ * an email names in `store`, for sign-in: its id,
  * Argon2id hash (PASSWORD_HASH_MAX bytes) and role (32 bytes). 1 found,
  * 0 not, -1 error. (Caller holds the store.)
  */
@@ -208,5 +213,14 @@ void ip_throttle_reset(void);
 /* Locks an email at once (a wrong password from an address over its limit). */
 int login_lock_now(struct store *store, const char *email,
                    const char **error_r);
+
+/*
+ * Forgotten-password requests (reset_limit.c), per hour: this many for one
+ * email and from one address, whether or not the email names an account.
+ */
+#define RESET_PER_EMAIL 5
+#define RESET_PER_ADDRESS 100
+/* Counts a request; false when the email or the address is over its limit. */
+bool reset_limit_allow(const char *ip, const char *email);
 
 #endif

@@ -76,7 +76,7 @@ int user_find_for_signin(struct store *store, const char *email,
     struct db_stmt *st = db_query(
         store->conn, error_r,
         "SELECT id, password_hash, role FROM users WHERE email = ? AND"
-        " disabled = 0",
+        " disabled = 0 AND password_hash <> ''",
         "t", email);
     int rc = st ? db_step(st, error_r) : DB_ERROR;
     if (rc == DB_ROW) {

@@ -121,3 +121,27 @@ void session_cache_forget_school(const char *code)
         pthread_mutex_unlock(m);
     }
 }
+
+/*
+ * A user disabled, or given a new password: drop their cached sessions at
+ * once, so the next request reads the store (where they are gone). A
+ * school's user is cached under the school's code; a platform admin under
+ * whichever host they signed in on, so "master" matches every code.
+ */
+void session_cache_forget_user(const char *store_name, int64_t user_id)
+{
+    pthread_once(&once, init_stripes);
+    bool platform = strcmp(store_name, "master") == 0;
+    for (unsigned i = 0; i < SLOTS; i++) {
+        pthread_mutex_t *m = &stripes[(i / WAYS) % STRIPES];
+        pthread_mutex_lock(m);
+        struct slot *s = &slots[i];
+        if (s->loaded_ms > 0 && !s->who.support &&
+            s->who.user_id == user_id &&
+            (platform ? s->who.kind == PRINCIPAL_PLATFORM
+                      : s->who.kind == PRINCIPAL_SCHOOL &&
+                            strcmp(s->code, store_name) == 0))
+            memset(s, 0, sizeof *s);
+        pthread_mutex_unlock(m);
+    }
+}

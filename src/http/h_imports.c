@@ -16,7 +16,9 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "auth/links.h"
 #include "http/http.h"
+#include "mail/mail.h"
 #include "school/matricula.h"
 
 #define REPORT_PROBLEMS_MAX 1000
@@ -136,10 +138,10 @@ void h_imports_matricula(struct request *r)
 /*
  * POST /api/v1/representatives/invitations {representative_ids?: [ids],
  * all?: true}: a parent account for each representative with an email and
- * no account yet, made by user_create() like POST /api/v1/users (a first
- * password generated here) and linked to the representative, hence to
- * their children. Until the onboarding issue sends email, the reply shows
- * the admin each sign-in link and first password, once.
+ * no account yet, invited like POST /api/v1/users (account_invite: a mail
+ * with a link, valid 7 days, to choose a password; no password is made or
+ * shown here) and linked to the representative, hence to their children.
+ * The reply lists who was invited and the state of each one's mail.
  */
 #define INVITE_IDS_MAX 500
 #define INVITE_PER_REQUEST 100
@@ -181,21 +183,19 @@ void h_representatives_invite(struct request *r)
     }
     struct actor actor;
     request_actor(r, &actor);
-    char link[512];
-    request_link(r, &r->tenant, "/", link, sizeof link);
+    char base[400];
+    request_link(r, &r->tenant, "", base, sizeof base);
     json_t *items = json_array();
     size_t i;
     json_t *c;
     json_array_foreach(cands, i, c) {
         json_int_t rep_id = json_integer_value(json_object_get(c, "representative_id"));
         const char *email = json_str(c, "email"), *name = json_str(c, "name");
-        char pw[17];
-        password_generate(pw);
         const char *msg = NULL, *field = NULL;
         int64_t uid = 0;
-        int rc = user_create(r->p, r->school, r->tenant.is_master, email,
-                             name[0] ? name : email, "parent", pw, &actor,
-                             &uid, &msg, &field, &err);
+        int rc = account_invite(r->p, r->school, &r->tenant, false, email,
+                                name[0] ? name : email, "parent", NULL, base,
+                                &actor, &uid, &msg, &field, &err);
         if (rc == TENANT_OK &&
             representative_link_user(r->school, rep_id, uid, &actor, &err) <
                 0) {
@@ -214,10 +214,16 @@ void h_representatives_invite(struct request *r)
             reply_store_error(r, err);
             return;
         }
+        char idstr[24];
+        snprintf(idstr, sizeof idstr, "%lld", (long long)uid);
+        store_lock(r->school);
+        json_t *mail = mail_state_json(r->school, "user", idstr);
+        store_unlock(r->school);
         json_array_append_new(
-            items, json_pack("{s:I,s:I,s:s,s:s,s:s,s:s}", "representative_id",
-                             rep_id, "user_id", (json_int_t)uid, "email", email,
-                             "name", name, "link", link, "password", pw));
+            items, json_pack("{s:I,s:I,s:s,s:s,s:o}", "representative_id",
+                             rep_id, "user_id", (json_int_t)uid, "email",
+                             email, "name", name, "mail",
+                             mail ? mail : json_null()));
     }
     json_decref(cands);
     reply_json(r, 200, json_pack("{s:o,s:o}", "items", items, "skipped", skipped));

@@ -241,6 +241,18 @@ void h_representatives_patch(struct request *r);
 /* records: import */
 void h_imports_matricula(struct request *r);
 void h_representatives_invite(struct request *r);
+/* people (h_users.c, h_links.c) */
+void h_users_patch(struct request *r);
+void h_users_invitation(struct request *r);
+void h_users_reset(struct request *r);
+void h_platform_users_list(struct request *r);
+void h_platform_users_create(struct request *r);
+void h_platform_users_patch(struct request *r);
+void h_platform_users_invitation(struct request *r);
+void h_platform_users_reset(struct request *r);
+void h_password_reset(struct request *r);
+void h_link_get(struct request *r);
+void h_link_use(struct request *r);
 
 /* request.c: helpers every handler may use. */
 /* The user JSON of the principal. */

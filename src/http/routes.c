@@ -72,6 +72,18 @@ const struct route routes[] = {
     /* records: import */
     {"POST", "/api/v1/imports/matricula", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_imports_matricula},
     {"POST", "/api/v1/representatives/invitations", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_representatives_invite},
+    /* people: users (school admins), platform admins, one-time links */
+    {"PATCH", "/api/v1/users/{id}", P(INVITE_USERS), SCOPE_SCHOOL, true, h_users_patch},
+    {"POST", "/api/v1/users/{id}/invitation", P(INVITE_USERS), SCOPE_SCHOOL, false, h_users_invitation},
+    {"POST", "/api/v1/users/{id}/password-reset", P(INVITE_USERS), SCOPE_SCHOOL, false, h_users_reset},
+    {"GET", "/api/v1/platform/users", P(CREATE_TENANTS), SCOPE_MASTER, false, h_platform_users_list},
+    {"POST", "/api/v1/platform/users", P(CREATE_TENANTS), SCOPE_MASTER, true, h_platform_users_create},
+    {"PATCH", "/api/v1/platform/users/{id}", P(CREATE_TENANTS), SCOPE_MASTER, true, h_platform_users_patch},
+    {"POST", "/api/v1/platform/users/{id}/invitation", P(CREATE_TENANTS), SCOPE_MASTER, false, h_platform_users_invitation},
+    {"POST", "/api/v1/platform/users/{id}/password-reset", P(CREATE_TENANTS), SCOPE_MASTER, false, h_platform_users_reset},
+    {"POST", "/api/v1/auth/password-reset", ROUTE_PUBLIC, SCOPE_SCHOOL, true, h_password_reset},
+    {"GET", "/api/v1/auth/links/{token}", ROUTE_PUBLIC, SCOPE_SCHOOL, false, h_link_get},
+    {"POST", "/api/v1/auth/links/{token}", ROUTE_PUBLIC, SCOPE_SCHOOL, true, h_link_use},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -161,5 +161,20 @@ int user_set_password(struct platform *p, struct store *store,
                       const char *email, const char *password,
                       const struct actor *actor, const char **message_r,
                       const char **error_r);
+/*
+ * Whether `email` (lowercased) names an account in the other half of the
+ * master host: the master school's store for a platform admin, the master
+ * store for a user of the master school; false for any other school.
+ */
+int user_email_elsewhere(struct platform *p, bool platform_admin,
+                         bool is_master_school, const char *email,
+                         bool *taken_r, const char **error_r);
+/*
+ * After a platform admin's new password (or disabling): their support
+ * sessions in every school end, one store at a time (call it after the
+ * master store's transaction: lock order).
+ */
+int user_end_support_sessions(struct platform *p, const char *email,
+                              const char **error_r);
 
 #endif

@@ -62,29 +62,14 @@ int user_create(struct platform *p, struct store *store, bool is_master_school,
         return TENANT_INVALID;
     }
     /* The other half of the master host: the other store must not have it. */
-    struct store *other = NULL;
-    bool other_from_pool = false;
-    if (platform) {
-        if (pool_acquire(p->pool, MASTER_CODE, &other, error_r) != POOL_OK)
-            return TENANT_ERROR;
-        other_from_pool = true;
-    } else if (is_master_school) {
-        other = &p->master;
-    }
-    if (other) {
-        bool taken = false;
-        store_lock(other);
-        int rc = email_taken(other, email, &taken, error_r);
-        store_unlock(other);
-        if (other_from_pool)
-            pool_release(p->pool, other);
-        if (rc < 0)
-            return TENANT_ERROR;
-        if (taken) {
-            *message_r = "Ya existe una cuenta con ese correo en este plantel.";
-            *field_r = "email";
-            return TENANT_EXISTS;
-        }
+    bool taken = false;
+    if (user_email_elsewhere(p, platform, is_master_school, email, &taken,
+                             error_r) < 0)
+        return TENANT_ERROR;
+    if (taken) {
+        *message_r = "Ya existe una cuenta con ese correo en este plantel.";
+        *field_r = "email";
+        return TENANT_EXISTS;
     }
     char hash[PASSWORD_HASH_MAX];
     if (password_hash(password, hash) != 0) {
@@ -123,12 +108,36 @@ int user_create(struct platform *p, struct store *store, bool is_master_school,
     return TENANT_OK;
 }
 
+int user_email_elsewhere(struct platform *p, bool platform_admin,
+                         bool is_master_school, const char *email,
+                         bool *taken_r, const char **error_r)
+{
+    *taken_r = false;
+    struct store *other = NULL;
+    bool other_from_pool = false;
+    if (platform_admin) {
+        if (pool_acquire(p->pool, MASTER_CODE, &other, error_r) != POOL_OK)
+            return -1;
+        other_from_pool = true;
+    } else if (is_master_school) {
+        other = &p->master;
+    }
+    if (other == NULL)
+        return 0;
+    store_lock(other);
+    int rc = email_taken(other, email, taken_r, error_r);
+    store_unlock(other);
+    if (other_from_pool)
+        pool_release(p->pool, other);
+    return rc;
+}
+
 /*
  * A platform admin's support sessions live in the schools' stores: after a
  * new password they are ended school by school (one store at a time, after
  * the master store's transaction, keeping the lock order).
  */
-static int end_support_sessions(struct platform *p, const char *email,
+int user_end_support_sessions(struct platform *p, const char *email,
                                 const char **error_r)
 {
     struct tenant *list = NULL;
@@ -208,7 +217,8 @@ int user_set_password(struct platform *p, struct store *store,
     }
     if (store_end(store, rc == 0, error_r) < 0 || rc < 0)
         return TENANT_ERROR;
-    if (platform_user && end_support_sessions(p, email, error_r) < 0)
+    session_cache_forget_user(store->name, id);
+    if (platform_user && user_end_support_sessions(p, email, error_r) < 0)
         return TENANT_ERROR;
     return TENANT_OK;
 }

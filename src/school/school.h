@@ -59,14 +59,7 @@ int school_settings_update(struct store *s, const char *default_name,
                            const struct setting_update *u, int n,
                            json_t **after_r, const char **error_r);
 
-/* users.c: the school's accounts as the school sees them (creating one,
- * which may consult the platform, is user_create() in platform/users.c). */
-
-/* A page of users with id > after_id, by id; *next_r the cursor of the
- * next page (0: none). `school` (borrowed) is each item's "school".
- * Takes the store's lock itself. */
-int school_users_list(struct store *s, int64_t after_id, int limit,
-                      json_t *school, json_t **items_r, int64_t *next_r,
-                      const char **error_r);
+/* The school's users: auth/accounts.c (the SQL the platform admins'
+ * list shares), served by http/h_users.c. */
 
 #endif
