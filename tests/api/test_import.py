@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from conftest import assert_error, assert_ok, cli, store_execute, store_rows
+from conftest import assert_error, assert_ok, cli, link_token, store_execute, store_rows
 from support.matricula import (family_school, rep, student, to_csv, to_xls,
                                to_xlsx)
 
@@ -405,12 +405,18 @@ def test_invite_representatives_as_parents(school):
     assert [i["representative_id"] for i in r["items"]] == [mother], r
     item = r["items"][0]
     assert item["email"] == "maria.perez@correo.test" and item["name"].startswith("María José")
-    assert item["link"].startswith("http") and item["password"], item
+    # no password is made or shown: the mother gets a mail with a link
+    assert "password" not in item and "link" not in item, item
+    assert item["mail"] and item["mail"]["to"] == "maria.perez@correo.test", item
     why = {s["representative_id"]: s["reason"] for s in r["skipped"]}
     assert "correo" in why[grandma] and "No existe" in why[424242], why
-    # the mother signs in as a parent, linked to her two children
+    # the mother opens the mailed link, chooses her password and signs in
+    # as a parent, linked to her two children
+    token = link_token(store, "maria.perez@correo.test", "account_invitation")
     p = inst.client(code)
-    me = assert_ok(p.login("maria.perez@correo.test", item["password"]))
+    assert assert_ok(p.get(f"/api/v1/auth/links/{token}"))["purpose"] == "invitation"
+    assert_ok(p.post(f"/api/v1/auth/links/{token}", json={"password": "Mamá-de-dos-2026"}))
+    me = assert_ok(p.login("maria.perez@correo.test", "Mamá-de-dos-2026"))
     assert me["user"]["role"] == "parent", me
     uid = item["user_id"]
     assert store_rows(store, "SELECT count(*) FROM student_representatives sr JOIN"

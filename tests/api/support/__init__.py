@@ -24,6 +24,7 @@ Modules:
            build_store, ...) taking a Path (SQLite) or a PgStore
   metrics  Prometheus text parsing
   routes   the routing table and role permissions, from tests/tools/routes_json
+  links    the /clave/ link of the newest mail to an address (mail_queue)
 
 conftest.py declares the fixtures and hooks and re-exports these names, so
 tests may keep writing `from conftest import ...`.
@@ -37,4 +38,5 @@ from .pg import *           # noqa: F401,F403
 from .routes import *       # noqa: F401,F403
 from .server import *       # noqa: F401,F403
 from .stores import *       # noqa: F401,F403
+from .links import *         # noqa: F401,F403
 from .world import *        # noqa: F401,F403
