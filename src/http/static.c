@@ -26,6 +26,7 @@ static const char *const pages[] = {"/", "/auditoria", "/soporte",
 
 /* Pages with an id or a sub-page after the prefix (/estudiantes/12/editar). */
 static const char *const page_prefixes[] = {"/estudiantes/", "/representantes/",
+                                            "/clave/", /* people: a mailed link */
                                             NULL};
 
 /* The rest of a prefixed page: letters, digits, '-' and '/', not empty. */
