@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "core/util.h"
 #include "http/http.h"
+#include "mail/mail.h"
 #include "platform/platform.h"
 
 struct listen_at {
@@ -85,9 +86,56 @@ static bool public_url_valid(const char *u, const char *base)
     return *h == '\0' || strcmp(h, "/") == 0;
 }
 
+/* The mail options, checked; 0, or a usage error's exit code. */
+static int mail_options(struct mail_config *m, const char *smtp_url,
+                        const char *user, const char *password_file,
+                        const char *mail_from, const char *outbox,
+                        const char *data, const char *base, char *password,
+                        size_t password_n, char *outbox_dir,
+                        size_t outbox_n, char *from, size_t from_n)
+{
+    if (smtp_url && *smtp_url) {
+        if ((strncmp(smtp_url, "smtp://", 7) != 0 &&
+             strncmp(smtp_url, "smtps://", 8) != 0) ||
+            strpbrk(smtp_url, " \r\n") != NULL || strlen(smtp_url) > 1000)
+            return cli_usage_error("serve", "--smtp-url must be "
+                                            "smtp://HOST:PORT or "
+                                            "smtps://HOST:PORT");
+        m->smtp_url = smtp_url;
+    }
+    if (user && *user)
+        m->smtp_user = user;
+    if (password_file) {
+        if (cli_read_password_file(password_file, password, password_n) < 0)
+            return cli_fail("cannot read the SMTP password from %s",
+                            password_file);
+        m->smtp_password = password;
+    }
+    if (mail_from && *mail_from) {
+        const char *at = strchr(mail_from, '@');
+        if (at == NULL || strpbrk(mail_from, "\r\n") != NULL ||
+            strlen(mail_from) >= from_n)
+            return cli_usage_error("serve", "--mail-from must be an address, "
+                                            "e.g. \"Colegio <no-reply@"
+                                            "example.edu.ve>\"");
+        str_copy(from, from_n, mail_from);
+    } else {
+        snprintf(from, from_n, "BiScheduler <no-reply@bischeduler.%s>", base);
+    }
+    m->mail_from = from;
+    if (outbox && *outbox)
+        str_copy(outbox_dir, outbox_n, outbox);
+    else if (data)
+        snprintf(outbox_dir, outbox_n, "%s/outbox", data);
+    else
+        outbox_dir[0] = '\0';
+    m->outbox_dir = m->smtp_url || outbox_dir[0] == '\0' ? NULL : outbox_dir;
+    return 0;
+}
+
 /* Runs the server until a signal; 0, or 1 if it cannot start. */
 static int serve(struct platform *p, const struct server_config *cfg,
-                 const char *where)
+                 const struct mail_config *mail, const char *where)
 {
     static const int stop_signals[] = {SIGTERM, SIGINT};
     sigset_t set;
@@ -107,6 +155,18 @@ static int serve(struct platform *p, const struct server_config *cfg,
     }
     /* stderr is the JSON log (one object a line); the operator's line is
      * on stdout. */
+    /* Mail: sent by a background thread; without SMTP or an outbox it
+     * stays queued (and visible) until a restart with one. */
+    bool mailing = false;
+    if (mail->smtp_url || mail->outbox_dir) {
+        if (mail_worker_start(p, mail, &err) < 0)
+            log_msg(LOG_ERROR, "mail: cannot start the sender: %s", err);
+        else
+            mailing = true;
+    } else {
+        log_msg(LOG_WARN, "mail: no --smtp-url and no --outbox: mail stays "
+                          "queued");
+    }
     printf("listening on http://%s:%u\n", cfg->listen_addr, cfg->port);
     fflush(stdout);
     log_msg(LOG_INFO, "serving %s: http://bischeduler.%s:%u (UEIPAB), "
@@ -117,6 +177,8 @@ static int serve(struct platform *p, const struct server_config *cfg,
     log_msg(LOG_INFO, "received %s: finishing requests in flight",
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
     server_stop(srv, 30);
+    if (mailing)
+        mail_worker_stop();
     log_flusher_stop();
     return 0;
 }
@@ -136,7 +198,10 @@ int cli_serve_run(const struct cli_command *cmd, int argc, char **argv)
         threads = 2;
     if (threads > 64)
         threads = 64;
-    bool auto_migrate = false, secure = false, quiet = false;
+    bool auto_migrate = false, secure = false, quiet = false,
+         require_tls = false;
+    const char *smtp_url = NULL, *smtp_user = NULL, *smtp_password_file = NULL,
+               *mail_from = NULL, *outbox = NULL;
     struct server_config cfg = {.trusted_proxies = 0};
     const struct cli_option opts[] = {
         CLI_STORE_OPTIONS(&st),
@@ -201,6 +266,30 @@ int cli_serve_run(const struct cli_command *cmd, int argc, char **argv)
                  "X-Forwarded-For names the client and whose "
                  "X-Forwarded-Proto: https makes the cookie Secure"},
         {.name = "quiet", .flag = &quiet, .help = "no access log lines"},
+        /* mail (src/mail/, docs/OPERATIONS.md "Mail") */
+        {.name = "smtp-url", .value = "URL", .text = &smtp_url,
+         .env = "BISCHEDULER_SMTP_URL",
+         .help = "send mail through this SMTP server: smtp://HOST:PORT "
+                 "(STARTTLS when offered) or smtps://HOST:PORT (TLS); "
+                 "without it mail is written to the outbox"},
+        {.name = "smtp-user", .value = "NAME", .text = &smtp_user,
+         .env = "BISCHEDULER_SMTP_USER",
+         .help = "authenticate to the SMTP server as NAME"},
+        {.name = "smtp-password-file", .value = "FILE",
+         .text = &smtp_password_file,
+         .env = "BISCHEDULER_SMTP_PASSWORD_FILE",
+         .help = "the SMTP password, the first line of FILE"},
+        {.name = "smtp-require-tls", .flag = &require_tls,
+         .help = "refuse to send unless the SMTP connection is encrypted "
+                 "(STARTTLS required on smtp://)"},
+        {.name = "mail-from", .value = "\"NAME <ADDR>\"", .text = &mail_from,
+         .env = "BISCHEDULER_MAIL_FROM",
+         .help = "the sender of every mail (default "
+                 "\"BiScheduler <no-reply@bischeduler.BASE>\")"},
+        {.name = "outbox", .value = "DIR", .text = &outbox,
+         .env = "BISCHEDULER_OUTBOX",
+         .help = "without --smtp-url: write each mail as an .eml file into "
+                 "DIR (default DATA/outbox with --data)"},
     };
     int rc = cli_parse(cmd, opts, CLI_COUNT(opts), &st, argc, argv, &args);
     if (rc != CLI_RUN)
@@ -239,7 +328,15 @@ int cli_serve_run(const struct cli_command *cmd, int argc, char **argv)
     cfg.log_requests = !quiet;
     cfg.cookie_secure = secure;
     cfg.public_url = public_url;
-    rc = serve(&cp.p, &cfg, st.data ? st.data : "PostgreSQL");
+    struct mail_config mail = {.require_tls = require_tls};
+    char password[1024] = "", outbox_dir[4096], from[512];
+    rc = mail_options(&mail, smtp_url, smtp_user, smtp_password_file,
+                      mail_from, outbox, st.data, cp.p.base_domain, password,
+                      sizeof password, outbox_dir, sizeof outbox_dir, from,
+                      sizeof from);
+    if (rc == 0)
+        rc = serve(&cp.p, &cfg, &mail, st.data ? st.data : "PostgreSQL");
+    memset(password, 0, sizeof password);
     cli_platform_close(&cp);
     if (rc == 0)
         log_msg(LOG_INFO, "stopped");

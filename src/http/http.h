@@ -253,6 +253,8 @@ void h_platform_users_reset(struct request *r);
 void h_password_reset(struct request *r);
 void h_link_get(struct request *r);
 void h_link_use(struct request *r);
+/* mail (h_mail.c) */
+void h_mail_list(struct request *r);
 
 /* request.c: helpers every handler may use. */
 /* The user JSON of the principal. */

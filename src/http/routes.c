@@ -84,6 +84,8 @@ const struct route routes[] = {
     {"POST", "/api/v1/auth/password-reset", ROUTE_PUBLIC, SCOPE_SCHOOL, true, h_password_reset},
     {"GET", "/api/v1/auth/links/{token}", ROUTE_PUBLIC, SCOPE_SCHOOL, false, h_link_get},
     {"POST", "/api/v1/auth/links/{token}", ROUTE_PUBLIC, SCOPE_SCHOOL, true, h_link_use},
+    /* mail (issue #14): the store's sent mail and its state */
+    {"GET", "/api/v1/mail", P(INVITE_USERS) | P(MANAGE_SCHOOL_SETTINGS) | P(MANAGE_INVITATIONS), SCOPE_SCHOOL, false, h_mail_list},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -7,6 +7,7 @@
 #ifndef BIS_MAIL_INTERNAL_H
 #define BIS_MAIL_INTERNAL_H
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -57,5 +58,18 @@ void mail_address_of(const char *from, char *out, size_t n);
 int mail_pending_wait(int64_t until, char ***codes_r);
 void mail_pending_add(const char *code);
 void mail_pending_stop(bool stop);
+
+struct mail_config;
+/* Sends one message through cfg->smtp_url (smtp.c). 0 sent; -1 with the
+ * server's last reply (or libcurl's reason) in `reply`, and *permanent_r
+ * when the server refused it for good (a 5xx reply). Gives up soon after
+ * *abort becomes true (shutdown). */
+int mail_smtp_send(const struct mail_config *cfg, const char *to,
+                   const char *message, atomic_bool *abort, char *reply,
+                   size_t reply_n, bool *permanent_r);
+/* Writes DIR/<UTC time>-<store>-<id>.eml atomically (temp + rename). */
+int mail_outbox_write(const char *dir, const char *store, int64_t id,
+                      const char *message, char *path_r, size_t path_n,
+                      char *error, size_t error_n);
 
 #endif

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "db/rows.h"
 #include "core/util.h"
 #include "mail/internal.h"
 
@@ -259,4 +260,60 @@ json_t *mail_state_json(struct store *store, const char *entity,
     }
     db_finish(&st);
     return out;
+}
+
+static json_t *list_row(struct db_stmt *st, void *ctx)
+{
+    (void)ctx;
+    char next[21] = "";
+    const char *state = db_text(st, 7);
+    if (strcmp(state, MAIL_QUEUED) == 0)
+        time_format_utc(db_int(st, 11), next);
+    const char *e = db_text(st, 12);
+    return json_pack(
+        "{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:o,s:o,s:o}", "id",
+        (json_int_t)db_int(st, 0), "to", db_text(st, 1), "to_name",
+        db_text(st, 2), "subject", db_text(st, 3), "template", db_text(st, 4),
+        "entity", db_text(st, 5), "entity_id", db_text(st, 6), "state", state,
+        "attempts", (json_int_t)db_int(st, 8), "created_at", db_text(st, 9),
+        "sent_at", db_null(st, 10) ? json_null() : json_string(db_text(st, 10)),
+        "next_attempt_at", *next ? json_string(next) : json_null(), "error",
+        *e ? json_string(e) : json_null());
+}
+
+int mail_list(struct store *store, int64_t before_id, int limit,
+              const char *state, json_t **items_r, int64_t *next_id_r,
+              const char **error_r)
+{
+    *items_r = NULL;
+    *next_id_r = 0;
+    if (limit < 1 || limit > 500)
+        limit = 50;
+    struct db_value v[3] = {
+        {.type = 'i', .integer = before_id > 0 ? before_id : INT64_MAX},
+        {.type = 't', .text = state},
+        {.type = 'i', .integer = limit + 1},
+    };
+    if (state == NULL)
+        v[1] = v[2];
+    bool more = false;
+    json_t *items = NULL;
+    if (store_rows_json(
+            store,
+            state ? "SELECT id, to_email, to_name, subject, template, entity,"
+                    " entity_id, state, attempts, created_at, sent_at,"
+                    " next_attempt_at, last_error FROM mail_queue"
+                    " WHERE id < ? AND state = ? ORDER BY id DESC LIMIT ?"
+                  : "SELECT id, to_email, to_name, subject, template, entity,"
+                    " entity_id, state, attempts, created_at, sent_at,"
+                    " next_attempt_at, last_error FROM mail_queue"
+                    " WHERE id < ? ORDER BY id DESC LIMIT ?",
+            state ? 3 : 2, v, limit, list_row, NULL, &items, &more,
+            error_r) < 0)
+        return -1;
+    if (more && json_array_size(items) > 0)
+        *next_id_r = json_integer_value(json_object_get(
+            json_array_get(items, json_array_size(items) - 1), "id"));
+    *items_r = items;
+    return 0;
 }

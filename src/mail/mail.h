@@ -56,6 +56,18 @@ json_t *mail_state_json(struct store *store, const char *entity,
                         const char *entity_id);
 
 /*
+ * The store's mail, newest first (GET /api/v1/mail): at most `limit`
+ * (1-500) items with id below `before_id` (0: from the newest), each
+ * {"id", "to", "to_name", "subject", "template", "entity", "entity_id",
+ * "state", "attempts", "created_at", "sent_at", "next_attempt_at",
+ * "error"}; *next_id_r the cursor of the next page (0: none). `state`
+ * (NULL: any) keeps only that state. Takes the store's lock itself.
+ */
+int mail_list(struct store *store, int64_t before_id, int limit,
+              const char *state, json_t **items_r, int64_t *next_id_r,
+              const char **error_r);
+
+/*
  * What a mail shows of its school: its name, colour and whether it has a
  * logo (then {{school_logo_url}} is BASE_URL/api/v1/branding/logo). The
  * mail layer sits below platform and school, so it learns them through a
