@@ -25,8 +25,18 @@ static bool is_ascii_printable(const char *s)
     return true;
 }
 
-/* Header text: as it is if plain ASCII, else encoded-words of at most 75
- * characters (whole UTF-8 characters each), folded onto new lines. */
+/* The length of the header line being written (since the last CRLF). */
+static size_t line_len(const struct strbuf *sb)
+{
+    size_t i = sb->len;
+    while (i > 0 && sb->data[i - 1] != '\n')
+        i--;
+    return sb->len - i;
+}
+
+/* Header text: as it is if plain ASCII, else encoded-words (whole UTF-8
+ * characters each) sized so that no header line passes 78 characters
+ * (RFC 5322; each word at most 75, RFC 2047), folded onto new lines. */
 static void add_header_text(struct strbuf *sb, const char *s)
 {
     if (is_ascii_printable(s)) {
@@ -36,9 +46,20 @@ static void add_header_text(struct strbuf *sb, const char *s)
     size_t n = strlen(s), i = 0;
     bool first = true;
     while (i < n) {
-        /* 45 bytes make 60 base64 characters: 12 + 60 < 75 */
-        size_t take = n - i < 45 ? n - i : 45;
-        while (take < n - i && ((unsigned char)s[i + take] & 0xc0) == 0x80)
+        /* the word is 12 + 4 * ceil(take / 3) characters; 36 bytes make
+         * a 60-character word, which fits after "Subject: " or a fold */
+        size_t col = first ? line_len(sb) : 1;
+        if (col + 12 + 8 > 78) { /* not even two characters fit: fold */
+            strbuf_adds(sb, "\r\n ");
+            col = 1;
+            first = true;
+        }
+        size_t room = (78 - col - 12) / 4 * 3;
+        size_t take = n - i < room ? n - i : room;
+        if (take > 36)
+            take = 36;
+        while (take < n - i && take > 4 &&
+               ((unsigned char)s[i + take] & 0xc0) == 0x80)
             take--; /* do not split a character */
         char b64[128];
         sodium_bin2base64(b64, sizeof b64, (const unsigned char *)s + i, take,
@@ -85,6 +106,9 @@ static void add_mailbox(struct strbuf *sb, const char *name, const char *addr)
 {
     if (name && *name) {
         add_display_name(sb, name);
+        /* fold before the address if it would pass 78 characters */
+        if (line_len(sb) + strlen(addr) + 3 > 78)
+            strbuf_adds(sb, "\r\n");
         strbuf_addf(sb, " <%s>", addr);
     } else {
         strbuf_adds(sb, addr);

@@ -523,6 +523,11 @@ RECIPES.update({
             _stu_beta("rep", {"first_names": "Cambiado"}), _fixed(404))}),
 })
 
+# mail (issue #14): a store's own mail, on its own host
+RECIPES.update({
+    ("GET", "/api/v1/mail"): Recipe(_none, _fixed(200)),
+})
+
 def _generic(route):
     """A route without a recipe: real-looking params and an empty object."""
     n = route["pattern"].count("{")

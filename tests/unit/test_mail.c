@@ -169,6 +169,45 @@ static void test_spanish_date(void **state)
     assert_string_equal(d, "6 de enero de 2027");
 }
 
+/* The message: CRLF lines of at most 78 characters, the Spanish subject
+ * and name as RFC 2047 words, both parts quoted-printable. */
+static void test_message_is_wire_safe(void **state)
+{
+    (void)state;
+    char long_text[2048];
+    memset(long_text, 'a', 300);
+    strcpy(long_text + 300, " ñandú = ok\n.punto al inicio\nfin ");
+    struct mail_message m = {
+        .from = "Plantel Niño Jesús <no-reply@ejemplo.test>",
+        .to_email = "ana@ejemplo.test", .to_name = "Ana Pérez",
+        .subject = "Invitación para registrar U.E. Los Próceres en UEIPAB",
+        .body_text = long_text, .body_html = "<p>Olá</p>", .store = "master",
+        .id = 7, .date = 1799193600};
+    char *msg = mail_message_build(&m);
+    assert_non_null(strstr(msg, "Date: Wed, 06 Jan 2027 00:00:00 +0000\r\n"));
+    assert_non_null(strstr(msg, "Subject: =?UTF-8?B?"));
+    assert_non_null(strstr(msg, "To: =?UTF-8?B?"));
+    assert_non_null(strstr(msg, "<ana@ejemplo.test>\r\n"));
+    assert_non_null(strstr(msg, "From: =?UTF-8?B?"));
+    assert_non_null(strstr(msg, "<no-reply@ejemplo.test>\r\n"));
+    assert_non_null(strstr(msg, "Message-ID: <master.7."));
+    assert_non_null(strstr(msg, "multipart/alternative"));
+    assert_non_null(strstr(msg, "=C3=B1and=C3=BA =3D ok\r\n"));
+    assert_non_null(strstr(msg, "\r\n=2Epunto al inicio"));
+    assert_non_null(strstr(msg, "fin=20\r\n")); /* trailing space kept */
+    size_t col = 0;
+    for (const char *c = msg; *c; c++) {
+        if (*c == '\n') {
+            assert_true(c > msg && c[-1] == '\r');
+            col = 0;
+            continue;
+        }
+        col++;
+        assert_true(col <= 78 + 1);
+    }
+    free(msg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -179,6 +218,7 @@ int main(void)
         cmocka_unit_test(test_logo_appears_only_when_set),
         cmocka_unit_test(test_unknown_template_is_an_error),
         cmocka_unit_test(test_spanish_date),
+        cmocka_unit_test(test_message_is_wire_safe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
