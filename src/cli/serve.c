@@ -105,12 +105,26 @@ static int mail_options(struct mail_config *m, const char *smtp_url,
     }
     if (user && *user)
         m->smtp_user = user;
+    if (m->ca_file && access(m->ca_file, R_OK) != 0)
+        return cli_usage_error("serve", "--smtp-ca-file: cannot read %s",
+                               m->ca_file);
     if (password_file) {
         if (cli_read_password_file(password_file, password, password_n) < 0)
             return cli_fail("cannot read the SMTP password from %s",
                             password_file);
         m->smtp_password = password;
+    } else if (getenv("BISCHEDULER_SMTP_PASSWORD")) {
+        /* for containers that pass secrets in the environment; never a
+         * flag, so the password is not in `ps` */
+        const char *env = getenv("BISCHEDULER_SMTP_PASSWORD");
+        if (strlen(env) >= password_n || strpbrk(env, "\r\n"))
+            return cli_usage_error("serve", "BISCHEDULER_SMTP_PASSWORD is "
+                                            "too long or holds a line break");
+        str_copy(password, password_n, env);
+        m->smtp_password = password;
     }
+    if (m->smtp_password && (user == NULL || *user == '\0'))
+        return cli_usage_error("serve", "an SMTP password needs --smtp-user");
     if (mail_from && *mail_from) {
         const char *at = strchr(mail_from, '@');
         if (at == NULL || strpbrk(mail_from, "\r\n") != NULL ||
@@ -201,6 +215,7 @@ int cli_serve_run(const struct cli_command *cmd, int argc, char **argv)
     bool auto_migrate = false, secure = false, quiet = false,
          require_tls = false;
     const char *smtp_url = NULL, *smtp_user = NULL, *smtp_password_file = NULL,
+               *smtp_ca_file = NULL,
                *mail_from = NULL, *outbox = NULL;
     struct server_config cfg = {.trusted_proxies = 0};
     const struct cli_option opts[] = {
@@ -278,7 +293,13 @@ int cli_serve_run(const struct cli_command *cmd, int argc, char **argv)
         {.name = "smtp-password-file", .value = "FILE",
          .text = &smtp_password_file,
          .env = "BISCHEDULER_SMTP_PASSWORD_FILE",
-         .help = "the SMTP password, the first line of FILE"},
+         .help = "the SMTP password, the first line of FILE (the "
+                 "password itself may come in BISCHEDULER_SMTP_PASSWORD; "
+                 "never on the command line)"},
+        {.name = "smtp-ca-file", .value = "FILE", .text = &smtp_ca_file,
+         .env = "BISCHEDULER_SMTP_CA_FILE",
+         .help = "trust the SMTP server's certificate if signed by the CAs "
+                 "in FILE (PEM) instead of the system's"},
         {.name = "smtp-require-tls", .flag = &require_tls,
          .help = "refuse to send unless the SMTP connection is encrypted "
                  "(STARTTLS required on smtp://)"},
@@ -328,7 +349,10 @@ int cli_serve_run(const struct cli_command *cmd, int argc, char **argv)
     cfg.log_requests = !quiet;
     cfg.cookie_secure = secure;
     cfg.public_url = public_url;
-    struct mail_config mail = {.require_tls = require_tls};
+    struct mail_config mail = {.require_tls = require_tls,
+                               .ca_file = smtp_ca_file && *smtp_ca_file
+                                              ? smtp_ca_file
+                                              : NULL};
     char password[1024] = "", outbox_dir[4096], from[512];
     rc = mail_options(&mail, smtp_url, smtp_user, smtp_password_file,
                       mail_from, outbox, st.data, cp.p.base_domain, password,

@@ -177,8 +177,12 @@ int mail_enqueue(struct store *store, const struct tenant *t,
     json_object_set_new(all, "school_name", json_string(look.name));
     json_object_set_new(all, "school_color", json_string(look.color));
     const char *base = json_string_value(json_object_get(all, "base_url"));
-    char *logo = look.has_logo && base
-                     ? str_fmt("%s/api/v1/branding/logo", base)
+    /* the logo from the configured base URL, versioned so that a mail
+     * program's cache never shows an older logo */
+    char *logo = look.has_logo && base && *base
+                     ? str_fmt("%s/api/v1/branding/logo%s%s", base,
+                               look.logo_etag[0] ? "?v=" : "",
+                               look.logo_etag)
                      : xstrdup("");
     json_object_set_new(all, "school_logo_url", json_string(logo));
     free(logo);

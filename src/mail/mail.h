@@ -69,7 +69,8 @@ int mail_list(struct store *store, int64_t before_id, int limit,
 
 /*
  * What a mail shows of its school: its name, colour and whether it has a
- * logo (then {{school_logo_url}} is BASE_URL/api/v1/branding/logo). The
+ * logo (then {{school_logo_url}} is BASE_URL/api/v1/branding/logo?v=ETAG,
+ * BASE_URL being the `base_url` variable the caller gives). The
  * mail layer sits below platform and school, so it learns them through a
  * function installed once at start-up, before any thread (the CLI installs
  * one that reads struct tenant and branding_get). Without one, or with
@@ -80,6 +81,7 @@ struct mail_look {
     char name[256];
     char color[8]; /* "#rrggbb" */
     bool has_logo;
+    char logo_etag[33]; /* the logo's version ("" if none): ?v= in its URL */
 };
 typedef void mail_look_fn(struct store *store, const struct tenant *t,
                           struct mail_look *look_r);
@@ -99,6 +101,7 @@ struct mail_config {
     const char *mail_from;     /* "BiScheduler <no-reply@example.org>" */
     const char *outbox_dir;    /* DATA/outbox by default */
     bool require_tls;          /* STARTTLS required (default: used if offered) */
+    const char *ca_file;       /* PEM CAs for the server's certificate; NULL: the system's */
 };
 
 /* Starts the background sender; mail queued before a restart is found. */

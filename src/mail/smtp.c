@@ -118,6 +118,8 @@ int mail_smtp_send(const struct mail_config *cfg, const char *to,
         curl_easy_setopt(c, CURLOPT_PASSWORD,
                          cfg->smtp_password ? cfg->smtp_password : "");
     }
+    if (cfg->ca_file)
+        curl_easy_setopt(c, CURLOPT_CAINFO, cfg->ca_file);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 15L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);

@@ -12,6 +12,11 @@
  * record the outcome. So a slow or hung SMTP server never holds a store.
  * After a pass it remembers the store's next retry time, if any.
  *
+ * Mail queued by another process (the CLI's `tenant create --admin-email`
+ * writes into a store while serve runs) cannot wake this thread, so every
+ * store is swept again every 5 minutes (the hidden environment variable
+ * BISCHEDULER_MAIL_SWEEP, seconds, shortens it for tests).
+ *
  * Retries: 30 s, 1 min, 2 min, ... capped at 1 hour, MAIL_MAX_ATTEMPTS in
  * all, then `failed` with the server's last reply. A 5xx refusal fails at
  * once. The hidden environment variable BISCHEDULER_MAIL_RETRY
@@ -44,9 +49,10 @@ static struct {
     bool running;
     atomic_bool stopping;
     struct platform *p;
-    char *smtp_url, *smtp_user, *smtp_password, *mail_from, *outbox_dir;
+    char *smtp_url, *smtp_user, *smtp_password, *mail_from, *outbox_dir,
+        *ca_file;
     struct mail_config cfg;
-    long base, cap, max_attempts;
+    long base, cap, max_attempts, sweep;
     struct due *due; /* worker thread only */
     int ndue;
 } w;
@@ -272,10 +278,11 @@ static void *worker_main(void *arg)
 {
     (void)arg;
     sweep_all();
+    int64_t next_sweep = time_now() + w.sweep;
     while (!atomic_load(&w.stopping)) {
-        int64_t until = 0;
+        int64_t until = next_sweep;
         for (int i = 0; i < w.ndue; i++)
-            if (until == 0 || w.due[i].at < until)
+            if (w.due[i].at < until)
                 until = w.due[i].at;
         char **codes = NULL;
         int n = mail_pending_wait(until, &codes);
@@ -288,6 +295,11 @@ static void *worker_main(void *arg)
         }
         free(codes);
         int64_t now = time_now();
+        if (now >= next_sweep && !atomic_load(&w.stopping)) {
+            sweep_all();
+            now = time_now();
+            next_sweep = now + w.sweep;
+        }
         for (int i = 0; i < w.ndue && !atomic_load(&w.stopping); i++) {
             if (w.due[i].at > now)
                 continue;
@@ -319,6 +331,11 @@ static void retry_settings(void)
         w.cap = c;
         w.max_attempts = m;
     }
+    w.sweep = 300;
+    const char *sw = getenv("BISCHEDULER_MAIL_SWEEP");
+    long v;
+    if (sw && sscanf(sw, "%ld", &v) == 1 && v >= 1 && v <= 86400)
+        w.sweep = v;
 }
 
 int mail_worker_start(struct platform *p, const struct mail_config *cfg,
@@ -347,10 +364,12 @@ int mail_worker_start(struct platform *p, const struct mail_config *cfg,
                               ? cfg->mail_from
                               : "BiScheduler <no-reply@bischeduler.invalid>");
     w.outbox_dir = dup_or_null(cfg->outbox_dir);
+    w.ca_file = dup_or_null(cfg->ca_file);
     w.cfg = (struct mail_config){
         .smtp_url = w.smtp_url, .smtp_user = w.smtp_user,
         .smtp_password = w.smtp_password, .mail_from = w.mail_from,
-        .outbox_dir = w.outbox_dir, .require_tls = cfg->require_tls};
+        .outbox_dir = w.outbox_dir, .require_tls = cfg->require_tls,
+        .ca_file = w.ca_file};
     retry_settings();
     w.due = xcalloc(MAIL_DUE_MAX, sizeof *w.due);
     atomic_store(&w.stopping, false);
@@ -381,6 +400,7 @@ void mail_worker_stop(void)
     free(w.smtp_password);
     free(w.mail_from);
     free(w.outbox_dir);
+    free(w.ca_file);
     free(w.due);
     curl_global_cleanup();
     memset(&w, 0, sizeof w);
