@@ -9,6 +9,8 @@ that something real queues is the platform's school invitation."""
 import email
 import email.policy
 import os
+import ssl
+import subprocess
 import threading
 import time
 
@@ -17,11 +19,15 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from conftest import ADMIN_EMAIL, assert_error, assert_ok
-from support.config import free_port
+from support.config import BASE, free_port
+from support.stores import store_execute
 
 SMTP_USER, SMTP_PASSWORD = "bischeduler", "clave-del-correo"
 # retries every second, 4 tries in all (the worker's hidden test setting)
 RETRY = "1,1,4"
+# the master host as users reach it (behind a proxy): every link in a mail
+# starts here, whatever host and port the request came through
+PUBLIC = f"https://bischeduler.{BASE}:8443"
 
 
 class Handler:
@@ -42,6 +48,7 @@ class Handler:
 
     async def handle_DATA(self, server, session, envelope):
         msg = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        msg.tls = session.ssl is not None
         with self.lock:
             self.messages.append((envelope.rcpt_tos[:], msg))
         return "250 Message accepted"
@@ -58,16 +65,19 @@ class Handler:
 
 
 class Smtp:
-    def __init__(self):
-        self.port = free_port()
-        self.handler = Handler()
+    def __init__(self, port=None, handler=None):
+        self.port = port or free_port()
+        self.handler = handler or Handler()
         self.controller = None
 
-    def start(self):
+    def start(self, tls_context=None):
+        """Without tls_context: no STARTTLS, login in the clear. With it:
+        STARTTLS offered and required before MAIL and AUTH."""
+        tls = {"tls_context": tls_context, "require_starttls": True,
+               "auth_require_tls": True} if tls_context else {"auth_require_tls": False}
         self.controller = Controller(
             self.handler, hostname="127.0.0.1", port=self.port,
-            authenticator=self.handler.authenticate, auth_require_tls=False,
-            auth_required=True)
+            authenticator=self.handler.authenticate, auth_required=True, **tls)
         self.controller.start()
 
     def stop(self):
@@ -95,20 +105,32 @@ def smtp():
     s.stop()
 
 
+def start_with(inst, args, **env):
+    """Starts the server with the worker's hidden test settings (fast
+    retries; every store swept each second) and any other environment."""
+    env = {"BISCHEDULER_MAIL_RETRY": RETRY, "BISCHEDULER_MAIL_SWEEP": "1", **env}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        inst.start(*args)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                del os.environ[k]
+            else:
+                os.environ[k] = v
+
+
 @pytest.fixture(scope="module")
 def mail_world(module_instances, smtp, tmp_path_factory):
     inst = module_instances("mail")
     inst.init()
     pwfile = tmp_path_factory.mktemp("smtp") / "password"
     pwfile.write_text(SMTP_PASSWORD + "\n")
-    os.environ["BISCHEDULER_MAIL_RETRY"] = RETRY
     inst.smtp_args = ["--smtp-url", f"smtp://127.0.0.1:{smtp.port}", "--smtp-user", SMTP_USER,
-                      "--smtp-password-file", pwfile,
+                      "--smtp-password-file", pwfile, "--public-url", PUBLIC,
                       "--mail-from", "Plataforma BiScheduler <no-reply@bischeduler.test>"]
-    try:
-        inst.start(*inst.smtp_args)
-    finally:
-        del os.environ["BISCHEDULER_MAIL_RETRY"]
+    start_with(inst, inst.smtp_args)
     return inst
 
 
@@ -141,8 +163,11 @@ def test_invitation_mail_arrives_with_text_html_and_link(mail_world, smtp):
     assert "Plataforma BiScheduler" in msg["From"] and msg["Date"] and msg["Message-ID"]
     assert msg.get_content_type() == "multipart/alternative"
     text, html = parts(msg)
-    # the link is the invitation's, built from the configured URL
+    # the link is the invitation's, built from the configured URL, not
+    # from the host and port the request came through
+    assert inv["url"].startswith(f"{PUBLIC}/invitacion#"), inv
     assert inv["url"] in text and inv["url"] in html, (inv["url"], text)
+    assert f":{mail_world.port}" not in text + html
     assert "U.E. Los Próceres" in text and "U.E. Los Próceres" in html
     assert "vence el" in text and "UEIPAB" in html
     # authenticated with the configured user and password
@@ -207,11 +232,7 @@ def test_mail_queued_before_a_restart_is_sent_after_it(mail_world, smtp):
         assert not problems, problems
     finally:
         smtp.start()
-    os.environ["BISCHEDULER_MAIL_RETRY"] = RETRY
-    try:
-        mail_world.start(*mail_world.smtp_args)
-    finally:
-        del os.environ["BISCHEDULER_MAIL_RETRY"]
+    start_with(mail_world, mail_world.smtp_args)
     mail_world._clients.clear()
     got = wait_until(lambda: smtp.handler.for_address("reinicio@proceres.test"))
     assert got, mail_of(mail_world, "reinicio@proceres.test")
@@ -228,6 +249,66 @@ def test_school_admin_sees_the_schools_mail_not_the_platforms(mail_world):
     assert_error(teacher.get("/api/v1/mail"), 403, "forbidden")
     assert_error(director.get("/api/v1/mail", params={"state": "perdido"}), 422,
                  "invalid", field="state")
+
+
+def test_school_mail_is_spanish_with_the_schools_name_colour_logo_and_links(mail_world, smtp):
+    # the school's colour and logo, as its settings page leaves them
+    # (written straight into its store: this file needs no PNG decoder)
+    store_execute(mail_world.school_store("colegio"),
+                  "INSERT INTO school_branding (id, primary_color, logo_png, logo_etag, updated_at)"
+                  " VALUES (1, ?, ?, ?, ?)",
+                  ("#7a1f3d", "iVBORw0KGgo=", "e7a9c0", "2026-12-07T00:00:00Z"))
+    school_url = f"https://bischeduler-colegio.{BASE}:8443"
+    director = mail_world.login("colegio", "dir@colegio.test")
+    assert_ok(director.post("/api/v1/users", json={
+        "email": "nueva@colegio.test", "name": "Ana Pérez", "role": "teacher"}), 201)
+    got = wait_until(lambda: smtp.handler.for_address("nueva@colegio.test"))
+    assert got, mail_world.stderr_text()[-2000:]
+    msg = got[0]
+    assert msg["Subject"] == "Colegio Uno: le damos la bienvenida"
+    assert msg["To"].addresses[0].display_name == "Ana Pérez"
+    text, html = parts(msg)
+    for part in (text, html):
+        assert "Hola, Ana Pérez" in part and "Colegio Uno" in part, part
+        assert "vence en 7 días" in part, part
+        # the set-password link on the school's own host, from --public-url
+        assert f"{school_url}/clave/" in part, part
+        assert "teacher" not in part and f":{mail_world.port}" not in part, part
+    assert "background:#7a1f3d" in html
+    assert f'<img src="{school_url}/api/v1/branding/logo?v=e7a9c0"' in html, html
+    # the director who invited her sees it sent: in the mail list and next
+    # to the person in the users list
+    m = wait_until(lambda: next((x for x in assert_ok(director.get("/api/v1/mail"))["items"]
+                                 if x["to"] == "nueva@colegio.test" and x["state"] == "sent"), None))
+    assert m and m["template"] == "account_invitation" and m["entity"] == "user", m
+    users = assert_ok(director.get("/api/v1/users"))["items"]
+    listed = next(u for u in users if u["email"] == "nueva@colegio.test")
+    assert listed["mail"]["state"] == "sent", listed
+
+    # a forgotten password: the reset mail, the same look
+    anon = mail_world.client("colegio")
+    assert_ok(anon.post("/api/v1/auth/password-reset", json={"email": "prof@colegio.test"}), 202)
+    got = wait_until(lambda: smtp.handler.for_address("prof@colegio.test"))
+    assert got, mail_world.stderr_text()[-2000:]
+    msg = got[0]
+    assert msg["Subject"] == "Colegio Uno: cambio de contraseña"
+    text, html = parts(msg)
+    for part in (text, html):
+        assert f"{school_url}/clave/" in part and "vence en 1 hora" in part, part
+    assert "background:#7a1f3d" in html and "branding/logo?v=e7a9c0" in html
+
+
+def test_mail_queued_by_another_process_is_sent_by_the_running_server(mail_world, smtp):
+    # what `bischeduler tenant create --admin-email` does while serve runs:
+    # a row in a school's store that no mail_notify() announces
+    store_execute(mail_world.school_store("colegio"),
+                  "INSERT INTO mail_queue (to_email, to_name, subject, body_text, body_html,"
+                  " template, entity, entity_id, state, attempts, next_attempt_at, last_error,"
+                  " created_at) VALUES (?, '', 'Prueba', 'Hola', '<p>Hola</p>', 'account_invitation',"
+                  " '', '', 'queued', 0, 0, '', '2026-12-07T00:00:00Z')",
+                  ("otro-proceso@colegio.test",))
+    got = wait_until(lambda: smtp.handler.for_address("otro-proceso@colegio.test"))
+    assert got, mail_world.stderr_text()[-2000:]
 
 
 def test_mail_list_is_paged_newest_first(mail_world):
@@ -265,3 +346,41 @@ def test_outbox_mode_writes_a_readable_eml(module_instances, tmp_path_factory):
     assert b"Para completar el registro, abra este enlace:" in raw
     m = wait_until(lambda: (x := mail_of(inst, "contacto@nuevo.test")) and x["state"] == "sent" and x)
     assert m["state"] == "sent", m
+
+
+def test_starttls_required_waits_for_a_server_that_offers_it(module_instances, tmp_path_factory):
+    """--smtp-require-tls: a server without STARTTLS gets neither the
+    password nor the mail (it stays queued, with the reason); once the
+    server offers STARTTLS with a certificate from --smtp-ca-file, the mail
+    leaves encrypted. The password comes from the environment."""
+    d = tmp_path_factory.mktemp("tls")
+    cert, key = d / "cert.pem", d / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    server = Smtp()
+    server.start()  # no STARTTLS
+    try:
+        inst = module_instances("tls")
+        inst.init()
+        start_with(inst, ["--smtp-url", f"smtp://127.0.0.1:{server.port}",
+                          "--smtp-user", SMTP_USER, "--smtp-require-tls",
+                          "--smtp-ca-file", cert],
+                   BISCHEDULER_SMTP_PASSWORD=SMTP_PASSWORD,
+                   BISCHEDULER_MAIL_RETRY="1,1,30")
+        invite(inst, "segura@proceres.test")
+        m = wait_until(lambda: (x := mail_of(inst, "segura@proceres.test")) and x["attempts"] >= 1 and x)
+        assert m["state"] == "queued" and m["error"], m
+        assert server.handler.logins == [] and server.handler.messages == []
+        server.stop()
+        server.start(tls_context=ctx)
+        got = wait_until(lambda: server.handler.for_address("segura@proceres.test"))
+        assert got and got[0].tls, (got, mail_of(inst, "segura@proceres.test"))
+        assert server.handler.logins == [(SMTP_USER.encode(), True)]
+        m = wait_until(lambda: (x := mail_of(inst, "segura@proceres.test")) and x["state"] == "sent" and x)
+        assert m["state"] == "sent", m
+    finally:
+        server.stop()
