@@ -28,12 +28,14 @@ asan:
 
 run: setup build
 	@if [ ! -f $(DATA)/master.sqlite ]; then \
-	  $(BUILD)/bischeduler init --data $(DATA) --demo; \
+	  $(BUILD)/bischeduler init --data $(DATA) --demo \
+	    --public-url http://bischeduler.localhost:$(PORT); \
 	  echo "(Save these passwords now: they are not shown again.)"; \
 	fi
 	@echo "UEIPAB and the platform console: http://bischeduler.localhost:$(PORT)"
 	@echo "Demo guest school:               http://bischeduler-demo.localhost:$(PORT)"
-	@$(BUILD)/bischeduler serve --data $(DATA) --listen $(LISTEN) --auto-migrate
+	@$(BUILD)/bischeduler serve --data $(DATA) --listen $(LISTEN) --auto-migrate \
+	  --outbox $(DATA)/outbox
 
 LOGS := $(BUILD)/check-logs
 # Runs a suite with its output also kept in $(LOGS)/NAME.log (for the

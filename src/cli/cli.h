@@ -219,4 +219,8 @@ int cli_migrate_all(const struct cli_store *st, bool check, long jobs);
 /* Installs how mail learns a school's name and branding (mail_look.c). */
 void cli_mail_look_install(void);
 
+/* Whether u is http(s)://bischeduler.BASE[:PORT][/] (serve.c): links in
+ * mail take their scheme and port from it. */
+bool cli_public_url_valid(const char *u, const char *base);
+
 #endif

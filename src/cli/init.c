@@ -3,12 +3,16 @@
  * school UEIPAB and its first platform administrator), and with --demo a
  * guest school with a school admin and a generated school of about 300
  * students enrolled through the Matrícula import (school/matricula_demo.c).
- * Generated passwords are printed once.
+ * Generated passwords are printed once. The demo also invites a teacher
+ * by mail (account_invite), so a newcomer finds that mail in the outbox
+ * (DATA/outbox/, written by the first `serve`) and can follow its link to
+ * choose her password; the link is built on --public-url.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "auth/links.h"
 #include "cli/cli.h"
 #include "core/util.h"
 #include "platform/platform.h"
@@ -60,9 +64,44 @@ static int enrol_demo(struct store *s, const struct actor *actor)
     return 0;
 }
 
+/* The demo school's public URL: public_url's scheme and port on the host
+ * bischeduler-demo.BASE. */
+static void demo_url(const char *public_url, const char *base, char *out,
+                     size_t n)
+{
+    const char *scheme = strncmp(public_url, "https://", 8) == 0 ? "https"
+                                                                 : "http";
+    const char *h = strstr(public_url, "://");
+    h = h ? h + 3 : public_url;
+    size_t hl = strcspn(h, "/");
+    const char *colon = memchr(h, ':', hl);
+    int pl = colon ? (int)(h + hl - colon) : 0;
+    snprintf(out, n, "%s://bischeduler-demo.%s%.*s", scheme, base, pl,
+             colon ? colon : "");
+}
+
+/* Invites the demo's teacher by mail (queued in the demo store). */
+static int invite_demo_teacher(struct platform *p, struct store *s,
+                               const struct tenant *t, const char *base,
+                               const char *public_url,
+                               const struct actor *actor, char *email,
+                               size_t email_n)
+{
+    char url[512];
+    demo_url(public_url, base, url, sizeof url);
+    snprintf(email, email_n, "docente@demo.%s", base);
+    const char *msg = NULL, *field = NULL, *err = NULL;
+    int rc = account_invite(p, s, t, false, email, "Docente Invitada de la Demo",
+                            "teacher", "Docente", url, actor, NULL, &msg,
+                            &field, &err);
+    if (rc != TENANT_OK)
+        return cli_fail("cannot invite the demo teacher: %s", msg ? msg : err);
+    return 0;
+}
+
 /* Creates the guest school 'demo' and its admin; prints the password. */
 static int create_demo(struct platform *p, const char *base,
-                       const struct actor *actor)
+                       const char *public_url, const struct actor *actor)
 {
     const char *err = NULL, *msg = NULL, *field = NULL;
     struct tenant t;
@@ -78,7 +117,11 @@ static int create_demo(struct platform *p, const char *base,
     int rc = user_create(p, s, false, demo_email, "Director de la Escuela Demo",
                          "school_admin", demo_pw, actor, NULL, &msg, &field,
                          &err);
-    if (rc == TENANT_OK && enrol_demo(s, actor) != 0) {
+    char teacher[300];
+    if (rc == TENANT_OK &&
+        (enrol_demo(s, actor) != 0 ||
+         invite_demo_teacher(p, s, &t, base, public_url, actor, teacher,
+                             sizeof teacher) != 0)) {
         pool_release(p->pool, s);
         return CLI_EXIT_FAIL;
     }
@@ -89,6 +132,10 @@ static int create_demo(struct platform *p, const char *base,
     printf("Demo school: demo (Unidad Educativa Demo)\n");
     cli_out(stdout, "Demo school admin: %s\n", demo_email);
     printf("Demo school admin password (shown only now): %s\n", demo_pw);
+    cli_out(stdout, "Demo teacher invited by mail: %s (the mail is in the "
+                    "outbox once the server runs; its link sets her "
+                    "password)\n",
+            teacher);
     return 0;
 }
 
@@ -97,7 +144,8 @@ int cli_init_run(const struct cli_command *cmd, int argc, char **argv)
     struct cli_args args;
     struct cli_store st = {0};
     const char *base = "localhost", *name = "UEIPAB",
-               *email = "admin@ueipab.edu.ve", *pwfile = NULL;
+               *email = "admin@ueipab.edu.ve", *pwfile = NULL,
+               *public_url = NULL;
     bool demo = false;
     const struct cli_option opts[] = {
         CLI_STORE_OPTIONS(&st),
@@ -111,6 +159,12 @@ int cli_init_run(const struct cli_command *cmd, int argc, char **argv)
         {.name = "admin-password-file", .value = "F", .text = &pwfile,
          .help = "read the admin's password from the first line of F ('-' "
                  "for stdin); otherwise one is generated and printed once"},
+        {.name = "public-url", .value = "URL", .text = &public_url,
+         .env = "BISCHEDULER_PUBLIC_URL",
+         .help = "the master host as users will reach it, as given to serve: "
+                 "links in the mail init queues (the demo's) take its scheme "
+                 "and port (default http://bischeduler.BASE:8080, serve's "
+                 "default)"},
         {.name = "demo", .flag = &demo,
          .help = "also create the guest school 'demo' with a school admin "
                  "(password printed once)"},
@@ -121,6 +175,16 @@ int cli_init_run(const struct cli_command *cmd, int argc, char **argv)
     if (strlen(base) < 1 || strlen(base) > 200 || strchr(base, '/') ||
         strchr(base, ':'))
         return cli_usage_error("init", "--base-domain must be a domain name");
+    char default_url[300];
+    snprintf(default_url, sizeof default_url, "http://bischeduler.%s:8080",
+             base);
+    if (public_url == NULL || *public_url == '\0')
+        public_url = default_url;
+    else if (!cli_public_url_valid(public_url, base))
+        return cli_usage_error("init",
+                               "--public-url must be http(s)://bischeduler.%s"
+                               "[:PORT], the master host as users reach it",
+                               base);
 
     char password[PASSWORD_MAX + 2];
     bool generated = false;
@@ -161,7 +225,7 @@ int cli_init_run(const struct cli_command *cmd, int argc, char **argv)
     cli_out(stdout, "Platform admin: %s\n", email);
     if (generated)
         printf("Platform admin password (shown only now): %s\n", password);
-    rc = demo ? create_demo(&cp.p, base, &cp.actor) : 0;
+    rc = demo ? create_demo(&cp.p, base, public_url, &cp.actor) : 0;
     cli_platform_close(&cp);
     return rc;
 }

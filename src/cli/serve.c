@@ -65,7 +65,7 @@ static int parse_proxies(const char *value, void *arg)
 
 /* http(s)://bischeduler.BASE[:PORT][/]: links are built from its scheme
  * and port, so nothing else may be in it. */
-static bool public_url_valid(const char *u, const char *base)
+bool cli_public_url_valid(const char *u, const char *base)
 {
     const char *h = strncmp(u, "https://", 8) == 0  ? u + 8
                     : strncmp(u, "http://", 7) == 0 ? u + 7
@@ -182,6 +182,9 @@ static int serve(struct platform *p, const struct server_config *cfg,
                           "queued");
     }
     printf("listening on http://%s:%u\n", cfg->listen_addr, cfg->port);
+    if (mailing && mail->smtp_url == NULL)
+        cli_out(stdout, "mail is not sent: each one is written to %s/\n",
+                mail->outbox_dir);
     fflush(stdout);
     log_msg(LOG_INFO, "serving %s: http://bischeduler.%s:%u (UEIPAB), "
                       "http://bischeduler-CODE.%s:%u (guest schools)",
@@ -329,7 +332,7 @@ int cli_serve_run(const struct cli_command *cmd, int argc, char **argv)
         return CLI_EXIT_FAIL;
     if (base)
         str_copy(cp.p.base_domain, sizeof cp.p.base_domain, base);
-    if (public_url && !public_url_valid(public_url, cp.p.base_domain)) {
+    if (public_url && !cli_public_url_valid(public_url, cp.p.base_domain)) {
         cli_platform_close(&cp);
         return cli_usage_error("serve",
                                "--public-url must be http(s)://bischeduler.%s"

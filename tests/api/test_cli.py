@@ -1,6 +1,7 @@
 """The command line an operator or a school's IT staff types."""
 
 import re
+import time
 
 import pytest
 
@@ -11,9 +12,11 @@ from conftest import (ADMIN_EMAIL, PASSWORD, SCHOOLS, assert_ok, cli, cli_env, c
 HELP = {
     (): ["init", "serve", "migrate", "tenant", "user"],
     ("init",): ["--data", "--database", "--base-domain", "--admin-email", "--admin-password-file",
-                "--demo"],
+                "--demo", "--public-url"],
     ("serve",): ["--data", "--database", "--db-pool", "--listen", "--base-domain", "--threads",
-                 "--max-body", "--session-idle", "--session-max"],
+                 "--max-body", "--session-idle", "--session-max", "--smtp-url", "--smtp-user",
+                 "--smtp-password-file", "--smtp-require-tls", "--smtp-ca-file", "--mail-from",
+                 "--outbox"],
     ("migrate",): ["--data", "--database", "--check"],
     ("tenant",): ["list", "create", "suspend", "activate", "deactivate", "--code", "--name",
                   "--data", "--database"],
@@ -107,6 +110,9 @@ def test_unknown_flag_or_command_exits_2(cli_data, args):
     ("--listen", "127.0.0.1:99999"),
     ("--max-body", "mucho"),
     ("--session-idle", "-5"),
+    ("--smtp-url", "http://correo.example.net"),
+    ("--mail-from", "sin arroba"),
+    ("--smtp-ca-file", "/no/existe/ca.pem"),
 ])
 def test_bad_value_for_a_serve_flag_exits_2_with_a_clear_message(cli_data, flag, value):
     res = cli("serve", "--data", cli_data.data, flag, value, timeout=20)
@@ -219,7 +225,9 @@ def test_init_without_password_file_prints_a_generated_password_that_works(insta
     cands_b = _password_candidates(res_b.text, exclude=(str(b.data),))
     assert cands_a, f"no password printed:\n{res_a!r}"
     assert PASSWORD not in cands_a
-    a.start()
+    # the outbox where the demo's mail goes (DATA/outbox by default; given
+    # here as PostgreSQL has no DATA)
+    a.start("--outbox", a.root / "outbox")
     admin_pw = _sign_in_with_one_of(a, "ueipab", ADMIN_EMAIL, cands_a)
     assert admin_pw, f"none of the printed words opens the admin account: {cands_a}\n{res_a!r}"
     director_pw = _sign_in_with_one_of(a, "demo", "director@demo.localhost", cands_a)
@@ -227,6 +235,17 @@ def test_init_without_password_file_prints_a_generated_password_that_works(insta
     assert admin_pw != director_pw
     assert assert_ok(a.branding("demo"))["school"]["name"] == "Unidad Educativa Demo"
     assert admin_pw not in cands_b, "two installations got the same generated password"
+    # the demo invited a teacher by mail: the server wrote it to the outbox
+    assert "Demo teacher invited by mail: docente@demo.localhost" in res_a.text, res_a
+    deadline = time.monotonic() + 10
+    while not list((a.root / "outbox").glob("*.eml")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    files = list((a.root / "outbox").glob("*.eml"))
+    assert len(files) == 1, files
+    raw = files[0].read_bytes().replace(b"=\r\n", b"")  # undo the soft line breaks
+    assert b"To: Docente Invitada de la Demo <docente@demo.localhost>" in raw, raw[:500]
+    # its link is on the demo school's host, with serve's default port
+    assert b"http://bischeduler-demo.localhost:8080/clave/" in raw, raw
 
 
 def test_init_twice_does_not_overwrite_the_existing_platform(instances, tmp_path):
