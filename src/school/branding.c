@@ -23,7 +23,8 @@ int branding_get(struct store *store, struct branding *b_r,
     struct db_stmt *st = db_query(
         store->conn, error_r,
         "SELECT primary_color, secondary_color, motto, phone, email, address,"
-        " logo_png IS NOT NULL, logo_etag FROM school_branding WHERE id = 1",
+        " CASE WHEN logo_png IS NULL THEN 0 ELSE 1 END, logo_etag"
+        " FROM school_branding WHERE id = 1",
         "");
     if (st == NULL)
         return -1;
