@@ -218,6 +218,10 @@ def test_smtp_down_then_up_sends_the_queued_mail(mail_world, smtp):
     m = wait_until(lambda: (x := mail_of(mail_world, "caida@proceres.test"))
                    and x["state"] == "sent" and x)
     assert m["state"] == "sent" and m["attempts"] >= 2 and m["error"] is None, m
+    # the invitation was never undone: its link opens it
+    token = inv["url"].split("#", 1)[1]
+    opened = assert_ok(mail_world.client().get(f"/api/v1/invitations/{token}"))
+    assert opened["school_name"] == "U.E. Los Próceres" and opened["status"] == "pending", opened
 
 
 def test_mail_queued_before_a_restart_is_sent_after_it(mail_world, smtp):
