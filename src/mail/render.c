@@ -7,6 +7,7 @@
  * template or a caller's missing variable fails when the mail is queued
  * (and in the tests), never as a mail with a hole in it.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +125,22 @@ static char *render_part(const char *name, const char *ext,
     return out;
 }
 
+/* The text colour readable on a "#rrggbb" background: dark on a light
+ * colour (a school may choose yellow), white otherwise (WCAG relative
+ * luminance, threshold where both contrasts are equal). */
+static const char *on_color(const char *bg)
+{
+    unsigned r, g, b;
+    if (bg == NULL || sscanf(bg, "#%2x%2x%2x", &r, &g, &b) != 3)
+        return "#ffffff";
+    double c[3] = {r / 255.0, g / 255.0, b / 255.0};
+    for (int i = 0; i < 3; i++)
+        c[i] = c[i] <= 0.03928 ? c[i] / 12.92
+                               : pow((c[i] + 0.055) / 1.055, 2.4);
+    double l = 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    return l > 0.179 ? "#1a1a1a" : "#ffffff";
+}
+
 int mail_render_template(const char *name, json_t *vars, char **subject_r,
                          char **text_r, char **html_r, char *error,
                          size_t error_n)
@@ -151,6 +168,9 @@ int mail_render_template(const char *name, json_t *vars, char **subject_r,
     } else {
         json_object_set_new(raw, "logo_img", json_string(""));
     }
+    json_object_set_new(raw, "school_on_color",
+                        json_string(on_color(json_string_value(
+                            json_object_get(vars, "school_color")))));
     char *subject = render_part(name, "subject", NULL, vars, raw, error,
                                 error_n);
     if (subject) {

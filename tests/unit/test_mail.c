@@ -147,6 +147,35 @@ static void test_logo_appears_only_when_set(void **state)
     json_decref(v);
 }
 
+/* Text on the school's colour stays readable: white on a dark blue, dark
+ * on a yellow a school may choose. */
+static void test_text_on_the_school_colour_is_readable(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *bg, *fg;
+    } cases[] = {{"#1f4e79", "color:#ffffff"}, {"#f2b134", "color:#1a1a1a"},
+                 {"#ffffff", "color:#1a1a1a"}, {"#7a1f3d", "color:#ffffff"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *v = common();
+        json_object_update_new(
+            v, json_pack("{s:s,s:s,s:s,s:s}", "name", "Ana", "link",
+                         "http://x/clave/t3", "expires_in", "1 hora",
+                         "school_color", cases[i].bg));
+        char *subject, *text, *html, err[256];
+        assert_int_equal(mail_render_template("password_reset", v, &subject,
+                                              &text, &html, err, sizeof err),
+                         0);
+        char want[64];
+        snprintf(want, sizeof want, "background:%s;%s;", cases[i].bg,
+                 cases[i].fg);
+        if (strstr(html, want) == NULL)
+            fail_msg("%s: no \"%s\" in the HTML", cases[i].bg, want);
+        free(subject), free(text), free(html);
+        json_decref(v);
+    }
+}
+
 static void test_unknown_template_is_an_error(void **state)
 {
     (void)state;
@@ -217,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_every_template_renders_with_the_agreed_variables),
         cmocka_unit_test(test_logo_appears_only_when_set),
         cmocka_unit_test(test_unknown_template_is_an_error),
+        cmocka_unit_test(test_text_on_the_school_colour_is_readable),
         cmocka_unit_test(test_spanish_date),
         cmocka_unit_test(test_message_is_wire_safe),
     };
