@@ -1,10 +1,13 @@
 """Mail: what an action queues is sent by the server's background worker
 through a real SMTP server (aiosmtpd, started here) or written to the
 outbox; its state (queued, sent, failed with the server's reply) is what
-GET /api/v1/mail shows the admin; an SMTP server that is down never undoes
-the action, and its mail leaves once the server is back (also after a
-restart of bischeduler). Until the people and schools parts land, the mail
-that something real queues is the platform's school invitation."""
+GET /api/v1/mail (and the lists, next to the person) show the admin; an
+SMTP server that is down never undoes the action, and its mail leaves once
+the server is back (also after a restart of bischeduler). Links come from
+--public-url, never from the request; a school's mail carries its name,
+colour and logo; STARTTLS can be required. The worker's retries and sweep
+are shortened by its hidden test settings (BISCHEDULER_MAIL_RETRY,
+BISCHEDULER_MAIL_SWEEP)."""
 
 import email
 import email.policy
