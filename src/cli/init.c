@@ -3,10 +3,7 @@
  * school UEIPAB and its first platform administrator), and with --demo a
  * guest school with a school admin and a generated school of about 300
  * students enrolled through the Matrícula import (school/matricula_demo.c).
- * Generated passwords are printed once. The demo also invites a teacher
- * by mail (account_invite), so a newcomer finds that mail in the outbox
- * (DATA/outbox/, written by the first `serve`) and can follow its link to
- * choose her password; the link is built on --public-url.
+ * Generated passwords are printed once.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -80,7 +77,10 @@ static void demo_url(const char *public_url, const char *base, char *out,
              colon ? colon : "");
 }
 
-/* Invites the demo's teacher by mail (queued in the demo store). */
+/* Invites the demo's teacher by mail (account_invite; queued in the demo
+ * store), so a newcomer finds that mail in the outbox (DATA/outbox/,
+ * written by the first `serve`) and can follow its link to choose her
+ * password; the link is built on --public-url. */
 static int invite_demo_teacher(struct platform *p, struct store *s,
                                const struct tenant *t, const char *base,
                                const char *public_url,

@@ -24,7 +24,7 @@ int branding_get(struct store *store, struct branding *b_r,
         store->conn, error_r,
         "SELECT primary_color, secondary_color, motto, phone, email, address,"
         " CASE WHEN logo_png IS NULL THEN 0 ELSE 1 END, logo_etag"
-        " FROM school_branding WHERE id = 1",
+        " FROM school_branding WHERE id = 1", /* an integer on both backends */
         "");
     if (st == NULL)
         return -1;
