@@ -45,6 +45,9 @@ struct mail_message {
     const char *store;    /* for the Message-ID */
     int64_t id;
     int64_t date;         /* epoch seconds */
+    bool text_8bit;       /* the plain part as UTF-8 text (the outbox: links
+                             stay whole for a reader); lines over 998
+                             bytes fall back to quoted-printable */
 };
 char *mail_message_build(const struct mail_message *m);
 /* The address part of "Name <addr>" (or the whole), into out. */

@@ -4,8 +4,10 @@
  * multipart/alternative body with the plain text part first and the HTML
  * part last (the last is what a mail program prefers). Non-ASCII header
  * text (a name, the subject) is an RFC 2047 encoded-word in UTF-8/base64;
- * the bodies are quoted-printable, so lines stay short and an .eml in the
- * outbox stays readable in a text editor. Lines end in CRLF.
+ * the bodies are quoted-printable (short lines, 7-bit: any SMTP server
+ * takes them), except the plain part of an outbox file, which is UTF-8 as
+ * it is (8bit), so a person reading the .eml in a text editor sees whole
+ * links. Lines end in CRLF.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -152,6 +154,32 @@ static void add_quoted_printable(struct strbuf *sb, const char *s)
     strbuf_adds(sb, "\r\n");
 }
 
+/* The text with CRLF line ends, as it is (8bit). */
+static void add_8bit(struct strbuf *sb, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '\r')
+            continue;
+        if (*s == '\n')
+            strbuf_adds(sb, "\r\n");
+        else
+            strbuf_add(sb, s, 1);
+    }
+    strbuf_adds(sb, "\r\n");
+}
+
+/* Whether every line fits the 998-byte limit of RFC 5322. */
+static bool lines_fit(const char *s)
+{
+    size_t col = 0;
+    for (; *s; s++) {
+        col = *s == '\n' ? 0 : col + 1;
+        if (col > 998)
+            return false;
+    }
+    return true;
+}
+
 char *mail_message_build(const struct mail_message *m)
 {
     struct strbuf sb;
@@ -203,10 +231,16 @@ char *mail_message_build(const struct mail_message *m)
                 "\r\n"
                 "This is a MIME message.\r\n"
                 "\r\n--%s\r\n"
-                "Content-Type: text/plain; charset=UTF-8\r\n"
-                "Content-Transfer-Encoding: quoted-printable\r\n\r\n",
+                "Content-Type: text/plain; charset=UTF-8\r\n",
                 boundary, boundary);
-    add_quoted_printable(&sb, m->body_text);
+    if (m->text_8bit && lines_fit(m->body_text)) {
+        strbuf_adds(&sb, "Content-Transfer-Encoding: 8bit\r\n\r\n");
+        add_8bit(&sb, m->body_text);
+    } else {
+        strbuf_adds(&sb, "Content-Transfer-Encoding: quoted-printable\r\n"
+                         "\r\n");
+        add_quoted_printable(&sb, m->body_text);
+    }
     strbuf_addf(&sb,
                 "\r\n--%s\r\n"
                 "Content-Type: text/html; charset=UTF-8\r\n"

@@ -199,7 +199,8 @@ static void send_one(const char *code, const struct mail_row *r)
         .from = w.cfg.mail_from, .to_email = r->to_email,
         .to_name = r->to_name, .subject = r->subject,
         .body_text = r->body_text, .body_html = r->body_html, .store = code,
-        .id = r->id, .date = time_now()};
+        .id = r->id, .date = time_now(),
+        .text_8bit = w.cfg.smtp_url == NULL};
     char *msg = mail_message_build(&m);
     char reply[512] = "", path[4096];
     bool permanent = false;

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "core/util.h"
 #include "mail/internal.h"
 #include "mail/mail.h"
 
@@ -237,6 +238,37 @@ static void test_message_is_wire_safe(void **state)
     free(msg);
 }
 
+/* The outbox's plain part is UTF-8 as it is, so a link stays whole for
+ * a person reading the file; a line over 998 bytes is still encoded. */
+static void test_outbox_text_keeps_links_whole(void **state)
+{
+    (void)state;
+    const char *link = "http://bischeduler-demo.localhost:8080/clave/"
+                       "2a97516c7fb58e50dff9389324b712c678974ff11c4b1d505c8f"
+                       "145a67177a24";
+    char *text = str_fmt("Hola, Ana Pérez:\n\n%s\n", link);
+    struct mail_message m = {
+        .from = "BiScheduler <no-reply@ejemplo.test>",
+        .to_email = "ana@ejemplo.test", .to_name = "", .subject = "Hola",
+        .body_text = text, .body_html = "<p>Hola</p>", .store = "demo",
+        .id = 1, .date = 1799193600, .text_8bit = true};
+    char *msg = mail_message_build(&m);
+    assert_non_null(strstr(msg, "Content-Transfer-Encoding: 8bit\r\n\r\n"
+                                "Hola, Ana Pérez:\r\n\r\n"));
+    char *whole = str_fmt("\r\n%s\r\n", link);
+    assert_non_null(strstr(msg, whole));
+    free(whole);
+    free(msg);
+    free(text);
+    char long_line[1200];
+    memset(long_line, 'x', sizeof long_line - 1);
+    long_line[sizeof long_line - 1] = '\0';
+    m.body_text = long_line;
+    msg = mail_message_build(&m);
+    assert_null(strstr(msg, "Content-Transfer-Encoding: 8bit"));
+    free(msg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -249,6 +281,7 @@ int main(void)
         cmocka_unit_test(test_text_on_the_school_colour_is_readable),
         cmocka_unit_test(test_spanish_date),
         cmocka_unit_test(test_message_is_wire_safe),
+        cmocka_unit_test(test_outbox_text_keeps_links_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
