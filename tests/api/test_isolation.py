@@ -528,6 +528,107 @@ RECIPES.update({
     ("GET", "/api/v1/mail"): Recipe(_none, _fixed(200)),
 })
 
+# people (users, platform admins, forgotten password, mailed links). A user
+# is made for each cell whose request reaches the handler (a school admin
+# at home; a platform admin on the master host); beta's user has an id no
+# other store has. Links are read from the mail queued for the person.
+
+_PPL_ADMIN = {"alfa": ("alfa", "director@alfa.test"), "master": ("ueipab", "director@ueipab.test")}
+
+
+def _ppl_new_user(w, c, path, role, password):
+    body = {"email": w.uniq("gente") + "@personas.test", "name": "Persona Matriz", "role": role}
+    if password:
+        body["password"] = PASSWORD
+    return str(assert_ok(c.post(path, json=body), 201)["id"])
+
+
+def _ppl_own(body, password=False):
+    def prepare(w, a, h):
+        uid = "1"
+        if a.role == "school_admin" and a.home == h and h in _PPL_ADMIN:
+            uid = _ppl_new_user(w, w.inst.cached_login(*_PPL_ADMIN[h]), "/api/v1/users",
+                                "teacher", password)
+        return [uid], body, None
+    return prepare
+
+
+def _ppl_platform(body, password=False):
+    def prepare(w, a, h):
+        uid = "1"
+        if a.platform and h == "master":
+            uid = _ppl_new_user(w, w.pa, "/api/v1/platform/users", "platform_admin", password)
+        return [uid], body, None
+    return prepare
+
+
+def _ppl_beta_user(w):
+    if getattr(w, "_ppl_beta", None) is None:
+        store = w.inst.school_store("beta")
+        c = w.inst.cached_login("beta", "director@beta.test")
+        uid = int(_ppl_new_user(w, c, "/api/v1/users", "teacher", True))
+        store_execute(store, "UPDATE users SET id = ? WHERE id = ?", (900000 + uid, uid))
+        w._ppl_beta = 900000 + uid
+    return w._ppl_beta
+
+
+def _ppl_foreign(body):
+    def prepare(w, a, h):
+        uid = _ppl_beta_user(w)
+        store = w.inst.school_store("beta")
+        sql = "SELECT name, role, cargo, disabled, password_hash FROM users WHERE id = ?"
+        before = store_rows(store, sql, (uid,))
+
+        def after():
+            assert store_rows(store, sql, (uid,)) == before, f"beta's user {uid} changed"
+        return [str(uid)], body, after
+    return prepare
+
+
+def _ppl_link(fresh):
+    """A link of alfa: one for every reading cell, a new one for each use."""
+    def prepare(w, a, h):
+        from conftest import link_token
+        if fresh or getattr(w, "_ppl_token", None) is None:
+            c = w.inst.cached_login("alfa", "director@alfa.test")
+            email = w.uniq("enlace") + "@alfa.test"
+            assert_ok(c.post("/api/v1/users", json={"email": email, "name": "Enlace",
+                                                    "role": "parent"}), 201)
+            w._ppl_token = link_token(w.inst.school_store("alfa"), email, "account_invitation")
+        return [w._ppl_token], {"password": PASSWORD} if fresh else None, None
+    return prepare
+
+
+def _ppl_alfa_link(a, h, v):
+    return 200 if h == "alfa" else 409
+
+
+RECIPES.update({
+    ("PATCH", "/api/v1/users/{id}"): Recipe(
+        _ppl_own({"cargo": "Docente"}), _fixed(200),
+        variants={"object of another school": (_ppl_foreign({"disabled": True}), _fixed(404))}),
+    ("POST", "/api/v1/users/{id}/invitation"): Recipe(
+        _ppl_own(None), _fixed(202),
+        variants={"object of another school": (_ppl_foreign(None), _fixed(404))}),
+    ("POST", "/api/v1/users/{id}/password-reset"): Recipe(
+        _ppl_own(None, password=True), _fixed(202),
+        variants={"object of another school": (_ppl_foreign(None), _fixed(404))}),
+    ("GET", "/api/v1/platform/users"): Recipe(_none, _fixed(200)),
+    ("POST", "/api/v1/platform/users"): Recipe(
+        _body(lambda w: {"email": w.uniq("admin") + "@plataforma.test", "name": "Admin Nuevo",
+                         "role": "platform_admin"}), _fixed(201)),
+    ("PATCH", "/api/v1/platform/users/{id}"): Recipe(
+        _ppl_platform({"name": "Admin Cambiado"}), _fixed(200)),
+    ("POST", "/api/v1/platform/users/{id}/invitation"): Recipe(_ppl_platform(None), _fixed(202)),
+    ("POST", "/api/v1/platform/users/{id}/password-reset"): Recipe(
+        _ppl_platform(None, password=True), _fixed(202)),
+    ("POST", "/api/v1/auth/password-reset"): Recipe(
+        _body(lambda w: {"email": w.uniq("olvido") + "@alfa.test"}), _fixed(202)),
+    ("GET", "/api/v1/auth/links/{token}"): Recipe(_ppl_link(False), _ppl_alfa_link),
+    ("POST", "/api/v1/auth/links/{token}"): Recipe(_ppl_link(True), _ppl_alfa_link),
+})
+
+
 def _generic(route):
     """A route without a recipe: real-looking params and an empty object."""
     n = route["pattern"].count("{")
