@@ -22,7 +22,9 @@ static const char *const pages[] = {"/", "/auditoria", "/soporte",
                                     "/invitacion",
                                     /* school records (issue 13) */
                                     "/estudiantes", "/personal", "/estructura",
-                                    "/importar", "/exportar", NULL};
+                                    "/importar", "/exportar",
+                                    /* people (issue 14) */
+                                    "/usuarios", NULL};
 
 /* Pages with an id or a sub-page after the prefix (/estudiantes/12/editar). */
 static const char *const page_prefixes[] = {"/estudiantes/", "/representantes/",

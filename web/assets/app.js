@@ -33,6 +33,9 @@ defineRoutes([
   { name: 'import', path: '/importar', nav: 'Importar', navIf: canManageRecords, load: () => import('./pages/import.js') },
   { name: 'export', path: '/exportar', nav: 'Exportar', navIf: canManageRecords, load: () => import('./pages/export.js') },
   { name: 'audit', path: '/auditoria', nav: 'Auditoría', navIf: isAdmin, load: () => import('./pages/audit.js') },
+  /* People (issue 14): users and platform admins; a mailed link to choose a password. */
+  { name: 'users', path: '/usuarios', nav: 'Usuarios', navIf: isAdmin, load: () => import('./pages/users.js') },
+  { name: 'link', path: '/clave/:token', public: true, load: () => import('./pages/clave.js') },
   { name: 'invitation', path: '/invitacion', public: true, load: () => import('./pages/invitation.js') },
   { name: 'support', path: '/soporte', public: true, load: () => import('./pages/support-signin.js') }
 ], () => import('./pages/signin.js'));

@@ -2,12 +2,12 @@
  * Page: sign-in ("Iniciar sesión"), shown on any page that needs a session
  * when there is none, with an optional notice (session ended, signed out,
  * support link refused). After signing in, the router shows the page of
- * the address bar.
+ * the address bar. "¿Olvidó su contraseña?" asks for a reset link by mail.
  */
 import { h } from '../core/dom.js';
 import { schoolName } from '../core/state.js';
 import { api } from '../core/api.js';
-import { messageArea, markInvalid, onSubmit, addPasswordToggle } from '../core/forms.js';
+import { messageArea, field, markInvalid, onSubmit, addPasswordToggle } from '../core/forms.js';
 import { setView, setSession } from '../core/shell.js';
 import { route } from '../core/router.js';
 
@@ -65,6 +65,43 @@ export function show(ctx) {
       noticeNode,
       errors,
       form),
-    h('p', { class: 'auth__help muted', text: '¿Olvidó su contraseña? Pida a la dirección de su plantel que le asigne una nueva.' })
+    forgotPassword(email)
   ), false);
+}
+
+/*
+ * "¿Olvidó su contraseña?": a button that opens a one-field form (the email
+ * typed above, if any). POST /api/v1/auth/password-reset answers the same
+ * whether or not the email has an account here, and so does this page.
+ */
+function forgotPassword(signinEmail) {
+  const box = h('div', { class: 'card auth__card forgot', hidden: true });
+  const open = h('button', { type: 'button', class: 'btn btn--link', 'aria-expanded': 'false', text: '¿Olvidó su contraseña?' });
+  const errors = messageArea('error');
+  const status = messageArea('status');
+  const email = field({ name: 'email', label: 'Correo electrónico de su cuenta', type: 'email', inputmode: 'email', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false', maxlength: '254', required: true });
+  const submit = h('button', { type: 'submit', class: 'btn btn--primary btn--block', text: 'Enviarme un enlace' });
+  const form = h('form', { class: 'form', novalidate: true },
+    h('h2', { class: 'card__title', text: 'Elegir una contraseña nueva' }),
+    h('p', { class: 'muted', text: 'Escriba el correo de su cuenta. Le enviaremos un enlace para elegir una contraseña nueva; vale 1 hora.' }),
+    errors, status, email.wrap, submit);
+  open.addEventListener('click', () => {
+    const show = box.hidden;
+    box.hidden = !show;
+    open.setAttribute('aria-expanded', show ? 'true' : 'false');
+    if (show) {
+      if (!email.input.value) email.input.value = signinEmail.value.trim();
+      email.input.focus();
+    }
+  });
+  onSubmit(form, {
+    submit: submit, busy: 'Enviando…', errors: errors, status: status, inputs: { email: email.input },
+    required: [email.input],
+    send: async () => {
+      const r = await api('POST', '/api/v1/auth/password-reset', { email: email.input.value.trim() }, { allow401: true });
+      status.show(r.message);
+    }
+  });
+  box.appendChild(form);
+  return h('div', { class: 'auth__help' }, h('p', null, open), box);
 }
