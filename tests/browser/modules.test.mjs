@@ -118,12 +118,13 @@ describe('the web app as modules', { timeout: 180000 }, () => {
         const cursor = new URL(route.request().url()).searchParams.get('cursor');
         asked.push(cursor);
         const reply = cursor === null
-          ? { items: [{ name: 'Ana Pérez', email: 'ana@demo.test', role: 'teacher' }], next_cursor: 'c2' }
-          : { items: [{ name: 'Luis Rojas', email: 'luis@demo.test', role: 'parent' }], next_cursor: null };
+          ? { items: [{ id: 501, name: 'Ana Pérez', email: 'ana@demo.test', role: 'teacher', state: 'active' }], next_cursor: 'c2' }
+          : { items: [{ id: 502, name: 'Luis Rojas', email: 'luis@demo.test', role: 'parent', state: 'invited' }], next_cursor: null };
         return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(reply) });
       });
       await signInHome(page, server.demoUrl, DIRECTORA_EMAIL, DIRECTORA_PASSWORD, DIRECTORA_NAME);
-      const card = page.getByRole('region', { name: 'Usuarios' });
+      await page.getByRole('navigation').getByRole('link', { name: 'Usuarios' }).click();
+      const card = page.getByRole('region', { name: 'Usuarios', exact: true });
       const rows = card.getByRole('table', { name: 'Usuarios del plantel' }).locator('tbody tr');
       await waitForText(rows.first(), /Ana Pérez/);
       const more = card.getByRole('button', { name: 'Más' });

@@ -158,7 +158,7 @@ export function show(ctx) {
         () => api('POST', P.path + '/' + u.id + '/invitation'),
         () => 'Se envió de nuevo la invitación a ' + who(u) + ' (' + u.email + '). El enlace anterior ya no sirve; el nuevo vale 7 días.')));
     } else if (u.state === 'active') {
-      out.push(button('Enviar enlace para cambiar la contraseña', 'Enviar a ' + who(u) + ' un enlace para cambiar la contraseña', null, (b) => act(b,
+      out.push(button('Enviar enlace de contraseña', 'Enviar a ' + who(u) + ' un enlace para cambiar la contraseña', null, (b) => act(b,
         () => api('POST', P.path + '/' + u.id + '/password-reset'),
         () => 'Se envió a ' + u.email + ' un enlace para elegir una contraseña nueva. Vale 1 hora.')));
     }
