@@ -390,18 +390,17 @@ describe('school records pages (real server)', { timeout: 240000 }, () => {
 
       await page.getByRole('button', { name: 'Invitar a los representantes con correo' }).click();
       await page.locator('.invite-round').waitFor({ timeout: 60000 });
-      const link = await page.getByRole('textbox', { name: 'Dirección de ingreso' }).inputValue();
-      assert.ok(link.startsWith('http://bischeduler-demo.localhost'), link);
-      const passwords = page.getByRole('textbox', { name: /^Contraseña inicial de / });
-      const invited = await passwords.count();
-      assert.equal(invited, 100, 'the API invites 100 per request');
+      await page.getByText(/^Se enviaron invitaciones a 100 representantes\./).waitFor();
+      const invitedRows = page.getByRole('table', { name: 'Representantes invitados' }).locator('tbody tr');
+      assert.equal(await invitedRows.count(), 100, 'the API invites 100 per request');
+      assert.equal(await page.getByRole('textbox', { name: /^Contraseña inicial de / }).count(), 0, 'no password is made or shown');
       await page.getByText(/^\d+ representantes no se invitaron$/).waitFor();
-      // The first one invited now has an account: their email and the password shown sign in.
-      const first = page.getByRole('table', { name: 'Cuentas de representantes creadas' }).locator('tbody tr').first();
+      // The first one invited has an invitation mail (queued or sent) and no password yet: they cannot sign in.
+      const first = invitedRows.first();
+      await waitForText(first, /Correo (por enviar|enviado)/);
       const email = (await first.locator('td').nth(1).textContent()).trim();
-      const password = await passwords.first().inputValue();
-      const signin = await request(server.port, server.demoHost, 'POST', '/api/v1/auth/login', { body: { email, password } });
-      assert.equal(signin.status, 200, `${email}: ${signin.body}`);
+      const users = await apiOk('GET', '/api/v1/users?limit=200');
+      assert.equal(users.items.find((u) => u.email === email).state, 'invited', email);
       await page.getByRole('button', { name: 'Invitar a los siguientes' }).waitFor();
       await screenshot(page, 'records-import-done-1280');
       await assertNoProblems(page);

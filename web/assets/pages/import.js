@@ -13,19 +13,20 @@
  *      with the report, which is shown.
  *   3. After the import: invite the representatives with an email as parent
  *      users (POST /api/v1/representatives/invitations {all: true}, 100 per
- *      request); the sign-in address and each first password are shown to
- *      copy until invitations go out by email.
+ *      request); each gets a mail with a link to choose a password, and the
+ *      page shows the state of each mail (users.js mailState).
  * Uploads are not JSON, so this page calls fetch() itself (same cookie and
  * CSRF token as core/api.js).
  */
 import { h, clear, breakable } from '../core/dom.js';
 import { state } from '../core/state.js';
 import { api, MSG_EXPIRED } from '../core/api.js';
-import { messageArea, setBusy, copyControl } from '../core/forms.js';
+import { messageArea, setBusy } from '../core/forms.js';
 import { card, dataTable, tableOf } from '../core/ui.js';
 import { setView } from '../core/shell.js';
 import { pageHead, guard, checkbox, link, forgetLookups } from './records.js';
 import { sessionEnded } from '../core/router.js';
+import { mailState } from './users.js';
 
 const MAX_BYTES = 32 * 1024 * 1024;
 const PAGE = 50;
@@ -247,7 +248,7 @@ export function show(ctx) {
     } finally { setBusy(invite, false); }
   });
   const inviteCard = card('Invitar a los representantes',
-    'Cada representante con correo electrónico recibe una cuenta de representante enlazada a sus representados. Mientras el envío por correo no esté disponible, la dirección de ingreso y la contraseña inicial de cada uno se muestran aquí para que usted se las haga llegar. Quien ya tiene cuenta no se invita de nuevo.',
+    'Cada representante con correo electrónico recibe por correo una invitación a su cuenta de representante, enlazada a sus representados: un enlace, válido 7 días, para elegir su contraseña. Quien ya tiene cuenta no se invita de nuevo.',
     [inviteErr, h('div', { class: 'form-actions' }, invite), inviteBox], 'card--wide');
 
   function showResult(rep) {
@@ -269,10 +270,10 @@ export function show(ctx) {
   }
 
   /*
-   * The reply of an invitation round: the school's sign-in address once,
-   * then each representative's email and first password (shown once). The
-   * API invites at most 100 per request: "Invitar a los siguientes" asks for
-   * the next ones while a round comes back full.
+   * The reply of an invitation round: each representative invited and the
+   * state of their invitation mail. The API invites at most 100 per
+   * request: "Invitar a los siguientes" asks for the next ones while a
+   * round comes back full.
    */
   function showInvitations(box, r, again) {
     const items = (r && r.items) || [];
@@ -282,19 +283,14 @@ export function show(ctx) {
     if (!items.length) {
       round.appendChild(h('p', { class: 'notice notice--info', text: 'No quedan representantes con correo por invitar.' }));
     } else {
-      round.appendChild(h('p', { class: 'notice notice--success', text: (items.length === 1 ? 'Se creó 1 cuenta de representante.' : 'Se crearon ' + num(items.length) + ' cuentas de representante.') +
-        ' Envíe a cada uno la dirección de ingreso, su correo y su contraseña inicial. Las contraseñas se muestran solo esta vez: cópielas ahora.' }));
-      const linkInput = h('input', { type: 'text', readOnly: true, value: items[0].link, class: 'link-input', 'aria-label': 'Dirección de ingreso' });
-      const linkCopy = copyControl(linkInput, items[0].link);
-      round.appendChild(h('div', { class: 'field' }, h('p', { class: 'field__label', text: 'Dirección de ingreso' }),
-        h('div', { class: 'link-cell' }, linkInput, linkCopy.button, linkCopy.copied)));
-      const wrap = dataTable('Cuentas de representantes creadas', [{ label: 'Representante' }, { label: 'Correo' }, { label: 'Contraseña inicial' }]);
+      round.appendChild(h('p', { class: 'notice notice--success', text: (items.length === 1 ? 'Se envió la invitación a 1 representante.' : 'Se enviaron invitaciones a ' + num(items.length) + ' representantes.') +
+        ' Cada uno recibe un correo con un enlace para elegir su contraseña. El estado de cada invitación también se ve en Usuarios.' }));
+      const wrap = dataTable('Representantes invitados', [{ label: 'Representante' }, { label: 'Correo' }, { label: 'Invitación' }]);
       items.forEach((it) => {
-        const input = h('input', { type: 'text', readOnly: true, value: it.password || '', class: 'link-input', 'aria-label': 'Contraseña inicial de ' + (it.name || it.email) });
-        const copy = copyControl(input, it.password || '');
-        tableOf(wrap).addRow([it.name || '', breakable(it.email || ''), h('div', { class: 'link-cell' }, input, copy.button, copy.copied)]);
+        tableOf(wrap).addRow([it.name || '', breakable(it.email || ''), mailState(it.mail) || h('span', { class: 'muted', text: 'Por enviar.' })]);
       });
       round.appendChild(wrap);
+      round.appendChild(h('p', { class: 'form-actions' }, link('/usuarios', 'Ver los usuarios', 'btn btn--ghost')));
     }
     if (skipped.length) {
       const byReason = {};

@@ -60,9 +60,8 @@ const STATE_BADGES = {
   disabled: ['inactive', 'Desactivado']
 };
 
-/* What a person sees of the last mail about a user. */
-function mailLine(u) {
-  const m = u.mail;
+/* What a person sees of the last mail about a user (also the import page's invitations). */
+export function mailState(m) {
   if (!m) return null;
   let text;
   let cls = 'mail-state muted';
@@ -76,7 +75,7 @@ function mailLine(u) {
 
 function stateCell(u) {
   const b = STATE_BADGES[u.state] || STATE_BADGES.active;
-  return h('div', { class: 'user-state' }, h('span', { class: 'badge badge--' + b[0], text: b[1] }), mailLine(u));
+  return h('div', { class: 'user-state' }, h('span', { class: 'badge badge--' + b[0], text: b[1] }), mailState(u.mail));
 }
 
 function nameCell(u) {
