@@ -126,8 +126,24 @@ describe('people: invitations by mail, passwords by link', { timeout: 300000 }, 
       // 3. The director sees the teacher active, then disables them.
       await director.reload();
       await waitForText(row, new RegExp(`${teacher.name}.*Activo`));
-      await row.getByRole('button', { name: `Desactivar a ${teacher.name}` }).click();
+      // Edits: her name, role and cargo, in the panel above the list.
+      await row.getByRole('button', { name: `Editar a ${teacher.name}` }).click();
       const panel = director.getByRole('region', { name: 'Usuario seleccionado' });
+      await panel.getByLabel('Nombre completo').fill('Lucía Rivas Mora');
+      await panel.getByLabel('Cargo (opcional)').selectOption('Coordinador(a)');
+      await director.setViewportSize({ width: 360, height: 800 });
+      await noSidewaysScroll(director);
+      await screenshot(director, 'people-edit-360');
+      await director.setViewportSize({ width: 1280, height: 800 });
+      await panel.getByRole('button', { name: 'Guardar cambios' }).click();
+      await director.getByText('Se guardaron los cambios de Lucía Rivas Mora.').waitFor();
+      await waitForText(row, /Lucía Rivas Mora.*Coordinador\(a\).*Docente.*Activo/);
+      teacher.name = 'Lucía Rivas Mora';
+      // A reset link by mail, on request of the person.
+      await row.getByRole('button', { name: `Enviar a ${teacher.name} un enlace para cambiar la contraseña` }).click();
+      await director.getByText(`Se envió a ${teacher.email} un enlace para elegir una contraseña nueva. Vale 1 hora.`).waitFor();
+      assert.match(await mailedLink(server, 'demo', teacher.email), /\/clave\/[0-9a-f]{64}$/);
+      await row.getByRole('button', { name: `Desactivar a ${teacher.name}` }).click();
       await panel.getByRole('heading', { name: `¿Desactivar a ${teacher.name}?` }).waitFor();
       await panel.getByRole('button', { name: 'Sí, desactivar' }).click();
       await director.getByText(`Se desactivó a ${teacher.name}.`, { exact: false }).waitFor();

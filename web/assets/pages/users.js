@@ -289,6 +289,7 @@ export function show(ctx) {
 export function section() {
   return {
     node: card('Usuarios', 'Invite a docentes, representantes y otros administradores por correo; edite, desactive o envíe un enlace para cambiar la contraseña.',
-      h('p', { class: 'card__action' }, h('a', { href: '/usuarios', 'data-route': '', class: 'btn btn--secondary', text: 'Administrar usuarios' })))
+      h('p', { class: 'card__action' }, h('a', { href: '/usuarios', 'data-route': '', class: 'btn btn--secondary', text: 'Administrar usuarios' })),
+      'card--wide card--row')
   };
 }
