@@ -37,6 +37,7 @@ async function mailedLink(server, school, to) {
       if (m) return m[0];
     }
   }
+  // Not (yet) in the outbox, or encoded there: the rendered text in the queue.
   const db = school === 'master' ? path.join(data, 'master.sqlite') : path.join(data, 'schools', `${school}.sqlite`);
   const py = 'import sqlite3,sys\nc=sqlite3.connect(sys.argv[1])\n' +
     'r=c.execute("SELECT body_text FROM mail_queue WHERE to_email=? ORDER BY id DESC LIMIT 1",(sys.argv[2],)).fetchone()\n' +
