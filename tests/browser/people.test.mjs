@@ -88,6 +88,8 @@ describe('people: invitations by mail, passwords by link', { timeout: 300000 }, 
       const row = director.locator('tbody tr').filter({ hasText: teacher.email });
       await waitForText(row, new RegExp(`${teacher.name}.*Docente.*${teacher.email}.*Docente.*Invitación pendiente.*Correo (por enviar|enviado)`));
       await row.getByRole('button', { name: `Reenviar la invitación a ${teacher.name}` }).waitFor();
+      // The worker writes it to the outbox; the list shows the new state without a reload.
+      await waitForText(row, /Correo enviado el \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}\./);
       await screenshot(director, 'people-users-1280');
       await director.setViewportSize({ width: 360, height: 800 });
       await noSidewaysScroll(director);

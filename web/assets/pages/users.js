@@ -105,10 +105,20 @@ export function show(ctx) {
   const list = tableLoader(wrap, errors, {
     path: (cursor) => P.path + query({ limit: 50, cursor: cursor }),
     row: (u) => [nameCell(u), breakable(u.email), breakable(u.role_label || roleLabel(u.role)), stateCell(u), actions(u)],
+    onItems: (items, first) => { if (first) watchMail(items); },
     more: moreWrap,
     empty: P.empty,
     failed: 'No se pudo cargar la lista de usuarios.'
   });
+  /* While a mail is still queued, the list asks again a few times so its state changes under the admin's eyes. */
+  let mailPolls = 0;
+  let alive = () => true;
+  function watchMail(items) {
+    if (!items.some((u) => u.mail && u.mail.state === 'queued')) { mailPolls = 0; return; }
+    if (mailPolls >= 5) return;
+    mailPolls += 1;
+    setTimeout(() => { if (alive()) list.reload(); }, 3000);
+  }
   more.addEventListener('click', async () => {
     setBusy(more, true, 'Cargando…');
     await list.next();
@@ -142,6 +152,7 @@ export function show(ctx) {
       const u = await run();
       closePanel();
       status.show(done(u));
+      mailPolls = 0;
       await list.reload();
     } catch (err) {
       if (!err.handled) errors.show(err.message);
@@ -229,7 +240,8 @@ export function show(ctx) {
         const v = await api('PATCH', P.path + '/' + u.id, body);
         closePanel();
         status.show('Se guardaron los cambios de ' + who(v) + '.');
-        await list.reload();
+        mailPolls = 0;
+      await list.reload();
       }
     });
     openPanel([form], name.input);
@@ -268,12 +280,13 @@ export function show(ctx) {
       if (cargo) cargo.input.value = '';
       inviteStatus.show('Se envió la invitación a ' + who(u) + ' (' + u.email + ') como ' + (u.role_label || roleLabel(u.role)) +
         '. El enlace vale 7 días; su estado aparece en la lista.');
+      mailPolls = 0;
       await list.reload();
     }
   });
 
   tableOf(wrap).setMessage('Cargando usuarios…');
-  const alive = setView(P.title, [
+  alive = setView(P.title, [
     h('div', { class: 'page-head' },
       h('h1', { tabindex: '-1', text: P.title }),
       h('p', { class: 'muted page-head__intro', text: P.intro })),
