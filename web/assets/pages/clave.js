@@ -68,7 +68,10 @@ function passwordForm(link, token, moveFocus) {
   const user = h('input', { type: 'email', name: 'username', autocomplete: 'username', value: link.email, readOnly: true, class: 'visually-hidden', tabindex: '-1', 'aria-hidden': 'true' });
   const password = field({ name: 'password', label: invitation ? 'Contraseña' : 'Contraseña nueva', type: 'password', autocomplete: 'new-password', maxlength: '256', hint: 'Al menos ' + min + ' caracteres. Puede ser una frase fácil de recordar para usted.', required: true });
   const again = field({ name: 'again', label: 'Repita la contraseña', type: 'password', autocomplete: 'new-password', maxlength: '256', required: true });
-  addPasswordToggle(password.input);
+  /* "Mostrar" shows both fields, so the person can compare what they typed. */
+  addPasswordToggle(password.input).querySelector('button').addEventListener('click', () => {
+    again.input.type = password.input.type;
+  });
   const submit = h('button', { type: 'submit', class: 'btn btn--primary btn--block', text: invitation ? 'Guardar contraseña e ingresar' : 'Cambiar contraseña e ingresar' });
   const form = h('form', { class: 'form', novalidate: true },
     errors, user, password.wrap, again.wrap, submit);
