@@ -27,7 +27,12 @@ const ACTION_LABELS = {
   /* school records (issue 13) */
   withdraw: 'Retiro',
   promote: 'Promoción de año escolar',
-  'import': 'Importación'
+  'import': 'Importación',
+  /* people (issue 14) */
+  invite: 'Invitación de usuario',
+  send_link: 'Envío de enlace por correo',
+  link_used: 'Contraseña elegida con un enlace',
+  password_reset_refused: 'Pedido de contraseña no atendido'
 };
 
 const ENTITY_LABELS = {
@@ -51,7 +56,9 @@ const ENTITY_LABELS = {
   section: 'Sección',
   subject: 'Materia',
   room: 'Aula',
-  matricula: 'Matrícula'
+  matricula: 'Matrícula',
+  /* people (issue 14) */
+  user_password: 'Contraseña de usuario'
 };
 
 export function show(ctx) {
