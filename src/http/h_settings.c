@@ -1,7 +1,8 @@
 /*
  * GET and PATCH /api/v1/settings: the school's own settings (its name,
- * time zone and profile). The settings and their checks live in
- * src/school/settings.c; a rename also reaches the platform's registry.
+ * time zone and profile, and its typed options). The settings and their
+ * checks live in src/school/settings.c; a rename also reaches the
+ * platform's registry. GET also lists the time zones to choose from.
  */
 #include <string.h>
 
@@ -15,18 +16,41 @@ void h_settings_get(struct request *r)
     store_lock(r->school);
     json_t *j = school_settings_json(r->school, r->tenant.name);
     store_unlock(r->school);
+    json_t *zones = json_array();
+    for (int i = 0; school_timezones[i].name; i++)
+        json_array_append_new(zones,
+                              json_pack("{s:s,s:s}", "value",
+                                        school_timezones[i].name, "label",
+                                        school_timezones[i].label));
+    json_object_set_new(j, "timezone_choices", zones);
     reply_json(r, 200, j);
 }
 
 void h_settings_patch(struct request *r)
 {
-    struct setting_update u[SCHOOL_SETTINGS_MAX];
+    struct setting_update u[SCHOOL_SETTINGS_MAX + SCHOOL_OPTIONS_MAX];
     struct field f[SCHOOL_SETTINGS_MAX];
     bool present[SCHOOL_SETTINGS_MAX];
     size_t nf = request_settings_fields(f, u, present, false);
-    if (fields_read(r, r->json, f, nf) < 0)
-        return;
+    struct field_errors errs = {0};
+    fields_parse(r->json, f, nf, &errs);
     int n = request_settings_updates(u, present, nf);
+    /* the typed options: each checked against its type and range */
+    for (size_t i = 0; i < school_options_count; i++) {
+        const struct school_option_def *d = &school_options[i];
+        json_t *v = json_object_get(r->json, d->key);
+        if (v == NULL)
+            continue;
+        u[n].key = d->key;
+        const char *msg =
+            school_option_check(d, v, u[n].value, sizeof u[n].value);
+        if (msg)
+            field_error(&errs, d->key, msg);
+        else
+            n++;
+    }
+    if (fields_reply(r, &errs) < 0)
+        return;
     if (n == 0) { /* nothing to change: nothing to audit */
         h_settings_get(r);
         return;

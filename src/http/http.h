@@ -255,6 +255,11 @@ void h_link_get(struct request *r);
 void h_link_use(struct request *r);
 /* mail (h_mail.c) */
 void h_mail_list(struct request *r);
+/* branding (h_branding.c; h_branding above) */
+void h_branding_patch(struct request *r);
+void h_branding_logo_get(struct request *r);
+void h_branding_logo_put(struct request *r);
+void h_branding_logo_delete(struct request *r);
 
 /* request.c: helpers every handler may use. */
 /* The user JSON of the principal. */

@@ -86,6 +86,11 @@ const struct route routes[] = {
     {"POST", "/api/v1/auth/links/{token}", ROUTE_PUBLIC, SCOPE_SCHOOL, true, h_link_use},
     /* mail (issue #14): the store's sent mail and its state */
     {"GET", "/api/v1/mail", P(INVITE_USERS) | P(MANAGE_SCHOOL_SETTINGS) | P(MANAGE_INVITATIONS), SCOPE_SCHOOL, false, h_mail_list},
+    /* branding (GET /api/v1/branding is at the top) */
+    {"PATCH", "/api/v1/branding", P(MANAGE_SCHOOL_SETTINGS), SCOPE_SCHOOL, true, h_branding_patch},
+    {"GET", "/api/v1/branding/logo", ROUTE_PUBLIC, SCOPE_SCHOOL, false, h_branding_logo_get},
+    {"PUT", "/api/v1/branding/logo", P(MANAGE_SCHOOL_SETTINGS), SCOPE_SCHOOL, false, h_branding_logo_put},
+    {"DELETE", "/api/v1/branding/logo", P(MANAGE_SCHOOL_SETTINGS), SCOPE_SCHOOL, false, h_branding_logo_delete},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

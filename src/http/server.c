@@ -238,9 +238,12 @@ static const char *bad_framing(struct MHD_Connection *conn, const char *url,
 
 /* Routes whose body is a file (cfg.max_upload, not cfg.max_body): decided
  * from the method and path before the body arrives, so a large upload is
- * refused (413) before it is read. records: import */
+ * refused (413) before it is read. records: import; branding: logo */
 static bool upload_route(const char *method, const char *url)
 {
+    if (strcmp(method, "PUT") == 0 &&
+        strcmp(url, "/api/v1/branding/logo") == 0) /* branding */
+        return true;
     return strcmp(method, "POST") == 0 &&
            strcmp(url, "/api/v1/imports/matricula") == 0;
 }

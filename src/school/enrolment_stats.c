@@ -11,6 +11,8 @@
  * Sans): the school's name and codes, the year and the date on top, the
  * table with a grade subtotal after each grade's sections and the school's
  * total last, repeated table headers and "Página N de M" on every page.
+ * The school's branding shows on the first page: its logo at the top
+ * right, its name and a rule under the heading in its primary colour.
  */
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -21,6 +23,7 @@
 #include <xlsxwriter.h>
 
 #include "core/util.h"
+#include "school/branding.h"
 #include "school/exports.h"
 
 static const char *const SQL_STATS =
@@ -79,6 +82,15 @@ int enrolment_stats_load(struct store *s, const char *default_name,
     db_finish(&st);
     if (step < 0)
         rc = EXPORT_STORE_ERROR;
+    /* branding: the logo and the primary colour, from the same snapshot */
+    struct branding b;
+    char etag[33];
+    if (rc >= 0 && (branding_get(s, &b, error_r) < 0 ||
+                    branding_logo(s, &st_r->logo, &st_r->logo_len, etag,
+                                  error_r) < 0))
+        rc = EXPORT_STORE_ERROR;
+    if (rc >= 0)
+        str_copy(st_r->primary, sizeof st_r->primary, b.primary);
 out:;
     const char *end_err = NULL;
     store_end(s, true, &end_err); /* a read: nothing to commit */
@@ -92,6 +104,9 @@ void enrolment_stats_free(struct enrolment_stats *st)
     free(st->v);
     st->v = NULL;
     st->n = 0;
+    free(st->logo);
+    st->logo = NULL;
+    st->logo_len = 0;
 }
 
 /* The table as lines: each section, a subtotal after each grade's last
@@ -226,6 +241,7 @@ int enrolment_stats_xlsx(const struct enrolment_stats *st,
 #define TABLE_TOP_NEXT 90.0
 #define TABLE_BOTTOM (PAGE_H - 70.0)
 #define FONT "DejaVu Sans"
+#define LOGO_SIDE 64.0 /* the logo's box on the first page, pt */
 
 /* Column x offsets and widths (the table spans the text width). */
 static const double COL_X[5] = {0, 200, 295, 360, 425};
@@ -265,6 +281,55 @@ static void table_row(cairo_t *cr, PangoLayout *lay, double y, bool bold,
         text(cr, lay, MARGIN + COL_X[c] + 4, y + 3, COL_W[c] - 8,
              c >= 2 ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT, bold, 9,
              cells[c]);
+}
+
+/* "#rrggbb" as cairo's 0..1 components (black if malformed). */
+static void parse_color(const char *hex, double rgb[3])
+{
+    unsigned v = 0;
+    rgb[0] = rgb[1] = rgb[2] = 0;
+    if (hex && strlen(hex) == 7 && sscanf(hex + 1, "%6x", &v) == 1) {
+        rgb[0] = ((v >> 16) & 0xff) / 255.0;
+        rgb[1] = ((v >> 8) & 0xff) / 255.0;
+        rgb[2] = (v & 0xff) / 255.0;
+    }
+}
+
+struct png_reader {
+    const unsigned char *data;
+    size_t size, pos;
+};
+
+static cairo_status_t png_read(void *closure, unsigned char *out,
+                               unsigned int len)
+{
+    struct png_reader *m = closure;
+    if (len > m->size - m->pos)
+        return CAIRO_STATUS_READ_ERROR;
+    memcpy(out, m->data + m->pos, len);
+    m->pos += len;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* Draws the logo (our own re-encoded PNG) fitted in a box x, y, side. */
+static void draw_logo(cairo_t *cr, const unsigned char *png, size_t len,
+                      double x, double y, double side)
+{
+    struct png_reader m = {png, len, 0};
+    cairo_surface_t *img =
+        cairo_image_surface_create_from_png_stream(png_read, &m);
+    if (cairo_surface_status(img) == CAIRO_STATUS_SUCCESS) {
+        int w = cairo_image_surface_get_width(img);
+        int h = cairo_image_surface_get_height(img);
+        double k = side / (w > h ? w : h);
+        cairo_save(cr);
+        cairo_translate(cr, x + (side - w * k), y);
+        cairo_scale(cr, k, k);
+        cairo_set_source_surface(cr, img, 0, 0);
+        cairo_paint(cr);
+        cairo_restore(cr);
+    }
+    cairo_surface_destroy(img);
 }
 
 static cairo_status_t pdf_write(void *closure, const unsigned char *data,
@@ -310,21 +375,34 @@ int enrolment_stats_pdf(const struct enrolment_stats *st,
     pango_cairo_update_context(cr, pc);
     PangoLayout *lay = pango_layout_new(pc);
     double text_w = PAGE_W - 2 * MARGIN;
+    double primary[3];
+    parse_color(st->primary[0] ? st->primary : BRANDING_DEFAULT_PRIMARY,
+                primary);
 
     size_t i = 0;
     for (int page = 1; page <= pages; page++) {
         double y;
         cairo_set_source_rgb(cr, 0, 0, 0);
         if (page == 1) {
-            text(cr, lay, MARGIN, MARGIN, text_w, PANGO_ALIGN_LEFT, true, 16,
+            /* the logo at the top right; the heading beside it */
+            double head_w = st->logo ? text_w - LOGO_SIDE - 12 : text_w;
+            if (st->logo)
+                draw_logo(cr, st->logo, st->logo_len,
+                          PAGE_W - MARGIN - LOGO_SIDE, MARGIN, LOGO_SIDE);
+            cairo_set_source_rgb(cr, primary[0], primary[1], primary[2]);
+            text(cr, lay, MARGIN, MARGIN, head_w, PANGO_ALIGN_LEFT, true, 16,
                  ctx->school_name);
+            cairo_set_source_rgb(cr, 0, 0, 0);
             if (codes[0])
-                text(cr, lay, MARGIN, MARGIN + 26, text_w, PANGO_ALIGN_LEFT,
+                text(cr, lay, MARGIN, MARGIN + 26, head_w, PANGO_ALIGN_LEFT,
                      false, 10, codes);
-            text(cr, lay, MARGIN, MARGIN + 56, text_w, PANGO_ALIGN_LEFT, true,
+            text(cr, lay, MARGIN, MARGIN + 56, head_w, PANGO_ALIGN_LEFT, true,
                  13, REPORT_TITLE);
-            text(cr, lay, MARGIN, MARGIN + 78, text_w, PANGO_ALIGN_LEFT,
+            text(cr, lay, MARGIN, MARGIN + 78, head_w, PANGO_ALIGN_LEFT,
                  false, 10, sub);
+            cairo_set_source_rgb(cr, primary[0], primary[1], primary[2]);
+            cairo_rectangle(cr, MARGIN, TABLE_TOP_FIRST - 14, text_w, 3);
+            cairo_fill(cr);
             y = TABLE_TOP_FIRST;
         } else {
             char head[640];

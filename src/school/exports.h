@@ -96,6 +96,10 @@ struct enrolment_stats {
     struct enrolment_section *v; /* by level, grade number, letter */
     size_t n;
     int boys, girls;
+    /* branding: the primary colour ("#rrggbb") and the logo (PNG, or NULL) */
+    char primary[8];
+    unsigned char *logo;
+    size_t logo_len;
 };
 /* The statistics of year_id (0: current). Takes the store itself. */
 int enrolment_stats_load(struct store *s, const char *default_name,

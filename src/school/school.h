@@ -35,6 +35,7 @@ struct school_setting_def {
     bool clearable;      /* "" removes it */
     size_t max_len;      /* bytes */
     const char *message; /* Spanish: when missing or too long */
+    bool is_public;      /* shown without signing in (GET /api/v1/branding) */
 };
 extern const struct school_setting_def school_settings[];
 extern const size_t school_settings_count;
@@ -46,9 +47,44 @@ struct setting_update {
     char value[SCHOOL_SETTING_VALUE_MAX]; /* "" removes the setting */
 };
 
-/* Every setting as JSON (null when unset) plus state_name; the name
- * defaults to `default_name`. Caller holds the store. */
+/* The time zones a school may choose (a list, never typed in): the IANA
+ * name and the Spanish label shown ("Caracas (UTC−4)"); NULL-terminated. */
+struct school_timezone {
+    const char *name, *label;
+};
+extern const struct school_timezone school_timezones[];
+/* The label of a zone of the list, NULL if not in it. */
+const char *school_timezone_label(const char *name);
+
+/* Typed options (tenant_settings.type): stored as the JSON text of the
+ * value, checked by `check` (NULL or a Spanish message). */
+#define SETTING_TYPE_STRING "string"
+#define SETTING_TYPE_INTEGER "integer"
+#define SETTING_TYPE_BOOLEAN "boolean"
+#define SETTING_TYPE_JSON "json"
+struct school_option_def {
+    const char *key;
+    const char *type; /* SETTING_TYPE_* */
+    bool is_public;
+    const char *dflt; /* JSON text */
+    const char *(*check)(json_t *v);
+};
+extern const struct school_option_def school_options[];
+extern const size_t school_options_count;
+#define SCHOOL_OPTIONS_MAX 8
+const struct school_option_def *school_option_find(const char *key);
+/* Checks v for option d and writes its stored text into out: NULL, or a
+ * Spanish message. */
+const char *school_option_check(const struct school_option_def *d, json_t *v,
+                                char *out, size_t n);
+
+/* Every setting as JSON (null when unset) plus state_name, timezone_label
+ * and the typed options; the name defaults to `default_name`. Caller holds
+ * the store. */
 json_t *school_settings_json(struct store *s, const char *default_name);
+/* The public settings only (anyone may read them). Caller holds the store. */
+json_t *school_public_settings_json(struct store *s,
+                                    const char *default_name);
 /* Writes the updates; inside the caller's transaction. */
 int school_settings_write(struct store *s, const struct setting_update *u,
                           int n, const char **error_r);
