@@ -123,7 +123,8 @@ static int create_store(const struct db_backend *b, const char *name,
         rc = migrate_apply_in_tx(s.conn, series, error_r);
     if (rc == 0 && school_name)
         rc = db_run(s.conn, error_r,
-                    "INSERT INTO tenant_settings (key, value) VALUES (?, ?), (?, ?)",
+                    "INSERT INTO tenant_settings (key, value, is_public)"
+                    " VALUES (?, ?, 1), (?, ?, 1)",
                     "tttt", SETTING_NAME, school_name, SETTING_TIMEZONE,
                     DEFAULT_TIMEZONE);
     if (rc < 0)

@@ -428,6 +428,12 @@ RECIPES = {
     ("POST", "/api/v1/imports/matricula"): Recipe(_none, _fixed(422)),
     ("POST", "/api/v1/representatives/invitations"): Recipe(
         _body(lambda w: {"representative_ids": [999999]}), _fixed(200)),
+    # branding: no school of the matrix has a logo (404); the upload takes an
+    # image, so the matrix's JSON body is refused by type (415)
+    ("PATCH", "/api/v1/branding"): Recipe(_body(lambda w: {"motto": "Lema de la matriz"}), _fixed(200)),
+    ("GET", "/api/v1/branding/logo"): Recipe(_none, _fixed(404)),
+    ("PUT", "/api/v1/branding/logo"): Recipe(_body(lambda w: {}), _fixed(415)),
+    ("DELETE", "/api/v1/branding/logo"): Recipe(_none, _fixed(404)),
 }
 
 
