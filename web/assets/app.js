@@ -80,6 +80,8 @@ async function boot() {
   try {
     const b = await api('GET', '/api/v1/branding', undefined, { allow401: true });
     state.branding = (b && b.school) || null;
+    state.look = (b && b.branding) || null;
+    state.publicSettings = (b && b.settings) || null;
     applyBranding();
   } catch (err) {
     showFatal('No se pudo abrir el plantel', err.message);

@@ -3,6 +3,13 @@
  * the school's name, the navigation and the signed-in user, the global
  * alert, and <main>, whose content setView() replaces. The navigation's
  * links come from the router's table (routes with a `nav` label).
+ *
+ * The school's look (GET /api/v1/branding's `branding`) is applied here
+ * too: its logo in the header, and its colours as CSS custom properties on
+ * <html>. The primary colour is darkened, when needed, until white text on
+ * it (buttons) and it as text on white (links) both reach a 4.5:1 contrast;
+ * the raw colours mark the header (with a text colour chosen for
+ * contrast) so that a light school colour still shows as itself.
  */
 import { $, h, append, clear } from './dom.js';
 import { state, schoolName, roleLabel } from './state.js';
@@ -12,6 +19,76 @@ export function applyBranding() {
   const name = schoolName();
   $('school-name').textContent = name;
   $('footer-school').textContent = name;
+  applyLook(state.look);
+}
+
+function rgbOf(hex) {
+  const m = /^#([0-9a-f]{6})$/i.exec(hex || '');
+  if (!m) return null;
+  const v = parseInt(m[1], 16);
+  return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
+}
+
+function hexOf(rgb) {
+  return '#' + rgb.map((c) => Math.round(c).toString(16).padStart(2, '0')).join('');
+}
+
+/* WCAG relative luminance and contrast ratio. */
+function luminance(rgb) {
+  const l = rgb.map((c) => { const s = c / 255; return s <= 0.03928 ? s / 12.92 : Math.pow((s + 0.055) / 1.055, 2.4); });
+  return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2];
+}
+export function contrast(a, b) {
+  const la = luminance(a), lb = luminance(b);
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+}
+
+/* The colour darkened (towards black) until white on it reaches `ratio`. */
+function darkenFor(rgb, ratio) {
+  let c = rgb.slice();
+  for (let i = 0; i < 40 && contrast(c, [255, 255, 255]) < ratio; i++) c = c.map((x) => x * 0.92);
+  return c;
+}
+
+function mix(rgb, other, k) { return rgb.map((x, i) => x * (1 - k) + other[i] * k); }
+
+/* Black or white, whichever reads better on `rgb`. */
+export function textOn(hex) {
+  const rgb = rgbOf(hex);
+  if (!rgb) return '#ffffff';
+  return contrast(rgb, [255, 255, 255]) >= contrast(rgb, [0, 0, 0]) ? '#ffffff' : '#000000';
+}
+
+function applyLook(look) {
+  const root = document.documentElement.style;
+  const primary = rgbOf(look && look.primary_color);
+  const secondary = rgbOf(look && look.secondary_color);
+  if (primary) {
+    const safe = darkenFor(primary, 4.5);
+    root.setProperty('--c-primary', hexOf(safe));
+    root.setProperty('--c-primary-hover', hexOf(safe.map((x) => x * 0.8)));
+    root.setProperty('--c-primary-soft', hexOf(mix(primary, [255, 255, 255], 0.9)));
+    root.setProperty('--c-brand', hexOf(primary));
+    root.setProperty('--c-on-brand', textOn(hexOf(primary)));
+  } else {
+    ['--c-primary', '--c-primary-hover', '--c-primary-soft', '--c-brand', '--c-on-brand'].forEach((p) => root.removeProperty(p));
+  }
+  if (secondary) root.setProperty('--c-brand-2', hexOf(secondary));
+  else root.removeProperty('--c-brand-2');
+  const mark = $('brand-mark');
+  const logo = $('brand-logo');
+  if (mark && logo) {
+    const url = look && look.logo_url;
+    if (url) {
+      if (logo.getAttribute('src') !== url) logo.setAttribute('src', url);
+      logo.hidden = false;
+      mark.hidden = true;
+    } else {
+      logo.removeAttribute('src');
+      logo.hidden = true;
+      mark.hidden = false;
+    }
+  }
 }
 
 /* Keeps the signed-in user and CSRF token of a sign-in or /auth/me reply. */

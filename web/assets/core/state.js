@@ -7,6 +7,8 @@
 
 export const state = {
   branding: null,   /* {code, name, is_master, timezone} */
+  look: null,       /* the school's branding: colours, motto, contacts, logo_url */
+  publicSettings: null, /* the public settings (show_contacts_on_signin, ...) */
   user: null,       /* USER of the API */
   csrf: null,
   viewSeq: 0        /* bumped on every view change, so late replies are ignored */

@@ -5,11 +5,31 @@
  * the address bar. "¿Olvidó su contraseña?" asks for a reset link by mail.
  */
 import { h } from '../core/dom.js';
-import { schoolName } from '../core/state.js';
+import { schoolName, state } from '../core/state.js';
 import { api } from '../core/api.js';
 import { messageArea, field, markInvalid, onSubmit, addPasswordToggle } from '../core/forms.js';
 import { setView, setSession } from '../core/shell.js';
 import { route } from '../core/router.js';
+
+/* branding: the school's logo and motto above the form. */
+function brandingTop() {
+  const look = state.look;
+  if (!look || (!look.logo_url && !look.motto)) return null;
+  return h('div', { class: 'auth__brand' },
+    look.logo_url ? h('img', { class: 'auth__logo', src: look.logo_url, alt: '' }) : null,
+    look.motto ? h('p', { class: 'auth__motto', text: look.motto }) : null);
+}
+
+/* branding: the school's phone and email, when the school shows them. */
+function brandingContacts() {
+  const look = state.look;
+  const show = !state.publicSettings || state.publicSettings.show_contacts_on_signin !== false;
+  if (!look || !show || (!look.phone && !look.email)) return null;
+  return h('p', { class: 'auth__contacts muted' }, 'Contacto del plantel: ',
+    look.phone ? h('a', { href: 'tel:' + look.phone, text: look.phone }) : null,
+    look.phone && look.email ? ' · ' : null,
+    look.email ? h('a', { href: 'mailto:' + look.email, text: look.email }) : null);
+}
 
 export function show(ctx) {
   const notice = ctx.notice;
@@ -59,12 +79,14 @@ export function show(ctx) {
 
   setView('Ingresar', h('section', { class: 'auth' },
     h('div', { class: 'card auth__card' },
+      brandingTop(),
       h('p', { class: 'auth__school', text: schoolName() }),
       h('h1', { id: 'signin-title', class: 'auth__title', tabindex: '-1', text: 'Iniciar sesión' }),
       h('p', { class: 'muted', text: 'Ingrese con el correo electrónico y la contraseña de su cuenta en el plantel.' }),
       noticeNode,
       errors,
-      form),
+      form,
+      brandingContacts()),
     forgotPassword(email)
   ), false);
 }
