@@ -2,7 +2,8 @@
  * bischeduler init: creates a new platform (the master store, the master
  * school UEIPAB and its first platform administrator), and with --demo a
  * guest school with a school admin and a generated school of about 300
- * students enrolled through the Matrícula import (school/matricula_demo.c).
+ * students enrolled through the Matrícula import (school/matricula_demo.c)
+ * and a look of its own (school/branding_demo.c: colours, motto, logo).
  * Generated passwords are printed once.
  */
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "cli/cli.h"
 #include "core/util.h"
 #include "platform/platform.h"
+#include "school/branding.h"
 #include "school/matricula.h"
 
 #define DEMO_SEED 20250915u
@@ -124,6 +126,14 @@ static int create_demo(struct platform *p, const char *base,
                              sizeof teacher) != 0)) {
         pool_release(p->pool, s);
         return CLI_EXIT_FAIL;
+    }
+    /* branding: the demo wears a look of its own (colours, motto, logo) */
+    char demo_contact[300];
+    snprintf(demo_contact, sizeof demo_contact, "secretaria@demo.%s", base);
+    if (rc == TENANT_OK &&
+        branding_demo_seed(s, actor, demo_contact, &err) < 0) {
+        pool_release(p->pool, s);
+        return cli_fail("cannot give the demo school its look: %s", err);
     }
     pool_release(p->pool, s);
     if (rc != TENANT_OK)

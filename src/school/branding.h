@@ -82,4 +82,10 @@ int branding_logo_delete(struct store *store, const struct actor *actor,
 const char *branding_logo_reencode(const unsigned char *in, size_t size,
                                    unsigned char **png_r, size_t *size_r);
 
+/* The demo school's look (branding_demo.c, bischeduler init --demo): its
+ * colours, motto, contacts (email as given) and a drawn logo, each write
+ * audited for `actor`. Returns 0, or -1 with *error_r. */
+int branding_demo_seed(struct store *s, const struct actor *actor,
+                       const char *email, const char **error_r);
+
 #endif

@@ -233,7 +233,14 @@ def test_init_without_password_file_prints_a_generated_password_that_works(insta
     director_pw = _sign_in_with_one_of(a, "demo", "director@demo.localhost", cands_a)
     assert director_pw, f"no printed password opens director@demo.localhost: {cands_a}\n{res_a!r}"
     assert admin_pw != director_pw
-    assert assert_ok(a.branding("demo"))["school"]["name"] == "Unidad Educativa Demo"
+    demo = assert_ok(a.branding("demo"))
+    assert demo["school"]["name"] == "Unidad Educativa Demo"
+    # branding: a newcomer sees a demo with a look of its own, not the defaults
+    look = demo["branding"]
+    assert look["primary_color"] != "#1f4e79" and look["motto"] and look["logo_url"], look
+    logo = a.client("demo").get(look["logo_url"])
+    assert logo.status_code == 200 and logo.content.startswith(b"\x89PNG\r\n\x1a\n"), logo
+    assert assert_ok(a.branding("ueipab"))["branding"]["logo_url"] is None, "only the demo gets it"
     assert admin_pw not in cands_b, "two installations got the same generated password"
     # the demo invited a teacher by mail: the server wrote it to the outbox
     assert "Demo teacher invited by mail: docente@demo.localhost" in res_a.text, res_a

@@ -1,5 +1,5 @@
-// A director gives her school its look (branding): uploads a logo, chooses
-// the colours and the motto on the home page's "Imagen del plantel"
+// A director gives her school its look (branding): removes the demo's
+// logo and uploads her own, chooses the colours and the motto on the home page's "Imagen del plantel"
 // section; the header shows the logo and the colours at once, the sign-in
 // page shows them to anyone, and another school's host shows none of it.
 // Screens at 1280 and 360 px.
@@ -51,8 +51,15 @@ describe('a school gives itself its look', { timeout: 180000 }, () => {
     try {
       await signInHome(page, server.demoUrl, DIRECTORA_EMAIL, DIRECTORA_PASSWORD, DIRECTORA_NAME);
       const card = page.getByRole('region', { name: 'Imagen del plantel' });
+      // The demo comes with a look of its own (init --demo): its logo in the header.
+      await eventually(() => page.locator('#brand-logo').isVisible(), 'the demo logo in the header');
+      assert.equal(await page.locator('#brand-mark').isVisible(), false, 'the logo replaces the letter mark');
+      await card.getByAltText('Logo actual del plantel').waitFor();
+      await card.getByRole('button', { name: 'Quitar logo' }).click();
+      await card.getByText('Logo quitado.').waitFor();
       await card.getByText('El plantel todavía no tiene logo.').waitFor();
-      assert.equal(await page.locator('#brand-logo').isVisible(), false, 'no logo in the header yet');
+      assert.equal(await page.locator('#brand-logo').isVisible(), false, 'no logo in the header once removed');
+      assert.equal(await page.locator('#brand-mark').isVisible(), true, 'the letter mark is back');
 
       await card.getByLabel('Elegir una imagen').setInputFiles(file);
       await card.getByAltText('Vista previa del logo elegido').waitFor();
