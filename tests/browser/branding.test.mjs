@@ -45,9 +45,11 @@ describe('a school gives itself its look', { timeout: 180000 }, () => {
   after(async () => { if (browser) await browser.close(); if (server) await server.stop(); });
 
   test('logo, colours and motto apply to the header and the sign-in page, and only on this school', { timeout: 90000 }, async () => {
-    const page = await openPage(browser);
+    const page = await openPage(browser, { allow: [/status of 422.*\/api\/v1\/branding\/logo$/] });
     const file = path.join(os.tmpdir(), `bis-logo-${process.pid}.png`);
     fs.writeFileSync(file, png(120, 80, [10, 92, 54]));
+    const fake = path.join(os.tmpdir(), `bis-fake-${process.pid}.png`);
+    fs.writeFileSync(fake, 'Esto es un texto, no una imagen.\n'.repeat(20));
     try {
       await signInHome(page, server.demoUrl, DIRECTORA_EMAIL, DIRECTORA_PASSWORD, DIRECTORA_NAME);
       const card = page.getByRole('region', { name: 'Imagen del plantel' });
@@ -60,6 +62,15 @@ describe('a school gives itself its look', { timeout: 180000 }, () => {
       await card.getByText('El plantel todavía no tiene logo.').waitFor();
       assert.equal(await page.locator('#brand-logo').isVisible(), false, 'no logo in the header once removed');
       assert.equal(await page.locator('#brand-mark').isVisible(), true, 'the letter mark is back');
+
+      // A PNG by name but not by content: refused, said in Spanish, nothing changes.
+      await card.getByLabel('Elegir una imagen').setInputFiles(fake);
+      await card.getByText(`bis-fake-${process.pid}.png`).waitFor();
+      await card.getByRole('button', { name: 'Subir logo' }).click();
+      await card.getByRole('alert').filter({ hasText: 'no es una imagen PNG o JPEG válida' }).first().waitFor();
+      assert.equal(await card.getByLabel('Elegir una imagen').getAttribute('aria-invalid'), 'true', 'the file field is marked');
+      await card.getByText('El plantel todavía no tiene logo.').waitFor();
+      assert.equal(await page.locator('#brand-logo').isVisible(), false, 'still no logo');
 
       await card.getByLabel('Elegir una imagen').setInputFiles(file);
       await card.getByAltText('Vista previa del logo elegido').waitFor();
@@ -119,6 +130,7 @@ describe('a school gives itself its look', { timeout: 180000 }, () => {
       await assertNoProblems(page);
     } finally {
       fs.rmSync(file, { force: true });
+      fs.rmSync(fake, { force: true });
       await closePage(page);
     }
   });

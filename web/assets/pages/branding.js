@@ -55,16 +55,27 @@ export function section() {
   const current = h('img', { class: 'logo-preview__img', alt: 'Logo actual del plantel', hidden: true });
   const none = h('p', { class: 'muted logo-preview__none', text: 'El plantel todavía no tiene logo.' });
   const chosen = h('img', { class: 'logo-preview__img', alt: 'Vista previa del logo elegido', hidden: true });
+  const chosenNone = h('p', { class: 'muted logo-preview__none', text: 'Elija una imagen para verla aquí antes de subirla.' });
   const file = field({ name: 'logo', label: 'Elegir una imagen', type: 'file',
     hint: ['PNG o JPEG de hasta 1 MB. Se guarda reducida a ', nowrap('512 × 512'), ' píxeles, sin los datos ocultos del archivo.'] });
   file.input.setAttribute('accept', 'image/png,image/jpeg');
+  /* The browser's own file button speaks the browser's language ("Choose
+   * File"): it is hidden, and a Spanish button opens it; the chosen file's
+   * name shows beside it. */
+  file.input.classList.add('visually-hidden');
+  file.input.setAttribute('tabindex', '-1');
+  const pick = h('button', { type: 'button', class: 'btn btn--secondary', text: 'Elegir imagen…',
+    'aria-describedby': file.input.getAttribute('aria-describedby') });
+  const fileName = h('span', { class: 'muted file-pick__name', text: 'Ningún archivo elegido.' });
+  pick.addEventListener('click', () => file.input.click());
+  file.input.parentNode.insertBefore(h('div', { class: 'file-pick' }, pick, fileName), file.input.nextSibling);
   const upload = h('button', { type: 'submit', class: 'btn btn--primary', text: 'Subir logo', disabled: true });
   const remove = h('button', { type: 'button', class: 'btn btn--secondary', text: 'Quitar logo', hidden: true });
   const logoForm = h('form', { class: 'form', novalidate: true },
     logoErrors, logoStatus,
     h('div', { class: 'logo-preview' },
       h('div', { class: 'logo-preview__box' }, h('p', { class: 'logo-preview__label', text: 'Actual' }), current, none),
-      h('div', { class: 'logo-preview__box' }, h('p', { class: 'logo-preview__label', text: 'Nuevo' }), chosen)),
+      h('div', { class: 'logo-preview__box' }, h('p', { class: 'logo-preview__label', text: 'Nuevo' }), chosen, chosenNone)),
     file.wrap,
     h('div', { class: 'form-actions' }, upload, remove));
 
@@ -81,6 +92,8 @@ export function section() {
     logoStatus.clear();
     const f = file.input.files && file.input.files[0];
     chosen.hidden = true;
+    chosenNone.hidden = false;
+    fileName.textContent = f ? f.name : 'Ningún archivo elegido.';
     upload.disabled = !f;
     if (!f) return;
     if (f.type !== 'image/png' && f.type !== 'image/jpeg') {
@@ -94,7 +107,7 @@ export function section() {
       return;
     }
     const reader = new FileReader();
-    reader.onload = () => { chosen.setAttribute('src', reader.result); chosen.hidden = false; };
+    reader.onload = () => { chosen.setAttribute('src', reader.result); chosen.hidden = false; chosenNone.hidden = true; };
     reader.readAsDataURL(f);
   });
 
@@ -109,6 +122,8 @@ export function section() {
       showCurrent(look);
       file.input.value = '';
       chosen.hidden = true;
+      chosenNone.hidden = false;
+      fileName.textContent = 'Ningún archivo elegido.';
       upload.disabled = true;
       logoStatus.show('Logo guardado.');
     }
@@ -141,8 +156,9 @@ export function section() {
     h('span', { class: 'brand-sample__button', text: 'Así se ve un botón' }));
   const motto = field({ name: 'motto', label: 'Lema', maxlength: '200', wide: true });
   const phone = field({ name: 'phone', label: 'Teléfono de contacto', type: 'tel', inputmode: 'tel', maxlength: '20',
-    hint: ['Por ejemplo: ', nowrap('0212-5551234'), '.'] });
-  const email = field({ name: 'email', label: 'Correo de contacto', type: 'email', maxlength: '254', autocapitalize: 'none', spellcheck: 'false' });
+    hint: ['El que ven las familias al ingresar y en los correos. Por ejemplo: ', nowrap('0212-5551234'), '.'] });
+  const email = field({ name: 'email', label: 'Correo de contacto', type: 'email', maxlength: '254', autocapitalize: 'none', spellcheck: 'false',
+    hint: 'Donde las familias pueden escribir al plantel.' });
   const address = field({ name: 'address', label: 'Dirección', maxlength: '400', wide: true,
     hint: 'Como aparecerá en los correos y documentos.' });
   const submit = h('button', { type: 'submit', class: 'btn btn--primary', text: 'Guardar imagen del plantel', disabled: true });
