@@ -79,6 +79,8 @@ describe('a school gives itself its look', { timeout: 180000 }, () => {
       await eventually(() => page.locator('#brand-logo').isVisible(), 'the header logo');
       assert.match(await page.locator('#brand-logo').getAttribute('src'), /^\/api\/v1\/branding\/logo\?v=[0-9a-f]{32}$/);
       assert.ok(await page.locator('#brand-logo').evaluate((img) => img.complete && img.naturalWidth === 120), 'the logo loads');
+      assert.equal(await page.locator('link[rel="icon"]').getAttribute('href'),
+        await page.locator('#brand-logo').getAttribute('src'), 'the tab shows the school logo');
 
       // A light primary colour: the header shows it, buttons get a darker, readable one.
       await card.getByLabel('Color principal').fill('#7fd1ae');

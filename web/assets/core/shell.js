@@ -5,11 +5,12 @@
  * links come from the router's table (routes with a `nav` label).
  *
  * The school's look (GET /api/v1/branding's `branding`) is applied here
- * too: its logo in the header, and its colours as CSS custom properties on
- * <html>. The primary colour is darkened, when needed, until white text on
- * it (buttons) and it as text on white (links) both reach a 4.5:1 contrast;
- * the raw colours mark the header (with a text colour chosen for
- * contrast) so that a light school colour still shows as itself.
+ * too: its logo in the header (and as the tab's icon), and its colours
+ * as CSS custom properties on <html>. The primary colour is darkened, when
+ * needed, until white text on it (buttons) and it as text on white (links)
+ * both reach a 4.5:1 contrast; the raw colours mark the header (with a
+ * text colour chosen for contrast) so that a light school colour still
+ * shows as itself.
  */
 import { $, h, append, clear } from './dom.js';
 import { state, schoolName, roleLabel } from './state.js';
@@ -75,6 +76,15 @@ function applyLook(look) {
   }
   if (secondary) root.setProperty('--c-brand-2', hexOf(secondary));
   else root.removeProperty('--c-brand-2');
+  /* the browser tab's icon and the phone's bar colour follow the school */
+  const icon = document.querySelector('link[rel="icon"]');
+  if (icon) {
+    const url = look && look.logo_url;
+    icon.setAttribute('href', url || '/assets/favicon.svg');
+    icon.setAttribute('type', url ? 'image/png' : 'image/svg+xml');
+  }
+  const bar = document.querySelector('meta[name="theme-color"]');
+  if (bar) bar.setAttribute('content', primary ? hexOf(primary) : '#1d4f73');
   const mark = $('brand-mark');
   const logo = $('brand-logo');
   if (mark && logo) {
