@@ -85,6 +85,10 @@ describe('a school gives itself its look', { timeout: 180000 }, () => {
       // A light primary colour: the header shows it, buttons get a darker, readable one.
       await card.getByLabel('Color principal').fill('#7fd1ae');
       await card.getByLabel('Lema').fill('Educar para servir');
+      // The demo shows its contacts on the sign-in page; this school chooses not to.
+      const showContacts = card.getByLabel('Mostrar el teléfono y el correo de contacto en la página de inicio de sesión');
+      assert.equal(await showContacts.isChecked(), true, 'contacts shown by default');
+      await showContacts.uncheck();
       await card.getByRole('button', { name: 'Guardar imagen del plantel' }).click();
       await card.getByText('Cambios guardados.').waitFor();
       const colours = await page.evaluate(() => {
@@ -119,6 +123,7 @@ describe('a school gives itself its look', { timeout: 180000 }, () => {
         await anon.goto(server.demoUrl + '/');
         await signInButton(anon).waitFor();
         await anon.getByText('Educar para servir').waitFor();
+        assert.equal(await anon.getByText('Contacto del plantel').count(), 0, 'the contacts are not shown, as chosen');
         await eventually(() => anon.locator('#brand-logo').isVisible(), 'the logo on the sign-in page');
         await screenshot(anon, 'branding-signin-360');
         await assertNoProblems(anon);

@@ -51,6 +51,13 @@ function darkenFor(rgb, ratio) {
   return c;
 }
 
+/* The colour buttons wear for a school colour: darkened until white text
+ * on it reads at 4.5:1 (what applyLook sets as --c-primary). */
+export function buttonColor(hex) {
+  const rgb = rgbOf(hex);
+  return rgb ? hexOf(darkenFor(rgb, 4.5)) : hex;
+}
+
 function mix(rgb, other, k) { return rgb.map((x, i) => x * (1 - k) + other[i] * k); }
 
 /* Black or white, whichever reads better on `rgb`. */

@@ -2,15 +2,17 @@
  * School console, home section "Imagen del plantel": the school's logo
  * (upload with a preview, or removal), its two colours, its motto and the
  * contacts shown to families (PATCH /api/v1/branding, PUT/DELETE
- * /api/v1/branding/logo). A saved change shows at once in the header: the
- * shell re-applies the look (core/shell.js applyBranding).
+ * /api/v1/branding/logo), and whether the sign-in page shows them (the
+ * public setting show_contacts_on_signin, PATCH /api/v1/settings). A saved
+ * change shows at once in the header: the shell re-applies the look
+ * (core/shell.js applyBranding).
  */
-import { h, nowrap } from '../core/dom.js';
+import { h, nowrap, uid } from '../core/dom.js';
 import { state } from '../core/state.js';
 import { api, ApiError } from '../core/api.js';
 import { messageArea, field, onSubmit, setBusy, showApiError } from '../core/forms.js';
 import { card } from '../core/ui.js';
-import { applyBranding, textOn } from '../core/shell.js';
+import { applyBranding, buttonColor, textOn } from '../core/shell.js';
 
 const MAX_BYTES = 1024 * 1024;
 
@@ -161,21 +163,32 @@ export function section() {
     hint: 'Donde las familias pueden escribir al plantel.' });
   const address = field({ name: 'address', label: 'Dirección', maxlength: '400', wide: true,
     hint: 'Como aparecerá en los correos y documentos.' });
+  /* whether the sign-in page shows the phone and email: a public setting
+   * (PATCH /api/v1/settings), kept beside the contacts it is about */
+  const showContacts = h('input', { type: 'checkbox', name: 'show_contacts_on_signin', id: uid('sc') });
+  const showContactsError = h('p', { class: 'field__error' });
+  showContacts.fieldLabel = 'Mostrar el contacto en la página de inicio de sesión';
+  showContacts.fieldError = showContactsError;
+  const showContactsWrap = h('div', { class: 'field field--wide' },
+    h('label', { class: 'days__item', for: showContacts.id }, showContacts,
+      ' Mostrar el teléfono y el correo de contacto en la página de inicio de sesión'),
+    showContactsError);
   const submit = h('button', { type: 'submit', class: 'btn btn--primary', text: 'Guardar imagen del plantel', disabled: true });
   const form = h('form', { class: 'form', novalidate: true },
     errors, status,
     h('div', { class: 'form-grid' }, primary.wrap, secondary.wrap),
     sample,
-    h('div', { class: 'form-grid' }, motto.wrap, phone.wrap, email.wrap, address.wrap),
+    h('div', { class: 'form-grid' }, motto.wrap, phone.wrap, email.wrap, address.wrap, showContactsWrap),
     h('div', { class: 'form-actions' }, submit));
   const inputs = { primary_color: primary.input, secondary_color: secondary.input, motto: motto.input,
     phone: phone.input, email: email.input, address: address.input };
 
-  /* The sample button in the chosen colour (set through the CSSOM, which
-   * the CSP allows, not a style attribute), its text black or white. */
+  /* The sample button in the chosen colour as buttons will wear it
+   * (darkened if white text would not read on it), set through the CSSOM,
+   * which the CSP allows, not a style attribute. */
   function preview() {
     const b = sample.firstChild;
-    b.style.setProperty('--sample-bg', primary.input.value);
+    b.style.setProperty('--sample-bg', buttonColor(primary.input.value));
     b.style.setProperty('--sample-fg', textOn(primary.input.value));
   }
   primary.input.addEventListener('input', preview);
@@ -189,16 +202,23 @@ export function section() {
     phone.input.value = look.phone || '';
     email.input.value = look.email || '';
     address.input.value = look.address || '';
+    showContacts.checked = !state.publicSettings || state.publicSettings.show_contacts_on_signin !== false;
     preview();
     showCurrent(look);
   }
 
   onSubmit(form, {
-    submit: submit, busy: 'Guardando…', errors: errors, status: status, inputs: inputs,
+    submit: submit, busy: 'Guardando…', errors: errors, status: status,
+    inputs: Object.assign({ show_contacts_on_signin: showContacts }, inputs),
     send: async () => {
       const body = {};
       Object.keys(inputs).forEach((k) => { body[k] = inputs[k].value.trim(); });
       const look = await api('PATCH', '/api/v1/branding', body);
+      const shown = !state.publicSettings || state.publicSettings.show_contacts_on_signin !== false;
+      if (showContacts.checked !== shown) {
+        const s = await api('PATCH', '/api/v1/settings', { show_contacts_on_signin: showContacts.checked });
+        state.publicSettings = Object.assign({}, state.publicSettings, { show_contacts_on_signin: s.show_contacts_on_signin });
+      }
       state.look = look;
       applyBranding();
       fill(look);

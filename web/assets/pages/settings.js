@@ -1,13 +1,13 @@
 /*
  * School console, home section "Datos del plantel": the school's name, time
  * zone (chosen from the list GET /api/v1/settings gives, shown by its
- * Spanish label), profile and typed options (passing grade, school days,
- * contacts on the sign-in page), read from and saved to /api/v1/settings.
+ * Spanish label), profile and typed options (passing grade, school days),
+ * read from and saved to /api/v1/settings.
  * A saved name shows at once in the header and the page title. The
  * school's look (logo, colours, motto, contacts) is the section of
  * branding.js, shown right after this one.
  */
-import { h, uid } from '../core/dom.js';
+import { h } from '../core/dom.js';
 import { state, schoolName } from '../core/state.js';
 import { api } from '../core/api.js';
 import { messageArea, field, onSubmit } from '../core/forms.js';
@@ -37,13 +37,6 @@ export function section() {
   days.appendChild(daysError);
   dayBoxes[0].fieldLabel = 'Días de clase';
   dayBoxes[0].fieldError = daysError;
-  const contacts = h('input', { type: 'checkbox', name: 'show_contacts_on_signin', id: uid('sc') });
-  const contactsError = h('p', { class: 'field__error' });
-  contacts.fieldLabel = 'Mostrar el contacto en la página de inicio de sesión';
-  contacts.fieldError = contactsError;
-  const contactsWrap = h('div', { class: 'field field--wide' },
-    h('label', { class: 'days__item', for: contacts.id }, contacts, ' Mostrar el teléfono y el correo del plantel en la página de inicio de sesión'),
-    contactsError);
   const submit = h('button', { type: 'submit', class: 'btn btn--primary', text: 'Guardar cambios', disabled: true });
   const form = h('form', { class: 'form', novalidate: true },
     errors, status,
@@ -52,11 +45,10 @@ export function section() {
     h('p', { class: 'muted', text: 'Opcionales. Deje un campo vacío para borrarlo.' }),
     h('div', { class: 'form-grid' }, PROFILE_KEYS.map((k) => profile[k].wrap)),
     h('h3', { class: 'card__subtitle', text: 'Año escolar' }),
-    h('div', { class: 'form-grid' }, grade.wrap, days, contactsWrap),
+    h('div', { class: 'form-grid' }, grade.wrap, days),
     h('div', { class: 'form-actions' }, submit));
 
-  const inputs = { name: name.input, timezone: tz.input, passing_grade: grade.input, school_days: dayBoxes[0],
-    show_contacts_on_signin: contacts };
+  const inputs = { name: name.input, timezone: tz.input, passing_grade: grade.input, school_days: dayBoxes[0] };
   PROFILE_KEYS.forEach((k) => { inputs[k] = profile[k].input; });
 
   function fill(s) {
@@ -73,7 +65,6 @@ export function section() {
     grade.input.value = s.passing_grade != null ? String(s.passing_grade) : '';
     const on = s.school_days || [];
     dayBoxes.forEach((b) => { b.checked = on.indexOf(Number(b.value)) >= 0; });
-    contacts.checked = s.show_contacts_on_signin !== false;
   }
 
   onSubmit(form, {
@@ -85,7 +76,6 @@ export function section() {
       const g = grade.input.value.trim();
       body.passing_grade = /^[0-9]+$/.test(g) ? Number(g) : g;
       body.school_days = dayBoxes.filter((b) => b.checked).map((b) => Number(b.value));
-      body.show_contacts_on_signin = contacts.checked;
       const s = await api('PATCH', '/api/v1/settings', body);
       fill(s);
       if (state.branding) { state.branding.name = s.name; state.branding.timezone = s.timezone; }
