@@ -158,7 +158,7 @@ export function section() {
     h('span', { class: 'brand-sample__button', text: 'Así se ve un botón' }));
   const motto = field({ name: 'motto', label: 'Lema', maxlength: '200', wide: true });
   const phone = field({ name: 'phone', label: 'Teléfono de contacto', type: 'tel', inputmode: 'tel', maxlength: '20',
-    hint: ['El que ven las familias al ingresar y en los correos. Por ejemplo: ', nowrap('0212-5551234'), '.'] });
+    hint: ['El que ven las familias. Por ejemplo: ', nowrap('0212-5551234'), '.'] });
   const email = field({ name: 'email', label: 'Correo de contacto', type: 'email', maxlength: '254', autocapitalize: 'none', spellcheck: 'false',
     hint: 'Donde las familias pueden escribir al plantel.' });
   const address = field({ name: 'address', label: 'Dirección', maxlength: '400', wide: true,
