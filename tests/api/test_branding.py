@@ -4,8 +4,10 @@ once; a logo accepted only as PNG or JPEG by content, stored re-encoded
 (its metadata gone), served with caching headers; nothing of one school on
 another's host; the logo and colour in the enrolment PDF; typed settings
 with their types enforced, public ones readable without signing in, and
-the time zone chosen from a list."""
+the time zone chosen from a list; a school's mail in its colour with its
+logo."""
 
+import re
 import shutil
 import struct
 import subprocess
@@ -212,3 +214,28 @@ def test_typed_settings_enforce_their_types_and_visibility(site):
     assert {"value": "America/Caracas", "label": "Caracas (UTC−4)"} in choices
     assert all("/" not in c["label"] for c in choices), choices
     assert_ok(d.patch("/api/v1/settings", json={"timezone": "America/Caracas"}))
+
+
+def test_a_school_mail_wears_its_colour_and_logo(site):
+    """The school's invitation mail: its logo, and its colour darkened until
+    the header's white text reads (a light yellow would not)."""
+    inst, d = site
+    assert_ok(d.patch("/api/v1/branding", json={"primary_color": "#ffcc00"}))
+    assert_ok(d.request("PUT", "/api/v1/branding/logo", data=make_png(40, 40),
+                        content_type="image/png"))
+    r = d.post("/api/v1/users", json={"email": "nueva@norte.test", "name": "Nueva Docente",
+                                       "role": "teacher"})
+    assert r.status_code == 201, r.text
+    rows = store_rows(inst.school_store("norte"),
+                      "SELECT body_html FROM mail_queue WHERE to_email = ?", ("nueva@norte.test",))
+    assert len(rows) == 1, rows
+    html = rows[0][0]
+    assert "/api/v1/branding/logo" in html, html
+    assert "#ffcc00" not in html, "a colour white text cannot be read on is darkened"
+    colours = re.findall(r"background:(#[0-9a-f]{6});color:#ffffff", html)
+    assert colours, html
+    rgb = [int(colours[0][i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lum = sum(w * (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4)
+              for w, c in zip((0.2126, 0.7152, 0.0722), rgb))
+    assert 1.05 / (lum + 0.05) >= 4.5, colours
+    assert colours[0] != "#1f4e79", "the school's colour, not the default"
