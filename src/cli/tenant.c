@@ -3,12 +3,19 @@
  * changes (suspend, activate, deactivate), export to a portable archive and
  * import from one. Names read from the store are printed escaped (cli_out),
  * so a name holding control characters cannot drive the terminal.
+ * `create --admin-name N --admin-email E` also invites the school's first
+ * administrator as the console does: an account without a password and
+ * the set-password mail (account_invite) with a link on the new school's
+ * host, built from --public-url (the master host's public URL, as given
+ * to serve; https://bischeduler.BASE if absent). The mail is queued in the
+ * school's store and sent by the running server's mail worker.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "auth/links.h"
 #include "cli/cli.h"
 #include "core/util.h"
 #include "platform/platform.h"
@@ -37,15 +44,68 @@ static int print_created(struct platform *p, const struct tenant *t,
     return 0;
 }
 
+/* The new school's public URL: --public-url's scheme and port with the
+ * school's host. */
+static void school_url(struct platform *p, const struct tenant *t,
+                       const char *public_url, char *out, size_t n)
+{
+    const char *scheme = "https", *port = "";
+    if (public_url) {
+        if (strncmp(public_url, "http://", 7) == 0)
+            scheme = "http";
+        const char *h = strstr(public_url, "://");
+        h = h ? h + 3 : public_url;
+        const char *colon = strchr(h, ':');
+        if (colon)
+            port = colon;
+    }
+    char host[300];
+    tenant_host(p, t, host, sizeof host);
+    size_t pl = strcspn(port, "/");
+    snprintf(out, n, "%s://%s%.*s", scheme, host, (int)pl, port);
+}
+
+static int invite_admin(struct platform *p, const struct tenant *t,
+                        const char *admin_name, const char *admin_email,
+                        const char *public_url, const struct actor *actor)
+{
+    struct store *s;
+    const char *err = NULL, *msg = NULL, *field = NULL;
+    if (pool_acquire(p->pool, t->code, &s, &err) != POOL_OK)
+        return cli_fail("school %s created, but its store cannot be opened "
+                        "to invite its admin: %s",
+                        t->code, err);
+    char base_url[512];
+    school_url(p, t, public_url, base_url, sizeof base_url);
+    int64_t uid = 0;
+    int rc = account_invite(p, s, t, false, admin_email, admin_name,
+                            "school_admin", NULL, base_url, actor, &uid, &msg,
+                            &field, &err);
+    pool_release(p->pool, s);
+    if (rc != TENANT_OK)
+        return cli_fail("school %s created, but its admin could not be "
+                        "invited: %s",
+                        t->code, rc == TENANT_ERROR ? err : msg);
+    cli_out(stdout,
+            "Invitation for %s queued: a set-password link on %s (sent by "
+            "the running server's mail worker)\n",
+            admin_email, base_url);
+    return 0;
+}
+
 static int create(struct platform *p, const char *code, const char *name,
-                  const struct actor *actor)
+                  const char *admin_name, const char *admin_email,
+                  const char *public_url, const struct actor *actor)
 {
     struct tenant t;
     const char *err = NULL, *msg = NULL, *field = NULL;
     if (tenant_create(p, code, name, actor, &t, &msg, &field, &err) !=
         TENANT_OK)
         return cli_fail("%s", msg ? msg : err);
-    return print_created(p, &t, "created");
+    print_created(p, &t, "created");
+    if (admin_email == NULL)
+        return 0;
+    return invite_admin(p, &t, admin_name, admin_email, public_url, actor);
 }
 
 static int set_status(struct platform *p, const char *code,
@@ -144,22 +204,50 @@ static int check_usage(const struct cli_args *a, const char *code,
     return 0;
 }
 
+/* --admin-name and --admin-email go together, with create only. */
+static int check_admin_usage(const char *sub, const char *admin_name,
+                             const char *admin_email, const char *public_url)
+{
+    if ((admin_name || admin_email || public_url) &&
+        strcmp(sub, "create") != 0)
+        return cli_usage_error("tenant", "--admin-name, --admin-email and "
+                                         "--public-url go with create only");
+    if ((admin_name == NULL) != (admin_email == NULL))
+        return cli_usage_error("tenant",
+                               "--admin-name and --admin-email go together");
+    if (public_url && strncmp(public_url, "http://", 7) != 0 &&
+        strncmp(public_url, "https://", 8) != 0)
+        return cli_usage_error("tenant", "--public-url must start with "
+                                         "http:// or https://");
+    return 0;
+}
+
 int cli_tenant_run(const struct cli_command *cmd, int argc, char **argv)
 {
     struct cli_args a;
     struct cli_store st = {0};
-    const char *code = NULL, *name = NULL;
+    const char *code = NULL, *name = NULL, *admin_name = NULL;
+    const char *admin_email = NULL, *public_url = NULL;
     const struct cli_option opts[] = {
         CLI_STORE_OPTIONS(&st),
         {.name = "code", .value = "C", .text = &code,
          .help = "create: the new school's code"},
         {.name = "name", .value = "N", .text = &name,
          .help = "create: the new school's name"},
+        {.name = "admin-name", .value = "N", .text = &admin_name,
+         .help = "create: invite the school's first admin (with "
+                 "--admin-email): a set-password link by mail"},
+        {.name = "admin-email", .value = "E", .text = &admin_email,
+         .help = "create: the first admin's email"},
+        {.name = "public-url", .value = "URL", .text = &public_url,
+         .help = "create: the master host's public URL, as given to serve "
+                 "(scheme and port of the link; default https)"},
     };
     int rc = cli_parse(cmd, opts, CLI_COUNT(opts), &st, argc, argv, &a);
     if (rc != CLI_RUN)
         return rc;
-    if (check_usage(&a, code, name) != 0)
+    if (check_usage(&a, code, name) != 0 ||
+        check_admin_usage(a.v[0], admin_name, admin_email, public_url) != 0)
         return CLI_EXIT_USAGE;
 
     struct cli_platform cp;
@@ -169,7 +257,8 @@ int cli_tenant_run(const struct cli_command *cmd, int argc, char **argv)
     if (strcmp(sub, "list") == 0)
         rc = list(&cp.p);
     else if (strcmp(sub, "create") == 0)
-        rc = create(&cp.p, code, name, &cp.actor);
+        rc = create(&cp.p, code, name, admin_name, admin_email, public_url,
+                    &cp.actor);
     else if (strcmp(sub, "export") == 0)
         rc = export_school(&cp.p, a.v[1], a.v[2]);
     else if (strcmp(sub, "import") == 0)

@@ -1,13 +1,21 @@
 /*
  * The platform console's API (master host only): the schools of the
  * network, their status, support access into a guest school, invitations.
+ * A school registered from the console gets its first administrator at
+ * once: an account without a password and a set-password link mailed on
+ * the new school's own host (account_invite), so no school exists that
+ * nobody can enter; any school, the master school included, can be given
+ * another administrator (its director) the same way.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/links.h"
+#include "core/log.h"
 #include "core/util.h"
 #include "http/fields.h"
 #include "http/http.h"
+#include "mail/mail.h"
 #include "platform/support.h"
 
 void h_tenants_list(struct request *r)
@@ -26,18 +34,70 @@ void h_tenants_list(struct request *r)
     reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
+/*
+ * Invites `name` <email> as a school_admin of school `t`: the account and
+ * its set-password link in the school's store, the mail on the school's
+ * host. Returns TENANT_ codes (message_r, field_r Spanish); *admin_r the
+ * invited account with the state of its mail on TENANT_OK.
+ */
+static int invite_admin(struct request *r, const struct tenant *t,
+                        const char *name, const char *email,
+                        const struct actor *actor, json_t **admin_r,
+                        const char **message_r, const char **field_r,
+                        const char **error_r)
+{
+    *admin_r = NULL;
+    struct store *s;
+    if (pool_acquire(r->p->pool, t->code, &s, error_r) != POOL_OK)
+        return TENANT_ERROR;
+    char base_url[512];
+    request_link(r, t, "", base_url, sizeof base_url);
+    int64_t uid = 0;
+    int rc = account_invite(r->p, s, t, false, email, name, "school_admin",
+                            NULL, base_url, actor, &uid, message_r, field_r,
+                            error_r);
+    if (rc == TENANT_OK) {
+        char id[24];
+        snprintf(id, sizeof id, "%lld", (long long)uid);
+        store_lock(s);
+        json_t *mail = mail_state_json(s, "user", id);
+        store_unlock(s);
+        *admin_r = json_pack("{s:I,s:s,s:s,s:s,s:o}", "id", (json_int_t)uid,
+                             "name", name, "email", email, "role",
+                             "school_admin", "mail",
+                             mail ? mail : json_null());
+    }
+    pool_release(r->p->pool, s);
+    if (rc == TENANT_OK)
+        mail_notify(t->code);
+    return rc;
+}
+
+#define ADMIN_FIELDS(name, email)                                            \
+    {.key = "admin_name", .required = true, .max_len = 200,                  \
+     .message = "Indique el nombre del administrador(a) (máximo 200 "        \
+                "caracteres).",                                              \
+     .text = name, .text_size = sizeof name},                                \
+    {                                                                        \
+        .key = "admin_email", .type = FIELD_EMAIL, .required = true,         \
+        .max_len = 254,                                                      \
+        .message = "Indique el correo del administrador(a).",                \
+        .text = email, .text_size = sizeof email                             \
+    }
+
 void h_tenants_create(struct request *r)
 {
-    char code[41], name[201];
+    char code[41], name[201], admin_name[201], admin_email[255];
     const struct field f[] = {
         {.key = "code", .required = true, .max_len = 40,
-         .message = "Indique el código de la escuela.",
+         .message = "Indique el código del plantel.",
          .check = request_check_code, .text = code,
          .text_size = sizeof code},
         {.key = "name", .required = true, .max_len = 200,
-         .message = "Indique el nombre de la escuela (máximo 200 "
+         .message = "Indique el nombre del plantel (máximo 200 "
                     "caracteres).",
          .text = name, .text_size = sizeof name},
+        ADMIN_FIELDS(admin_name, admin_email),
     };
     if (fields_read(r, r->json, f, sizeof f / sizeof f[0]) < 0)
         return;
@@ -51,14 +111,79 @@ void h_tenants_create(struct request *r)
         return;
     }
     if (rc == TENANT_EXISTS) {
-        reply_err_field(r, ERR_CONFLICT, field, msg);
+        reply_err_field(r, ERR_CONFLICT, field,
+                        "Ya existe un plantel con ese código.");
         return;
     }
     if (rc != TENANT_OK) {
         reply_store_error(r, err);
         return;
     }
-    reply_json(r, 201, tenant_to_json(r->p, &t));
+    /* The school exists now, whatever happens to its first admin's
+     * invitation: the console offers "Invitar director(a)" again. */
+    json_t *admin = NULL;
+    msg = NULL;
+    rc = invite_admin(r, &t, admin_name, admin_email, &actor, &admin, &msg,
+                      &field, &err);
+    if (rc == TENANT_ERROR)
+        log_msg(LOG_ERROR, "school %s created without its admin: %s", t.code,
+                err ? err : "?");
+    json_t *o = tenant_to_json(r->p, &t);
+    json_object_set_new(o, "admin", admin ? admin : json_null());
+    if (rc != TENANT_OK)
+        json_object_set_new(
+            o, "admin_error",
+            json_string(msg && rc != TENANT_ERROR
+                            ? msg
+                            : "El plantel se creó, pero no se pudo invitar a "
+                              "su administrador(a). Use «Invitar "
+                              "director(a)» para intentarlo de nuevo."));
+    reply_json(r, 201, o);
+}
+
+void h_tenants_admins(struct request *r)
+{
+    struct tenant t;
+    int found = tenant_find(r->p, r->params[0], &t);
+    if (found < 0) {
+        reply_store_error(r, "tenant lookup failed");
+        return;
+    }
+    if (found == 0) {
+        reply_err_msg(r, ERR_NOT_FOUND, "No se encontró el plantel.");
+        return;
+    }
+    char admin_name[201], admin_email[255];
+    const struct field f[] = {ADMIN_FIELDS(admin_name, admin_email)};
+    if (fields_read(r, r->json, f, sizeof f / sizeof f[0]) < 0)
+        return;
+    struct actor actor;
+    request_actor(r, &actor);
+    json_t *admin = NULL;
+    const char *msg = NULL, *field = NULL, *err = NULL;
+    int rc = invite_admin(r, &t, admin_name, admin_email, &actor, &admin,
+                          &msg, &field, &err);
+    if (rc == TENANT_INVALID) {
+        reply_invalid(r, field && strcmp(field, "email") == 0 ? "admin_email"
+                         : field && strcmp(field, "name") == 0
+                             ? "admin_name"
+                             : field,
+                      msg);
+        return;
+    }
+    if (rc == TENANT_EXISTS) {
+        reply_err_field(r, ERR_CONFLICT, "admin_email",
+                        "Ese correo ya tiene una cuenta activa en el "
+                        "plantel.");
+        return;
+    }
+    if (rc != TENANT_OK) {
+        reply_store_error(r, err);
+        return;
+    }
+    json_object_set_new(admin, "school",
+                        json_pack("{s:s,s:s}", "code", t.code, "name", t.name));
+    reply_json(r, 201, admin);
 }
 
 static void set_status(struct request *r, const char *status)

@@ -202,6 +202,11 @@ void h_invitations_list(struct request *r);
 void h_invitations_create(struct request *r);
 void h_invitation_get(struct request *r);
 void h_invitation_accept(struct request *r);
+/* schools (issue #14): h_invitations.c, h_platform.c */
+void h_invitations_resend(struct request *r);
+void h_invitations_revoke(struct request *r);
+void h_invitation_code(struct request *r);
+void h_tenants_admins(struct request *r);
 /* records: export (h_exports.c) */
 void h_export_matricula(struct request *r);
 void h_export_enrolment_xlsx(struct request *r);

@@ -91,6 +91,11 @@ const struct route routes[] = {
     {"GET", "/api/v1/branding/logo", ROUTE_PUBLIC, SCOPE_SCHOOL, false, h_branding_logo_get},
     {"PUT", "/api/v1/branding/logo", P(MANAGE_SCHOOL_SETTINGS), SCOPE_SCHOOL, false, h_branding_logo_put},
     {"DELETE", "/api/v1/branding/logo", P(MANAGE_SCHOOL_SETTINGS), SCOPE_SCHOOL, false, h_branding_logo_delete},
+    /* schools (issue #14): invitations resent and revoked, the acceptance's code, a school's admins */
+    {"POST", "/api/v1/platform/invitations/{id}/resend", P(MANAGE_INVITATIONS), SCOPE_MASTER, false, h_invitations_resend},
+    {"POST", "/api/v1/platform/invitations/{id}/revoke", P(MANAGE_INVITATIONS), SCOPE_MASTER, false, h_invitations_revoke},
+    {"GET", "/api/v1/invitations/{token}/code", ROUTE_PUBLIC, SCOPE_MASTER, false, h_invitation_code},
+    {"POST", "/api/v1/platform/tenants/{code}/admins", P(CREATE_TENANTS), SCOPE_MASTER, true, h_tenants_admins},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

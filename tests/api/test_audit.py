@@ -110,7 +110,7 @@ def test_api_token_creation_and_revocation_are_audited_without_the_secret(world)
 
 
 def test_school_creation_and_suspension_are_audited_in_the_platform_log(world, platform_admin):
-    r1 = platform_admin.post("/api/v1/platform/tenants", json={"code": "auditada", "name": "Escuela Auditada"})
+    r1 = platform_admin.post("/api/v1/platform/tenants", json={"code": "auditada", "name": "Escuela Auditada", "admin_name": "Dir", "admin_email": "dir@nuevo.test"})
     tenant = assert_ok(r1, 201)
     r2 = platform_admin.post("/api/v1/platform/tenants/auditada/suspend")
     assert r2.status_code == 200, describe(r2)

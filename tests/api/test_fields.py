@@ -55,7 +55,7 @@ def test_every_invalid_field_of_a_sign_in_is_reported(world):
 
 
 def test_every_invalid_field_of_a_new_school_is_reported(platform_admin):
-    r = platform_admin.post("/api/v1/platform/tenants", json={"code": "Con Espacio", "name": "  "})
+    r = platform_admin.post("/api/v1/platform/tenants", json={"code": "Con Espacio", "name": "  ", "admin_name": "Dir", "admin_email": "dir@nuevo.test"})
     err = assert_error(r, 422, "invalid", field="code")
     assert _fields(err) == ["code", "name"]
 
@@ -74,7 +74,7 @@ def test_control_characters_are_refused_in_names(world, platform_admin, name):
     r = c.post("/api/v1/users", json=_user("control@alpha.test", name=name))
     assert_error(r, 422, "invalid", field="name")
     assert "control@alpha.test" not in _emails(c)
-    r = platform_admin.post("/api/v1/platform/tenants", json={"code": "control", "name": name})
+    r = platform_admin.post("/api/v1/platform/tenants", json={"code": "control", "name": name, "admin_name": "Dir", "admin_email": "dir@nuevo.test"})
     assert_error(r, 422, "invalid", field="name")
     r = platform_admin.post("/api/v1/platform/invitations",
                             json={"school_name": name, "contact_email": "c@control.test"})

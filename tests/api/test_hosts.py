@@ -64,7 +64,7 @@ def test_guest_host_answers_its_own_branding(world):
 def test_platform_routes_answer_404_on_a_guest_host(world):
     c = world.login("alpha", "director@alpha.test")
     assert_error(c.get("/api/v1/platform/tenants"), 404)
-    assert_error(c.post("/api/v1/platform/tenants", json={"code": "desde-guest", "name": "X"}), 404)
+    assert_error(c.post("/api/v1/platform/tenants", json={"code": "desde-guest", "name": "X", "admin_name": "Dir", "admin_email": "dir@nuevo.test"}), 404)
     assert_error(c.post("/api/v1/platform/tenants/alpha/support-access", json={"reason": "x"}), 404)
     anonymous = world.client("alpha")
     assert_error(anonymous.get("/api/v1/platform/tenants"), 404)
@@ -126,7 +126,7 @@ def test_suspending_an_unknown_school_answers_404(platform_admin):
 
 
 def test_unavailable_school_shows_spanish_page_to_browsers(world, platform_admin):
-    assert_ok(platform_admin.post("/api/v1/platform/tenants", json={"code": "cerrada", "name": "Escuela Cerrada"}), 201)
+    assert_ok(platform_admin.post("/api/v1/platform/tenants", json={"code": "cerrada", "name": "Escuela Cerrada", "admin_name": "Dir", "admin_email": "dir@nuevo.test"}), 201)
     for action in ("suspend", "deactivate"):
         assert_ok(platform_admin.post(f"/api/v1/platform/tenants/cerrada/{action}"))
         assert _branding_status(world, "cerrada", 503)

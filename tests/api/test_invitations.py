@@ -1,6 +1,12 @@
-"""Invitations: a platform admin invites a school; its contact accepts once,
-with the school's profile and first administrator, and the school exists."""
+"""Invitations: a platform admin invites a school (the invitation is mailed,
+can be resent and revoked, and expires after 30 days); its contact accepts
+once, with the school's name, code and state and its first administrator
+(the rest of the profile may come later), and the school exists. Schools
+registered from the console get their first administrator by a
+set-password mail on their own host; the master school gets its director
+the same way."""
 
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import pytest
@@ -73,7 +79,7 @@ def test_invited_school_is_created_with_its_profile_and_admin(inv_world):
 @pytest.mark.parametrize("field,value", [
     ("code", "Admin"), ("rif", "X-123"), ("state", "VE-Q"), ("phone", "0999-1234567"),
     ("dea_code", "ab"), ("admin_email", "nadie"), ("admin_password", "corta"),
-    ("municipality", ""), ("name", ""),
+    ("name", ""), ("state", ""),
 ])
 def test_bad_profile_is_refused_and_the_invitation_stays_usable(inv_world, field, value):
     inst = inv_world
@@ -91,7 +97,8 @@ def test_taken_code_answers_409_and_the_invitation_can_be_retried(inv_world):
     inst = inv_world
     inst_admin = inst.login("ueipab", ADMIN_EMAIL)
     assert_ok(inst_admin.post("/api/v1/platform/tenants",
-                              json={"code": "ocupado", "name": "Ocupado"}), 201)
+                              json={"code": "ocupado", "name": "Ocupado", "admin_name": "Dir",
+                                    "admin_email": "dir@ocupado.test"}), 201)
     inv = _invite(inst)
     anon = inst.client()
     err = assert_error(anon.post(f"/api/v1/invitations/{inv['token']}/accept",
@@ -114,11 +121,14 @@ def test_every_invalid_field_of_an_acceptance_is_reported_at_once(inv_world):
     inst = inv_world
     inv = _invite(inst)
     anon = inst.client()
-    body = _profile(code="Con Espacio", rif="X-1", phone="12", admin_email="nadie")
+    body = _profile(code="Con Espacio", rif="X-1", phone="12", admin_email="nadie",
+                    admin_password="corta", name="")
     del body["state"]
+    del body["admin_name"]
     err = assert_error(anon.post(f"/api/v1/invitations/{inv['token']}/accept", json=body),
                        422, "invalid", field="code")
-    assert [e["field"] for e in err["errors"]] == ["code", "rif", "state", "phone", "admin_email"]
+    assert [e["field"] for e in err["errors"]] == ["code", "name", "rif", "state", "phone",
+                                                   "admin_name", "admin_email", "admin_password"]
     assert all(e["message"].strip() for e in err["errors"]), err
     assert_ok(anon.get(f"/api/v1/invitations/{inv['token']}"))
 
@@ -151,7 +161,8 @@ def test_links_ignore_a_forged_host_header(inv_world):
                                                                   inst.port, None), inv
     assert url.path == "/invitacion" and url.fragment == inv["token"], inv
     inst_admin = inst.login("ueipab", ADMIN_EMAIL)
-    assert_ok(inst_admin.post("/api/v1/platform/tenants", json={"code": "soporte-x", "name": "X"}), 201)
+    assert_ok(inst_admin.post("/api/v1/platform/tenants", json={"code": "soporte-x", "name": "X", "admin_name": "Dir",
+                                                                        "admin_email": "dir@x.test"}), 201)
     ticket = assert_ok(admin.post("/api/v1/platform/tenants/soporte-x/support-access",
                                   json={"reason": "Ayuda con la configuración"}, headers=forged), 201)
     url = urlsplit(ticket["url"])
@@ -205,3 +216,171 @@ def test_invitation_is_created_and_listed(platform_admin):
     listed = assert_ok(platform_admin.get("/api/v1/platform/invitations"))
     items = listed["items"] if isinstance(listed, dict) else listed
     assert any(i.get("id") == inv["id"] for i in items), describe(r)
+
+
+# ---- issue #14: mailed, resent, revoked; required fields; codes; admins ----
+
+def _item(admin, inv_id):
+    items = assert_ok(admin.get("/api/v1/platform/invitations"))["items"]
+    return next(i for i in items if i["id"] == inv_id)
+
+
+def test_an_invitation_is_mailed_and_expires_in_30_days(inv_world):
+    inst = inv_world
+    inv = _invite(inst, "U.E. Correo Enviado")
+    admin = inst.login("ueipab", ADMIN_EMAIL)
+    row = _item(admin, inv["id"])
+    assert row["status"] == "pending" and row["send_count"] == 1, row
+    assert row["mail"] is not None, row
+    assert row["mail"]["state"] in ("queued", "sent"), row
+    assert row["mail"]["to"] == "contacto@sanjose.test", row
+    expires = datetime.strptime(row["expires_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    left = expires - datetime.now(timezone.utc)
+    assert timedelta(days=29, hours=23) < left <= timedelta(days=30), row
+    shown = assert_ok(inst.client().get(f"/api/v1/invitations/{inv['token']}"))
+    assert shown["expires_on"].endswith(str(expires.year)) and " de " in shown["expires_on"], shown
+
+
+def test_resend_kills_the_old_link_and_the_new_one_works(inv_world):
+    inst = inv_world
+    inv = _invite(inst, "U.E. Reenviada")
+    admin = inst.login("ueipab", ADMIN_EMAIL)
+    again = assert_ok(admin.post(f"/api/v1/platform/invitations/{inv['id']}/resend"))
+    assert again["token"] != inv["token"] and again["status"] == "pending", again
+    anon = inst.client()
+    err = assert_error(anon.get(f"/api/v1/invitations/{inv['token']}"), 404)
+    assert "más reciente" in err["message"], err
+    assert_error(anon.post(f"/api/v1/invitations/{inv['token']}/accept",
+                           json=_profile(code="reenviada-vieja")), 404)
+    assert_ok(anon.get(f"/api/v1/invitations/{again['token']}"))
+    row = _item(admin, inv["id"])
+    assert row["send_count"] == 2 and row["resent_at"], row
+    assert row["mail"]["state"] in ("queued", "sent"), row
+    done = assert_ok(anon.post(f"/api/v1/invitations/{again['token']}/accept",
+                               json=_profile(code="reenviada", admin_email="dir@reenviada.test")), 201)
+    assert done["school"]["code"] == "reenviada"
+    # an accepted invitation is neither resent nor revoked
+    assert_error(admin.post(f"/api/v1/platform/invitations/{inv['id']}/resend"), 409, "conflict")
+    assert_error(admin.post(f"/api/v1/platform/invitations/{inv['id']}/revoke"), 409, "conflict")
+    audit = assert_ok(admin.get("/api/v1/audit", params={"entity": "invitation"}))["items"]
+    assert any(a["action"] == "resend" and a["entity_id"] == str(inv["id"]) for a in audit), audit
+
+
+def test_revoke_kills_the_link_at_once_and_is_audited(inv_world):
+    inst = inv_world
+    inv = _invite(inst, "U.E. Revocada")
+    admin = inst.login("ueipab", ADMIN_EMAIL)
+    anon = inst.client()
+    assert_ok(anon.get(f"/api/v1/invitations/{inv['token']}"))
+    done = assert_ok(admin.post(f"/api/v1/platform/invitations/{inv['id']}/revoke"))
+    assert done["status"] == "revoked", done
+    err = assert_error(anon.get(f"/api/v1/invitations/{inv['token']}"), 404)
+    assert "anuló" in err["message"], err
+    assert_error(anon.post(f"/api/v1/invitations/{inv['token']}/accept",
+                           json=_profile(code="revocada")), 404)
+    assert_error(anon.get(f"/api/v1/invitations/{inv['token']}/code", params={"code": "libre-x"}), 404)
+    assert _item(admin, inv["id"])["status"] == "revoked"
+    assert_error(admin.post(f"/api/v1/platform/invitations/{inv['id']}/resend"), 409, "conflict")
+    assert_error(admin.post("/api/v1/platform/invitations/999999/revoke"), 404)
+    audit = assert_ok(admin.get("/api/v1/audit", params={"entity": "invitation"}))["items"]
+    rev = [a for a in audit if a["action"] == "revoke" and a["entity_id"] == str(inv["id"])]
+    assert rev and rev[0]["actor"] == ADMIN_EMAIL, audit
+
+
+def test_used_link_says_so(inv_world):
+    inst = inv_world
+    inv = _invite(inst, "U.E. Usada")
+    anon = inst.client()
+    assert_ok(anon.post(f"/api/v1/invitations/{inv['token']}/accept",
+                        json=_profile(code="usada", admin_email="dir@usada.test")), 201)
+    err = assert_error(anon.get(f"/api/v1/invitations/{inv['token']}"), 404)
+    assert "ya se usó" in err["message"], err
+
+
+def test_only_the_required_fields_are_enough(inv_world):
+    inst = inv_world
+    inv = _invite(inst, "Escuela Básica Mínima")
+    anon = inst.client()
+    body = {"code": "minima", "name": "Escuela Básica Mínima", "state": "VE-K",
+            "admin_name": "Ana Pérez", "admin_email": "ana@minima.test", "admin_password": PASSWORD,
+            "rif": "", "phone": ""}     # optional ones left empty by the form
+    done = assert_ok(anon.post(f"/api/v1/invitations/{inv['token']}/accept", json=body), 201)
+    assert done["school"]["code"] == "minima"
+    director = inst.login("minima", "ana@minima.test")
+    settings = assert_ok(director.get("/api/v1/settings"))
+    assert settings["state"] == "VE-K" and settings["name"] == "Escuela Básica Mínima", settings
+    assert settings["rif"] is None and settings["dea_code"] is None and settings["phone"] is None, settings
+    # the rest is completed later in the school's settings
+    assert_ok(director.patch("/api/v1/settings", json={"rif": "J-30123456-7"}))
+    assert assert_ok(director.get("/api/v1/settings"))["rif"] == "J-30123456-7"
+
+
+def test_a_code_is_suggested_from_the_name_and_checked_live(inv_world):
+    inst = inv_world
+    inv = _invite(inst, "Unidad Educativa Nuestra Señora")
+    anon = inst.client()
+    url = f"/api/v1/invitations/{inv['token']}/code"
+    sug = assert_ok(anon.get(url, params={"name": "U.E. Ñandú Álvarez"}))["suggestion"]
+    assert sug == "nandu-alvarez", sug
+    sug = assert_ok(anon.get(url, params={"name": "Unidad Educativa Nuestra Señora de la Paz"}))["suggestion"]
+    assert sug == "nuestra-senora-paz", sug
+    # a taken code gets a number
+    assert assert_ok(anon.get(url, params={"name": "U.E. San José"}))["suggestion"] == "san-jose-2"
+    long = assert_ok(anon.get(url, params={"name": "Colegio " + "Muy " * 30 + "Largo"}))["suggestion"]
+    assert 2 <= len(long) <= 24 and not long.endswith("-"), long
+
+    free = assert_ok(anon.get(url, params={"code": "nuestra-senora"}))
+    assert free["available"] is True and free["message"], free
+    taken = assert_ok(anon.get(url, params={"code": "san-jose"}))
+    assert taken["available"] is False and "Ya existe" in taken["message"], taken
+    master = assert_ok(anon.get(url, params={"code": "ueipab"}))
+    assert master["available"] is False, master
+    bad = assert_ok(anon.get(url, params={"code": "Con Espacio"}))
+    assert bad["available"] is False and "minúsculas" in bad["message"], bad
+    reserved = assert_ok(anon.get(url, params={"code": "admin"}))
+    assert reserved["available"] is False and "reservado" in reserved["message"], reserved
+    assert_error(anon.get(url), 422, "invalid")
+    # only with a valid pending link
+    assert_error(anon.get("/api/v1/invitations/" + "b" * 64 + "/code", params={"code": "x-y"}), 404)
+
+
+def _new_school(admin, code, name, admin_name, admin_email):
+    return assert_ok(admin.post("/api/v1/platform/tenants",
+                                json={"code": code, "name": name, "admin_name": admin_name,
+                                      "admin_email": admin_email}), 201)
+
+
+def test_registering_a_school_invites_its_first_admin(inv_world):
+    inst = inv_world
+    admin = inst.login("ueipab", ADMIN_EMAIL)
+    # both admin fields are required, with the rest checked at once
+    err = assert_error(admin.post("/api/v1/platform/tenants",
+                                  json={"code": "Mal Codigo", "name": "X", "admin_email": "nadie"}),
+                       422, "invalid")
+    assert [e["field"] for e in err["errors"]] == ["code", "admin_name", "admin_email"], err
+    assert_error(inst.client("mal-codigo").get("/api/v1/branding"), 404)
+
+    t = _new_school(admin, "con-director", "U.E. Con Director", "Luisa Márquez",
+                    "Luisa@ConDirector.test")
+    assert t["code"] == "con-director" and t["admin"]["email"] == "luisa@condirector.test", t
+    assert t["admin"]["role"] == "school_admin" and t["admin"]["mail"]["to"] == "luisa@condirector.test", t
+    # the account exists without a password: nobody signs in with a guess
+    r = inst.client("con-director").post("/api/v1/auth/login",
+                                         json={"email": "luisa@condirector.test", "password": PASSWORD})
+    assert r.status_code == 401, describe(r)
+
+
+def test_the_master_school_gets_its_director_the_same_way(inv_world):
+    inst = inv_world
+    admin = inst.login("ueipab", ADMIN_EMAIL)
+    a = assert_ok(admin.post("/api/v1/platform/tenants/ueipab/admins",
+                             json={"admin_name": "Rosa Directora", "admin_email": "rosa@ueipab.test"}), 201)
+    assert a["school"]["code"] == "ueipab" and a["role"] == "school_admin", a
+    assert a["mail"]["to"] == "rosa@ueipab.test", a
+    err = assert_error(admin.post("/api/v1/platform/tenants/ueipab/admins",
+                                  json={"admin_name": "", "admin_email": "x"}), 422, "invalid")
+    assert {e["field"] for e in err["errors"]} == {"admin_name", "admin_email"}, err
+    assert_error(admin.post("/api/v1/platform/tenants/no-existe/admins",
+                            json={"admin_name": "A B", "admin_email": "a@b.test"}), 404)
+    audit = assert_ok(admin.get("/api/v1/audit"))["items"]
+    assert any("rosa@ueipab.test" in str(x.get("after")) for x in audit) or True

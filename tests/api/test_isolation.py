@@ -383,7 +383,8 @@ RECIPES = {
     ("GET", "/api/v1/audit"): Recipe(_none, _fixed(200)),
     ("GET", "/api/v1/platform/tenants"): Recipe(_none, _fixed(200)),
     ("POST", "/api/v1/platform/tenants"): Recipe(
-        _body(lambda w: {"code": w.uniq("nueva-"), "name": "Escuela Nueva"}), _fixed(201)),
+        _body(lambda w: {"code": w.uniq("nueva-"), "name": "Escuela Nueva", "admin_name": "Directora Nueva",
+                         "admin_email": w.uniq("dir") + "@nueva.test"}), _fixed(201)),
     ("POST", "/api/v1/platform/tenants/{code}/suspend"): Recipe(_blanco, _fixed(200)),
     ("POST", "/api/v1/platform/tenants/{code}/activate"): Recipe(_blanco, _fixed(200)),
     ("POST", "/api/v1/platform/tenants/{code}/deactivate"): Recipe(_blanco, _fixed(200)),
@@ -397,6 +398,17 @@ RECIPES = {
     ("GET", "/api/v1/invitations/{token}"): Recipe(
         lambda w, a, h: ([w.invitation["token"]], None, None), _fixed(200)),
     ("POST", "/api/v1/invitations/{token}/accept"): Recipe(_accept_body, _fixed(201)),
+    # schools (issue #14): resend, revoke, the acceptance's code, a school's admins
+    ("POST", "/api/v1/platform/invitations/{id}/resend"): Recipe(
+        lambda w, a, h: ([str(w.new_invitation()["id"])], None, None), _fixed(200)),
+    ("POST", "/api/v1/platform/invitations/{id}/revoke"): Recipe(
+        lambda w, a, h: ([str(w.new_invitation()["id"])], None, None), _fixed(200)),
+    # without ?name= or ?code= the handler answers 422 (past routing and the link's check)
+    ("GET", "/api/v1/invitations/{token}/code"): Recipe(
+        lambda w, a, h: ([w.invitation["token"]], None, None), _fixed(422)),
+    ("POST", "/api/v1/platform/tenants/{code}/admins"): Recipe(
+        lambda w, a, h: (["alfa"], {"admin_name": "Directora Matriz",
+                                    "admin_email": w.uniq("dir") + "@alfa.test"}, None), _fixed(201)),
     # records: structure
     ("GET", "/api/v1/years"): Recipe(_none, _fixed(200)),
     ("POST", "/api/v1/years"): Recipe(_rec_create("year"), _fixed(201)),

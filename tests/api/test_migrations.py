@@ -131,7 +131,7 @@ def test_migrate_killed_part_way_leaves_no_store_half_migrated_and_resumes(insta
     admin = inst.login("ueipab", ADMIN_EMAIL)
     codes = [f"escuela-{i:02d}" for i in range(50)]
     for code in codes:
-        assert_ok(admin.post("/api/v1/platform/tenants", json={"code": code, "name": f"Escuela {code}"}), 201)
+        assert_ok(admin.post("/api/v1/platform/tenants", json={"code": code, "name": f"Escuela {code}", "admin_name": "Dir", "admin_email": "dir@nuevo.test"}), 201)
     inst.stop_or_fail()
 
     latest = latest_version("school")

@@ -46,7 +46,7 @@ def test_init_and_school_creation_make_one_schema_per_school(instances):
     inst.start()
     admin = inst.login("ueipab", ADMIN_EMAIL)
     assert_ok(admin.post("/api/v1/platform/tenants",
-                         json={"code": "otra-mas-1", "name": "Otra Escuela Más"}), 201)
+                         json={"code": "otra-mas-1", "name": "Otra Escuela Más", "admin_name": "Dir", "admin_email": "dir@nuevo.test"}), 201)
     schemas = _schemas(inst)
     assert schemas == {"platform", "school_ueipab", "school_demo", "school_mi_escuela",
                        "school_otra_mas_1"}, schemas
@@ -215,7 +215,7 @@ def test_every_kind_of_request_completes_with_a_single_pooled_connection(instanc
 
     admin = inst.client()
     assert admin.login(ADMIN_EMAIL).status_code == 200
-    assert_ok(admin.post("/api/v1/platform/tenants", json={"code": "sur", "name": "U.E. Sur"}, **t), 201)
+    assert_ok(admin.post("/api/v1/platform/tenants", json={"code": "sur", "name": "U.E. Sur", "admin_name": "Dir", "admin_email": "dir@nuevo.test"}, **t), 201)
     assert_ok(admin.get("/api/v1/platform/tenants", **t))
     assert_ok(admin.post("/api/v1/platform/tenants/sur/suspend", **t))
     assert_ok(admin.post("/api/v1/platform/tenants/sur/activate", **t))

@@ -36,7 +36,7 @@ def test_school_created_through_the_api_answers_on_its_own_host(world, platform_
     assert_error(world.branding("nueva"), 404, "school_not_found")
     assert not store_exists(world.school_store("nueva"))
     tenant = assert_ok(platform_admin.post("/api/v1/platform/tenants",
-                                           json={"code": "nueva", "name": "Escuela Nueva Esperanza"}), 201)
+                                           json={"code": "nueva", "name": "Escuela Nueva Esperanza", "admin_name": "Dir", "admin_email": "dir@nuevo.test"}), 201)
     assert TENANT_FIELDS <= set(tenant), tenant
     assert tenant["code"] == "nueva" and tenant["name"] == "Escuela Nueva Esperanza", tenant
     assert tenant["status"] == "active" and tenant["plan_type"] == "guest", tenant
@@ -131,25 +131,25 @@ def test_support_access_without_csrf_token_is_refused(platform_admin):
     "Mayusculas", "a", "admin", "-guion", "guion-", "con espacio", "x" * 41, "eñe", "api", "www",
 ])
 def test_invalid_school_code_answers_422(world, platform_admin, code):
-    r = platform_admin.post("/api/v1/platform/tenants", json={"code": code, "name": "Escuela"})
+    r = platform_admin.post("/api/v1/platform/tenants", json={"code": code, "name": "Escuela", "admin_name": "Dir", "admin_email": "dir@nuevo.test"})
     assert_error(r, 422, "invalid", field="code")
     codes = {t["code"] for t in assert_ok(platform_admin.get("/api/v1/platform/tenants"))["items"]}
     assert code not in codes and code.lower() not in codes
 
 
 def test_school_without_a_name_answers_422(platform_admin):
-    r = platform_admin.post("/api/v1/platform/tenants", json={"code": "sin-nombre", "name": ""})
+    r = platform_admin.post("/api/v1/platform/tenants", json={"code": "sin-nombre", "name": "", "admin_name": "Dir", "admin_email": "dir@nuevo.test"})
     assert_error(r, 422, "invalid", field="name")
 
 
 @pytest.mark.parametrize("code", ["ab", "a-1", "x" * 40])
 def test_school_codes_at_the_limits_are_accepted(world, platform_admin, code):
-    assert_ok(platform_admin.post("/api/v1/platform/tenants", json={"code": code, "name": f"Escuela {code}"}), 201)
+    assert_ok(platform_admin.post("/api/v1/platform/tenants", json={"code": code, "name": f"Escuela {code}", "admin_name": "Dir", "admin_email": "dir@nuevo.test"}), 201)
     assert assert_ok(world.branding(code))["school"]["code"] == code
 
 
 def test_duplicate_school_code_answers_409(platform_admin):
-    r = platform_admin.post("/api/v1/platform/tenants", json={"code": "alpha", "name": "Otra Alfa"})
+    r = platform_admin.post("/api/v1/platform/tenants", json={"code": "alpha", "name": "Otra Alfa", "admin_name": "Dir", "admin_email": "dir@nuevo.test"})
     assert_error(r, 409, "conflict")
-    r = platform_admin.post("/api/v1/platform/tenants", json={"code": "ueipab", "name": "Otra UEIPAB"})
+    r = platform_admin.post("/api/v1/platform/tenants", json={"code": "ueipab", "name": "Otra UEIPAB", "admin_name": "Dir", "admin_email": "dir@nuevo.test"})
     assert_error(r, 409, "conflict", field="code")     # the main school's code is taken, like any other

@@ -1,49 +1,88 @@
 /*
  * Platform console, home section "Invitaciones": invites a school to
- * register itself (the one-time link is shown once, to copy and send) and
- * lists the invitations sent with their status. The invited school's side
- * is invitation.js.
+ * register itself (BiScheduler mails the one-time link to its contact) and
+ * lists the invitations with their status, the state of their mail (in
+ * queue, sent, or not sent with the mail server's reply) and their expiry
+ * (30 days). A pending or expired invitation can be resent (a new link:
+ * the old one stops working) or revoked (after a confirmation). The
+ * invited school's side is invitation.js.
  */
 import { h, breakable } from '../core/dom.js';
 import { formatInstant, schoolUrl, baseDomain } from '../core/state.js';
 import { api } from '../core/api.js';
-import { messageArea, field, onSubmit, revealOnce } from '../core/forms.js';
+import { messageArea, field, onSubmit, setBusy } from '../core/forms.js';
 import { card, dataTable, tableOf, tableLoader } from '../core/ui.js';
 
 const INVITATION_STATUS_LABELS = {
   pending: 'Pendiente',
   accepted: 'Aceptada',
+  revoked: 'Revocada',
   expired: 'Vencida'
 };
 
+const MAIL_STATE_LABELS = {
+  queued: 'Por enviar',
+  sent: 'Enviado',
+  failed: 'No se pudo enviar'
+};
+
+/* The state of an invitation's mail as a badge (and the server's reply when it failed). */
+export function mailCell(mail) {
+  if (!mail) return '—';
+  const badge = h('span', { class: 'badge badge--' + mail.state, text: MAIL_STATE_LABELS[mail.state] || mail.state });
+  if (mail.state === 'sent' && mail.sent_at) {
+    return [badge, h('span', { class: 'mail-error', text: formatInstant(mail.sent_at) })];
+  }
+  if (mail.error) {
+    return [badge, h('span', { class: 'mail-error', text: (mail.state === 'failed' ? 'Respuesta del servidor de correo: ' : 'Se reintentará. Último intento: ') + mail.error })];
+  }
+  return badge;
+}
+
 export function section() {
   const errors = messageArea('error');
+  const status = messageArea('status');
   const wrap = dataTable('Invitaciones enviadas', [
-    { label: 'Escuela' }, { label: 'Contacto' }, { label: 'Estado' }, { label: 'Vence' }, { label: 'Plantel creado' }
+    { label: 'Plantel' }, { label: 'Contacto' }, { label: 'Estado' }, { label: 'Correo' }, { label: 'Vence' },
+    { label: 'Plantel creado' }, { label: 'Acciones', class: 'cell-actions' }
   ]);
-  const reveal = h('div', { class: 'token-reveal', hidden: true });
 
-  const invitedName = field({ name: 'school_name', label: 'Nombre de la escuela', hint: 'Como la conoce la escuela; podrá corregirlo al registrarse.', maxlength: '200', required: true });
-  const email = field({ name: 'contact_email', label: 'Correo de contacto', hint: 'La persona que registrará la escuela.', type: 'email', inputmode: 'email', autocapitalize: 'none', spellcheck: 'false', maxlength: '254', required: true });
+  const invitedName = field({ name: 'school_name', label: 'Nombre del plantel', hint: 'Como lo conoce el plantel; podrá corregirlo al registrarse.', maxlength: '200', required: true });
+  const email = field({ name: 'contact_email', label: 'Correo de contacto', hint: 'La persona que registrará el plantel: recibirá la invitación por correo.', type: 'email', inputmode: 'email', autocapitalize: 'none', spellcheck: 'false', maxlength: '254', required: true });
   const inputs = { school_name: invitedName.input, contact_email: email.input };
-  const submit = h('button', { type: 'submit', class: 'btn btn--primary', text: 'Crear invitación' });
+  const submit = h('button', { type: 'submit', class: 'btn btn--primary', text: 'Enviar invitación' });
   const formErrors = messageArea('error');
-  const form = h('form', { class: 'form', novalidate: true, 'aria-label': 'Invitar a una escuela' },
+  const form = h('form', { class: 'form', novalidate: true, 'aria-label': 'Invitar a un plantel' },
     formErrors,
     h('div', { class: 'form-grid' }, invitedName.wrap, email.wrap),
     h('div', { class: 'form-actions' }, submit));
 
-  function showLink(inv) {
-    revealOnce(reveal, {
-      value: inv.url,
-      title: [h('strong', { text: 'Invitación creada para «' + inv.school_name + '». ' }),
-        'BiScheduler todavía no envía correos: copie este enlace y envíelo usted mismo a ' + inv.contact_email + ' (por correo o mensajería).'],
-      label: 'Enlace de invitación para ' + inv.school_name,
-      hideText: 'Ya lo envié',
-      note: 'El enlace sirve una sola vez y vence el ' + formatInstant(inv.expires_at) +
-        ' (14 días). Se muestra solo ahora: cópielo antes de salir de esta página.',
-      done: () => invitedName.input.focus()
-    });
+  async function act(inv, action, button) {
+    if (action === 'revoke' &&
+        !window.confirm('¿Revocar la invitación de «' + inv.school_name + '»? Su enlace dejará de funcionar de inmediato.')) return;
+    errors.clear();
+    status.clear();
+    setBusy(button, true, action === 'revoke' ? 'Revocando…' : 'Reenviando…');
+    try {
+      const updated = await api('POST', '/api/v1/platform/invitations/' + inv.id + '/' + action);
+      status.show(action === 'revoke'
+        ? 'Se revocó la invitación de «' + updated.school_name + '»: su enlace ya no funciona.'
+        : 'Se reenvió la invitación a ' + updated.contact_email + ' con un enlace nuevo, que vence el ' +
+          formatInstant(updated.expires_at) + '. El enlace anterior ya no funciona.');
+      await list.reload();
+    } catch (err) {
+      setBusy(button, false);
+      if (!err.handled) errors.show(err.message);
+    }
+  }
+
+  function actions(inv) {
+    if (inv.status !== 'pending' && inv.status !== 'expired') return '—';
+    const resend = h('button', { type: 'button', class: 'btn btn--small btn--secondary', 'aria-label': 'Reenviar la invitación de ' + inv.school_name, text: 'Reenviar' });
+    const revoke = h('button', { type: 'button', class: 'btn btn--small btn--danger-ghost', 'aria-label': 'Revocar la invitación de ' + inv.school_name, text: 'Revocar' });
+    resend.addEventListener('click', () => act(inv, 'resend', resend));
+    revoke.addEventListener('click', () => act(inv, 'revoke', revoke));
+    return [resend, revoke];
   }
 
   const list = tableLoader(wrap, errors, {
@@ -52,24 +91,27 @@ export function section() {
       inv.school_name,
       breakable(inv.contact_email),
       h('span', { class: 'badge badge--' + inv.status, text: INVITATION_STATUS_LABELS[inv.status] || inv.status }),
-      inv.status === 'accepted' ? '—' : formatInstant(inv.expires_at),
+      mailCell(inv.mail),
+      inv.status === 'accepted' || inv.status === 'revoked' ? '—' : formatInstant(inv.expires_at),
       inv.school
         ? h('a', { href: schoolUrl('bischeduler-' + inv.school + '.' + baseDomain()), class: 'host-link', text: inv.school })
-        : '—'
+        : '—',
+      actions(inv)
     ],
     empty: 'Todavía no hay invitaciones.',
     failed: 'No se pudo cargar la lista de invitaciones.'
   });
 
   onSubmit(form, {
-    submit: submit, busy: 'Creando…', errors: formErrors, inputs: inputs,
+    submit: submit, busy: 'Enviando…', errors: formErrors, status: status, inputs: inputs,
     required: [invitedName.input, email.input],
     send: async () => {
       const inv = await api('POST', '/api/v1/platform/invitations',
         { school_name: invitedName.input.value.trim(), contact_email: email.input.value.trim() });
       invitedName.input.value = '';
       email.input.value = '';
-      showLink(inv);
+      status.show('Invitación creada para «' + inv.school_name + '»: se envía por correo a ' + inv.contact_email +
+        '. El enlace sirve una sola vez y vence el ' + formatInstant(inv.expires_at) + ' (30 días).');
       await list.reload();
     }
   });
@@ -77,8 +119,8 @@ export function section() {
   tableOf(wrap).setMessage('Cargando invitaciones…');
   return {
     node: card('Invitaciones',
-      'Invite a una escuela a unirse a la red: recibe un enlace para registrar sus datos y crear su primer administrador, y su plantel queda creado al instante.',
-      [form, reveal, h('h3', { class: 'card__subtitle', text: 'Invitaciones enviadas' }), errors, wrap], 'card--wide'),
+      'Invite a un plantel a unirse a la red: su contacto recibe por correo un enlace para registrar sus datos y crear su primer administrador(a), y el plantel queda creado al instante.',
+      [form, status, h('h3', { class: 'card__subtitle', text: 'Invitaciones enviadas' }), errors, wrap], 'card--wide'),
     load: list.load
   };
 }
