@@ -59,7 +59,8 @@ describe('platform admin on the master host', { timeout: 180000 }, () => {
       // The master school is listed too, without a suspend button.
       const master = schoolRow(page, 'ueipab');
       await master.waitFor();
-      assert.equal(await master.getByRole('button').count(), 0, 'the master school cannot be suspended from here');
+      assert.equal(await master.getByRole('button', { name: /^Suspender/ }).count(), 0, 'the master school cannot be suspended from here');
+      assert.equal(await master.getByRole('button', { name: /^Invitar director\(a\) a / }).count(), 1, 'but can get a director');
       // The demo host link opens the demo school on the same port.
       const href = await demo.getByRole('link').getAttribute('href');
       assert.equal(href, `${server.demoUrl}/`);
@@ -78,8 +79,10 @@ describe('platform admin on the master host', { timeout: 180000 }, () => {
       await signInAdmin(page);
       await page.getByLabel('Código').fill('colegio-prueba');
       await page.getByLabel('Nombre del plantel').fill('Colegio de Prueba');
+      await page.getByLabel('Nombre del director(a)').fill('Pedro Prueba');
+      await page.getByLabel('Correo del director(a)').fill('pedro@prueba.test');
       await page.getByRole('button', { name: 'Crear plantel' }).click();
-      await page.getByText('Se creó el plantel «Colegio de Prueba» (colegio-prueba).').waitFor();
+      await page.getByText('Se creó el plantel «Colegio de Prueba» (colegio-prueba). Pedro Prueba recibirá por correo, en pedro@prueba.test, un enlace para elegir su contraseña e ingresar.').waitFor();
       const row = schoolRow(page, 'colegio-prueba');
       await waitForText(row, /colegio-prueba.*Colegio de Prueba.*Activo/);
       assert.equal(await page.getByLabel('Código').inputValue(), '', 'the form is cleared');
@@ -103,6 +106,15 @@ describe('platform admin on the master host', { timeout: 180000 }, () => {
       await row.getByRole('button', { name: 'Suspender Colegio de Prueba' }).click();
       await page.waitForTimeout(300);
       await waitForText(row, /Activo/);
+
+      // The main school gets its director the same way.
+      const master = page.locator('tbody tr').filter({ hasText: 'Plantel principal' });
+      await master.getByRole('button', { name: /^Invitar director\(a\) a / }).click();
+      await page.getByRole('heading', { level: 3, name: /^Invitar director\(a\) a «/ }).waitFor();
+      await page.getByLabel('Nombre completo', { exact: true }).fill('Rosa Directora');
+      await page.getByLabel('Correo electrónico', { exact: true }).fill('rosa@ueipab.test');
+      await page.getByRole('button', { name: 'Invitar', exact: true }).click();
+      await page.getByText('Se invitó a Rosa Directora como director(a) de «', { exact: false }).waitFor();
       await assertNoProblems(page);
     } finally {
       await closePage(page);
@@ -116,6 +128,8 @@ describe('platform admin on the master host', { timeout: 180000 }, () => {
       // An invalid code (the app lowercases, so use a reserved word).
       await page.getByLabel('Código').fill('admin');
       await page.getByLabel('Nombre del plantel').fill('Plantel Reservado');
+      await page.getByLabel('Nombre del director(a)').fill('Ana Reservada');
+      await page.getByLabel('Correo del director(a)').fill('ana@reservado.test');
       let replyPromise = page.waitForResponse((r) => r.url().endsWith('/api/v1/platform/tenants') && r.request().method() === 'POST');
       await page.getByRole('button', { name: 'Crear plantel' }).click();
       let reply = await replyPromise;

@@ -77,7 +77,11 @@ export async function show(ctx) {
 function required(f) {
   f.input.setAttribute('aria-required', 'true');
   f.wrap.classList.add('field--required');
-  f.wrap.querySelector('label').appendChild(h('span', { class: 'field__req', 'aria-hidden': 'true', text: ' (obligatorio)' }));
+  /* Beside the label, not in it: the field's name stays its label. */
+  const label = f.wrap.querySelector('label');
+  const row = h('div', { class: 'field__labelrow' });
+  label.replaceWith(row);
+  row.append(label, h('span', { class: 'field__req', 'aria-hidden': 'true', text: 'obligatorio' }));
   return f;
 }
 

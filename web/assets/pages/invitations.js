@@ -47,7 +47,7 @@ export function section() {
     { label: 'Plantel creado' }, { label: 'Acciones', class: 'cell-actions' }
   ]);
 
-  const invitedName = field({ name: 'school_name', label: 'Nombre del plantel', hint: 'Como lo conoce el plantel; podrá corregirlo al registrarse.', maxlength: '200', required: true });
+  const invitedName = field({ name: 'school_name', label: 'Plantel invitado', hint: 'Su nombre, como lo conoce la comunidad; podrá corregirlo al registrarse.', maxlength: '200', required: true });
   const email = field({ name: 'contact_email', label: 'Correo de contacto', hint: 'La persona que registrará el plantel: recibirá la invitación por correo.', type: 'email', inputmode: 'email', autocapitalize: 'none', spellcheck: 'false', maxlength: '254', required: true });
   const inputs = { school_name: invitedName.input, contact_email: email.input };
   const submit = h('button', { type: 'submit', class: 'btn btn--primary', text: 'Enviar invitación' });
@@ -82,7 +82,7 @@ export function section() {
     const revoke = h('button', { type: 'button', class: 'btn btn--small btn--danger-ghost', 'aria-label': 'Revocar la invitación de ' + inv.school_name, text: 'Revocar' });
     resend.addEventListener('click', () => act(inv, 'resend', resend));
     revoke.addEventListener('click', () => act(inv, 'revoke', revoke));
-    return [resend, revoke];
+    return h('div', { class: 'row-actions' }, resend, revoke);
   }
 
   const list = tableLoader(wrap, errors, {

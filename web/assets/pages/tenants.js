@@ -64,7 +64,7 @@ export function section() {
   const directorTitle = h('h3', { class: 'card__subtitle', tabindex: '-1' });
   const directorName = field({ name: 'admin_name', label: 'Nombre completo', hint: 'Nombre y apellido.', autocomplete: 'off', maxlength: '200', required: true });
   const directorEmail = field({ name: 'admin_email', label: 'Correo electrónico', hint: 'Recibirá un enlace para elegir su contraseña, válido por 7 días.', type: 'email', inputmode: 'email', autocapitalize: 'none', spellcheck: 'false', maxlength: '254', required: true });
-  const directorSubmit = h('button', { type: 'submit', class: 'btn btn--primary', text: 'Enviar invitación' });
+  const directorSubmit = h('button', { type: 'submit', class: 'btn btn--primary', text: 'Invitar' });
   const directorCancel = h('button', { type: 'button', class: 'btn btn--secondary', text: 'Cancelar' });
   const directorErrors = messageArea('error');
   const directorForm = h('form', { class: 'form', novalidate: true, hidden: true },
@@ -141,7 +141,7 @@ export function section() {
       t.name,
       h('span', { class: 'badge badge--' + t.status, text: STATUS_LABELS[t.status] || t.status }),
       hostLink(t.host),
-      [invite, actions]
+      h('div', { class: 'row-actions' }, invite, actions)
     ];
   }
 
