@@ -86,8 +86,9 @@ export function request(port, host, method, urlPath, { headers = {}, body } = {}
  * Creates a data directory with the master school, the demo school and a
  * school_admin for demo, then starts `bischeduler serve` on a free port.
  * Returns {port, dataDir, masterUrl, demoUrl, stop(), log()}.
+ * opts.serveArgs: more arguments for `serve` (e.g. --smtp-url).
  */
-export async function startServer() {
+export async function startServer(opts = {}) {
   if (!fs.existsSync(BIN)) throw new Error(`bischeduler binary not found at ${BIN} (set BISCHEDULER_BIN)`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bis-browser-'));
   const adminPw = path.join(dataDir, 'admin-password');
@@ -102,7 +103,8 @@ export async function startServer() {
     '--role', 'school_admin', '--name', DIRECTORA_NAME, '--password-file', directoraPw]);
 
   const port = await freePort();
-  const child = spawn(BIN, ['serve', '--data', store, '--listen', `127.0.0.1:${port}`, '--base-domain', 'localhost'],
+  const child = spawn(BIN, ['serve', '--data', store, '--listen', `127.0.0.1:${port}`, '--base-domain', 'localhost',
+    ...(opts.serveArgs || [])],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (c) => { output += c; });
