@@ -7,6 +7,9 @@
 // form requires (the code is suggested from the name and checked live),
 // and the new school's director signs in on the school's own host. The
 // console then shows the invitation accepted and its mail sent.
+// A second test registers a school from the console with its director:
+// the set-password mail arrives with a link on the new school's host, the
+// password is chosen with it, and the director signs in there.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -18,7 +21,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   ADMIN_EMAIL, ADMIN_PASSWORD, ROLE_SCHOOL_ADMIN,
   assertNoProblems, closePage, eventually, horizontalOverflow, launchBrowser, openPage,
-  screenshot, signIn, signInButton, startServer, waitForText,
+  request, screenshot, signIn, signInButton, startServer, waitForText,
 } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -168,6 +171,56 @@ describe('invitations by mail: a real SMTP server and Chromium', { timeout: 2400
       await assertNoProblems(back);
     } finally {
       await closePage(back);
+    }
+  });
+
+  test('a school registered from the console: its director gets a set-password link on the new host and signs in there', { timeout: 90000 }, async () => {
+    const school = { code: 'colegio-llano', name: 'Colegio El Llano' };
+    const director = { name: 'Tomás Briceño', email: 'tomas@llano.test', password: 'El-Llano-2026-clave' };
+    const schoolUrl = `http://bischeduler-${school.code}.localhost:${server.port}`;
+
+    const admin = await openPage(browser);
+    try {
+      await admin.goto(server.masterUrl + '/');
+      await signIn(admin, ADMIN_EMAIL, ADMIN_PASSWORD);
+      await admin.getByLabel('Código').fill(school.code);
+      await admin.getByLabel('Nombre del plantel').fill(school.name);
+      await admin.getByLabel('Nombre del director(a)').fill(director.name);
+      await admin.getByLabel('Correo del director(a)').fill(director.email);
+      await admin.getByRole('button', { name: 'Crear plantel' }).click();
+      await admin.getByText(`${director.name} recibirá por correo, en ${director.email}`, { exact: false }).waitFor();
+      await assertNoProblems(admin);
+    } finally {
+      await closePage(admin);
+    }
+
+    // The mail names the school and carries a link on the school's own host.
+    const mail = await eventually(() => received(smtp).find((m) => m.rcpt_tos.includes(director.email)),
+      `the set-password mail to ${director.email} at the SMTP server`, 30000);
+    assert.ok(mail.text.includes(school.name), mail.text);
+    const m = new RegExp(`${schoolUrl.replace(/[.]/g, '\\.')}/clave/([0-9a-f]{64})`).exec(mail.text);
+    assert.ok(m, `a /clave/ link on ${schoolUrl} in:\n${mail.text}`);
+
+    // Before the password is chosen, the account cannot sign in; the link
+    // (the set-password page's API) chooses it on the school's host.
+    const host = `bischeduler-${school.code}.localhost`;
+    const link = await request(server.port, host, 'GET', `/api/v1/auth/links/${m[1]}`);
+    assert.equal(link.status, 200, link.body);
+    assert.equal(link.json.purpose, 'invitation');
+    assert.equal(link.json.email, director.email);
+    const set = await request(server.port, host, 'POST', `/api/v1/auth/links/${m[1]}`, { body: { password: director.password } });
+    assert.equal(set.status, 200, set.body);
+
+    const page = await openPage(browser, { width: 360, height: 740 });
+    try {
+      await page.goto(schoolUrl + '/');
+      await signIn(page, director.email, director.password);
+      await page.getByRole('heading', { level: 1, name: `Hola, ${director.name}` }).waitFor();
+      await waitForText(page.locator('.identity'), new RegExp(school.name));
+      assert.equal(await horizontalOverflow(page), 0);
+      await assertNoProblems(page);
+    } finally {
+      await closePage(page);
     }
   });
 });
