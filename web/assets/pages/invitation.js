@@ -122,9 +122,13 @@ function invitationForm(inv, token, moveFocus) {
   }
 
   /* Live availability of the code, as it is typed (debounced); the
-   * answer of an older request never replaces a newer one. */
+   * answer of an older request never replaces a newer one. While the form
+   * is being sent, and once it is accepted, nothing is asked any more (the
+   * link is used up then: a late check would only find it gone). */
+  let sending = false;
   let checkSeq = 0;
   async function checkCode() {
+    if (sending) return;
     const c = code.input.value.trim().toLowerCase();
     const seq = ++checkSeq;
     if (!c) { availability.textContent = ''; availability.className = 'field__status'; return; }
@@ -145,7 +149,7 @@ function invitationForm(inv, token, moveFocus) {
   let suggestSeq = 0;
   async function suggestCode() {
     const n = name.input.value.trim();
-    if (codeTyped || !n) return;
+    if (codeTyped || !n || sending) return;
     const seq = ++suggestSeq;
     try {
       const r = await api('GET', codePath + '?name=' + encodeURIComponent(n), undefined, { allow401: true });
@@ -188,6 +192,8 @@ function invitationForm(inv, token, moveFocus) {
   onSubmit(form, {
     submit: submit, busy: 'Registrando…', errors: errors, inputs: inputs,
     send: async () => {
+      sending = true;
+      checkSeq++; suggestSeq++; /* answers still on their way are dropped */
       const body = {
         code: code.input.value.trim().toLowerCase(),
         name: name.input.value.trim(),
@@ -196,7 +202,13 @@ function invitationForm(inv, token, moveFocus) {
         admin_password: adminPassword.input.value
       };
       PROFILE_KEYS.forEach((k) => { body[k] = profile[k].input.value.trim(); });
-      const reply = await api('POST', '/api/v1/invitations/' + encodeURIComponent(token) + '/accept', body, { allow401: true });
+      let reply;
+      try {
+        reply = await api('POST', '/api/v1/invitations/' + encodeURIComponent(token) + '/accept', body, { allow401: true });
+      } catch (err) {
+        sending = false;
+        throw err;
+      }
       forgetInvitationToken();
       invitationDone(reply);
     },
