@@ -99,6 +99,24 @@ static int queue_mail(struct store *m, const struct invitation *inv,
     return rc;
 }
 
+/*
+ * The invitation's mail still waiting in the queue (not sent yet, or
+ * waiting for a retry) is not sent any more: its link is dead once the
+ * invitation is revoked or resent. Marked failed with `why` (Spanish, the
+ * console shows it), inside the caller's transaction; the worker only
+ * touches rows still queued, so one it is sending right now stays its own.
+ */
+static int cancel_queued_mail(struct store *m, int64_t id, const char *why,
+                              const char **error_r)
+{
+    char idstr[24];
+    snprintf(idstr, sizeof idstr, "%lld", (long long)id);
+    return db_run(m->conn, error_r,
+                  "UPDATE mail_queue SET state = 'failed', last_error = ?"
+                  " WHERE entity = ? AND entity_id = ? AND state = 'queued'",
+                  "ttt", why, MAIL_ENTITY, idstr);
+}
+
 static void new_token(struct invitation *inv, char hash[65])
 {
     random_hex(inv->token, 32);
@@ -217,6 +235,8 @@ int invitation_resend(struct store *m, int64_t id, const char *master_url,
     json_decref(after);
     str_copy(inv->status, sizeof inv->status, INVITATION_PENDING);
     if (rc == 0)
+        rc = cancel_queued_mail(m, id, INVITATION_MAIL_REPLACED, error_r);
+    if (rc == 0)
         rc = queue_mail(m, inv, master_url, error_r);
     if (store_end(m, rc == 0, error_r) < 0 || rc < 0)
         return INVITATION_ERROR;
@@ -245,6 +265,8 @@ int invitation_revoke(struct store *m, int64_t id, const struct actor *actor,
     json_decref(before);
     json_decref(after);
     str_copy(inv->status, sizeof inv->status, INVITATION_REVOKED);
+    if (rc == 0)
+        rc = cancel_queued_mail(m, id, INVITATION_MAIL_REVOKED, error_r);
     if (store_end(m, rc == 0, error_r) < 0 || rc < 0)
         return INVITATION_ERROR;
     return INVITATION_OK;

@@ -38,6 +38,11 @@ struct invitation {
     char token[65]; /* only when just created or resent */
 };
 
+/* Why an invitation's mail still in the queue was not sent (its state
+ * becomes failed with this as its error; the console shows it). */
+#define INVITATION_MAIL_REVOKED "No se envió: la invitación se revocó antes."
+#define INVITATION_MAIL_REPLACED "No se envió: la reemplazó un reenvío."
+
 /* Results of resend and revoke. */
 enum invitation_result {
     INVITATION_OK = 0,
@@ -69,14 +74,16 @@ int invitation_create(struct store *m, const char *school_name,
                       const char **error_r);
 /*
  * A new link for a pending or expired invitation: the old link stops
- * working, expires_at is renewed, the mail is queued again; audited.
+ * working, expires_at is renewed, the mail is queued again (an older one
+ * still queued is not sent: INVITATION_MAIL_REPLACED); audited.
  * Returns enum invitation_result; inv filled (token included) on OK.
  */
 int invitation_resend(struct store *m, int64_t id, const char *master_url,
                       const struct actor *actor, struct invitation *inv,
                       const char **error_r);
 /* Revokes a pending or expired invitation (its link stops working at
- * once); audited. Returns enum invitation_result. */
+ * once; its mail, if still queued, is not sent: INVITATION_MAIL_REVOKED);
+ * audited. Returns enum invitation_result. */
 int invitation_revoke(struct store *m, int64_t id, const struct actor *actor,
                       struct invitation *inv, const char **error_r);
 /*

@@ -6,6 +6,10 @@ registered from the console get their first administrator by a
 set-password mail on their own host; the master school gets its director
 the same way."""
 
+import email
+import email.policy
+import socket
+import time
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
@@ -27,10 +31,41 @@ def _profile(**over):
 
 
 @pytest.fixture(scope="module")
-def inv_world(module_instances):
+def inv_world(module_instances, tmp_path_factory):
     inst = module_instances("invitations")
     inst.init()
-    inst.start()
+    inst.outbox = tmp_path_factory.mktemp("invitations-outbox")
+    inst.start("--outbox", inst.outbox)
+    return inst
+
+
+def _outbox_links(inst, to):
+    """The invitation links of the mails to `to` in the outbox, oldest
+    first, waiting (a little) for the worker."""
+    deadline = time.monotonic() + 10
+    while True:
+        links = []
+        for f in sorted(inst.outbox.glob("*.eml")):
+            msg = email.message_from_bytes(f.read_bytes(), policy=email.policy.default)
+            if msg["To"] == to:
+                text = msg.get_body(preferencelist=("plain",)).get_content()
+                links += [w for w in text.split() if "/invitacion#" in w]
+        if links or time.monotonic() > deadline:
+            return links
+        time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def dead_smtp_world(module_instances):
+    """A platform whose SMTP server does not answer: the worker's first
+    attempt fails and the mail waits in the queue for its retry (30 s)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    inst = module_instances("invitations-dead-smtp")
+    inst.init()
+    inst.start("--smtp-url", f"smtp://127.0.0.1:{port}",
+               "--mail-from", "BiScheduler <no-reply@bischeduler.localhost>")
     return inst
 
 
@@ -256,6 +291,11 @@ def test_resend_kills_the_old_link_and_the_new_one_works(inv_world):
     row = _item(admin, inv["id"])
     assert row["send_count"] == 2 and row["resent_at"], row
     assert row["mail"]["state"] in ("queued", "sent"), row
+    # The contact got a second mail, carrying the new link.
+    deadline = time.monotonic() + 10
+    while len(links := _outbox_links(inst, "contacto@sanjose.test")) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert again["url"] in links and inv["url"] in links, links
     done = assert_ok(anon.post(f"/api/v1/invitations/{again['token']}/accept",
                                json=_profile(code="reenviada", admin_email="dir@reenviada.test")), 201)
     assert done["school"]["code"] == "reenviada"
@@ -384,3 +424,43 @@ def test_the_master_school_gets_its_director_the_same_way(inv_world):
                             json={"admin_name": "A B", "admin_email": "a@b.test"}), 404)
     audit = assert_ok(admin.get("/api/v1/audit"))["items"]
     assert any("rosa@ueipab.test" in str(x.get("after")) for x in audit) or True
+
+
+def _mail_state(admin, inv_id, want):
+    deadline = time.monotonic() + 10
+    while True:
+        row = _item(admin, inv_id)
+        if (row["mail"] or {}).get("state") == want or time.monotonic() > deadline:
+            return row
+
+
+def test_revoking_before_the_mail_leaves_means_it_never_leaves(dead_smtp_world):
+    inst = dead_smtp_world
+    admin = inst.login("ueipab", ADMIN_EMAIL)
+    inv = assert_ok(admin.post("/api/v1/platform/invitations",
+                               json={"school_name": "U.E. Sin Correo", "contact_email": "nadie@sincorreo.test"}), 201)
+    # The first attempt fails (nobody listens) and the mail waits for its retry.
+    row = _item(admin, inv["id"])
+    deadline = time.monotonic() + 10
+    while not row["mail"]["error"] and time.monotonic() < deadline:
+        time.sleep(0.1)
+        row = _item(admin, inv["id"])
+    assert row["mail"]["state"] == "queued" and row["mail"]["error"], row
+    assert row["mail"]["attempts"] >= 1, row
+    assert_ok(admin.post(f"/api/v1/platform/invitations/{inv['id']}/revoke"))
+    row = _item(admin, inv["id"])
+    assert row["status"] == "revoked", row
+    assert row["mail"]["state"] == "failed" and "revocó" in row["mail"]["error"], row
+
+
+def test_a_resend_replaces_the_mail_still_waiting(dead_smtp_world):
+    inst = dead_smtp_world
+    admin = inst.login("ueipab", ADMIN_EMAIL)
+    inv = assert_ok(admin.post("/api/v1/platform/invitations",
+                               json={"school_name": "U.E. Reintento", "contact_email": "otra@reintento.test"}), 201)
+    first = inv["mail"]["id"]
+    again = assert_ok(admin.post(f"/api/v1/platform/invitations/{inv['id']}/resend"))
+    assert again["mail"]["id"] != first and again["mail"]["state"] == "queued", again
+    mails = assert_ok(admin.get("/api/v1/mail", params={"limit": 500}))["items"]
+    old = next(m for m in mails if m["id"] == first)
+    assert old["state"] == "failed" and "reenvío" in old["error"], old
