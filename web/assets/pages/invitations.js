@@ -26,17 +26,28 @@ const MAIL_STATE_LABELS = {
   failed: 'No se pudo enviar'
 };
 
-/* The state of an invitation's mail as a badge (and the server's reply when it failed). */
-export function mailCell(mail) {
+/*
+ * The state of an invitation's mail as a badge, with a plain Spanish line
+ * under it; the mail server's own reply (often English and technical) is
+ * folded under "Ver la respuesta del servidor" for whoever must fix it.
+ * A revoked invitation's mail that had not left is simply "No se envió".
+ */
+export function mailCell(mail, inv) {
   if (!mail) return '—';
+  const note = (text) => h('span', { class: 'mail-error', text: text });
+  if (inv && inv.status === 'revoked' && mail.state !== 'sent') {
+    return h('span', { class: 'badge badge--expired', text: 'No se envió' });
+  }
   const badge = h('span', { class: 'badge badge--' + mail.state, text: MAIL_STATE_LABELS[mail.state] || mail.state });
-  if (mail.state === 'sent' && mail.sent_at) {
-    return [badge, h('span', { class: 'mail-error', text: formatInstant(mail.sent_at) })];
-  }
-  if (mail.error) {
-    return [badge, h('span', { class: 'mail-error', text: (mail.state === 'failed' ? 'Respuesta del servidor de correo: ' : 'Se reintentará. Último intento: ') + mail.error })];
-  }
-  return badge;
+  if (mail.state === 'sent') return mail.sent_at ? [badge, note(formatInstant(mail.sent_at))] : badge;
+  if (!mail.error) return badge;
+  return [badge,
+    note(mail.state === 'failed'
+      ? 'El servidor de correo no lo aceptó. Revise la dirección y reenvíe.'
+      : 'Falló un intento; se reintentará solo.'),
+    h('details', { class: 'mail-reply' },
+      h('summary', { text: 'Ver la respuesta del servidor' }),
+      h('span', { class: 'mail-error', text: mail.error }))];
 }
 
 export function section() {
@@ -91,7 +102,7 @@ export function section() {
       inv.school_name,
       breakable(inv.contact_email),
       h('span', { class: 'badge badge--' + inv.status, text: INVITATION_STATUS_LABELS[inv.status] || inv.status }),
-      mailCell(inv.mail),
+      mailCell(inv.mail, inv),
       inv.status === 'accepted' || inv.status === 'revoked' ? '—' : formatInstant(inv.expires_at),
       inv.school
         ? h('a', { href: schoolUrl('bischeduler-' + inv.school + '.' + baseDomain()), class: 'host-link', text: inv.school })
