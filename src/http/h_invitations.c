@@ -297,6 +297,9 @@ void h_invitation_accept(struct request *r)
         /* name and state now; "" leaves an optional one unset */
         f[i].required = required_setting(f[i].key);
         f[i].clearable = !f[i].required;
+        /* the form offers the states as a list: no code to type */
+        if (strcmp(f[i].key, "state") == 0)
+            f[i].message = "Elija el estado donde está el plantel.";
     }
     f[nf++] = (struct field){
         .key = "admin_name", .required = true, .max_len = 200,

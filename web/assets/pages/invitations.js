@@ -39,15 +39,17 @@ export function mailCell(mail, inv) {
     return h('span', { class: 'badge badge--expired', text: 'No se envió' });
   }
   const badge = h('span', { class: 'badge badge--' + mail.state, text: MAIL_STATE_LABELS[mail.state] || mail.state });
-  if (mail.state === 'sent') return mail.sent_at ? [badge, note(formatInstant(mail.sent_at))] : badge;
+  /* one block: on a phone the cell's parts stack instead of squeezing the badge */
+  const cell = (...parts) => h('div', { class: 'mail-cell' }, ...parts);
+  if (mail.state === 'sent') return mail.sent_at ? cell(badge, note(formatInstant(mail.sent_at))) : badge;
   if (!mail.error) return badge;
-  return [badge,
+  return cell(badge,
     note(mail.state === 'failed'
       ? 'El servidor de correo no lo aceptó. Revise la dirección y reenvíe.'
       : 'Falló un intento; se reintentará solo.'),
     h('details', { class: 'mail-reply' },
       h('summary', { text: 'Ver la respuesta del servidor' }),
-      h('span', { class: 'mail-error', text: mail.error }))];
+      h('span', { class: 'mail-error', text: mail.error })));
 }
 
 export function section() {
