@@ -8,7 +8,8 @@
  * the set-password mail (account_invite) with a link on the new school's
  * host, built from --public-url (the master host's public URL, as given
  * to serve; https://bischeduler.BASE if absent). The mail is queued in the
- * school's store and sent by the running server's mail worker.
+ * school's store; `serve`'s mail worker sends it when it next starts (it
+ * sweeps every store at start: another process cannot wake it).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,8 +76,11 @@ static int invite_admin(struct platform *p, const struct tenant *t,
         return cli_fail("school %s created, but its store cannot be opened "
                         "to invite its admin: %s",
                         t->code, err);
-    char base_url[512];
+    char base_url[512], email[256];
     school_url(p, t, public_url, base_url, sizeof base_url);
+    str_copy(email, sizeof email, admin_email);
+    str_lower(email); /* as the account keeps it */
+    admin_email = email;
     int64_t uid = 0;
     int rc = account_invite(p, s, t, false, admin_email, admin_name,
                             "school_admin", NULL, base_url, actor, &uid, &msg,
@@ -87,8 +91,8 @@ static int invite_admin(struct platform *p, const struct tenant *t,
                         "invited: %s",
                         t->code, rc == TENANT_ERROR ? err : msg);
     cli_out(stdout,
-            "Invitation for %s queued: a set-password link on %s (sent by "
-            "the running server's mail worker)\n",
+            "Invitation for %s queued: a set-password link on %s (the "
+            "server sends it when it next starts: restart a running one)\n",
             admin_email, base_url);
     return 0;
 }

@@ -464,3 +464,33 @@ def test_a_resend_replaces_the_mail_still_waiting(dead_smtp_world):
     mails = assert_ok(admin.get("/api/v1/mail", params={"limit": 500}))["items"]
     old = next(m for m in mails if m["id"] == first)
     assert old["state"] == "failed" and "reenvío" in old["error"], old
+
+
+def test_the_cli_registers_a_school_with_its_director(module_instances, tmp_path_factory):
+    """`tenant create --admin-name --admin-email`: the account exists without
+    a password, and the server started afterwards mails the set-password
+    link on the school's host."""
+    inst = module_instances("cli-director")
+    inst.init()
+    res = cli("tenant", "create", "--data", inst.data, "--code", "llano-alto", "--name", "U.E. Llano Alto",
+              "--admin-name", "Inés Peña", "--admin-email", "Ines@LlanoAlto.test",
+              "--public-url", "http://bischeduler.localhost:8080")
+    assert res.rc == 0, res
+    assert "ines@llanoalto.test" in res.out and "http://bischeduler-llano-alto.localhost:8080" in res.out, res
+    bad = cli("tenant", "create", "--data", inst.data, "--code", "sin-correo", "--name", "Sin correo",
+              "--admin-name", "Alguien")
+    assert bad.rc == 2 and "--admin-email" in bad.err, bad
+    outbox = tmp_path_factory.mktemp("cli-outbox")
+    inst.start("--outbox", outbox)
+    deadline = time.monotonic() + 10
+    while not list(outbox.glob("*.eml")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    files = sorted(outbox.glob("*.eml"))
+    assert len(files) == 1, files
+    msg = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
+    assert msg["To"].addresses[0].addr_spec == "ines@llanoalto.test", msg["To"]
+    text = msg.get_body(preferencelist=("plain",)).get_content()
+    assert "http://bischeduler-llano-alto.localhost:8080/clave/" in text, text
+    # no password yet: the director cannot sign in before using the link
+    assert_error(inst.client("llano-alto").post("/api/v1/auth/login",
+                                                json={"email": "ines@llanoalto.test", "password": PASSWORD}), 401)
