@@ -135,6 +135,8 @@ describe('invitations by mail: a real SMTP server and Chromium', { timeout: 2400
       await guest.getByRole('heading', { level: 1, name: `${school.name} ya está en BiScheduler` }).waitFor();
       schoolUrl = `http://bischeduler-${school.code}.localhost:${server.port}/`;
       await waitForText(guest.locator('.address-box'), schoolUrl);
+      // What was left for later is named, with where to complete it.
+      await guest.getByText(/^Quedaron por completar: RIF, Código DEA, .*configuración del plantel\.$/).waitFor();
       await assertNoProblems(guest);
 
       // 4. On the new school's host, the director signs in.

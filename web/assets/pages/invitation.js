@@ -210,7 +210,8 @@ function invitationForm(inv, token, moveFocus) {
         throw err;
       }
       forgetInvitationToken();
-      invitationDone(reply);
+      const later = LATER_KEYS.filter((k) => !body[k]).map((k) => profile[k].wrap.querySelector('label').textContent.trim());
+      invitationDone(reply, later);
     },
     failed: (err) => {
       if (err.status !== 404) return false;
@@ -229,7 +230,8 @@ function invitationForm(inv, token, moveFocus) {
     form), moveFocus);
 }
 
-function invitationDone(reply) {
+/* `later`: the labels of the optional fields left blank, to complete in the settings. */
+function invitationDone(reply, later) {
   const school = reply.school || {};
   const url = schoolUrl(school.host || '');
   setView('Plantel registrado', h('section', { class: 'card narrow' },
@@ -240,5 +242,8 @@ function invitationDone(reply) {
     h('p', { text: 'Esta es la dirección web del plantel. Guárdela en los favoritos de su navegador: desde allí ingresarán usted y su personal.' }),
     h('p', { class: 'address-box' }, h('a', { href: url, class: 'host-link', text: url })),
     h('p', { text: 'Ingrese con el correo ' + reply.admin_email + ' y la contraseña que acaba de elegir.' }),
+    later && later.length
+      ? h('p', { class: 'muted', text: 'Quedaron por completar: ' + later.join(', ') + '. Puede hacerlo cuando quiera desde la configuración del plantel.' })
+      : null,
     h('p', null, h('a', { href: url, class: 'btn btn--primary', text: 'Ir a ' + school.name + ' e ingresar' }))), true);
 }
