@@ -164,6 +164,8 @@ void request_actor(struct request *r, struct actor *a);
 
 /* static.c: the web app's files and pages. Returns true if it replied. */
 bool static_serve(struct request *r);
+/* webui (issue 14): index.html with 404 for a browser's unknown page. */
+bool static_serve_not_found(struct request *r);
 void static_init(void);
 
 /* metrics.c */

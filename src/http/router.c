@@ -100,11 +100,11 @@ static bool acquire_school(struct request *r)
     log_msg(LOG_ERROR, "school %s store unavailable: %s", r->tenant.code, err);
     if (request_wants_html(r))
         reply_html_error(r, 503, "Servicio no disponible",
-                         "Los datos de esta escuela no están disponibles en "
+                         "Los datos de este plantel no están disponibles en "
                          "este momento. Intente de nuevo más tarde.");
     else
         reply_err_msg(r, ERR_STORE_UNAVAILABLE,
-                      "Los datos de esta escuela no están disponibles en "
+                      "Los datos de este plantel no están disponibles en "
                       "este momento. Intente de nuevo más tarde.");
     return false;
 }
@@ -137,8 +137,8 @@ void router_dispatch(struct request *r)
     }
     if (rc == 0) {
         if (request_wants_html(r))
-            reply_html_error(r, 404, "Escuela no encontrada",
-                             "No existe una escuela en esta dirección. "
+            reply_html_error(r, 404, "Plantel no encontrado",
+                             "No existe un plantel en esta dirección. "
                              "Verifique el enlace que recibió.");
         else
             reply_err(r, ERR_SCHOOL_NOT_FOUND);
@@ -147,10 +147,10 @@ void router_dispatch(struct request *r)
     r->has_tenant = true;
     if (strcmp(r->tenant.status, "active") != 0) {
         const char *msg = strcmp(r->tenant.status, "suspended") == 0
-                              ? "Esta escuela está suspendida temporalmente."
-                              : "Esta escuela no está activa.";
+                              ? "Este plantel está suspendido temporalmente."
+                              : "Este plantel no está activo.";
         if (request_wants_html(r))
-            reply_html_error(r, 503, "Escuela no disponible", msg);
+            reply_html_error(r, 503, "Plantel no disponible", msg);
         else
             reply_err_msg(r, ERR_SCHOOL_UNAVAILABLE, msg);
         return;
@@ -176,6 +176,10 @@ void router_dispatch(struct request *r)
             return;
         if (path_known)
             reply_err(r, ERR_METHOD_NOT_ALLOWED);
+        else if ((strcmp(r->method, "GET") == 0 ||
+                  strcmp(r->method, "HEAD") == 0) &&
+                 static_serve_not_found(r))
+            return;
         else
             reply_err(r, ERR_NOT_FOUND);
         return;

@@ -31,16 +31,28 @@ static const char *const page_prefixes[] = {"/estudiantes/", "/representantes/",
                                             "/clave/", /* people: a mailed link */
                                             NULL};
 
-/* The rest of a prefixed page: letters, digits, '-' and '/', not empty. */
+/* Sub-pages a prefixed page may have after its id (/estudiantes/12/editar). */
+static const char *const page_subpages[] = {"editar", NULL};
+
+/*
+ * The rest of a prefixed page: one segment of letters, digits and '-' (an
+ * id or a name such as "nuevo"), optionally followed by "/" and a known
+ * sub-page. Anything deeper (/estudiantes/abc/xyz) is an unknown page.
+ */
 static bool page_tail_ok(const char *tail)
 {
-    if (*tail == '\0' || strlen(tail) > 64)
+    size_t n = strspn(tail, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                            "0123456789-");
+    if (n == 0 || n > 64)
         return false;
-    for (const char *p = tail; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-              (*p >= '0' && *p <= '9') || *p == '-' || *p == '/'))
-            return false;
-    return true;
+    if (tail[n] == '\0')
+        return true;
+    if (tail[n] != '/')
+        return false;
+    for (int i = 0; page_subpages[i]; i++)
+        if (strcmp(tail + n + 1, page_subpages[i]) == 0)
+            return true;
+    return false;
 }
 
 void static_init(void)
@@ -98,22 +110,28 @@ static bool etag_matches(const char *header, const char *etag)
     return false;
 }
 
-static bool serve_file(struct request *r, const char *name)
+static bool serve_file_status(struct request *r, const char *name,
+                              unsigned status)
 {
     for (int i = 0; embedded_web[i].name && i < MAX_FILES; i++) {
         if (strcmp(embedded_web[i].name, name) != 0)
             continue;
         const char *inm = request_header(r, "If-None-Match");
-        if (inm != NULL && etag_matches(inm, etags[i]))
+        if (status == 200 && inm != NULL && etag_matches(inm, etags[i]))
             reply_buffer(r, 304, content_type(name), "", 0, false);
         else
-            reply_buffer(r, 200, content_type(name), embedded_web[i].data,
+            reply_buffer(r, status, content_type(name), embedded_web[i].data,
                          embedded_web[i].size, false);
         MHD_add_response_header(r->resp, "ETag", etags[i]);
         MHD_add_response_header(r->resp, "Cache-Control", "no-cache");
         return true;
     }
     return false;
+}
+
+static bool serve_file(struct request *r, const char *name)
+{
+    return serve_file_status(r, name, 200);
 }
 
 bool static_serve(struct request *r)
@@ -134,4 +152,18 @@ bool static_serve(struct request *r)
             return serve_file(r, "index.html");
     }
     return false;
+}
+
+/*
+ * An unknown address asked by a browser (Accept: text/html) outside /api/
+ * and /assets/: the web app itself with status 404, whose router shows
+ * "Página no encontrada" with a way home. People and crawlers get a page
+ * in Spanish and the right status; programs still get the JSON 404.
+ */
+bool static_serve_not_found(struct request *r)
+{
+    if (strncmp(r->url, "/api/", 5) == 0 || strcmp(r->url, "/api") == 0 ||
+        strncmp(r->url, "/assets/", 8) == 0 || !request_wants_html(r))
+        return false;
+    return serve_file_status(r, "index.html", 404);
 }

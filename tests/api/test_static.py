@@ -51,3 +51,22 @@ def test_assets_revalidate_with_strong_weak_and_listed_etags(world):
         r = c.get("/assets/app.css", headers={"If-None-Match": header})
         assert r.status_code == 304, (header, describe(r))
     assert c.get("/assets/app.css", headers={"If-None-Match": '"otra"'}).status_code == 200
+
+
+def test_unknown_pages_answer_404_with_the_app_and_api_paths_stay_json(world):
+    """A browser's unknown address gets the web app (which shows "Página no
+    encontrada") with status 404; /api/ and programs keep the JSON 404."""
+    c = world.client("alpha")
+    html = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    for path in ("/no-existe", "/estudiantes/abc/xyz", "/auditoria/otra"):
+        r = c.get(path, headers=html)
+        assert r.status_code == 404, (path, describe(r))
+        assert r.headers["Content-Type"].startswith("text/html"), (path, describe(r))
+        assert 'lang="es-VE"' in r.text and "/assets/app.js" in r.text, (path, r.text[:300])
+        assert "Content-Security-Policy" in r.headers and "script-src 'self'" in r.headers["Content-Security-Policy"]
+    for path in ("/estudiantes/12", "/estudiantes/12/editar", "/estudiantes/nuevo", "/auditoria"):
+        assert c.get(path, headers=html).status_code == 200, path
+    for path, headers in (("/api/v1/no-existe", html), ("/no-existe", {"Accept": "application/json"})):
+        r = c.get(path, headers=headers)
+        assert r.status_code == 404, (path, describe(r))
+        assert r.json()["error"]["code"] == "not_found", (path, describe(r))

@@ -16,14 +16,16 @@
  * fails to load (no connection) shows a message with a "Reintentar" button.
  * Pages that are not `public` need a session: without one the sign-in page
  * shows instead, and after signing in the same path is shown. A path that
- * is not in the table shows the first entry (the home page).
+ * is not in the table shows "Página no encontrada" (shell.js showNotFound),
+ * with or without a session; the server answers such a path with
+ * index.html and status 404 (static_serve_not_found in src/http/static.c).
  *
  * Links with a data-route attribute navigate without reloading (app.js
  * wires the clicks); the server must also answer the path with index.html
  * (the pages[] list of src/http/static.c).
  */
 import { state } from './state.js';
-import { renderNav, showFatal } from './shell.js';
+import { renderNav, showFatal, showNotFound } from './shell.js';
 
 let routes = [];
 let signInLoader = null;
@@ -56,8 +58,11 @@ function entryFor(pathname) {
     const params = matchPath(routes[i].path, path);
     if (params) return { entry: routes[i], params: params };
   }
-  return { entry: routes[0], params: {} };
+  return { entry: NOT_FOUND, params: {} };
 }
+
+/* The entry of any path not in the table: public, shown by the shell itself. */
+const NOT_FOUND = { name: 'not-found', path: null, public: true, load: null };
 
 /* The name of the page the address bar shows. */
 export function currentRoute() { return entryFor(location.pathname).entry.name; }
@@ -101,6 +106,11 @@ export async function route(moveFocus) {
   const entry = found.entry;
   if (!entry.public && !state.user) return showSignIn();
   renderNav();
+  if (entry === NOT_FOUND) {
+    ++routeSeq;
+    showNotFound(!!moveFocus);
+    return;
+  }
   const page = await loadPage(entry.load);
   if (page) await page.mod.show({ moveFocus: !!moveFocus, current: page.current, params: found.params });
 }

@@ -172,6 +172,14 @@ export function showFatal(title, message) {
     h('p', null, h('button', { type: 'button', class: 'btn btn--primary', onclick: () => location.reload(), text: 'Reintentar' }))), true);
 }
 
+/* The view of an address that is no page of the app, with a way home. */
+export function showNotFound(moveFocus) {
+  setView('Página no encontrada', h('section', { class: 'card narrow not-found' },
+    h('h1', { tabindex: '-1', text: 'Página no encontrada' }),
+    h('p', { text: 'La dirección que abrió no corresponde a ninguna página de ' + schoolName() + '. Puede que el enlace esté incompleto o que la página ya no exista.' }),
+    h('p', null, h('a', { href: '/', 'data-route': '', class: 'btn btn--primary', text: 'Ir al inicio' }))), moveFocus);
+}
+
 /* An error above the page, for actions of the shell itself (signing out). */
 export function globalError(text) {
   const region = $('global-alert');
