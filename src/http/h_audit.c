@@ -2,7 +2,9 @@
  * Reading the audit log. A school user with view_school_analytics reads the
  * school's log; a platform admin reads the platform's log. Filters: action,
  * entity, actor (email), from/to (school-local dates, inclusive); newest
- * first, paged by id. The query is in src/auth/audit_query.c.
+ * first, paged by id; each item named and described in Spanish. GET
+ * /api/v1/audit/actions lists the kinds of rows of that same log (the
+ * page's filter offers only those). The query is in src/auth/audit_query.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +79,7 @@ void h_audit_list(struct request *r)
         .from = from,
         .to = to,
         .limit = limit,
+        .platform = platform,
     };
     const char *err = NULL;
     json_t *items = NULL;
@@ -90,4 +93,23 @@ void h_audit_list(struct request *r)
     reply_json(r, 200,
                json_pack("{s:o,s:s?}", "items", items, "next_cursor",
                          next_id ? next : NULL));
+}
+
+void h_audit_actions(struct request *r)
+{
+    bool platform = r->who.kind == PRINCIPAL_PLATFORM;
+    unsigned need = platform ? PERM_VIEW_PLATFORM_ANALYTICS
+                             : PERM_VIEW_SCHOOL_ANALYTICS;
+    if ((r->who.perms & need) == 0) {
+        reply_err(r, ERR_FORBIDDEN);
+        return;
+    }
+    struct store *store = platform ? &r->p->master : r->school;
+    const char *err = NULL;
+    json_t *items = NULL;
+    if (audit_actions(store, &items, &err) < 0) {
+        reply_store_error(r, err);
+        return;
+    }
+    reply_json(r, 200, json_pack("{s:o}", "items", items));
 }

@@ -193,6 +193,7 @@ void h_settings_patch(struct request *r);
 void h_users_list(struct request *r);
 void h_users_create(struct request *r);
 void h_audit_list(struct request *r);
+void h_audit_actions(struct request *r); /* webui (issue 14) */
 void h_tenants_list(struct request *r);
 void h_tenants_create(struct request *r);
 void h_tenants_suspend(struct request *r);

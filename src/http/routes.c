@@ -22,6 +22,8 @@ const struct route routes[] = {
     {"GET", "/api/v1/users", P(INVITE_USERS), SCOPE_SCHOOL, false, h_users_list},
     {"POST", "/api/v1/users", P(INVITE_USERS), SCOPE_SCHOOL, true, h_users_create},
     {"GET", "/api/v1/audit", P(VIEW_SCHOOL_ANALYTICS) | P(VIEW_PLATFORM_ANALYTICS), SCOPE_SCHOOL, false, h_audit_list},
+    /* webui (issue 14): the kinds of rows of this log, for its filter */
+    {"GET", "/api/v1/audit/actions", P(VIEW_SCHOOL_ANALYTICS) | P(VIEW_PLATFORM_ANALYTICS), SCOPE_SCHOOL, false, h_audit_actions},
     {"GET", "/api/v1/platform/tenants", P(VIEW_PLATFORM_ANALYTICS), SCOPE_MASTER, false, h_tenants_list},
     {"POST", "/api/v1/platform/tenants", P(CREATE_TENANTS), SCOPE_MASTER, true, h_tenants_create},
     {"POST", "/api/v1/platform/tenants/{code}/suspend", P(CREATE_TENANTS), SCOPE_MASTER, false, h_tenants_suspend},

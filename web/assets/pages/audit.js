@@ -1,7 +1,13 @@
 /*
  * Page /auditoria: the audit log of this school (or of the platform, for
- * the platform admin), newest first, with filters (action, user, dates)
- * and paging ("Más"). Roles other than the admins get a short explanation.
+ * the platform admin), newest first, with filters (action, person, dates)
+ * and paging ("Más"). Each row says who (today's name of the person), what
+ * in words ("Modificó estudiante" and the student's name) and, for a
+ * change, each changed field as before → after; the server writes all of
+ * it in Spanish (src/auth/audit_labels.c). The action filter offers only
+ * the kinds of rows this log holds (GET /api/v1/audit/actions): a school's
+ * own actions on its host, platform actions on the console's. Roles other
+ * than the admins get a short explanation.
  */
 import { h, breakable } from '../core/dom.js';
 import { state, isAdmin, schoolName, roleLabel, formatInstant } from '../core/state.js';
@@ -10,56 +16,25 @@ import { messageArea, field, markInvalid, clearInvalid, showApiError, setBusy } 
 import { dataTable, tableOf } from '../core/ui.js';
 import { setView } from '../core/shell.js';
 
-const ACTION_LABELS = {
-  login: 'Inicio de sesión',
-  login_failed: 'Intento de inicio de sesión fallido',
-  logout: 'Cierre de sesión',
-  support_access: 'Acceso de soporte',
-  create: 'Creación',
-  update: 'Modificación',
-  'delete': 'Eliminación',
-  suspend: 'Suspensión',
-  activate: 'Activación',
-  deactivate: 'Desactivación',
-  token_create: 'Creación de token de API',
-  token_revoke: 'Revocación de token de API',
-  accept: 'Aceptación de invitación',
-  /* school records (issue 13) */
-  withdraw: 'Retiro',
-  promote: 'Promoción de año escolar',
-  'import': 'Importación',
-  /* people (issue 14) */
-  invite: 'Invitación de usuario',
-  send_link: 'Envío de enlace por correo',
-  link_used: 'Contraseña elegida con un enlace',
-  password_reset_refused: 'Pedido de contraseña no atendido'
-};
+/* Who acted, as a person reads it: today's name, else the command line or the email. */
+function actorText(item) {
+  if (item.actor_name) return item.actor_name;
+  if (item.role === 'operator') return 'Línea de comandos del servidor';
+  return item.actor || '—';
+}
 
-const ENTITY_LABELS = {
-  session: 'Sesión',
-  user: 'Usuario',
-  users: 'Usuario',
-  tenant: 'Plantel',
-  tenants: 'Plantel',
-  school: 'Plantel',
-  settings: 'Configuración',
-  token: 'Token de API',
-  api_token: 'Token de API',
-  tokens: 'Token de API',
-  invitation: 'Invitación',
-  /* school records (issue 13) */
-  student: 'Estudiante',
-  representative: 'Representante',
-  staff: 'Personal',
-  school_year: 'Año escolar',
-  grade: 'Grado',
-  section: 'Sección',
-  subject: 'Materia',
-  room: 'Aula',
-  matricula: 'Matrícula',
-  /* people (issue 14) */
-  user_password: 'Contraseña de usuario'
-};
+/* What a row changed: "Campo: antes → después" per changed field. */
+function changesCell(item) {
+  const list = item.changes || [];
+  if (!list.length) {
+    return item.before && item.after ? h('span', { class: 'muted', text: 'Sin cambios' }) : '—';
+  }
+  return h('ul', { class: 'changes' }, list.map((c) => h('li', null,
+    h('span', { class: 'changes__field', text: c.label + ': ' }),
+    h('span', { class: 'changes__before', text: c.before === null || c.before === undefined ? '(vacío)' : String(c.before) }),
+    h('span', { class: 'changes__arrow', text: ' → ' }),
+    h('span', { class: 'changes__after', text: c.after === null || c.after === undefined ? '(vacío)' : String(c.after) }))));
+}
 
 export function show(ctx) {
   const moveFocus = ctx.moveFocus;
@@ -73,9 +48,8 @@ export function show(ctx) {
 
   const errors = messageArea('error');
   const status = messageArea('status');
-  const actionOptions = [{ value: '', label: 'Todas' }].concat(Object.keys(ACTION_LABELS).map((a) => ({ value: a, label: ACTION_LABELS[a] })));
-  const action = field({ name: 'action', label: 'Acción', options: actionOptions, value: '' });
-  const actor = field({ name: 'actor', label: 'Usuario (correo)', type: 'email', inputmode: 'email', autocapitalize: 'none', spellcheck: 'false' });
+  const action = field({ name: 'action', label: 'Acción', options: [{ value: '', label: 'Todas' }], value: '' });
+  const actor = field({ name: 'actor', label: 'Persona (correo electrónico)', type: 'email', inputmode: 'email', autocapitalize: 'none', spellcheck: 'false' });
   const from = field({ name: 'from', label: 'Desde', type: 'date' });
   const to = field({ name: 'to', label: 'Hasta', type: 'date' });
   const inputs = { action: action.input, actor: actor.input, from: from.input, to: to.input };
@@ -86,8 +60,7 @@ export function show(ctx) {
     h('div', { class: 'form-actions' }, apply, reset));
 
   const wrap = dataTable('Registro de auditoría', [
-    { label: 'Fecha y hora' }, { label: 'Usuario' }, { label: 'Rol' }, { label: 'Acción' },
-    { label: 'Entidad' }, { label: 'ID' }, { label: 'IP' }
+    { label: 'Fecha y hora' }, { label: 'Persona' }, { label: 'Acción' }, { label: 'Cambios' }, { label: 'Dirección IP' }
   ]);
   const table = tableOf(wrap);
   table.classList.add('table--audit');
@@ -109,16 +82,34 @@ export function show(ctx) {
   ], moveFocus);
 
   function row(item) {
-    const act = ACTION_LABELS[item.action] || item.action || '';
-    table.addRow([
+    const role = item.role && item.role !== 'operator' ? roleLabel(item.role) + (item.support ? ' (soporte de la plataforma)' : '') : '';
+    const tr = table.addRow([
       h('time', { datetime: item.at || '', text: formatInstant(item.at, true) }),
-      item.actor ? breakable(item.actor) : '—',
-      item.role ? breakable(roleLabel(item.role) + (item.support ? ' (soporte)' : '')) : '—',
-      h('span', { class: 'action action--' + String(item.action || '').replace(/[^a-z_]/g, ''), title: item.action || '', text: act }),
-      ENTITY_LABELS[item.entity] || item.entity || '—',
-      item.entity_id === null || item.entity_id === undefined || item.entity_id === '' ? '—' : String(item.entity_id),
-      item.ip || '—'
+      h('span', { class: 'who' },
+        h('span', { class: 'who__name' }, breakable(actorText(item))),
+        role ? h('span', { class: 'who__role muted' }, breakable(role)) : null),
+      h('span', { class: 'what' },
+        h('span', { class: 'action action--' + String(item.action || '').replace(/[^a-z_]/g, ''), text: item.label || 'Acción registrada' }),
+        item.entity_label ? h('span', { class: 'what__thing', text: item.entity_label }) : null),
+      changesCell(item),
+      item.ip && item.ip !== 'local' ? item.ip : '—'
     ]);
+    /* Small screens leave out the empty lines of a row's card. */
+    Array.prototype.forEach.call(tr.children, (td) => { if (td.textContent === '—') td.classList.add('cell-empty'); });
+  }
+
+  /* The filter offers the kinds of rows this log holds. */
+  async function loadActions() {
+    try {
+      const reply = await api('GET', '/api/v1/audit/actions');
+      if (!alive()) return;
+      ((reply && reply.items) || []).forEach((a) => {
+        action.input.appendChild(h('option', { value: a.action + '|' + a.entity, text: a.label }));
+      });
+    } catch (err) {
+      if (!alive() || err.handled) return;
+      showApiError(err, errors, inputs);
+    }
   }
 
   async function fetchPage(resetRows) {
@@ -153,7 +144,8 @@ export function show(ctx) {
       to.input.focus();
       return;
     }
-    current = { action: action.input.value, actor: actor.input.value.trim(), from: from.input.value, to: to.input.value };
+    const kind = action.input.value.split('|');
+    current = { action: kind[0] || '', entity: kind[1] || '', actor: actor.input.value.trim(), from: from.input.value, to: to.input.value };
     setBusy(apply, true, 'Filtrando…');
     table.setMessage('Cargando…');
     await fetchPage(true);
@@ -178,5 +170,6 @@ export function show(ctx) {
   });
 
   table.setMessage('Cargando registro…');
+  loadActions();
   fetchPage(true);
 }
