@@ -1,20 +1,28 @@
 /*
- * Page: the home page ("Inicio") of each role, made of sections (cards).
- * The sections with their own data are modules of their own (tenants,
- * invitations, support, settings, users, tokens), loaded only for the roles
- * that see them; each exports section(built) returning {node, load?(alive)},
- * where `built` holds the sections built before it (support reads the
- * schools list of tenants). The short welcome and audit cards live here.
+ * Page: the home page ("Inicio") of each role, made of sections (cards),
+ * in the order of what the person comes to do, the first one filling a
+ * phone's first screen. The header already shows the school, the user's
+ * name and role, so the page only greets. The sections with their own
+ * data are modules of their own (tenants, invitations, support, settings,
+ * users, tokens), loaded only for the roles that see them; each exports
+ * section(built) returning {node, load?(alive)}, where `built` holds the
+ * sections built before it (support reads the schools list of tenants).
+ * The school admin's "Estudiantes" card, the welcome and audit cards live
+ * here.
  *
- *   platform admin: schools, invitations, support access, audit
- *   school admin:   school records (links), school data, audit, users
- *   teacher/parent: welcome
- *   everyone but a support session: API tokens
+ *   platform admin: schools, invitations, support access, audit, advanced
+ *   school admin:   students (search, count, import), users, audit,
+ *                   school data, advanced
+ *   teacher/parent: what their account holds today (nothing is faked)
+ *   advanced (API tokens for programs): admins only, folded
  */
 import { h } from '../core/dom.js';
-import { state, schoolName, roleLabel } from '../core/state.js';
+import { state, schoolName } from '../core/state.js';
+import { api, query } from '../core/api.js';
+import { field } from '../core/forms.js';
 import { card } from '../core/ui.js';
 import { setView, showFatal } from '../core/shell.js';
+import { navigate } from '../core/router.js';
 
 const MODULES = {
   tenants: () => import('./tenants.js'),
@@ -28,9 +36,10 @@ const MODULES = {
 function plan(user) {
   const names = [];
   if (user.role === 'platform_admin') names.push('tenants', 'invitations', 'support', 'audit');
-  if (user.role === 'school_admin') names.push('records', 'settings', 'audit', 'users');
+  if (user.role === 'school_admin') names.push('records', 'users', 'audit', 'settings');
   if (user.role === 'teacher' || user.role === 'parent') names.push('welcome');
-  if (!user.support) names.push('tokens');
+  /* Access for programs (API tokens) is an advanced matter of the admins. */
+  if (!user.support && (user.role === 'platform_admin' || user.role === 'school_admin')) names.push('tokens');
   return names;
 }
 
@@ -59,44 +68,57 @@ export async function show(ctx) {
   });
 
   const alive = setView('Inicio', [
-    h('div', { class: 'page-head' },
+    h('div', { class: 'page-head page-head--home' },
       h('h1', { tabindex: '-1', text: 'Hola, ' + (user.name || user.email) }),
-      h('dl', { class: 'identity' },
-        h('div', null, h('dt', { text: 'Plantel' }), h('dd', { text: schoolName() })),
-        h('div', null, h('dt', { text: 'Usuario' }), h('dd', { text: user.name || user.email })),
-        h('div', null, h('dt', { text: 'Rol' }), h('dd', { text: roleLabel(user.role) + (user.support ? ' (acceso de soporte)' : '') })))),
+      user.support ? h('p', { class: 'notice notice--info', text: 'Está en ' + schoolName() + ' con un acceso de soporte de la plataforma: lo que haga queda registrado a su nombre.' }) : null),
     h('div', { class: 'stack' }, sections.map((s) => s.node))
   ], ctx.moveFocus);
   sections.forEach((s) => { if (s.load) s.load(alive); });
 }
 
+/* Teachers and parents: what their account holds today, without promises dressed as features. */
 function welcomeSection(role) {
-  const items = role === 'teacher'
-    ? ['Su horario semanal de clases, con secciones y aulas.',
-       'La asistencia diaria de sus secciones, para registrarla desde aquí.']
-    : ['El horario de clases de sus representados.',
-       'La asistencia diaria de sus representados.'];
+  const text = role === 'teacher'
+    ? 'Su cuenta de docente en ' + schoolName() + ' está activa. Cuando el plantel publique los horarios y la asistencia de sus secciones, los verá en esta página.'
+    : 'Su cuenta de representante en ' + schoolName() + ' está activa. Cuando el plantel publique los horarios y la asistencia de sus representados, los verá en esta página.';
   return {
     node: card('Bienvenida', null, [
-      h('p', { text: 'Esta es su página de inicio en ' + schoolName() + '. A medida que el plantel active nuevas funciones, aparecerán aquí:' }),
-      h('ul', { class: 'list' }, items.map((t) => h('li', { text: t }))),
-      h('p', { class: 'muted', text: 'Por ahora no hay horarios ni registros de asistencia publicados para su cuenta.' })
+      h('p', { text: text }),
+      h('p', { class: 'muted', text: 'Por ahora no hay horarios ni registros de asistencia publicados para su cuenta. Si tiene una consulta, comuníquese con la dirección del plantel.' })
     ], 'card--wide')
   };
 }
 
-/* The school's records (issue 13): where a new school starts (the Matrícula import). */
+/*
+ * The school admin's first card: find a student (the most frequent task),
+ * how many are enrolled, and the next steps (a new student, the Matrícula
+ * import, lists to download). The other records pages are in the menu.
+ */
 function recordsCard() {
   const go = (href, text, cls) => h('a', { href: href, 'data-route': '', class: cls, text: text });
+  const count = h('p', { class: 'card__intro muted', role: 'status', text: 'Estudiantes, representantes, personal, grados y secciones del plantel.' });
+  const q = field({ name: 'q', label: 'Buscar estudiante por nombre o cédula', type: 'search', inputmode: 'search', maxlength: '100' });
+  const form = h('form', { class: 'home-search', role: 'search', 'aria-label': 'Buscar estudiante', novalidate: true,
+    onsubmit: (ev) => { ev.preventDefault(); navigate('/estudiantes' + query({ q: q.input.value.trim() })); } },
+    q.wrap, h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn--primary', text: 'Buscar' })));
   return {
-    node: card('Registros del plantel', 'Estudiantes, representantes, personal, grados y secciones. Para empezar, importe la Matrícula del plantel (.xls, .xlsx o .csv).',
+    node: card('Estudiantes', null, [
+      count,
+      form,
       h('p', { class: 'card__action form-actions' },
-        go('/importar', 'Importar Matrícula', 'btn btn--primary'),
-        go('/estudiantes', 'Estudiantes', 'btn btn--secondary'),
-        go('/estructura', 'Estructura', 'btn btn--ghost'),
-        go('/personal', 'Personal', 'btn btn--ghost'),
-        go('/exportar', 'Exportar', 'btn btn--ghost')),
-      'card--wide')
+        go('/estudiantes/nuevo', 'Inscribir estudiante', 'btn btn--secondary'),
+        go('/importar', 'Importar Matrícula', 'btn btn--ghost'),
+        go('/exportar', 'Descargar listados', 'btn btn--ghost'))
+    ], 'card--wide'),
+    async load(alive) {
+      try {
+        const reply = await api('GET', '/api/v1/students' + query({ limit: 1, status: 'activo' }));
+        if (!alive() || !reply || typeof reply.total !== 'number') return;
+        count.textContent = reply.total === 0
+          ? 'Aún no hay estudiantes. Para empezar, importe la Matrícula del plantel (.xls, .xlsx o .csv).'
+          : (reply.total === 1 ? '1 estudiante activo' : reply.total.toLocaleString('es-VE') + ' estudiantes activos') + ' en ' + schoolName() + '.';
+      } catch (err) { /* the card works without its count */ }
+    }
   };
 }
 
