@@ -217,3 +217,76 @@ def test_audit_of_one_school_is_never_visible_in_another(world):
     assert marker not in json.dumps(rows)
     assert "director@alpha.test" not in {x["actor"] for x in rows}
     assert all_pages(beta, "/api/v1/audit", params={"actor": "director@alpha.test"}) == []
+
+
+# ---- the log in words (issue 14): names, before -> after, the filter's kinds
+
+def test_entries_name_the_person_and_the_thing_and_show_each_change_in_words(world):
+    admin = _admin(world)
+    cedula = f"V{20000000 + uuid.uuid4().int % 9000000}"
+    r = admin.post("/api/v1/students", json={
+        "cedula": cedula, "first_names": "Rosa Elena", "last_names": "Bitácora Uzcátegui",
+        "gender": "H", "birth_date": "2013-02-01", "address": "Calle 1"})
+    student = assert_ok(r, 201)
+    r = admin.patch(f"/api/v1/students/{student['id']}",
+                    json={"address": "Calle 2, casa 5", "birth_date": "2013-02-03", "blood_type": "O+"})
+    assert_ok(r)
+    row = audit_row(admin, _request_id(r), action="update", entity="student")
+    assert row["actor_name"] == "Director", row                 # the user's name, not an email
+    assert row["label"] == "Modificó estudiante", row
+    assert row["entity_label"] == "Rosa Elena Bitácora Uzcátegui", row
+    changes = {c["field"]: c for c in row["changes"]}
+    assert set(changes) == {"address", "birth_date", "blood_type"}, row["changes"]
+    assert (changes["address"]["label"], changes["address"]["before"], changes["address"]["after"]) == \
+        ("Dirección", "Calle 1", "Calle 2, casa 5"), changes
+    assert (changes["birth_date"]["label"], changes["birth_date"]["before"], changes["birth_date"]["after"]) == \
+        ("Fecha de nacimiento", "01/02/2013", "03/02/2013"), changes
+    assert changes["blood_type"]["before"] is None and changes["blood_type"]["after"] == "O+", changes
+    # the thing is named as the school knows it today, also in older entries
+    assert_ok(admin.patch(f"/api/v1/students/{student['id']}", json={"first_names": "Rosa Emilia"}))
+    again = audit_row(admin, _request_id(r), action="update", entity="student")
+    assert again["entity_label"] == "Rosa Emilia Bitácora Uzcátegui", again
+    created = [x for x in all_pages(admin, "/api/v1/audit", params={"action": "create", "entity": "student"})
+               if x["entity_id"] == str(student["id"])]
+    assert created and created[0]["label"] == "Creó estudiante" and created[0]["changes"] == [], created
+
+
+def test_settings_changes_leave_out_what_did_not_change_and_show_the_time_zone_in_words(world):
+    admin = world.login(SCHOOL, ADMIN)
+    old = assert_ok(admin.get("/api/v1/settings"))
+    r = admin.patch("/api/v1/settings", json={"timezone": "America/Bogota"})
+    try:
+        assert r.status_code == 200, describe(r)
+        row = audit_row(admin, _request_id(r), action="update", entity="settings")
+        assert row["label"] == "Modificó los datos del plantel", row
+        assert [(c["label"], c["before"], c["after"]) for c in row["changes"]] == \
+            [("Zona horaria", "Caracas (UTC\u22124)", "Bogota (UTC\u22125)")], row["changes"]
+    finally:
+        assert_ok(admin.patch("/api/v1/settings", json={"timezone": old["timezone"]}))
+
+
+def test_the_filter_offers_only_the_kinds_of_entries_of_this_log(world, platform_admin):
+    admin = _admin(world)
+    world.login(SCHOOL, TEACHER)
+    school_kinds = assert_ok(admin.get("/api/v1/audit/actions"))["items"]
+    pairs = {(k["action"], k["entity"]) for k in school_kinds}
+    labels = {(k["action"], k["entity"]): k["label"] for k in school_kinds}
+    assert ("login", "session") in pairs and labels[("login", "session")] == "Inició sesión", school_kinds
+    assert not {p for p in pairs if p[1] == "tenant" and p[0] != "support_access"}, \
+        f"platform actions offered in a school's filter: {pairs}"
+    assert [k["label"] for k in school_kinds] == sorted(k["label"] for k in school_kinds)
+    assert all(k["label"] and "_" not in k["label"] for k in school_kinds), school_kinds
+    # each kind offered finds its entries
+    for k in school_kinds[:5]:
+        rows = assert_ok(admin.get("/api/v1/audit", params={"action": k["action"], "entity": k["entity"], "limit": 5}))
+        assert rows["items"], k
+    assert_ok(platform_admin.post("/api/v1/platform/tenants", json={"code": "catalogo", "name": "Plantel Catálogo"}), 201)
+    platform_kinds = assert_ok(platform_admin.get("/api/v1/audit/actions"))["items"]
+    ppairs = {(k["action"], k["entity"]) for k in platform_kinds}
+    assert ("create", "tenant") in ppairs, platform_kinds
+    assert not {p for p in ppairs if p[1] in ("student", "settings", "staff", "section")}, ppairs
+    row = next(x for x in all_pages(platform_admin, "/api/v1/audit", params={"action": "create", "entity": "tenant"})
+               if x["entity_id"] == "catalogo")
+    assert row["label"] == "Creó plantel" and row["entity_label"] == "Plantel Catálogo", row
+    # a teacher reads neither
+    assert_error(world.cached_login(SCHOOL, TEACHER).get("/api/v1/audit/actions"), 403, "forbidden")

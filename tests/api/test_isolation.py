@@ -381,6 +381,7 @@ RECIPES = {
         _body(lambda w: {"email": w.uniq("nuevo") + "@alfa.test", "name": "Nuevo Docente",
                          "role": "teacher", "password": PASSWORD}), _fixed(201)),
     ("GET", "/api/v1/audit"): Recipe(_none, _fixed(200)),
+    ("GET", "/api/v1/audit/actions"): Recipe(_none, _fixed(200)),  # webui (issue 14)
     ("GET", "/api/v1/platform/tenants"): Recipe(_none, _fixed(200)),
     ("POST", "/api/v1/platform/tenants"): Recipe(
         _body(lambda w: {"code": w.uniq("nueva-"), "name": "Escuela Nueva", "admin_name": "Directora Nueva",
