@@ -116,7 +116,7 @@ static int create_demo(struct platform *p, const char *base,
     snprintf(demo_email, sizeof demo_email, "director@demo.%s", base);
     if (pool_acquire(p->pool, "demo", &s, &err) != POOL_OK)
         return cli_fail("cannot open the demo school: %s", err);
-    int rc = user_create(p, s, false, demo_email, "Director de la Escuela Demo",
+    int rc = user_create(p, s, false, demo_email, "Director del Plantel Demo",
                          "school_admin", demo_pw, actor, NULL, &msg, &field,
                          &err);
     char teacher[300];

@@ -195,7 +195,7 @@ static void set_status(struct request *r, const char *status)
     int rc = tenant_set_status(r->p, r->params[0], status, &actor, &t, &err);
     if (rc == TENANT_NOT_FOUND) {
         reply_err_msg(r, ERR_NOT_FOUND,
-                      "Escuela no encontrada (la escuela principal no puede "
+                      "Plantel no encontrado (el plantel principal no puede "
                       "cambiar de estado).");
         return;
     }
@@ -232,7 +232,7 @@ void h_tenants_support(struct request *r)
         return;
     }
     if (found == 0 || t.is_master) {
-        reply_err_msg(r, ERR_NOT_FOUND, "Escuela no encontrada.");
+        reply_err_msg(r, ERR_NOT_FOUND, "Plantel no encontrado.");
         return;
     }
     char reason[501];

@@ -83,7 +83,7 @@ void h_settings_patch(struct request *r)
         if (rc != TENANT_OK) {
             json_decref(after);
             reply_err_msg(r, ERR_STORE_UNAVAILABLE,
-                          "El nombre quedó guardado en la escuela, pero el "
+                          "El nombre quedó guardado en el plantel, pero el "
                           "registro de la plataforma no pudo actualizarse. "
                           "Intente de nuevo en unos minutos.");
             log_msg(LOG_ERROR, "tenant_rename %s: %s", r->tenant.code,

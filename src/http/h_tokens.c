@@ -25,13 +25,13 @@ void h_tokens_create(struct request *r)
 {
     if (r->who.support || r->who.user_id == 0) {
         reply_err_msg(r, ERR_FORBIDDEN,
-                      "Una sesión de soporte no puede crear tokens de API.");
+                      "Una sesión de soporte no puede crear claves de acceso para programas.");
         return;
     }
     char name[101];
     const struct field f[] = {
         {.key = "name", .required = true, .max_len = 100,
-         .message = "Indique un nombre para el token (máximo 100 "
+         .message = "Indique un nombre para la clave (máximo 100 "
                     "caracteres).",
          .text = name, .text_size = sizeof name},
     };
@@ -59,7 +59,7 @@ void h_tokens_revoke(struct request *r)
     char *end;
     long long id = strtoll(r->params[0], &end, 10);
     if (*end != '\0' || id <= 0) {
-        reply_err_msg(r, ERR_NOT_FOUND, "Token no encontrado.");
+        reply_err_msg(r, ERR_NOT_FOUND, "Clave de acceso no encontrada.");
         return;
     }
     const char *err = NULL;
@@ -71,7 +71,7 @@ void h_tokens_revoke(struct request *r)
         return;
     }
     if (rc == 0) {
-        reply_err_msg(r, ERR_NOT_FOUND, "Token no encontrado.");
+        reply_err_msg(r, ERR_NOT_FOUND, "Clave de acceso no encontrada.");
         return;
     }
     reply_json(r, 200, json_pack("{s:b}", "ok", 1));

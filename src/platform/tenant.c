@@ -33,7 +33,7 @@ const char *tenant_code_check(const char *code)
 {
     size_t n = strlen(code);
     if (n < 2 || n > 40)
-        return "El código de la escuela debe tener entre 2 y 40 caracteres.";
+        return "El código del plantel debe tener entre 2 y 40 caracteres.";
     for (const char *c = code; *c; c++)
         if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
               *c == '-'))
@@ -446,7 +446,7 @@ int tenant_create_full(struct platform *p, const char *code, const char *name,
     }
     size_t nlen = strlen(name);
     if (nlen == 0 || nlen > 200 || !str_is_utf8(name, nlen)) {
-        *message_r = "El nombre de la escuela es obligatorio (máximo 200 "
+        *message_r = "El nombre del plantel es obligatorio (máximo 200 "
                      "caracteres).";
         *field_r = "name";
         return TENANT_INVALID;
@@ -458,7 +458,7 @@ int tenant_create_full(struct platform *p, const char *code, const char *name,
     if (found < 0)
         return TENANT_ERROR;
     if (found == 1) {
-        *message_r = "Ya existe una escuela con ese código.";
+        *message_r = "Ya existe un plantel con ese código.";
         *field_r = "code";
         return TENANT_EXISTS;
     }
@@ -493,7 +493,7 @@ int tenant_create_full(struct platform *p, const char *code, const char *name,
                     "ttttt", code, name, status, now, now);
     if (rc == DB_CONSTRAINT) {
         store_end(&p->master, false, NULL);
-        *message_r = "Ya existe una escuela con ese código.";
+        *message_r = "Ya existe un plantel con ese código.";
         *field_r = "code";
         /* the store is ours: create_store refuses existing ones */
         db_store_remove(&p->backend, code);
