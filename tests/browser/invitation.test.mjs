@@ -145,7 +145,7 @@ describe('invitations: a school registers itself', { timeout: 240000 }, () => {
       await waitForText(guest.locator('#school-name'), school.name);
       await signIn(guest, school.contact, director.password);
       await guest.getByRole('heading', { level: 1, name: `Hola, ${director.name}` }).waitFor();
-      await waitForText(guest.locator('.identity'), new RegExp(`${school.name}.*${director.name}.*${ROLE_SCHOOL_ADMIN.replace(/[()/]/g, '\\$&')}`));
+      await waitForText(guest.locator('.site-header'), new RegExp(`${school.name}.*${director.name}.*${ROLE_SCHOOL_ADMIN.replace(/[()/]/g, '\\$&')}`));
       // Its profile holds what the form sent, as the server normalized it.
       await eventually(async () => (await guest.getByLabel('RIF', { exact: true }).inputValue()) === 'J-30123456-7', 'the RIF, normalized');
       assert.equal(await guest.getByLabel('Código DEA', { exact: true }).inputValue(), 'OD0071234');

@@ -13,7 +13,7 @@ import {
 
 const LOGIN_401 = /status of 401.*@.*\/api\/v1\/auth\/login$/;
 
-describe('school admin on the demo school', { timeout: 180000 }, () => {
+describe('school admin on the demo school', { timeout: 240000 }, () => {
   let server;
   let browser;
 
@@ -55,8 +55,14 @@ describe('school admin on the demo school', { timeout: 180000 }, () => {
 
       await signIn(page, DIRECTORA_EMAIL, DIRECTORA_PASSWORD);
       await page.getByRole('heading', { level: 1, name: `Hola, ${DIRECTORA_NAME}` }).waitFor();
-      const identity = page.locator('.identity');
-      await waitForText(identity, new RegExp(`${DEMO_NAME}.*${DIRECTORA_NAME}.*${ROLE_SCHOOL_ADMIN.replace(/[()/]/g, '\\$&')}`));
+      // The header names the school, the person and her role, once each (issue 14).
+      await waitForText(page.locator('.site-header'), new RegExp(`${DEMO_NAME}.*${DIRECTORA_NAME}.*${ROLE_SCHOOL_ADMIN.replace(/[()/]/g, '\\$&')}`));
+      // Besides the header and the greeting, her name is only where it is data (the users list).
+      await page.getByRole('cell', { name: DIRECTORA_EMAIL, exact: true }).waitFor();
+      const namesOutsideTables = await page.locator('main').evaluate((main, name) =>
+        [...main.querySelectorAll('*')].filter((e) => !e.closest('table') && [...e.childNodes]
+          .some((n) => n.nodeType === 3 && n.textContent.includes(name))).length, DIRECTORA_NAME);
+      assert.equal(namesOutsideTables, 1, 'her name is not repeated on the home page');
       await waitForText(page.locator('#school-name'), DEMO_NAME);
       assert.match(await page.title(), new RegExp(`Inicio.*${DEMO_NAME}`));
 
@@ -65,10 +71,12 @@ describe('school admin on the demo school', { timeout: 180000 }, () => {
       assert.ok((await page.getByLabel('Zona horaria').inputValue()).length > 0, 'the time zone is filled');
       // The users are managed on their own page (people.test.mjs); home leads there.
       await page.getByRole('link', { name: 'Administrar usuarios' }).waitFor();
-      // Admins get the audit link; everyone gets the API tokens section.
+      // Admins get the audit link and, folded, the advanced access for programs (issue 14).
       await page.getByRole('navigation').getByRole('link', { name: 'Auditoría', exact: true }).waitFor();
-      await page.getByRole('heading', { level: 2, name: 'Tokens de API' }).waitFor();
-      await page.getByText('No tiene tokens de API.').waitFor();
+      const advanced = page.locator('details.advanced');
+      assert.equal(await advanced.getAttribute('open'), null, 'the advanced section starts folded');
+      await advanced.locator('summary').click();
+      await page.getByText('No tiene claves de acceso para programas.').waitFor();
 
       // A reload keeps the session (the cookie) and shows the home page again.
       await page.reload();
@@ -138,25 +146,46 @@ describe('school admin on the demo school', { timeout: 180000 }, () => {
       assert.equal(new URL(page.url()).pathname, '/auditoria');
       assert.match(await page.title(), /^Auditoría/);
 
-      const loginRow = page.locator('tbody tr').filter({ hasText: 'Inicio de sesión' }).filter({ hasText: DIRECTORA_EMAIL });
+      // Rows name the person (not her email) and say what happened in words (issue 14).
+      const loginRow = page.locator('tbody tr').filter({ hasText: 'Inició sesión' }).filter({ hasText: DIRECTORA_NAME });
       await loginRow.first().waitFor();
       const cells = await loginRow.first().locator('td').allTextContents();
       assert.match(cells[0], /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/, 'date and time as dd/mm/aaaa hh:mm');
-      assert.equal(cells[1], DIRECTORA_EMAIL);
-      assert.equal(cells[3], 'Inicio de sesión');
-      assert.match(cells[6], /127\.0\.0\.1|::1|::ffff:127\.0\.0\.1/, 'the IP is the browser\'s');
+      assert.match(cells[1], new RegExp(`^${DIRECTORA_NAME}`));
+      assert.equal(cells[2], 'Inició sesión');
+      assert.match(cells[4], /127\.0\.0\.1|::1|::ffff:127\.0\.0\.1/, 'the IP is the browser\'s');
+      assert.equal(await page.locator('tbody').getByText(DIRECTORA_EMAIL).count(), 0, 'no email where a name is known');
 
+      // The filter offers this school's own kinds of entries, in words, and no platform action.
+      const offered = await page.getByLabel('Acción').locator('option').allTextContents();
+      assert.ok(offered.includes('Inició sesión'), `offered: ${offered}`);
+      assert.ok(!offered.some((o) => /Creó plantel|Suspendió|_/.test(o)), `offered: ${offered}`);
       // Filtering by another action hides the sign-in rows.
-      await page.getByLabel('Acción').selectOption('logout');
+      const other = offered.find((o) => o !== 'Todas' && o !== 'Inició sesión');
+      assert.ok(other, `another kind of entry is offered: ${offered}`);
+      await page.getByLabel('Acción').selectOption({ label: other });
       await page.getByRole('button', { name: 'Filtrar' }).click();
-      await eventually(async () => (await page.locator('tbody tr').filter({ hasText: 'Inicio de sesión' }).count()) === 0, 'login rows filtered out');
+      await eventually(async () => (await page.locator('tbody tr').filter({ hasText: 'Inició sesión' }).count()) === 0, 'login rows filtered out');
       // Filtering by the sign-in action and her email brings them back.
-      await page.getByLabel('Acción').selectOption('login');
-      await page.getByLabel('Usuario (correo)').fill(DIRECTORA_EMAIL);
+      await page.getByLabel('Acción').selectOption({ label: 'Inició sesión' });
+      await page.getByLabel('Persona (correo electrónico)').fill(DIRECTORA_EMAIL);
       await page.getByRole('button', { name: 'Filtrar' }).click();
       await loginRow.first().waitFor();
-      const actions = await page.locator('tbody tr td:nth-child(4)').allTextContents();
-      assert.ok(actions.length > 0 && actions.every((a) => a === 'Inicio de sesión'), `only sign-ins: ${actions}`);
+      const actions = await page.locator('tbody tr td:nth-child(3)').allTextContents();
+      assert.ok(actions.length > 0 && actions.every((a) => a === 'Inició sesión'), `only sign-ins: ${actions}`);
+
+      // A change shows what it changed: the field's name, before -> after.
+      const me = await request(server.port, server.demoHost, 'POST', '/api/v1/auth/login',
+        { body: { email: DIRECTORA_EMAIL, password: DIRECTORA_PASSWORD } });
+      const auth = { Cookie: /bis_session=[^;]+/.exec([].concat(me.headers['set-cookie']).join('\n'))[0], 'X-CSRF-Token': me.json.csrf_token };
+      const renamed = await request(server.port, server.demoHost, 'PATCH', '/api/v1/settings', { headers: auth, body: { name: 'U. E. Demo Bitácora' } });
+      assert.equal(renamed.status, 200, renamed.body);
+      await request(server.port, server.demoHost, 'PATCH', '/api/v1/settings', { headers: auth, body: { name: DEMO_NAME } });
+      await page.getByRole('button', { name: 'Limpiar filtros' }).click();
+      const change = page.locator('tbody tr').filter({ hasText: `${DEMO_NAME} → U. E. Demo Bitácora` });
+      await waitForText(change.locator('td').nth(3), new RegExp(`^Nombre.*: ${DEMO_NAME} → U\\. E\\. Demo Bitácora$`));
+      await waitForText(change.locator('td').nth(2), 'Modificó los datos del plantel');
+      await screenshot(page, 'audit-changes-1280');
 
       // The address /auditoria works on its own (reload, bookmark).
       await page.reload();
@@ -288,7 +317,7 @@ describe('school admin on the demo school', { timeout: 180000 }, () => {
       await screenshot(page, 'home-school-360');
 
       await page.getByRole('navigation').getByRole('link', { name: 'Auditoría', exact: true }).click();
-      await page.locator('tbody tr').filter({ hasText: 'Inicio de sesión' }).first().waitFor();
+      await page.locator('tbody tr').filter({ hasText: 'Inició sesión' }).first().waitFor();
       assert.equal(await horizontalOverflow(page), 0, 'audit page');
       await screenshot(page, 'audit-school-360');
       await assertNoProblems(page);
@@ -308,7 +337,7 @@ describe('school admin on the demo school', { timeout: 180000 }, () => {
       await eventually(async () => (await page.getByLabel('Nombre del plantel').inputValue()) === DEMO_NAME, 'home loaded');
       await screenshot(page, 'home-school-1280');
       await page.getByRole('navigation').getByRole('link', { name: 'Auditoría', exact: true }).click();
-      await page.locator('tbody tr').filter({ hasText: 'Inicio de sesión' }).first().waitFor();
+      await page.locator('tbody tr').filter({ hasText: 'Inició sesión' }).first().waitFor();
       await screenshot(page, 'audit-school-1280');
       await assertNoProblems(page);
     } finally {
@@ -338,7 +367,7 @@ describe('school admin on the demo school', { timeout: 180000 }, () => {
 
       await signIn(page, DIRECTORA_EMAIL, DIRECTORA_PASSWORD);
       await page.getByRole('heading', { level: 1, name: 'Auditoría' }).waitFor();
-      await page.locator('tbody tr').filter({ hasText: 'Inicio de sesión' }).first().waitFor();
+      await page.locator('tbody tr').filter({ hasText: 'Inició sesión' }).first().waitFor();
       await assertNoProblems(page);
     } finally {
       await closePage(page);
@@ -349,8 +378,9 @@ describe('school admin on the demo school', { timeout: 180000 }, () => {
     const page = await openPage(browser);
     try {
       await signInHome(page, server.demoUrl, DIRECTORA_EMAIL, DIRECTORA_PASSWORD, DIRECTORA_NAME);
-      await page.getByLabel('Nombre del token').fill('Respaldo nocturno');
-      await page.getByRole('button', { name: 'Crear token' }).click();
+      await page.getByText('Avanzado: acceso para programas').click();
+      await page.getByLabel('Nombre de la clave').fill('Respaldo nocturno');
+      await page.getByRole('button', { name: 'Crear clave' }).click();
       await page.getByText('no se volverá a mostrar').waitFor();
       const token = await page.locator('.token-reveal input').inputValue();
       assert.ok(token.length >= 16, `a token is shown: "${token}"`);
@@ -363,14 +393,15 @@ describe('school admin on the demo school', { timeout: 180000 }, () => {
 
       // After a reload it is listed but its value is not shown any more.
       await page.reload();
+      await page.getByText('Avanzado: acceso para programas').click();
       await page.getByRole('cell', { name: 'Respaldo nocturno', exact: true }).waitFor();
       assert.equal(await page.locator('.token-reveal input').count(), 0);
       assert.equal(await page.getByText(token).count(), 0);
 
       page.once('dialog', (d) => d.accept());
-      await page.getByRole('button', { name: 'Revocar el token Respaldo nocturno' }).click();
-      await page.getByText('Se revocó el token «Respaldo nocturno».').waitFor();
-      await page.getByText('No tiene tokens de API.').waitFor();
+      await page.getByRole('button', { name: 'Revocar la clave Respaldo nocturno' }).click();
+      await page.getByText('Se revocó la clave «Respaldo nocturno».').waitFor();
+      await page.getByText('No tiene claves de acceso para programas.').waitFor();
       const after = await request(server.port, server.demoHost, 'GET', '/api/v1/auth/me', { headers: { Authorization: `Bearer ${token}` } });
       assert.equal(after.status, 401, 'a revoked token no longer works');
       await assertNoProblems(page);
@@ -489,12 +520,13 @@ describe('school admin on the demo school', { timeout: 180000 }, () => {
       await page.getByRole('button', { name: 'Cerrar sesión' }).click();
       await signIn(page, teacher.email, teacher.password);
       await page.getByRole('heading', { level: 1, name: `Hola, ${teacher.name}` }).waitFor();
-      await waitForText(page.locator('.identity'), new RegExp(`${DEMO_NAME}.*${teacher.name}.*Docente`));
+      await waitForText(page.locator('.site-header'), new RegExp(`${DEMO_NAME}.*${teacher.name}.*Docente`));
       const welcome = page.getByRole('region', { name: 'Bienvenida' });
       await waitForText(welcome, /horario.*asistencia/i);
       assert.equal(await page.getByRole('link', { name: 'Auditoría' }).count(), 0, 'no audit link for a teacher');
       assert.equal(await page.getByRole('heading', { name: 'Usuarios' }).count(), 0, 'no user management for a teacher');
-      await page.getByRole('heading', { level: 2, name: 'Tokens de API' }).waitFor();
+      // Access for programs is an admins' matter: a teacher is not offered it (issue 14).
+      assert.equal(await page.getByText(/acceso para programas|token/i).count(), 0, 'no API tokens for a teacher');
 
       await page.goto(server.demoUrl + '/auditoria');
       await page.getByText('Su rol no tiene acceso a la auditoría.', { exact: false }).waitFor();
@@ -513,8 +545,9 @@ describe('school admin on the demo school', { timeout: 180000 }, () => {
 
       await signIn(page, parent.email, parent.password);
       await page.getByRole('heading', { level: 1, name: `Hola, ${parent.name}` }).waitFor();
-      await waitForText(page.locator('.identity'), new RegExp(`${DEMO_NAME}.*${parent.name}.*Representante`));
+      await waitForText(page.locator('.site-header'), new RegExp(`${DEMO_NAME}.*${parent.name}.*Representante`));
       await page.getByRole('region', { name: 'Bienvenida' }).waitFor();
+      assert.equal(await page.getByText(/acceso para programas|token/i).count(), 0, 'no API tokens for a parent');
       assert.equal(await page.getByRole('link', { name: 'Auditoría' }).count(), 0, 'no audit link for a parent');
       assert.equal(await page.getByRole('heading', { name: 'Usuarios' }).count(), 0, 'no user management for a parent');
       assert.equal(await page.getByRole('heading', { name: 'Datos del plantel' }).count(), 0, 'no settings for a parent');

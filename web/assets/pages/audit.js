@@ -16,10 +16,10 @@ import { messageArea, field, markInvalid, clearInvalid, showApiError, setBusy } 
 import { dataTable, tableOf } from '../core/ui.js';
 import { setView } from '../core/shell.js';
 
-/* Who acted, as a person reads it: today's name, else the command line or the email. */
+/* Who acted, as a person reads it: today's name, else the server's administration (the command line) or the email. */
 function actorText(item) {
   if (item.actor_name) return item.actor_name;
-  if (item.role === 'operator') return 'Línea de comandos del servidor';
+  if (item.role === 'operator') return 'Administración del servidor';
   return item.actor || '—';
 }
 

@@ -73,7 +73,6 @@ export function section() {
     failed: 'No se pudo cargar la lista de claves.'
   });
 
-  tableOf(wrap).setMessage('Cargando…');
   const titleId = uid('t');
   let loaded = false;
   let aliveRef = () => true;
@@ -85,7 +84,7 @@ export function section() {
     errors, status, reveal, wrap, form);
   /* The list loads the first time the section is opened. */
   details.addEventListener('toggle', () => {
-    if (details.open && !loaded) { loaded = true; list.load(aliveRef); }
+    if (details.open && !loaded) { loaded = true; tableOf(wrap).setMessage('Cargando…'); list.load(aliveRef); }
   });
   return {
     node: details,
