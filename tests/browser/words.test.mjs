@@ -151,6 +151,20 @@ describe('the web app speaks a secretary\'s Spanish', { timeout: 240000 }, () =>
     try {
       await signInHome(page, server.demoUrl, DIRECTORA_EMAIL, DIRECTORA_PASSWORD, DIRECTORA_NAME);
       const found = await sweepNavigation(page, 'school admin');
+      // A student's record, the form to edit it and a representative's (the demo holds students).
+      await page.locator('#nav-links a[href="/estudiantes"]').click();
+      const student = page.locator('main a.row-link[href^="/estudiantes/"]').first();
+      await student.waitFor();
+      await student.click();
+      found.push(...await sweep(page, 'school admin: a student'));
+      const rep = page.locator('main a.row-link[href^="/representantes/"]').first();
+      if (await rep.count()) {
+        await rep.click();
+        found.push(...await sweep(page, 'school admin: a representative'));
+        await page.goBack();
+      }
+      await page.locator('main a[href$="/editar"]').first().click();
+      found.push(...await sweep(page, 'school admin: a student\'s form'));
       await page.goto(server.demoUrl + '/auditoria/otra');
       await page.getByRole('heading', { level: 1, name: 'Página no encontrada' }).waitFor();
       assert.deepEqual(found, []);
