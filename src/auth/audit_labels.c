@@ -35,7 +35,7 @@ static const struct {
     {"disable", "Desactivó"},
     {"enable", "Reactivó"},
     {"accept", "Aceptó"},
-    {"invite", "Invitó a"},
+    {"invite", "Invitó a un"},
     {"resend", "Reenvió"},
     {"revoke", "Anuló"},
     {"token_create", "Creó"},
@@ -55,6 +55,10 @@ static const struct {
     {"support_access", "Entró como soporte de la plataforma"},
     {"support_access_failed", "Intento fallido de entrar como soporte"},
     {"password_reset_request", "Pidió cambiar su contraseña"},
+    /* account links (people, issue 14) */
+    {"send_link", "Envió por correo un enlace para elegir contraseña"},
+    {"link_used", "Eligió su contraseña con el enlace recibido por correo"},
+    {"password_reset_refused", "Pedido de cambio de contraseña no atendido"},
 };
 
 static const struct {
@@ -104,7 +108,7 @@ const char *audit_action_label(const char *action, const char *entity,
             noun = nouns[i].noun;
     if (noun == NULL)
         noun = "un registro";
-    /* "Invitó a usuario" reads "Invitó a un usuario"; other verbs take the bare noun */
+    /* "Creó estudiante"; "Invitó a un" + "usuario" */
     snprintf(buf, n, "%s %s", verb, noun);
     return buf;
 }

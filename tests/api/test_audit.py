@@ -290,3 +290,24 @@ def test_the_filter_offers_only_the_kinds_of_entries_of_this_log(world, platform
     assert row["label"] == "Creó plantel" and row["entity_label"] == "Plantel Catálogo", row
     # a teacher reads neither
     assert_error(world.cached_login(SCHOOL, TEACHER).get("/api/v1/audit/actions"), 403, "forbidden")
+
+
+def test_an_invitation_by_mail_reads_as_a_sentence_naming_the_person(world):
+    admin = _admin(world)
+    email = f"invitada-{uuid.uuid4().hex[:8]}@bitacora.test"
+    r = admin.post("/api/v1/users", json={"email": email, "name": "Inés Invitada", "role": "teacher"})
+    person = assert_ok(r, 201)
+    invited = audit_row(admin, _request_id(r), action="invite", entity="user")
+    assert (invited["label"], invited["entity_label"]) == ("Invitó a un usuario", "Inés Invitada"), invited
+    r = admin.post(f"/api/v1/users/{person['id']}/invitation")
+    assert_ok(r, 202)
+    rows = [x for x in all_pages(admin, "/api/v1/audit", params={"action": "send_link"})
+            if x["request_id"] == _request_id(r)]
+    assert len(rows) == 1, rows
+    assert rows[0]["label"] == "Envió por correo un enlace para elegir contraseña", rows
+    assert rows[0]["entity_label"] == "Inés Invitada", rows
+    assert rows[0]["actor_name"] == "Director", rows
+    kinds = {(k["action"], k["entity"]): k["label"]
+             for k in assert_ok(admin.get("/api/v1/audit/actions"))["items"]}
+    assert not [v for v in kinds.values() if v.startswith("Registró un cambio")], \
+        f"kinds of entries without their own words: {kinds}"
