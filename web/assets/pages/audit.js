@@ -56,7 +56,7 @@ export function show(ctx) {
   const apply = h('button', { type: 'submit', class: 'btn btn--primary', text: 'Filtrar' });
   const reset = h('button', { type: 'button', class: 'btn btn--ghost', text: 'Limpiar filtros' });
   const filters = h('form', { class: 'filters', novalidate: true, role: 'search', 'aria-label': 'Filtros de la auditoría' },
-    h('div', { class: 'filters__grid' }, action.wrap, actor.wrap, from.wrap, to.wrap),
+    h('div', { class: 'filters__grid filters__grid--audit' }, action.wrap, actor.wrap, from.wrap, to.wrap),
     h('div', { class: 'form-actions' }, apply, reset));
 
   const wrap = dataTable('Registro de auditoría', [
