@@ -34,12 +34,49 @@ PROGRAMS_ONLY = {
 }
 
 SPANISH = re.compile(r"[áéíóúñ¿¡]|\b(?:el|la|los|las|de|del|un|una|no|que|su|para)\b")
-LITERALS = re.compile(r'"((?:[^"\\\n]|\\.)*)"((?:\s*"(?:[^"\\\n]|\\.)*")*)')
 
 
-def _joined(m):
-    rest = re.findall(r'"((?:[^"\\\n]|\\.)*)"', m.group(2) or "")
-    return m.group(1) + "".join(rest)
+def c_strings(text):
+    """(offset, value) of each C string literal of `text`, adjacent literals
+    joined; comments and character literals ('"') are skipped."""
+    out, i, n = [], 0, len(text)
+    pending = None          # [offset, value] of literals being joined
+    while i < n:
+        c = text[i]
+        if text.startswith("//", i):
+            i = text.find("\n", i)
+            i = n if i < 0 else i
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            i = n if j < 0 else j + 2
+        elif c == "'":
+            j = i + 1
+            while j < n and text[j] != "'":
+                j += 2 if text[j] == "\\" else 1
+            i = j + 1
+        elif c == '"':
+            j, buf = i + 1, []
+            while j < n and text[j] != '"':
+                if text[j] == "\\":
+                    buf.append(text[j:j + 2])
+                    j += 2
+                else:
+                    buf.append(text[j])
+                    j += 1
+            if pending is None:
+                pending = [i, ""]
+            pending[1] += "".join(buf)
+            i = j + 1
+        elif c.isspace():
+            i += 1
+        else:
+            if pending is not None:
+                out.append(tuple(pending))
+                pending = None
+            i += 1
+    if pending is not None:
+        out.append(tuple(pending))
+    return out
 
 
 def server_messages():
@@ -52,18 +89,15 @@ def server_messages():
     for folder in ("src/http", "src/platform", "src/school", "src/auth"):
         for path in sorted((REPO / folder).glob("*.c")):
             text = path.read_text(encoding="utf-8")
-            for m in LITERALS.finditer(text):
-                s = _joined(m)
-                line_start = text.rfind("\n", 0, m.start()) + 1
-                head = text[line_start:m.start()]
-                if "log_msg" in head or head.lstrip().startswith(("//", "*", "/*", "#")):
+            for at, s in c_strings(text):
+                head = text[text.rfind("\n", 0, at) + 1:at]
+                if "log_msg" in head:
                     continue
                 if not s[:1].isupper() or not SPANISH.search(s) or " " not in s:
                     continue
-                call = text[max(0, m.start() - 120):m.start()]
-                if "ERR_TOKEN_NOT_ENDED" in call:
+                if "ERR_TOKEN_NOT_ENDED" in text[max(0, at - 120):at]:
                     continue
-                out.append((f"{path.relative_to(REPO)}:{text.count(chr(10), 0, m.start()) + 1}", s))
+                out.append((f"{path.relative_to(REPO)}:{text.count(chr(10), 0, at) + 1}", s))
     return out
 
 
@@ -82,6 +116,9 @@ def test_the_scanner_finds_each_kind_of_word():
            "Use America/Caracas.", "School no encontrada.", "Un script del plantel."]
     assert [len(offences([("x", t)])) for t in bad] == [1] * len(bad)
     assert offences([("x", "El plantel usa la hora de Caracas (UTC\u22124); dirección IP e identidad.")]) == []
+    # a character literal '"' or a comment does not throw the reading of literals off
+    code = 'if (c == \'"\') x = 1; /* "no" */ msg = "Ya existe una " // "x"\n "escuela.";'
+    assert [v for _, v in c_strings(code)] == ["Ya existe una escuela."], c_strings(code)
     # the extraction sees joined literals of a reply and of a body table
     found = dict((t, w) for w, t in server_messages())
     assert "Revise los datos indicados." in found
