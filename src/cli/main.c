@@ -73,14 +73,15 @@ static const struct cli_command commands[] = {
           "support sessions, lifts a lockout"},
          {NULL, NULL}}},
     {.name = "statistics", .run = cli_statistics_run,
-     .summary = "record the day's platform figures",
+     .summary = "refresh the platform's figures now",
      .usage = "record --data DIR", .min_args = 1, .max_args = 1,
      .args_missing = "the command is 'record'",
-     .about = "Records today's anonymized platform figures (schools by "
-              "status,\naccounts by role, sign-ins in 30 days) as the day's "
-              "history in the\nmaster store; today is a date in the master "
-              "school's time zone. Run\nit daily (cron); serving the figures "
-              "(GET /api/v1/platform/statistics)\nrecords nothing.",
+     .about = "Measures every school now (students, teachers, accounts, "
+              "sign-ins,\nstorage) and records each school's figures of the "
+              "day and month and\nthe day's anonymized aggregates in the "
+              "master store, as the server's\nbackground refresher does "
+              "(serve --statistics-interval); days are\nin the master "
+              "school's time zone. Serving the figures records nothing.",
      .subcommands = (const struct cli_subcommand[]){
          {"record", "record today's figures"},
          {NULL, NULL}}},

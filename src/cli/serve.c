@@ -17,6 +17,7 @@
 #include "http/http.h"
 #include "mail/mail.h"
 #include "platform/platform.h"
+#include "platform/statistics.h"
 
 struct listen_at {
     char addr[64];
@@ -149,7 +150,8 @@ static int mail_options(struct mail_config *m, const char *smtp_url,
 
 /* Runs the server until a signal; 0, or 1 if it cannot start. */
 static int serve(struct platform *p, const struct server_config *cfg,
-                 const struct mail_config *mail, const char *where)
+                 const struct mail_config *mail, const char *where,
+                 long stats_interval)
 {
     static const int stop_signals[] = {SIGTERM, SIGINT};
     sigset_t set;
@@ -189,8 +191,12 @@ static int serve(struct platform *p, const struct server_config *cfg,
     log_msg(LOG_INFO, "serving %s: http://bischeduler.%s:%u (UEIPAB), "
                       "http://bischeduler-CODE.%s:%u (guest schools)",
             where, p->base_domain, cfg->port, p->base_domain, cfg->port);
+    /* network: the platform figures, refreshed in the background */
+    if (statistics_refresher_start(p, stats_interval) < 0)
+        log_msg(LOG_WARN, "statistics: the refresher did not start");
     int sig = 0;
     sigwait(&set, &sig);
+    statistics_refresher_stop();
     log_msg(LOG_INFO, "received %s: finishing requests in flight",
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
     server_stop(srv, 30);
@@ -210,7 +216,8 @@ int cli_serve_run(const struct cli_command *cmd, int argc, char **argv)
     long threads = sysconf(_SC_NPROCESSORS_ONLN), max_body = 1048576,
          max_upload = 32L << 20,
          max_open = 256, idle = 7200, max_s = 43200, timeout = 30,
-         db_pool = 8, header_timeout = 10, per_ip = 128;
+         db_pool = 8, header_timeout = 10, per_ip = 128,
+         stats_interval = STATISTICS_DEFAULT_INTERVAL;
     if (threads < 1)
         threads = 2;
     if (threads > 64)
@@ -314,6 +321,12 @@ int cli_serve_run(const struct cli_command *cmd, int argc, char **argv)
          .env = "BISCHEDULER_OUTBOX",
          .help = "without --smtp-url: write each mail as an .eml file into "
                  "DIR (default DATA/outbox with --data)"},
+        {.name = "statistics-interval", .value = "SECONDS",
+         .integer = &stats_interval, .min = 1, .max = 7L * 86400,
+         .env = "BISCHEDULER_STATISTICS_INTERVAL",
+         .help = "how often the platform's figures (console, usage, "
+                 "statistics) are refreshed in the background, 1-604800 "
+                 "(default 3600); once at start too"},
     };
     int rc = cli_parse(cmd, opts, CLI_COUNT(opts), &st, argc, argv, &args);
     if (rc != CLI_RUN)
@@ -362,7 +375,8 @@ int cli_serve_run(const struct cli_command *cmd, int argc, char **argv)
                       sizeof password, outbox_dir, sizeof outbox_dir, from,
                       sizeof from);
     if (rc == 0)
-        rc = serve(&cp.p, &cfg, &mail, st.data ? st.data : "PostgreSQL");
+        rc = serve(&cp.p, &cfg, &mail, st.data ? st.data : "PostgreSQL",
+                   stats_interval);
     memset(password, 0, sizeof password);
     cli_platform_close(&cp);
     if (rc == 0)

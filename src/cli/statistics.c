@@ -1,8 +1,9 @@
 /*
- * bischeduler statistics record: records today's anonymized platform
- * figures as the day's history in the master store (run daily, e.g. from
- * cron); today is a date in the master school's time zone. Serving the
- * figures (GET /api/v1/platform/statistics) records nothing.
+ * bischeduler statistics record: one refresh of the platform's figures
+ * (src/platform/statistics.c: each school's day and month, and the day's
+ * anonymized aggregates) from the command line; `serve` runs the same
+ * refresh in the background. Serving the figures
+ * (GET /api/v1/platform/statistics) records nothing.
  */
 #include <stdio.h>
 
@@ -10,20 +11,6 @@
 #include "platform/platform.h"
 #include "platform/statistics.h"
 #include "school/school.h"
-
-/* The master school's time zone, or the default when it cannot be read. */
-static void master_timezone(struct platform *p, char *tz, size_t n)
-{
-    snprintf(tz, n, "%s", DEFAULT_TIMEZONE);
-    struct store *s;
-    const char *err = NULL;
-    if (pool_acquire(p->pool, MASTER_CODE, &s, &err) != POOL_OK)
-        return;
-    store_lock(s);
-    school_setting(s, SETTING_TIMEZONE, DEFAULT_TIMEZONE, tz, n);
-    store_unlock(s);
-    pool_release(p->pool, s);
-}
 
 int cli_statistics_run(const struct cli_command *cmd, int argc, char **argv)
 {
@@ -36,17 +23,14 @@ int cli_statistics_run(const struct cli_command *cmd, int argc, char **argv)
     struct cli_platform cp;
     if (cli_platform_open(&st, &cp, NULL))
         return CLI_EXIT_FAIL;
-    char tz[64];
-    master_timezone(&cp.p, tz, sizeof tz);
-    struct platform_figures f;
+    char day[11] = "";
+    int schools = 0, unreadable = 0;
     const char *err = NULL;
-    rc = statistics_compute(&cp.p, tz, &f, &err);
-    if (rc == 0)
-        rc = statistics_record(&cp.p, &f, &err);
+    rc = statistics_refresh(&cp.p, day, &schools, &unreadable, &err);
     cli_platform_close(&cp);
     if (rc < 0)
         return cli_fail("cannot record the statistics: %s", err ? err : "?");
-    printf("recorded the figures of %s (%lld schools, %d unreadable)\n",
-           f.day, (long long)f.total, f.unreadable);
+    printf("recorded the figures of %s (%d schools, %d unreadable)\n", day,
+           schools, unreadable);
     return 0;
 }

@@ -266,6 +266,25 @@ void pool_forget(struct school_pool *p, const char *code)
     pthread_mutex_unlock(&p->lock);
 }
 
+int pool_forget_wait(struct school_pool *p, const char *code, int timeout_ms)
+{
+    for (int waited = 0;; waited += 10) {
+        pthread_mutex_lock(&p->lock);
+        struct pool_entry *e = hash_find(p, code);
+        bool gone = e == NULL;
+        if (e != NULL && e->refs == 0 && !e->opening) {
+            close_entry(p, e);
+            gone = true;
+        }
+        pthread_mutex_unlock(&p->lock);
+        if (gone)
+            return 0;
+        if (waited >= timeout_ms)
+            return -1;
+        usleep(10000);
+    }
+}
+
 int pool_open_count(struct school_pool *p)
 {
     pthread_mutex_lock(&p->lock);

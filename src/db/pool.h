@@ -31,6 +31,11 @@ int pool_acquire(struct school_pool *pool, const char *code,
 void pool_release(struct school_pool *pool, struct store *store);
 /* Closes the store of `code` if it is open and idle (after a restore, say). */
 void pool_forget(struct school_pool *pool, const char *code);
+/* Closes the store of `code`, waiting up to timeout_ms for its users to
+ * release it (a school being deleted); 0 closed or not open, -1 still in
+ * use. */
+int pool_forget_wait(struct school_pool *pool, const char *code,
+                     int timeout_ms);
 int pool_open_count(struct school_pool *pool);
 
 #endif

@@ -16,6 +16,8 @@
 #include "http/fields.h"
 #include "http/http.h"
 #include "mail/mail.h"
+#include "platform/lifecycle.h"
+#include "platform/statistics.h"
 #include "platform/support.h"
 
 void h_tenants_list(struct request *r)
@@ -27,9 +29,25 @@ void h_tenants_list(struct request *r)
         reply_store_error(r, err);
         return;
     }
+    /* network: each school's figures as the background refresher stored
+     * them (with their as-of time), and its last archive download */
+    json_t *stored = statistics_current_by_code(r->p, &err);
+    if (stored == NULL) {
+        free(list);
+        reply_store_error(r, err);
+        return;
+    }
     json_t *items = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(items, tenant_to_json(r->p, &list[i]));
+    for (int i = 0; i < n; i++) {
+        json_t *o = tenant_to_json(r->p, &list[i]);
+        json_t *s = json_object_get(stored, list[i].code);
+        json_object_set(o, "figures",
+                        s ? json_object_get(s, "figures") : json_null());
+        json_object_set(o, "exported_at",
+                        s ? json_object_get(s, "exported_at") : json_null());
+        json_array_append_new(items, o);
+    }
+    json_decref(stored);
     free(list);
     reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
@@ -260,4 +278,72 @@ void h_tenants_support(struct request *r)
     reply_json(r, 201,
                json_pack("{s:s,s:s,s:s,s:s}", "token", token, "url", url,
                          "expires_at", expires, "school", t.code));
+}
+
+/* ---- network: the archive download and the deletion of a school ---- */
+
+void h_tenants_export(struct request *r)
+{
+    struct actor actor;
+    request_actor(r, &actor);
+    char *data = NULL;
+    size_t len = 0;
+    const char *err = NULL;
+    int rc = tenant_export_download(r->p, r->params[0], &actor, &data, &len,
+                                    &err);
+    if (rc == TENANT_NOT_FOUND) {
+        reply_err_msg(r, ERR_NOT_FOUND, "Plantel no encontrado.");
+        return;
+    }
+    if (rc == TENANT_IS_MASTER) {
+        reply_err(r, ERR_MASTER_SCHOOL);
+        return;
+    }
+    if (rc != TENANT_OK) {
+        reply_store_error(r, err);
+        return;
+    }
+    char day[11], filename[200];
+    time_format_utc(time_now(), filename);
+    memcpy(day, filename, 10);
+    day[10] = '\0';
+    snprintf(filename, sizeof filename, "plantel-%s-%s.json", r->params[0],
+             day);
+    reply_bytes(r, 200, "application/json", filename, data, len);
+}
+
+void h_tenants_delete(struct request *r)
+{
+    char confirm[64];
+    const struct field f[] = {
+        {.key = "confirm", .required = true, .max_len = 40,
+         .message = "Escriba el código del plantel para confirmar.",
+         .text = confirm, .text_size = sizeof confirm},
+    };
+    if (fields_read(r, r->json, f, 1) < 0)
+        return;
+    struct actor actor;
+    request_actor(r, &actor);
+    const char *msg = NULL, *err = NULL;
+    int rc = tenant_delete(r->p, r->params[0], confirm, &actor, &msg, &err);
+    switch (rc) {
+    case TENANT_OK:
+        reply_json(r, 200, json_pack("{s:s,s:b}", "code", r->params[0],
+                                     "deleted", true));
+        return;
+    case TENANT_NOT_FOUND:
+        reply_err_msg(r, ERR_NOT_FOUND, "Plantel no encontrado.");
+        return;
+    case TENANT_IS_MASTER:
+        reply_err(r, ERR_MASTER_SCHOOL);
+        return;
+    case TENANT_INVALID:
+        reply_invalid(r, "confirm", msg);
+        return;
+    case TENANT_NEEDS_EXPORT:
+        reply_err_msg(r, ERR_EXPORT_REQUIRED, msg);
+        return;
+    default:
+        reply_store_error(r, err);
+    }
 }

@@ -201,6 +201,12 @@ void h_tenants_activate(struct request *r);
 void h_tenants_deactivate(struct request *r);
 void h_tenants_support(struct request *r);
 void h_statistics(struct request *r);
+/* network (issue 14): console figures, export, delete, usage, charts */
+void h_tenants_export(struct request *r);
+void h_tenants_delete(struct request *r);
+void h_statistics_chart(struct request *r);
+void h_usage(struct request *r);
+void h_usage_csv(struct request *r);
 void h_invitations_list(struct request *r);
 void h_invitations_create(struct request *r);
 void h_invitation_get(struct request *r);

@@ -98,6 +98,12 @@ const struct route routes[] = {
     {"POST", "/api/v1/platform/invitations/{id}/revoke", P(MANAGE_INVITATIONS), SCOPE_MASTER, false, h_invitations_revoke},
     {"GET", "/api/v1/invitations/{token}/code", ROUTE_PUBLIC, SCOPE_MASTER, false, h_invitation_code},
     {"POST", "/api/v1/platform/tenants/{code}/admins", P(CREATE_TENANTS), SCOPE_MASTER, true, h_tenants_admins},
+    /* network: console figures, export, delete, usage, dashboard plots */
+    {"GET", "/api/v1/platform/tenants/{code}/export", P(CREATE_TENANTS), SCOPE_MASTER, false, h_tenants_export},
+    {"DELETE", "/api/v1/platform/tenants/{code}", P(CREATE_TENANTS), SCOPE_MASTER, true, h_tenants_delete},
+    {"GET", "/api/v1/platform/usage", P(VIEW_PLATFORM_ANALYTICS), SCOPE_MASTER, false, h_usage},
+    {"GET", "/api/v1/platform/usage.csv", P(VIEW_PLATFORM_ANALYTICS), SCOPE_MASTER, false, h_usage_csv},
+    {"GET", "/api/v1/platform/statistics/charts/{name}", P(VIEW_PLATFORM_ANALYTICS), SCOPE_MASTER, false, h_statistics_chart},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -105,6 +105,10 @@ int tenant_create_with(struct platform *p, const char *code, const char *name,
 /* transfer.c: a school's portable archive (JSON). */
 int tenant_export(struct platform *p, const char *code, FILE *out,
                   const char **error_r);
+/* The same; *audit_mark_r (may be NULL) gets the newest audit row's id
+ * inside the archive, so a later change to the school can be told. */
+int tenant_export_marked(struct platform *p, const char *code, FILE *out,
+                         int64_t *audit_mark_r, const char **error_r);
 /* Messages (message_r) are English: these are operators' commands. */
 int tenant_import(struct platform *p, FILE *in, const struct actor *actor,
                   struct tenant *t_r, const char **message_r,

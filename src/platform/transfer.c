@@ -31,10 +31,15 @@
 #define ARCHIVE_FORMAT "bischeduler-school-archive"
 #define ARCHIVE_VERSION 1
 
-/* In foreign-key order. */
-static const char *const tables[] = {"tenant_settings", "school_branding",
-                                     "users", "api_tokens",
-                                     "audit_log", NULL};
+/* In foreign-key order: the accounts, then the school's records (issue
+ * 13), so that an archive holds everything a deletion would remove. */
+static const char *const tables[] = {
+    "tenant_settings", "school_branding", "users",
+    "api_tokens",      "audit_log",       "school_years",
+    "lapsos",          "grades",          "rooms",
+    "sections",        "subjects",        "students",
+    "enrolments",      "representatives", "student_representatives",
+    "authorized_pickups", "staff",        "staff_subjects", NULL};
 
 static json_t *export_table(struct store *s, const char *table,
                             const char **error_r)
@@ -84,6 +89,12 @@ static void pause_after(const char *table)
 int tenant_export(struct platform *p, const char *code, FILE *out,
                   const char **error_r)
 {
+    return tenant_export_marked(p, code, out, NULL, error_r);
+}
+
+int tenant_export_marked(struct platform *p, const char *code, FILE *out,
+                         int64_t *audit_mark_r, const char **error_r)
+{
     struct tenant t;
     int found = tenant_find(p, code, &t);
     if (found != 1) {
@@ -107,6 +118,13 @@ int tenant_export(struct platform *p, const char *code, FILE *out,
     if (db_query_int(s->conn, error_r, &version,
                      "SELECT max(version) FROM schema_migrations", "") < 0)
         rc = -1;
+    int64_t mark = 0;
+    if (rc == 0 &&
+        db_query_int(s->conn, error_r, &mark,
+                     "SELECT coalesce(max(id), 0) FROM audit_log", "") < 0)
+        rc = -1;
+    if (audit_mark_r)
+        *audit_mark_r = mark;
     for (int i = 0; rc == 0 && tables[i]; i++) {
         json_t *tj = export_table(s, tables[i], error_r);
         if (tj == NULL)
@@ -167,7 +185,7 @@ static int import_table(struct store *s, const char *table, json_t *tj,
     size_t ncol = json_array_size(columns);
     if (json_array_size(rows) == 0)
         return 0;
-    if (ncol == 0 || ncol > 32) {
+    if (ncol == 0 || ncol > 64) {
         *error_r = "archive table with a wrong number of columns";
         return -1;
     }
@@ -188,7 +206,7 @@ static int import_table(struct store *s, const char *table, json_t *tj,
     for (size_t i = 0; i < ncol; i++)
         strbuf_adds(&sql, i ? ", ?" : "?");
     strbuf_adds(&sql, ")");
-    struct db_value vals[32];
+    struct db_value vals[64];
     int rc = 0;
     size_t r;
     json_t *row;
@@ -221,7 +239,9 @@ static int import_table(struct store *s, const char *table, json_t *tj,
     }
     strbuf_cleanup(&sql);
     if (rc == 0 && store_is_pg(s) && strcmp(table, "tenant_settings") != 0 &&
-        strcmp(table, "school_branding") != 0) {
+        strcmp(table, "school_branding") != 0 &&
+        strcmp(table, "student_representatives") != 0 &&
+        strcmp(table, "staff_subjects") != 0) {
         /* explicit ids do not advance PostgreSQL's identity sequences */
         char fix[200];
         snprintf(fix, sizeof fix,

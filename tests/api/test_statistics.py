@@ -1,7 +1,9 @@
-"""Platform statistics: anonymized counts over every school. Serving them
-changes no data and cycles no school through the pool; the day's history is
-recorded by `bischeduler statistics record`."""
+"""Platform statistics: anonymized counts over every school, measured by the
+server's background refresher (or `bischeduler statistics record`) and only
+read by the API: serving them changes no data and cycles no school through
+the pool. More in test_network.py (anonymization, the console's figures)."""
 
+import time
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -23,6 +25,17 @@ def _open_stores(inst):
                 if name == "bischeduler_open_school_stores")
 
 
+def _wait_figures(inst, client, timeout=15):
+    """The refresher runs once at start: its first figures."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        stats = assert_ok(client.get("/api/v1/platform/statistics"))
+        if stats["computed_at"] is not None:
+            return stats
+        time.sleep(0.1)
+    raise AssertionError(f"no figures after start: {inst.stderr_text()[-2000:]}")
+
+
 def test_platform_admin_sees_anonymized_counts_of_every_school(instances):
     inst = instances("stats")
     inst.init()
@@ -36,47 +49,73 @@ def test_platform_admin_sees_anonymized_counts_of_every_school(instances):
     inst.login("norte", "directora@norte.test")
     admin = inst.login("ueipab", ADMIN_EMAIL)
     assert_ok(admin.post("/api/v1/platform/tenants/sur/suspend"))
+    _wait_figures(inst, admin)
 
+    # the figures are those of the last refresh: the operator's command
+    # runs one now (the server's thread runs the same one periodically)
+    res = cli_ok("statistics", "record", *inst.store_args())
     stores = _stores(inst, ["ueipab", "norte", "sur"])
     before = _counts(stores)
     stats = assert_ok(admin.get("/api/v1/platform/statistics"))
+    assert stats["day"] in res.out, res
     assert stats["schools"] == {"total": 3, "active": 2, "suspended": 1,
                                 "inactive": 0}, stats
     assert stats["users"] == {"school_admin": 1, "teacher": 2, "parent": 1}, stats
     assert stats["logins_30d"] >= 1, stats
-    assert stats["schools_unreadable"] == 0, stats
+    assert stats["schools_counted"] == 3 and stats["insufficient"] is False, stats
     text = str(stats)
     for secret in ("norte.test", "sur.test", "U.E. Norte"):
         assert secret not in text, f"statistics leak {secret!r}: {stats}"
 
-    # a GET changes no data: no history row, nothing anywhere
+    # a GET changes no data
     assert _counts(stores) == before
-    assert int(store_rows(inst.master_store, "SELECT count(*) FROM platform_statistics")[0][0]) == 0
 
-    # the history is the operator's daily command
-    res = cli_ok("statistics", "record", *inst.store_args())
-    assert stats["day"] in res.out, res
     rows = {metric: int(value) for metric, value in store_rows(
         inst.master_store, "SELECT metric, value FROM platform_statistics WHERE day = ?",
         (stats["day"],))}
-    assert rows == {"schools_active": 2, "schools_suspended": 1, "schools_inactive": 0,
-                    "users_school_admin": 1, "users_teacher": 2, "users_parent": 1,
-                    "logins_30d": stats["logins_30d"]}, rows
+    assert {k: rows[k] for k in ("schools_active", "schools_suspended", "schools_inactive",
+                                 "users_school_admin", "users_teacher", "users_parent",
+                                 "logins_30d")} == {
+        "schools_active": 2, "schools_suspended": 1, "schools_inactive": 0,
+        "users_school_admin": 1, "users_teacher": 2, "users_parent": 1,
+        "logins_30d": stats["logins_30d"]}, rows
     per_school = {}
     for code, metric, value in store_rows(
             inst.master_store,
             "SELECT t.subdomain, a.metric, a.value FROM tenant_analytics a"
             " JOIN tenants t ON t.id = a.tenant_id WHERE a.day = ?", (stats["day"],)):
         per_school.setdefault(code, {})[metric] = int(value)
-    assert per_school["norte"] == {"users_school_admin": 1, "users_teacher": 1,
-                                   "users_parent": 0, "logins_30d": 1}, per_school
-    assert per_school["sur"] == {"users_school_admin": 0, "users_teacher": 1,
-                                 "users_parent": 1, "logins_30d": 0}, per_school
+    assert {k: per_school["norte"][k] for k in ("users_school_admin", "users_teacher",
+                                                "users_parent", "logins_30d", "users")} == {
+        "users_school_admin": 1, "users_teacher": 1, "users_parent": 0, "logins_30d": 1,
+        "users": 2}, per_school
+    assert per_school["sur"]["users_parent"] == 1 and per_school["sur"]["logins_30d"] == 0
     assert set(per_school) == {"ueipab", "norte", "sur"}, per_school
     # recording the same day again replaces it
+    n = len(store_rows(inst.master_store, "SELECT id FROM tenant_analytics WHERE day = ?",
+                       (stats["day"],)))
     cli_ok("statistics", "record", *inst.store_args())
-    assert int(store_rows(inst.master_store, "SELECT count(*) FROM tenant_analytics WHERE day = ?",
-                          (stats["day"],))[0][0]) == 12
+    assert len(store_rows(inst.master_store, "SELECT id FROM tenant_analytics WHERE day = ?",
+                          (stats["day"],))) == n == 3 * 9
+
+
+def test_the_background_refresher_picks_up_changes_on_its_own(instances):
+    inst = instances("stats-thread")
+    inst.init()
+    inst.create_school("norte", "U.E. Norte")
+    inst.start("--statistics-interval", "1")
+    admin = inst.login("ueipab", ADMIN_EMAIL)
+    _wait_figures(inst, admin)
+    inst.add_user("norte", "docente@norte.test", "teacher")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        items = assert_ok(admin.get("/api/v1/platform/tenants"))["items"]
+        figures = next(t["figures"] for t in items if t["code"] == "norte")
+        if figures and figures["users"] == 1:
+            break
+        time.sleep(0.2)
+    else:
+        raise AssertionError(f"the refresher did not count the new user: {items}")
 
 
 def test_the_day_is_in_the_master_schools_calendar(instances):
@@ -89,7 +128,7 @@ def test_the_day_is_in_the_master_schools_calendar(instances):
                   " DO UPDATE SET value = excluded.value", (tz,))
     inst.start()
     admin = inst.login("ueipab", ADMIN_EMAIL)
-    day = assert_ok(admin.get("/api/v1/platform/statistics"))["day"]
+    day = _wait_figures(inst, admin)["day"]
     utc_day = datetime.now(timezone.utc).date().isoformat()
     local_days = {datetime.now(ZoneInfo(tz)).date().isoformat()}
     assert day in local_days and day != utc_day, (day, tz, utc_day)
@@ -107,7 +146,7 @@ def test_statistics_do_not_cycle_every_school_through_the_pool(instances):
     admin = inst.login("ueipab", ADMIN_EMAIL)
     inst.login("escuela-0", "dir@e0.test")
     open_before = _open_stores(inst)
-    stats = assert_ok(admin.get("/api/v1/platform/statistics"))
+    stats = _wait_figures(inst, admin)
     assert stats["schools"]["total"] == 7 and stats["users"]["teacher"] == 1, stats
     assert _open_stores(inst) == open_before, "statistics opened school stores in the pool"
 
