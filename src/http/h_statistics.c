@@ -143,7 +143,11 @@ void h_usage_csv(struct request *r)
         csv_field(&sb, month, false);
         csv_field(&sb, json_string_value(json_object_get(it, "code")), false);
         csv_field(&sb, json_string_value(json_object_get(it, "name")), false);
-        csv_field(&sb, json_string_value(json_object_get(it, "status")),
+        const char *st = json_string_value(json_object_get(it, "status"));
+        csv_field(&sb,
+                  strcmp(st, "active") == 0      ? "activo"
+                  : strcmp(st, "suspended") == 0 ? "suspendido"
+                                                 : "inactivo",
                   false);
         for (int k = 0; k < 5; k++) {
             char num[32];

@@ -24,7 +24,9 @@ static const char *const pages[] = {"/", "/auditoria", "/soporte",
                                     "/estudiantes", "/personal", "/estructura",
                                     "/importar", "/exportar",
                                     /* people (issue 14) */
-                                    "/usuarios", NULL};
+                                    "/usuarios",
+                                    /* network (issue 14) */
+                                    "/red", NULL};
 
 /* Pages with an id or a sub-page after the prefix (/estudiantes/12/editar). */
 static const char *const page_prefixes[] = {"/estudiantes/", "/representantes/",

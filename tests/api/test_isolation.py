@@ -201,6 +201,17 @@ def _blanco(w, a, h):
     return ["blanco"], None, lambda: w.activate("blanco")
 
 
+def _deletable(w, a, h):
+    """network: a school of its own, exported, for the platform admin on the
+    master host (the only one the route reaches); "blanco" otherwise."""
+    if not (a.role == "platform_admin" and a.home == "master" and h == "master"):
+        return ["blanco"], {"confirm": "blanco"}, None
+    code = w.uniq("borrar-")
+    assert_ok(w.pa.post("/api/v1/platform/tenants", json={"code": code, "name": "Por borrar"}), 201)
+    assert w.pa.get(f"/api/v1/platform/tenants/{code}/export").status_code == 200
+    return [code], {"confirm": code}, None
+
+
 def _accept_body(w, a, h):
     inv = w.new_invitation()
     code = w.uniq("inv-")
@@ -754,3 +765,14 @@ def test_every_route_for_every_actor_on_every_host_answers_as_its_permission_say
     record_property("summary", summary)       # printed at the end of the run (conftest.py)
     assert not violations, f"{len(violations)} of {cells} requests broke isolation:\n" + \
         "\n".join(violations[:60])
+
+# network: console figures, export, delete, usage, dashboard plots
+RECIPES.update({
+    ("GET", "/api/v1/platform/tenants/{code}/export"): Recipe(
+        lambda w, a, h: (["blanco"], None, None), _fixed(200)),
+    ("DELETE", "/api/v1/platform/tenants/{code}"): Recipe(_deletable, _fixed(200)),
+    ("GET", "/api/v1/platform/usage"): Recipe(_none, _fixed(200)),
+    ("GET", "/api/v1/platform/usage.csv"): Recipe(_none, _fixed(200)),
+    ("GET", "/api/v1/platform/statistics/charts/{name}"): Recipe(
+        lambda w, a, h: (["schools.svg"], None, None), _fixed(200)),
+})

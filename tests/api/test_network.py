@@ -130,6 +130,7 @@ def test_usage_of_a_month_downloads_as_csv(net):
     assert by["norte"]["usuarios"] == "1" and by["norte"]["usuarios_activos_mes"] == "1", by
     assert int(by["norte"]["almacenamiento_bytes"]) > 0 and by["norte"]["mes"] == month, by
     assert by["sur"]["usuarios"] == "1" and by["sur"]["usuarios_activos_mes"] == "0", by
+    assert by["norte"]["estado"] == "activo", by
     # the JSON says the same
     json_norte = next(i for i in usage["items"] if i["code"] == "norte")
     assert json_norte["students"] == 1, usage

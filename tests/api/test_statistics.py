@@ -122,7 +122,9 @@ def test_the_day_is_in_the_master_schools_calendar(instances):
     inst = instances("stats-day")
     inst.init()
     # a zone whose date differs from UTC's right now
-    tz = "Pacific/Kiritimati" if datetime.now(timezone.utc).hour >= 12 else "Pacific/Pago_Pago"
+    # (Kiritimati, UTC+14, is a day ahead from 10:00 UTC; Pago Pago, UTC-11, a
+    # day behind until 11:00 UTC)
+    tz = "Pacific/Kiritimati" if datetime.now(timezone.utc).hour >= 10 else "Pacific/Pago_Pago"
     store_execute(inst.school_store("ueipab"),
                   "INSERT INTO tenant_settings (key, value) VALUES ('timezone', ?) ON CONFLICT (key)"
                   " DO UPDATE SET value = excluded.value", (tz,))

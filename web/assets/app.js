@@ -36,6 +36,8 @@ defineRoutes([
   /* People (issue 14): users and platform admins; a mailed link to choose a password. */
   { name: 'users', path: '/usuarios', nav: 'Usuarios', navIf: isAdmin, load: () => import('./pages/users.js') },
   { name: 'link', path: '/clave/:token', public: true, load: () => import('./pages/clave.js') },
+  /* network (issue 14): the network's dashboard, for platform admins */
+  { name: 'network', path: '/red', nav: 'Estadísticas', navIf: (u) => !!u && u.role === 'platform_admin', load: () => import('./pages/network.js') },
   { name: 'invitation', path: '/invitacion', public: true, load: () => import('./pages/invitation.js') },
   { name: 'support', path: '/soporte', public: true, load: () => import('./pages/support-signin.js') }
 ], () => import('./pages/signin.js'));
