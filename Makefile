@@ -26,10 +26,14 @@ asan:
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DBIS_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j$(JOBS)
 
+# The demo platform: UEIPAB, the demo school and a second guest school, so
+# the network's dashboard shows figures (none comes from fewer than 3 schools).
 run: setup build
 	@if [ ! -f $(DATA)/master.sqlite ]; then \
 	  $(BUILD)/bischeduler init --data $(DATA) --demo \
 	    --public-url http://bischeduler.localhost:$(PORT); \
+	  $(BUILD)/bischeduler tenant create --data $(DATA) --code demo-norte \
+	    --name "Unidad Educativa Demo Norte"; \
 	  echo "(Save these passwords now: they are not shown again.)"; \
 	fi
 	@echo "UEIPAB and the platform console: http://bischeduler.localhost:$(PORT)"

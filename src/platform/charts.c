@@ -1,6 +1,9 @@
 /*
- * Line charts as SVG (see charts.h). The drawing area is a fixed 400 x 250
- * viewBox: title on top, the y axis with five round ticks on the left
+ * Line charts as SVG (see charts.h). The drawing area is a fixed 320 x 216
+ * viewBox, sized so that its 14-unit labels stay about 12 px tall on a
+ * 360 px phone (the page heads the plot, so the title is only the
+ * document's <title> and label for screen readers): the y axis with five
+ * round ticks on the left
  * (0 to a 1-2-5 step times four), days along the x axis placed by their
  * calendar distance (a day without a record leaves a longer segment, not a
  * false even spacing), the first and last day labelled, and the last value
@@ -15,12 +18,14 @@
 #include "core/tz.h"
 #include "core/util.h"
 
-#define W 400
-#define H 250
-#define LEFT 52
-#define RIGHT 16
-#define TOP 40
+#define W 320
+#define H 216
+#define LEFT 58
+#define RIGHT 12
+#define TOP 24
 #define BOTTOM 46
+/* The longest line of the note drawn when there is nothing to plot. */
+#define NOTE_LINE 34
 
 static const char *const months[] = {"ene", "feb", "mar", "abr", "may", "jun",
                                      "jul", "ago", "sep", "oct", "nov", "dic"};
@@ -99,6 +104,30 @@ static void text(struct strbuf *sb, double x, double y, const char *anchor,
     strbuf_adds(sb, "</text>\n");
 }
 
+/* Appends `s` to lines[n..max) in lines of at most NOTE_LINE characters,
+ * broken at spaces; returns the new count. */
+static int wrap(const char *s, char lines[][NOTE_LINE * 2 + 8], int n, int max)
+{
+    while (*s && n < max) {
+        size_t len = strlen(s), cut = len;
+        if (len > NOTE_LINE) {
+            cut = 0;
+            for (size_t i = 1; i <= NOTE_LINE; i++)
+                if (s[i] == ' ')
+                    cut = i;
+            if (cut == 0)
+                cut = NOTE_LINE;
+        }
+        memcpy(lines[n], s, cut);
+        lines[n][cut] = '\0';
+        n++;
+        s += cut;
+        while (*s == ' ')
+            s++;
+    }
+    return n;
+}
+
 char *chart_svg(const char *title, const char *unit,
                 const struct statistics_point *pts, int n, const char *empty,
                 size_t *len_r)
@@ -116,7 +145,6 @@ char *chart_svg(const char *title, const char *unit,
     add_escaped(&sb, title);
     strbuf_adds(&sb, "</title>\n<rect width=\"100%\" height=\"100%\" "
                      "fill=\"#fff\"/>\n");
-    text(&sb, 12, 24, "start", 16, "bold", title);
 
     const double pw = W - LEFT - RIGHT, ph = H - TOP - BOTTOM;
     int64_t vmax = 0;
@@ -133,7 +161,7 @@ char *chart_svg(const char *title, const char *unit,
                     "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
                     "stroke=\"%s\" stroke-width=\"1\"/>\n",
                     LEFT, y, W - RIGHT, y, k == 0 ? "#555" : "#ddd");
-        text(&sb, LEFT - 6, y + 4, "end", 12, "normal", label);
+        text(&sb, LEFT - 6, y + 4, "end", 14, "normal", label);
     }
     strbuf_addf(&sb,
                 "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%.1f\" "
@@ -149,11 +177,13 @@ char *chart_svg(const char *title, const char *unit,
             fl = sizeof first - 1;
         memcpy(first, empty, fl);
         first[fl] = '\0';
-        text(&sb, LEFT + pw / 2, TOP + ph / 2 - 8, "middle", 13, "normal",
-             first);
+        char lines[8][NOTE_LINE * 2 + 8];
+        int nl = wrap(first, lines, 0, 8);
         if (colon)
-            text(&sb, LEFT + pw / 2, TOP + ph / 2 + 12, "middle", 12,
-                 "normal", colon + 2);
+            nl = wrap(colon + 2, lines, nl, 8);
+        for (int i = 0; i < nl; i++)
+            text(&sb, LEFT + pw / 2, TOP + ph / 2 + 16 * i - 8 * (nl - 1) + 4,
+                 "middle", 14, i == 0 && colon ? "bold" : "normal", lines[i]);
     } else {
         int64_t d0 = day_number(pts[0].day), d1 = day_number(pts[n - 1].day);
         double span = d1 > d0 ? (double)(d1 - d0) : 0;
@@ -187,17 +217,29 @@ char *chart_svg(const char *title, const char *unit,
         char value[48], last[80];
         format_count(pts[n - 1].value, value, sizeof value);
         snprintf(last, sizeof last, "%s %s", value, unit);
-        text(&sb, lx > LEFT + pw * 0.6 ? lx - 6 : lx + 6, ly - 9,
-             lx > LEFT + pw * 0.6 ? "end" : "start", 13, "bold", last);
+        /* right of the point if it fits (about 9.5 units a character in
+         * bold 15), else centred above it, kept clear of the y axis and
+         * the right edge */
+        double tw = 9.5 * (double)strlen(last);
+        if (lx + 6 + tw <= W - 2) {
+            text(&sb, lx + 6, ly - 9, "start", 15, "bold", last);
+        } else {
+            double cx = lx;
+            if (cx > W - 2 - tw / 2)
+                cx = W - 2 - tw / 2;
+            if (cx < LEFT + 4 + tw / 2)
+                cx = LEFT + 4 + tw / 2;
+            text(&sb, cx, ly - 10, "middle", 15, "bold", last);
+        }
         /* the x axis: the first and last recorded day */
         char a[32], b[32];
         format_day(pts[0].day, a, sizeof a);
         format_day(pts[n - 1].day, b, sizeof b);
         if (n == 1 || span == 0) {
-            text(&sb, LEFT + pw / 2, TOP + ph + 20, "middle", 12, "normal", a);
+            text(&sb, LEFT + pw / 2, TOP + ph + 20, "middle", 14, "normal", a);
         } else {
-            text(&sb, LEFT, TOP + ph + 20, "start", 12, "normal", a);
-            text(&sb, W - RIGHT, TOP + ph + 20, "end", 12, "normal", b);
+            text(&sb, LEFT, TOP + ph + 20, "start", 14, "normal", a);
+            text(&sb, W - RIGHT, TOP + ph + 20, "end", 14, "normal", b);
         }
     }
     char caption[160];
@@ -205,7 +247,7 @@ char *chart_svg(const char *title, const char *unit,
     caption[0] = (char)(caption[0] >= 'a' && caption[0] <= 'z'
                             ? caption[0] - 'a' + 'A'
                             : caption[0]);
-    text(&sb, LEFT + pw / 2, H - 8, "middle", 12, "normal", caption);
+    text(&sb, LEFT + pw / 2, H - 6, "middle", 14, "normal", caption);
     strbuf_adds(&sb, "</svg>\n");
     *len_r = sb.len;
     return strbuf_steal(&sb);

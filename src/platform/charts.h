@@ -17,8 +17,9 @@
 
 /*
  * The SVG text (malloc'd, *len_r bytes) of `pts` (oldest first; n may be
- * 0). `title` heads it, `unit` names the values ("estudiantes"), `empty`
- * is the note shown when n is 0. Every text is escaped.
+ * 0). `title` is its <title> and aria-label (the page heads the plot),
+ * `unit` names the values ("estudiantes"), `empty` is the note shown when
+ * n is 0, wrapped to fit. Every text is escaped.
  */
 char *chart_svg(const char *title, const char *unit,
                 const struct statistics_point *pts, int n, const char *empty,

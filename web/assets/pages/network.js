@@ -38,7 +38,21 @@ function tile(label, value, note) {
 
 function plot(name, alt) {
   return h('figure', { class: 'plot' },
-    h('img', { class: 'plot__img', src: '/api/v1/platform/statistics/charts/' + name, alt: alt, width: '400', height: '250' }));
+    h('img', { class: 'plot__img', src: '/api/v1/platform/statistics/charts/' + name, alt: alt, width: '320', height: '216' }));
+}
+
+const MONTHS = ['enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto',
+  'septiembre', 'octubre', 'noviembre', 'diciembre'];
+
+/* This month and the eleven before it, newest first: {value: "2026-12", label: "diciembre de 2026"}. */
+function lastMonths(current) {
+  let y = Number(current.slice(0, 4)), m = Number(current.slice(5, 7));
+  const out = [];
+  for (let i = 0; i < 12; i++) {
+    out.push({ value: y + '-' + String(m).padStart(2, '0'), label: MONTHS[m - 1] + ' de ' + y });
+    if (--m === 0) { m = 12; y--; }
+  }
+  return out;
 }
 
 function thisMonth() {
@@ -57,7 +71,8 @@ export function show(ctx) {
   const tiles = h('dl', { class: 'tiles' });
   const asOf = h('p', { class: 'muted', text: 'Cargando cifras…' });
 
-  const month = field({ name: 'month', label: 'Mes', type: 'month', value: thisMonth() });
+  const current = thisMonth();
+  const month = field({ name: 'month', label: 'Mes', options: lastMonths(current), value: current });
   const csv = h('a', { class: 'btn btn--secondary download', download: '', text: 'Descargar uso del mes (CSV)' });
   const usageBody = h('tbody');
   const usageTable = h('div', { class: 'table-wrap' },
@@ -68,7 +83,7 @@ export function show(ctx) {
       usageBody));
 
   async function loadUsage(alive) {
-    const m = month.input.value || thisMonth();
+    const m = month.input.value || current;
     csv.setAttribute('href', '/api/v1/platform/usage.csv' + query({ month: m }));
     try {
       const r = await api('GET', '/api/v1/platform/usage' + query({ month: m }));
@@ -97,8 +112,8 @@ export function show(ctx) {
     errors,
     h('div', { class: 'stack' },
       card('Cifras de la red', null, [asOf, tiles], 'card--wide'),
-      card('Planteles activos', 'Cantidad de planteles activos en cada día registrado.', plot('schools.svg', 'Gráfico de planteles activos por día'), 'card--wide'),
-      card('Estudiantes', 'Estudiantes activos de toda la red en cada día registrado.', plot('students.svg', 'Gráfico de estudiantes activos por día'), 'card--wide'),
+      card('Planteles activos', 'Cantidad de planteles activos en cada día registrado.', plot('schools.svg', 'Gráfico de planteles activos por día')),
+      card('Estudiantes', 'Estudiantes activos de toda la red en cada día registrado.', plot('students.svg', 'Gráfico de estudiantes activos por día')),
       card('Asistencia', null, h('p', { class: 'muted', text: 'Cuando los planteles registren asistencia, aquí se verá la tasa de asistencia de la red. Por ahora no hay registros de asistencia.' }), 'card--wide'),
       card('Uso por plantel', 'Para la facturación: estudiantes, usuarios, usuarios que ingresaron en el mes y espacio ocupado, según la última medición del mes.',
         [h('div', { class: 'form-grid' }, month.wrap), h('p', { class: 'form-actions' }, csv), usageTable], 'card--wide'))
