@@ -62,7 +62,7 @@ describe('platform admin on the master host', { timeout: 180000 }, () => {
       assert.equal(await master.getByRole('button', { name: /^Suspender/ }).count(), 0, 'the master school cannot be suspended from here');
       assert.equal(await master.getByRole('button', { name: /^Invitar director\(a\) a / }).count(), 1, 'but can get a director');
       // The demo host link opens the demo school on the same port.
-      const href = await demo.getByRole('link').getAttribute('href');
+      const href = await demo.getByRole('link', { name: 'bischeduler-demo.localhost' }).getAttribute('href');
       assert.equal(href, `${server.demoUrl}/`);
 
       await page.getByRole('navigation').getByRole('link', { name: 'Auditoría', exact: true }).waitFor();
