@@ -148,6 +148,19 @@ def test_suspending_ends_the_schools_sessions(net):
     assert_ok(admin.post("/api/v1/platform/tenants/norte/suspend"))
     assert_ok(admin.post("/api/v1/platform/tenants/norte/activate"))
     assert_error(norte.get("/api/v1/auth/me"), 401)
+    # deactivating does the same, and each change is in the platform's log
+    norte = net.login("norte", "directora@norte.test")
+    assert assert_ok(admin.post("/api/v1/platform/tenants/norte/deactivate"))["status"] == "inactive"
+    assert_error(norte.get("/api/v1/auth/me"), 503, "school_unavailable")
+    assert _by_code(net)["norte"]["status"] == "inactive"
+    assert_ok(admin.post("/api/v1/platform/tenants/norte/activate"))
+    assert_error(norte.get("/api/v1/auth/me"), 401)
+    for action, before, after in (("suspend", "active", "suspended"),
+                                  ("deactivate", "active", "inactive"),
+                                  ("activate", "inactive", "active")):
+        rows = [e for e in _audit(net, action) if e["entity_id"] == "norte"]
+        assert rows and rows[0]["before"] == {"status": before} \
+            and rows[0]["after"] == {"status": after}, (action, rows)
 
 
 def _audit(inst, action):
