@@ -7,7 +7,7 @@
  * (0 to a 1-2-5 step times four), days along the x axis placed by their
  * calendar distance (a day without a record leaves a longer segment, not a
  * false even spacing), the first and last day labelled, and the last value
- * written next to its point.
+ * written next to its point; with no day, only the note, centred.
  */
 #include "platform/charts.h"
 
@@ -152,8 +152,9 @@ char *chart_svg(const char *title, const char *unit,
         if (pts[i].value > vmax)
             vmax = pts[i].value;
     int64_t step = nice_step(vmax);
-    /* the y axis: gridlines and round ticks */
-    for (int k = 0; k <= 4; k++) {
+    /* the y axis: gridlines and round ticks (none around a note: an empty
+     * scale would only crowd it) */
+    for (int k = 0; n > 0 && k <= 4; k++) {
         double y = TOP + ph - ph * k / 4.0;
         char label[32];
         format_count(step * k, label, sizeof label);
@@ -163,10 +164,11 @@ char *chart_svg(const char *title, const char *unit,
                     LEFT, y, W - RIGHT, y, k == 0 ? "#555" : "#ddd");
         text(&sb, LEFT - 6, y + 4, "end", 14, "normal", label);
     }
-    strbuf_addf(&sb,
-                "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%.1f\" "
-                "stroke=\"#555\" stroke-width=\"1\"/>\n",
-                LEFT, TOP, LEFT, TOP + ph);
+    if (n > 0)
+        strbuf_addf(&sb,
+                    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%.1f\" "
+                    "stroke=\"#555\" stroke-width=\"1\"/>\n",
+                    LEFT, TOP, LEFT, TOP + ph);
 
     if (n == 0) {
         /* the note, on two lines at its colon when it has one */
@@ -182,8 +184,8 @@ char *chart_svg(const char *title, const char *unit,
         if (colon)
             nl = wrap(colon + 2, lines, nl, 8);
         for (int i = 0; i < nl; i++)
-            text(&sb, LEFT + pw / 2, TOP + ph / 2 + 16 * i - 8 * (nl - 1) + 4,
-                 "middle", 14, i == 0 && colon ? "bold" : "normal", lines[i]);
+            text(&sb, W / 2.0, H / 2.0 + 20 * i - 10 * (nl - 1) + 5, "middle",
+                 14, i == 0 && colon ? "bold" : "normal", lines[i]);
     } else {
         int64_t d0 = day_number(pts[0].day), d1 = day_number(pts[n - 1].day);
         double span = d1 > d0 ? (double)(d1 - d0) : 0;
@@ -247,7 +249,8 @@ char *chart_svg(const char *title, const char *unit,
     caption[0] = (char)(caption[0] >= 'a' && caption[0] <= 'z'
                             ? caption[0] - 'a' + 'A'
                             : caption[0]);
-    text(&sb, LEFT + pw / 2, H - 6, "middle", 14, "normal", caption);
+    if (n > 0)
+        text(&sb, LEFT + pw / 2, H - 6, "middle", 14, "normal", caption);
     strbuf_adds(&sb, "</svg>\n");
     *len_r = sb.len;
     return strbuf_steal(&sb);
