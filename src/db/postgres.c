@@ -3,27 +3,52 @@
  * master store is "platform") in one database, served by one bounded pool
  * of connections shared by all schools.
  *
- * A `struct db_conn` here is a handle on one schema, not a connection: when
- * its store is locked (db_enter) it borrows a pooled connection, opens a
- * transaction and selects its schema with set_config('search_path', ...,
- * true), which lasts only until that transaction ends; leaving (db_leave)
- * commits and hands the connection back idle, in no transaction. So a
- * pooled connection never carries one school's schema into another's work
- * (and pgbouncer in transaction mode would be safe).
+ * A `struct db_conn` here is a handle on one schema, not a connection: while
+ * its store is locked it borrows a pooled connection (a `struct pg_link`)
+ * for one transaction, which selects its schema with
+ * set_config('search_path', ..., true): that lasts only until the
+ * transaction ends. Leaving (db_leave) commits and hands the connection
+ * back idle, in no transaction. So a pooled connection never carries one
+ * school's schema into another's work.
+ *
+ * A transaction is opened lazily, with its first statement: BEGIN (READ
+ * COMMITTED for a write transaction, REPEATABLE READ READ ONLY for a
+ * snapshot, begun as such), the search path and the statement go to the
+ * server in one pipeline, one round trip; a lock that runs no statement
+ * costs none, and COMMIT is one more. A snapshot's view is fixed by its
+ * first statement either way (PostgreSQL takes it then, not at BEGIN).
+ *
+ * Statements are prepared once per pooled connection and SQL text (named
+ * "s<n>", a bounded LRU of STMT_CACHE per connection) and then only bound
+ * and executed, so the server neither parses nor analyses them again. The
+ * same prepared statement serves every school: PostgreSQL revalidates a
+ * cached plan whenever the search path differs from the one it was planned
+ * under, so each school's execution reads its own schema's tables
+ * (tests/api/test_postgres.py proves it with one pooled connection). DDL
+ * (a migration) invalidates plans too, and they are re-planned; one whose
+ * result columns changed type fails with "cached plan must not change
+ * result type", or a statement the server no longer has (DISCARD ALL, a
+ * pooler) with "does not exist": the connection's cache is then forgotten
+ * (DEALLOCATE ALL), and when the failed statement was its transaction's
+ * first, the transaction is begun again and the statement re-prepared,
+ * invisibly to the caller; later in a transaction the statement fails
+ * (the work before it cannot be replayed) and the next request works.
  *
  * SQL is the same text as for SQLite: '?' placeholders are rewritten to $n
  * and values always travel as parameters. Transactions are the driver's
  * begin/commit/rollback entries, never SQL text: a write transaction is the
- * handle's own (READ COMMITTED, already open once entered); a snapshot
- * starts one of its own, REPEATABLE READ READ ONLY.
+ * handle's own (READ COMMITTED, open from its first statement); a snapshot
+ * starts one of its own, REPEATABLE READ READ ONLY, after committing what
+ * ran before it.
  *
- * When the server is unreachable, entering fails with DB_ERROR (the
- * request gets 503) and the broken connection is dropped; the next request
- * connects afresh, so a restarted PostgreSQL is picked up without a restart
- * of ours.
+ * When the server is unreachable, a transaction's first statement fails
+ * with DB_ERROR (the request gets 503) and the broken connection is
+ * dropped; the next request connects afresh, so a restarted PostgreSQL is
+ * picked up without a restart of ours.
  */
 #include <libpq-fe.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,13 +58,32 @@
 /* 64: the Matrícula import writes a representative (33 columns) in one
  * statement */
 #define MAX_PARAMS 64
+/* prepared statements kept per pooled connection */
+#define STMT_CACHE 128
+
+/* One prepared statement of a pooled connection. */
+struct cached {
+    uint64_t hash;
+    char *sql;     /* rewritten ($n); NULL: a free slot */
+    unsigned id;   /* prepared as "s<id>" */
+    uint64_t used; /* LRU clock */
+};
+
+/* A pooled connection and its prepared statements. */
+struct pg_link {
+    PGconn *pg;
+    struct cached cache[STMT_CACHE];
+    uint64_t clock;
+    unsigned next_id;
+    bool flush; /* the server may hold stale statements: DEALLOCATE ALL */
+};
 
 struct pg_pool {
     pthread_mutex_t lock;
     pthread_cond_t freed;
     char *conninfo;
     int size, open;
-    PGconn **idle;
+    struct pg_link **idle;
     int nidle;
 };
 
@@ -47,6 +91,7 @@ struct db_stmt {
     const struct db_driver *driver; /* must be first: see db.c */
     struct db_conn *conn;
     char *sql; /* rewritten to $n */
+    uint64_t hash;
     char *values[MAX_PARAMS];
     bool is_null[MAX_PARAMS];
     int nparams;
@@ -59,9 +104,10 @@ struct db_conn {
     const struct db_driver *driver; /* must be first */
     struct pg_pool *pool;
     char schema[72];
-    PGconn *pg;   /* borrowed while entered */
-    bool in_tx;   /* a transaction is open on pg */
-    bool failed;  /* a statement failed: the transaction must roll back */
+    struct pg_link *link; /* borrowed while entered */
+    bool in_tx;           /* a transaction is open on link */
+    enum db_tx kind;      /* of the open or next transaction */
+    bool failed;          /* a statement failed: the transaction must roll back */
     int changes;
     char *error; /* the thread's error buffer (see set_error) */
 };
@@ -92,13 +138,28 @@ struct pg_pool *pg_pool_new(const char *conninfo, int size)
     return p;
 }
 
+static void cache_forget(struct pg_link *l)
+{
+    for (int i = 0; i < STMT_CACHE; i++) {
+        free(l->cache[i].sql);
+        l->cache[i].sql = NULL;
+    }
+}
+
+static void link_close(struct pg_link *l)
+{
+    PQfinish(l->pg);
+    cache_forget(l);
+    free(l);
+}
+
 void pg_pool_free(struct pg_pool **pool)
 {
     struct pg_pool *p = *pool;
     if (p == NULL)
         return;
     for (int i = 0; i < p->nidle; i++)
-        PQfinish(p->idle[i]);
+        link_close(p->idle[i]);
     pthread_mutex_destroy(&p->lock);
     pthread_cond_destroy(&p->freed);
     free(p->idle);
@@ -125,15 +186,15 @@ static void ignore_notice(void *arg, const char *message)
 }
 
 /* Borrows a connection: an idle one, a new one, or waits for one. */
-static PGconn *pool_get(struct pg_pool *p, char *err, size_t errn)
+static struct pg_link *pool_get(struct pg_pool *p, char *err, size_t errn)
 {
     pthread_mutex_lock(&p->lock);
     while (p->nidle == 0 && p->open >= p->size)
         pthread_cond_wait(&p->freed, &p->lock);
     if (p->nidle > 0) {
-        PGconn *pg = p->idle[--p->nidle];
+        struct pg_link *l = p->idle[--p->nidle];
         pthread_mutex_unlock(&p->lock);
-        return pg;
+        return l;
     }
     p->open++;
     pthread_mutex_unlock(&p->lock);
@@ -153,25 +214,28 @@ static PGconn *pool_get(struct pg_pool *p, char *err, size_t errn)
     PQsetNoticeProcessor(pg, ignore_notice, NULL);
     /* Every value crosses as text in UTC; no session state is relied on. */
     PQclear(PQexec(pg, "SET TIME ZONE 'UTC'"));
-    return pg;
+    struct pg_link *l = xcalloc(1, sizeof *l);
+    l->pg = pg;
+    return l;
 }
 
 /* Returns a connection; a broken one, or one left in a transaction, is
  * closed instead of pooled. */
-static void pool_put(struct pg_pool *p, PGconn *pg)
+static void pool_put(struct pg_pool *p, struct pg_link *l)
 {
-    bool healthy = PQstatus(pg) == CONNECTION_OK &&
-                   PQtransactionStatus(pg) == PQTRANS_IDLE;
+    bool healthy = PQstatus(l->pg) == CONNECTION_OK &&
+                   PQtransactionStatus(l->pg) == PQTRANS_IDLE &&
+                   PQpipelineStatus(l->pg) == PQ_PIPELINE_OFF;
     pthread_mutex_lock(&p->lock);
     if (healthy) {
-        p->idle[p->nidle++] = pg;
+        p->idle[p->nidle++] = l;
     } else {
         p->open--;
     }
     pthread_cond_signal(&p->freed);
     pthread_mutex_unlock(&p->lock);
     if (!healthy)
-        PQfinish(pg);
+        link_close(l);
 }
 
 int pg_pool_open_count(struct pg_pool *p)
@@ -182,26 +246,45 @@ int pg_pool_open_count(struct pg_pool *p)
     return n;
 }
 
-static int begin_tx(struct db_conn *c, enum db_tx kind)
+static const char *begin_sql(enum db_tx kind)
 {
-    PGresult *r = PQexec(c->pg, kind == DB_TX_SNAPSHOT
-                                    ? "BEGIN ISOLATION LEVEL REPEATABLE READ "
-                                      "READ ONLY"
-                                    : "BEGIN");
-    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-    PQclear(r);
-    if (ok) {
-        const char *params[1] = {c->schema};
-        r = PQexecParams(c->pg,
-                         "SELECT set_config('search_path', $1, true)", 1,
-                         NULL, params, NULL, NULL, 0);
-        ok = PQresultStatus(r) == PGRES_TUPLES_OK;
-        if (!ok)
-            set_error(c, "", PQresultErrorMessage(r));
-        PQclear(r);
-    } else {
-        set_error(c, "", PQerrorMessage(c->pg));
+    return kind == DB_TX_SNAPSHOT
+               ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+               : "BEGIN";
+}
+
+/*
+ * Opens the transaction with one simple query: BEGIN and the search path
+ * (the schema name is validated, and escaped here all the same). For
+ * scripts (pg_exec); statements open theirs in their own pipeline.
+ */
+static int begin_tx(struct db_conn *c)
+{
+    PGconn *pg = c->link->pg;
+    char *lit = PQescapeLiteral(pg, c->schema, strlen(c->schema));
+    if (lit == NULL) {
+        set_error(c, "", PQerrorMessage(pg));
+        return DB_ERROR;
     }
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "%s; SELECT set_config('search_path', %s, true)%s",
+             begin_sql(c->kind), lit,
+             c->link->flush ? "; DEALLOCATE ALL" : "");
+    PQfreemem(lit);
+    PGresult *r = PQexec(pg, sql);
+    ExecStatusType st = PQresultStatus(r);
+    bool ok = st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK;
+    if (!ok)
+        set_error(c, "", PQresultErrorMessage(r));
+    PQclear(r);
+    if (ok && c->link->flush) {
+        cache_forget(c->link);
+        c->link->flush = false;
+    }
+    /* a failed BEGIN; SET may leave a transaction open: end it */
+    if (!ok && PQtransactionStatus(pg) != PQTRANS_IDLE)
+        PQclear(PQexec(pg, "ROLLBACK"));
     c->in_tx = ok;
     c->failed = false;
     return ok ? 0 : DB_ERROR;
@@ -212,7 +295,7 @@ static int end_tx(struct db_conn *c, bool commit)
     if (!c->in_tx)
         return 0;
     bool do_commit = commit && !c->failed;
-    PGresult *r = PQexec(c->pg, do_commit ? "COMMIT" : "ROLLBACK");
+    PGresult *r = PQexec(c->link->pg, do_commit ? "COMMIT" : "ROLLBACK");
     bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     if (!ok && do_commit) /* a failed rollback must not hide why it rolled back */
         set_error(c, "", PQresultErrorMessage(r));
@@ -224,26 +307,50 @@ static int end_tx(struct db_conn *c, bool commit)
     return ok ? 0 : DB_ERROR;
 }
 
-static int enter_tx(struct db_conn *c, enum db_tx kind, const char **error_r)
+/* Ends the transaction (if any); the next one is a write transaction
+ * unless db_begin() says otherwise. */
+static int finish_tx(struct db_conn *c, bool commit)
 {
-    if (c->pg != NULL && c->in_tx)
+    int rc = c->link != NULL ? end_tx(c, commit) : 0;
+    c->kind = DB_TX_WRITE;
+    return rc;
+}
+
+/* Borrows a connection if the handle has none. */
+static int borrow(struct db_conn *c)
+{
+    if (c->link != NULL)
+        return 0;
+    c->error = thread_error;
+    c->link = pool_get(c->pool, thread_error, sizeof thread_error);
+    return c->link != NULL ? 0 : DB_ERROR;
+}
+
+/* Hands a connection back (closed if broken, see pool_put). */
+static void give_back(struct db_conn *c)
+{
+    pool_put(c->pool, c->link);
+    c->link = NULL;
+    c->in_tx = false;
+    c->failed = false;
+}
+
+/* For scripts: a transaction open on a borrowed connection. */
+static int enter_tx(struct db_conn *c, const char **error_r)
+{
+    if (c->link != NULL && c->in_tx)
         return 0;
     /*
      * Idle pooled connections may have died with a server restart: such a
      * one is dropped and the next tried, up to a fresh connection.
      */
     for (int attempt = 0; attempt <= c->pool->size; attempt++) {
-        if (c->pg == NULL) {
-            c->error = thread_error;
-            c->pg = pool_get(c->pool, thread_error, sizeof thread_error);
-            if (c->pg == NULL)
-                break;
-        }
-        if (begin_tx(c, kind) == 0)
+        if (borrow(c) < 0)
+            break;
+        if (begin_tx(c) == 0)
             return 0;
-        bool dead = PQstatus(c->pg) != CONNECTION_OK;
-        pool_put(c->pool, c->pg);
-        c->pg = NULL;
+        bool dead = PQstatus(c->link->pg) != CONNECTION_OK;
+        give_back(c);
         if (!dead)
             break;
     }
@@ -254,12 +361,12 @@ static int enter_tx(struct db_conn *c, enum db_tx kind, const char **error_r)
 
 static int pg_enter(struct db_conn *c, const char **error_r)
 {
-    return enter_tx(c, DB_TX_WRITE, error_r);
+    return enter_tx(c, error_r);
 }
 
 static int pg_begin(struct db_conn *c, enum db_tx kind, const char **error_r)
 {
-    if (kind == DB_TX_SNAPSHOT && c->pg != NULL && c->in_tx) {
+    if (kind == DB_TX_SNAPSHOT && c->link != NULL && c->in_tx) {
         /* A snapshot's isolation is set as it begins: end what ran before. */
         if (end_tx(c, true) < 0) {
             if (error_r)
@@ -267,14 +374,14 @@ static int pg_begin(struct db_conn *c, enum db_tx kind, const char **error_r)
             return DB_ERROR;
         }
     }
-    return enter_tx(c, kind, error_r);
+    if (!c->in_tx)
+        c->kind = kind; /* begun with its first statement */
+    return 0;
 }
 
 static int pg_commit(struct db_conn *c, const char **error_r)
 {
-    if (c->pg == NULL)
-        return 0;
-    int rc = end_tx(c, true);
+    int rc = finish_tx(c, true);
     if (rc < 0 && error_r)
         *error_r = thread_error;
     return rc;
@@ -282,17 +389,14 @@ static int pg_commit(struct db_conn *c, const char **error_r)
 
 static void pg_rollback(struct db_conn *c)
 {
-    if (c->pg != NULL)
-        end_tx(c, false);
+    finish_tx(c, false);
 }
 
 static void pg_leave(struct db_conn *c)
 {
-    if (c->pg == NULL)
-        return;
-    end_tx(c, true);
-    pool_put(c->pool, c->pg);
-    c->pg = NULL;
+    finish_tx(c, true);
+    if (c->link != NULL)
+        give_back(c);
 }
 
 /* The schema of a store name: "platform" for the master store. */
@@ -334,6 +438,7 @@ int db_pg_open(struct pg_pool *pool, const char *name, struct db_conn **conn_r)
     struct db_conn *c = xcalloc(1, sizeof *c);
     c->driver = &db_postgres_driver;
     c->pool = pool;
+    c->kind = DB_TX_WRITE;
     schema_of(name, c->schema, sizeof c->schema);
     *conn_r = c;
     return 0;
@@ -350,29 +455,30 @@ static void pg_close(struct db_conn *c)
     free(c);
 }
 
-static int map_result(struct db_conn *c, PGresult *r, const char **error_r)
+/* Records a failed statement's error; DB_CONSTRAINT or DB_ERROR. */
+static int fail_with(struct db_conn *c, PGresult *r, const char **error_r)
 {
-    ExecStatusType st = PQresultStatus(r);
-    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
-        return 0;
-    set_error(c, "", PQresultErrorMessage(r));
+    set_error(c, "", r ? PQresultErrorMessage(r)
+                       : PQerrorMessage(c->link->pg));
     if (error_r)
         *error_r = thread_error;
-    c->failed = true;
-    const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    if (c->in_tx)
+        c->failed = true;
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     if (state && strncmp(state, "23", 2) == 0)
         return DB_CONSTRAINT;
-    if (PQstatus(c->pg) != CONNECTION_OK)
-        return DB_ERROR;
     return DB_ERROR;
 }
 
 static int pg_exec(struct db_conn *c, const char *sql, const char **error_r)
 {
-    if (pg_enter(c, error_r) < 0)
+    if (enter_tx(c, error_r) < 0)
         return DB_ERROR;
-    PGresult *r = PQexec(c->pg, sql);
-    int rc = map_result(c, r, error_r);
+    PGresult *r = PQexec(c->link->pg, sql);
+    ExecStatusType st = PQresultStatus(r);
+    int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK
+                 ? 0
+                 : fail_with(c, r, error_r);
     PQclear(r);
     return rc;
 }
@@ -402,6 +508,14 @@ static char *rewrite_placeholders(const char *sql, int *n_r)
     return strbuf_steal(&sb);
 }
 
+static uint64_t hash_sql(const char *s)
+{
+    uint64_t h = 14695981039346656037u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
 static int pg_prepare(struct db_conn *c, const char *sql,
                       struct db_stmt **stmt_r, const char **error_r)
 {
@@ -409,6 +523,7 @@ static int pg_prepare(struct db_conn *c, const char *sql,
     s->driver = &db_postgres_driver;
     s->conn = c;
     s->sql = rewrite_placeholders(sql, &s->nparams);
+    s->hash = hash_sql(s->sql);
     s->row = -1;
     if (s->nparams > MAX_PARAMS) {
         free(s->sql);
@@ -448,21 +563,259 @@ static void pg_bind_null(struct db_stmt *s, int idx)
     s->is_null[idx - 1] = true;
 }
 
+/* --- the statement cache --- */
+
+static struct cached *cache_find(struct pg_link *l, const char *sql,
+                                 uint64_t hash)
+{
+    for (int i = 0; i < STMT_CACHE; i++) {
+        struct cached *e = &l->cache[i];
+        if (e->sql != NULL && e->hash == hash && strcmp(e->sql, sql) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+/* A slot for a new statement: a free one, or the least recently used,
+ * whose name goes to *evicted_r to be deallocated (0: none). */
+static struct cached *cache_slot(struct pg_link *l, unsigned *evicted_r)
+{
+    struct cached *victim = &l->cache[0];
+    *evicted_r = 0;
+    for (int i = 0; i < STMT_CACHE; i++) {
+        struct cached *e = &l->cache[i];
+        if (e->sql == NULL)
+            return e;
+        if (e->used < victim->used)
+            victim = e;
+    }
+    *evicted_r = victim->id;
+    free(victim->sql);
+    victim->sql = NULL;
+    return victim;
+}
+
+/* What one pipeline sends, in this order. */
+enum cmd { CMD_BEGIN, CMD_PATH, CMD_FLUSH, CMD_DROP, CMD_PARSE, CMD_EXEC };
+
+struct plan {
+    bool begin;    /* BEGIN and the search path: opens the transaction */
+    bool flush;    /* DEALLOCATE ALL */
+    unsigned drop; /* DEALLOCATE s<drop> (an evicted statement), 0: none */
+    bool parse;    /* prepare s<id> */
+    unsigned id;   /* execute s<id>; 0: unnamed, parsed again */
+};
+
+enum { PIPE_OK = 0, PIPE_ERROR = -1, PIPE_DEAD = -2 };
+
+/*
+ * Sends what `pl` says and the statement in one pipeline (one round trip)
+ * and reads every result. PIPE_OK: *res_r is the statement's result.
+ * PIPE_ERROR: *err_r is the first command's error (the later ones were
+ * skipped) and *err_cmd_r which command it was. PIPE_DEAD: the connection
+ * broke (it is left in pipeline mode: pool_put() closes it).
+ */
+static int run_pipeline(struct db_conn *c, struct db_stmt *s,
+                        const char *const *params, const struct plan *pl,
+                        PGresult **res_r, PGresult **err_r, int *err_cmd_r)
+{
+    PGconn *pg = c->link->pg;
+    enum cmd cmds[6];
+    int n = 0;
+    char name[16], drop[32];
+    snprintf(name, sizeof name, "s%u", pl->id);
+    *res_r = *err_r = NULL;
+    if (PQenterPipelineMode(pg) != 1)
+        return PIPE_DEAD;
+    bool sent = true;
+    if (pl->begin) {
+        const char *path[1] = {c->schema};
+        sent = PQsendQueryParams(pg, begin_sql(c->kind), 0, NULL, NULL,
+                                 NULL, NULL, 0) == 1 &&
+               PQsendQueryParams(pg,
+                                 "SELECT set_config('search_path', $1, true)",
+                                 1, NULL, path, NULL, NULL, 0) == 1;
+        cmds[n++] = CMD_BEGIN;
+        cmds[n++] = CMD_PATH;
+    }
+    if (sent && pl->flush) {
+        sent = PQsendQueryParams(pg, "DEALLOCATE ALL", 0, NULL, NULL, NULL,
+                                 NULL, 0) == 1;
+        cmds[n++] = CMD_FLUSH;
+    }
+    if (sent && pl->drop) {
+        snprintf(drop, sizeof drop, "DEALLOCATE s%u", pl->drop);
+        sent = PQsendQueryParams(pg, drop, 0, NULL, NULL, NULL, NULL, 0) == 1;
+        cmds[n++] = CMD_DROP;
+    }
+    if (sent && pl->parse) {
+        sent = PQsendPrepare(pg, name, s->sql, s->nparams, NULL) == 1;
+        cmds[n++] = CMD_PARSE;
+    }
+    if (sent) {
+        sent = (pl->id ? PQsendQueryPrepared(pg, name, s->nparams, params,
+                                             NULL, NULL, 0)
+                       : PQsendQueryParams(pg, s->sql, s->nparams, NULL,
+                                           params, NULL, NULL, 0)) == 1;
+        cmds[n++] = CMD_EXEC;
+    }
+    if (!sent || PQpipelineSync(pg) != 1)
+        return PIPE_DEAD;
+    for (int i = 0; i < n; i++) {
+        PGresult *r = PQgetResult(pg);
+        if (r == NULL)
+            return PIPE_DEAD;
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+            if (cmds[i] == CMD_EXEC)
+                *res_r = r;
+            else
+                PQclear(r);
+        } else if (st == PGRES_PIPELINE_ABORTED || *err_r != NULL) {
+            PQclear(r);
+        } else {
+            *err_r = r;
+            *err_cmd_r = (int)cmds[i];
+        }
+        /* each command's results end with a NULL */
+        PGresult *more;
+        while ((more = PQgetResult(pg)) != NULL)
+            PQclear(more);
+    }
+    PGresult *sync = PQgetResult(pg);
+    bool synced = sync != NULL && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+    PQclear(sync);
+    if (!synced || PQexitPipelineMode(pg) != 1 ||
+        PQstatus(pg) != CONNECTION_OK) {
+        PQclear(*res_r);
+        *res_r = NULL;
+        if (*err_r == NULL)
+            return PIPE_DEAD;
+        /* the error explains the broken connection */
+        return PQstatus(pg) != CONNECTION_OK ? PIPE_DEAD : PIPE_ERROR;
+    }
+    return *err_r ? PIPE_ERROR : PIPE_OK;
+}
+
+/* The server no longer has our prepared statement as we prepared it: its
+ * result type changed (DDL), it was deallocated (DISCARD ALL, a pooler),
+ * or a name of ours is taken. */
+static bool stale(PGresult *err, int cmd, const struct plan *pl)
+{
+    const char *state = PQresultErrorField(err, PG_DIAG_SQLSTATE);
+    if (state == NULL)
+        return false;
+    if (cmd == CMD_EXEC && pl->id)
+        return strcmp(state, "0A000") == 0 || strcmp(state, "26000") == 0;
+    if (cmd == CMD_PARSE)
+        return strcmp(state, "42P05") == 0;
+    if (cmd == CMD_DROP)
+        return strcmp(state, "26000") == 0;
+    return false;
+}
+
+/* Runs the statement: opens the transaction with it if none is open. */
+static int execute(struct db_stmt *s, const char **error_r)
+{
+    struct db_conn *c = s->conn;
+    const char *params[MAX_PARAMS];
+    for (int i = 0; i < s->nparams; i++)
+        params[i] = s->is_null[i] ? NULL : s->values[i];
+    bool retried = false;
+    for (int attempt = 0; attempt <= c->pool->size + 1; attempt++) {
+        if (borrow(c) < 0)
+            break;
+        struct pg_link *l = c->link;
+        struct plan pl = {.begin = !c->in_tx};
+        struct cached *e = NULL;
+        if (!c->failed) { /* a failed transaction only gets its error */
+            if (l->flush) {
+                cache_forget(l);
+                pl.flush = true;
+            }
+            e = cache_find(l, s->sql, s->hash);
+            if (e == NULL) {
+                e = cache_slot(l, &pl.drop);
+                e->id = ++l->next_id;
+                pl.parse = true;
+            }
+            pl.id = e->id;
+        }
+        PGresult *res, *err;
+        int err_cmd = -1;
+        int rc = run_pipeline(c, s, params, &pl, &res, &err, &err_cmd);
+        if (rc == PIPE_DEAD) {
+            set_error(c, "", err ? PQresultErrorMessage(err)
+                                 : PQerrorMessage(l->pg));
+            PQclear(err);
+            if (!pl.begin) {
+                /* the transaction is lost: nothing more may run in it */
+                c->failed = true;
+                break;
+            }
+            /* nothing ran yet: another connection, or a fresh one */
+            give_back(c);
+            continue;
+        }
+        c->in_tx = PQtransactionStatus(l->pg) != PQTRANS_IDLE;
+        if (pl.flush && (rc == PIPE_OK || err_cmd > CMD_FLUSH))
+            l->flush = false;
+        if (rc == PIPE_OK) {
+            if (e != NULL) {
+                if (pl.parse) {
+                    e->sql = xstrdup(s->sql);
+                    e->hash = s->hash;
+                }
+                e->used = ++l->clock;
+            }
+            s->res = res;
+            return 0;
+        }
+        if (stale(err, err_cmd, &pl)) {
+            /* forget every statement: what made this one stale (a
+             * migration, DISCARD ALL) likely made the others so too */
+            cache_forget(l);
+            l->flush = true;
+            if (pl.begin && !retried) {
+                /* it was the transaction's first statement: begin again */
+                retried = true;
+                PQclear(err);
+                if (c->in_tx)
+                    PQclear(PQexec(l->pg, "ROLLBACK"));
+                c->in_tx = false;
+                c->failed = false;
+                if (PQstatus(l->pg) != CONNECTION_OK)
+                    give_back(c);
+                continue;
+            }
+        }
+        if (e != NULL && pl.parse && err_cmd == CMD_EXEC) {
+            /* prepared, then failed as it ran (a constraint, say): the
+             * server keeps it, so the cache must name it or it leaks */
+            e->sql = xstrdup(s->sql);
+            e->hash = s->hash;
+            e->used = ++l->clock;
+        }
+        if (pl.drop && err_cmd < CMD_DROP)
+            l->flush = true; /* the evicted statement was not deallocated */
+        /* (a slot whose statement was not prepared stays free) */
+        rc = fail_with(c, err, error_r);
+        PQclear(err);
+        return rc;
+    }
+    if (error_r)
+        *error_r = thread_error;
+    return DB_ERROR;
+}
+
 static int pg_step(struct db_stmt *s, const char **error_r)
 {
     struct db_conn *c = s->conn;
     if (s->res == NULL) {
-        if (pg_enter(c, error_r) < 0)
-            return DB_ERROR;
-        const char *params[MAX_PARAMS];
-        for (int i = 0; i < s->nparams; i++)
-            params[i] = s->is_null[i] ? NULL : s->values[i];
-        s->res = PQexecParams(c->pg, s->sql, s->nparams, NULL, params, NULL,
-                              NULL, 0);
-        int rc = map_result(c, s->res, error_r);
+        if (s->done)
+            return DB_DONE;
+        int rc = execute(s, error_r);
         if (rc < 0) {
-            PQclear(s->res);
-            s->res = NULL;
             s->done = true;
             return rc;
         }

@@ -253,6 +253,76 @@ def test_every_kind_of_request_completes_with_a_single_pooled_connection(instanc
     assert backend_sessions(inst.database) <= 1
 
 
+def _statement_log(inst, since):
+    """The cluster log's lines after offset `since` (statements of the
+    database whose log_min_duration_statement is 0: this test's)."""
+    return (inst.database.cluster.dir / "postgres.log").read_text(errors="replace")[since:]
+
+
+def test_prepared_statements_serve_each_school_its_own_rows_and_survive_ddl(instances):
+    """The driver prepares a statement once per pooled connection and runs it
+    for every school: the search path picks the school's tables at each
+    execution. With one pooled connection, two schools alternate on the
+    same prepared statements; a change of the tables under the running
+    server (as a migration would make) re-prepares them, unseen."""
+    inst = instances("stmt-cache")
+    inst.init()
+    schools = {"norte": "U.E. Norte", "sur": "U.E. Sur"}
+    for code, name in schools.items():
+        inst.create_school(code, name)
+        inst.add_user(code, f"director@{code}.test", "school_admin")
+    db = inst.database
+    db.execute(f'ALTER DATABASE "{db.name}" SET log_min_duration_statement = 0')
+    log_start = len((db.cluster.dir / "postgres.log").read_text(errors="replace"))
+    inst.start("--db-pool", "1", "--threads", "2")
+    admins = {code: inst.login(code, f"director@{code}.test") for code in schools}
+    names = {}
+    for code, c in admins.items():
+        for i in range(2):
+            assert_ok(c.post("/api/v1/users", json={
+                "email": f"persona{i}@{code}.test", "name": f"Persona {i} de {code}",
+                "role": "parent", "password": PASSWORD}), 201)
+        names[code] = {f"persona{i}@{code}.test": f"Persona {i} de {code}" for i in range(2)}
+
+    def check(code):
+        items = assert_ok(admins[code].get("/api/v1/users", params={"limit": 500}))["items"]
+        got = {u["email"]: u["name"] for u in items if u["role"] == "parent"}
+        assert got == names[code], (code, got)
+        assert {u["email"] for u in items} == {f"director@{code}.test", *names[code]}, (code, items)
+        assert assert_ok(admins[code].get("/api/v1/settings"))["name"] == schools[code]
+
+    for _ in range(6):
+        for code in schools:
+            check(code)
+    assert backend_sessions(db) <= 1
+
+    # one preparation of the list's statement, then executions by name only
+    users_sql = "SELECT id, email, name, role, created_at FROM users"
+    log = _statement_log(inst, log_start)
+    parses = re.findall(r"parse (s\d+): " + re.escape(users_sql), log)
+    runs = re.findall(r"execute (s\d+): " + re.escape(users_sql), log)
+    assert len(runs) >= 12, f"the users list ran {len(runs)} times as a prepared statement"
+    assert len(parses) == 1, f"prepared {len(parses)} times for {len(runs)} executions"
+    assert set(runs) == set(parses), (parses, set(runs))
+    assert not re.search(r"execute <unnamed>: " + re.escape(users_sql), log)
+
+    # the tables change under the running server: the list's result type
+    # changes (text -> varchar), which a stale prepared statement refuses
+    for code in schools:
+        db.execute(f'ALTER TABLE "school_{code}".users ALTER COLUMN name TYPE varchar(200)')
+        names[code][f"nueva@{code}.test"] = f"Nueva de {code}"
+        db.execute(f"INSERT INTO \"school_{code}\".users (email, name, role, password_hash,"
+                   f" created_at, updated_at) VALUES ('nueva@{code}.test', 'Nueva de {code}',"
+                   " 'parent', '', '2026-12-07T00:00:00Z', '2026-12-07T00:00:00Z')")
+    for _ in range(3):
+        for code in schools:
+            check(code)
+    log = _statement_log(inst, log_start)
+    assert len(re.findall(r"parse s\d+: " + re.escape(users_sql), log)) == 2, \
+        "the list's statement was not prepared again after the change"
+    assert backend_sessions(db) <= 1
+
+
 # --------------------------------------------------------------------------
 # PostgreSQL restarts under a running server
 
