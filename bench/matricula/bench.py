@@ -6,7 +6,8 @@ the re-import's (nothing to change), the server's peak RSS during the
 commit (VmHWM, reset before it through /proc/PID/clear_refs; a fresh
 server per file, after its dry run), and, for the
 largest school, the students list's p99 (search, filter, page of 50) when
-the server has GET /api/v1/students."""
+the server has GET /api/v1/students. BENCH_FILES=DIR keeps the generated
+files in DIR and reuses them in later runs."""
 
 import os
 import statistics
@@ -173,9 +174,15 @@ def main():
     with tempfile.TemporaryDirectory(prefix="bis-bench-matricula-") as tmp:
         work = Path(tmp)
         files = {}
+        keep = Path(os.environ["BENCH_FILES"]) if os.environ.get("BENCH_FILES") else None
+        if keep:
+            keep.mkdir(parents=True, exist_ok=True)
         for fmt in FORMATS:
             for n in SIZES:
-                p = work / f"m{n}.{fmt}"
+                p = (keep or work) / f"m{n}.{fmt}"
+                if keep and p.exists():  # gen.py is deterministic: the same file
+                    files[(fmt, n)] = p
+                    continue
                 t = time.monotonic()
                 sh(sys.executable, HERE / "gen.py", n, fmt, p)
                 print(f"generated {p.name} ({p.stat().st_size / 2**20:.1f} MiB) in "
