@@ -177,6 +177,7 @@ static const struct {
     {"role", "Rol"},
     {"disabled", "Desactivado"},
     {"timezone", "Zona horaria"},
+    {"timezone_label", "Zona horaria"},
     {"rif", "RIF"},
     {"dea_code", "Código DEA"},
     {"letter", "Letra"},
@@ -515,6 +516,7 @@ static json_t *changes_of(struct store *s, bool platform, const char *entity,
             json_array_append_new(keys, json_string(k));
     }
     bool has_state_name = json_object_get(after, "state_name") != NULL;
+    bool has_tz_label = json_object_get(after, "timezone_label") != NULL;
     bool has_subjects = json_object_get(after, "subjects") != NULL;
     size_t i;
     json_t *kv;
@@ -524,6 +526,10 @@ static json_t *changes_of(struct store *s, bool platform, const char *entity,
             continue;
         /* settings carry the state's code and its name: show the name */
         if (strcmp(key, "state") == 0 && has_state_name &&
+            strcmp(entity, "settings") == 0)
+            continue;
+        /* ... and the time zone with its label from the list: show the label */
+        if (strcmp(key, "timezone") == 0 && has_tz_label &&
             strcmp(entity, "settings") == 0)
             continue;
         if (strcmp(key, "subject_ids") == 0 && has_subjects)

@@ -260,7 +260,7 @@ def test_settings_changes_leave_out_what_did_not_change_and_show_the_time_zone_i
         row = audit_row(admin, _request_id(r), action="update", entity="settings")
         assert row["label"] == "Modificó los datos del plantel", row
         assert [(c["label"], c["before"], c["after"]) for c in row["changes"]] == \
-            [("Zona horaria", "Caracas (UTC\u22124)", "Bogota (UTC\u22125)")], row["changes"]
+            [("Zona horaria", "Caracas (UTC\u22124)", "Bogotá (UTC\u22125)")], row["changes"]
     finally:
         assert_ok(admin.patch("/api/v1/settings", json={"timezone": old["timezone"]}))
 
@@ -280,7 +280,7 @@ def test_the_filter_offers_only_the_kinds_of_entries_of_this_log(world, platform
     for k in school_kinds[:5]:
         rows = assert_ok(admin.get("/api/v1/audit", params={"action": k["action"], "entity": k["entity"], "limit": 5}))
         assert rows["items"], k
-    assert_ok(platform_admin.post("/api/v1/platform/tenants", json={"code": "catalogo", "name": "Plantel Catálogo"}), 201)
+    assert_ok(platform_admin.post("/api/v1/platform/tenants", json={"code": "catalogo", "name": "Plantel Catálogo", "admin_name": "Dir", "admin_email": "dir@catalogo.test"}), 201)
     platform_kinds = assert_ok(platform_admin.get("/api/v1/audit/actions"))["items"]
     ppairs = {(k["action"], k["entity"]) for k in platform_kinds}
     assert ("create", "tenant") in ppairs, platform_kinds

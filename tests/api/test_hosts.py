@@ -32,7 +32,7 @@ def test_unknown_school_shows_spanish_page_to_browsers(world):
     r = c.get("/", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert r.status_code == 404, describe(r)
     _spanish_html(r)
-    assert "no encontrada" in r.text.lower(), f"page does not say the school was not found: {r.text[:600]!r}"
+    assert "plantel no encontrado" in r.text.lower(), f"page does not say the school was not found: {r.text[:600]!r}"
 
 
 def test_healthz_answers_on_any_host(world):

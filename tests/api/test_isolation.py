@@ -207,7 +207,7 @@ def _deletable(w, a, h):
     if not (a.role == "platform_admin" and a.home == "master" and h == "master"):
         return ["blanco"], {"confirm": "blanco"}, None
     code = w.uniq("borrar-")
-    assert_ok(w.pa.post("/api/v1/platform/tenants", json={"code": code, "name": "Por borrar"}), 201)
+    assert_ok(w.pa.post("/api/v1/platform/tenants", json={"code": code, "name": "Por borrar", "admin_name": "Dir", "admin_email": f"dir@{code}.test"}), 201)
     assert w.pa.get(f"/api/v1/platform/tenants/{code}/export").status_code == 200
     return [code], {"confirm": code}, None
 

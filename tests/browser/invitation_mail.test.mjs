@@ -145,7 +145,7 @@ describe('invitations by mail: a real SMTP server and Chromium', { timeout: 2400
       assert.equal(guest.url(), schoolUrl);
       await signIn(guest, school.contact, director.password);
       await guest.getByRole('heading', { level: 1, name: `Hola, ${director.name}` }).waitFor();
-      await waitForText(guest.locator('.identity'), new RegExp(`${school.name}.*${ROLE_SCHOOL_ADMIN.replace(/[()/]/g, '\\$&')}`));
+      await waitForText(guest.locator('.site-header'), new RegExp(`${school.name}.*${ROLE_SCHOOL_ADMIN.replace(/[()/]/g, '\\$&')}`));
       assert.equal(await horizontalOverflow(guest), 0);
       await assertNoProblems(guest);
     } finally {
@@ -218,7 +218,7 @@ describe('invitations by mail: a real SMTP server and Chromium', { timeout: 2400
       await page.goto(schoolUrl + '/');
       await signIn(page, director.email, director.password);
       await page.getByRole('heading', { level: 1, name: `Hola, ${director.name}` }).waitFor();
-      await waitForText(page.locator('.identity'), new RegExp(school.name));
+      await waitForText(page.locator('.site-header'), new RegExp(school.name));
       assert.equal(await horizontalOverflow(page), 0);
       await assertNoProblems(page);
     } finally {

@@ -161,7 +161,7 @@ export function section() {
     hint: ['El que ven las familias. Por ejemplo: ', nowrap('0212-5551234'), '.'] });
   const email = field({ name: 'email', label: 'Correo de contacto', type: 'email', maxlength: '254', autocapitalize: 'none', spellcheck: 'false',
     hint: 'Donde las familias pueden escribir al plantel.' });
-  const address = field({ name: 'address', label: 'Dirección', maxlength: '400', wide: true,
+  const address = field({ name: 'address', label: 'Dirección en correos y documentos', maxlength: '400', wide: true,
     hint: 'Como aparecerá en los correos y documentos.' });
   /* whether the sign-in page shows the phone and email: a public setting
    * (PATCH /api/v1/settings), kept beside the contacts it is about */
