@@ -124,8 +124,13 @@ int invitation_code_suggest(struct platform *p, const char *name, char *out,
         }
     }
     if (len < 2) {
-        char tmp[SUGGEST_MAX + 1];
-        snprintf(tmp, sizeof tmp, "plantel%s%s", len ? "-" : "", base);
+        /* "plantel", or "plantel-x" for a one-letter name */
+        char tmp[16] = "plantel";
+        if (len == 1) {
+            tmp[7] = '-';
+            tmp[8] = base[0];
+            tmp[9] = '\0';
+        }
         str_copy(base, sizeof base, tmp);
     }
     const char *msg = NULL;
