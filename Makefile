@@ -62,7 +62,8 @@ api-pg: build
 api-asan: asan
 	@$(call suite,api-asan,BISCHEDULER_BIN=$(ASAN_BUILD)/bischeduler bash tests/api/run)
 	@$(call suite,api-pg-asan,BISCHEDULER_TEST_BACKEND=postgres BISCHEDULER_TEST_DB_POOL=1 \
-	  BISCHEDULER_BIN=$(ASAN_BUILD)/bischeduler bash tests/api/run)
+	  BISCHEDULER_BIN=$(ASAN_BUILD)/bischeduler bash tests/api/run \
+	  $(addprefix tests/api/,$(shell grep -v '^\#' tests/api/pg-asan.list)))
 
 browser: build
 	@$(call suite,browser,BISCHEDULER_BIN=$(BUILD)/bischeduler bash tests/browser/run)
