@@ -9,7 +9,7 @@
 #   mail       core db  (mail/worker.c also platform)
 #   auth       core db mail    platform  core db auth mail
 #   sheet      core
-#   school     core db auth mail sheet  (beside platform, never it)
+#   school     core db auth mail sheet timetable  (beside platform, never it)
 #   http       core db auth mail platform school sheet
 #   timetable  core            xhstt     core timetable
 #   cli (src/*.c, src/cli/)    anything
@@ -22,7 +22,7 @@ set(allow_mail "core;db;mail")
 set(allow_auth "core;db;mail;auth")
 set(allow_platform "core;db;mail;auth;platform")
 set(allow_sheet "core;sheet")
-set(allow_school "core;db;mail;auth;sheet;school")
+set(allow_school "core;db;mail;auth;sheet;school;timetable")
 set(allow_http "core;db;mail;auth;platform;sheet;school;http")
 # The mail worker opens the platform's stores (its own library, bis_mail_worker).
 set(mail_worker_files "mail/worker.c")

@@ -207,6 +207,11 @@ int cli_tenant_run(const struct cli_command *cmd, int argc, char **argv);
 int cli_user_run(const struct cli_command *cmd, int argc, char **argv);
 int cli_statistics_run(const struct cli_command *cmd, int argc, char **argv);
 int cli_timetable_run(const struct cli_command *cmd, int argc, char **argv);
+/* timetable_import.c: `timetable import` (issue #15), which works on a
+   school's store; cli_timetable_run hands it over when the verb is import */
+bool cli_timetable_is_import(int argc, char **argv);
+int cli_timetable_import_run(const struct cli_command *cmd, int argc,
+                             char **argv);
 int cli_xhstt_run(const struct cli_command *cmd, int argc, char **argv);
 /* export.c: the Matrícula and the enrolment statistics (issue 13) */
 int cli_export_run(const struct cli_command *cmd, int argc, char **argv);

@@ -119,6 +119,12 @@ static const struct cli_command commands[] = {
          {"info FILE",
           "sizes, unsupported constraints and an infeasibility diagnosis, "
           "without solving"},
+         /* issue #15, part import */
+         {"import --school C FILE|FOLDER [--dry-run]",
+          "bring a school's timetable in: its set-up (sections, subjects, "
+          "teachers, rooms, bell schedule, assignments) matched or created, "
+          "and the timetable in the file as a draft; see `timetable import "
+          "--help`"},
          {NULL, NULL}}},
     {.name = "xhstt", .run = cli_xhstt_run,
      .summary = "read, evaluate and solve XHSTT benchmark archives",

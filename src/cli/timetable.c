@@ -158,6 +158,8 @@ static int write_report(const char *path, const struct tt_instance *inst,
 
 int cli_timetable_run(const struct cli_command *cmd, int argc, char **argv)
 {
+    if (cli_timetable_is_import(argc, argv))
+        return cli_timetable_import_run(cmd, argc, argv);
     struct cli_args a;
     static const char *const methods[] = {"auto", "repair", "fet", NULL};
     static const char *const langs[] = {"es", "en", NULL};
