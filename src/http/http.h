@@ -274,6 +274,8 @@ void h_branding_patch(struct request *r);
 void h_branding_logo_get(struct request *r);
 void h_branding_logo_put(struct request *r);
 void h_branding_logo_delete(struct request *r);
+/* timetables (issue #15), part import (h_timetable_import.c) */
+void h_timetable_import(struct request *r);
 
 /* request.c: helpers every handler may use. */
 /* The user JSON of the principal. */

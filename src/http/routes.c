@@ -104,6 +104,8 @@ const struct route routes[] = {
     {"GET", "/api/v1/platform/usage", P(VIEW_PLATFORM_ANALYTICS), SCOPE_MASTER, false, h_usage},
     {"GET", "/api/v1/platform/usage.csv", P(VIEW_PLATFORM_ANALYTICS), SCOPE_MASTER, false, h_usage_csv},
     {"GET", "/api/v1/platform/statistics/charts/{name}", P(VIEW_PLATFORM_ANALYTICS), SCOPE_MASTER, false, h_statistics_chart},
+    /* timetables (issue #15), part import: a FET file or a .zip of a CSV folder */
+    {"POST", "/api/v1/imports/timetable", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_timetable_import},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

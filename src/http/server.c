@@ -245,7 +245,8 @@ static bool upload_route(const char *method, const char *url)
         strcmp(url, "/api/v1/branding/logo") == 0) /* branding */
         return true;
     return strcmp(method, "POST") == 0 &&
-           strcmp(url, "/api/v1/imports/matricula") == 0;
+           (strcmp(url, "/api/v1/imports/matricula") == 0 ||
+            strcmp(url, "/api/v1/imports/timetable") == 0); /* #15 import */
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,

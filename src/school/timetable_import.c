@@ -18,11 +18,15 @@
 #include "school/timetable_import.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <zip.h>
 
 #include "core/csv.h"
 #include "core/util.h"
@@ -219,6 +223,224 @@ fail:
     return -1;
 }
 
+/* ---- uploads: a FET file, or a .zip of a CSV folder ---------------- */
+
+static const char NOT_A_TIMETABLE[] =
+    "El archivo no es un horario: envíe un archivo de FET (.fet) o un .zip "
+    "con la carpeta de archivos CSV (periods.csv, sections.csv, "
+    "subjects.csv, teachers.csv, lessons.csv y, si lo tiene, solution.csv).";
+
+static char *temp_base(void)
+{
+    const char *dir = getenv("TMPDIR");
+    return xstrdup(dir && *dir ? dir : "/tmp");
+}
+
+static bool ends_with_ci(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+/* The label of an upload: its file name, without ".zip". */
+static char *upload_label(const char *filename, bool zip)
+{
+    const char *base = filename && *filename ? str_base_name(filename) : "";
+    if (*base == '\0')
+        return xstrdup(zip ? "horario" : "horario.fet");
+    char *l = xstrdup(base);
+    if (zip && ends_with_ci(l, ".zip") && strlen(l) > 4)
+        l[strlen(l) - 4] = '\0';
+    return l;
+}
+
+/* Writes len bytes to a new private file in dir; its path, or NULL. */
+static char *write_private(const char *dir, const char *name, const void *data,
+                           size_t len)
+{
+    char *path = str_fmt("%s/%s", dir, name);
+    FILE *f = fopen(path, "wbx");
+    bool ok = f && fwrite(data, 1, len, f) == len;
+    if (f && fclose(f) != 0)
+        ok = false;
+    if (!ok) {
+        unlink(path);
+        free(path);
+        return NULL;
+    }
+    return path;
+}
+
+/* The entries of the zip's CSV folder, unpacked into dir: the folder is
+ * the one holding lessons.csv; nested folders and other files are
+ * ignored. Sizes are checked as declared and as inflated. */
+static int unzip_folder(const void *data, size_t len, const char *dir,
+                        char **message_r)
+{
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *zs = zip_source_buffer_create(data, len, 0, &ze);
+    zip_t *za = zs ? zip_open_from_source(zs, ZIP_RDONLY, &ze) : NULL;
+    if (za == NULL) {
+        if (zs)
+            zip_source_free(zs);
+        zip_error_fini(&ze);
+        *message_r = xstrdup("El .zip está dañado y no se puede abrir.");
+        return -1;
+    }
+    zip_error_fini(&ze);
+    int rc = -1;
+    zip_int64_t n = zip_get_num_entries(za, 0);
+    char prefix[256] = "";
+    int found = 0;
+    if (n > TIMETABLE_IMPORT_MAX_ENTRIES * 4) {
+        *message_r = str_fmt("El .zip tiene demasiados archivos (%lld); la "
+                             "carpeta del horario tiene a lo sumo %d.",
+                             (long long)n, TIMETABLE_IMPORT_MAX_ENTRIES);
+        goto out;
+    }
+    for (zip_int64_t i = 0; i < n; i++) {
+        const char *name = zip_get_name(za, (zip_uint64_t)i, 0);
+        const char *base = name ? strrchr(name, '/') : NULL;
+        base = base ? base + 1 : name;
+        if (name && strcasecmp(base, "lessons.csv") == 0 &&
+            strstr(name, "__MACOSX") == NULL) {
+            found++;
+            snprintf(prefix, sizeof prefix, "%.*s", (int)(base - name), name);
+        }
+    }
+    if (found != 1) {
+        *message_r = xstrdup(found
+                                 ? "El .zip tiene más de una carpeta con "
+                                   "lessons.csv: envíe una sola carpeta."
+                                 : "El .zip no tiene lessons.csv: envíe la "
+                                   "carpeta del horario (periods.csv, "
+                                   "sections.csv, subjects.csv, "
+                                   "teachers.csv, lessons.csv).");
+        goto out;
+    }
+    long total = 0;
+    int files = 0;
+    size_t plen = strlen(prefix);
+    for (zip_int64_t i = 0; i < n; i++) {
+        const char *name = zip_get_name(za, (zip_uint64_t)i, 0);
+        if (name == NULL || strncmp(name, prefix, plen) != 0)
+            continue;
+        const char *base = name + plen;
+        if (strchr(base, '/') || base[0] == '.' || !ends_with_ci(base, ".csv"))
+            continue;
+        zip_stat_t st;
+        if (zip_stat_index(za, (zip_uint64_t)i, 0, &st) < 0 ||
+            !(st.valid & ZIP_STAT_SIZE)) {
+            *message_r = xstrdup("El .zip está dañado y no se puede abrir.");
+            goto out;
+        }
+        if (++files > TIMETABLE_IMPORT_MAX_ENTRIES ||
+            st.size > (zip_uint64_t)CSV_MAX_BYTES ||
+            (total += (long)st.size) > TIMETABLE_IMPORT_MAX_UNPACKED) {
+            *message_r = str_fmt("La carpeta del .zip es demasiado grande: "
+                                 "a lo sumo %d archivos de 4 MiB cada uno.",
+                                 TIMETABLE_IMPORT_MAX_ENTRIES);
+            goto out;
+        }
+        char *buf = xmalloc((size_t)st.size + 1);
+        zip_file_t *zf = zip_fopen_index(za, (zip_uint64_t)i, 0);
+        zip_int64_t got = zf ? zip_fread(zf, buf, st.size + 1) : -1;
+        if (zf)
+            zip_fclose(zf);
+        if (got < 0 || (zip_uint64_t)got != st.size) {
+            free(buf);
+            *message_r = str_fmt("El archivo «%s» del .zip está dañado.", base);
+            goto out;
+        }
+        /* names are lowercased: the reader looks for periods.csv ... */
+        char lower[256];
+        snprintf(lower, sizeof lower, "%s", base);
+        str_lower(lower);
+        char *path = write_private(dir, lower, buf, (size_t)got);
+        free(buf);
+        if (path == NULL) {
+            *message_r = str_fmt("El .zip tiene dos veces el archivo «%s».",
+                                 base);
+            goto out;
+        }
+        free(path);
+    }
+    rc = 0;
+out:
+    zip_discard(za);
+    return rc;
+}
+
+/* Removes the files of a temporary folder, then the folder. */
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char *p = str_fmt("%s/%s", dir, e->d_name);
+        unlink(p);
+        free(p);
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
+int timetable_source_read_upload(const void *data, size_t len,
+                                 const char *filename,
+                                 struct timetable_source **src_r,
+                                 char **message_r)
+{
+    *src_r = NULL;
+    *message_r = NULL;
+    const unsigned char *b = data;
+    size_t i = 0;
+    if (len >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf)
+        i = 3;
+    while (i < len && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' ||
+                       b[i] == '\n'))
+        i++;
+    bool zip = len >= 4 && memcmp(b, "PK\3\4", 4) == 0;
+    bool xml = i < len && b[i] == '<';
+    if (len == 0 || (!zip && !xml)) {
+        *message_r = xstrdup(NOT_A_TIMETABLE);
+        return -1;
+    }
+    char *base = temp_base();
+    char *dir = str_fmt("%s/bischeduler-horario-XXXXXX", base);
+    free(base);
+    if (mkdtemp(dir) == NULL) {
+        free(dir);
+        *message_r = xstrdup("No se pudo preparar el archivo para leerlo; "
+                             "intente de nuevo.");
+        return -1;
+    }
+    int rc = -1;
+    char *path = NULL;
+    if (zip) {
+        if (unzip_folder(data, len, dir, message_r) == 0)
+            rc = timetable_source_read_path(dir, src_r, message_r);
+    } else {
+        path = write_private(dir, "horario.fet", data, len);
+        if (path == NULL)
+            *message_r = xstrdup("No se pudo preparar el archivo para "
+                                 "leerlo; intente de nuevo.");
+        else
+            rc = timetable_source_read_path(path, src_r, message_r);
+        free(path);
+    }
+    remove_dir(dir);
+    free(dir);
+    if (rc == 0) {
+        free((*src_r)->label);
+        (*src_r)->label = upload_label(filename, zip);
+    }
+    return rc;
+}
+
 /* ===================================================================
  * Planning: names of class groups as grades, the bell schedule
  * =================================================================== */
@@ -233,8 +455,10 @@ static const struct {
     {"sexto", 6},  {"sexta", 6},
 };
 
-bool timetable_import_section_name(const char *name, char level[16],
-                                   int *number_r, char letter[16])
+/* plain: the level of a name with no word for it ("1º A"); NULL: Media
+ * General up to 5, Media Técnica for 6 */
+static bool parse_section_name(const char *name, const char *plain,
+                               char level[16], int *number_r, char letter[16])
 {
     char f[FOLD_MAX];
     records_fold(name, f, sizeof f);
@@ -245,8 +469,10 @@ bool timetable_import_section_name(const char *name, char level[16],
     bool seen_number = false;
     char *save = NULL;
     for (char *w = strtok_r(f, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
-        if (strcmp(w, "ano") == 0 || strcmp(w, "anos") == 0)
+        if (strcmp(w, "ano") == 0)
             lv = lv ? lv : "media_general";
+        else if (strcmp(w, "anos") == 0)
+            lv = lv ? lv : "edad"; /* "3 años": an age, Educación Inicial */
         else if (strcmp(w, "grado") == 0 || strcmp(w, "grados") == 0)
             lv = "primaria";
         else if (strcmp(w, "grupo") == 0 || strcmp(w, "sala") == 0)
@@ -281,12 +507,25 @@ bool timetable_import_section_name(const char *name, char level[16],
     }
     if (!seen_number)
         return false;
+    if (lv && strcmp(lv, "edad") == 0) {
+        /* 3, 4 and 5 years old: 1er, 2do and 3er Grupo */
+        lv = "inicial";
+        *number_r -= 2;
+    }
     if (lv == NULL)
-        lv = *number_r <= 5 ? "media_general" : "media_tecnica";
+        lv = plain                ? plain
+             : *number_r <= 5 ? "media_general"
+                              : "media_tecnica";
     if (*number_r < 1 || *number_r > rec_level_max(lv))
         return false;
     snprintf(level, 16, "%s", lv);
     return true;
+}
+
+bool timetable_import_section_name(const char *name, char level[16],
+                                   int *number_r, char letter[16])
+{
+    return parse_section_name(name, NULL, level, number_r, letter);
 }
 
 /* A section of the school the file's class groups map onto. */
@@ -405,6 +644,23 @@ static void plan_sections(struct imp *u)
 {
     const struct tt_instance *inst = u->inst;
     const struct timetable_source *src = u->src;
+    /* names with no word for their level ("1º A"): Primaria when one of
+     * them is a 6th grade, else Media General */
+    const char *plain = "media_general";
+    for (int r = 0; r < inst->nresources; r++) {
+        char l1[16], l2[16], x[16];
+        int n1, n2;
+        const char *nm = inst->resources[r].name;
+        if (!src->fet && inst->resources[r].kind == TT_CLASS) {
+            const char *top = inst->resources[r].group ? inst->resources[r].group : nm;
+            nm = csv_section_name(src, top) ? csv_section_name(src, top) : top;
+        }
+        if (inst->resources[r].kind == TT_CLASS &&
+            parse_section_name(nm, "primaria", l1, &n1, x) &&
+            parse_section_name(nm, "media_general", l2, &n2, x) == false &&
+            n1 == 6)
+            plain = "primaria";
+    }
     u->res_sec = xmalloc(((size_t)inst->nresources + 1) * sizeof(int));
     for (int r = 0; r < inst->nresources; r++) {
         u->res_sec[r] = -1;
@@ -421,17 +677,16 @@ static void plan_sections(struct imp *u)
             label = csv_section_name(src, code);
             if (label == NULL)
                 label = code;
-            ok = timetable_import_section_name(label, level, &number, letter);
+            ok = parse_section_name(label, plain, level, &number, letter);
         } else {
             /* FET: a group or year names its section; a subgroup's own
              * name often does too ("3º A-1"), else its group's */
             code = res->name;
             label = res->name;
-            ok = timetable_import_section_name(label, level, &number, letter);
+            ok = parse_section_name(label, plain, level, &number, letter);
             if (!ok && res->group) {
                 code = label = res->group;
-                ok = timetable_import_section_name(label, level, &number,
-                                                   letter);
+                ok = parse_section_name(label, plain, level, &number, letter);
             }
         }
         if (!ok) {
@@ -620,6 +875,15 @@ static const char *res_display(const struct imp *u, int r)
     return n ? n : u->inst->resources[r].name;
 }
 
+/* The label without a ".fet" extension, for the names the import gives. */
+static void label_stem(const struct imp *u, char *out, size_t n)
+{
+    snprintf(out, n, "%.120s", u->src->label ? u->src->label : "horario");
+    size_t len = strlen(out);
+    if (len > 4 && strcasecmp(out + len - 4, ".fet") == 0)
+        out[len - 4] = '\0';
+}
+
 static int write_rooms(struct imp *u, const char **error_r)
 {
     const struct tt_instance *inst = u->inst;
@@ -708,15 +972,15 @@ static int write_bells(struct imp *u, const char **error_r)
         if (same && n == u->nrows)
             u->schedule_id = ids[k];
     }
-    char name[160];
+    char name[160], stem[128];
+    label_stem(u, stem, sizeof stem);
     bool created = u->schedule_id == 0;
     if (created) {
         for (int i = 1;; i++) {
             if (i == 1)
-                snprintf(name, sizeof name, "Horario de %.100s", u->src->label);
+                snprintf(name, sizeof name, "Horario de %s", stem);
             else
-                snprintf(name, sizeof name, "Horario de %.100s (%d)",
-                         u->src->label, i);
+                snprintf(name, sizeof name, "Horario de %s (%d)", stem, i);
             int64_t found = 0;
             if (db_query_int(u->s->conn, error_r, &found,
                              "SELECT id FROM bell_schedules WHERE name = ?",
@@ -1173,11 +1437,12 @@ static int write_timetable(struct imp *u, const char **error_r)
         return 0;
     }
     struct tt_cost cost = tt_evaluate(inst, sol);
-    char name[200];
+    char name[200], stem[128];
+    label_stem(u, stem, sizeof stem);
     if (u->o->name && *u->o->name)
         snprintf(name, sizeof name, "%s", u->o->name);
     else
-        snprintf(name, sizeof name, "Importado de %.150s", u->src->label);
+        snprintf(name, sizeof name, "Importado de %s", stem);
     const char *status = u->o->activate ? "active" : "draft";
     if (u->o->activate &&
         db_run(u->s->conn, error_r,

@@ -450,6 +450,8 @@ RECIPES = {
     ("GET", "/api/v1/exports/enrolment.pdf"): Recipe(_none, _fixed(200)),
     # records: import (an empty upload reaches the handler: 422 invalid_file)
     ("POST", "/api/v1/imports/matricula"): Recipe(_none, _fixed(422)),
+    # timetables (issue #15), part import: the same for a timetable's file
+    ("POST", "/api/v1/imports/timetable"): Recipe(_none, _fixed(422)),
     ("POST", "/api/v1/representatives/invitations"): Recipe(
         _body(lambda w: {"representative_ids": [999999]}), _fixed(200)),
     # branding: no school of the matrix has a logo (404); the upload takes an
