@@ -111,6 +111,12 @@ static bool read_section(struct request *r, struct section_input *in,
         field_error(&fe, "grade_id", "Indique el grado (grade_id).");
     records_nullable_id(r->json, "room_id", &in->room_id, &in->has_room,
                         "room_id debe ser el id de un aula, o null.", &fe);
+    /* setup (#15) */
+    records_nullable_id(r->json, "bell_schedule_id", &in->bell_schedule_id,
+                        &in->has_bell,
+                        "bell_schedule_id debe ser el id de un horario de "
+                        "timbres, o null.",
+                        &fe);
     return fields_reply(r, &fe) == 0;
 }
 
@@ -197,6 +203,31 @@ void h_subjects_list(struct request *r)
     records_reply_list(r, rc, items, err);
 }
 
+/* setup (#15): the room type a subject needs; null or "" for any room. */
+static void subject_room_kind(json_t *obj, struct subject_input *in,
+                              struct field_errors *fe)
+{
+    static const char *const kinds[] = {"aula", "laboratorio", "cancha",
+                                        "computacion", "biblioteca", NULL};
+    json_t *v = json_object_get(obj, "room_kind");
+    if (v == NULL)
+        return;
+    in->has_room_kind = true;
+    if (json_is_null(v))
+        return;
+    const char *k = json_string_value(v);
+    for (int i = 0; k && *k && kinds[i]; i++)
+        if (strcmp(k, kinds[i]) == 0) {
+            str_copy(in->room_kind, sizeof in->room_kind, k);
+            return;
+        }
+    if (k && *k == '\0')
+        return;
+    field_error(fe, "room_kind",
+                "El tipo de aula debe ser aula, laboratorio, cancha, "
+                "computacion o biblioteca, o null (cualquiera).");
+}
+
 static void subject_write(struct request *r, int64_t id)
 {
     struct subject_input in = {0};
@@ -216,7 +247,10 @@ static void subject_write(struct request *r, int64_t id)
          .choices = levels, .message = level_message, .text = in.level,
          .text_size = sizeof in.level, .present = &in.has_level},
     };
-    if (fields_read(r, r->json, f, sizeof f / sizeof f[0]) < 0)
+    struct field_errors fe = {0};
+    fields_parse(r->json, f, sizeof f / sizeof f[0], &fe);
+    subject_room_kind(r->json, &in, &fe);
+    if (fields_reply(r, &fe) < 0)
         return;
     struct rec_errors errs = {0};
     const char *err = NULL;

@@ -276,6 +276,27 @@ void h_branding_logo_put(struct request *r);
 void h_branding_logo_delete(struct request *r);
 /* timetables (issue #15), part import (h_timetable_import.c) */
 void h_timetable_import(struct request *r);
+/* setup (issue #15): h_bells.c, h_plan.c, h_preferences.c */
+void h_bells_list(struct request *r);
+void h_bells_create(struct request *r);
+void h_bells_get(struct request *r);
+void h_bells_patch(struct request *r);
+void h_bells_delete(struct request *r);
+void h_bells_apply(struct request *r);
+void h_plan_list(struct request *r);
+void h_plan_create(struct request *r);
+void h_plan_patch(struct request *r);
+void h_plan_delete(struct request *r);
+void h_assignments_list(struct request *r);
+void h_assignments_create(struct request *r);
+void h_assignments_patch(struct request *r);
+void h_assignments_delete(struct request *r);
+void h_preferences_list(struct request *r);
+void h_preferences_approve(struct request *r);
+void h_preferences_reject(struct request *r);
+void h_preferences_delete(struct request *r);
+void h_my_preferences_get(struct request *r);
+void h_my_preferences_put(struct request *r);
 
 /* request.c: helpers every handler may use. */
 /* The user JSON of the principal. */

@@ -106,6 +106,27 @@ const struct route routes[] = {
     {"GET", "/api/v1/platform/statistics/charts/{name}", P(VIEW_PLATFORM_ANALYTICS), SCOPE_MASTER, false, h_statistics_chart},
     /* timetables (issue #15), part import: a FET file or a .zip of a CSV folder */
     {"POST", "/api/v1/imports/timetable", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_timetable_import},
+    /* setup (issue #15): bell schedules, plan de estudio, assignments, teachers' preferences */
+    {"GET", "/api/v1/bell-schedules", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_bells_list},
+    {"POST", "/api/v1/bell-schedules", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_bells_create},
+    {"GET", "/api/v1/bell-schedules/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_bells_get},
+    {"PATCH", "/api/v1/bell-schedules/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_bells_patch},
+    {"DELETE", "/api/v1/bell-schedules/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_bells_delete},
+    {"POST", "/api/v1/bell-schedules/{id}/sections", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_bells_apply},
+    {"GET", "/api/v1/study-plan", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_plan_list},
+    {"POST", "/api/v1/study-plan", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_plan_create},
+    {"PATCH", "/api/v1/study-plan/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_plan_patch},
+    {"DELETE", "/api/v1/study-plan/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_plan_delete},
+    {"GET", "/api/v1/assignments", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_assignments_list},
+    {"POST", "/api/v1/assignments", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_assignments_create},
+    {"PATCH", "/api/v1/assignments/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_assignments_patch},
+    {"DELETE", "/api/v1/assignments/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_assignments_delete},
+    {"GET", "/api/v1/preferences", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_preferences_list},
+    {"POST", "/api/v1/preferences/{id}/approve", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_preferences_approve},
+    {"POST", "/api/v1/preferences/{id}/reject", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_preferences_reject},
+    {"DELETE", "/api/v1/preferences/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_preferences_delete},
+    {"GET", "/api/v1/me/preferences", P(MANAGE_OWN_PREFERENCES), SCOPE_SCHOOL, false, h_my_preferences_get},
+    {"PUT", "/api/v1/me/preferences", P(MANAGE_OWN_PREFERENCES), SCOPE_SCHOOL, true, h_my_preferences_put},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

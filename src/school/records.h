@@ -149,11 +149,13 @@ int school_grade_ensure(struct store *s, const struct actor *actor,
 
 struct section_input {
     bool has_grade, has_letter, has_shift, has_capacity, has_room;
+    bool has_bell; /* setup (#15): the section's bell schedule */
     int64_t grade_id;
     char letter[16]; /* "A".."Z", "Única" (normalized by the writer) */
     char shift[8];   /* "manana" | "tarde" */
     int64_t capacity;
     int64_t room_id; /* 0: none */
+    int64_t bell_schedule_id; /* 0: none */
 };
 /* A section's letter: "A" from "a", "Única" from "unica" or "ÚNICA";
  * NULL if valid (out written), else a Spanish message. */
@@ -185,6 +187,8 @@ int school_section_delete(struct store *s, const struct actor *actor,
 struct subject_input {
     bool has_name, has_code, has_level;
     char name[101], code[13], level[16];
+    bool has_room_kind; /* setup (#15): the room type it needs */
+    char room_kind[16]; /* "": any room */
 };
 int school_subjects_list(struct store *s, json_t **items_r,
                          const char **error_r);

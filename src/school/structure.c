@@ -178,7 +178,7 @@ static json_t *section_row(struct db_stmt *st, void *ctx)
     (void)ctx;
     char name[64];
     snprintf(name, sizeof name, "%s %s", db_text(st, 3), db_text(st, 5));
-    return json_pack(
+    json_t *o = json_pack(
         "{s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:o,s:o,s:I,s:I,s:I}", "id",
         (json_int_t)db_int(st, 0), "year_id", (json_int_t)db_int(st, 1),
         "grade_id", (json_int_t)db_int(st, 2), "grade", db_text(st, 3),
@@ -189,6 +189,17 @@ static json_t *section_row(struct db_stmt *st, void *ctx)
         db_null(st, 8) ? json_null() : json_string(db_text(st, 9)),
         "students", (json_int_t)db_int(st, 10), "boys",
         (json_int_t)db_int(st, 11), "girls", (json_int_t)db_int(st, 12));
+    /* setup (#15): its bell schedule and the code it was imported with */
+    json_object_set_new(o, "bell_schedule_id",
+                        db_null(st, 13) ? json_null()
+                                        : json_integer(db_int(st, 13)));
+    json_object_set_new(o, "bell_schedule",
+                        db_null(st, 13) ? json_null()
+                                        : json_string(db_text(st, 14)));
+    json_object_set_new(o, "code",
+                        db_null(st, 15) ? json_null()
+                                        : json_string(db_text(st, 15)));
+    return o;
 }
 
 #define SECTION_SQL                                                          \
@@ -199,9 +210,11 @@ static json_t *section_row(struct db_stmt *st, void *ctx)
     " (SELECT COUNT(*) FROM students st WHERE st.section_id = sc.id"         \
     "  AND st.status = 'activo' AND st.gender = 'V'),"                       \
     " (SELECT COUNT(*) FROM students st WHERE st.section_id = sc.id"         \
-    "  AND st.status = 'activo' AND st.gender = 'H')"                        \
+    "  AND st.status = 'activo' AND st.gender = 'H'),"                       \
+    " sc.bell_schedule_id, bs.name, sc.code"                                 \
     " FROM sections sc JOIN grades g ON g.id = sc.grade_id"                  \
-    " LEFT JOIN rooms r ON r.id = sc.room_id"
+    " LEFT JOIN rooms r ON r.id = sc.room_id"                                \
+    " LEFT JOIN bell_schedules bs ON bs.id = sc.bell_schedule_id"
 #define SECTION_ORDER                                                        \
     " ORDER BY " LEVEL_ORDER ", g.number,"                                   \
     " CASE WHEN length(sc.letter) = 1 THEN 0 ELSE 1 END, sc.letter"
@@ -297,6 +310,16 @@ static int section_validate(struct store *s, int64_t year_id, int64_t self,
         if (found == 0)
             rec_error(errs, "room_id", "El aula indicada no existe.");
     }
+    if (in->has_bell && in->bell_schedule_id != 0) {
+        found = 0;
+        if (db_query_int(s->conn, error_r, &found,
+                         "SELECT id FROM bell_schedules WHERE id = ?", "i",
+                         in->bell_schedule_id) < 0)
+            return REC_ERROR;
+        if (found == 0)
+            rec_error(errs, "bell_schedule_id",
+                      "El horario de timbres indicado no existe.");
+    }
     if (errs->n)
         return REC_INVALID;
     found = 0;
@@ -332,12 +355,14 @@ int school_section_create(struct store *s, const struct actor *actor,
     time_format_utc(time_now(), now);
     if (db_query_int(s->conn, error_r, &id,
                      "INSERT INTO sections (year_id, grade_id, letter, shift,"
-                     " capacity, room_id, created_at)"
-                     " VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?) RETURNING id",
-                     "iittiit", year, in->grade_id, in->letter,
+                     " capacity, room_id, bell_schedule_id, created_at)"
+                     " VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), NULLIF(?, 0), ?)"
+                     " RETURNING id",
+                     "iittiiit", year, in->grade_id, in->letter,
                      in->has_shift ? in->shift : "manana",
                      in->has_capacity ? in->capacity : 0,
-                     in->has_room ? in->room_id : 0, now) < 0 ||
+                     in->has_room ? in->room_id : 0,
+                     in->has_bell ? in->bell_schedule_id : 0, now) < 0 ||
         id == 0) {
         rc = REC_ERROR;
         goto out;
@@ -380,14 +405,18 @@ int school_section_update(struct store *s, const struct actor *actor,
         in->capacity = json_integer_value(json_object_get(before, "capacity"));
     if (!in->has_room)
         in->room_id = json_integer_value(json_object_get(before, "room_id"));
+    if (!in->has_bell)
+        in->bell_schedule_id = json_integer_value(
+            json_object_get(before, "bell_schedule_id"));
     rc = section_validate(s, year, id, in, errs, error_r);
     if (rc != REC_OK)
         goto out;
     if (db_run(s->conn, error_r,
                "UPDATE sections SET grade_id = ?, letter = ?, shift = ?,"
-               " capacity = ?, room_id = NULLIF(?, 0) WHERE id = ?",
-               "ittiii", in->grade_id, in->letter, in->shift, in->capacity,
-               in->room_id, id) < 0) {
+               " capacity = ?, room_id = NULLIF(?, 0),"
+               " bell_schedule_id = NULLIF(?, 0) WHERE id = ?",
+               "ittiiii", in->grade_id, in->letter, in->shift, in->capacity,
+               in->room_id, in->bell_schedule_id, id) < 0) {
         rc = REC_ERROR;
         goto out;
     }
@@ -443,13 +472,17 @@ out:
 static json_t *subject_row(struct db_stmt *st, void *ctx)
 {
     (void)ctx;
-    return json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)db_int(st, 0),
-                     "name", db_text(st, 1), "code", db_text(st, 2), "level",
-                     db_text(st, 3), "level_label",
-                     rec_level_label(db_text(st, 3)));
+    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:o}", "id",
+                     (json_int_t)db_int(st, 0), "name", db_text(st, 1),
+                     "code", db_text(st, 2), "level", db_text(st, 3),
+                     "level_label", rec_level_label(db_text(st, 3)),
+                     "room_kind",
+                     db_null(st, 4) ? json_null()
+                                    : json_string(db_text(st, 4)));
 }
 
-#define SUBJECT_SQL "SELECT g.id, g.name, g.code, g.level FROM subjects g"
+#define SUBJECT_SQL                                                          \
+    "SELECT g.id, g.name, g.code, g.level, g.room_kind FROM subjects g"
 
 int school_subjects_list(struct store *s, json_t **items_r,
                          const char **error_r)
@@ -565,21 +598,26 @@ int school_subject_write(struct store *s, const struct actor *actor,
     const char *name = in->has_name ? in->name : member(before, "name");
     const char *code = in->has_code ? in->code : member(before, "code");
     const char *level = in->has_level ? in->level : member(before, "level");
+    const char *needs_kind =
+        in->has_room_kind ? in->room_kind : member(before, "room_kind");
+    if (needs_kind[0] == '\0')
+        needs_kind = NULL;
     rc = simple_unique(s, &subject_kind, id, code, errs, error_r);
     char now[21];
     time_format_utc(time_now(), now);
     if (rc == REC_OK && id == 0 &&
         (db_query_int(s->conn, error_r, &id,
-                      "INSERT INTO subjects (name, code, level, created_at,"
-                      " updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
-                      "ttttt", name, code, level, now, now) < 0 ||
+                      "INSERT INTO subjects (name, code, level, room_kind,"
+                      " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+                      " RETURNING id",
+                      "tttttt", name, code, level, needs_kind, now, now) < 0 ||
          id == 0))
         rc = REC_ERROR;
     else if (rc == REC_OK && before &&
              db_run(s->conn, error_r,
                     "UPDATE subjects SET name = ?, code = ?, level = ?,"
-                    " updated_at = ? WHERE id = ?",
-                    "tttti", name, code, level, now, id) < 0)
+                    " room_kind = ?, updated_at = ? WHERE id = ?",
+                    "ttttti", name, code, level, needs_kind, now, id) < 0)
         rc = REC_ERROR;
     return simple_end(s, actor, &subject_kind, rc, id, before, subject_r,
                       error_r);
