@@ -136,7 +136,9 @@ static void bell_write(struct request *r, int64_t id)
         read_days(r->json, in, &fe);
         read_periods(r->json, in, &errs, &names, &fe);
     }
-    if (fe.n) {
+    if (in->has_periods && !tmpl[0])
+        bells_check_rows(in, &errs, &names);
+    if (fe.n || errs.n) {
         for (int i = 0; i < errs.n; i++)
             field_error(&fe, errs.e[i].field, errs.e[i].message);
         fields_reply(r, &fe);
@@ -147,9 +149,7 @@ static void bell_write(struct request *r, int64_t id)
     struct actor actor;
     request_actor(r, &actor);
     json_t *o = NULL;
-    int rc = errs.n ? REC_INVALID
-                    : bells_write(r->school, &actor, id, in, &errs, &names,
-                                  &o, &err);
+    int rc = bells_write(r->school, &actor, id, in, &errs, &names, &o, &err);
     reply_write(r, rc, &errs, err, id ? 200 : 201, o);
     free(in);
 }
