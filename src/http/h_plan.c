@@ -50,6 +50,17 @@ static void reply_deleted(struct request *r, int rc, const char *err,
                                : NULL);
 }
 
+/* The shape of blocks given ("2+2+2"), before their sum is known. */
+static void check_blocks_shape(const bool *present, char *blocks, size_t n,
+                               struct field_errors *fe)
+{
+    if (!*present || blocks[0] == '\0')
+        return;
+    const char *msg = plan_check_blocks(blocks, 0, blocks, n, NULL);
+    if (msg)
+        field_error(fe, "blocks", msg);
+}
+
 /* ---- plan de estudio ---- */
 
 void h_plan_list(struct request *r)
@@ -90,6 +101,7 @@ static void plan_write_request(struct request *r, int64_t id)
         field_error(&fe, "grade_id", "Indique el grado (grade_id).");
     if (in.has_subject && in.subject_id <= 0)
         field_error(&fe, "subject_id", "Indique la materia (subject_id).");
+    check_blocks_shape(&in.has_blocks, in.blocks, sizeof in.blocks, &fe);
     if (fields_reply(r, &fe) < 0)
         return;
     struct rec_errors errs = {0};
@@ -194,6 +206,7 @@ static void assignment_write_request(struct request *r, int64_t id)
                         "(cualquier docente calificado).",
                         &fe);
     read_override(r->json, &in, &fe);
+    check_blocks_shape(&in.has_blocks, in.blocks, sizeof in.blocks, &fe);
     if (fields_reply(r, &fe) < 0)
         return;
     struct rec_errors errs = {0};
