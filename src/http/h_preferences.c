@@ -126,13 +126,12 @@ void h_my_preferences_put(struct request *r)
     }
     const char *err = NULL;
     json_t *o = NULL;
-    int rc = REC_INVALID;
-    if (errs.n == 0) {
-        struct actor actor;
-        request_actor(r, &actor);
-        rc = prefs_replace(r->school, &actor, staff, in, (int)n, &errs,
+    /* the store's findings (a subject that does not exist, a repeated
+     * preference) join the ones above */
+    struct actor actor;
+    request_actor(r, &actor);
+    int rc = prefs_replace(r->school, &actor, staff, in, (int)n, &errs,
                            &names, &o, &err);
-    }
     records_reply(r, rc, &errs, err, no_staff, 200, o);
     free(in);
 }

@@ -283,6 +283,8 @@ static int check_items(struct store *s, const struct pref_input *in, int n,
                 setup_error(errs, names, "preferences", i, "room_id",
                             "El aula indicada no existe.");
         }
+        if (p->kind[0] == '\0')
+            continue; /* already refused */
         char ki[96], kj[96];
         pref_key(p->kind, p->day, p->period, p->subject_id, p->room_id, ki,
                  sizeof ki);
@@ -298,6 +300,7 @@ static int check_items(struct store *s, const struct pref_input *in, int n,
     }
     return errs->n ? REC_INVALID : REC_OK;
 }
+
 
 int prefs_replace(struct store *s, const struct actor *actor,
                   int64_t staff_id, const struct pref_input *in, int n,
@@ -418,7 +421,7 @@ int prefs_decide(struct store *s, const struct actor *actor, int64_t id,
                    "UPDATE teacher_preferences SET status = ?,"
                    " decided_by = NULLIF(?, 0), decided_at = ?,"
                    " updated_at = ? WHERE id = ?",
-                   "tittti", approve ? "approved" : "rejected",
+                   "titti", approve ? "approved" : "rejected",
                    actor->user_id, now, now, id) < 0)
             rc = REC_ERROR;
         after = one_pref(s, id);
