@@ -778,3 +778,162 @@ RECIPES.update({
     ("GET", "/api/v1/platform/statistics/charts/{name}"): Recipe(
         lambda w, a, h: (["schools.svg"], None, None), _fixed(200)),
 })
+
+# setup (issue #15): bell schedules, plan de estudio, assignments, teachers'
+# preferences. Objects of the host school are made by its director for the
+# cells that reach the handler; beta's have ids no other store has. The
+# teacher docente@alfa.test is linked to a staff row for /me/preferences.
+
+_SETUP_NOW = "2026-01-01T00:00:00Z"
+
+
+def _setup_day(w):
+    n = _rec_next(w, "setup-bell")
+    return {"name": f"Horario {n}", "periods": [
+        {"kind": "class", "starts_at": "07:00", "ends_at": "07:40"}]}
+
+
+def _setup_subject(w, h):
+    n = _rec_next(w, "setup-subject")
+    return assert_ok(_rec_admin(w, h).post("/api/v1/subjects", json={
+        "name": f"Set-up {n}", "code": f"SU{n}", "level": "media_general"}), 201)["id"]
+
+
+def _setup_make(kind, w, h):
+    """A fresh object of the host school (h in alfa, master); its id."""
+    c = _rec_admin(w, h)
+    if kind == "bell":
+        return assert_ok(c.post("/api/v1/bell-schedules", json=_setup_day(w)), 201)["id"]
+    if kind == "plan":
+        g, _letter = _rec_grade_id(w, h)
+        return assert_ok(c.post("/api/v1/study-plan", json={
+            "grade_id": g, "subject_id": _setup_subject(w, h), "periods_per_week": 2}), 201)["id"]
+    if kind == "assignment":
+        sec = assert_ok(c.post("/api/v1/sections", json=_rec_section_body(w, h)), 201)["id"]
+        return assert_ok(c.post("/api/v1/assignments", json={
+            "section_id": sec, "subject_id": _setup_subject(w, h)}), 201)["id"]
+    # a preference: a staff row of its own, then the row
+    n = _rec_next(w, "setup-pref")
+    staff = assert_ok(c.post("/api/v1/staff", json={
+        "cedula": f"V{21000000 + n}", "first_names": "Pref", "last_names": f"Docente {n}"}),
+        201)["id"]
+    store = w.inst.school_store("alfa" if h == "alfa" else "ueipab")
+    store_execute(store, "INSERT INTO teacher_preferences (staff_id, kind, day, level, status,"
+                  " created_at, updated_at) VALUES (?, 'day', 1, 'like', 'pending', ?, ?)",
+                  (staff, _SETUP_NOW, _SETUP_NOW))
+    return store_rows(store, "SELECT MAX(id) FROM teacher_preferences")[0][0]
+
+
+_SETUP_TABLE = {"bell": "bell_schedules", "plan": "study_plan",
+                "assignment": "teaching_assignments", "pref": "teacher_preferences"}
+
+
+def _setup_beta(w):
+    """beta's objects with ids 9002xx."""
+    if getattr(w, "_setup_beta_ids", None) is None:
+        ids = _rec_beta_ids(w)
+        store = w.inst.school_store("beta")
+        grade = store_rows(store, "SELECT grade_id FROM sections WHERE id = ?",
+                           (ids["section"],))[0][0]
+        for sql, params in (
+            ("INSERT INTO bell_schedules (id, name, days, created_at, updated_at)"
+             " VALUES (900201, 'Beta', 31, ?, ?)", (_SETUP_NOW, _SETUP_NOW)),
+            ("INSERT INTO bell_periods (schedule_id, position, kind, starts_at, ends_at)"
+             " VALUES (900201, 1, 'class', '07:00', '07:40')", ()),
+            ("INSERT INTO study_plan (id, grade_id, subject_id, periods_per_week, blocks,"
+             " created_at, updated_at) VALUES (900202, ?, ?, 2, '2', ?, ?)",
+             (grade, ids["subject"], _SETUP_NOW, _SETUP_NOW)),
+            ("INSERT INTO teaching_assignments (id, section_id, subject_id, created_at,"
+             " updated_at) VALUES (900203, ?, ?, ?, ?)",
+             (ids["section"], ids["subject"], _SETUP_NOW, _SETUP_NOW)),
+            ("INSERT INTO teacher_preferences (id, staff_id, kind, day, level, status,"
+             " created_at, updated_at) VALUES (900204, ?, 'day', 1, 'like', 'pending', ?, ?)",
+             (ids["staff"], _SETUP_NOW, _SETUP_NOW))):
+            store_execute(store, sql, params)
+        w._setup_beta_ids = {"bell": 900201, "plan": 900202, "assignment": 900203,
+                             "pref": 900204}
+    return w._setup_beta_ids
+
+
+def _setup_own(kind, body=None):
+    def prepare(w, a, h):
+        oid = str(_setup_make(kind, w, h)) if _rec_reaches(a, h) else "1"
+        return [oid], body, None
+    return prepare
+
+
+def _setup_foreign(kind, body=None):
+    def prepare(w, a, h):
+        oid = _setup_beta(w)[kind]
+        store = w.inst.school_store("beta")
+        sql = f"SELECT * FROM {_SETUP_TABLE[kind]} WHERE id = ?"
+        before = store_rows(store, sql, (oid,))
+
+        def after():
+            assert store_rows(store, sql, (oid,)) == before, f"beta's {kind} {oid} changed"
+        return [str(oid)], body, after
+    return prepare
+
+
+def _setup_recipe(kind, status, body=None):
+    return Recipe(_setup_own(kind, body), _fixed(status),
+                  variants={"object of another school": (_setup_foreign(kind, body),
+                                                         _fixed(404))})
+
+
+def _setup_create(make_body):
+    def prepare(w, a, h):
+        return [], make_body(w, h) if _rec_reaches(a, h) else {}, None
+    return prepare
+
+
+def _setup_plan_body(w, h):
+    g, _letter = _rec_grade_id(w, h)
+    return {"grade_id": g, "subject_id": _setup_subject(w, h), "periods_per_week": 3}
+
+
+def _setup_assignment_body(w, h):
+    sec = assert_ok(_rec_admin(w, h).post("/api/v1/sections", json=_rec_section_body(w, h)),
+                    201)["id"]
+    return {"section_id": sec, "subject_id": _setup_subject(w, h), "staff_id": None}
+
+
+def _setup_teacher(w, a, h):
+    """docente@alfa.test as a staff member of alfa (once)."""
+    if a.role == "teacher" and h == "alfa" and a.home == "alfa" and \
+            not getattr(w, "_setup_teacher_linked", False):
+        c = _rec_admin(w, "alfa")
+        users = {u["email"]: u["id"] for u in assert_ok(c.get("/api/v1/users"))["items"]}
+        assert_ok(c.post("/api/v1/staff", json={
+            "cedula": "V23456789", "first_names": "Docente", "last_names": "Alfa",
+            "user_id": users["docente@alfa.test"]}), 201)
+        w._setup_teacher_linked = True
+    return [], None, None
+
+
+RECIPES.update({
+    ("GET", "/api/v1/bell-schedules"): Recipe(_none, _fixed(200)),
+    ("POST", "/api/v1/bell-schedules"): Recipe(
+        _setup_create(lambda w, h: _setup_day(w)), _fixed(201)),
+    ("GET", "/api/v1/bell-schedules/{id}"): _setup_recipe("bell", 200),
+    ("PATCH", "/api/v1/bell-schedules/{id}"): _setup_recipe("bell", 200, {"days": [1, 2, 3]}),
+    ("DELETE", "/api/v1/bell-schedules/{id}"): _setup_recipe("bell", 200),
+    ("POST", "/api/v1/bell-schedules/{id}/sections"): _setup_recipe(
+        "bell", 200, {"section_ids": []}),
+    ("GET", "/api/v1/study-plan"): Recipe(_none, _fixed(200)),
+    ("POST", "/api/v1/study-plan"): Recipe(_setup_create(_setup_plan_body), _fixed(201)),
+    ("PATCH", "/api/v1/study-plan/{id}"): _setup_recipe("plan", 200, {"periods_per_week": 4}),
+    ("DELETE", "/api/v1/study-plan/{id}"): _setup_recipe("plan", 200),
+    ("GET", "/api/v1/assignments"): Recipe(_none, _fixed(200)),
+    ("POST", "/api/v1/assignments"): Recipe(_setup_create(_setup_assignment_body), _fixed(201)),
+    ("PATCH", "/api/v1/assignments/{id}"): _setup_recipe("assignment", 200,
+                                                          {"periods_per_week": 2}),
+    ("DELETE", "/api/v1/assignments/{id}"): _setup_recipe("assignment", 200),
+    ("GET", "/api/v1/preferences"): Recipe(_none, _fixed(200)),
+    ("POST", "/api/v1/preferences/{id}/approve"): _setup_recipe("pref", 200),
+    ("POST", "/api/v1/preferences/{id}/reject"): _setup_recipe("pref", 200),
+    ("DELETE", "/api/v1/preferences/{id}"): _setup_recipe("pref", 200),
+    ("GET", "/api/v1/me/preferences"): Recipe(_setup_teacher, _fixed(200)),
+    ("PUT", "/api/v1/me/preferences"): Recipe(
+        lambda w, a, h: (_setup_teacher(w, a, h)[0], {"preferences": []}, None), _fixed(200)),
+})
