@@ -43,6 +43,9 @@ static const struct {
     {"password_reset", "Envió un enlace para cambiar la contraseña de"},
     {"reset", "Envió un enlace para cambiar la contraseña de"},
     {"password_set", "Cambió la contraseña de"},
+    /* setup (issue #15): a teacher's preference decided */
+    {"approve", "Aprobó"},
+    {"reject", "Rechazó"},
 };
 
 /* Actions that are a whole sentence by themselves. */
@@ -88,6 +91,12 @@ static const struct {
     {"matricula", "la Matrícula"},
     {"demo_structure", "la estructura de demostración"},
     {"mail", "correo"},
+    /* setup (issue #15) */
+    {"bell_schedule", "horario de timbres"},
+    {"study_plan", "materia del plan de estudio"},
+    {"teaching_assignment", "asignación docente"},
+    {"teacher_preference", "preferencia docente"},
+    {"teacher_preferences", "las preferencias de un docente"},
 };
 
 const char *audit_action_label(const char *action, const char *entity,
@@ -206,6 +215,20 @@ static const struct {
     {"reason", "Motivo"},
     {"enrolled_on", "Fecha de inscripción"},
     {"filename", "Archivo"},
+    /* setup (issue #15) */
+    {"bell_schedule", "Horario de timbres"},
+    {"bell_schedule_id", "Horario de timbres"},
+    {"days", "Días de clase"},
+    {"periods", "Horas del día"},
+    {"class_periods", "Horas de clase"},
+    {"periods_per_week", "Horas semanales"},
+    {"blocks", "Bloques"},
+    {"teacher", "Docente"},
+    {"subject", "Materia"},
+    {"room_kind", "Tipo de aula"},
+    {"preferences", "Preferencias"},
+    {"description", "Preferencia"},
+    {"level_label", "Nivel"},
 };
 
 /* Keys never shown: internal numbers, bookkeeping, secrets. */
