@@ -26,11 +26,15 @@ static const char *const pages[] = {"/", "/auditoria", "/soporte",
                                     /* people (issue 14) */
                                     "/usuarios",
                                     /* network (issue 14) */
-                                    "/red", NULL};
+                                    "/red",
+                                    /* setup (issue #15) */
+                                    "/preparacion", "/mis-preferencias",
+                                    NULL};
 
 /* Pages with an id or a sub-page after the prefix (/estudiantes/12/editar). */
 static const char *const page_prefixes[] = {"/estudiantes/", "/representantes/",
                                             "/clave/", /* people: a mailed link */
+                                            "/preparacion/", /* setup (#15) */
                                             NULL};
 
 /* Sub-pages a prefixed page may have after its id (/estudiantes/12/editar). */

@@ -32,6 +32,11 @@ defineRoutes([
   { name: 'structure', path: '/estructura', nav: 'Estructura', navIf: canManageRecords, load: () => import('./pages/structure.js') },
   { name: 'import', path: '/importar', nav: 'Importar', navIf: canManageRecords, load: () => import('./pages/import.js') },
   { name: 'export', path: '/exportar', nav: 'Exportar', navIf: canManageRecords, load: () => import('./pages/export.js') },
+  /* setup (issue #15): preparing the timetable; the teacher's own preferences */
+  { name: 'tt-setup', path: '/preparacion', nav: 'Preparar horarios', navIf: canManageRecords, load: () => import('./pages/bells.js') },
+  { name: 'tt-plan', path: '/preparacion/plan', under: 'tt-setup', load: () => import('./pages/plan.js') },
+  { name: 'tt-prefs', path: '/preparacion/preferencias', under: 'tt-setup', load: () => import('./pages/pref-review.js') },
+  { name: 'my-prefs', path: '/mis-preferencias', nav: 'Mis preferencias', navIf: (u) => !!u && u.role === 'teacher', load: () => import('./pages/my-preferences.js') },
   { name: 'audit', path: '/auditoria', nav: 'Auditoría', navIf: isAdmin, load: () => import('./pages/audit.js') },
   /* People (issue 14): users and platform admins; a mailed link to choose a password. */
   { name: 'users', path: '/usuarios', nav: 'Usuarios', navIf: isAdmin, load: () => import('./pages/users.js') },
