@@ -29,7 +29,15 @@ export function show(ctx) {
     setBusy(tmpl, true, 'Creando…');
     errors.clear();
     try {
-      const s = await api('POST', '/api/v1/bell-schedules', { template: 'ueipab' });
+      /* a second copy (another shift, say) gets the next free name */
+      let s = null;
+      for (let n = 1; !s; n++) {
+        try {
+          s = await api('POST', '/api/v1/bell-schedules', n === 1 ? { template: 'ueipab' } : { template: 'ueipab', name: 'Horario UEIPAB ' + n });
+        } catch (err) {
+          if (err.status !== 409 || n >= 9) throw err;
+        }
+      }
       status.show('Se creó «' + s.name + '»: 10 horas de 40 minutos de 07:00 a 14:20, con recesos de 09:40 a 10:00 y de 12:40 a 13:00. Ahora indique qué secciones lo siguen.');
       await load();
     } catch (err) {
