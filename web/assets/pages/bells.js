@@ -21,6 +21,7 @@ export function show(ctx) {
   const status = messageArea('status');
   const errors = messageArea('error');
   const list = h('div', { class: 'stack' });
+  const missing = h('div');
   const editorBox = h('div', { hidden: true });
   let sections = [];
 
@@ -123,6 +124,7 @@ export function show(ctx) {
   /* The editor: name, days, and the day's rows. */
   function openEditor(s) {
     clear(editorBox);
+    status.clear();
     const errs = messageArea('error');
     const inputs = {};
     const name = field({ name: 'name', label: 'Nombre del horario', value: s ? s.name : '', maxlength: '100', required: true, placeholder: 'Media General, turno de la mañana' });
@@ -215,8 +217,9 @@ export function show(ctx) {
       }
       items.forEach((s) => list.appendChild(scheduleCard(s)));
       const without = sections.filter((s) => !s.bell_schedule_id);
+      clear(missing);
       if (items.length && without.length) {
-        list.appendChild(h('p', { class: 'notice notice--info', text: 'Secciones sin horario de timbres: ' + without.map((s) => s.name).join(', ') + '.' }));
+        missing.appendChild(h('p', { class: 'notice notice--info', text: 'Secciones sin horario de timbres: ' + without.map((s) => s.name).join(', ') + '.' }));
       }
     } catch (err) {
       if (!err.handled) errors.show(err.message);
@@ -226,7 +229,7 @@ export function show(ctx) {
   setView('Preparar horarios', [
     pageHead('Preparar horarios', 'Los horarios de timbres del plantel: las horas de clase y los recesos de cada día, y qué secciones siguen cada uno.', [tmpl, add]),
     setupTabs('/preparacion'),
-    status, errors, editorBox, list
+    status, errors, missing, editorBox, list
   ], ctx.moveFocus);
   load();
 }

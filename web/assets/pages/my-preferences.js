@@ -61,19 +61,25 @@ export function show(ctx) {
     (me.items || []).forEach((p) => { saved[key(p)] = p; });
     const days = me.grid.days;
     const periods = me.grid.periods;
-    const head = h('tr', null, h('th', { scope: 'col', text: 'Hora' }), days.map((d) => h('th', { scope: 'col', text: DAY_SHORT[d.day], title: d.name })));
+    const head = h('tr', null, h('th', { scope: 'col', text: 'Hora' }), days.map((d) => h('th', { scope: 'col', 'data-day': String(d.day), text: DAY_SHORT[d.day], title: d.name })));
     const dayRow = h('tr', null, h('th', { scope: 'row', text: 'Todo el día' }), days.map((d) => {
       const pref = { kind: 'day', day: d.day };
-      return h('td', null, choice('Todo el ' + d.name, pref), stateOf(pref));
+      return h('td', { 'data-day': String(d.day) }, choice('Todo el ' + d.name, pref), stateOf(pref));
     }));
     const rows = periods.map((p) => h('tr', null,
       h('th', { scope: 'row', text: p.period + '.ª ' + p.starts_at + '–' + p.ends_at }),
       days.map((d) => {
         const pref = { kind: 'time', day: d.day, period: p.period };
-        return h('td', null, choice(d.name + ', ' + p.period + '.ª hora (' + p.starts_at + ')', pref), stateOf(pref));
+        return h('td', { 'data-day': String(d.day) }, choice(d.name + ', ' + p.period + '.ª hora (' + p.starts_at + ')', pref), stateOf(pref));
       })));
-    const grid = h('div', { class: 'pref-grid-wrap' }, h('table', { class: 'pref-grid' },
-      h('caption', { class: 'visually-hidden', text: 'Mis horas y días' }), h('thead', null, head), h('tbody', null, dayRow, rows)));
+    const table = h('table', { class: 'pref-grid', 'data-show': days.length ? String(days[0].day) : '' },
+      h('caption', { class: 'visually-hidden', text: 'Mis horas y días' }), h('thead', null, head), h('tbody', null, dayRow, rows));
+    /* on a phone one day at a time, chosen here (hidden on wider screens) */
+    const pick = h('select', { id: 'pref-day-pick' }, days.map((d) => h('option', { value: String(d.day), text: d.name })));
+    pick.addEventListener('change', () => { table.dataset.show = pick.value; });
+    const grid = h('div', null,
+      h('div', { class: 'field pref-day-pick' }, h('label', { for: 'pref-day-pick', text: 'Día que está viendo' }), pick),
+      h('div', { class: 'pref-grid-wrap' }, table));
     const mine = me.subjects.filter((s) => s.qualified);
     const others = me.subjects.filter((s) => !s.qualified);
     body.appendChild(card('Horas y días', periods.length

@@ -269,9 +269,9 @@ export function show(ctx) {
     setupTabs('/preparacion/plan'),
     h('div', { class: 'stack' },
       card('Plan de estudio', 'Las horas semanales de cada materia en un grado y cómo se reparten en bloques de horas seguidas.',
-        [pStatus, pErrors, h('div', { class: 'form-row' }, gradeSel.wrap), pWrap, pForm], 'card--wide'),
+        [pStatus, pErrors, h('div', { class: 'form-row tt-filter' }, gradeSel.wrap), pWrap, pForm], 'card--wide'),
       card('Asignaciones', 'Quién dicta cada materia en cada sección. «' + ANY + '»: el generador elige entre los docentes que pueden dictarla, repartiendo la carga.',
-        [aStatus, aErrors, h('div', { class: 'form-row' }, sectionSel.wrap), aSummary, aWrap, aForm], 'card--wide'))
+        [aStatus, aErrors, h('div', { class: 'form-row tt-filter' }, sectionSel.wrap), aSummary, aWrap, aForm], 'card--wide'))
   ], ctx.moveFocus);
   loadAll();
 }

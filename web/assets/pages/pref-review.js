@@ -95,7 +95,7 @@ export function show(ctx) {
   setView('Preparar horarios', [
     pageHead('Preparar horarios', 'Las preferencias y la disponibilidad que indicaron los docentes. Solo las aprobadas se tienen en cuenta al generar el horario; «No puedo» aprobado en una hora o un día significa que el docente no está disponible.', null),
     setupTabs('/preparacion/preferencias'),
-    h('div', { class: 'form-row' }, filter.wrap),
+    h('div', { class: 'form-row tt-filter' }, filter.wrap),
     status, errors, list
   ], ctx.moveFocus);
   load();

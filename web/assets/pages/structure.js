@@ -309,12 +309,16 @@ export function show(ctx) {
   const subjects = crudCard({
     title: 'Materias', intro: 'Las materias que se dictan, con su código corto y su nivel.', noun: 'la materia', caption: 'Materias',
     listPath: '/api/v1/subjects', createPath: '/api/v1/subjects', itemPath: (id) => '/api/v1/subjects/' + id,
-    columns: [{ label: 'Materia' }, { label: 'Código' }, { label: 'Nivel' }],
-    row: (s) => [s.name, h('code', { text: s.code || '' }), LEVEL_LABELS[s.level] || s.level || ''],
+    columns: [{ label: 'Materia' }, { label: 'Código' }, { label: 'Nivel' }, { label: 'Necesita' }],
+    row: (s) => [s.name, h('code', { text: s.code || '' }), LEVEL_LABELS[s.level] || s.level || '',
+      s.room_kind ? ROOM_KINDS[s.room_kind] || s.room_kind : h('span', { class: 'muted', text: 'Cualquier aula' })],
     fields: [
       { name: 'name', label: 'Nombre de la materia', opts: { maxlength: '100', required: true, placeholder: 'Matemática' } },
       { name: 'code', label: 'Código', opts: { maxlength: '12', required: true, placeholder: 'MAT', autocapitalize: 'characters', hint: 'Corto, para los horarios.' } },
-      { name: 'level', label: 'Nivel', opts: { options: options(LEVEL_LABELS), value: 'media_general' } }],
+      { name: 'level', label: 'Nivel', opts: { options: options(LEVEL_LABELS), value: 'media_general' } },
+      /* setup (#15): the room type the timetable must give it */
+      { name: 'room_kind', label: 'Tipo de espacio que necesita', opts: { options: [{ value: '', label: 'Cualquier aula' }].concat(options(ROOM_KINDS)), value: '', hint: 'Por ejemplo, laboratorio para Química o cancha para Educación Física.' },
+        toBody: (v) => (v === '' ? null : v) }],
     empty: 'Todavía no hay materias.',
     confirmDelete: (s) => '¿Eliminar la materia ' + s.name + '? Se quitará también de las materias que puede dictar cada docente.'
   });
