@@ -196,10 +196,10 @@ int bells_list(struct store *s, json_t **items_r, const char **error_r)
     struct db_stmt *st = db_query(
         s->conn, error_r, "SELECT id FROM bell_schedules ORDER BY name, id",
         "");
-    int64_t ids[256];
+    int64_t ids[BELLS_MAX];
     int n = 0, rc = st ? 0 : -1;
     while (st && (rc = db_step(st, error_r)) == DB_ROW)
-        if (n < 256)
+        if (n < BELLS_MAX)
             ids[n++] = db_int(st, 0);
     db_finish(&st);
     if (rc < 0) {
@@ -272,6 +272,22 @@ int bells_write(struct store *s, const struct actor *actor, int64_t id,
         before = bells_json(s, id);
         if (before == NULL) {
             rc = REC_NOT_FOUND;
+            goto out;
+        }
+    }
+    if (id == 0) {
+        /* a limit on what a list and a page show */
+        int64_t count = 0;
+        if (db_query_int(s->conn, error_r, &count,
+                         "SELECT COUNT(*) FROM bell_schedules", "") < 0) {
+            rc = REC_ERROR;
+            goto out;
+        }
+        if (count >= BELLS_MAX) {
+            rec_error(errs, "name",
+                      "El plantel ya tiene 100 horarios de timbres: elimine "
+                      "uno que no use antes de crear otro.");
+            rc = REC_INVALID;
             goto out;
         }
     }

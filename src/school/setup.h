@@ -40,6 +40,7 @@ const char *setup_day_name(int day);
 /* ---- bells.c ------------------------------------------------------- */
 
 #define BELL_ROWS_MAX 40
+#define BELLS_MAX 100 /* bell schedules of a school */
 struct bell_row_input {
     bool is_break;
     char starts_at[8], ends_at[8]; /* "HH:MM" */
