@@ -149,3 +149,39 @@ def test_a_teacher_cannot_change_the_plan_or_the_assignments(school):
     assert_error(t.get("/api/v1/study-plan"), 403, "forbidden")
     assert_error(t.post("/api/v1/assignments", json={"section_id": 1, "subject_id": 1}), 403,
                  "forbidden")
+
+
+def test_an_imported_ueipab_week_reads_back_through_the_set_up_api(school):
+    """The part `import` writes the same tables: what it brings in is what
+    the set-up pages show and edit."""
+    from pathlib import Path
+    from conftest import cli
+    folder = Path(__file__).resolve().parents[2] / "tests" / "data" / "ueipab-2025"
+    school.create_school("sur", "U.E. Sur")
+    school.add_user("sur", "directora@sur.test", "school_admin")
+    res = cli("timetable", "import", "--data", school.data, "--school", "sur", str(folder))
+    assert res.rc == 0, res
+    c = school.login("sur", "directora@sur.test")
+    bells = assert_ok(c.get("/api/v1/bell-schedules"))["items"]
+    assert len(bells) == 1 and bells[0]["class_periods"] == 10, bells
+    sections = assert_ok(c.get("/api/v1/sections"))["items"]
+    assert {s["name"] for s in bells[0]["sections"]} == {s["name"] for s in sections}, bells
+    plan = assert_ok(c.get("/api/v1/study-plan"))["items"]
+    assignments = assert_ok(c.get("/api/v1/assignments"))["items"]
+    assert plan and assignments
+    for p in plan:
+        assert sum(int(b) for b in p["blocks"].split("+")) == p["periods_per_week"], p
+    for a in assignments:
+        periods = a["periods_per_week"] or a["plan_periods_per_week"]
+        blocks = a["blocks"] or a["plan_blocks"]
+        assert periods and sum(int(b) for b in blocks.split("+")) == periods, a
+    # every section's week fits its bell schedule
+    week = bells[0]["class_periods"] * len(bells[0]["days"])
+    load = {}
+    for a in assignments:
+        load[a["section"]] = load.get(a["section"], 0) + (a["periods_per_week"] or a["plan_periods_per_week"])
+    assert load and max(load.values()) <= week, load
+    # and an imported assignment can be edited like any other
+    a = assignments[0]
+    edited = assert_ok(c.patch(f"/api/v1/assignments/{a['id']}", json={"staff_id": None}))
+    assert edited["any_teacher"] is True and edited["subject"] == a["subject"], edited
