@@ -133,6 +133,11 @@ def test_sections_follow_a_schedule_one_by_one_or_many_at_once(school):
                         json={"section_ids": [secs[0]["id"], 999999]}), 422, "invalid",
                  field="section_ids")
     assert assert_ok(c.get(f"/api/v1/bell-schedules/{other['id']}"))["sections"] == []
+    # a new section may be put on it when created
+    d = assert_ok(c.post("/api/v1/sections", json={"grade_id": g["id"], "letter": "D",
+                                                  "bell_schedule_id": media["id"]}), 201)
+    assert d["bell_schedule"] == "Media General", d
+    secs.append(d)
     # removing the schedule leaves its sections without one
     assert_ok(c.delete(f"/api/v1/bell-schedules/{media['id']}"))
     listed = {s["id"]: s["bell_schedule_id"] for s in
