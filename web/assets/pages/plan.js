@@ -35,6 +35,7 @@ export function show(ctx) {
   const pStatus = messageArea('status');
   const pErrors = messageArea('error');
   const gradeSel = field({ name: 'grade', label: 'Grado', options: [] });
+  const pTotal = h('p', { class: 'muted' });
   const pWrap = dataTable('Plan de estudio del grado', [{ label: 'Materia' }, { label: 'Horas semanales' }, { label: 'Bloques' }, { label: 'Acciones', class: 'cell-actions' }]);
   const pIn = {
     subject_id: field({ name: 'subject_id', label: 'Materia', options: [], required: true }),
@@ -95,7 +96,7 @@ export function show(ctx) {
       });
       const total = items.reduce((a, p) => a + p.periods_per_week, 0);
       if (!items.length) t.setMessage('El plan de este grado está vacío. Agregue sus materias abajo.');
-      else t.addRow([h('strong', { text: 'Total' }), h('strong', { text: String(total) }), '', '']);
+      pTotal.textContent = items.length ? 'Total del grado: ' + total + ' horas semanales.' : '';
     } catch (err) {
       if (!err.handled) pErrors.show(err.message);
     }
@@ -269,7 +270,7 @@ export function show(ctx) {
     setupTabs('/preparacion/plan'),
     h('div', { class: 'stack' },
       card('Plan de estudio', 'Las horas semanales de cada materia en un grado y cómo se reparten en bloques de horas seguidas.',
-        [pStatus, pErrors, h('div', { class: 'form-row tt-filter' }, gradeSel.wrap), pWrap, pForm], 'card--wide'),
+        [pStatus, pErrors, h('div', { class: 'form-row tt-filter' }, gradeSel.wrap), pWrap, pTotal, pForm], 'card--wide'),
       card('Asignaciones', 'Quién dicta cada materia en cada sección. «' + ANY + '»: el generador elige entre los docentes que pueden dictarla, repartiendo la carga.',
         [aStatus, aErrors, h('div', { class: 'form-row tt-filter' }, sectionSel.wrap), aSummary, aWrap, aForm], 'card--wide'))
   ], ctx.moveFocus);
