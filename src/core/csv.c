@@ -429,3 +429,29 @@ int csv_load(struct csv *c, const char *path, const struct csv_options *o, char 
     free(buf);
     return rc < 0 ? -1 : 1;
 }
+
+/* ---- writing ---------------------------------------------------------- */
+
+void csv_put(struct strbuf *sb, const char *v, unsigned flags)
+{
+    if (v == NULL)
+        v = "";
+    size_t n = strlen(v);
+    bool quote = strpbrk(v, ",\"\r\n") != NULL ||
+                 (n && (v[0] == ' ' || v[0] == '\t' || v[n - 1] == ' ' ||
+                        v[n - 1] == '\t'));
+    if (quote)
+        strbuf_adds(sb, "\"");
+    if ((flags & CSV_PUT_TEXT) && n && strchr("=+-@", v[0]))
+        strbuf_adds(sb, "'");
+    for (const char *c = v; *c; c++) {
+        if (*c == '"')
+            strbuf_adds(sb, "\""); /* a quote is written twice */
+        strbuf_add(sb, c, 1);
+    }
+    if (quote)
+        strbuf_adds(sb, "\"");
+    strbuf_adds(sb, !(flags & CSV_PUT_LAST)   ? ","
+                    : (flags & CSV_PUT_CRLF) ? "\r\n"
+                                             : "\n");
+}

@@ -17,6 +17,10 @@
  * error is one Spanish message "name, línea N: what", so a caller's own
  * checks can name the line too (csv_fail_at).
  *
+ * Writing: csv_put() appends one field to a buffer, quoted when needed;
+ * every CSV the program writes (timetable solutions, the usage and
+ * timetable downloads) goes through it.
+ *
  * Needs only the C library (library bis_base).
  */
 #ifndef BIS_CORE_CSV_H
@@ -84,6 +88,16 @@ void csv_free(struct csv *c);
 int csv_col(const struct csv *c, const char *name);
 /* The cell of row in column col; "" when col is -1 (an absent column). */
 const char *csv_get(const struct csv *c, int row, int col);
+
+/* Writing. csv_put appends `v` to sb, quoted (quotes doubled) when it
+   holds a comma, a quote, a line break or leading/trailing blanks, then
+   "," or, with CSV_PUT_LAST, the line end ("\n", or "\r\n" with
+   CSV_PUT_CRLF). CSV_PUT_TEXT: a value starting with =, +, - or @ gets a
+   leading ' so a spreadsheet shows it as text instead of running it as a
+   formula (for downloads a person opens). */
+struct strbuf;
+enum { CSV_PUT_LAST = 1, CSV_PUT_CRLF = 2, CSV_PUT_TEXT = 4 };
+void csv_put(struct strbuf *sb, const char *v, unsigned flags);
 
 /* Sets *error_r (when error_r is not NULL) to "name, línea N: message". */
 void csv_fail_at(char **error_r, const char *name, int line, const char *fmt, ...)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/csv.h"
 #include "core/util.h"
 #include "http/http.h"
 #include "platform/charts.h"
@@ -98,23 +99,10 @@ void h_usage(struct request *r)
     reply_json(r, 200, json_pack("{s:s,s:o}", "month", month, "items", items));
 }
 
-/* A CSV field: quoted when it holds a comma, quote or line break; a
- * leading =, +, - or @ is prefixed with ' so a spreadsheet shows text. */
+/* A field of the usage download (core/csv.h), shown as text. */
 static void csv_field(struct strbuf *sb, const char *v, bool last)
 {
-    bool quote = strpbrk(v, ",\"\r\n") != NULL;
-    if (quote)
-        strbuf_adds(sb, "\"");
-    if (strchr("=+-@", v[0]) && v[0] != '\0')
-        strbuf_adds(sb, "'");
-    for (const char *c = v; *c; c++) {
-        if (*c == '"')
-            strbuf_adds(sb, "\"");
-        strbuf_add(sb, c, 1);
-    }
-    if (quote)
-        strbuf_adds(sb, "\"");
-    strbuf_adds(sb, last ? "\r\n" : ",");
+    csv_put(sb, v, CSV_PUT_TEXT | CSV_PUT_CRLF | (last ? CSV_PUT_LAST : 0));
 }
 
 void h_usage_csv(struct request *r)

@@ -14,9 +14,6 @@
  * The school's branding shows on the first page: its logo at the top
  * right, its name and a rule under the heading in its primary colour.
  */
-#include <cairo-pdf.h>
-#include <cairo.h>
-#include <pango/pangocairo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +21,7 @@
 
 #include "core/util.h"
 #include "school/branding.h"
+#include "school/export_pdf.h"
 #include "school/exports.h"
 
 static const char *const SQL_STATS =
@@ -240,32 +238,16 @@ int enrolment_stats_xlsx(const struct enrolment_stats *st,
 #define TABLE_TOP_FIRST 170.0
 #define TABLE_TOP_NEXT 90.0
 #define TABLE_BOTTOM (PAGE_H - 70.0)
-#define FONT "DejaVu Sans"
 #define LOGO_SIDE 64.0 /* the logo's box on the first page, pt */
 
 /* Column x offsets and widths (the table spans the text width). */
 static const double COL_X[5] = {0, 200, 295, 360, 425};
 static const double COL_W[5] = {200, 95, 65, 65, 70};
 
-static void text(cairo_t *cr, PangoLayout *lay, double x, double y, double w,
-                 PangoAlignment align, bool bold, int size, const char *s)
-{
-    char font[64];
-    snprintf(font, sizeof font, FONT "%s %d", bold ? " Bold" : "", size);
-    PangoFontDescription *fd = pango_font_description_from_string(font);
-    pango_layout_set_font_description(lay, fd);
-    pango_font_description_free(fd);
-    pango_layout_set_width(lay, (int)(w * PANGO_SCALE));
-    pango_layout_set_ellipsize(lay, PANGO_ELLIPSIZE_END);
-    pango_layout_set_alignment(lay, align);
-    pango_layout_set_text(lay, s, -1);
-    cairo_move_to(cr, x, y);
-    pango_cairo_show_layout(cr, lay);
-}
-
-static void table_row(cairo_t *cr, PangoLayout *lay, double y, bool bold,
+static void table_row(struct export_pdf *pdf, double y, bool bold,
                       double fill, const char *cells[5])
 {
+    cairo_t *cr = pdf->cr;
     if (fill < 1.0) {
         cairo_set_source_rgb(cr, fill, fill, fill);
         cairo_rectangle(cr, MARGIN, y, PAGE_W - 2 * MARGIN, ROW_H);
@@ -278,65 +260,9 @@ static void table_row(cairo_t *cr, PangoLayout *lay, double y, bool bold,
     cairo_stroke(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
     for (int c = 0; c < 5; c++)
-        text(cr, lay, MARGIN + COL_X[c] + 4, y + 3, COL_W[c] - 8,
+        export_pdf_text(pdf, MARGIN + COL_X[c] + 4, y + 3, COL_W[c] - 8,
              c >= 2 ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT, bold, 9,
              cells[c]);
-}
-
-/* "#rrggbb" as cairo's 0..1 components (black if malformed). */
-static void parse_color(const char *hex, double rgb[3])
-{
-    unsigned v = 0;
-    rgb[0] = rgb[1] = rgb[2] = 0;
-    if (hex && strlen(hex) == 7 && sscanf(hex + 1, "%6x", &v) == 1) {
-        rgb[0] = ((v >> 16) & 0xff) / 255.0;
-        rgb[1] = ((v >> 8) & 0xff) / 255.0;
-        rgb[2] = (v & 0xff) / 255.0;
-    }
-}
-
-struct png_reader {
-    const unsigned char *data;
-    size_t size, pos;
-};
-
-static cairo_status_t png_read(void *closure, unsigned char *out,
-                               unsigned int len)
-{
-    struct png_reader *m = closure;
-    if (len > m->size - m->pos)
-        return CAIRO_STATUS_READ_ERROR;
-    memcpy(out, m->data + m->pos, len);
-    m->pos += len;
-    return CAIRO_STATUS_SUCCESS;
-}
-
-/* Draws the logo (our own re-encoded PNG) fitted in a box x, y, side. */
-static void draw_logo(cairo_t *cr, const unsigned char *png, size_t len,
-                      double x, double y, double side)
-{
-    struct png_reader m = {png, len, 0};
-    cairo_surface_t *img =
-        cairo_image_surface_create_from_png_stream(png_read, &m);
-    if (cairo_surface_status(img) == CAIRO_STATUS_SUCCESS) {
-        int w = cairo_image_surface_get_width(img);
-        int h = cairo_image_surface_get_height(img);
-        double k = side / (w > h ? w : h);
-        cairo_save(cr);
-        cairo_translate(cr, x + (side - w * k), y);
-        cairo_scale(cr, k, k);
-        cairo_set_source_surface(cr, img, 0, 0);
-        cairo_paint(cr);
-        cairo_restore(cr);
-    }
-    cairo_surface_destroy(img);
-}
-
-static cairo_status_t pdf_write(void *closure, const unsigned char *data,
-                                unsigned int length)
-{
-    strbuf_add(closure, (const char *)data, length);
-    return CAIRO_STATUS_SUCCESS;
 }
 
 static int rows_per_page(double top)
@@ -356,27 +282,15 @@ int enrolment_stats_pdf(const struct enrolment_stats *st,
     size_t next = (size_t)rows_per_page(TABLE_TOP_NEXT);
     int pages = 1 + (n > first ? (int)((n - first + next - 1) / next) : 0);
 
-    struct strbuf sb;
-    strbuf_init(&sb);
-    cairo_surface_t *surf =
-        cairo_pdf_surface_create_for_stream(pdf_write, &sb, PAGE_W, PAGE_H);
     char sub[200], codes[160];
     title_line(ctx, sub, sizeof sub);
     codes_line(ctx, codes, sizeof codes);
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE,
-                                   REPORT_TITLE);
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR,
-                                   "BiScheduler");
-    cairo_t *cr = cairo_create(surf);
-    /* a font map of our own, freed at the end (pango's default one is
-     * per thread and lives as long as the thread) */
-    PangoFontMap *fm = pango_cairo_font_map_new();
-    PangoContext *pc = pango_font_map_create_context(fm);
-    pango_cairo_update_context(cr, pc);
-    PangoLayout *lay = pango_layout_new(pc);
+    struct export_pdf pdf;
+    export_pdf_open(&pdf, PAGE_W, PAGE_H, REPORT_TITLE);
+    cairo_t *cr = pdf.cr;
     double text_w = PAGE_W - 2 * MARGIN;
     double primary[3];
-    parse_color(st->primary[0] ? st->primary : BRANDING_DEFAULT_PRIMARY,
+    export_pdf_color(st->primary[0] ? st->primary : BRANDING_DEFAULT_PRIMARY,
                 primary);
 
     size_t i = 0;
@@ -387,18 +301,18 @@ int enrolment_stats_pdf(const struct enrolment_stats *st,
             /* the logo at the top right; the heading beside it */
             double head_w = st->logo ? text_w - LOGO_SIDE - 12 : text_w;
             if (st->logo)
-                draw_logo(cr, st->logo, st->logo_len,
+                export_pdf_logo(cr, st->logo, st->logo_len,
                           PAGE_W - MARGIN - LOGO_SIDE, MARGIN, LOGO_SIDE);
             cairo_set_source_rgb(cr, primary[0], primary[1], primary[2]);
-            text(cr, lay, MARGIN, MARGIN, head_w, PANGO_ALIGN_LEFT, true, 16,
+            export_pdf_text(&pdf, MARGIN, MARGIN, head_w, PANGO_ALIGN_LEFT, true, 16,
                  ctx->school_name);
             cairo_set_source_rgb(cr, 0, 0, 0);
             if (codes[0])
-                text(cr, lay, MARGIN, MARGIN + 26, head_w, PANGO_ALIGN_LEFT,
+                export_pdf_text(&pdf, MARGIN, MARGIN + 26, head_w, PANGO_ALIGN_LEFT,
                      false, 10, codes);
-            text(cr, lay, MARGIN, MARGIN + 56, head_w, PANGO_ALIGN_LEFT, true,
+            export_pdf_text(&pdf, MARGIN, MARGIN + 56, head_w, PANGO_ALIGN_LEFT, true,
                  13, REPORT_TITLE);
-            text(cr, lay, MARGIN, MARGIN + 78, head_w, PANGO_ALIGN_LEFT,
+            export_pdf_text(&pdf, MARGIN, MARGIN + 78, head_w, PANGO_ALIGN_LEFT,
                  false, 10, sub);
             cairo_set_source_rgb(cr, primary[0], primary[1], primary[2]);
             cairo_rectangle(cr, MARGIN, TABLE_TOP_FIRST - 14, text_w, 3);
@@ -408,15 +322,15 @@ int enrolment_stats_pdf(const struct enrolment_stats *st,
             char head[640];
             snprintf(head, sizeof head, "%s — " REPORT_TITLE ", %s",
                      ctx->school_name, sub);
-            text(cr, lay, MARGIN, MARGIN, text_w, PANGO_ALIGN_LEFT, false, 9,
+            export_pdf_text(&pdf, MARGIN, MARGIN, text_w, PANGO_ALIGN_LEFT, false, 9,
                  head);
             y = TABLE_TOP_NEXT;
         }
-        table_row(cr, lay, y, true, 0.85, (const char **)HEADERS);
+        table_row(&pdf, y, true, 0.85, (const char **)HEADERS);
         y += ROW_H;
         if (page == 1 && st->n == 0) {
             cairo_set_source_rgb(cr, 0, 0, 0);
-            text(cr, lay, MARGIN + 4, y + 3, text_w - 8, PANGO_ALIGN_LEFT,
+            export_pdf_text(&pdf, MARGIN + 4, y + 3, text_w - 8, PANGO_ALIGN_LEFT,
                  false, 9, "No hay estudiantes inscritos en este año escolar.");
             y += ROW_H;
         }
@@ -430,7 +344,7 @@ int enrolment_stats_pdf(const struct enrolment_stats *st,
             snprintf(t, sizeof t, "%d", l->boys + l->girls);
             const char *cells[5] = {
                 label, l->kind == LINE_SECTION ? l->letter : "", v, h, t};
-            table_row(cr, lay, y, l->kind != LINE_SECTION,
+            table_row(&pdf, y, l->kind != LINE_SECTION,
                       l->kind == LINE_SECTION       ? 1.0
                       : l->kind == LINE_GRADE_TOTAL ? 0.94
                                                     : 0.85,
@@ -440,25 +354,13 @@ int enrolment_stats_pdf(const struct enrolment_stats *st,
         char foot[64];
         snprintf(foot, sizeof foot, "Página %d de %d", page, pages);
         cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
-        text(cr, lay, MARGIN, PAGE_H - 45, text_w, PANGO_ALIGN_CENTER, false,
+        export_pdf_text(&pdf, MARGIN, PAGE_H - 45, text_w, PANGO_ALIGN_CENTER, false,
              8, foot);
         cairo_show_page(cr);
     }
     free(lines);
-    g_object_unref(lay);
-    g_object_unref(pc);
-    g_object_unref(fm);
-    cairo_destroy(cr);
-    cairo_surface_finish(surf);
-    cairo_status_t cs = cairo_surface_status(surf);
-    cairo_surface_destroy(surf);
-    if (cs != CAIRO_STATUS_SUCCESS) {
-        strbuf_cleanup(&sb);
-        *error_r = cairo_status_to_string(cs);
-        return EXPORT_WRITE_ERROR;
-    }
-    out_r->len = sb.len;
-    out_r->data = (unsigned char *)strbuf_steal(&sb);
-    str_copy(out_r->today, sizeof out_r->today, ctx->today);
-    return EXPORT_OK;
+    int rc = export_pdf_close(&pdf, out_r, error_r);
+    if (rc == EXPORT_OK)
+        str_copy(out_r->today, sizeof out_r->today, ctx->today);
+    return rc;
 }

@@ -348,21 +348,7 @@ static int write_atomic(const char *path, const char *data, size_t len, char **e
 
 static void csv_field(struct strbuf *sb, const char *s, bool last)
 {
-    size_t n = strlen(s);
-    bool quote = strpbrk(s, ",\"\r\n") != NULL ||
-                 (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t'));
-    if (!quote) {
-        strbuf_adds(sb, s);
-    } else {
-        strbuf_adds(sb, "\"");
-        for (const char *p = s; *p; p++) {
-            if (*p == '"')
-                strbuf_add(sb, "\"", 1); /* a quote is written twice */
-            strbuf_add(sb, p, 1);
-        }
-        strbuf_adds(sb, "\"");
-    }
-    strbuf_adds(sb, last ? "\n" : ",");
+    csv_put(sb, s, last ? CSV_PUT_LAST : 0);
 }
 
 int tt_csv_write_solution(const struct tt_instance *inst, const struct tt_solution *sol,
