@@ -297,6 +297,15 @@ void h_preferences_reject(struct request *r);
 void h_preferences_delete(struct request *r);
 void h_my_preferences_get(struct request *r);
 void h_my_preferences_put(struct request *r);
+/* timetables: exports, calendar feeds, reports (issue #15, part exports;
+ * h_tt_exports.c, h_calendar_feeds.c, h_tt_reports.c) */
+void h_timetable_export(struct request *r);
+void h_calendar_feeds_list(struct request *r);
+void h_calendar_feeds_create(struct request *r);
+void h_calendar_feeds_delete(struct request *r);
+void h_calendar_feed_ics(struct request *r);
+void h_report_teaching_load(struct request *r);
+void h_report_teacher_satisfaction(struct request *r);
 
 /* request.c: helpers every handler may use. */
 /* The user JSON of the principal. */

@@ -127,6 +127,14 @@ const struct route routes[] = {
     {"DELETE", "/api/v1/preferences/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_preferences_delete},
     {"GET", "/api/v1/me/preferences", P(MANAGE_OWN_PREFERENCES), SCOPE_SCHOOL, false, h_my_preferences_get},
     {"PUT", "/api/v1/me/preferences", P(MANAGE_OWN_PREFERENCES), SCOPE_SCHOOL, true, h_my_preferences_put},
+    /* timetables: exports, calendar feeds, reports (issue #15, part exports; h_tt_exports.c) */
+    {"GET", "/api/v1/timetables/{id}/export", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_timetable_export},
+    {"GET", "/api/v1/calendar-feeds", P(MANAGE_RECORDS) | P(VIEW_SCHEDULES), SCOPE_SCHOOL, false, h_calendar_feeds_list},
+    {"POST", "/api/v1/calendar-feeds", P(MANAGE_RECORDS) | P(VIEW_SCHEDULES), SCOPE_SCHOOL, true, h_calendar_feeds_create},
+    {"DELETE", "/api/v1/calendar-feeds/{id}", P(MANAGE_RECORDS) | P(VIEW_SCHEDULES), SCOPE_SCHOOL, false, h_calendar_feeds_delete},
+    {"GET", "/ical/{file}", ROUTE_PUBLIC, SCOPE_SCHOOL, false, h_calendar_feed_ics},
+    {"GET", "/api/v1/reports/teaching-load", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_report_teaching_load},
+    {"GET", "/api/v1/reports/teacher-satisfaction", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_report_teacher_satisfaction},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];
