@@ -223,6 +223,9 @@ int cli_migrate_all(const struct cli_store *st, bool check, long jobs);
 
 /* Installs how mail learns a school's name and branding (mail_look.c). */
 void cli_mail_look_install(void);
+/* Installs the school figures the platform's statistics record
+ * (school_figures.c: teacher satisfaction, issue #15). */
+void cli_school_figures_install(void);
 
 /* Whether u is http(s)://bischeduler.BASE[:PORT][/] (serve.c): links in
  * mail take their scheme and port from it. */

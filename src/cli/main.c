@@ -177,6 +177,7 @@ int main(int argc, char **argv)
         return CLI_EXIT_FAIL;
     }
     cli_mail_look_install();
+    cli_school_figures_install();
     if (argc < 2) {
         main_help(stderr);
         return CLI_EXIT_USAGE;

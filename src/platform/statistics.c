@@ -29,10 +29,24 @@ static const char *const data_metrics[] = {
 
 struct measure {
     bool ok;
+    bool has_extra; /* the installed school figure, when the school has it */
+    int64_t extra;
     int64_t v[N_DATA_METRICS]; /* in data_metrics order */
     int64_t users;             /* enabled accounts of every role */
     char last_activity[21];    /* "" when none */
 };
+
+/* The school figure the command line installs (set once, before any
+ * refresh starts). */
+static const char *extra_metric;
+static statistics_school_figure_fn extra_fn;
+
+void statistics_set_school_figure(const char *metric,
+                                  statistics_school_figure_fn fn)
+{
+    extra_metric = metric;
+    extra_fn = fn;
+}
 
 /* One refresh at a time in this process; the refresher's stop flag. */
 static pthread_mutex_t refresh_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -150,6 +164,14 @@ static void measure_school(struct platform *p, const char *code,
                         sizeof audit_at, &err);
     if (rc == 0)
         rc = storage_bytes(p, &s, code, &m->v[7], &err);
+    if (rc == 0 && extra_fn) {
+        const char *xerr = NULL;
+        int x = extra_fn(&s, &m->extra, &xerr);
+        m->has_extra = x == 1;
+        if (x < 0)
+            log_msg(LOG_WARN, "statistics: school %s: %s unreadable: %s",
+                    code, extra_metric, xerr ? xerr : "?");
+    }
     store_unlock(&s);
     store_close(&s);
     if (rc < 0) {
@@ -236,6 +258,13 @@ static int record(struct platform *p, const char *day, const char *month,
                         "itti", list[i].id, day,
                         k < N_DATA_METRICS ? data_metrics[k] : "users",
                         k < N_DATA_METRICS ? ms[i].v[k] : ms[i].users);
+        if (rc == 0 && ms[i].has_extra)
+            rc = db_run(m->conn, error_r,
+                        "INSERT INTO tenant_analytics (tenant_id, day,"
+                        " metric, value) VALUES (?, ?, ?, ?)"
+                        " ON CONFLICT (tenant_id, day, metric) DO UPDATE"
+                        " SET value = excluded.value",
+                        "itti", list[i].id, day, extra_metric, ms[i].extra);
         if (rc == 0)
             rc = db_run(
                 m->conn, error_r,

@@ -36,6 +36,17 @@
 /* The refresher's default interval, in seconds. */
 #define STATISTICS_DEFAULT_INTERVAL 3600
 
+/* A figure of a school the platform cannot measure itself, since its SQL
+ * lives in src/school/ (which the platform never calls): the command line
+ * installs it (src/cli/school_figures.c), and each refresh records it in
+ * tenant_analytics under `metric` for the schools that have it (never in
+ * the aggregates). Called with the school's store locked: 1 and *value_r,
+ * 0 when the school has nothing to measure, -1 on error (then skipped). */
+typedef int (*statistics_school_figure_fn)(struct store *s, int64_t *value_r,
+                                           const char **error_r);
+void statistics_set_school_figure(const char *metric,
+                                  statistics_school_figure_fn fn);
+
 /* One refresh, as described above. `day_r` (may be NULL) gets the day
  * recorded, `schools_r` and `unreadable_r` the schools listed and those
  * whose store could not be read. */
