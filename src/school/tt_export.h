@@ -68,7 +68,7 @@ int tt_export_pdf(const struct tt_export *x, enum tt_export_by by,
  * only feeds of their own week (the staff row whose user_id is theirs),
  * and sees only those. Writes are audited (entity calendar_feed). */
 #define CALENDAR_FEED_PREFIX "bis_c_"
-#define CALENDAR_FEED_TOKEN_SIZE 56 /* prefix, 48 hex, NUL */
+#define CALENDAR_FEED_TOKEN_SIZE 55 /* prefix (6), 48 hex, NUL */
 
 enum calendar_feed_result {
     FEED_OK = 1,
