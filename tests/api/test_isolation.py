@@ -936,4 +936,18 @@ RECIPES.update({
     ("GET", "/api/v1/me/preferences"): Recipe(_setup_teacher, _fixed(200)),
     ("PUT", "/api/v1/me/preferences"): Recipe(
         lambda w, a, h: (_setup_teacher(w, a, h)[0], {"preferences": []}, None), _fixed(200)),
+# timetables: exports, calendar feeds, reports (issue #15, part exports). The
+# matrix's schools have no timetable (404) and no staff to subscribe to.
+RECIPES.update({
+    ("GET", "/api/v1/timetables/{id}/export"): Recipe(
+        lambda w, a, h: (["1"], None, None), _fixed(404)),
+    ("GET", "/api/v1/calendar-feeds"): Recipe(_none, _fixed(200)),
+    ("POST", "/api/v1/calendar-feeds"): Recipe(
+        _body(lambda w: {"kind": "teacher"}), _fixed(404)),
+    ("DELETE", "/api/v1/calendar-feeds/{id}"): Recipe(
+        lambda w, a, h: (["999999"], None, None), _fixed(404)),
+    ("GET", "/ical/{file}"): Recipe(
+        lambda w, a, h: (["bis_c_" + "0" * 48 + ".ics"], None, None), _fixed(404)),
+    ("GET", "/api/v1/reports/teaching-load"): Recipe(_none, _fixed(404)),
+    ("GET", "/api/v1/reports/teacher-satisfaction"): Recipe(_none, _fixed(404)),
 })
