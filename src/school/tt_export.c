@@ -173,6 +173,7 @@ struct tt_page *tt_pages(const struct school_timetable *tt,
                  by == TT_EXPORT_BY_SECTION ? l->section_name
                  : l->teacher_name          ? l->teacher_name
                                             : "");
+        g_strstrip(p->title);
     }
     if (by == TT_EXPORT_BY_TEACHER && n > 1)
         qsort(pages, (size_t)n, sizeof *pages, by_title);
@@ -252,13 +253,16 @@ void tt_cell_text(const struct school_lesson *l, enum tt_export_by by,
                   char *out, size_t n)
 {
     char *subject = g_utf8_strup(l->subject_name, -1);
-    const char *who =
-        by == TT_EXPORT_BY_SECTION ? l->teacher_name : l->section_name;
+    char *who = g_strdup(by == TT_EXPORT_BY_SECTION ? l->teacher_name
+                                                    : l->section_name);
+    if (who)
+        g_strstrip(who); /* an imported teacher may have no last names */
     struct strbuf sb;
     strbuf_init(&sb);
     strbuf_adds(&sb, subject);
     if (who && *who)
         strbuf_addf(&sb, "\n%s", who);
+    g_free(who);
     if (l->room_name && *l->room_name)
         strbuf_addf(&sb, "\n(%s)", l->room_name);
     str_copy(out, n, sb.data ? sb.data : "");

@@ -457,3 +457,49 @@ def test_the_platform_records_each_school_average_satisfaction(school):
                       " WHERE a.day = ? AND a.metric = 'teacher_satisfaction_pct'", (day,))
     # only the school with an active timetable and approved preferences
     assert rows == [("norte", 75)], rows
+
+
+# ---- the UEIPAB week, imported with the `import` part's CLI -----------------
+
+UEIPAB = __import__("pathlib").Path(__file__).resolve().parent.parent / "data" / "ueipab-2025"
+
+
+@pytest.fixture(scope="module")
+def ueipab(school):
+    inst, director, ids = school
+    import json
+    res = cli_ok("timetable", "import", "--data", inst.data, "--school", "sur", UEIPAB, "--json")
+    tt = json.loads(res.out)["timetable"]["id"]
+    return inst, inst.login("sur", "director@sur.test"), tt
+
+
+def test_ueipab_csv_export_is_its_solution_plus_room(ueipab):
+    inst, director, tt = ueipab
+    r = director.get(f"/api/v1/timetables/{tt}/export?format=csv")
+    assert r.status_code == 200, r.text
+    got = list(csv.DictReader(io.StringIO(r.content.decode("utf-8"))))
+    want = list(csv.DictReader(open(UEIPAB / "solution.csv", encoding="utf-8")))
+    assert len(got) == len(want) == 137
+    key = ("section", "day", "period", "length", "subject", "teacher")
+    assert sorted(tuple(g[k] for k in key) for g in got) == \
+        sorted(tuple(w[k] for k in key) for w in want)
+    assert {g["room"] for g in got} == {""}, "the UEIPAB folder names no rooms"
+
+
+def test_ueipab_xlsx_pdf_and_carga_horaria(ueipab):
+    inst, director, tt = ueipab
+    wb = openpyxl.load_workbook(io.BytesIO(
+        director.get(f"/api/v1/timetables/{tt}/export?format=xlsx").content))
+    assert len(wb.sheetnames) == 6 and "3er Año A" in wb.sheetnames, wb.sheetnames
+    rows = [list(r) for r in wb["3er Año A"].iter_rows(values_only=True)]
+    labels = [r[0] for r in rows[5:]]
+    assert labels[:4] == ["07:00 - 07:40", "07:40 - 08:20", "08:20 - 09:00", "09:00 - 09:40"]
+    assert [r[1] for r in rows[5:] if r[1] == "RECESO"] == ["RECESO", "RECESO"]
+    pdf = director.get(f"/api/v1/timetables/{tt}/export?format=pdf&by=teacher")
+    pages = [p for p in pdf_text(pdf.content).split("\f") if p.strip()]
+    assert len(pages) == 16 and "Horario de prof. T01" in pages[0]
+    load = assert_ok(director.get(f"/api/v1/reports/teaching-load?timetable_id={tt}"))
+    want = {}
+    for row in csv.DictReader(open(UEIPAB / "lessons.csv", encoding="utf-8")):
+        want[row["teacher"]] = want.get(row["teacher"], 0) + int(row["periods_per_week"])
+    assert {t["code"]: t["total"] for t in load["teachers"] if t["total"]} == want
