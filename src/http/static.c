@@ -29,7 +29,8 @@ static const char *const pages[] = {"/", "/auditoria", "/soporte",
                                     "/red",
                                     /* setup (issue #15) */
                                     "/preparacion", "/mis-preferencias",
-                                    NULL};
+                                    /* timetables (issue #15), part exports */
+                                    "/impresion", "/mi-calendario", NULL};
 
 /* Pages with an id or a sub-page after the prefix (/estudiantes/12/editar). */
 static const char *const page_prefixes[] = {"/estudiantes/", "/representantes/",

@@ -44,7 +44,10 @@ defineRoutes([
   /* network (issue 14): the network's dashboard, for platform admins */
   { name: 'network', path: '/red', nav: 'Estadísticas', navIf: (u) => !!u && u.role === 'platform_admin', load: () => import('./pages/network.js') },
   { name: 'invitation', path: '/invitacion', public: true, load: () => import('./pages/invitation.js') },
-  { name: 'support', path: '/soporte', public: true, load: () => import('./pages/support-signin.js') }
+  { name: 'support', path: '/soporte', public: true, load: () => import('./pages/support-signin.js') },
+  /* timetables (issue #15), part exports: printouts, reports, calendar subscriptions */
+  { name: 'tt-print', path: '/impresion', nav: 'Imprimir horarios', navIf: canManageRecords, load: () => import('./pages/tt-print.js') },
+  { name: 'my-calendar', path: '/mi-calendario', nav: 'Mi calendario', navIf: (u) => !!u && u.role === 'teacher', load: () => import('./pages/tt-print.js') }
 ], () => import('./pages/signin.js'));
 
 onSessionEnded(sessionEnded);
