@@ -61,7 +61,7 @@ function satisfactionTable(wrap, report) {
 }
 
 function feedsCard(errors, isAdmin) {
-  const revealed = h('div', { class: 'token-reveal', hidden: true, role: 'region', 'aria-label': 'Dirección de suscripción' });
+  const revealed = h('div', { class: 'token-reveal', hidden: true, role: 'region', 'aria-label': 'Nueva suscripción' });
   const list = dataTable('Suscripciones de calendario', [
     { label: 'Calendario' }, { label: 'Tipo' }, { label: 'Creada' }, { label: 'Acciones', class: 'col-actions' }]);
   const kind = field({ name: 'kind', label: 'Calendario de', options: [{ value: 'teacher', label: 'Un docente' }, { value: 'section', label: 'Una sección' }] });
@@ -176,14 +176,14 @@ export function show(ctx) {
   const avg = h('p', { class: 'figure', text: '' });
   const satWrap = dataTable('Satisfacción docente', [
     { label: 'Docente' }, { label: 'Satisfacción' }, { label: 'Preferencias cumplidas' }, { label: 'Detalle' }]);
-  const reports = h('div', { class: 'stack' },
+  const reports = [
     card('Carga horaria', 'Horas semanales de cada docente por materia, frente a su máximo.', [loadWrap, h('p', null, loadCsv)], 'card--wide'),
-    card('Satisfacción docente', 'Cuánto respeta el horario activo las preferencias aprobadas de cada docente (hora 40 %, día 30 %, materia 20 %, aula 10 %).', [avg, satWrap], 'card--wide'));
+    card('Satisfacción docente', 'Cuánto respeta el horario activo las preferencias aprobadas de cada docente (hora 40 %, día 30 %, materia 20 %, aula 10 %).', [avg, satWrap], 'card--wide')];
 
   const alive = setView('Imprimir horarios', [
     pageHead('Imprimir horarios', 'Descargue el horario activo, revise la carga horaria y comparta los horarios en calendarios.', null),
     errors,
-    h('div', { class: 'stack' }, files, reports, feeds.node)
+    h('div', { class: 'stack' }, files, ...reports, feeds.node)
   ], ctx.moveFocus);
   feeds.load(alive);
 
@@ -201,7 +201,7 @@ export function show(ctx) {
       if (err.status === 404) {
         status.textContent = 'El plantel aún no tiene un horario activo: cuando active uno, podrá descargarlo e imprimirlo aquí.';
         files.querySelectorAll('a.download').forEach((a) => { a.removeAttribute('href'); a.setAttribute('aria-disabled', 'true'); a.classList.add('is-disabled'); });
-        reports.hidden = true;
+        reports.forEach((c) => { c.hidden = true; });
       } else if (!err.handled) {
         errors.show('No se pudieron cargar los reportes: ' + err.message);
       }
