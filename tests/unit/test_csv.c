@@ -260,6 +260,38 @@ static void records_can_be_streamed_to_a_callback(void **state)
     csv_free(&c);
 }
 
+/* What csv_put writes, the reader reads back as it was; a download's
+ * formula-looking text is shown as text. */
+static void written_fields_read_back_and_formulas_stay_text(void **state)
+{
+    (void)state;
+    const char *v[] = {"plain", "a,b", "say \"hi\"", "two\nlines", " pad ",
+                       ""};
+    struct strbuf sb;
+    strbuf_init(&sb);
+    for (int i = 0; i < 6; i++)
+        csv_put(&sb, v[i], i == 5 ? CSV_PUT_LAST : 0);
+    for (int i = 0; i < 6; i++)
+        csv_put(&sb, v[i], i == 5 ? CSV_PUT_LAST : 0);
+    assert_string_equal(sb.data,
+                        "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\","
+                        "\" pad \",\nplain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\","
+                        "\" pad \",\n");
+    struct csv_options o = {.name = "w.csv", .separator = ','};
+    struct csv c = parse_ok(sb.data, &o);
+    assert_int_equal(c.nrows, 1);
+    for (int i = 0; i < 5; i++)
+        assert_string_equal(csv_get(&c, 0, i), i == 4 ? " pad " : v[i]);
+    csv_free(&c);
+    strbuf_cleanup(&sb);
+
+    strbuf_init(&sb);
+    csv_put(&sb, "=SUM(A1)", CSV_PUT_TEXT);
+    csv_put(&sb, "-3", CSV_PUT_TEXT | CSV_PUT_LAST | CSV_PUT_CRLF);
+    assert_string_equal(sb.data, "'=SUM(A1),'-3\r\n");
+    strbuf_cleanup(&sb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +303,7 @@ int main(void)
         cmocka_unit_test(header_check_runs_before_the_rows),
         cmocka_unit_test(files_are_bounded_and_a_missing_one_is_no_error),
         cmocka_unit_test(records_can_be_streamed_to_a_callback),
+        cmocka_unit_test(written_fields_read_back_and_formulas_stay_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
