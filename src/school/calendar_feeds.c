@@ -56,7 +56,7 @@ static int target_name(struct store *s, const char *kind, int64_t id,
                        " WHERE sc.id = ?",
                        "i", id)
             : db_query(s->conn, error_r,
-                       "SELECT first_names || ' ' || last_names FROM staff"
+                       "SELECT trim(first_names || ' ' || last_names) FROM staff"
                        " WHERE id = ?",
                        "i", id);
     if (st == NULL)
@@ -148,7 +148,7 @@ static const char *const SQL_FEEDS =
     " CASE f.kind WHEN 'section' THEN"
     "  (SELECT g.name || ' ' || sc.letter FROM sections sc"
     "   JOIN grades g ON g.id = sc.grade_id WHERE sc.id = f.target_id)"
-    " ELSE (SELECT first_names || ' ' || last_names FROM staff"
+    " ELSE (SELECT trim(first_names || ' ' || last_names) FROM staff"
     "   WHERE id = f.target_id) END"
     " FROM calendar_feeds f WHERE f.revoked_at IS NULL";
 

@@ -54,7 +54,7 @@ int tt_teaching_load(struct store *s, int64_t id, json_t **report_r,
     if (rc == EXPORT_OK) {
         st = db_query(
             s->conn, error_r,
-            "SELECT id, first_names || ' ' || last_names, code,"
+            "SELECT id, trim(first_names || ' ' || last_names), code,"
             " max_weekly_periods FROM staff"
             " WHERE (active = 1 AND cargo = 'Docente') OR id IN"
             " (SELECT staff_id FROM timetable_lessons WHERE timetable_id = ?)"
@@ -239,7 +239,7 @@ static int satisfaction(struct store *s, const struct school_timetable *tt,
     *n_r = 0;
     struct db_stmt *st = db_query(
         s->conn, error_r,
-        "SELECT p.id, p.staff_id, st.first_names || ' ' || st.last_names,"
+        "SELECT p.id, p.staff_id, trim(st.first_names || ' ' || st.last_names),"
         " p.kind, p.day, p.period, p.subject_id, p.room_id, p.level,"
         " sb.name, r.name"
         " FROM teacher_preferences p JOIN staff st ON st.id = p.staff_id"

@@ -8,6 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
@@ -19,6 +20,7 @@ import {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const UEIPAB = path.resolve(here, '../data/ueipab-2025');
+const DOCENTE_PASSWORD = 'Docente-Prueba-2025';
 
 describe('timetable printouts (real server)', { timeout: 120000 }, () => {
   let server;
@@ -29,8 +31,13 @@ describe('timetable printouts (real server)', { timeout: 120000 }, () => {
     browser = await launchBrowser();
     const store = path.join(server.dataDir, 'store');
     const out = JSON.parse(execFileSync(BIN, ['timetable', 'import', '--data', store, '--school', 'demo', UEIPAB, '--json']));
+    const pw = path.join(server.dataDir, 'docente-password');
+    fs.writeFileSync(pw, DOCENTE_PASSWORD + '\n', { mode: 0o600 });
+    execFileSync(BIN, ['user', 'add', '--data', store, '--school', 'demo', '--email', 'docente.t01@demo.test',
+      '--role', 'teacher', '--name', 'Docente Uno', '--password-file', pw]);
     execFileSync('sqlite3', [path.join(store, 'schools', 'demo.sqlite'),
-      `UPDATE timetables SET status = 'active' WHERE id = ${Number(out.timetable.id)}`]);
+      `UPDATE timetables SET status = 'active' WHERE id = ${Number(out.timetable.id)};` +
+      " UPDATE staff SET user_id = (SELECT id FROM users WHERE email = 'docente.t01@demo.test') WHERE code = 'T01';"]);
   });
 
   after(async () => {
@@ -87,4 +94,23 @@ describe('timetable printouts (real server)', { timeout: 120000 }, () => {
       await closePage(page);
     });
   }
+
+  test('a teacher subscribes to their own week on "Mi calendario" at 360 px', async () => {
+    const page = await openPage(browser, { width: 360, height: 800 });
+    await signInHome(page, server.demoUrl, 'docente.t01@demo.test', DOCENTE_PASSWORD, 'Docente Uno');
+    await page.goto(server.demoUrl + '/mi-calendario');
+    await page.getByRole('heading', { level: 1, name: 'Mi calendario' }).waitFor();
+    await page.getByRole('button', { name: 'Crear mi suscripción' }).click();
+    const address = page.getByLabel('Dirección de suscripción', { exact: true });
+    await address.waitFor();
+    const ics = await request(server.port, server.demoHost, 'GET', new URL(await address.inputValue()).pathname);
+    assert.equal(ics.status, 200);
+    assert.match(ics.body, /X-WR-CALNAME:Horario de prof\. T01/);
+    await screenshot(page, 'my-calendar-360');
+    assert.ok(await horizontalOverflow(page) <= 0, 'no sideways scroll');
+    await page.getByRole('button', { name: 'Listo, ya la copié' }).click();
+    await page.getByRole('table', { name: 'Suscripciones de calendario' }).getByRole('cell', { name: 'T01', exact: true }).waitFor();
+    await assertNoProblems(page);
+    await closePage(page);
+  });
 });

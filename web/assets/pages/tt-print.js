@@ -135,7 +135,7 @@ function feedsCard(errors, isAdmin) {
     }
   });
 
-  const node = card(isAdmin ? 'Suscripciones de calendario' : 'Mi calendario',
+  const node = card(isAdmin ? 'Suscripciones de calendario' : 'Suscripción de calendario',
     isAdmin ? 'Una dirección secreta por docente o sección: el calendario del teléfono o de la computadora muestra la semana del horario activo y se actualiza solo.'
       : 'Una dirección secreta con su semana de clases: el calendario del teléfono o de la computadora la muestra y se actualiza solo cuando cambia el horario.',
     [form, revealed, list], 'card--wide');
