@@ -113,8 +113,9 @@ int calendar_feed_create(struct store *s, const struct actor *actor,
         struct db_stmt *st = db_query(
             s->conn, error_r,
             "INSERT INTO calendar_feeds (kind, target_id, token_hash,"
-            " created_by, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
-            "tit" "it", kind, target_id, hash,
+            " created_by, created_at) VALUES (?, ?, ?, NULLIF(?, 0), ?)"
+            " RETURNING id",
+            "titit", kind, target_id, hash,
             actor->user_id > 0 ? actor->user_id : (int64_t)0, now);
         if (st == NULL || db_step(st, error_r) != DB_ROW)
             rc = FEED_STORE_ERROR;
