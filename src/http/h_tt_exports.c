@@ -1,7 +1,9 @@
 /*
  * A timetable going out (issue #15, part exports): its files
  * (GET /api/v1/timetables/{id}/export?format=pdf|xlsx|csv&by=section|
- * teacher; {id} may be `active`), named horario-CODE-ID-DATE.EXT. The
+ * teacher[&section_id=|&staff_id=]; {id} may be `active`), named
+ * horario-CODE-ID-DATE.EXT; section_id (staff_id with by=teacher) keeps
+ * that one page (an id with no lessons there: a page saying so). The
  * files are made in src/school/tt_export.c and tt_export_pdf.c; a
  * timetable of another school is simply not found.
  */
@@ -49,6 +51,20 @@ void h_timetable_export(struct request *r)
                         "Indique section (por sección) o teacher (por "
                         "docente).");
     }
+    /* one section's (or, by teacher, one teacher's) page alone */
+    const char *only_s = request_query(r, by == TT_EXPORT_BY_TEACHER
+                                              ? "staff_id"
+                                              : "section_id");
+    int64_t only = 0;
+    if (only_s && *only_s) {
+        only = rec_path_id(only_s);
+        if (only <= 0)
+            field_error(&errs,
+                        by == TT_EXPORT_BY_TEACHER ? "staff_id" : "section_id",
+                        by == TT_EXPORT_BY_TEACHER
+                            ? "El docente indicado no es válido."
+                            : "La sección indicada no es válida.");
+    }
     if (fields_reply(r, &errs) < 0)
         return;
     if (id < 0) {
@@ -68,6 +84,7 @@ void h_timetable_export(struct request *r)
         reply_store_error(r, err);
         return;
     }
+    x.only = only;
     struct export_file file;
     rc = f == F_PDF    ? tt_export_pdf(&x, by, &file, &err)
          : f == F_XLSX ? tt_export_xlsx(&x, by, &file, &err)

@@ -148,14 +148,14 @@ static void page_finish(const struct school_timetable *tt, struct tt_page *p,
 }
 
 struct tt_page *tt_pages(const struct school_timetable *tt,
-                         enum tt_export_by by, int *n_r)
+                         enum tt_export_by by, int64_t only, int *n_r)
 {
     struct tt_page *pages = NULL;
     int n = 0, cap = 0;
     for (int i = 0; i < tt->nlessons; i++) {
         const struct school_lesson *l = &tt->lessons[i];
         int64_t key = page_key(l, by);
-        if (key == 0)
+        if (key == 0 || (only && key != only))
             continue;
         bool seen = false;
         for (int k = 0; k < n && !seen; k++)
@@ -388,7 +388,7 @@ int tt_export_xlsx(const struct tt_export *x, enum tt_export_by by,
     format_set_bg_color(recess, 0xEDEDED);
 
     int npages;
-    struct tt_page *pages = tt_pages(x->tt, by, &npages);
+    struct tt_page *pages = tt_pages(x->tt, by, x->only, &npages);
     char (*used)[96] = xcalloc(npages > 0 ? (size_t)npages : 1, sizeof *used);
     char sub[512];
     tt_export_subtitle(x, sub, sizeof sub);

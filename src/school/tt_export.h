@@ -43,6 +43,8 @@ struct tt_export {
     char primary[8];           /* branding colour "#rrggbb" */
     unsigned char *logo;       /* PNG or NULL */
     size_t logo_len;
+    int64_t only;              /* PDF/.xlsx: this section's or teacher's
+                                  page alone (0: every page) */
 };
 
 /* Loads timetable `id` (0: the active one). Takes the store itself.
@@ -147,9 +149,10 @@ struct tt_page {
     int nlessons;
 };
 /* The pages of tt, by section (in the timetable's order) or by teacher
- * (by name); *n_r of them. Free with tt_pages_free. */
+ * (by name), or only the one of section/teacher `only` (0: all); *n_r of
+ * them. Free with tt_pages_free. */
 struct tt_page *tt_pages(const struct school_timetable *tt,
-                         enum tt_export_by by, int *n_r);
+                         enum tt_export_by by, int64_t only, int *n_r);
 void tt_pages_free(struct tt_page *pages, int n);
 
 /* A grid row: a bell row (break or class period) or a bare period. */

@@ -162,7 +162,7 @@ int tt_export_pdf(const struct tt_export *x, enum tt_export_by by,
 {
     memset(out_r, 0, sizeof *out_r);
     int npages;
-    struct tt_page *pages = tt_pages(x->tt, by, &npages);
+    struct tt_page *pages = tt_pages(x->tt, by, x->only, &npages);
     char sub[512];
     tt_export_subtitle(x, sub, sizeof sub);
     double primary[3];

@@ -503,3 +503,16 @@ def test_ueipab_xlsx_pdf_and_carga_horaria(ueipab):
     for row in csv.DictReader(open(UEIPAB / "lessons.csv", encoding="utf-8")):
         want[row["teacher"]] = want.get(row["teacher"], 0) + int(row["periods_per_week"])
     assert {t["code"]: t["total"] for t in load["teachers"] if t["total"]} == want
+
+
+def test_one_section_or_one_teacher_alone(school):
+    inst, director, ids = school
+    r = director.get(f"/api/v1/timetables/{ids['tt']}/export?format=pdf"
+                     f"&section_id={ids['sections']['B']}")
+    pages = [p for p in pdf_text(r.content).split("\f") if p.strip()]
+    assert len(pages) == 1 and "Horario de 1er Año B" in pages[0] and "Página 1 de 1" in pages[0]
+    r = director.get(f"/api/v1/timetables/{ids['tt']}/export?format=xlsx&by=teacher"
+                     f"&staff_id={ids['staff']['luis']}")
+    assert openpyxl.load_workbook(io.BytesIO(r.content)).sheetnames == ["Luis Gómez"]
+    err = assert_error(director.get(f"/api/v1/timetables/{ids['tt']}/export?section_id=x"), 422)
+    assert err["field"] == "section_id"

@@ -56,7 +56,9 @@ describe('timetable printouts (real server)', { timeout: 120000 }, () => {
       const load = page.getByRole('table', { name: 'Carga horaria' });
       await load.getByRole('cell', { name: 'T01', exact: true }).first().waitFor();
       // the PDF link downloads the active timetable as a PDF
+      await page.getByLabel('Secciones', { exact: true }).selectOption({ label: '3er Año B' });
       const href = await page.getByRole('link', { name: 'Horario por sección (PDF)' }).getAttribute('href');
+      assert.match(href, /^\/api\/v1\/timetables\/active\/export\?format=pdf&by=section&section_id=\d+$/);
       const cookies = await page.context().cookies();
       const pdf = await request(server.port, server.demoHost, 'GET', href,
         { headers: { Cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') } });

@@ -20,18 +20,44 @@ import { pageHead, fullName } from './records.js';
 const KIND_LABELS = { teacher: 'Docente', section: 'Sección' };
 
 function downloads() {
+  const section = field({ name: 'section_id', label: 'Secciones', options: [{ value: '', label: 'Todas las secciones' }] });
+  const teacher = field({ name: 'staff_id', label: 'Docentes', options: [{ value: '', label: 'Todos los docentes' }] });
+  const links = [];
   function dl(format, by, text, note) {
-    const q = '?format=' + format + (by ? '&by=' + by : '');
-    return h('li', { class: 'download-item' },
-      h('a', { class: 'btn btn--secondary download', href: '/api/v1/timetables/active/export' + q, download: '', text: text }),
-      h('p', { class: 'muted', text: note }));
+    const a = h('a', { class: 'btn btn--secondary download', href: '', download: '', text: text });
+    a.format = format;
+    a.by = by;
+    links.push(a);
+    return h('li', { class: 'download-item' }, a, h('p', { class: 'muted', text: note }));
   }
-  return h('ul', { class: 'downloads' },
-    dl('pdf', 'section', 'Horario por sección (PDF)', 'Una página por sección, con el nombre y el logo del plantel, lista para imprimir o publicar en la cartelera.'),
-    dl('pdf', 'teacher', 'Horario por docente (PDF)', 'Una página por docente, con sus secciones y aulas.'),
-    dl('xlsx', 'section', 'HORARIO por sección (Excel)', 'La cuadrícula de siempre: una hoja por sección, con los recesos.'),
-    dl('xlsx', 'teacher', 'HORARIO por docente (Excel)', 'Una hoja por docente.'),
-    dl('csv', null, 'Clases del horario (CSV)', 'Sección, día, hora, duración, materia, docente y aula de cada clase, para otros programas.'));
+  function update() {
+    links.forEach((a) => {
+      let q = '?format=' + a.format + (a.by ? '&by=' + a.by : '');
+      if (a.by === 'section' && section.input.value) q += '&section_id=' + section.input.value;
+      if (a.by === 'teacher' && teacher.input.value) q += '&staff_id=' + teacher.input.value;
+      a.setAttribute('href', '/api/v1/timetables/active/export' + q);
+    });
+  }
+  section.input.addEventListener('change', update);
+  teacher.input.addEventListener('change', update);
+  const node = h('div', null,
+    h('div', { class: 'form-grid' }, section.wrap, teacher.wrap),
+    h('ul', { class: 'downloads' },
+      dl('pdf', 'section', 'Horario por sección (PDF)', 'Una página por sección, con el nombre y el logo del plantel, lista para imprimir o publicar en la cartelera.'),
+      dl('pdf', 'teacher', 'Horario por docente (PDF)', 'Una página por docente, con sus secciones y aulas.'),
+      dl('xlsx', 'section', 'HORARIO por sección (Excel)', 'La cuadrícula de siempre: una hoja por sección, con los recesos.'),
+      dl('xlsx', 'teacher', 'HORARIO por docente (Excel)', 'Una hoja por docente.'),
+      dl('csv', null, 'Clases del horario (CSV)', 'Sección, día, hora, duración, materia, docente y aula de cada clase, para otros programas.')));
+  update();
+  function fill(select, items) {
+    items.forEach((o) => select.input.appendChild(h('option', { value: String(o.value), text: o.label })));
+  }
+  return {
+    node: node,
+    links: links,
+    setSections: (items) => fill(section, items),
+    setTeachers: (items) => fill(teacher, items)
+  };
 }
 
 function loadTable(wrap, report) {
@@ -169,7 +195,8 @@ export function show(ctx) {
     return;
   }
   const status = h('p', { class: 'muted', role: 'status', text: 'Cargando el horario activo…' });
-  const files = card('Descargar el horario activo', null, [status, downloads()], 'card--wide');
+  const dls = downloads();
+  const files = card('Descargar el horario activo', 'Elija una sección o un docente para imprimir solo su horario.', [status, dls.node], 'card--wide');
   const loadWrap = dataTable('Carga horaria', [
     { label: 'Docente' }, { label: 'Materias (horas)' }, { label: 'Total semanal' }, { label: 'Máximo' }, { label: 'Estado' }]);
   const loadCsv = h('a', { class: 'btn btn--secondary', href: '/api/v1/reports/teaching-load?format=csv', download: '', text: 'Descargar carga horaria (CSV)' });
@@ -186,11 +213,15 @@ export function show(ctx) {
     h('div', { class: 'stack' }, files, ...reports, feeds.node)
   ], ctx.moveFocus);
   feeds.load(alive);
+  api('GET', '/api/v1/sections').then((r) => {
+    if (alive()) dls.setSections(((r && r.items) || []).map((x) => ({ value: x.id, label: x.name })));
+  }).catch((err) => { if (alive() && !err.handled) errors.show('No se pudieron cargar las secciones: ' + err.message); });
 
   Promise.all([api('GET', '/api/v1/reports/teaching-load'), api('GET', '/api/v1/reports/teacher-satisfaction')])
     .then(([load, sat]) => {
       if (!alive()) return;
       status.textContent = 'Horario activo: ' + load.timetable.name + '.';
+      dls.setTeachers((load.teachers || []).filter((t) => t.total > 0).map((t) => ({ value: t.staff_id, label: t.teacher })));
       loadTable(loadWrap, load);
       avg.textContent = sat.average === null ? 'Aún no hay preferencias aprobadas que medir.'
         : 'Promedio del plantel: ' + sat.average.toLocaleString('es-VE') + ' %';
@@ -200,7 +231,7 @@ export function show(ctx) {
       if (!alive()) return;
       if (err.status === 404) {
         status.textContent = 'El plantel aún no tiene un horario activo: cuando active uno, podrá descargarlo e imprimirlo aquí.';
-        files.querySelectorAll('a.download').forEach((a) => { a.removeAttribute('href'); a.setAttribute('aria-disabled', 'true'); a.classList.add('is-disabled'); });
+        dls.links.forEach((a) => { a.removeAttribute('href'); a.setAttribute('aria-disabled', 'true'); a.classList.add('is-disabled'); });
         reports.forEach((c) => { c.hidden = true; });
       } else if (!err.handled) {
         errors.show('No se pudieron cargar los reportes: ' + err.message);
