@@ -936,14 +936,21 @@ RECIPES.update({
     ("GET", "/api/v1/me/preferences"): Recipe(_setup_teacher, _fixed(200)),
     ("PUT", "/api/v1/me/preferences"): Recipe(
         lambda w, a, h: (_setup_teacher(w, a, h)[0], {"preferences": []}, None), _fixed(200)),
+})
+
+
 # timetables: exports, calendar feeds, reports (issue #15, part exports). The
 # matrix's schools have no timetable (404) and no staff to subscribe to.
 RECIPES.update({
     ("GET", "/api/v1/timetables/{id}/export"): Recipe(
         lambda w, a, h: (["1"], None, None), _fixed(404)),
     ("GET", "/api/v1/calendar-feeds"): Recipe(_none, _fixed(200)),
+    # a teacher linked to a staff row (the set-up recipes link alfa's)
+    # subscribes to their own week; nobody else names a target here
     ("POST", "/api/v1/calendar-feeds"): Recipe(
-        _body(lambda w: {"kind": "teacher"}), _fixed(404)),
+        lambda w, a, h: (_setup_teacher(w, a, h)[0], {"kind": "teacher"}, None),
+        lambda a, h, v: 201 if a.role == "teacher" and h == "alfa" and a.home == "alfa"
+        else 404),
     ("DELETE", "/api/v1/calendar-feeds/{id}"): Recipe(
         lambda w, a, h: (["999999"], None, None), _fixed(404)),
     ("GET", "/ical/{file}"): Recipe(
