@@ -126,7 +126,9 @@ static void lessons_sorted_with_names(void **state)
     assert_true(json_is_null(json_object_get(l, "day")));
     assert_true(json_is_null(json_object_get(l, "staff_id")));
     assert_true(json_is_null(json_object_get(j, "cost")));
-    assert_null(json_object_get(school_timetable_json(tt, false), "lessons"));
+    json_t *bare = school_timetable_json(tt, false);
+    assert_null(json_object_get(bare, "lessons"));
+    json_decref(bare);
     json_decref(j);
     school_timetable_free(&tt);
     assert_null(tt);
