@@ -88,6 +88,13 @@ int school_tt_build(struct store *s, int64_t timetable_id,
                     struct school_tt **out_r, char **error_r);
 void school_tt_free(struct school_tt **b);
 
+/* Input that cannot give a timetable, in Spanish, one problem a line (a
+ * teacher or section with more periods than its week has, a subject that
+ * needs a kind of room the school lacks, a teacher over their weekly
+ * maximum, a block with no possible start): the number of problems, 0
+ * when none; *text_r malloc'ed ("" when none). */
+int school_tt_precheck(const struct school_tt *b, char **text_r);
+
 /* The day (1..7) and the class period of the block's section schedule
  * (1-based) of a grid slot; false when the slot is not one of that
  * schedule's class periods. */
