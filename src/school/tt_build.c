@@ -8,6 +8,7 @@
  * back as timetable_lessons rows; school_tt_precheck() lists, in Spanish,
  * set-up that cannot give a timetable before any search starts.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
