@@ -18,6 +18,7 @@
 #include "mail/mail.h"
 #include "platform/platform.h"
 #include "platform/statistics.h"
+#include "school/tt_generate.h"
 
 struct listen_at {
     char addr[64];
@@ -148,6 +149,14 @@ static int mail_options(struct mail_config *m, const char *smtp_url,
     return 0;
 }
 
+/* Generation threads: BISCHEDULER_TT_THREADS (1-8), default 2. */
+static int tt_threads(void)
+{
+    const char *v = getenv("BISCHEDULER_TT_THREADS");
+    int n = v ? atoi(v) : 2;
+    return n < 1 ? 1 : n > 8 ? 8 : n;
+}
+
 /* Runs the server until a signal; 0, or 1 if it cannot start. */
 static int serve(struct platform *p, const struct server_config *cfg,
                  const struct mail_config *mail, const char *where,
@@ -191,6 +200,9 @@ static int serve(struct platform *p, const struct server_config *cfg,
     log_msg(LOG_INFO, "serving %s: http://bischeduler.%s:%u (UEIPAB), "
                       "http://bischeduler-CODE.%s:%u (guest schools)",
             where, p->base_domain, cfg->port, p->base_domain, cfg->port);
+    /* timetables (#15): generations run on their own threads */
+    if (tt_runner_start(p->pool, tt_threads(), 64) < 0)
+        log_msg(LOG_WARN, "timetables: the generation runner did not start");
     /* network: the platform figures, refreshed in the background */
     if (statistics_refresher_start(p, stats_interval) < 0)
         log_msg(LOG_WARN, "statistics: the refresher did not start");
@@ -200,6 +212,7 @@ static int serve(struct platform *p, const struct server_config *cfg,
     log_msg(LOG_INFO, "received %s: finishing requests in flight",
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
     server_stop(srv, 30);
+    tt_runner_stop();
     if (mailing)
         mail_worker_stop();
     log_flusher_stop();

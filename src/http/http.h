@@ -322,4 +322,13 @@ int64_t request_cursor(struct request *r);
 void request_link(struct request *r, const struct tenant *t,
                   const char *path, char *out, size_t n);
 
+/* timetables (issue #15, part generate): h_timetables.c */
+void h_timetables_list(struct request *r);
+void h_timetables_create(struct request *r);
+void h_timetables_get(struct request *r);
+void h_timetables_delete(struct request *r);
+void h_timetables_activate(struct request *r);
+void h_timetables_cancel(struct request *r);
+void h_timetables_compare(struct request *r);
+
 #endif

@@ -135,6 +135,14 @@ const struct route routes[] = {
     {"GET", "/ical/{file}", ROUTE_PUBLIC, SCOPE_SCHOOL, false, h_calendar_feed_ics},
     {"GET", "/api/v1/reports/teaching-load", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_report_teaching_load},
     {"GET", "/api/v1/reports/teacher-satisfaction", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_report_teacher_satisfaction},
+    /* timetables (issue #15, part generate): drafts, generation, activation */
+    {"GET", "/api/v1/timetables", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_timetables_list},
+    {"POST", "/api/v1/timetables", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_timetables_create},
+    {"GET", "/api/v1/timetables/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_timetables_get},
+    {"DELETE", "/api/v1/timetables/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_timetables_delete},
+    {"POST", "/api/v1/timetables/{id}/activate", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_timetables_activate},
+    {"POST", "/api/v1/timetables/{id}/cancel", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_timetables_cancel},
+    {"GET", "/api/v1/timetables/{id}/compare", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_timetables_compare},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

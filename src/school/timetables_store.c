@@ -6,6 +6,7 @@
  * generated (job_state queued or running) is neither activated nor
  * discarded until its job ends or is cancelled.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -280,6 +281,27 @@ int school_timetable_orphan(struct store *s, int64_t id, const char **error_r)
                   " error = 'La generación se interrumpió (el servidor se reinició).'"
                   " WHERE id = ? AND job_state IN ('queued', 'running')",
                   "ti", now, id);
+}
+
+int school_timetable_mark_cancelled(struct store *s, const struct actor *actor, int64_t id,
+                                    const char **error_r)
+{
+    char now[21];
+    now_text(now);
+    if (db_run(s->conn, error_r,
+               "UPDATE timetables SET job_state = 'cancelled', updated_at = ?"
+               " WHERE id = ? AND job_state IN ('queued', 'running')",
+               "ti", now, id) < 0)
+        return -1;
+    char ids[24];
+    snprintf(ids, sizeof(ids), "%lld", (long long)id);
+    json_t *before = json_pack("{s:s}", "job_state", "queued");
+    json_t *after = json_pack("{s:s}", "job_state", "cancelled");
+    struct audit_entry e = {"cancel", "timetable", ids, before, after};
+    int rc = audit_write(s, actor, &e, error_r);
+    json_decref(before);
+    json_decref(after);
+    return rc < 0 ? -1 : 0;
 }
 
 /* --- Compare ------------------------------------------------------------ */

@@ -69,6 +69,10 @@ int school_timetable_discard(struct store *s, const struct actor *actor, int64_t
  * Caller holds the store. */
 int school_timetable_compare(struct store *s, int64_t id, json_t **out_r,
                              const char **error_r);
+/* A generation cancelled before it started: job_state 'cancelled' and its
+ * audit row, in the caller's transaction. */
+int school_timetable_mark_cancelled(struct store *s, const struct actor *actor, int64_t id,
+                                    const char **error_r);
 /* A queued or running timetable whose job no runner holds (the server
  * restarted): marked failed. Caller holds the store. */
 int school_timetable_orphan(struct store *s, int64_t id, const char **error_r);
