@@ -227,9 +227,10 @@ void h_timetables_cancel(struct request *r)
             reply_err_msg(r, ERR_NOT_FOUND, tt_not_found);
         return;
     }
-    const char *job = json_string_value(json_object_get(o, "job_state"));
+    char job[12];
+    str_copy(job, sizeof job, json_string_value(json_object_get(o, "job_state")));
     json_decref(o);
-    if (!job || (strcmp(job, "queued") && strcmp(job, "running"))) {
+    if (strcmp(job, "queued") && strcmp(job, "running")) {
         reply_err(r, ERR_TIMETABLE_NOT_RUNNING);
         return;
     }
