@@ -936,6 +936,47 @@ RECIPES.update({
     ("GET", "/api/v1/me/preferences"): Recipe(_setup_teacher, _fixed(200)),
     ("PUT", "/api/v1/me/preferences"): Recipe(
         lambda w, a, h: (_setup_teacher(w, a, h)[0], {"preferences": []}, None), _fixed(200)),
+# timetables (issue #15, part generate): an empty draft of the host school
+# (no set-up needed); beta's renumbered beyond any id of alfa.
+
+
+def _tt_own(w, a, h):
+    oid = "1"
+    if _rec_reaches(a, h):
+        oid = str(assert_ok(_rec_admin(w, h).post("/api/v1/timetables",
+                                                  json={"generate": False}), 201)["id"])
+    return [oid], None, None
+
+
+def _tt_foreign(w, a, h):
+    if getattr(w, "_tt_beta", None) is None:
+        c = w.inst.cached_login("beta", "director@beta.test")
+        oid = assert_ok(c.post("/api/v1/timetables", json={"generate": False}), 201)["id"]
+        store_execute(w.inst.school_store("beta"), "UPDATE timetables SET id = ? WHERE id = ?",
+                      (900000 + oid, oid))
+        w._tt_beta = 900000 + oid
+    store = w.inst.school_store("beta")
+    sql = "SELECT * FROM timetables WHERE id = ?"
+    before = store_rows(store, sql, (w._tt_beta,))
+
+    def after():
+        assert store_rows(store, sql, (w._tt_beta,)) == before, "beta's timetable changed"
+    return [str(w._tt_beta)], None, after
+
+
+def _tt_recipe(status):
+    return Recipe(_tt_own, _fixed(status),
+                  variants={"object of another school": (_tt_foreign, _fixed(404))})
+
+
+RECIPES.update({
+    ("GET", "/api/v1/timetables"): Recipe(_none, _fixed(200)),
+    ("POST", "/api/v1/timetables"): Recipe(_body(lambda w: {"generate": False}), _fixed(201)),
+    ("GET", "/api/v1/timetables/{id}"): _tt_recipe(200),
+    ("DELETE", "/api/v1/timetables/{id}"): _tt_recipe(200),
+    ("POST", "/api/v1/timetables/{id}/activate"): _tt_recipe(409),
+    ("POST", "/api/v1/timetables/{id}/cancel"): _tt_recipe(409),
+    ("GET", "/api/v1/timetables/{id}/compare"): _tt_recipe(409),
 })
 
 
