@@ -31,6 +31,9 @@ static const char *const pages[] = {"/", "/auditoria", "/soporte",
                                     "/preparacion", "/mis-preferencias",
                                     /* timetables (issue #15), part exports */
                                     "/impresion", "/mi-calendario", NULL};
+                                    NULL};
+                                    /* timetables (issue #15, part generate) */
+                                    "/horarios", NULL};
 
 /* Pages with an id or a sub-page after the prefix (/estudiantes/12/editar). */
 static const char *const page_prefixes[] = {"/estudiantes/", "/representantes/",
