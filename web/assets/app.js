@@ -37,6 +37,8 @@ defineRoutes([
   { name: 'tt-plan', path: '/preparacion/plan', under: 'tt-setup', load: () => import('./pages/plan.js') },
   { name: 'tt-prefs', path: '/preparacion/preferencias', under: 'tt-setup', load: () => import('./pages/pref-review.js') },
   { name: 'my-prefs', path: '/mis-preferencias', nav: 'Mis preferencias', navIf: (u) => !!u && u.role === 'teacher', load: () => import('./pages/my-preferences.js') },
+  /* Timetables (issue #15, part generate): generate, activate, compare. */
+  { name: 'timetables', path: '/horarios', nav: 'Horarios', navIf: canManageRecords, load: () => import('./pages/timetables.js') },
   { name: 'audit', path: '/auditoria', nav: 'Auditoría', navIf: isAdmin, load: () => import('./pages/audit.js') },
   /* People (issue 14): users and platform admins; a mailed link to choose a password. */
   { name: 'users', path: '/usuarios', nav: 'Usuarios', navIf: isAdmin, load: () => import('./pages/users.js') },

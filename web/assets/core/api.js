@@ -68,6 +68,7 @@ export async function api(method, path, body, opts = {}) {
     const e = (data && data.error) || {};
     const err = new ApiError(res.status, e.code || ('http_' + res.status),
       e.message || defaultMessage(res.status), e.field, e.errors);
+    err.body = data; /* the whole reply, for errors with more (timetable_setup's problems) */
     if (res.status === 401 && !opts.allow401) {
       err.handled = true;
       if (sessionEndedHandler) sessionEndedHandler(MSG_EXPIRED);
