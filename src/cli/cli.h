@@ -212,6 +212,8 @@ int cli_timetable_run(const struct cli_command *cmd, int argc, char **argv);
 bool cli_timetable_is_import(int argc, char **argv);
 int cli_timetable_import_run(const struct cli_command *cmd, int argc,
                              char **argv);
+/* timetable generate --school C (issue #15): timetable_generate.c */
+int cli_timetable_generate_run(const struct cli_command *cmd, int argc, char **argv);
 int cli_xhstt_run(const struct cli_command *cmd, int argc, char **argv);
 /* export.c: the Matrícula and the enrolment statistics (issue 13) */
 int cli_export_run(const struct cli_command *cmd, int argc, char **argv);

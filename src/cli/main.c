@@ -125,6 +125,9 @@ static const struct cli_command commands[] = {
           "teachers, rooms, bell schedule, assignments) matched or created, "
           "and the timetable in the file as a draft; see `timetable import "
           "--help`"},
+         {"generate --school C [--time-limit S] [--activate]",
+          "generate a school's timetable from its set-up, as a draft "
+          "(--activate: the active one when it has no clash)"},
          {NULL, NULL}}},
     {.name = "xhstt", .run = cli_xhstt_run,
      .summary = "read, evaluate and solve XHSTT benchmark archives",

@@ -160,6 +160,9 @@ int cli_timetable_run(const struct cli_command *cmd, int argc, char **argv)
 {
     if (cli_timetable_is_import(argc, argv))
         return cli_timetable_import_run(cmd, argc, argv);
+    /* generate: a school's timetable from its set-up (timetable_generate.c) */
+    if (argc > 1 && strcmp(argv[1], "generate") == 0)
+        return cli_timetable_generate_run(cmd, argc, argv);
     struct cli_args a;
     static const char *const methods[] = {"auto", "repair", "fet", NULL};
     static const char *const langs[] = {"es", "en", NULL};

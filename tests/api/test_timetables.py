@@ -10,19 +10,20 @@ import pytest
 
 from conftest import assert_error, assert_ok, store_execute, store_rows
 from support import ueipab
+from support.cli import cli
 
 
 @pytest.fixture(scope="module")
 def school(module_instances):
     inst = module_instances("timetables")
     inst.init()
-    for code in ("liceo", "malo", "lento"):
+    for code in ("liceo", "malo", "lento", "consola"):
         inst.create_school(code, f"U.E. {code.title()}")
         inst.add_user(code, f"directora@{code}.test", "school_admin")
     inst.add_user("liceo", "docente@liceo.test", "teacher")
     inst.start()
     ids = {}
-    for code in ("liceo", "lento"):
+    for code in ("liceo", "lento", "consola"):
         c = inst.login(code, f"directora@{code}.test")
         ids[code] = ueipab.load(c, inst.school_store(code))
     inst.ids = ids
@@ -190,3 +191,19 @@ def test_a_teacher_cannot_see_or_generate_timetables(school):
     t = school.login("liceo", "docente@liceo.test")
     assert_error(t.get("/api/v1/timetables"), 403, "forbidden")
     assert_error(t.post("/api/v1/timetables", json={"generate": True}), 403, "forbidden")
+
+
+def test_the_cli_generates_and_activates_a_timetable(school):
+    r = cli("timetable", "generate", "--data", school.data, "--school", "consola",
+            "--time-limit", "10", "--activate", "--name", "Desde la consola")
+    assert r.rc == 0, r.err
+    assert "137 de 137 clases colocadas, choques 0" in r.out, r.out
+    assert "es el horario activo" in r.out, r.out
+    c = director(school, "consola")
+    items = assert_ok(c.get("/api/v1/timetables"))["items"]
+    assert [(x["name"], x["status"]) for x in items] == [("Desde la consola", "active")], items
+    t = assert_ok(c.get(f"/api/v1/timetables/{items[0]['id']}"))
+    assert ueipab.check(t["lessons"], school.ids["consola"]) == []
+    # a school with no set-up: the problems in Spanish, nothing written
+    r = cli("timetable", "generate", "--data", school.data, "--school", "malo")
+    assert r.rc == 1 and "asignaciones docentes" in r.text, r
