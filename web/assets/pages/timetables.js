@@ -111,7 +111,7 @@ export function show(ctx) {
   }
 
   /* --- Report and comparison --------------------------------------- */
-  const detail = h('div', { class: 'stack' });
+  const detail = h('div', { class: 'stack tt-detail' });
 
   function byRuleTable(rows, caption) {
     const wrap = dataTable(caption, [{ label: 'Regla' }, { label: 'Casos', class: 'num' }, { label: 'Choques', class: 'num' }, { label: 'Penalización', class: 'num' }]);
