@@ -6,13 +6,17 @@
  * to write its progress (about four times a second) and, at the end, the
  * lessons, cost and report with their audit row. Cancelling sets the job's
  * flag (the engine stops at its next step and keeps the best timetable
- * found) or, for a job still queued, takes it out of the queue.
+ * found) or, for a job still queued, takes it out of the queue. Runner
+ * threads run at nice 10, below the request threads.
  *
  * school_timetable_start() is what a request calls; school_timetable_generate()
  * runs the same steps on the caller's thread (CLI, demo).
  */
 #include <pthread.h>
 #include <stdio.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -256,6 +260,9 @@ static void job_free(struct job *j)
 static void *worker(void *arg)
 {
     int slot = (int)(intptr_t)arg;
+    /* below the request threads: a search never slows other schools' reads
+     * (Linux: a thread's nice value is its own) */
+    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
     pthread_mutex_lock(&R.mu);
     for (;;) {
         while (!R.stopping && !R.head)
