@@ -29,6 +29,7 @@ LOAD = int(os.environ.get("BENCH_LOAD_SECONDS", "8"))
 PW = "bench-Password-2026"
 GEN = [f"g{i:02d}" for i in range(1, 11)]
 READ = ["r1", "r2"]
+THREADS = os.environ.get("BISCHEDULER_TT_THREADS", f"{max(1, min(4, (os.cpu_count() or 2) // 2))}")
 
 
 def sh(*args):
@@ -159,7 +160,7 @@ def run_backend(backend, work):
         states = [clients[code].get("/api/v1/timetables").json()["items"][0]["job_state"]
                   for code in GEN]
         print(f"{backend:8} reads of another school while 10 schools generate ({LOAD} s, runner "
-              f"threads 2 at nice 10): p50 {p50}, p99 {p99},"
+              f"threads {THREADS} at nice 10): p50 {p50}, p99 {p99},"
               f" {reqs} req/s; generations at the end: "
               f"{states.count('done')} done, {len(states) - states.count('done')} still queued/running",
               flush=True)

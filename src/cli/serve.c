@@ -149,11 +149,15 @@ static int mail_options(struct mail_config *m, const char *smtp_url,
     return 0;
 }
 
-/* Generation threads: BISCHEDULER_TT_THREADS (1-8), default 2. */
+/* Generation threads: BISCHEDULER_TT_THREADS (1-8); by default half the
+ * CPUs (at least 1, at most 4), so the request threads keep the rest. */
 static int tt_threads(void)
 {
     const char *v = getenv("BISCHEDULER_TT_THREADS");
-    int n = v ? atoi(v) : 2;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int n = v ? atoi(v) : (int)(cpus > 1 ? cpus / 2 : 1);
+    if (!v && n > 4)
+        n = 4;
     return n < 1 ? 1 : n > 8 ? 8 : n;
 }
 

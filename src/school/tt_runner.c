@@ -3,7 +3,7 @@
  * jobs from one queue (bounded), each job the generation of one draft of one
  * school. A job holds its school's store from the pool only while it runs;
  * the search itself runs without the store's lock, which it takes briefly
- * to write its progress (about four times a second) and, at the end, the
+ * to write its progress (twice a second) and, at the end, the
  * lessons, cost and report with their audit row. Cancelling sets the job's
  * flag (the engine stops at its next step and keeps the best timetable
  * found) or, for a job still queued, takes it out of the queue. Runner
@@ -195,7 +195,7 @@ static int solve_and_save(struct store *s, int64_t id, struct school_tt *b, int 
     opt.threads = 1;
     opt.progress = on_progress;
     opt.progress_arg = &pc;
-    opt.progress_interval = 0.25;
+    opt.progress_interval = 0.5;
     opt.cancel = cancel;
     struct tt_result res = {0};
     char *serr = NULL;
