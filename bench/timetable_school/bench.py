@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """bench/timetable_school: a school's timetable generated through the API
 (see run and bench/README.md). The UEIPAB 2025 instance is loaded into each
-school with tests/api/support/ueipab.py (records through the API, the #15
-set-up written to the store until the set-up routes exist)."""
+school with tests/api/support/ueipab.py (`bischeduler timetable import`, the
+import part's CLI)."""
 
 import os
 import re
@@ -124,7 +124,8 @@ def run_backend(backend, work):
                 time.sleep(0.1)
         clients = {code: Client(port, code) for code in GEN + READ}
         for code in GEN + READ:
-            ueipab.load(clients[code], store_of(code))
+            ueipab.load(clients[code], store_of(code), lambda: sh(
+                BIN, "timetable", "import", *store_args, "--school", code, ueipab.DATA))
         # (1) one school: request -> draft ready to activate
         c = clients[GEN[0]]
         times = []

@@ -176,7 +176,8 @@ static int load_base(struct ctx *c, const char **error_r)
         c->staff = xrealloc(c->staff, (size_t)(c->nstaff + 1) * sizeof(*c->staff));
         struct person *x = &c->staff[c->nstaff++];
         x->id = db_int(st, 0);
-        x->name = str_fmt("%s %s", db_text(st, 1), db_text(st, 2));
+        const char *last = db_text(st, 2);
+        x->name = *last ? str_fmt("%s %s", db_text(st, 1), last) : xstrdup(db_text(st, 1));
         x->max_weekly = (int)db_int(st, 3);
         x->res = -1;
         x->load = 0;

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import assert_error, assert_ok, store_execute, store_rows
 from support import ueipab
-from support.cli import cli
+from support.cli import cli, cli_ok
 
 
 @pytest.fixture(scope="module")
@@ -24,10 +24,16 @@ def school(module_instances):
     inst.start()
     ids = {}
     for code in ("liceo", "lento", "consola"):
-        c = inst.login(code, f"directora@{code}.test")
-        ids[code] = ueipab.load(c, inst.school_store(code))
+        ids[code] = load(inst, code)
     inst.ids = ids
     return inst
+
+
+def load(inst, code):
+    """UEIPAB 2025 into school `code`: its set-up, no timetable."""
+    c = inst.login(code, f"directora@{code}.test")
+    return ueipab.load(c, inst.school_store(code), lambda: cli_ok(
+        "timetable", "import", "--data", inst.data, "--school", code, str(ueipab.DATA)))
 
 
 def director(inst, code="liceo"):
@@ -70,7 +76,7 @@ def test_ueipab_is_generated_with_no_clash_and_every_lesson_placed(school):
     assert rep["stats"]["unplaced"] == 0
     # names as the pages show them
     l0 = t["lessons"][0]
-    assert l0["section"].startswith("1er") and l0["teacher"].startswith("Docente T"), l0
+    assert l0["section"].startswith("1er") and l0["teacher"].startswith("T"), l0
     # the generation is audited
     rows = assert_ok(c.get("/api/v1/audit", params={"entity": "timetable",
                                                     "action": "generate"}))["items"]
@@ -122,7 +128,8 @@ def test_a_set_up_that_cannot_work_is_explained_in_spanish_before_any_search(sch
     err = assert_error(c.post("/api/v1/timetables", json={"generate": True}), 422,
                        "timetable_setup")
     assert any("asignaciones docentes" in p for p in err["problems"]), err
-    ids = ueipab.load(c, store, teachers_max=20)
+    ids = load(school, "malo")
+    store_execute(store, "UPDATE staff SET max_weekly_periods = 20")
     now = "2026-01-01T00:00:00Z"
     # a lab subject and no laboratory; one section off its bell schedule;
     # T05 with more periods than the week has
@@ -136,12 +143,12 @@ def test_a_set_up_that_cannot_work_is_explained_in_spanish_before_any_search(sch
                        "timetable_setup")
     text = "\n".join(err["problems"])
     assert "FÍSICA necesita un laboratorio y el plantel no tiene ninguno" in text, text
-    assert "Docente T05" in text and "máximo es 20" in text, text
+    assert "T05 tiene" in text and "máximo es 20" in text, text
     assert "períodos disponibles" in text, text       # the engine's diagnosis, in Spanish
     store_execute(store, "UPDATE sections SET bell_schedule_id = NULL WHERE code = 'C6'")
     err = assert_error(c.post("/api/v1/timetables", json={"generate": True}), 422,
                        "timetable_setup")
-    assert any("5to Año A no tiene horario de timbre" in p for p in err["problems"]), err
+    assert any("5to Año Única no tiene horario de timbre" in p for p in err["problems"]), err
     # nothing was written
     assert assert_ok(c.get("/api/v1/timetables"))["items"] == []
     # every invalid member at once
@@ -183,7 +190,7 @@ def test_a_generation_is_cancelled_and_keeps_the_best_timetable_found(school):
     assert ueipab.check(done["lessons"], ids) == []
     # the unmet preference is explained by name
     prefs = [v for v in done["report"]["violations"] if v["rule"] == "teacher_preferences"]
-    assert prefs and "Docente T01" in prefs[0]["text"], done["report"]["violations"][:3]
+    assert prefs and "T01" in prefs[0]["text"], done["report"]["violations"][:3]
     assert_error(c.post(f"/api/v1/timetables/{t['id']}/cancel"), 409, "timetable_not_running")
 
 
@@ -204,6 +211,7 @@ def test_the_cli_generates_and_activates_a_timetable(school):
     assert [(x["name"], x["status"]) for x in items] == [("Desde la consola", "active")], items
     t = assert_ok(c.get(f"/api/v1/timetables/{items[0]['id']}"))
     assert ueipab.check(t["lessons"], school.ids["consola"]) == []
-    # a school with no set-up: the problems in Spanish, nothing written
+    # a school whose set-up cannot work: the problems in Spanish, nothing written
     r = cli("timetable", "generate", "--data", school.data, "--school", "malo")
-    assert r.rc == 1 and "asignaciones docentes" in r.text, r
+    assert r.rc == 1 and "no tiene horario de timbre: asígnele uno" in r.text, r
+    assert assert_ok(director(school, "malo").get("/api/v1/timetables"))["items"] == []

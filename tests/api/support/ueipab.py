@@ -1,9 +1,6 @@
-"""The UEIPAB 2025 instance (tests/data/ueipab-2025) loaded into a school:
-the year, grades, sections, subjects and teachers through the records API;
-the #15 set-up (a bell schedule from periods.csv, each section on it, the
-teaching assignments of lessons.csv) through the set-up routes when the
-server has them, else written to the store directly (until the `setup`
-part's routes are on main).
+"""The UEIPAB 2025 instance (tests/data/ueipab-2025) loaded into a school
+with `bischeduler timetable import` (the `import` part): grades, sections,
+subjects, teachers, the bell schedule and the teaching assignments.
 
 Also an independent checker of a timetable's lessons against the instance:
 every block placed once, no teacher, section or room in two places at once,
@@ -12,15 +9,12 @@ teacher) taught its periods in its blocks."""
 
 import csv
 from collections import Counter, defaultdict
-from datetime import datetime, timezone
 from pathlib import Path
 
 from .client import assert_ok
-from .stores import store_execute, store_rows
+from .stores import store_rows
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "ueipab-2025"
-SECTIONS = {"C1": (1, "A"), "C2": (2, "A"), "C3": (3, "A"), "C4": (3, "B"),
-            "C5": (4, "A"), "C6": (5, "A")}
 
 
 def read(name):
@@ -34,63 +28,20 @@ def periods():
             for r in read("periods.csv")]
 
 
-def _now():
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def load(c, store, teachers_max=0):
-    """Loads the instance with client c (a school admin) and the school's
-    store; returns {"sections": {code: id}, "subjects": {code: id},
-    "staff": {code: id}, "schedule_id": id}."""
-    years = assert_ok(c.get("/api/v1/years"))["items"]
-    if not any(y["name"] == "2025-2026" for y in years):
-        assert_ok(c.post("/api/v1/years", json={"name": "2025-2026", "starts_on": "2025-09-15",
-                                                 "ends_on": "2026-07-15"}), 201)
-    grades = {g["number"]: g["id"] for g in assert_ok(c.get("/api/v1/grades"))["items"]
-              if g["level"] == "media_general"}
-    for n in range(1, 6):
-        if n not in grades:
-            g = assert_ok(c.post("/api/v1/grades", json={"level": "media_general", "number": n}),
-                          201)
-            grades[n] = g["id"]
-    ids = {"sections": {}, "subjects": {}, "staff": {}}
-    for code, (n, letter) in SECTIONS.items():
-        s = assert_ok(c.post("/api/v1/sections", json={"grade_id": grades[n], "letter": letter}),
-                      201)
-        ids["sections"][code] = s["id"]
-    for row in read("subjects.csv"):
-        s = assert_ok(c.post("/api/v1/subjects", json={"name": row["name"], "code": row["subject"],
-                                                       "level": "media_general"}), 201)
-        ids["subjects"][row["subject"]] = s["id"]
-    for i, row in enumerate(read("teachers.csv")):
-        body = {"cedula": f"V-{20000001 + i}", "first_names": "Docente",
-                "last_names": row["teacher"]}
-        if teachers_max:
-            body["max_weekly_periods"] = teachers_max
-        t = assert_ok(c.post("/api/v1/staff", json=body), 201)
-        ids["staff"][row["teacher"]] = t["id"]
-    # the #15 set-up, written directly until the set-up routes are on main
-    now = _now()
-    store_execute(store, "INSERT INTO bell_schedules (name, days, created_at, updated_at)"
-                         " VALUES ('Media General', 31, ?, ?)", (now, now))
-    sched = store_rows(store, "SELECT id FROM bell_schedules WHERE name = 'Media General'")[0][0]
-    for pos, (num, start, end) in enumerate(periods(), 1):
-        store_execute(store, "INSERT INTO bell_periods (schedule_id, position, kind, starts_at,"
-                             " ends_at) VALUES (?, ?, ?, ?, ?)",
-                      (sched, pos, "class" if num else "break", start, end))
-    for code, sid in ids["sections"].items():
-        store_execute(store, "UPDATE sections SET bell_schedule_id = ?, code = ? WHERE id = ?",
-                      (sched, code, sid))
-    for code, tid in ids["staff"].items():
-        store_execute(store, "UPDATE staff SET code = ? WHERE id = ?", (code, tid))
-    for row in read("lessons.csv"):
-        store_execute(store, "INSERT INTO teaching_assignments (section_id, subject_id, staff_id,"
-                             " periods_per_week, blocks, created_at, updated_at)"
-                             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                      (ids["sections"][row["section"]], ids["subjects"][row["subject"]],
-                       ids["staff"][row["teacher"]], int(row["periods_per_week"]), row["blocks"],
-                       now, now))
-    ids["schedule_id"] = sched
+def load(c, store, run_import):
+    """Loads the instance into a school with the `import` part's CLI
+    (run_import() runs `bischeduler timetable import --school C FOLDER`),
+    then discards the draft the import makes of solution.csv, so the
+    school has its set-up and no timetable. c: a school admin's client;
+    store: the school's store. Returns {"sections": {code: id},
+    "subjects": {code: id}, "staff": {code: id}}."""
+    run_import()
+    ids = {kind: dict((code, i) for i, code in store_rows(store, f"SELECT id, code FROM {table}"))
+           for kind, table in (("sections", "sections"), ("subjects", "subjects"),
+                               ("staff", "staff"))}
+    for t in assert_ok(c.get("/api/v1/timetables"))["items"]:
+        if t["source"] == "imported":
+            assert_ok(c.delete(f"/api/v1/timetables/{t['id']}"))
     return ids
 
 
