@@ -274,13 +274,17 @@ done:
 
 int school_timetable_orphan(struct store *s, int64_t id, const char **error_r)
 {
-    char now[21];
-    now_text(now);
+    /* a live job writes its progress twice a second (the CLI's too): only a
+     * row quiet for 15 s is an orphan */
+    char now[21], quiet[21];
+    int64_t t = time_now();
+    time_format_utc(t, now);
+    time_format_utc(t - 15, quiet);
     return db_run(s->conn, error_r,
                   "UPDATE timetables SET job_state = 'failed', updated_at = ?,"
                   " error = 'La generación se interrumpió (el servidor se reinició).'"
-                  " WHERE id = ? AND job_state IN ('queued', 'running')",
-                  "ti", now, id);
+                  " WHERE id = ? AND job_state IN ('queued', 'running') AND updated_at < ?",
+                  "tit", now, id, quiet);
 }
 
 int school_timetable_mark_cancelled(struct store *s, const struct actor *actor, int64_t id,

@@ -73,8 +73,9 @@ int school_timetable_compare(struct store *s, int64_t id, json_t **out_r,
  * audit row, in the caller's transaction. */
 int school_timetable_mark_cancelled(struct store *s, const struct actor *actor, int64_t id,
                                     const char **error_r);
-/* A queued or running timetable whose job no runner holds (the server
- * restarted): marked failed. Caller holds the store. */
+/* A queued or running timetable whose job no runner holds and whose row
+ * has not changed for 15 s (the server restarted; a CLI generation writes
+ * its progress meanwhile): marked failed. Caller holds the store. */
 int school_timetable_orphan(struct store *s, int64_t id, const char **error_r);
 
 /* --- tt_runner.c ------------------------------------------------------- */

@@ -100,6 +100,13 @@ static int teardown(void **state)
 static void fresh_build_lays_both_schedules_on_one_grid(void **state)
 {
     (void)state;
+    /* Ana avoids lunes 1st period and the whole viernes (hard), likes
+     * martes (soft); a pending preference is ignored */
+    sql("INSERT INTO teacher_preferences (staff_id, kind, day, period, level, status, created_at,"
+        " updated_at) VALUES (20, 'time', 1, 1, 'avoid', 'approved', " T ", " T "),"
+        " (20, 'day', 5, NULL, 'avoid', 'approved', " T ", " T "),"
+        " (20, 'day', 2, NULL, 'like', 'approved', " T ", " T "),"
+        " (20, 'day', 3, NULL, 'avoid', 'pending', " T ", " T ");");
     struct school_tt *b = NULL;
     char *err = NULL;
     store_lock(&store);
@@ -161,7 +168,35 @@ static void fresh_build_lays_both_schedules_on_one_grid(void **state)
         if (b->blocks[k].schedule_id == 8)
             assert_true(day <= 4); /* the afternoon runs lunes a jueves */
     }
+    /* the avoided times are hard unavailability, the liked day a preference */
+    int ana = -1, hard = 0, soft = 0;
+    for (int r = 0; r < inst->nresources; r++)
+        if (inst->resources[r].kind == TT_TEACHER && b->resource_ids[r] == 20)
+            ana = r;
+    assert_true(ana >= 0);
+    for (int c = 0; c < inst->nconstraints; c++) {
+        const struct tt_constraint *con = &inst->constraints[c];
+        if (con->resource != ana)
+            continue;
+        if (con->type == TT_UNAVAILABLE) {
+            hard++;
+            assert_true(con->slots[0] == 1u || con->slots[4] == 0x1fu);
+        } else if (con->type == TT_PREFERENCE) {
+            soft++;
+            assert_int_equal(con->level, TT_LIKE);
+            assert_int_equal(con->pref_kind, TT_PREF_DAY);
+        }
+    }
+    assert_int_equal(hard, 2);
+    assert_int_equal(soft, 1);
+    for (int k = 0; k < inst->nblocks; k++)
+        if (b->blocks[k].staff_id == 20) {
+            assert_true(school_tt_place(b, k, sol->start[k], &day, &period));
+            assert_true(day != 5);
+            assert_false(day == 1 && b->blocks[k].schedule_id == 7 && period == 1);
+        }
     tt_solution_free(&sol);
+    sql("DELETE FROM teacher_preferences;");
     char *text = NULL;
     assert_int_equal(school_tt_precheck(b, &text), 0);
     assert_string_equal(text, "");
