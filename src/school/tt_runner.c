@@ -105,6 +105,17 @@ static const char *rule_label(const char *origin)
     return origin;
 }
 
+/* A violation's words for a person: without the engine's trailing rule
+ * key and weight (" [teacher_gaps] (peso 10)"). malloc'ed. */
+static char *plain_text(const char *text)
+{
+    char *t = xstrdup(text ? text : "");
+    char *k = strstr(t, " [");
+    if (k && strchr(k, ']'))
+        *k = '\0';
+    return t;
+}
+
 /* The report: cost by rule and every violation in words. */
 static json_t *make_report(const struct school_tt *b, const struct tt_solution *sol,
                            const struct tt_result *res, uint64_t seed)
@@ -134,10 +145,13 @@ static json_t *make_report(const struct school_tt *b, const struct tt_solution *
                             json_integer(json_integer_value(json_object_get(row, f)) + v[i].cost));
         json_object_set_new(row, "count",
                             json_integer(json_integer_value(json_object_get(row, "count")) + 1));
-        if (json_array_size(list) < 1000)
+        if (json_array_size(list) < 1000) {
+            char *text = plain_text(v[i].text);
             json_array_append_new(list, json_pack("{s:b,s:I,s:s,s:s}", "hard", v[i].hard, "cost",
                                                   (json_int_t)v[i].cost, "rule", key, "text",
-                                                  v[i].text ? v[i].text : ""));
+                                                  text));
+            free(text);
+        }
     }
     tt_violations_free(v, nv);
     struct tt_stats st = tt_statistics(inst, sol);

@@ -191,6 +191,9 @@ def test_a_generation_is_cancelled_and_keeps_the_best_timetable_found(school):
     # the unmet preference is explained by name
     prefs = [v for v in done["report"]["violations"] if v["rule"] == "teacher_preferences"]
     assert prefs and "T01" in prefs[0]["text"], done["report"]["violations"][:3]
+    # in words for a person: no rule keys or weights
+    assert all("[" not in v["text"] and "peso" not in v["text"]
+               for v in done["report"]["violations"]), done["report"]["violations"][:3]
     assert_error(c.post(f"/api/v1/timetables/{t['id']}/cancel"), 409, "timetable_not_running")
 
 
