@@ -457,7 +457,7 @@ static int build_grid(struct ctx *c, const char **error_r)
         ndays = 5;
     tt_set_days(inst, ndays, NULL);
     for (int g = 0; g < ng; g++) {
-        char name[8];
+        char name[16];
         snprintf(name, sizeof(name), "%d", g + 1);
         tt_add_period(inst, name, starts[g], ends[g]);
         if (g + 1 < ng && ends[g] < starts[g + 1])
