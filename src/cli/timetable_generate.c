@@ -31,13 +31,17 @@ int cli_timetable_generate_run(const struct cli_command *cmd, int argc, char **a
          .max = TT_TIME_LIMIT_MAX,
          .help = "seconds the search may take, 1-600 (default 30)"},
         {.name = "name", .value = "N", .text = &name,
-         .help = "the draft's name (default «Horario generado»)"},
+         .help = "the draft's name (default \"Horario generado\")"},
         {.name = "activate", .flag = &activate,
          .help = "make it the active timetable when it has no clash"},
     };
     /* the verb alone, no FILE */
     struct cli_command gen = *cmd;
     gen.usage = "generate --school C [--time-limit S] [--name N] [--activate]";
+    gen.about = "Generates a draft timetable of school C from its set-up (bell "
+                "schedules, plan de estudio, teaching assignments, approved "
+                "preferences) and prints its cost; results are in Spanish.";
+    gen.subcommands = NULL;
     gen.min_args = gen.max_args = 1;
     gen.args_missing = "generate takes no FILE";
     int rc = cli_parse(&gen, opts, CLI_COUNT(opts), &st, argc, argv, &a);
