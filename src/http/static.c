@@ -31,6 +31,8 @@ static const char *const pages[] = {"/", "/auditoria", "/soporte",
                                     "/preparacion", "/mis-preferencias",
                                     /* timetables (issue #15), part exports */
                                     "/impresion", "/mi-calendario", NULL};
+                                    /* timetables (issue #15, part generate) */
+                                    "/horarios",
                                     NULL};
                                     /* timetables (issue #15, part generate) */
                                     "/horarios", NULL};
