@@ -34,8 +34,6 @@ static const char *const pages[] = {"/", "/auditoria", "/soporte",
                                     /* timetables (issue #15, part generate) */
                                     "/horarios",
                                     NULL};
-                                    /* timetables (issue #15, part generate) */
-                                    "/horarios", NULL};
 
 /* Pages with an id or a sub-page after the prefix (/estudiantes/12/editar). */
 static const char *const page_prefixes[] = {"/estudiantes/", "/representantes/",
