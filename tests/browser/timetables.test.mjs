@@ -1,14 +1,11 @@
 // The timetables page /horarios (issue #15, part generate) against the real
-// server: the demo school gets a small week set up (subjects and teachers
-// through the API; a bell schedule and the teaching assignments written to
-// its store with sqlite3 until the set-up routes are on main), then a school
+// server: the demo school gets a small week set up through the API
+// (subjects, teachers, a bell schedule, the teaching assignments), then a school
 // admin walks one real task at 1280 and at 360 px: a set-up problem shown in
 // Spanish, generate with a time limit, watch it finish, read the report,
 // activate it, generate a second one and compare it with the active one.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   DIRECTORA_EMAIL, DIRECTORA_NAME, DIRECTORA_PASSWORD,
@@ -20,7 +17,6 @@ describe('timetables page (real server)', { timeout: 180000 }, () => {
   let server;
   let browser;
   let auth;
-  let db;
   const ids = { sections: [] };
 
   async function apiOk(method, p, body) {
@@ -28,12 +24,10 @@ describe('timetables page (real server)', { timeout: 180000 }, () => {
     assert.ok(r.status >= 200 && r.status < 300, `${method} ${p}: ${r.status} ${r.body.slice(0, 400)}`);
     return r.json;
   }
-  const sql = (text) => execFileSync('sqlite3', [db, text], { encoding: 'utf8' });
 
   before(async () => {
     server = await startServer();
     browser = await launchBrowser();
-    db = path.join(server.dataDir, 'store', 'schools', 'demo.sqlite');
     const login = await request(server.port, server.demoHost, 'POST', '/api/v1/auth/login',
       { body: { email: DIRECTORA_EMAIL, password: DIRECTORA_PASSWORD } });
     assert.equal(login.status, 200, login.body);
@@ -48,20 +42,21 @@ describe('timetables page (real server)', { timeout: 180000 }, () => {
     for (const [i, last] of ['Rondón', 'Pérez', 'Gil'].entries()) {
       staff.push((await apiOk('POST', '/api/v1/staff', { cedula: 'V-2900000' + i, first_names: 'Prof.', last_names: last })).id);
     }
-    const now = '2026-01-01T00:00:00Z';
-    let script = `INSERT INTO bell_schedules (id, name, days, created_at, updated_at) VALUES (7001, 'Media General', 31, '${now}', '${now}');`;
-    const day = [['07:00', '07:40'], ['07:40', '08:20'], ['08:20', '09:00'], ['09:00', '09:40'], null, ['10:00', '10:40'], ['10:40', '11:20']];
-    day.forEach((p, i) => {
-      script += p ? `INSERT INTO bell_periods (schedule_id, position, kind, starts_at, ends_at) VALUES (7001, ${i + 1}, 'class', '${p[0]}', '${p[1]}');`
-        : `INSERT INTO bell_periods (schedule_id, position, kind, starts_at, ends_at) VALUES (7001, ${i + 1}, 'break', '09:40', '10:00');`;
+    const bell = await apiOk('POST', '/api/v1/bell-schedules', {
+      name: 'Media General (prueba)',
+      periods: [
+        { starts_at: '07:00', ends_at: '07:40' }, { starts_at: '07:40', ends_at: '08:20' },
+        { starts_at: '08:20', ends_at: '09:00' }, { starts_at: '09:00', ends_at: '09:40' },
+        { kind: 'break', starts_at: '09:40', ends_at: '10:00' },
+        { starts_at: '10:00', ends_at: '10:40' }, { starts_at: '10:40', ends_at: '11:20' }],
     });
-    for (const s of sections) {
-      script += `UPDATE sections SET bell_schedule_id = 7001 WHERE id = ${s.id};`;
-      subjects.forEach((sub, k) => {
-        script += `INSERT INTO teaching_assignments (section_id, subject_id, staff_id, periods_per_week, blocks, created_at, updated_at) VALUES (${s.id}, ${sub}, ${staff[k]}, 4, '2+2', '${now}', '${now}');`;
-      });
+    ids.bell = bell.id;
+    await apiOk('POST', `/api/v1/bell-schedules/${bell.id}/sections`, { section_ids: sections.map((x) => x.id) });
+    for (const sec of sections) {
+      for (const [k, sub] of subjects.entries()) {
+        await apiOk('POST', '/api/v1/assignments', { section_id: sec.id, subject_id: sub, staff_id: staff[k], periods_per_week: 4, blocks: '2+2' });
+      }
     }
-    sql(script);
     ids.sections = sections;
   });
 
@@ -83,11 +78,11 @@ describe('timetables page (real server)', { timeout: 180000 }, () => {
         await page.getByRole('heading', { level: 1, name: 'Horarios' }).waitFor();
         // a set-up problem, in Spanish, before any search
         const broken = ids.sections[1];
-        sql(`UPDATE sections SET bell_schedule_id = NULL WHERE id = ${broken.id};`);
+        await apiOk('PATCH', `/api/v1/sections/${broken.id}`, { bell_schedule_id: null });
         await page.getByRole('button', { name: 'Generar horario' }).click();
         await page.getByText('no tiene horario de timbre: asígnele uno.').waitFor();
         await screenshot(page, `horarios-problema-${width}`);
-        sql(`UPDATE sections SET bell_schedule_id = 7001 WHERE id = ${broken.id};`);
+        await apiOk('PATCH', `/api/v1/sections/${broken.id}`, { bell_schedule_id: ids.bell });
         // generate with a time limit: the row ends "Sin choques"
         const name = `Propuesta ${width}`;
         await page.getByLabel('Nombre (opcional)').fill(name);
