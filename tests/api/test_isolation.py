@@ -936,6 +936,8 @@ RECIPES.update({
     ("GET", "/api/v1/me/preferences"): Recipe(_setup_teacher, _fixed(200)),
     ("PUT", "/api/v1/me/preferences"): Recipe(
         lambda w, a, h: (_setup_teacher(w, a, h)[0], {"preferences": []}, None), _fixed(200)),
+})
+
 # timetables (issue #15, part generate): an empty draft of the host school
 # (no set-up needed); beta's renumbered beyond any id of alfa.
 
