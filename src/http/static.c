@@ -30,7 +30,7 @@ static const char *const pages[] = {"/", "/auditoria", "/soporte",
                                     /* setup (issue #15) */
                                     "/preparacion", "/mis-preferencias",
                                     /* timetables (issue #15), part exports */
-                                    "/impresion", "/mi-calendario", NULL};
+                                    "/impresion", "/mi-calendario",
                                     /* timetables (issue #15, part generate) */
                                     "/horarios",
                                     NULL};
