@@ -97,6 +97,9 @@ static const struct {
     {"teaching_assignment", "asignación docente"},
     {"teacher_preference", "preferencia docente"},
     {"teacher_preferences", "las preferencias de un docente"},
+    /* portal (issue #15) */
+    {"teacher_absence", "ausencia de docente"},
+    {"lesson_cover", "suplencia"},
 };
 
 const char *audit_action_label(const char *action, const char *entity,

@@ -306,6 +306,20 @@ void h_calendar_feeds_delete(struct request *r);
 void h_calendar_feed_ics(struct request *r);
 void h_report_teaching_load(struct request *r);
 void h_report_teacher_satisfaction(struct request *r);
+/* portal (issue #15): h_portal.c */
+void h_tt_active_week(struct request *r);
+void h_tt_active_day(struct request *r);
+void h_me_timetable(struct request *r);
+void h_me_children(struct request *r);
+void h_me_child_timetable(struct request *r);
+void h_absences_list(struct request *r);
+void h_absences_create(struct request *r);
+void h_absences_get(struct request *r);
+void h_absences_patch(struct request *r);
+void h_absences_delete(struct request *r);
+void h_absences_cover(struct request *r);
+void h_covers_put(struct request *r);
+void h_covers_delete(struct request *r);
 
 /* request.c: helpers every handler may use. */
 /* The user JSON of the principal. */

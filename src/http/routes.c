@@ -143,6 +143,20 @@ const struct route routes[] = {
     {"POST", "/api/v1/timetables/{id}/activate", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_timetables_activate},
     {"POST", "/api/v1/timetables/{id}/cancel", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_timetables_cancel},
     {"GET", "/api/v1/timetables/{id}/compare", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_timetables_compare},
+    /* portal (issue #15): views of the active timetable, absences and covers (h_portal.c) */
+    {"GET", "/api/v1/timetables/active/week", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_tt_active_week},
+    {"GET", "/api/v1/timetables/active/day", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_tt_active_day},
+    {"GET", "/api/v1/me/timetable", P(VIEW_SCHEDULES), SCOPE_SCHOOL, false, h_me_timetable},
+    {"GET", "/api/v1/me/children", P(VIEW_OWN_CHILDREN_SCHEDULES), SCOPE_SCHOOL, false, h_me_children},
+    {"GET", "/api/v1/me/children/{id}/timetable", P(VIEW_OWN_CHILDREN_SCHEDULES), SCOPE_SCHOOL, false, h_me_child_timetable},
+    {"GET", "/api/v1/absences", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_absences_list},
+    {"POST", "/api/v1/absences", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_absences_create},
+    {"GET", "/api/v1/absences/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_absences_get},
+    {"PATCH", "/api/v1/absences/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_absences_patch},
+    {"DELETE", "/api/v1/absences/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_absences_delete},
+    {"GET", "/api/v1/absences/{id}/cover", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_absences_cover},
+    {"PUT", "/api/v1/covers", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_covers_put},
+    {"DELETE", "/api/v1/covers/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_covers_delete},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -33,7 +33,9 @@ static const char *const pages[] = {"/", "/auditoria", "/soporte",
                                     "/impresion", "/mi-calendario",
                                     /* timetables (issue #15, part generate) */
                                     "/horarios",
-                                    NULL};
+                                    /* portal (issue #15) */
+                                    "/mi-horario", "/horario-representado",
+                                    "/horario-activo", "/suplencias", NULL};
 
 /* Pages with an id or a sub-page after the prefix (/estudiantes/12/editar). */
 static const char *const page_prefixes[] = {"/estudiantes/", "/representantes/",
