@@ -1,0 +1,176 @@
+"""Views of the active timetable (h_portal.c, src/school/tt_views.c): the
+admin's week per section, teacher and room, the day's view, the teacher's
+own week and each child's week for a parent; a teacher sees only their
+week, a parent only their children's (404 on any other child). The school
+is support/portal.py's small week."""
+
+import pytest
+
+from conftest import assert_error, assert_ok, store_execute
+from support.portal import MONDAY, build_school, portal_users
+
+
+@pytest.fixture(scope="module")
+def school(module_instances):
+    inst = module_instances("views")
+    inst.init()
+    for code in ("norte", "sur"):
+        inst.create_school(code, f"U.E. {code.title()}")
+        portal_users(inst, code)
+    inst.start()
+    inst.ids = build_school(inst, "norte", inst.login("norte", "directora@norte.test"))
+    return inst
+
+
+def director(inst, code="norte"):
+    return inst.cached_login(code, f"directora@{code}.test")
+
+
+def cells(week):
+    """(section, subject, teacher, day, starts_at, ends_at) of every lesson."""
+    return sorted((x["section"], x["subject"], x["teacher"], x["day"], x["starts_at"], x["ends_at"])
+                  for x in week["lessons"])
+
+
+def test_the_section_week_shows_its_lessons_on_its_bell_schedule_and_never_a_draft(school):
+    ids = school.ids
+    w = assert_ok(director(school).get("/api/v1/timetables/active/week",
+                                       params={"section_id": ids["1A"]}))
+    assert w["timetable"]["id"] == ids["tt"] and w["timetable"]["name"] == "Horario 2026-2027"
+    assert w["view"] == {"kind": "section", "id": ids["1A"], "name": "1er Año A"}
+    assert w["days"] == [1, 2, 3, 4, 5]
+    assert cells(w) == [
+        ("1er Año A", "Castellano", "Rosa Díaz", 2, "07:00", "08:20"),
+        ("1er Año A", "Física", "Ana Pérez", 1, "10:00", "11:20"),
+        ("1er Año A", "Matemática", "Ana Pérez", 1, "07:00", "08:20")]
+    # Juan's lesson is in the draft only
+    assert all(x["teacher"] != "Juan Ruiz" for x in w["lessons"])
+    # the day's rows: ten periods and the two breaks, in order
+    assert [(s["number"], s["is_break"], s["starts_at"]) for s in w["slots"]][:6] == [
+        (1, False, "07:00"), (2, False, "07:40"), (3, False, "08:20"), (4, False, "09:00"),
+        (0, True, "09:40"), (5, False, "10:00")]
+    assert len(w["slots"]) == 12 and w["slots"][-1]["ends_at"] == "14:20"
+    lab = next(x for x in w["lessons"] if x["subject"] == "Física")
+    assert lab["room"] == "Laboratorio" and lab["period"] == 5 and lab["length"] == 2
+
+
+def test_a_teacher_on_two_bell_schedules_gets_one_grid_ordered_by_time(school):
+    ids = school.ids
+    w = assert_ok(director(school).get("/api/v1/timetables/active/week",
+                                       params={"staff_id": ids["luis"]}))
+    assert w["view"]["kind"] == "teacher" and w["view"]["name"] == "Luis Gómez"
+    assert cells(w) == [
+        ("2do Año A", "Matemática", "Luis Gómez", 1, "07:00", "08:20"),
+        ("2do Año A", "Matemática", "Luis Gómez", 2, "08:20", "09:00"),
+        ("6to Grado A", "Matemática", "Luis Gómez", 2, "07:00", "07:45")]
+    starts = [s["starts_at"] for s in w["slots"]]
+    assert starts == sorted(starts) and "07:45" in starts and "07:40" in starts, starts
+
+
+def test_the_room_week_holds_what_happens_in_that_room(school):
+    ids = school.ids
+    w = assert_ok(director(school).get("/api/v1/timetables/active/week",
+                                       params={"room_id": ids["lab"]}))
+    assert w["view"] == {"kind": "room", "id": ids["lab"], "name": "Laboratorio"}
+    assert sorted((x["section"], x["teacher"]) for x in w["lessons"]) == [
+        ("1er Año A", "Ana Pérez"), ("2do Año A", "Marta Salas")]
+
+
+def test_the_day_view_keeps_the_lessons_of_that_weekday(school):
+    ids = school.ids
+    d = assert_ok(director(school).get("/api/v1/timetables/active/day",
+                                       params={"section_id": ids["2A"], "date": MONDAY}))
+    assert d["date"] == MONDAY and d["day"] == 1
+    assert [(x["subject"], x["starts_at"]) for x in sorted(d["lessons"], key=lambda x: x["starts_at"])] == [
+        ("Matemática", "07:00"), ("Castellano", "08:20"), ("Física", "10:00")]
+    assert all(x["cover"] is None and x["teacher_absent"] is False for x in d["lessons"])
+    sunday = assert_ok(director(school).get("/api/v1/timetables/active/day",
+                                            params={"section_id": ids["2A"], "date": "2026-12-13"}))
+    assert sunday["lessons"] == [] and sunday["day"] == 7
+
+
+def test_the_views_refuse_a_missing_or_double_target_and_an_unknown_one(school):
+    c = director(school)
+    for params in ({}, {"section_id": school.ids["1A"], "room_id": school.ids["lab"]}):
+        r = c.get("/api/v1/timetables/active/week", params=params)
+        assert_error(r, 422, "invalid", field="section_id")
+        assert "una sola" in r.json()["error"]["message"]
+    assert_error(c.get("/api/v1/timetables/active/week", params={"staff_id": "abc"}), 422, "invalid",
+                 field="staff_id")
+    r = c.get("/api/v1/timetables/active/week", params={"section_id": 999999})
+    assert_error(r, 404, "not_found")
+    assert r.json()["error"]["message"] == "Sección no encontrada."
+    assert_error(c.get("/api/v1/timetables/active/day", params={"section_id": school.ids["1A"],
+                                                                "date": "2026-02-30"}),
+                 422, "invalid", field="date")
+
+
+def test_a_school_without_an_active_timetable_says_so_in_spanish(school):
+    c = director(school, "sur")
+    assert_ok(c.post("/api/v1/years", json={"name": "2026-2027", "starts_on": "2026-09-14",
+                                            "ends_on": "2027-07-16", "is_current": True}), 201)
+    g = assert_ok(c.post("/api/v1/grades", json={"level": "primaria", "number": 1}), 201)["id"]
+    sec = assert_ok(c.post("/api/v1/sections", json={"grade_id": g, "letter": "A"}), 201)["id"]
+    r = c.get("/api/v1/timetables/active/week", params={"section_id": sec})
+    assert_error(r, 404, "no_active_timetable")
+    assert "horario activo" in r.json()["error"]["message"]
+
+
+def test_a_teacher_sees_only_their_own_week(school):
+    ids = school.ids
+    ana = school.login("norte", "profe1@norte.test")
+    w = assert_ok(ana.get("/api/v1/me/timetable"))
+    assert w["view"] == {"kind": "teacher", "id": ids["ana"], "name": "Ana Pérez"}
+    assert {x["teacher"] for x in w["lessons"]} == {"Ana Pérez"}
+    assert sorted(x["id"] for x in w["lessons"]) == sorted([ids["L1"], ids["L2"], ids["L9"]])
+    # another teacher's week, a section's or a room's: not for a teacher
+    for params in ({"staff_id": ids["luis"]}, {"section_id": ids["1A"]}, {"room_id": ids["lab"]}):
+        assert_error(ana.get("/api/v1/timetables/active/week", params=params), 403, "forbidden")
+    assert_error(ana.get("/api/v1/me/children"), 403, "forbidden")
+    # a teacher account with no staff row learns why there is nothing
+    r = school.login("norte", "profe3@norte.test").get("/api/v1/me/timetable")
+    assert_error(r, 404, "not_found")
+    assert "vinculada" in r.json()["error"]["message"]
+
+
+def test_a_parent_sees_each_of_their_children_and_no_other(school):
+    ids = school.ids
+    mama = school.login("norte", "mama@norte.test")
+    kids = assert_ok(mama.get("/api/v1/me/children"))["items"]
+    assert [(k["first_names"], k["section"]) for k in kids] == [("Sofía", "1er Año A"),
+                                                               ("Tomás", "6to Grado A")]
+    w = assert_ok(mama.get(f"/api/v1/me/children/{ids['sofia']}/timetable"))
+    assert w["student"]["first_names"] == "Sofía" and w["view"]["name"] == "1er Año A"
+    assert {x["section"] for x in w["lessons"]} == {"1er Año A"} and len(w["lessons"]) == 3
+    w = assert_ok(mama.get(f"/api/v1/me/children/{ids['tomas']}/timetable"))
+    assert {x["section"] for x in w["lessons"]} == {"6to Grado A"}
+    assert [s["ends_at"] for s in w["slots"]][:2] == ["07:45", "08:30"]
+    # Valeria is papa's child: to mama she does not exist, like an unknown id
+    for sid in (ids["valeria"], 999999):
+        r = mama.get(f"/api/v1/me/children/{sid}/timetable")
+        assert_error(r, 404, "not_found")
+        assert r.json()["error"]["message"] == "Estudiante no encontrado."
+    papa = school.login("norte", "papa@norte.test")
+    assert [k["first_names"] for k in assert_ok(papa.get("/api/v1/me/children"))["items"]] == ["Valeria"]
+    assert_error(papa.get(f"/api/v1/me/children/{ids['sofia']}/timetable"), 404, "not_found")
+    # nor the admin's views or a teacher's
+    assert_error(papa.get("/api/v1/timetables/active/week", params={"section_id": ids["2A"]}),
+                 403, "forbidden")
+    assert_error(papa.get("/api/v1/me/timetable"), 403, "forbidden")
+
+
+def test_the_views_follow_the_timetable_that_is_active(school):
+    """Activating another timetable (the generate part's route does it;
+    here with SQL) changes what everybody sees at once."""
+    ids, store = school.ids, school.school_store("norte")
+    c = director(school)
+    try:
+        store_execute(store, "UPDATE timetables SET status = 'archived' WHERE id = ?", (ids["tt"],))
+        store_execute(store, "UPDATE timetables SET status = 'active' WHERE id = ?", (ids["draft"],))
+        w = assert_ok(c.get("/api/v1/timetables/active/week", params={"section_id": ids["1A"]}))
+        assert cells(w) == [("1er Año A", "Matemática", "Juan Ruiz", 1, "07:00", "08:20")]
+        assert assert_ok(school.login("norte", "profe1@norte.test").get("/api/v1/me/timetable"))[
+            "lessons"] == []
+    finally:
+        store_execute(store, "UPDATE timetables SET status = 'draft' WHERE id = ?", (ids["draft"],))
+        store_execute(store, "UPDATE timetables SET status = 'active' WHERE id = ?", (ids["tt"],))
