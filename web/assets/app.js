@@ -49,7 +49,12 @@ defineRoutes([
   { name: 'support', path: '/soporte', public: true, load: () => import('./pages/support-signin.js') },
   /* timetables (issue #15), part exports: printouts, reports, calendar subscriptions */
   { name: 'tt-print', path: '/impresion', nav: 'Imprimir horarios', navIf: canManageRecords, load: () => import('./pages/tt-print.js') },
-  { name: 'my-calendar', path: '/mi-calendario', nav: 'Mi calendario', navIf: (u) => !!u && u.role === 'teacher', load: () => import('./pages/tt-print.js') }
+  { name: 'my-calendar', path: '/mi-calendario', nav: 'Mi calendario', navIf: (u) => !!u && u.role === 'teacher', load: () => import('./pages/tt-print.js') },
+  /* portal (issue #15): the active timetable for teachers, parents and admins; covers */
+  { name: 'my-timetable', path: '/mi-horario', nav: 'Mi horario', navIf: (u) => !!u && u.role === 'teacher', load: () => import('./pages/mi-horario.js') },
+  { name: 'child-timetable', path: '/horario-representado', nav: 'Horario de mi representado', navIf: (u) => !!u && u.role === 'parent', load: () => import('./pages/horario-representado.js') },
+  { name: 'active-timetable', path: '/horario-activo', nav: 'Consultar horario', navIf: canManageRecords, load: () => import('./pages/horario-activo.js') },
+  { name: 'covers', path: '/suplencias', nav: 'Suplencias', navIf: canManageRecords, load: () => import('./pages/suplencias.js') }
 ], () => import('./pages/signin.js'));
 
 onSessionEnded(sessionEnded);

@@ -1,0 +1,95 @@
+/*
+ * Page /horario-representado (parents): "Horario de mi representado", one
+ * tab per child (GET /api/v1/me/children), each showing the week of the
+ * child's section in the active timetable
+ * (GET /api/v1/me/children/{id}/timetable). Tabs follow the WAI-ARIA tabs
+ * pattern: arrows move between them, the panel follows the selected one.
+ */
+import { h, clear, uid } from '../core/dom.js';
+import { api } from '../core/api.js';
+import { messageArea } from '../core/forms.js';
+import { setView } from '../core/shell.js';
+import { state } from '../core/state.js';
+import { pageHead, link } from './records.js';
+import { weekView, viewError } from './timetable-view.js';
+
+const SHOW = { section: false, teacher: true, room: true };
+
+export function show(ctx) {
+  const title = 'Horario de mi representado';
+  if (!state.user || state.user.role !== 'parent') {
+    setView(title, h('section', { class: 'card narrow' },
+      h('h1', { tabindex: '-1', text: title }),
+      h('p', { text: 'Esta página es para los representantes.' }),
+      h('p', null, link('/', 'Volver al inicio', 'btn btn--secondary'))), ctx.moveFocus);
+    return;
+  }
+  const errors = messageArea('error');
+  const box = h('div', null, h('p', { class: 'muted', text: 'Cargando…' }));
+  const alive = setView(title, [
+    pageHead(title, 'Las clases de la semana de cada uno de sus representados.', null),
+    errors, h('section', { class: 'card card--wide' }, box)
+  ], ctx.moveFocus);
+
+  function showChild(child, panel) {
+    clear(panel);
+    panel.appendChild(h('p', { class: 'muted', text: 'Cargando el horario…' }));
+    api('GET', '/api/v1/me/children/' + child.id + '/timetable').then((w) => {
+      if (!alive()) return;
+      clear(panel);
+      if (!child.section_id) {
+        panel.appendChild(h('p', { class: 'tt-empty', text: child.first_names + ' no está inscrito(a) en una sección este año.' }));
+        return;
+      }
+      panel.appendChild(h('p', { class: 'muted', text: (w.view ? w.view.name : '') + (w.timetable ? ' · ' + w.timetable.name : '') }));
+      panel.appendChild(weekView(w, SHOW, 'Horario de ' + child.first_names));
+    }).catch((err) => {
+      if (!alive() || err.handled) return;
+      clear(panel);
+      panel.appendChild(h('p', { class: 'tt-empty', text: viewError(err) }));
+    });
+  }
+
+  api('GET', '/api/v1/me/children').then((r) => {
+    if (!alive()) return;
+    const kids = (r && r.items) || [];
+    clear(box);
+    if (!kids.length) {
+      box.appendChild(h('p', { class: 'tt-empty', text: 'Su cuenta aún no está vinculada a ningún estudiante. Consulte con la secretaría del plantel.' }));
+      return;
+    }
+    const panel = h('div', { role: 'tabpanel', class: 'tt-panel', tabindex: '0' });
+    const tabs = kids.map((k, i) => h('button', {
+      type: 'button', role: 'tab', id: uid('tab'), class: 'tt-tab',
+      'aria-selected': i === 0 ? 'true' : 'false', tabindex: i === 0 ? '0' : '-1',
+      text: k.first_names + (k.section ? ' · ' + k.section : '')
+    }));
+    function select(i, focus) {
+      tabs.forEach((t, j) => {
+        t.setAttribute('aria-selected', j === i ? 'true' : 'false');
+        t.setAttribute('tabindex', j === i ? '0' : '-1');
+      });
+      panel.setAttribute('aria-labelledby', tabs[i].id);
+      if (focus) tabs[i].focus();
+      showChild(kids[i], panel);
+    }
+    tabs.forEach((t, i) => {
+      t.addEventListener('click', () => select(i, false));
+      t.addEventListener('keydown', (ev) => {
+        let j = -1;
+        if (ev.key === 'ArrowRight') j = (i + 1) % tabs.length;
+        else if (ev.key === 'ArrowLeft') j = (i - 1 + tabs.length) % tabs.length;
+        else if (ev.key === 'Home') j = 0;
+        else if (ev.key === 'End') j = tabs.length - 1;
+        if (j >= 0) { ev.preventDefault(); select(j, true); }
+      });
+    });
+    box.appendChild(h('div', { role: 'tablist', class: 'tt-tabs', 'aria-label': 'Representados' }, tabs));
+    box.appendChild(panel);
+    select(0, false);
+  }).catch((err) => {
+    if (!alive() || err.handled) return;
+    clear(box);
+    errors.show(err.message);
+  });
+}

@@ -1,0 +1,76 @@
+/*
+ * Page /mi-horario (teachers): "Mi horario", the signed-in teacher's week
+ * in the active timetable (GET /api/v1/me/timetable), and a day of their
+ * choice with the classes they cover that day
+ * (GET /api/v1/me/timetable?date=).
+ */
+import { h, clear } from '../core/dom.js';
+import { api, query } from '../core/api.js';
+import { messageArea, field } from '../core/forms.js';
+import { card } from '../core/ui.js';
+import { setView } from '../core/shell.js';
+import { state } from '../core/state.js';
+import { pageHead, todayIso, formatDate, link } from './records.js';
+import { weekView, dayView, viewError, DAY_NAMES } from './timetable-view.js';
+
+const SHOW = { section: true, teacher: false, room: true };
+
+export function show(ctx) {
+  const title = 'Mi horario';
+  if (!state.user || state.user.role !== 'teacher') {
+    setView(title, h('section', { class: 'card narrow' },
+      h('h1', { tabindex: '-1', text: title }),
+      h('p', { text: 'Esta página es para los docentes del plantel.' }),
+      h('p', null, link('/', 'Volver al inicio', 'btn btn--secondary'))), ctx.moveFocus);
+    return;
+  }
+  const errors = messageArea('error');
+  const weekBox = h('div', { class: 'tt-box', 'aria-live': 'polite' }, h('p', { class: 'muted', text: 'Cargando su horario…' }));
+  const dayBox = h('div', { class: 'tt-box', 'aria-live': 'polite' });
+  const date = field({ name: 'date', label: 'Fecha', type: 'date', value: todayIso() });
+  const dayTitle = h('p', { class: 'tt-day__heading' });
+  const form = h('form', { class: 'form-row', novalidate: true }, date.wrap,
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn--secondary', text: 'Ver el día' })));
+  const sub = h('p', { class: 'muted page-head__intro' });
+
+  const alive = setView(title, [
+    pageHead(title, 'Sus clases de la semana en el horario vigente del plantel.', null),
+    errors,
+    h('div', { class: 'stack' },
+      card('Semana', null, [sub, weekBox], 'card--wide'),
+      card('Un día', 'Sus clases de una fecha, con las suplencias que le asignaron.', [form, dayTitle, dayBox], 'card--wide'))
+  ], ctx.moveFocus);
+
+  async function loadWeek() {
+    try {
+      const w = await api('GET', '/api/v1/me/timetable');
+      if (!alive()) return;
+      clear(weekBox);
+      sub.textContent = w.view ? w.view.name + ' · ' + w.timetable.name : '';
+      weekBox.appendChild(weekView(w, SHOW, 'Mi horario de la semana'));
+    } catch (err) {
+      if (!alive() || err.handled) return;
+      clear(weekBox);
+      weekBox.appendChild(h('p', { class: 'tt-empty', text: viewError(err) }));
+    }
+  }
+  async function loadDay() {
+    const d = date.input.value;
+    if (!d) { errors.show('Indique una fecha.'); return; }
+    errors.clear();
+    try {
+      const day = await api('GET', '/api/v1/me/timetable' + query({ date: d }));
+      if (!alive()) return;
+      clear(dayBox);
+      dayTitle.textContent = DAY_NAMES[day.day] + ' ' + formatDate(day.date);
+      dayBox.appendChild(dayView(day, SHOW));
+    } catch (err) {
+      if (!alive() || err.handled) return;
+      clear(dayBox);
+      dayBox.appendChild(h('p', { class: 'tt-empty', text: viewError(err) }));
+    }
+  }
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); loadDay(); });
+  loadWeek();
+  loadDay();
+}
