@@ -216,6 +216,9 @@ static const struct {
     {"withdrawal_date", "Fecha de retiro"},
     {"withdrawal_reason", "Motivo del retiro"},
     {"reason", "Motivo"},
+    /* portal (issue #15) */
+    {"teacher", "Docente"},
+    {"date", "Fecha"},
     {"enrolled_on", "Fecha de inscripción"},
     {"filename", "Archivo"},
     /* setup (issue #15) */
@@ -461,6 +464,16 @@ static const struct {
     {"room", false, false, sql_room},
     {"school_year", false, false, sql_year},
     {"subject", false, false, "SELECT name FROM subjects WHERE id = ?"},
+    /* portal (issue #15): an absence by its teacher, a cover by its class */
+    {"teacher_absence", false, false,
+     "SELECT st.first_names || ' ' || st.last_names FROM teacher_absences a"
+     " JOIN staff st ON st.id = a.staff_id WHERE a.id = ?"},
+    {"lesson_cover", false, false,
+     "SELECT sb.name || ', ' || g.name || ' ' || sc.letter"
+     " FROM lesson_covers c JOIN timetable_lessons l ON l.id = c.lesson_id"
+     " JOIN sections sc ON sc.id = l.section_id"
+     " JOIN grades g ON g.id = sc.grade_id"
+     " JOIN subjects sb ON sb.id = l.subject_id WHERE c.id = ?"},
     {"tenant", true, true, "SELECT name FROM tenants WHERE subdomain = ?"},
     {"invitation", true, false,
      "SELECT school_name FROM tenant_invitations WHERE id = ?"},
@@ -559,6 +572,11 @@ static json_t *changes_of(struct store *s, bool platform, const char *entity,
             strcmp(entity, "settings") == 0)
             continue;
         if (strcmp(key, "subject_ids") == 0 && has_subjects)
+            continue;
+        /* portal (issue #15): absences and covers name their teacher */
+        if ((strcmp(entity, "teacher_absence") == 0 ||
+             strcmp(entity, "lesson_cover") == 0) &&
+            (strcmp(key, "staff_id") == 0 || strcmp(key, "lesson_id") == 0))
             continue;
         json_t *b = json_object_get(before, key);
         json_t *a = json_object_get(after, key);

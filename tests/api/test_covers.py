@@ -163,6 +163,10 @@ def test_a_busy_or_absent_teacher_is_refused_with_the_reason_and_a_free_one_cove
     rows = assert_ok(c.get("/api/v1/audit", params={"entity": "lesson_cover", "action": "create"}))
     assert rows["items"] and rows["items"][0]["after"]["teacher"] == "Juan Ruiz"
     assert rows["items"][0]["label"] == "Creó suplencia"
+    assert rows["items"][0]["entity_label"] == "Física, 1er Año A"
+    rows = assert_ok(c.get("/api/v1/audit", params={"entity": "teacher_absence", "action": "create"}))
+    assert {(x["label"], x["entity_label"]) for x in rows["items"]} >= {
+        ("Creó ausencia de docente", "Ana Pérez"), ("Creó ausencia de docente", "Pedro Mora")}
 
 
 def test_once_a_teacher_covers_a_class_they_are_no_longer_suggested_at_that_time(school):
