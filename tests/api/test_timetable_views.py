@@ -4,9 +4,14 @@ own week and each child's week for a parent; a teacher sees only their
 week, a parent only their children's (404 on any other child). The school
 is support/portal.py's small week."""
 
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+
 import pytest
 
-from conftest import assert_error, assert_ok, store_execute
+from conftest import assert_error, assert_ok, cli, store_execute
 from support.portal import MONDAY, build_school, portal_users
 
 
@@ -174,3 +179,66 @@ def test_the_views_follow_the_timetable_that_is_active(school):
     finally:
         store_execute(store, "UPDATE timetables SET status = 'draft' WHERE id = ?", (ids["draft"],))
         store_execute(store, "UPDATE timetables SET status = 'active' WHERE id = ?", (ids["tt"],))
+
+
+# -- the school's own UEIPAB timetable, brought in with the import part's CLI --
+
+UEIPAB = Path(__file__).resolve().parents[2] / "tests" / "data" / "ueipab-2025"
+BELLS = [("07:00", "07:40"), ("07:40", "08:20"), ("08:20", "09:00"), ("09:00", "09:40"),
+         ("10:00", "10:40"), ("10:40", "11:20"), ("11:20", "12:00"), ("12:00", "12:40"),
+         ("13:00", "13:40"), ("13:40", "14:20")]
+
+
+def test_the_imported_ueipab_week_reads_whole_in_every_view_and_covers_propose_only_free_teachers(school):
+    """`bischeduler timetable import` makes the draft; it is made active here
+    with SQL (TEST SUPPORT ONLY until the generate part's activate route is
+    on main). Every lesson shows once in its section's week, once in its
+    teacher's, at the times the UEIPAB bells give its periods; no teacher's
+    week holds two classes at once; and for an absent teacher's Monday no
+    suggestion is a teacher with a class at that time."""
+    inst = school
+    inst.create_school("horario", "U.E. Horario Importado")
+    inst.add_user("horario", "directora@horario.test", "school_admin")
+    res = cli("timetable", "import", "--data", inst.data, "--school", "horario", str(UEIPAB), "--json")
+    assert res.rc == 0, res
+    tid = json.loads(res.out)["timetable"]["id"]
+    store_execute(inst.school_store("horario"), "UPDATE timetables SET status = 'active' WHERE id = ?", (tid,))
+    c = inst.login("horario", "directora@horario.test")
+    want = Counter((x["day"], x["period"], x["length"], x["subject"]) for x in
+                   csv.DictReader(open(UEIPAB / "solution.csv", encoding="utf-8")))
+    seen, by_teacher = Counter(), {}
+    for sec in assert_ok(c.get("/api/v1/sections"))["items"]:
+        w = assert_ok(c.get("/api/v1/timetables/active/week", params={"section_id": sec["id"]}))
+        assert w["timetable"]["id"] == tid and len(w["slots"]) == 12 and w["days"] == [1, 2, 3, 4, 5]
+        for x in w["lessons"]:
+            assert x["section_id"] == sec["id"]
+            assert (x["starts_at"], x["ends_at"]) == (BELLS[x["period"] - 1][0],
+                                                      BELLS[x["period"] + x["length"] - 2][1]), x
+            seen[(str(x["day"]), str(x["period"]), str(x["length"]), x["subject_code"])] += 1
+            by_teacher.setdefault(x["staff_id"], set()).add(x["id"])
+    assert seen == want
+    staff = assert_ok(c.get("/api/v1/staff"))["items"]
+    assert len(staff) == 16
+    weeks = {}
+    for t in staff:
+        w = assert_ok(c.get("/api/v1/timetables/active/week", params={"staff_id": t["id"]}))
+        weeks[t["id"]] = w["lessons"]
+        assert {x["id"] for x in w["lessons"]} == by_teacher.get(t["id"], set())
+        mine = sorted((x["day"], x["starts_at"], x["ends_at"]) for x in w["lessons"])
+        for a, b in zip(mine, mine[1:]):
+            assert a[0] != b[0] or a[2] <= b[1], (t["first_names"], a, b)
+    # the busiest teacher is away on Monday 2026-12-14
+    away = max(weeks, key=lambda k: sum(x["length"] for x in weeks[k] if x["day"] == 1))
+    a = assert_ok(c.post("/api/v1/absences", json={"staff_id": away, "starts_on": MONDAY}), 201)
+    cover = assert_ok(c.get(f"/api/v1/absences/{a['id']}/cover"))
+    assert len(cover["lessons"]) == sum(1 for x in weeks[away] if x["day"] == 1) > 0
+    for item in cover["lessons"]:
+        l = item["lesson"]
+        assert item["suggestions"], l
+        for s in item["suggestions"]:
+            assert s["staff_id"] != away
+            clash = [x for x in weeks[s["staff_id"]] if x["day"] == 1 and
+                     x["starts_at"] < l["ends_at"] and l["starts_at"] < x["ends_at"]]
+            assert not clash, (s["name"], l, clash)
+        qualified = [s["qualified"] for s in item["suggestions"]]
+        assert qualified == sorted(qualified, reverse=True)
