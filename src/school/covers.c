@@ -522,7 +522,7 @@ static char *busy_reason(const struct cover_world *w, int64_t staff_id,
     if (is_away(w, staff_id, day)) {
         if (!why)
             return none;
-        snprintf(buf, sizeof buf, "El prof. %s está ausente el %s %.2s/%.2s/%.4s.",
+        snprintf(buf, sizeof buf, "%s está ausente el %s %.2s/%.2s/%.4s.",
                  name, portal_day_name(l->day), date + 8, date + 5, date);
         return xstrdup(buf);
     }
@@ -538,7 +538,7 @@ static char *busy_reason(const struct cover_world *w, int64_t staff_id,
             if (!why)
                 return none;
             lesson_words(w->tt, o, date, what, sizeof what);
-            snprintf(buf, sizeof buf, "El prof. %s no está libre: tiene %s.",
+            snprintf(buf, sizeof buf, "%s no está libre: tiene %s.",
                      name, what);
             reason = xstrdup(buf);
         }
@@ -555,7 +555,7 @@ static char *busy_reason(const struct cover_world *w, int64_t staff_id,
             if (!why)
                 return none;
             lesson_words(w->tt, o, date, what, sizeof what);
-            snprintf(buf, sizeof buf, "El prof. %s no está libre: ya cubre %s.",
+            snprintf(buf, sizeof buf, "%s no está libre: ya cubre %s.",
                      name, what);
             reason = xstrdup(buf);
         }

@@ -130,7 +130,7 @@ def test_a_busy_or_absent_teacher_is_refused_with_the_reason_and_a_free_one_cove
         "PUT", "/api/v1/covers", json={"lesson_id": lesson, "date": date, "staff_id": ids[who]})
     r = put("luis")
     assert_error(r, 409, "teacher_busy")
-    assert r.json()["error"]["message"] == ("El prof. Luis Gómez no está libre: tiene 2do Año A "
+    assert r.json()["error"]["message"] == ("Luis Gómez no está libre: tiene 2do Año A "
                                             "(Matemática) el lunes 14/12/2026 de 07:00 a 08:20.")
     r = put("rosa")     # 6to Grado A 07:00-07:45 on the Primaria bells overlaps 07:00-08:20
     assert_error(r, 409, "teacher_busy")

@@ -36,9 +36,9 @@ function nextMonday() {
 }
 const dmy = (iso) => iso.split('-').reverse().join('/');
 
-const SEC = (number, letter) => `(SELECT s.id FROM sections s JOIN grades g ON g.id = s.grade_id WHERE g.level = 'media_general' AND g.number = ${number} AND s.letter = '${letter}')`;
-const SUB = (code) => `(SELECT id FROM subjects WHERE code = '${code}')`;
-const STAFF = (last) => `(SELECT id FROM staff WHERE last_names = '${last}')`;
+const SEC = (number, letter) => `(SELECT s.id FROM sections s JOIN grades g ON g.id = s.grade_id JOIN school_years y ON y.id = s.year_id AND y.is_current = 1 WHERE g.level = 'media_general' AND g.number = ${number} AND s.letter = '${letter}')`;
+const SUB = (code) => `(SELECT id FROM subjects WHERE code = '${code}')`; // codes are unique
+const STAFF = (last) => `(SELECT min(id) FROM staff WHERE last_names = '${last}')`;
 const ROOM = (name) => `(SELECT id FROM rooms WHERE name = '${name}')`;
 
 function seedSql() {
@@ -63,11 +63,13 @@ function seedSql() {
   ];
   return [
     'BEGIN;',
-    `INSERT INTO bell_schedules (name, days, created_at, updated_at) VALUES ('Media General', 31, '${now}', '${now}');`,
-    ...rows.map(([k, a, z], i) => `INSERT INTO bell_periods (schedule_id, position, kind, starts_at, ends_at) VALUES ((SELECT id FROM bell_schedules WHERE name = 'Media General'), ${i + 1}, '${k}', '${a}', '${z}');`),
-    "UPDATE sections SET bell_schedule_id = (SELECT id FROM bell_schedules WHERE name = 'Media General') WHERE grade_id IN (SELECT id FROM grades WHERE level = 'media_general');",
+    // whatever the demo brings (a timetable of its own, one day) steps aside
+    "UPDATE timetables SET status = 'archived' WHERE status = 'active';",
+    `INSERT INTO bell_schedules (name, days, created_at, updated_at) VALUES ('Prueba del portal', 31, '${now}', '${now}');`,
+    ...rows.map(([k, a, z], i) => `INSERT INTO bell_periods (schedule_id, position, kind, starts_at, ends_at) VALUES ((SELECT id FROM bell_schedules WHERE name = 'Prueba del portal'), ${i + 1}, '${k}', '${a}', '${z}');`),
+    "UPDATE sections SET bell_schedule_id = (SELECT id FROM bell_schedules WHERE name = 'Prueba del portal') WHERE grade_id IN (SELECT id FROM grades WHERE level = 'media_general');",
     `INSERT INTO timetables (name, status, source, created_at, updated_at, activated_at) VALUES ('Horario 2026-2027', 'active', 'manual', '${now}', '${now}', '${now}');`,
-    ...lessons.map((l) => `INSERT INTO timetable_lessons (timetable_id, section_id, subject_id, staff_id, room_id, day, period, length) VALUES ((SELECT id FROM timetables WHERE status = 'active'), ${l.join(', ')});`),
+    ...lessons.map((l) => `INSERT INTO timetable_lessons (timetable_id, section_id, subject_id, staff_id, room_id, day, period, length) VALUES ((SELECT max(id) FROM timetables WHERE status = 'active'), ${l.join(', ')});`),
     // Ana Karina (Biología, Química) can also teach Matemática
     `INSERT INTO staff_subjects (staff_id, subject_id) VALUES (${STAFF('Villasmil Ochoa')}, ${SUB('MAT')});`,
     `UPDATE staff SET user_id = (SELECT id FROM users WHERE email = '${PROFE}') WHERE last_names = 'Villasmil Ochoa';`,
