@@ -2,7 +2,9 @@
  * Views of the active timetable (issue #15, part `portal`):
  *   GET /api/v1/timetables/active/week?section_id=|staff_id=|room_id=
  *   GET /api/v1/timetables/active/day?date=&section_id=|staff_id=|room_id=
- *   GET /api/v1/me/timetable[?date=]        the signed-in teacher's week (day)
+ *   GET /api/v1/me/timetable[?date=]        the signed-in teacher's week (with
+ *                                           their covers of the next 31 days)
+ *                                           or day
  *   GET /api/v1/me/children                 the signed-in parent's children
  *   GET /api/v1/me/children/{id}/timetable  one child's week
  * and cover for absent teachers:
@@ -154,6 +156,14 @@ void h_me_timetable(struct request *r)
     json_t *o = NULL;
     rc = d ? portal_day(r->school, PORTAL_TEACHER, staff, date, &o, &err)
            : portal_week(r->school, PORTAL_TEACHER, staff, &o, &err);
+    if (rc == REC_OK && !d) {
+        /* the week also lists the covers they give in the next 31 days */
+        json_t *covers = NULL;
+        today(r, date);
+        rc = portal_teacher_covers(r->school, staff, date, 31, &covers, &err);
+        if (rc == REC_OK)
+            json_object_set_new(o, "covers", covers);
+    }
     portal_reply(r, rc, NULL, err, target_missing[PORTAL_TEACHER], 200, o);
 }
 

@@ -67,6 +67,12 @@ int portal_day(struct store *s, enum portal_target kind, int64_t id,
 int portal_teacher_of_user(struct store *s, int64_t user_id,
                            int64_t *staff_id_r, const char **error_r);
 
+/* The covers a teacher gives from `from` ("YYYY-MM-DD") for `days` days,
+ * in the active timetable: [{id, date, day, lesson}] by date and time (at
+ * most 100); an empty list without an active timetable. */
+int portal_teacher_covers(struct store *s, int64_t staff_id, const char *from,
+                          int days, json_t **list_r, const char **error_r);
+
 /* The children of a parent user: {items: [{id, first_names, last_names,
  * section_id, section}]}, sorted by name. */
 int portal_children(struct store *s, int64_t user_id, json_t **list_r,

@@ -456,6 +456,67 @@ int portal_teacher_of_user(struct store *s, int64_t user_id,
     return id ? 1 : 0;
 }
 
+int portal_teacher_covers(struct store *s, int64_t staff_id, const char *from,
+                          int days, json_t **list_r, const char **error_r)
+{
+    *list_r = NULL;
+    int y, m, d;
+    if (tz_parse_date(from, &y, &m, &d) < 0)
+        return REC_INVALID;
+    int yy, mm, dd;
+    tz_civil_from_days(tz_days_from_civil(y, m, d) + days - 1, &yy, &mm, &dd);
+    char to[64];
+    snprintf(to, sizeof to, "%04d-%02d-%02d", yy, mm, dd);
+    struct school_timetable *tt = NULL;
+    int64_t tid = 0, ids[100];
+    char dates[100][11];
+    int n = 0;
+    store_lock(s);
+    int rc = school_timetable_active(s, &tid, error_r);
+    if (rc > 0)
+        rc = school_timetable_load(s, tid, &tt, error_r);
+    if (rc > 0) {
+        struct db_stmt *st = db_query(
+            s->conn, error_r,
+            "SELECT c.id, c.date, c.lesson_id FROM lesson_covers c"
+            " JOIN timetable_lessons l ON l.id = c.lesson_id"
+            " WHERE l.timetable_id = ? AND c.staff_id = ? AND c.date >= ?"
+            " AND c.date <= ? ORDER BY c.date, l.period, c.id LIMIT 100",
+            "iitt", tid, staff_id, from, to);
+        int step = st ? DB_DONE : DB_ERROR;
+        int64_t lessons[100];
+        while (st && (step = db_step(st, error_r)) == DB_ROW && n < 100) {
+            ids[n] = db_int(st, 0);
+            str_copy(dates[n], sizeof dates[n], db_text(st, 1));
+            lessons[n++] = db_int(st, 2);
+        }
+        db_finish(&st);
+        if (step < 0)
+            rc = -1;
+        json_t *list = json_array();
+        for (int i = 0; rc > 0 && i < n; i++)
+            for (int k = 0; k < tt->nlessons; k++)
+                if (tt->lessons[k].id == lessons[i])
+                    json_array_append_new(
+                        list, json_pack("{s:I,s:s,s:i,s:o}", "id",
+                                        (json_int_t)ids[i], "date", dates[i],
+                                        "day", portal_weekday(dates[i]),
+                                        "lesson",
+                                        portal_lesson_json(tt, &tt->lessons[k])));
+        if (rc > 0)
+            *list_r = list;
+        else
+            json_decref(list);
+    }
+    store_unlock(s);
+    school_timetable_free(&tt);
+    if (rc < 0)
+        return REC_ERROR;
+    if (*list_r == NULL)
+        *list_r = json_array();
+    return REC_OK;
+}
+
 static const char children_sql[] =
     "SELECT DISTINCT s.id, s.first_names, s.last_names, s.section_id,"
     " g.name || ' ' || sc.letter FROM representatives r"

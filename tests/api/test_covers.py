@@ -244,3 +244,19 @@ def test_covers_and_absences_are_the_school_admins_work(school):
     assert_error(ana.get("/api/v1/absences"), 403, "forbidden")
     assert_error(ana.request("PUT", "/api/v1/covers", json={"lesson_id": ids["L1"], "date": MONDAY,
                                                             "staff_id": ids["juan"]}), 403, "forbidden")
+
+
+def test_a_teacher_finds_the_covers_they_give_in_the_coming_weeks_in_their_week(school):
+    from datetime import date, timedelta
+    ids, c = school.ids, director(school)
+    soon = date.today() + timedelta(days=2)
+    monday = (soon + timedelta(days=(7 - soon.weekday()) % 7)).isoformat()
+    assert_ok(c.request("PUT", "/api/v1/covers", json={"lesson_id": ids["L1"], "date": monday,
+                                                       "staff_id": ids["marta"]}))
+    marta = school.login("norte", "profe2@norte.test")
+    week = assert_ok(marta.get("/api/v1/me/timetable"))
+    mine = [(x["date"], x["lesson"]["id"], x["lesson"]["starts_at"]) for x in week["covers"]]
+    assert (monday, ids["L1"], "07:00") in mine, mine
+    assert all(x["day"] == 1 and x["lesson"]["section"] == "1er Año A" for x in week["covers"])
+    # Ana, whose class it is, gives no cover
+    assert assert_ok(school.login("norte", "profe1@norte.test").get("/api/v1/me/timetable"))["covers"] == []

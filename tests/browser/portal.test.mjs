@@ -208,7 +208,12 @@ describe('timetable portals and covers (real server)', { timeout: 240000 }, () =
         const nav = page.getByRole('navigation', { name: 'Navegación principal' });
         await nav.getByRole('link', { name: 'Mi horario', exact: true }).click();
         await page.getByRole('heading', { level: 1, name: 'Mi horario' }).waitFor();
-        await waitForText(page.locator('.card').first().locator('p.muted').first(), 'Ana Karina Villasmil Ochoa · Horario 2026-2027');
+        await page.getByRole('table', { name: 'Mi horario de la semana' }).or(page.getByRole('region', { name: 'Lunes' })).first().waitFor();
+        await screenshot(page, `portal-mi-horario-semana-${width}`);
+        const assigned = page.getByRole('region', { name: 'Suplencias asignadas' });
+        await waitForText(assigned.locator('.tt-list__item'),
+          new RegExp(`^Lunes ${dmy(monday)}.*07:00 a 08:20.*Matemática.*1er Año A · en lugar de Jesús Rafael Contreras Molina`));
+        await waitForText(page.getByRole('region', { name: 'Semana' }).locator('p.muted').first(), 'Ana Karina Villasmil Ochoa · Horario 2026-2027');
         if (width === 1280) await page.getByRole('table', { name: 'Mi horario de la semana' }).getByText('Química').waitFor();
         else await page.getByRole('region', { name: 'Lunes' }).getByText('Química').waitFor();
         await page.getByLabel('Fecha').fill(monday);

@@ -1,8 +1,8 @@
 /*
  * Page /mi-horario (teachers): "Mi horario", the signed-in teacher's week
- * in the active timetable (GET /api/v1/me/timetable), and a day of their
- * choice with the classes they cover that day
- * (GET /api/v1/me/timetable?date=).
+ * in the active timetable (GET /api/v1/me/timetable) with the covers they
+ * were given for the coming weeks, and a day of their choice with the
+ * classes they cover that day (GET /api/v1/me/timetable?date=).
  */
 import { h, clear } from '../core/dom.js';
 import { api, query } from '../core/api.js';
@@ -11,7 +11,7 @@ import { card } from '../core/ui.js';
 import { setView } from '../core/shell.js';
 import { state } from '../core/state.js';
 import { pageHead, todayIso, formatDate, link } from './records.js';
-import { weekView, dayView, viewError, DAY_NAMES } from './timetable-view.js';
+import { weekView, dayView, viewError, lessonTime, DAY_NAMES } from './timetable-view.js';
 
 const SHOW = { section: true, teacher: false, room: true };
 
@@ -27,6 +27,7 @@ export function show(ctx) {
   const errors = messageArea('error');
   const weekBox = h('div', { class: 'tt-box', 'aria-live': 'polite' }, h('p', { class: 'muted', text: 'Cargando su horario…' }));
   const dayBox = h('div', { class: 'tt-box', 'aria-live': 'polite' });
+  const coversBox = h('div', { class: 'tt-box' }, h('p', { class: 'muted', text: 'Cargando…' }));
   const date = field({ name: 'date', label: 'Fecha', type: 'date', value: todayIso() });
   const dayTitle = h('p', { class: 'tt-day__heading' });
   const form = h('form', { class: 'form-row', novalidate: true }, date.wrap,
@@ -37,6 +38,7 @@ export function show(ctx) {
     pageHead(title, 'Sus clases de la semana en el horario vigente del plantel.', null),
     errors,
     h('div', { class: 'stack' },
+      card('Suplencias asignadas', 'Clases de otros docentes que usted cubre en las próximas semanas.', coversBox, 'card--wide'),
       card('Semana', null, [sub, weekBox], 'card--wide'),
       card('Un día', 'Sus clases de una fecha, con las suplencias que le asignaron.', [form, dayTitle, dayBox], 'card--wide'))
   ], ctx.moveFocus);
@@ -48,8 +50,19 @@ export function show(ctx) {
       clear(weekBox);
       sub.textContent = w.view ? w.view.name + ' · ' + w.timetable.name : '';
       weekBox.appendChild(weekView(w, SHOW, 'Mi horario de la semana'));
+      clear(coversBox);
+      const covers = w.covers || [];
+      coversBox.appendChild(covers.length
+        ? h('ul', { class: 'tt-list' }, covers.map((c) => h('li', { class: 'tt-list__item' },
+          h('span', { class: 'tt-list__time' }, h('strong', { text: DAY_NAMES[c.day] + ' ' + formatDate(c.date) }), h('br'), lessonTime(c.lesson)),
+          h('div', { class: 'tt-lesson' },
+            h('span', { class: 'tt-lesson__subject', text: c.lesson.subject }),
+            h('span', { class: 'tt-lesson__line', text: c.lesson.section + ' · en lugar de ' + (c.lesson.teacher || 'su docente') }),
+            c.lesson.room ? h('span', { class: 'tt-lesson__line muted', text: c.lesson.room }) : null))))
+        : h('p', { class: 'muted', text: 'No tiene suplencias asignadas.' }));
     } catch (err) {
       if (!alive() || err.handled) return;
+      clear(coversBox);
       clear(weekBox);
       weekBox.appendChild(h('p', { class: 'tt-empty', text: viewError(err) }));
     }
