@@ -54,7 +54,7 @@ export function show(ctx) {
       const covers = w.covers || [];
       coversBox.appendChild(covers.length
         ? h('ul', { class: 'tt-list' }, covers.map((c) => h('li', { class: 'tt-list__item' },
-          h('span', { class: 'tt-list__time' }, h('strong', { text: DAY_NAMES[c.day] + ' ' + formatDate(c.date) }), h('br'), lessonTime(c.lesson)),
+          h('span', { class: 'tt-list__time' }, h('strong', null, DAY_NAMES[c.day] + ' ', h('span', { class: 'nowrap', text: formatDate(c.date) })), h('br'), lessonTime(c.lesson)),
           h('div', { class: 'tt-lesson' },
             h('span', { class: 'tt-lesson__subject', text: c.lesson.subject }),
             h('span', { class: 'tt-lesson__line', text: c.lesson.section + ' · en lugar de ' + (c.lesson.teacher || 'su docente') }),
