@@ -148,9 +148,11 @@ void h_me_timetable(struct request *r)
         return;
     }
     if (rc == 0) {
-        reply_err_msg(r, ERR_NOT_FOUND,
-                      "Su cuenta no está vinculada a un docente del plantel: "
-                      "pida a la dirección que la vincule en Personal.");
+        /* an account linked to no staff member: nothing of theirs to show
+         * (the page asks them to have it linked) */
+        reply_json(r, 200,
+                   json_pack("{s:n,s:n,s:[],s:[],s:[],s:[]}", "timetable",
+                             "view", "days", "slots", "lessons", "covers"));
         return;
     }
     json_t *o = NULL;

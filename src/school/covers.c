@@ -608,6 +608,13 @@ int portal_absence_cover(struct store *s, int64_t id, json_t **cover_r,
                                   member(absence, "ends_on"), &w, error_r)
                      : REC_NOT_FOUND;
     store_unlock(s);
+    if (rc == PORTAL_NO_TIMETABLE) {
+        /* nothing published yet: no lessons to cover */
+        world_free(&w);
+        *cover_r = json_pack("{s:o,s:n,s:[]}", "absence", absence,
+                             "timetable", "lessons");
+        return REC_OK;
+    }
     if (rc != REC_OK) {
         json_decref(absence);
         world_free(&w);
@@ -684,8 +691,11 @@ int portal_absence_cover(struct store *s, int64_t id, json_t **cover_r,
     }
     free(mine);
     free(sug);
+    json_t *head = json_pack("{s:I,s:s}", "id", (json_int_t)w.tt->id, "name",
+                             w.tt->name);
     world_free(&w);
-    *cover_r = json_pack("{s:o,s:o}", "absence", absence, "lessons", lessons);
+    *cover_r = json_pack("{s:o,s:o,s:o}", "absence", absence, "timetable",
+                         head, "lessons", lessons);
     return REC_OK;
 }
 

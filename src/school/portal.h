@@ -37,7 +37,7 @@
 #include "school/timetables.h"
 
 enum {
-    PORTAL_NO_TIMETABLE = -10, /* the school has no active timetable */
+    PORTAL_NO_TIMETABLE = -10, /* no active timetable (covers: 404) */
     PORTAL_BUSY = -11,         /* the teacher is not free: *message_r says why */
 };
 
@@ -50,8 +50,9 @@ enum portal_target {
 /* ---- tt_views.c ---------------------------------------------------------- */
 
 /* The week of a section, teacher (staff id) or room of the active
- * timetable: {timetable, view {kind, id, name}, days, slots, lessons}.
- * REC_NOT_FOUND when the target does not exist. */
+ * timetable: {timetable, view {kind, id, name}, days, slots, lessons};
+ * timetable null and no lessons when none is active. REC_NOT_FOUND when
+ * the target does not exist. */
 int portal_week(struct store *s, enum portal_target kind, int64_t id,
                 json_t **week_r, const char **error_r);
 
@@ -114,8 +115,9 @@ int portal_absence_write(struct store *s, const struct actor *actor,
 int portal_absence_delete(struct store *s, const struct actor *actor,
                           int64_t id, const char **error_r);
 
-/* For an absence: {absence, lessons: [{date, day, lesson, cover,
- * suggestions: [{staff_id, name, qualified, load_day, load_week}]}]}. */
+/* For an absence: {absence, timetable {id, name} (null: none active, no
+ * lessons), lessons: [{date, day, lesson, cover, suggestions: [{staff_id,
+ * name, qualified, load_day, load_week}]}]}. */
 int portal_absence_cover(struct store *s, int64_t id, json_t **cover_r,
                          const char **error_r);
 

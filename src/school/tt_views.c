@@ -267,7 +267,7 @@ static json_t *timetable_head(const struct school_timetable *tt)
 /* ---- week and day ------------------------------------------------------- */
 
 /* Loads the active timetable and the target's name: REC_OK, REC_NOT_FOUND,
- * PORTAL_NO_TIMETABLE or REC_ERROR. Caller holds the store. */
+ * PORTAL_NO_TIMETABLE (name set) or REC_ERROR. Caller holds the store. */
 static int open_view(struct store *s, enum portal_target kind, int64_t id,
                      char *name, size_t n, struct school_timetable **tt_r,
                      const char **error_r)
@@ -309,6 +309,17 @@ static json_t *view_json(const struct school_timetable *tt,
     return o;
 }
 
+/* The view of a target when the school has no active timetable: nothing
+ * published yet, which is not an error (a page says so). */
+static json_t *empty_view(enum portal_target kind, int64_t id,
+                          const char *name)
+{
+    return json_pack("{s:n,s:{s:s,s:I,s:s},s:[iiiii],s:[],s:[]}",
+                     "timetable", "view", "kind", kind_names[kind], "id",
+                     (json_int_t)id, "name", name, "days", 1, 2, 3, 4, 5,
+                     "slots", "lessons");
+}
+
 int portal_week(struct store *s, enum portal_target kind, int64_t id,
                 json_t **week_r, const char **error_r)
 {
@@ -319,6 +330,10 @@ int portal_week(struct store *s, enum portal_target kind, int64_t id,
     int rc = open_view(s, kind, id, name, sizeof name, &tt, error_r);
     int64_t schedule = rc == REC_OK ? section_schedule(s, kind, id) : 0;
     store_unlock(s);
+    if (rc == PORTAL_NO_TIMETABLE) {
+        *week_r = empty_view(kind, id, name);
+        return REC_OK;
+    }
     if (rc != REC_OK)
         return rc;
     bool *pick = xcalloc((size_t)tt->nlessons + 1, sizeof *pick);
@@ -391,7 +406,13 @@ int portal_day(struct store *s, enum portal_target kind, int64_t id,
             rc = REC_ERROR;
     }
     store_unlock(s);
-    if (rc == REC_OK) {
+    if (rc == PORTAL_NO_TIMETABLE) {
+        json_t *o = empty_view(kind, id, name);
+        json_object_set_new(o, "date", json_string(date));
+        json_object_set_new(o, "day", json_integer(wd));
+        *day_r = o;
+        rc = REC_OK;
+    } else if (rc == REC_OK) {
         bool *pick = xcalloc((size_t)tt->nlessons + 1, sizeof *pick);
         json_t *lessons = json_array();
         for (int i = 0; i < tt->nlessons; i++) {
@@ -584,18 +605,6 @@ int portal_child_week(struct store *s, int64_t user_id, int64_t student_id,
         }
     } else {
         /* not enrolled in a section: nothing to show but the child */
-        int64_t tid = 0;
-        store_lock(s);
-        rc = school_timetable_active(s, &tid, error_r);
-        store_unlock(s);
-        if (rc < 0) {
-            json_decref(child);
-            return REC_ERROR;
-        }
-        if (rc == 0) {
-            json_decref(child);
-            return PORTAL_NO_TIMETABLE;
-        }
         week = json_pack("{s:n,s:n,s:[],s:[],s:[]}", "timetable", "view",
                          "days", "slots", "lessons");
     }

@@ -859,11 +859,11 @@ def _setup_own(kind, body=None):
     def prepare(w, a, h):
         oid = str(_setup_make(kind, w, h)) if _rec_reaches(a, h) else "1"
 # portal (issue #15): views of the active timetable, absences and covers.
-# No school of the matrix has an active timetable: the views answer 404
-# no_active_timetable (or 422 for a view asked without its target), a
-# teacher of the matrix has no staff row (404), a parent no child (404 for
-# any student). Absences are made by the host school's director; beta's
-# absence and cover get ids no other store has.
+# No school of the matrix has an active timetable: the views answer an
+# empty week (422 for a view asked without its target), a teacher of the
+# matrix has no staff row (an empty week), a parent no child (404 for any
+# student), a cover 404 no_active_timetable. Absences are made by the host
+# school's director; beta's absence and cover get ids no other store has.
 
 
 def _prt_absence_body(w, a, h):
@@ -983,7 +983,7 @@ RECIPES.update({
 RECIPES.update({
     ("GET", "/api/v1/timetables/active/week"): Recipe(_none, _fixed(422)),
     ("GET", "/api/v1/timetables/active/day"): Recipe(_none, _fixed(422)),
-    ("GET", "/api/v1/me/timetable"): Recipe(_none, _fixed(404)),
+    ("GET", "/api/v1/me/timetable"): Recipe(_none, _fixed(200)),
     ("GET", "/api/v1/me/children"): Recipe(_none, _fixed(200)),
     ("GET", "/api/v1/me/children/{id}/timetable"): Recipe(
         _stu_obj("student"), _fixed(404),
@@ -1001,7 +1001,7 @@ RECIPES.update({
         _prt_absence(), _fixed(200),
         variants={"object of another school": (_prt_foreign("absence", "teacher_absences"), _fixed(404))}),
     ("GET", "/api/v1/absences/{id}/cover"): Recipe(
-        _prt_absence(), _fixed(404),
+        _prt_absence(), _fixed(200),
         variants={"object of another school": (_prt_foreign("absence", "teacher_absences"), _fixed(404))}),
     ("PUT", "/api/v1/covers"): Recipe(
         _body(lambda w: {"lesson_id": 900001, "date": "2026-12-14", "staff_id": 1}), _fixed(404)),

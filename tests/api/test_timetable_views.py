@@ -110,13 +110,24 @@ def test_the_views_refuse_a_missing_or_double_target_and_an_unknown_one(school):
                  422, "invalid", field="date")
 
 
-def test_a_school_without_an_active_timetable_says_so_in_spanish(school):
+def test_a_school_without_an_active_timetable_shows_an_empty_week(school):
+    """Nothing published yet is no error: the week has no timetable and no
+    lessons (the pages say so in Spanish); a cover cannot be given."""
     c = director(school, "sur")
     assert_ok(c.post("/api/v1/years", json={"name": "2026-2027", "starts_on": "2026-09-14",
                                             "ends_on": "2027-07-16", "is_current": True}), 201)
     g = assert_ok(c.post("/api/v1/grades", json={"level": "primaria", "number": 1}), 201)["id"]
     sec = assert_ok(c.post("/api/v1/sections", json={"grade_id": g, "letter": "A"}), 201)["id"]
-    r = c.get("/api/v1/timetables/active/week", params={"section_id": sec})
+    w = assert_ok(c.get("/api/v1/timetables/active/week", params={"section_id": sec}))
+    assert w["timetable"] is None and w["lessons"] == [] and w["view"]["name"] == "1er Grado A"
+    d = assert_ok(c.get("/api/v1/timetables/active/day", params={"section_id": sec, "date": MONDAY}))
+    assert d["timetable"] is None and d["lessons"] == [] and d["day"] == 1
+    staff = assert_ok(c.post("/api/v1/staff", json={"cedula": "V9000001", "first_names": "Eva",
+                                                    "last_names": "Paz"}), 201)["id"]
+    a = assert_ok(c.post("/api/v1/absences", json={"staff_id": staff, "starts_on": MONDAY}), 201)
+    cover = assert_ok(c.get(f"/api/v1/absences/{a['id']}/cover"))
+    assert cover["timetable"] is None and cover["lessons"] == []
+    r = c.request("PUT", "/api/v1/covers", json={"lesson_id": 1, "date": MONDAY, "staff_id": staff})
     assert_error(r, 404, "no_active_timetable")
     assert "horario activo" in r.json()["error"]["message"]
 
@@ -132,10 +143,9 @@ def test_a_teacher_sees_only_their_own_week(school):
     for params in ({"staff_id": ids["luis"]}, {"section_id": ids["1A"]}, {"room_id": ids["lab"]}):
         assert_error(ana.get("/api/v1/timetables/active/week", params=params), 403, "forbidden")
     assert_error(ana.get("/api/v1/me/children"), 403, "forbidden")
-    # a teacher account with no staff row learns why there is nothing
-    r = school.login("norte", "profe3@norte.test").get("/api/v1/me/timetable")
-    assert_error(r, 404, "not_found")
-    assert "vinculada" in r.json()["error"]["message"]
+    # a teacher account with no staff row has nothing of its own (the page says why)
+    w = assert_ok(school.login("norte", "profe3@norte.test").get("/api/v1/me/timetable"))
+    assert w["view"] is None and w["lessons"] == [] and w["covers"] == []
 
 
 def test_a_parent_sees_each_of_their_children_and_no_other(school):

@@ -10,7 +10,7 @@ import { api, query } from '../core/api.js';
 import { messageArea, field } from '../core/forms.js';
 import { setView } from '../core/shell.js';
 import { pageHead, guard, todayIso, formatDate, fullName } from './records.js';
-import { weekView, dayView, viewError, DAY_NAMES } from './timetable-view.js';
+import { weekView, dayView, viewError, DAY_NAMES, NOT_PUBLISHED } from './timetable-view.js';
 
 const KINDS = [
   { value: 'section', label: 'Sección', key: 'section_id', path: '/api/v1/sections', show: { section: false, teacher: true, room: true } },
@@ -85,6 +85,10 @@ export function show(ctx) {
       if (!alive()) return;
       clear(box);
       heading.textContent = r.view.name + (day ? ' · ' + DAY_NAMES[r.day] + ' ' + formatDate(r.date) : ' · semana');
+      if (!r.timetable) {
+        box.appendChild(h('p', { class: 'tt-empty', text: NOT_PUBLISHED }));
+        return;
+      }
       box.appendChild(h('p', { class: 'muted', text: r.timetable.name }));
       box.appendChild(day ? dayView(r, k.show) : weekView(r, k.show, 'Horario de ' + r.view.name));
     } catch (err) {

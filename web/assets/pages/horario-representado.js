@@ -11,7 +11,7 @@ import { messageArea } from '../core/forms.js';
 import { setView } from '../core/shell.js';
 import { state } from '../core/state.js';
 import { pageHead, link } from './records.js';
-import { weekView, viewError } from './timetable-view.js';
+import { weekView, viewError, NOT_PUBLISHED } from './timetable-view.js';
 
 const SHOW = { section: false, teacher: true, room: true };
 
@@ -41,7 +41,11 @@ export function show(ctx) {
         panel.appendChild(h('p', { class: 'tt-empty', text: child.first_names + ' no está inscrito(a) en una sección este año.' }));
         return;
       }
-      panel.appendChild(h('p', { class: 'muted', text: (w.view ? w.view.name : '') + (w.timetable ? ' · ' + w.timetable.name : '') }));
+      if (!w.timetable) {
+        panel.appendChild(h('p', { class: 'tt-empty', text: NOT_PUBLISHED }));
+        return;
+      }
+      panel.appendChild(h('p', { class: 'muted', text: w.view.name + ' · ' + w.timetable.name }));
       panel.appendChild(weekView(w, SHOW, 'Horario de ' + child.first_names));
     }).catch((err) => {
       if (!alive() || err.handled) return;

@@ -11,9 +11,10 @@ import { card } from '../core/ui.js';
 import { setView } from '../core/shell.js';
 import { state } from '../core/state.js';
 import { pageHead, todayIso, formatDate, link } from './records.js';
-import { weekView, dayView, viewError, lessonTime, DAY_NAMES } from './timetable-view.js';
+import { weekView, dayView, viewError, lessonTime, DAY_NAMES, NOT_PUBLISHED } from './timetable-view.js';
 
 const SHOW = { section: true, teacher: false, room: true };
+const UNLINKED = 'Su cuenta aún no está vinculada a un docente del plantel: pida a la dirección que la vincule en Personal.';
 
 export function show(ctx) {
   const title = 'Mi horario';
@@ -48,7 +49,14 @@ export function show(ctx) {
       const w = await api('GET', '/api/v1/me/timetable');
       if (!alive()) return;
       clear(weekBox);
-      sub.textContent = w.view ? w.view.name + ' · ' + w.timetable.name : '';
+      clear(coversBox);
+      if (!w.view || !w.timetable) {
+        const why = !w.view ? UNLINKED : NOT_PUBLISHED;
+        weekBox.appendChild(h('p', { class: 'tt-empty', text: why }));
+        coversBox.appendChild(h('p', { class: 'muted', text: 'No tiene suplencias asignadas.' }));
+        return;
+      }
+      sub.textContent = w.view.name + ' · ' + w.timetable.name;
       weekBox.appendChild(weekView(w, SHOW, 'Mi horario de la semana'));
       clear(coversBox);
       const covers = w.covers || [];
@@ -76,6 +84,10 @@ export function show(ctx) {
       if (!alive()) return;
       clear(dayBox);
       dayTitle.textContent = DAY_NAMES[day.day] + ' ' + formatDate(day.date);
+      if (!day.view || !day.timetable) {
+        dayBox.appendChild(h('p', { class: 'tt-empty', text: !day.view ? UNLINKED : NOT_PUBLISHED }));
+        return;
+      }
       dayBox.appendChild(dayView(day, SHOW));
     } catch (err) {
       if (!alive() || err.handled) return;

@@ -153,7 +153,8 @@ export function show(ctx) {
       clear(coverBox);
       const a = r.absence;
       coverTitle.textContent = 'Clases de ' + a.teacher + ' (' + range(a) + ')';
-      if (!r.lessons.length) coverBox.appendChild(h('p', { class: 'tt-empty', text: 'No tiene clases en esas fechas.' }));
+      if (!r.timetable) coverBox.appendChild(h('p', { class: 'tt-empty', text: 'El plantel aún no tiene un horario activo: no hay clases que cubrir.' }));
+      else if (!r.lessons.length) coverBox.appendChild(h('p', { class: 'tt-empty', text: 'No tiene clases en esas fechas.' }));
       else coverBox.appendChild(h('ul', { class: 'tt-covers' }, r.lessons.map((x) => coverItem(x, id))));
       if (focus) coverTitle.focus();
     } catch (err) {

@@ -111,10 +111,10 @@ export function dayView(day, show) {
   }));
 }
 
+export const NOT_PUBLISHED = 'El plantel aún no ha publicado un horario. Cuando la dirección active uno, aparecerá aquí.';
+
 /* The Spanish message for a failed view: no active timetable, or the API's own. */
 export function viewError(err) {
-  if (err && err.code === 'no_active_timetable') {
-    return 'El plantel aún no ha publicado un horario. Cuando la dirección active uno, aparecerá aquí.';
-  }
+  if (err && err.code === 'no_active_timetable') return NOT_PUBLISHED;
   return (err && err.message) || 'No se pudo cargar el horario.';
 }
