@@ -83,7 +83,7 @@ export function show(ctx) {
       const day = await api('GET', '/api/v1/me/timetable' + query({ date: d }));
       if (!alive()) return;
       clear(dayBox);
-      dayTitle.textContent = DAY_NAMES[day.day] + ' ' + formatDate(day.date);
+      dayTitle.textContent = day.date ? DAY_NAMES[day.day] + ' ' + formatDate(day.date) : '';
       if (!day.view || !day.timetable) {
         dayBox.appendChild(h('p', { class: 'tt-empty', text: !day.view ? UNLINKED : NOT_PUBLISHED }));
         return;
