@@ -216,8 +216,7 @@ static const struct {
     {"withdrawal_date", "Fecha de retiro"},
     {"withdrawal_reason", "Motivo del retiro"},
     {"reason", "Motivo"},
-    /* portal (issue #15) */
-    {"teacher", "Docente"},
+    /* portal (issue #15); "teacher" is the set-up's below */
     {"date", "Fecha"},
     {"enrolled_on", "Fecha de inscripción"},
     {"filename", "Archivo"},
