@@ -858,27 +858,6 @@ def _setup_beta(w):
 def _setup_own(kind, body=None):
     def prepare(w, a, h):
         oid = str(_setup_make(kind, w, h)) if _rec_reaches(a, h) else "1"
-# portal (issue #15): views of the active timetable, absences and covers.
-# No school of the matrix has an active timetable: the views answer an
-# empty week (422 for a view asked without its target), a teacher of the
-# matrix has no staff row (an empty week), a parent no child (404 for any
-# student), a cover 404 no_active_timetable. Absences are made by the host
-# school's director; beta's absence and cover get ids no other store has.
-
-
-def _prt_absence_body(w, a, h):
-    if not _rec_reaches(a, h):
-        return [], {}, None
-    staff = assert_ok(_rec_admin(w, h).post("/api/v1/staff", json=_rec_body("staff", w, h)), 201)["id"]
-    return [], {"staff_id": staff, "starts_on": "2026-12-14", "reason": "Matriz"}, None
-
-
-def _prt_absence(body=None):
-    def prepare(w, a, h):
-        oid = "1"
-        if _rec_reaches(a, h):
-            _, b, _ = _prt_absence_body(w, a, h)
-            oid = str(assert_ok(_rec_admin(w, h).post("/api/v1/absences", json=b), 201)["id"])
         return [oid], body, None
     return prepare
 
@@ -888,29 +867,6 @@ def _setup_foreign(kind, body=None):
         oid = _setup_beta(w)[kind]
         store = w.inst.school_store("beta")
         sql = f"SELECT * FROM {_SETUP_TABLE[kind]} WHERE id = ?"
-def _prt_beta(w):
-    if getattr(w, "_prt_beta", None) is None:
-        from support.portal import now
-        beta, store = _rec_beta_ids(w), w.inst.school_store("beta")
-        store_execute(store, "INSERT INTO teacher_absences (id, staff_id, starts_on, ends_on, reason,"
-                      " created_at) VALUES (900001, ?, '2026-12-14', '2026-12-15', 'Beta', ?)",
-                      (beta["staff"], now()))
-        store_execute(store, "INSERT INTO timetables (id, name, status, created_at, updated_at)"
-                      " VALUES (900001, 'Beta', 'active', ?, ?)", (now(), now()))
-        store_execute(store, "INSERT INTO timetable_lessons (id, timetable_id, section_id, subject_id,"
-                      " staff_id, day, period, length) VALUES (900001, 900001, ?, ?, ?, 1, 1, 1)",
-                      (beta["section"], beta["subject"], beta["staff"]))
-        store_execute(store, "INSERT INTO lesson_covers (id, lesson_id, date, staff_id, created_at)"
-                      " VALUES (900001, 900001, '2026-12-14', ?, ?)", (beta["staff"], now()))
-        w._prt_beta = {"absence": 900001, "cover": 900001}
-    return w._prt_beta
-
-
-def _prt_foreign(kind, table, body=None):
-    def prepare(w, a, h):
-        oid = _prt_beta(w)[kind]
-        store = w.inst.school_store("beta")
-        sql = f"SELECT * FROM {table} WHERE id = ?"
         before = store_rows(store, sql, (oid,))
 
         def after():
@@ -980,6 +936,65 @@ RECIPES.update({
     ("GET", "/api/v1/me/preferences"): Recipe(_setup_teacher, _fixed(200)),
     ("PUT", "/api/v1/me/preferences"): Recipe(
         lambda w, a, h: (_setup_teacher(w, a, h)[0], {"preferences": []}, None), _fixed(200)),
+})
+
+
+# portal (issue #15): views of the active timetable, absences and covers.
+# No school of the matrix has an active timetable: the views answer an
+# empty week (422 for a view asked without its target), a teacher of the
+# matrix has no staff row (an empty week), a parent no child (404 for any
+# student), a cover 404 no_active_timetable. Absences are made by the host
+# school's director; beta's absence and cover get ids no other store has.
+
+
+def _prt_absence_body(w, a, h):
+    if not _rec_reaches(a, h):
+        return [], {}, None
+    staff = assert_ok(_rec_admin(w, h).post("/api/v1/staff", json=_rec_body("staff", w, h)), 201)["id"]
+    return [], {"staff_id": staff, "starts_on": "2026-12-14", "reason": "Matriz"}, None
+
+
+def _prt_absence(body=None):
+    def prepare(w, a, h):
+        oid = "1"
+        if _rec_reaches(a, h):
+            _, b, _ = _prt_absence_body(w, a, h)
+            oid = str(assert_ok(_rec_admin(w, h).post("/api/v1/absences", json=b), 201)["id"])
+        return [oid], body, None
+    return prepare
+
+
+def _prt_beta(w):
+    if getattr(w, "_prt_beta", None) is None:
+        from support.portal import now
+        beta, store = _rec_beta_ids(w), w.inst.school_store("beta")
+        store_execute(store, "INSERT INTO teacher_absences (id, staff_id, starts_on, ends_on, reason,"
+                      " created_at) VALUES (900001, ?, '2026-12-14', '2026-12-15', 'Beta', ?)",
+                      (beta["staff"], now()))
+        store_execute(store, "INSERT INTO timetables (id, name, status, created_at, updated_at)"
+                      " VALUES (900001, 'Beta', 'active', ?, ?)", (now(), now()))
+        store_execute(store, "INSERT INTO timetable_lessons (id, timetable_id, section_id, subject_id,"
+                      " staff_id, day, period, length) VALUES (900001, 900001, ?, ?, ?, 1, 1, 1)",
+                      (beta["section"], beta["subject"], beta["staff"]))
+        store_execute(store, "INSERT INTO lesson_covers (id, lesson_id, date, staff_id, created_at)"
+                      " VALUES (900001, 900001, '2026-12-14', ?, ?)", (beta["staff"], now()))
+        w._prt_beta = {"absence": 900001, "cover": 900001}
+    return w._prt_beta
+
+
+def _prt_foreign(kind, table, body=None):
+    def prepare(w, a, h):
+        oid = _prt_beta(w)[kind]
+        store = w.inst.school_store("beta")
+        sql = f"SELECT * FROM {table} WHERE id = ?"
+        before = store_rows(store, sql, (oid,))
+
+        def after():
+            assert store_rows(store, sql, (oid,)) == before, f"beta's {kind} {oid} changed"
+        return [str(oid)], body, after
+    return prepare
+
+
 RECIPES.update({
     ("GET", "/api/v1/timetables/active/week"): Recipe(_none, _fixed(422)),
     ("GET", "/api/v1/timetables/active/day"): Recipe(_none, _fixed(422)),
