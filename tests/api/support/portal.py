@@ -1,13 +1,15 @@
 """A small school with an ACTIVE timetable, for the views and covers tests
 (tests/api/test_timetable_views.py, test_covers.py, the browser test).
 
-The structure, staff and users go through the API (years, grades,
-sections, subjects, rooms, staff linked to their accounts). TEST SUPPORT
-ONLY: the bell schedules, the timetable and its lessons, the students and
-their representatives are written with SQL, because what writes them
-through the API belongs to other parts of issue #15 (set-up, generate,
-import); the rows are those the schema (migrations/school/010) describes,
-so the views read them exactly as they read a generated timetable.
+The structure, staff, users and bell schedules go through the API (years,
+grades, sections, subjects, rooms, staff linked to their accounts, the
+set-up's bell schedules). TEST SUPPORT ONLY: the timetable and its lessons,
+the students and their representatives are written with SQL: a
+hand-made week of known clashes is what these tests need, which neither
+the generator nor the import gives (test_timetable_views.py also reads the
+imported UEIPAB week); the rows are those the schema
+(migrations/school/010) describes, so the views read them exactly as they
+read a generated timetable.
 
 The week (lunes 2026-12-14 is a Monday):
   Media General schedule: ten 40-minute periods 07:00-14:20, breaks
@@ -49,12 +51,11 @@ def now():
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _schedule(store, name, rows):
-    sid = store_insert(store, "INSERT INTO bell_schedules (name, days, created_at, updated_at)"
-                       " VALUES (?, 31, ?, ?) RETURNING id", (name, now(), now()))
-    for pos, (kind, a, z) in enumerate(rows, 1):
-        store_execute(store, "INSERT INTO bell_periods (schedule_id, position, kind, starts_at,"
-                      " ends_at) VALUES (?, ?, ?, ?, ?)", (sid, pos, kind, a, z))
+def _schedule(c, name, rows, section_ids):
+    """A bell schedule through the set-up API, followed by those sections."""
+    sid = assert_ok(c.post("/api/v1/bell-schedules", json={"name": name, "periods": [
+        {"kind": k, "starts_at": a, "ends_at": z} for k, a, z in rows]}), 201)["id"]
+    assert_ok(c.post(f"/api/v1/bell-schedules/{sid}/sections", json={"section_ids": section_ids}))
     return sid
 
 
@@ -104,10 +105,8 @@ def build_school(inst, code, director):
         if user:
             body["user_id"] = users[f"{user}@{code}.test"]
         ids[key] = assert_ok(c.post("/api/v1/staff", json=body), 201)["id"]
-    media, primaria = _schedule(store, "Media General", MEDIA), _schedule(store, "Primaria", PRIMARIA)
-    ids["media"], ids["primaria"] = media, primaria
-    for key, sched in (("1A", media), ("2A", media), ("6A", primaria)):
-        store_execute(store, "UPDATE sections SET bell_schedule_id = ? WHERE id = ?", (sched, ids[key]))
+    ids["media"] = _schedule(c, "Media General", MEDIA, [ids["1A"], ids["2A"]])
+    ids["primaria"] = _schedule(c, "Primaria", PRIMARIA, [ids["6A"]])
     tt = ids["tt"] = _timetable(store, "Horario 2026-2027", "active")
     for key, sec, sub, who, room, day, period, length in (
             ("L1", "1A", "MAT", "ana", "aula1", 1, 1, 2),
