@@ -175,8 +175,9 @@ def test_a_parent_sees_each_of_their_children_and_no_other(school):
 
 
 def test_the_views_follow_the_timetable_that_is_active(school):
-    """Activating another timetable (the generate part's route does it;
-    here with SQL) changes what everybody sees at once."""
+    """Another timetable made active changes what everybody sees at once
+    (with SQL here, TEST SUPPORT ONLY: the activate route archives the
+    previous one for good, and this module's week must come back after)."""
     ids, store = school.ids, school.school_store("norte")
     c = director(school)
     try:
@@ -200,9 +201,8 @@ BELLS = [("07:00", "07:40"), ("07:40", "08:20"), ("08:20", "09:00"), ("09:00", "
 
 
 def test_the_imported_ueipab_week_reads_whole_in_every_view_and_covers_propose_only_free_teachers(school):
-    """`bischeduler timetable import` makes the draft; it is made active here
-    with SQL (TEST SUPPORT ONLY until the generate part's activate route is
-    on main). Every lesson shows once in its section's week, once in its
+    """`bischeduler timetable import` makes the draft, the generate part's
+    route activates it. Every lesson shows once in its section's week, once in its
     teacher's, at the times the UEIPAB bells give its periods; no teacher's
     week holds two classes at once; and for an absent teacher's Monday no
     suggestion is a teacher with a class at that time."""
@@ -212,8 +212,8 @@ def test_the_imported_ueipab_week_reads_whole_in_every_view_and_covers_propose_o
     res = cli("timetable", "import", "--data", inst.data, "--school", "horario", str(UEIPAB), "--json")
     assert res.rc == 0, res
     tid = json.loads(res.out)["timetable"]["id"]
-    store_execute(inst.school_store("horario"), "UPDATE timetables SET status = 'active' WHERE id = ?", (tid,))
     c = inst.login("horario", "directora@horario.test")
+    assert assert_ok(c.post(f"/api/v1/timetables/{tid}/activate"))["status"] == "active"
     want = Counter((x["day"], x["period"], x["length"], x["subject"]) for x in
                    csv.DictReader(open(UEIPAB / "solution.csv", encoding="utf-8")))
     seen, by_teacher = Counter(), {}
