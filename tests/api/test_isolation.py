@@ -943,8 +943,9 @@ RECIPES.update({
 # No school of the matrix has an active timetable: the views answer an
 # empty week (422 for a view asked without its target), a teacher of the
 # matrix has no staff row (an empty week), a parent no child (404 for any
-# student), a cover 404 no_active_timetable. Absences are made by the host
-# school's director; beta's absence and cover get ids no other store has.
+# student), a cover of another school's lesson 422. Absences are made by the
+# host school's director; beta's absence, timetable, lesson and cover get
+# ids no other store has (9003xx).
 
 
 def _prt_absence_body(w, a, h):
@@ -969,16 +970,16 @@ def _prt_beta(w):
         from support.portal import now
         beta, store = _rec_beta_ids(w), w.inst.school_store("beta")
         store_execute(store, "INSERT INTO teacher_absences (id, staff_id, starts_on, ends_on, reason,"
-                      " created_at) VALUES (900001, ?, '2026-12-14', '2026-12-15', 'Beta', ?)",
+                      " created_at) VALUES (900301, ?, '2026-12-14', '2026-12-15', 'Beta', ?)",
                       (beta["staff"], now()))
         store_execute(store, "INSERT INTO timetables (id, name, status, created_at, updated_at)"
-                      " VALUES (900001, 'Beta', 'active', ?, ?)", (now(), now()))
+                      " VALUES (900301, 'Beta', 'active', ?, ?)", (now(), now()))
         store_execute(store, "INSERT INTO timetable_lessons (id, timetable_id, section_id, subject_id,"
-                      " staff_id, day, period, length) VALUES (900001, 900001, ?, ?, ?, 1, 1, 1)",
+                      " staff_id, day, period, length) VALUES (900301, 900301, ?, ?, ?, 1, 1, 1)",
                       (beta["section"], beta["subject"], beta["staff"]))
         store_execute(store, "INSERT INTO lesson_covers (id, lesson_id, date, staff_id, created_at)"
-                      " VALUES (900001, 900001, '2026-12-14', ?, ?)", (beta["staff"], now()))
-        w._prt_beta = {"absence": 900001, "cover": 900001}
+                      " VALUES (900301, 900301, '2026-12-14', ?, ?)", (beta["staff"], now()))
+        w._prt_beta = {"absence": 900301, "cover": 900301}
     return w._prt_beta
 
 
@@ -993,6 +994,19 @@ def _prt_foreign(kind, table, body=None):
             assert store_rows(store, sql, (oid,)) == before, f"beta's {kind} {oid} changed"
         return [str(oid)], body, after
     return prepare
+
+
+def _prt_cover_body(w, a, h):
+    """A cover of beta's lesson, asked of a school with an active timetable
+    (the generate part's recipes may have activated one; else one is made):
+    not a lesson of this school's active timetable, 422."""
+    if _rec_reaches(a, h):
+        from support.portal import now
+        store = w.inst.school_store("ueipab" if h == "master" else h)
+        if not store_rows(store, "SELECT id FROM timetables WHERE status = 'active'"):
+            store_execute(store, "INSERT INTO timetables (name, status, created_at, updated_at)"
+                          " VALUES ('Matriz', 'active', ?, ?)", (now(), now()))
+    return [], {"lesson_id": _prt_beta(w)["cover"], "date": "2026-12-14", "staff_id": 1}, None
 
 
 RECIPES.update({
@@ -1018,8 +1032,7 @@ RECIPES.update({
     ("GET", "/api/v1/absences/{id}/cover"): Recipe(
         _prt_absence(), _fixed(200),
         variants={"object of another school": (_prt_foreign("absence", "teacher_absences"), _fixed(404))}),
-    ("PUT", "/api/v1/covers"): Recipe(
-        _body(lambda w: {"lesson_id": 900001, "date": "2026-12-14", "staff_id": 1}), _fixed(404)),
+    ("PUT", "/api/v1/covers"): Recipe(_prt_cover_body, _fixed(422)),
     ("DELETE", "/api/v1/covers/{id}"): Recipe(
         lambda w, a, h: (["1"], None, None), _fixed(404),
         variants={"object of another school": (_prt_foreign("cover", "lesson_covers"), _fixed(404))}),
