@@ -207,6 +207,12 @@ void h_tenants_delete(struct request *r);
 void h_statistics_chart(struct request *r);
 void h_usage(struct request *r);
 void h_usage_csv(struct request *r);
+/* timetables (issue #15), part grid: editing by hand (h_timetable_edit.c) */
+void h_timetable_grid(struct request *r);
+void h_timetable_moves(struct request *r);
+void h_timetable_free_slots(struct request *r);
+void h_timetable_lesson_patch(struct request *r);
+void h_timetable_copy(struct request *r);
 void h_invitations_list(struct request *r);
 void h_invitations_create(struct request *r);
 void h_invitation_get(struct request *r);

@@ -157,6 +157,12 @@ const struct route routes[] = {
     {"GET", "/api/v1/absences/{id}/cover", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_absences_cover},
     {"PUT", "/api/v1/covers", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_covers_put},
     {"DELETE", "/api/v1/covers/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_covers_delete},
+    /* timetables (issue #15), part grid: editing by hand */
+    {"GET", "/api/v1/timetables/{id}/grid", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_timetable_grid},
+    {"POST", "/api/v1/timetables/{id}/moves", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_timetable_moves},
+    {"GET", "/api/v1/timetables/{id}/free-slots", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_timetable_free_slots},
+    {"PATCH", "/api/v1/timetables/{id}/lessons/{lesson_id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_timetable_lesson_patch},
+    {"POST", "/api/v1/timetables/{id}/copy", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_timetable_copy},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];
