@@ -1101,3 +1101,70 @@ RECIPES.update({
     ("GET", "/api/v1/reports/teaching-load"): Recipe(_none, _fixed(404)),
     ("GET", "/api/v1/reports/teacher-satisfaction"): Recipe(_none, _fixed(404)),
 })
+
+
+# timetables (issue #15), part grid: editing by hand. A school admin at
+# home edits a fresh draft of its own school with one lesson (no bell
+# schedule: any slot of lunes..domingo is free); beta's draft has an id no
+# other store has and is never found from elsewhere.
+_GRID_NOW = "2025-09-01T12:00:00Z"
+
+
+def _grid_draft(w, h):
+    """(timetable id, lesson id) of a fresh draft of host h's school."""
+    c = _rec_admin(w, h)
+    section = assert_ok(c.post("/api/v1/sections", json=_rec_section_body(w, h)), 201)["id"]
+    subject = assert_ok(c.post("/api/v1/subjects", json=_rec_body("subject", w, h)), 201)["id"]
+    store = w.inst.school_store(_REC_ADMIN[h][0])
+    store_execute(store, "INSERT INTO timetables (name, status, source, created_at, updated_at)"
+                         " VALUES ('Matriz', 'draft', 'manual', ?, ?)", (_GRID_NOW, _GRID_NOW))
+    tt = store_rows(store, "SELECT MAX(id) FROM timetables")[0][0]
+    store_execute(store, "INSERT INTO timetable_lessons (timetable_id, section_id, subject_id,"
+                         " day, period, length) VALUES (?, ?, ?, 1, 1, 1)", (tt, section, subject))
+    return tt, store_rows(store, "SELECT MAX(id) FROM timetable_lessons")[0][0]
+
+
+def _grid_own(body, lesson_param=False):
+    def prepare(w, a, h):
+        if not _rec_reaches(a, h):
+            return (["1", "1"] if lesson_param else ["1"]), body(1) if callable(body) else body, None
+        tt, lesson = _grid_draft(w, h)
+        b = body(lesson) if callable(body) else body
+        return [str(tt), str(lesson)] if lesson_param else [str(tt)], b, None
+    return prepare
+
+
+def _grid_foreign(body, lesson_param=False):
+    def prepare(w, a, h):
+        store = w.inst.school_store("beta")
+        if getattr(w, "_grid_beta", None) is None:
+            store_execute(store, "INSERT INTO timetables (id, name, status, source, created_at,"
+                                 " updated_at) VALUES (900001, 'Beta', 'draft', 'manual', ?, ?)",
+                          (_GRID_NOW, _GRID_NOW))
+            w._grid_beta = 900001
+        sql = "SELECT COUNT(*), MAX(updated_at) FROM timetables"
+        before = store_rows(store, sql)
+
+        def after():
+            assert store_rows(store, sql) == before, "beta's timetables changed"
+        b = body(1) if callable(body) else body
+        return ([str(w._grid_beta), "1"] if lesson_param else [str(w._grid_beta)]), b, after
+    return prepare
+
+
+def _grid_recipe(status, body=None, lesson_param=False):
+    return Recipe(_grid_own(body, lesson_param), _fixed(status),
+                  variants={"object of another school": (_grid_foreign(body, lesson_param),
+                                                         _fixed(404))})
+
+
+RECIPES.update({
+    ("GET", "/api/v1/timetables/{id}/grid"): _grid_recipe(200),
+    ("POST", "/api/v1/timetables/{id}/moves"): _grid_recipe(
+        200, lambda lesson: {"lesson_id": lesson, "day": 2, "period": 1}),
+    # without ?lesson_id= (the matrix fills paths only) the handler answers 422
+    ("GET", "/api/v1/timetables/{id}/free-slots"): Recipe(_grid_own(None), _fixed(422)),
+    ("PATCH", "/api/v1/timetables/{id}/lessons/{lesson_id}"): _grid_recipe(
+        200, {"locked": True}, lesson_param=True),
+    ("POST", "/api/v1/timetables/{id}/copy"): _grid_recipe(201),
+})
