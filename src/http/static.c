@@ -41,6 +41,8 @@ static const char *const pages[] = {"/", "/auditoria", "/soporte",
 static const char *const page_prefixes[] = {"/estudiantes/", "/representantes/",
                                             "/clave/", /* people: a mailed link */
                                             "/preparacion/", /* setup (#15) */
+                                            /* timetables (#15), grid */
+                                            "/editar-horario/",
                                             NULL};
 
 /* Sub-pages a prefixed page may have after its id (/estudiantes/12/editar). */
