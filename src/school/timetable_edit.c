@@ -429,6 +429,14 @@ int tt_edit_grid(struct store *s, int64_t tt_id, json_t **grid_r,
     store_unlock(s);
     if (rc == TT_EDIT_OK) {
         json_t *g = school_timetable_json(e.tt, true);
+        /* each lesson's bell schedule: the page draws its section's day */
+        json_t *ls = json_object_get(g, "lessons");
+        for (int i = 0; i < e.tt->nlessons && i < (int)json_array_size(ls);
+             i++) {
+            int64_t sch = e.tt->lessons[i].schedule_id;
+            json_object_set_new(json_array_get(ls, i), "schedule_id",
+                                sch ? json_integer(sch) : json_null());
+        }
         json_object_set_new(g, "editable",
                             json_boolean(strcmp(e.tt->status, "draft") == 0 &&
                                          !generating(e.tt)));

@@ -64,7 +64,8 @@ int tt_edit_copy(struct store *s, const struct actor *actor, int64_t tt_id,
 int tt_edit_free_slots(struct store *s, int64_t tt_id, int64_t lesson_id,
                        json_t **slots_r, const char **error_r);
 
-/* The grid: school_timetable_json(tt, true) plus "editable",
+/* The grid: school_timetable_json(tt, true) (each lesson with its
+ * section's "schedule_id") plus "editable",
  * "schedules" [{"id","name","days":[1..],"rows":[{"number","is_break",
  * "starts_at","ends_at"}]}] and "clashes" [{"kind","lesson_id",
  * "other_lesson_id","day","period","message"}]. */

@@ -45,6 +45,8 @@ defineRoutes([
   { name: 'link', path: '/clave/:token', public: true, load: () => import('./pages/clave.js') },
   /* network (issue 14): the network's dashboard, for platform admins */
   { name: 'network', path: '/red', nav: 'Estadísticas', navIf: (u) => !!u && u.role === 'platform_admin', load: () => import('./pages/network.js') },
+  /* timetables (issue #15), part grid: editing a timetable by hand (the "Horarios" page links to it) */
+  { name: 'timetable-edit', path: '/editar-horario/:id', under: 'timetables', load: () => import('./pages/timetable-edit.js') },
   { name: 'invitation', path: '/invitacion', public: true, load: () => import('./pages/invitation.js') },
   { name: 'support', path: '/soporte', public: true, load: () => import('./pages/support-signin.js') },
   /* timetables (issue #15), part exports: printouts, reports, calendar subscriptions */
