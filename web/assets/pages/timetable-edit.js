@@ -201,7 +201,7 @@ class Editor {
     sch.rows.forEach((row) => {
       if (row.is_break) {
         tbody.appendChild(h('tr', { class: 'tt-break' },
-          h('th', { scope: 'row', class: 'tt-time', text: row.starts_at }),
+          h('th', { scope: 'row', class: 'tt-time' }, h('span', { class: 'visually-hidden', text: 'Receso' })),
           h('td', { colspan: String(this.days.length), text: 'RECESO ' + row.starts_at + '–' + row.ends_at })));
         return;
       }
@@ -223,7 +223,9 @@ class Editor {
     const table = h('table', { class: 'tt-grid' },
       h('caption', { class: 'visually-hidden', text: caption }),
       h('thead', null, h('tr', null, h('th', { scope: 'col', class: 'tt-time', text: 'Hora' }),
-        this.days.map((d) => h('th', { scope: 'col', text: DAYS[d] })))),
+        this.days.map((d) => h('th', { scope: 'col' },
+          h('span', { class: 'tt-day--long', text: DAYS[d] }),
+          h('span', { class: 'tt-day--short', 'aria-hidden': 'true', text: DAYS[d].slice(0, 3) }))))),
       tbody);
     table.addEventListener('keydown', (ev) => this.onKey(ev));
     clear(this.gridBox);
