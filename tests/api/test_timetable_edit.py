@@ -19,9 +19,14 @@ José has an approved `avoid` on Friday's 3rd period and a pending one on
 the 4th (which must not count). Each test starts from that timetable.
 """
 
+from pathlib import Path
+
 import pytest
 
-from conftest import assert_error, assert_ok, store_execute, store_rows
+from conftest import assert_error, assert_ok, cli, store_execute, store_rows
+
+UEIPAB = Path(__file__).resolve().parents[1] / "data" / "ueipab-2025"
+DAYS = ["", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
 
 NOW = "2025-09-01T12:00:00Z"
 UEIPAB_DAY = [("class", "07:00", "07:40"), ("class", "07:40", "08:20"),
@@ -91,6 +96,19 @@ def school(module_instances):
     inst.ids = ids
     inst.store = st
     return inst
+
+
+@pytest.fixture(scope="module")
+def ueipab(school):
+    """Another school of the same server with UEIPAB 2025 imported (the
+    `import` part's CLI): its set-up and its own timetable as a draft."""
+    school.create_school("real", "U.E.I. Paz y Bien")
+    school.add_user("real", "directora@real.test", "school_admin")
+    res = cli("timetable", "import", "--data", school.data, "--school", "real", UEIPAB)
+    assert res.rc == 0, res
+    c = school.login("real", "directora@real.test")
+    [tt] = store_rows(school.school_store("real"), "SELECT id FROM timetables")
+    return c, tt[0]
 
 
 def director(inst):
@@ -291,3 +309,38 @@ def test_a_teacher_may_not_edit(school):
     t = school.login("norte", "docente@norte.test")
     assert_error(move(t, tt, ls["ing1"], 5, 4), 403, "forbidden")
     assert_error(t.get(f"/api/v1/timetables/{tt}/grid"), 403, "forbidden")
+
+
+def test_ueipab_imported_is_clean_and_each_teacher_clash_names_the_other_section(ueipab):
+    c, tt = ueipab
+    g = assert_ok(c.get(f"/api/v1/timetables/{tt}/grid"))
+    assert g["editable"] and g["clashes"] == [], g["clashes"][:3]
+    lessons = g["lessons"]
+    assert len(lessons) > 100 and all(l["day"] for l in lessons)
+    [sch] = g["schedules"]
+    assert sch["periods"] == 10 and [r["is_break"] for r in sch["rows"]].count(True) == 2
+    # a teacher's lesson onto the start of one of their lessons in another section
+    tried = 0
+    for l in lessons:
+        other = next((m for m in lessons if m["staff_id"] == l["staff_id"] and
+                      m["section_id"] != l["section_id"] and m["length"] == l["length"]), None)
+        if other is None:
+            continue
+        err = assert_error(move(c, tt, l["id"], other["day"], other["period"]), 409,
+                           "timetable_clash")
+        assert err["message"] == (f"El prof. {l['teacher']} ya tiene {other['section']} "
+                                  f"({other['subject']}) el {DAYS[other['day']]}, "
+                                  f"{other['period']}.ª hora."), err
+        tried += 1
+        if tried == 5:
+            break
+    assert tried == 5
+    # every free slot of a lesson is accepted (and the lesson put back)
+    l = lessons[0]
+    free = assert_ok(c.get(f"/api/v1/timetables/{tt}/free-slots",
+                           params={"lesson_id": l["id"]}))["slots"]
+    assert free, "a lesson of UEIPAB has nowhere to go"
+    for s in free[:8]:
+        assert_ok(move(c, tt, l["id"], s["day"], s["period"]))
+        assert_ok(move(c, tt, l["id"], l["day"], l["period"]))
+    assert assert_ok(c.get(f"/api/v1/timetables/{tt}/grid"))["clashes"] == []
