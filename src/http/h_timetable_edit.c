@@ -55,8 +55,12 @@ static void reply_result(struct request *r, int rc, const struct tt_clash *c,
 {
     switch (rc) {
     case TT_EDIT_NOT_FOUND: reply_err_msg(r, ERR_NOT_FOUND, not_found); break;
-    case TT_EDIT_NOT_DRAFT: reply_err(r, ERR_TIMETABLE_NOT_DRAFT); break;
-    case TT_EDIT_BUSY: reply_err(r, ERR_TIMETABLE_GENERATING); break;
+    case TT_EDIT_NOT_DRAFT:
+        reply_err_msg(r, ERR_TIMETABLE_NOT_DRAFT,
+                      "Solo se edita un borrador: copie este horario a un "
+                      "borrador nuevo y edite la copia.");
+        break;
+    case TT_EDIT_BUSY: reply_err(r, ERR_TIMETABLE_BUSY); break;
     case TT_EDIT_LOCKED: reply_err_msg(r, ERR_LESSON_LOCKED, c->message); break;
     case TT_EDIT_CLASH: reply_clash(r, c); break;
     case TT_EDIT_INVALID: reply_invalid(r, invalid_field, c->message); break;

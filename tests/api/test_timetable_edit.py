@@ -287,7 +287,7 @@ def test_only_drafts_are_edited_and_an_active_one_is_copied_first(school):
 def test_a_timetable_being_generated_is_not_edited(school):
     c = director(school)
     tt, ls = make_timetable(school, job_state="running")
-    assert_error(move(c, tt, ls["ing1"], 5, 4), 409, "timetable_generating")
+    assert_error(move(c, tt, ls["ing1"], 5, 4), 409, "timetable_busy")
 
 
 def test_bad_moves_answer_422_with_every_field_and_404_for_unknown_ones(school):
