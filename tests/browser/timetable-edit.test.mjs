@@ -11,7 +11,8 @@
 // the Spanish message naming who clashes where, and leaves the lesson where
 // it was; dragging it onto a free slot moves it. With the keyboard alone
 // (Enter, arrows, Enter) a lesson is moved; a lesson is locked from its
-// panel and then refuses to move. Screenshots are looked at by a person.
+// panel and then refuses to move; the week of a teacher shows their lessons
+// in both sections. Screenshots are looked at by a person.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -213,6 +214,15 @@ describe('editing a timetable by hand (real server)', { timeout: 240000 }, () =>
       'No se puede: Matemática de 1er Año A está fijada en su lugar: desbloquéela antes de moverla.');
     assert.deepEqual(await slotOf(tt, lessons.mat1), [1, 1]);
     await screenshot(page, 'timetable-edit-locked-1280');
+
+    // the week of a teacher: Luis Rojas teaches both sections
+    await page.getByLabel('Ver por').selectOption('teacher');
+    await page.getByLabel('Docente', { exact: true }).selectOption({ label: 'Luis Rojas' });
+    await waitForText(lessonBtn(page, lessons.bio2).locator('.tt-lesson__subject'), 'Biología');
+    assert.equal(await cell(page, 2, 1).locator(`[data-lesson="${lessons.cas1}"]`).count(), 1);
+    assert.equal(await cell(page, 3, 3).locator(`[data-lesson="${lessons.bio2}"]`).count(), 1);
+    assert.equal(await page.locator('button[data-lesson]').count(), 2);
+    await screenshot(page, 'timetable-edit-teacher-1280');
     await assertNoProblems(page);
     await closePage(page);
   });

@@ -156,7 +156,15 @@ class Editor {
     if (this.target !== null) this.targetSelect.value = String(this.target);
   }
 
+  /* Another week shown: what was picked up and said is about the old one. */
+  forget() {
+    if (this.selected !== null) this.drop(false);
+    this.errors.clear();
+    this.status.clear();
+  }
+
   onKind() {
+    this.forget();
     this.kind = KINDS.find((k) => k.value === this.kindSelect.value) || KINDS[0];
     this.target = null;
     this.fillTargets();
@@ -164,6 +172,7 @@ class Editor {
   }
 
   onTarget() {
+    this.forget();
     this.target = Number(this.targetSelect.value);
     this.draw();
   }
