@@ -6,11 +6,15 @@
  *   GET   /api/v1/timetables/{id}/free-slots   ?lesson_id=: where it could go
  *   PATCH /api/v1/timetables/{id}/lessons/{lesson_id}  {"locked": bool}
  *   POST  /api/v1/timetables/{id}/copy         a new draft from any timetable
+ *   POST  /api/v1/timetables/{id}/repair       {"time_limit"?}: the solver
+ *                                              again around the locked
+ *                                              lessons, in the background
  * The rules and the SQL are in src/school/timetable_edit.c, the clash check
  * in src/school/tt_check.c. A clash answers 409 timetable_clash with the
  * Spanish sentence naming who clashes where and error.clash {kind,
  * lesson_id, other_lesson_id, day, period}.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -208,4 +212,77 @@ void h_timetable_copy(struct request *r)
         reply_json(r, 201, tt);
     else
         reply_result(r, rc, NULL, err, timetable_not_found, "id");
+}
+
+/* 422 timetable_setup: the problems (one per line of `text`) in
+ * error.problems, as POST /api/v1/timetables answers them. */
+static void reply_problems(struct request *r, const char *text)
+{
+    json_t *list = json_array();
+    for (const char *p = text; p && *p;) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n) {
+            char *line = xstrndup(p, n);
+            json_array_append_new(list, json_string(line));
+            free(line);
+        }
+        p += n + (e ? 1 : 0);
+    }
+    const struct api_error_def *d = &api_errors[ERR_TIMETABLE_SETUP];
+    reply_json(r, d->status,
+               json_pack("{s:{s:s,s:s,s:o}}", "error", "code", d->code,
+                         "message", d->message, "problems", list));
+}
+
+void h_timetable_repair(struct request *r)
+{
+    int64_t id;
+    if (!path_id(r, 0, &id, timetable_not_found))
+        return;
+    int64_t limit = 10;
+    const struct field f[] = {
+        {.key = "time_limit", .type = FIELD_INT,
+         .message = "El tiempo máximo es un número de segundos entre 1 y 600.",
+         .integer = &limit},
+    };
+    struct field_errors fe = {0};
+    fields_parse(r->json, f, 1, &fe);
+    if (limit < 1 || limit > 600)
+        field_error(&fe, "time_limit",
+                    "El tiempo máximo es un número de segundos entre 1 y 600.");
+    if (fields_reply(r, &fe) < 0)
+        return;
+    struct actor actor;
+    request_actor(r, &actor);
+    const char *err = NULL;
+    char *message = NULL;
+    int rc = tt_edit_repair(r->school, r->tenant.code, &actor, id, (int)limit,
+                            &message, &err);
+    if (rc == TT_EDIT_OK) {
+        json_t *g = NULL;
+        if (tt_edit_grid(r->school, id, &g, &err) != TT_EDIT_OK) {
+            reply_store_error(r, err);
+        } else {
+            json_object_del(g, "lessons");
+            json_object_del(g, "schedules");
+            json_object_del(g, "clashes");
+            reply_json(r, 202, g);
+            char loc[64];
+            snprintf(loc, sizeof loc, "/api/v1/timetables/%lld", (long long)id);
+            if (r->resp)
+                MHD_add_response_header(r->resp, "Location", loc);
+        }
+    } else if (rc == TT_EDIT_INVALID) {
+        reply_problems(r, message);
+    } else if (rc == TT_EDIT_QUEUE_FULL) {
+        reply_err(r, ERR_GENERATOR_BUSY);
+    } else if (rc == TT_EDIT_BUSY) {
+        reply_err_msg(r, ERR_TIMETABLE_BUSY,
+                      "Ya hay un horario generándose en el plantel: espere a que "
+                      "termine o cancélelo.");
+    } else {
+        reply_result(r, rc, NULL, err, timetable_not_found, "id");
+    }
+    free(message);
 }

@@ -213,6 +213,7 @@ void h_timetable_moves(struct request *r);
 void h_timetable_free_slots(struct request *r);
 void h_timetable_lesson_patch(struct request *r);
 void h_timetable_copy(struct request *r);
+void h_timetable_repair(struct request *r);
 void h_invitations_list(struct request *r);
 void h_invitations_create(struct request *r);
 void h_invitation_get(struct request *r);

@@ -163,6 +163,7 @@ const struct route routes[] = {
     {"GET", "/api/v1/timetables/{id}/free-slots", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_timetable_free_slots},
     {"PATCH", "/api/v1/timetables/{id}/lessons/{lesson_id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_timetable_lesson_patch},
     {"POST", "/api/v1/timetables/{id}/copy", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_timetable_copy},
+    {"POST", "/api/v1/timetables/{id}/repair", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_timetable_repair},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

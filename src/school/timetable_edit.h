@@ -29,7 +29,9 @@ enum tt_edit_result {
     TT_EDIT_LOCKED = -5,    /* a moved lesson is locked */
     TT_EDIT_CLASH = -6,     /* *clash_r says what, in Spanish */
     TT_EDIT_INVALID = -7,   /* a lesson not of this timetable, a bad slot:
-                               clash_r->message says which */
+                               clash_r->message says which; repair: the
+                               set-up cannot give a timetable */
+    TT_EDIT_QUEUE_FULL = -8, /* repair: the generation runner is full */
 };
 
 /* The teachers' unavailability from approved `avoid` preferences on a
@@ -71,5 +73,17 @@ int tt_edit_free_slots(struct store *s, int64_t tt_id, int64_t lesson_id,
  * "other_lesson_id","day","period","message"}]. */
 int tt_edit_grid(struct store *s, int64_t tt_id, json_t **grid_r,
                  const char **error_r);
+
+/*
+ * Repair (timetable_repair.c): re-runs the solver on draft tt_id of school
+ * `code` around its locked lessons (pinned; the others start where they
+ * are), on the generation runner's threads. TT_EDIT_OK (queued: follow its
+ * job_state), NOT_FOUND, NOT_DRAFT, BUSY (a generation of the school is
+ * queued or running), INVALID (*message_r, Spanish, malloc'ed: one problem
+ * a line), QUEUE_FULL, ERROR. Takes the store.
+ */
+int tt_edit_repair(struct store *s, const char *code, const struct actor *actor,
+                   int64_t tt_id, int time_limit, char **message_r,
+                   const char **error_r);
 
 #endif

@@ -21,6 +21,8 @@ the 4th (which must not count). Each test starts from that timetable.
 
 from pathlib import Path
 
+import time
+
 import pytest
 
 from conftest import assert_error, assert_ok, cli, store_execute, store_rows
@@ -344,3 +346,59 @@ def test_ueipab_imported_is_clean_and_each_teacher_clash_names_the_other_section
         assert_ok(move(c, tt, l["id"], s["day"], s["period"]))
         assert_ok(move(c, tt, l["id"], l["day"], l["period"]))
     assert assert_ok(c.get(f"/api/v1/timetables/{tt}/grid"))["clashes"] == []
+
+
+def wait_done(c, tt, seconds=60):
+    deadline = time.monotonic() + seconds
+    while True:
+        g = assert_ok(c.get(f"/api/v1/timetables/{tt}/grid"))
+        if g["job_state"] not in ("queued", "running"):
+            return g
+        assert time.monotonic() < deadline, g["job_state"]
+        time.sleep(0.2)
+
+
+def test_repair_keeps_locked_lessons_and_removes_clashes(school, ueipab):
+    c, imported = ueipab
+    copy = assert_ok(c.post(f"/api/v1/timetables/{imported}/copy"), 201)
+    tt = copy["id"]
+    lessons = assert_ok(c.get(f"/api/v1/timetables/{tt}/grid"))["lessons"]
+    # a clash written in place (as a bad import would): a lesson of C1 onto
+    # another lesson's slot of the same section
+    a, b = [l for l in lessons if l["section_id"] == lessons[0]["section_id"]
+            and l["length"] == 2][:2]
+    store_execute(school.school_store("real"),
+                  "UPDATE timetable_lessons SET day = ?, period = ? WHERE id = ?",
+                  (b["day"], b["period"], a["id"]))
+    assert assert_ok(c.get(f"/api/v1/timetables/{tt}/grid"))["clashes"], "no clash to repair"
+    locked = {l["id"]: (l["day"], l["period"]) for l in lessons[5:40:5] if l["id"] != a["id"]}
+    for lid in locked:
+        assert_ok(c.patch(f"/api/v1/timetables/{tt}/lessons/{lid}", json={"locked": True}))
+    r = c.post(f"/api/v1/timetables/{tt}/repair", json={"time_limit": 5})
+    body = assert_ok(r, 202)
+    assert r.headers["Location"] == f"/api/v1/timetables/{tt}"
+    assert body["job_state"] in ("queued", "running", "done"), body
+    # while it runs, the draft is not edited by hand
+    g = wait_done(c, tt)
+    assert g["job_state"] == "done", g
+    after = {l["id"]: (l["day"], l["period"]) for l in g["lessons"]}
+    assert {lid: after[lid] for lid in locked} == locked, "repair moved a locked lesson"
+    assert all(l["locked"] for l in g["lessons"] if l["id"] in locked)
+    assert g["clashes"] == [], g["clashes"][:3]
+    assert all(l["day"] for l in g["lessons"]), "repair left a lesson out"
+    rows = assert_ok(c.get("/api/v1/audit", params={"entity": "timetable",
+                                                    "action": "repair"}))["items"]
+    assert rows and rows[0]["after"]["locked"] == len(locked), rows
+
+
+def test_repair_refuses_what_is_not_an_idle_draft(school):
+    tt, ls = make_timetable(school, status="active")
+    d = director(school)
+    assert_error(d.post("/api/v1/timetables/999999/repair", json={}), 404, "not_found")
+    assert_error(d.post(f"/api/v1/timetables/{tt}/repair", json={}), 409, "timetable_not_draft")
+    busy, _ = make_timetable(school, job_state="running")
+    draft, _ = make_timetable(school)
+    assert_error(d.post(f"/api/v1/timetables/{draft}/repair", json={}), 409, "timetable_busy")
+    store_execute(school.store, "UPDATE timetables SET job_state = 'failed' WHERE id = ?", (busy,))
+    assert_error(d.post(f"/api/v1/timetables/{draft}/repair", json={"time_limit": 0}), 422,
+                 "invalid", field="time_limit")

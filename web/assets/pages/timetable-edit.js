@@ -13,8 +13,10 @@
  * Every change is checked by the server at once: a clash is refused (409)
  * and its Spanish message shown, naming who clashes where; the slot is
  * marked. Locked lessons ("Fijada") stay where they are; the panel of the
- * picked-up lesson locks and unlocks it. An active or archived timetable is
- * not edited: the page offers to copy it into a new draft.
+ * picked-up lesson locks and unlocks it. "Reparar horario" runs the solver
+ * again around the locked lessons (POST .../repair, in the background: the
+ * page follows the timetable's job_state). An active or archived timetable
+ * is not edited: the page offers to copy it into a new draft.
  */
 import { h, clear } from '../core/dom.js';
 import { api } from '../core/api.js';
@@ -104,10 +106,12 @@ class Editor {
     this.panel = h('div', { class: 'tt-panel', hidden: true });
     this.clashBox = h('div');
     const intro = g.name + ' · ' + (STATUS[g.status] || g.status);
+    this.repairBtn = h('button', { type: 'button', class: 'btn btn--secondary', text: 'Reparar horario',
+      hidden: !g.editable, onclick: () => this.repair() });
     const notEditable = g.editable ? null : this.copyNotice();
     setView(TITLE + ': ' + g.name, [
       h('p', { class: 'breadcrumb' }, link('/horarios', '← Horarios')),
-      pageHead(TITLE, intro),
+      pageHead(TITLE, intro, [this.repairBtn]),
       notEditable,
       h('section', { class: 'card', 'aria-label': 'Cuadrícula del horario' },
         h('div', { class: 'tt-toolbar' },
@@ -482,6 +486,39 @@ class Editor {
     this.draw();
     this.status.show(l.subject + ' de ' + l.section + (locked ? ' quedó fijada en su lugar.' : ' ya no está fijada.'), 'success');
     this.focusLesson(l.id);
+  }
+
+  /* ---- repair: the solver again, around the locked lessons ---- */
+
+  async repair() {
+    const btn = this.repairBtn;
+    setBusy(btn, true, 'Reparando…');
+    this.errors.clear();
+    try {
+      await api('POST', '/api/v1/timetables/' + this.grid.id + '/repair', { time_limit: 10 });
+    } catch (err) {
+      setBusy(btn, false);
+      if (!err.handled) this.errors.show(err.message);
+      return;
+    }
+    this.status.show('Reparando el horario: las clases fijadas no se mueven. Tarda unos segundos…', 'info');
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 1000));
+      if (!this.ctx.current()) return;
+      await this.reload();
+      if (this.grid.job_state !== 'queued' && this.grid.job_state !== 'running') break;
+    }
+    setBusy(btn, false);
+    this.selected = null;
+    this.free = new Set();
+    this.panel.hidden = true;
+    this.draw();
+    const n = (this.grid.clashes || []).length;
+    if (this.grid.job_state === 'done') {
+      this.status.show(n ? 'Reparación terminada, pero quedan ' + n + ' choques.' : 'Reparación terminada: el horario no tiene choques.', n ? 'info' : 'success');
+    } else {
+      this.errors.show(this.grid.job_state === 'failed' ? 'No se pudo reparar el horario.' : 'La reparación se canceló.');
+    }
   }
 
   /* ---- the keyboard ---- */
