@@ -1167,4 +1167,7 @@ RECIPES.update({
     ("PATCH", "/api/v1/timetables/{id}/lessons/{lesson_id}"): _grid_recipe(
         200, {"locked": True}, lesson_param=True),
     ("POST", "/api/v1/timetables/{id}/copy"): _grid_recipe(201),
+    # a draft of a school with no bell schedule: the set-up cannot give a
+    # timetable (422 timetable_setup, past routing and the draft's checks)
+    ("POST", "/api/v1/timetables/{id}/repair"): _grid_recipe(422, {}),
 })
