@@ -1139,9 +1139,9 @@ def _grid_foreign(body, lesson_param=False):
         store = w.inst.school_store("beta")
         if getattr(w, "_grid_beta", None) is None:
             store_execute(store, "INSERT INTO timetables (id, name, status, source, created_at,"
-                                 " updated_at) VALUES (900001, 'Beta', 'draft', 'manual', ?, ?)",
+                                 " updated_at) VALUES (900151, 'Beta', 'draft', 'manual', ?, ?)",
                           (_GRID_NOW, _GRID_NOW))
-            w._grid_beta = 900001
+            w._grid_beta = 900151
         sql = "SELECT COUNT(*), MAX(updated_at) FROM timetables"
         before = store_rows(store, sql)
 
