@@ -190,6 +190,11 @@ export function show(ctx) {
       JOB[t.job_state] ? h('span', { class: 'badge badge--' + (t.job_state === 'failed' ? 'failed' : 'queued'), text: JOB[t.job_state] }) : null);
     const actions = [];
     if (!busy(t) && t.lesson_count > 0) actions.push(actionButton('Ver informe', 'btn--secondary', () => showReport(t)));
+    /* grid (issue #15): a draft is edited by hand; another is opened to copy it into one */
+    if (!busy(t) && t.lesson_count > 0) {
+      actions.push(h('a', { href: '/editar-horario/' + t.id, 'data-route': '', class: 'btn btn--secondary',
+        text: t.status === 'draft' ? 'Editar a mano' : 'Ver en la cuadrícula' }));
+    }
     if (t.status === 'draft' && !busy(t)) {
       if (t.cost && t.cost.hard === 0 && t.lesson_count > 0) {
         actions.push(actionButton('Activar', '', async () => {
