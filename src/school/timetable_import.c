@@ -721,6 +721,46 @@ static void plan_sections(struct imp *u)
         v[n] = -1;
         u->lesson_secs[l] = v;
     }
+    /* a section with no home room in the file's list (FET has no such
+     * list): the one room most of its own lessons are held to, when it
+     * holds at least half of them (FET's home room constraints) */
+    int *votes = xcalloc((size_t)inst->nresources + 1, sizeof(int));
+    /* the one room each lesson is held to: its own list (CSV) or a room
+     * constraint naming one room (FET) */
+    int *held = xmalloc(((size_t)inst->nlessons + 1) * sizeof(int));
+    for (int l = 0; l < inst->nlessons; l++)
+        held[l] = inst->lessons[l].nrooms == 1 ? inst->lessons[l].rooms[0] : -1;
+    for (int i = 0; i < inst->nconstraints; i++) {
+        const struct tt_constraint *c = &inst->constraints[i];
+        if (c->type != TT_BLOCK_ROOMS || c->nrooms != 1)
+            continue;
+        for (int j = 0; j < c->nitems; j++) {
+            int l = inst->blocks[c->items[j]].lesson;
+            if (held[l] < 0)
+                held[l] = c->rooms[0];
+        }
+    }
+    for (int k = 0; k < u->nsecs; k++) {
+        if (u->secs[k].home_room >= 0)
+            continue;
+        memset(votes, 0, ((size_t)inst->nresources + 1) * sizeof(int));
+        int own = 0, best = -1;
+        for (int l = 0; l < inst->nlessons; l++) {
+            const int *v = u->lesson_secs[l];
+            if (v[0] != k || v[1] != -1)
+                continue;
+            own++;
+            if (held[l] >= 0) {
+                int room = held[l];
+                if (++votes[room] > (best >= 0 ? votes[best] : 0))
+                    best = room;
+            }
+        }
+        if (best >= 0 && 2 * votes[best] >= own)
+            u->secs[k].home_room = best;
+    }
+    free(votes);
+    free(held);
 }
 
 /* "HH:MM" or "H.MM" pairs in a FET hour's name ("1º 07:30-08:10"). */

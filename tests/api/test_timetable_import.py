@@ -6,14 +6,16 @@ dry run and a refused file write nothing; teachers already on the staff are
 matched by name."""
 
 import csv
+import io
 import json
+import zipfile
 import shutil
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from conftest import assert_ok, cli, store_rows
+from conftest import assert_error, assert_ok, cli, store_rows
 
 REPO = Path(__file__).resolve().parents[2]
 UEIPAB = REPO / "tests" / "data" / "ueipab-2025"
@@ -43,6 +45,15 @@ def school(server):
     server.add_user(code, f"director@{code}.test", "school_admin")
     c = server.login(code, f"director@{code}.test")
     return server, code, c
+
+
+@pytest.fixture(scope="module")
+def quiet_school(server):
+    """One school for the tests where nothing may be written (refusals)."""
+    code = "ttiquiet"
+    server.create_school(code, "U.E. Sin Cambios")
+    server.add_user(code, f"director@{code}.test", "school_admin")
+    return server, code, server.login(code, f"director@{code}.test")
 
 
 def rows(inst, code, sql, params=()):
@@ -218,8 +229,8 @@ def test_existing_teacher_is_matched_by_name_and_keeps_their_cedula(school, tmp_
 
 
 @pytest.mark.parametrize("case", ["unknown teacher", "section without a grade", "not a timetable"])
-def test_broken_folders_are_refused_in_spanish_and_write_nothing(school, tmp_path, case):
-    inst, code, c = school
+def test_broken_folders_are_refused_in_spanish_and_write_nothing(quiet_school, tmp_path, case):
+    inst, code, c = quiet_school
     folder = tmp_path / "roto"
     shutil.copytree(UEIPAB, folder)
     if case == "unknown teacher":
@@ -238,4 +249,129 @@ def test_broken_folders_are_refused_in_spanish_and_write_nothing(school, tmp_pat
     res = tt_import(inst, code, folder)
     assert res.rc == 1, res
     assert expect in res.err, res
+    assert counts(inst, code) == before
+
+
+# ---- the page's upload: POST /api/v1/imports/timetable ----------------------
+
+URL = "/api/v1/imports/timetable"
+ISJ = REPO / "tests" / "data" / "fet" / "Horario_ISJ.fet"
+
+
+def upload(c, data, mode="dry_run", **params):
+    return c.post(URL, data=data, params={"mode": mode, **params},
+                  content_type="application/octet-stream")
+
+
+def zip_folder(folder, prefix="ueipab-2025/", skip=()):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for f in sorted(Path(folder).iterdir()):
+            if f.name not in skip:
+                z.write(f, prefix + f.name)
+    return buf.getvalue()
+
+
+def test_zip_of_the_csv_folder_uploads_like_the_command_line(school):
+    inst, code, c = school
+    data = zip_folder(UEIPAB)
+    before = counts(inst, code)
+    dry = assert_ok(upload(c, data, filename="ueipab-2025.zip"))
+    assert dry["dry_run"] is True and dry["committed"] is False
+    assert dry["timetable"]["lessons"] == 137 and dry["file"] == "ueipab-2025"
+    assert counts(inst, code) == before
+    r = assert_ok(upload(c, data, "commit", filename="ueipab-2025.zip"))
+    assert r["committed"] is True and r["timetable"]["placed"] == 137
+    assert r["timetable"]["name"] == "Importado de ueipab-2025"
+    assert len(r["sections"]["created"]) == 6
+    tid = r["timetable"]["id"]
+    assert rows(inst, code, "SELECT status, source FROM timetables WHERE id = ?",
+                (tid,)) == [("draft", "imported")]
+    # the audit log names the director and the import
+    audit = rows(inst, code, "SELECT actor, action FROM audit_log WHERE entity = 'timetable'")
+    assert audit == [(f"director@{code}.test", "import")]
+
+
+def test_fet_example_becomes_a_school_set_up(school):
+    inst, code, c = school
+    r = assert_ok(upload(c, ISJ.read_bytes(), "commit", filename="Horario_ISJ.fet"))
+    assert r["source"] == "fet" and r["timetable"] is None
+    names = [s["name"] for s in r["sections"]["created"]]
+    assert names == ["1er Año A", "1er Año B", "2do Año A", "2do Año B", "3er Año A", "3er Año B"]
+    assert len(r["teachers"]["created"]) == 17 and len(r["subjects"]["created"]) == 15
+    assert len(r["rooms"]["created"]) == 6
+    # a teacher's name in two halves, with the placeholder cédula
+    staff = rows(inst, code, "SELECT first_names, last_names, cedula FROM staff"
+                 " WHERE code = 'Ana María Lezcano'")
+    assert staff == [("Ana", "María Lezcano", "Sin cédula (Ana María Lezcano)")] or \
+        staff == [("Ana María", "Lezcano", "Sin cédula (Ana María Lezcano)")]
+    # the hours' names carry the times: 1º 07:30-08:10 ... 7º 11:55-12:35
+    bells = rows(inst, code, "SELECT kind, starts_at, ends_at FROM bell_periods"
+                 " WHERE schedule_id = ? ORDER BY position", (r["bell_schedule"]["id"],))
+    assert bells[0] == ("class", "07:30", "08:10") and bells[-1] == ("class", "11:55", "12:35")
+    assert len(bells) == 7
+    # the subjects got codes from their names; every lesson is an assignment
+    assert rows(inst, code, "SELECT code FROM subjects WHERE name = 'Matemática'") == [("MATEMATI",)]
+    total = rows(inst, code, "SELECT sum(periods_per_week) FROM teaching_assignments")[0][0]
+    assert total == 204
+    # the home rooms of the sections
+    assert rows(inst, code, "SELECT count(*) FROM sections WHERE room_id IS NOT NULL")[0][0] == 6
+
+
+def test_fet_file_with_locked_activities_becomes_a_clean_draft(school, tmp_path):
+    inst, code, c = school
+    locked = tmp_path / "isj_horario.fet"
+    res = cli("timetable", "solve", ISJ, "--seed", "3", "--stop-at-feasible",
+              "--time-limit", "20", "--quiet", "--out", locked, raw=True)
+    assert res.rc == 0 and "Costo: 0 violaciones duras" in res.out, res
+    r = assert_ok(upload(c, locked.read_bytes(), "commit", filename=locked.name))
+    t = r["timetable"]
+    assert t["lessons"] == 116 and t["placed"] == 116 and t["locked"] == 116
+    assert t["hard"] == 0 and t["name"] == "Importado de isj_horario"
+    lessons = rows(inst, code, "SELECT section_id, staff_id, day, period, length"
+                   " FROM timetable_lessons WHERE timetable_id = ?", (t["id"],))
+    bells = rows(inst, code, "SELECT kind FROM bell_periods WHERE schedule_id = ?"
+                 " ORDER BY position", (r["bell_schedule"]["id"],))
+    check_no_clash(lessons, [b[0] for b in bells])
+    assert sum(l[4] for l in lessons) == 204
+
+
+def _refused(case, tmp_path):
+    if case == "not a timetable":
+        return b"\x89PNG\r\n\x1a\n" + bytes(200), "no es un horario"
+    if case == "zip without lessons.csv":
+        return zip_folder(UEIPAB, skip=("lessons.csv",)), "no tiene lessons.csv"
+    if case == "broken csv in the zip":
+        folder = tmp_path / "roto"
+        shutil.copytree(UEIPAB, folder)
+        text = (folder / "solution.csv").read_text(encoding="utf-8")
+        (folder / "solution.csv").write_text(text + "C1,9,1,2,S12,T01\n", encoding="utf-8")
+        return zip_folder(folder), "solution.csv"
+    if case == "broken fet":
+        return ISJ.read_bytes()[:5000], "FET"
+    if case == "damaged zip":
+        return zip_folder(UEIPAB)[:300], ".zip"
+    raise AssertionError(case)
+
+
+@pytest.mark.parametrize("case", ["not a timetable", "zip without lessons.csv",
+                                  "broken csv in the zip", "broken fet", "damaged zip"])
+def test_refused_uploads_say_why_in_spanish_and_write_nothing(quiet_school, tmp_path, case):
+    inst, code, c = quiet_school
+    data, words = _refused(case, tmp_path)
+    before = counts(inst, code)
+    err = assert_error(upload(c, data, "commit"), 422, "invalid_file")
+    assert words.lower() in err["message"].lower(), err
+    assert err["problems"], err
+    assert counts(inst, code) == before
+
+
+def test_upload_parameters_and_permissions(quiet_school):
+    inst, code, c = quiet_school
+    assert_error(upload(c, b""), 422, "invalid_file")
+    assert_error(upload(c, zip_folder(UEIPAB), "guardar"), 422, "invalid", field="mode")
+    inst.add_user(code, f"docente@{code}.test", "teacher")
+    t = inst.login(code, f"docente@{code}.test")
+    before = counts(inst, code)
+    assert_error(upload(t, zip_folder(UEIPAB), "commit"), 403, "forbidden")
     assert counts(inst, code) == before
