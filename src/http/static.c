@@ -35,7 +35,9 @@ static const char *const pages[] = {"/", "/auditoria", "/soporte",
                                     "/horarios",
                                     /* portal (issue #15) */
                                     "/mi-horario", "/horario-representado",
-                                    "/horario-activo", "/suplencias", NULL};
+                                    "/horario-activo", "/suplencias",
+                                    /* timetables (issue #15), part import */
+                                    "/horarios/importar", NULL};
 
 /* Pages with an id or a sub-page after the prefix (/estudiantes/12/editar). */
 static const char *const page_prefixes[] = {"/estudiantes/", "/representantes/",

@@ -31,6 +31,8 @@ defineRoutes([
   { name: 'staff', path: '/personal', nav: 'Personal', navIf: canManageRecords, load: () => import('./pages/staff.js') },
   { name: 'structure', path: '/estructura', nav: 'Estructura', navIf: canManageRecords, load: () => import('./pages/structure.js') },
   { name: 'import', path: '/importar', nav: 'Importar', navIf: canManageRecords, load: () => import('./pages/import.js') },
+  /* Timetables (issue #15), part import: an existing timetable (FET, CSV folder) */
+  { name: 'timetable-import', path: '/horarios/importar', nav: 'Importar horario', navIf: canManageRecords, load: () => import('./pages/timetable-import.js') },
   { name: 'export', path: '/exportar', nav: 'Exportar', navIf: canManageRecords, load: () => import('./pages/export.js') },
   /* setup (issue #15): preparing the timetable; the teacher's own preferences */
   { name: 'tt-setup', path: '/preparacion', nav: 'Preparar horarios', navIf: canManageRecords, load: () => import('./pages/bells.js') },
