@@ -16,6 +16,7 @@
 #include "platform/platform.h"
 #include "school/branding.h"
 #include "school/matricula.h"
+#include "school/timetable_import.h"
 
 #define DEMO_SEED 20250915u
 #define DEMO_STUDENTS 300
@@ -60,6 +61,19 @@ static int enrol_demo(struct store *s, const struct actor *actor)
         return cli_fail("cannot create the demo rooms and subjects: %s", err);
     if (school_demo_seed_staff(s, actor, &err) < 0)
         return cli_fail("cannot create the demo staff: %s", err);
+    /* timetables (issue #15): the UEIPAB week as the demo's set-up and its
+     * active timetable */
+    json_t *week = NULL;
+    if (timetable_import_demo(s, actor, &week, &err) < 0)
+        return cli_fail("cannot give the demo school its timetable: %s", err);
+    printf("Demo school timetable: %lld lessons in %zu sections\n",
+           (long long)json_integer_value(json_object_get(
+               json_object_get(week, "timetable"), "lessons")),
+           json_array_size(json_object_get(
+               json_object_get(week, "sections"), "matched")) +
+               json_array_size(json_object_get(
+                   json_object_get(week, "sections"), "created")));
+    json_decref(week);
     return 0;
 }
 

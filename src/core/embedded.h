@@ -20,5 +20,8 @@ extern const struct embedded_file embedded_pg_school_migrations[];
 extern const struct embedded_file embedded_web[];
 /* templates/mail/ (src/mail/render.c) */
 extern const struct embedded_file embedded_mail[];
+/* the CSV files of tests/data/ueipab-2025: the demo school's week (issue #15,
+ * school/timetable_demo.c) */
+extern const struct embedded_file embedded_demo_timetable[];
 
 #endif

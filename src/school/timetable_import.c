@@ -1106,16 +1106,25 @@ static int write_subjects(struct imp *u, const char **error_r)
                          code) < 0)
             return -1;
         if (id == 0) {
+            /* by name: one of the same level first ("Matemática" of
+             * Primaria and of Media General are two subjects) */
             struct db_stmt *st = db_query(u->s->conn, error_r,
-                                          "SELECT id, name FROM subjects"
-                                          " ORDER BY id", "");
+                                          "SELECT id, name, level FROM"
+                                          " subjects ORDER BY id", "");
             int rc = st ? 0 : -1;
+            int64_t other = 0;
             while (st && id == 0 && (rc = db_step(st, error_r)) == DB_ROW)
-                if (folded_equal(db_text(st, 1), name))
-                    id = db_int(st, 0);
+                if (folded_equal(db_text(st, 1), name)) {
+                    if (strcmp(db_text(st, 2), u->subject_level[k]) == 0)
+                        id = db_int(st, 0);
+                    else if (other == 0)
+                        other = db_int(st, 0);
+                }
             db_finish(&st);
             if (rc < 0)
                 return -1;
+            if (id == 0)
+                id = other;
         }
         bool created = id == 0;
         char gen[16];

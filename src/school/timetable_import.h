@@ -120,6 +120,14 @@ int timetable_import(struct store *s, const struct actor *actor,
                      json_t **report_r, char **message_r,
                      const char **error_r);
 
+/* The demo school's week (timetable_demo.c): the UEIPAB 2025 folder
+ * compiled into the binary, its six groups mapped onto the demo's Media
+ * General sections, its teachers onto the demo's staff (the others
+ * created with a demo cédula), its own timetable the active one.
+ * *report_r as timetable_import's. 0, or -1 with *error_r (English). */
+int timetable_import_demo(struct store *s, const struct actor *actor,
+                          json_t **report_r, const char **error_r);
+
 /* A section's name read as a grade and a letter ("3er año A": media
  * general, 3, "A"; "2do grado": primaria, 2, "" when it has no letter).
  * false when the name shows no grade. For the import and its tests. */
