@@ -375,3 +375,31 @@ def test_upload_parameters_and_permissions(quiet_school):
     before = counts(inst, code)
     assert_error(upload(t, zip_folder(UEIPAB), "commit"), 403, "forbidden")
     assert counts(inst, code) == before
+
+
+# ---- the demo: init --demo --------------------------------------------------
+
+def test_demo_school_has_the_ueipab_week_as_its_active_timetable(instances):
+    inst = instances("ttdemo")
+    out = inst.init("--demo").out
+    assert "Demo school timetable: 137 lessons in 6 sections" in out, out
+    code = "demo"
+    tt = rows(inst, code, "SELECT id, status, source, cost_hard FROM timetables")
+    assert len(tt) == 1 and tt[0][1:] == ("active", "imported", 0), tt
+    # the six groups are the demo's Media General sections, with students in them
+    secs = rows(inst, code, """
+        SELECT s.code, g.name, s.letter, (SELECT count(*) FROM students st WHERE st.section_id = s.id)
+        FROM sections s JOIN grades g ON g.id = s.grade_id WHERE s.code IS NOT NULL ORDER BY s.code""")
+    assert [r[:3] for r in secs] == [
+        ("C1", "1er Año", "A"), ("C2", "2do Año", "A"), ("C3", "3er Año", "A"),
+        ("C4", "3er Año", "B"), ("C5", "4to Año", "A"), ("C6", "5to Año", "A")], secs
+    assert all(r[3] > 0 for r in secs), secs
+    # every teacher of the week is a person with a real-looking cédula
+    staff = rows(inst, code, "SELECT cedula, first_names FROM staff WHERE code IS NOT NULL")
+    assert len(staff) == 16 and not [s for s in staff if s[0].startswith("Sin")], staff
+    assert ("V15222333", "Jesús Rafael") in staff     # the demo's own math teacher
+    lessons = rows(inst, code, "SELECT section_id, staff_id, day, period, length"
+                   " FROM timetable_lessons WHERE timetable_id = ?", (tt[0][0],))
+    assert len(lessons) == 137 and sum(l[4] for l in lessons) == 268
+    bells = rows(inst, code, "SELECT kind FROM bell_periods ORDER BY position")
+    check_no_clash(lessons, [b[0] for b in bells])
