@@ -156,8 +156,14 @@ def test_ueipab_becomes_the_set_up_and_its_own_timetable_a_clean_draft(school):
     assert tt == [("draft", "imported", 0)]
 
     # teachers have no cédula in the file: a placeholder that says so
-    staff = rows(inst, code, "SELECT code, cedula, cargo FROM staff WHERE code = 'T01'")
-    assert staff == [("T01", "Sin cédula (T01)", "Docente")]
+    staff = rows(inst, code, "SELECT code, cedula, cargo, id FROM staff WHERE code = 'T01'")
+    assert [s[:3] for s in staff] == [("T01", "Sin cédula (T01)", "Docente")]
+    # saving the record asks for a real one, then takes it
+    sid = staff[0][3]
+    assert_error(c.patch(f"/api/v1/staff/{sid}", json={"cedula": "Sin cédula (T01)"}),
+                 422, "invalid", field="cedula")
+    assert assert_ok(c.patch(f"/api/v1/staff/{sid}", json={
+        "cedula": "V-20.111.222", "first_names": "Ana", "last_names": "Rojas"}))["cedula"] == "V20111222"
     # each teacher can teach what they teach
     assert rows(inst, code, "SELECT count(*) FROM staff_subjects")[0][0] >= 16
 
