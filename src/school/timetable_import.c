@@ -471,12 +471,12 @@ static bool parse_section_name(const char *name, const char *plain,
     for (char *w = strtok_r(f, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
         if (strcmp(w, "ano") == 0)
             lv = lv ? lv : "media_general";
-        else if (strcmp(w, "anos") == 0)
-            lv = lv ? lv : "edad"; /* "3 años": an age, Educación Inicial */
+        else if (strcmp(w, "anos") == 0) /* "3 años": an age (Inicial) */
+            lv = lv == NULL || strcmp(lv, "inicial") == 0 ? "edad" : lv;
         else if (strcmp(w, "grado") == 0 || strcmp(w, "grados") == 0)
             lv = "primaria";
         else if (strcmp(w, "grupo") == 0 || strcmp(w, "sala") == 0)
-            lv = "inicial";
+            lv = lv && strcmp(lv, "edad") == 0 ? lv : "inicial";
         else if (strcmp(w, "tecnica") == 0 || strcmp(w, "tecnico") == 0)
             lv = "media_tecnica";
         else if (strcmp(w, "unica") == 0 || strcmp(w, "unico") == 0) {
