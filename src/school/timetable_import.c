@@ -271,9 +271,51 @@ static char *write_private(const char *dir, const char *name, const void *data,
     return path;
 }
 
+/* Unpacks entry i of za into dir/name, at most limit bytes (as declared
+ * and as inflated). 0, or -1 with *message_r. */
+static int unzip_entry(zip_t *za, zip_int64_t i, const char *dir,
+                       const char *name, long limit, long *total,
+                       char **message_r)
+{
+    zip_stat_t st;
+    if (zip_stat_index(za, (zip_uint64_t)i, 0, &st) < 0 ||
+        !(st.valid & ZIP_STAT_SIZE)) {
+        *message_r = xstrdup("El .zip está dañado y no se puede abrir.");
+        return -1;
+    }
+    if (st.size > (zip_uint64_t)limit ||
+        (*total += (long)st.size) > TIMETABLE_IMPORT_MAX_UNPACKED) {
+        *message_r = str_fmt("El contenido del .zip es demasiado grande: a "
+                             "lo sumo %d archivos de 4 MiB cada uno, o un "
+                             "archivo de FET de 8 MiB.",
+                             TIMETABLE_IMPORT_MAX_ENTRIES);
+        return -1;
+    }
+    char *buf = xmalloc((size_t)st.size + 1);
+    zip_file_t *zf = zip_fopen_index(za, (zip_uint64_t)i, 0);
+    zip_int64_t got = zf ? zip_fread(zf, buf, st.size + 1) : -1;
+    if (zf)
+        zip_fclose(zf);
+    if (got < 0 || (zip_uint64_t)got != st.size) {
+        free(buf);
+        *message_r = str_fmt("El archivo «%s» del .zip está dañado.", name);
+        return -1;
+    }
+    char *path = write_private(dir, name, buf, (size_t)got);
+    free(buf);
+    if (path == NULL) {
+        *message_r = str_fmt("El .zip tiene dos veces el archivo «%s».", name);
+        return -1;
+    }
+    free(path);
+    return 0;
+}
+
 /* The entries of the zip's CSV folder, unpacked into dir: the folder is
  * the one holding lessons.csv; nested folders and other files are
- * ignored. Sizes are checked as declared and as inflated. */
+ * ignored. A zip holding no lessons.csv but one FET file gives that file
+ * (dir/horario.fet). Sizes are checked as declared and as inflated.
+ * 0 a folder, 1 a FET file, -1 refused (*message_r). */
 static int unzip_folder(const void *data, size_t len, const char *dir,
                         char **message_r)
 {
@@ -299,15 +341,29 @@ static int unzip_folder(const void *data, size_t len, const char *dir,
                              (long long)n, TIMETABLE_IMPORT_MAX_ENTRIES);
         goto out;
     }
+    zip_int64_t fet = -1;
+    int fets = 0;
+    long total = 0;
     for (zip_int64_t i = 0; i < n; i++) {
         const char *name = zip_get_name(za, (zip_uint64_t)i, 0);
         const char *base = name ? strrchr(name, '/') : NULL;
         base = base ? base + 1 : name;
-        if (name && strcasecmp(base, "lessons.csv") == 0 &&
-            strstr(name, "__MACOSX") == NULL) {
+        if (name == NULL || strstr(name, "__MACOSX") || base[0] == '.')
+            continue;
+        if (strcasecmp(base, "lessons.csv") == 0) {
             found++;
             snprintf(prefix, sizeof prefix, "%.*s", (int)(base - name), name);
+        } else if (ends_with_ci(base, ".fet")) {
+            fets++;
+            fet = i;
         }
+    }
+    if (found == 0 && fets == 1) {
+        rc = unzip_entry(za, fet, dir, "horario.fet",
+                         TIMETABLE_IMPORT_MAX_BYTES, &total, message_r) == 0
+                 ? 1
+                 : -1;
+        goto out;
     }
     if (found != 1) {
         *message_r = xstrdup(found
@@ -319,7 +375,6 @@ static int unzip_folder(const void *data, size_t len, const char *dir,
                                    "teachers.csv, lessons.csv).");
         goto out;
     }
-    long total = 0;
     int files = 0;
     size_t plen = strlen(prefix);
     for (zip_int64_t i = 0; i < n; i++) {
@@ -329,42 +384,19 @@ static int unzip_folder(const void *data, size_t len, const char *dir,
         const char *base = name + plen;
         if (strchr(base, '/') || base[0] == '.' || !ends_with_ci(base, ".csv"))
             continue;
-        zip_stat_t st;
-        if (zip_stat_index(za, (zip_uint64_t)i, 0, &st) < 0 ||
-            !(st.valid & ZIP_STAT_SIZE)) {
-            *message_r = xstrdup("El .zip está dañado y no se puede abrir.");
-            goto out;
-        }
-        if (++files > TIMETABLE_IMPORT_MAX_ENTRIES ||
-            st.size > (zip_uint64_t)CSV_MAX_BYTES ||
-            (total += (long)st.size) > TIMETABLE_IMPORT_MAX_UNPACKED) {
-            *message_r = str_fmt("La carpeta del .zip es demasiado grande: "
-                                 "a lo sumo %d archivos de 4 MiB cada uno.",
+        if (++files > TIMETABLE_IMPORT_MAX_ENTRIES) {
+            *message_r = str_fmt("La carpeta del .zip tiene demasiados "
+                                 "archivos: a lo sumo %d.",
                                  TIMETABLE_IMPORT_MAX_ENTRIES);
-            goto out;
-        }
-        char *buf = xmalloc((size_t)st.size + 1);
-        zip_file_t *zf = zip_fopen_index(za, (zip_uint64_t)i, 0);
-        zip_int64_t got = zf ? zip_fread(zf, buf, st.size + 1) : -1;
-        if (zf)
-            zip_fclose(zf);
-        if (got < 0 || (zip_uint64_t)got != st.size) {
-            free(buf);
-            *message_r = str_fmt("El archivo «%s» del .zip está dañado.", base);
             goto out;
         }
         /* names are lowercased: the reader looks for periods.csv ... */
         char lower[256];
         snprintf(lower, sizeof lower, "%s", base);
         str_lower(lower);
-        char *path = write_private(dir, lower, buf, (size_t)got);
-        free(buf);
-        if (path == NULL) {
-            *message_r = str_fmt("El .zip tiene dos veces el archivo «%s».",
-                                 base);
+        if (unzip_entry(za, i, dir, lower, CSV_MAX_BYTES, &total,
+                        message_r) < 0)
             goto out;
-        }
-        free(path);
     }
     rc = 0;
 out:
@@ -421,8 +453,15 @@ int timetable_source_read_upload(const void *data, size_t len,
     int rc = -1;
     char *path = NULL;
     if (zip) {
-        if (unzip_folder(data, len, dir, message_r) == 0)
+        int kind = unzip_folder(data, len, dir, message_r);
+        if (kind == 0) {
             rc = timetable_source_read_path(dir, src_r, message_r);
+        } else if (kind == 1) {
+            path = str_fmt("%s/horario.fet", dir);
+            rc = timetable_source_read_path(path, src_r, message_r);
+            free(path);
+            path = NULL;
+        }
     } else {
         path = write_private(dir, "horario.fet", data, len);
         if (path == NULL)

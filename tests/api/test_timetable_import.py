@@ -409,3 +409,15 @@ def test_demo_school_has_the_ueipab_week_as_its_active_timetable(instances):
     assert len(lessons) == 137 and sum(l[4] for l in lessons) == 268
     bells = rows(inst, code, "SELECT kind FROM bell_periods ORDER BY position")
     check_no_clash(lessons, [b[0] for b in bells])
+
+
+def test_a_fet_file_in_a_zip_is_read_as_fet(quiet_school):
+    inst, code, c = quiet_school
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("LEEME.txt", "horario del colegio")
+        z.write(ISJ, "horarios/Horario_ISJ.fet")
+    before = counts(inst, code)
+    r = assert_ok(upload(c, buf.getvalue(), filename="isj.zip"))
+    assert r["source"] == "fet" and r["file"] == "isj" and len(r["teachers"]["created"]) == 17
+    assert counts(inst, code) == before
