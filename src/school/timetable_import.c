@@ -602,6 +602,7 @@ struct imp {
     const char **subject_level;
     struct brow rows[BELL_ROWS_MAX];
     int nrows;
+    int *period_class;    /* engine period -> class period number, 0 break */
     int64_t schedule_id;
     int64_t **assign_id;  /* per lesson, per section of the lesson */
     int **lesson_secs;    /* per lesson: secs indexes, -1 terminated */
@@ -859,10 +860,18 @@ static void plan_bells(struct imp *u)
                 t += 20;
         }
     }
+    /* a period closed on every day (FET's break times: "RECREO") is a
+     * break; the class periods are numbered without it */
+    u->period_class = xcalloc((size_t)np + 1, sizeof(int));
+    int number = 0;
     bool lost_break = false;
     for (int p = 0; p < np; p++) {
+        bool closed = inst->ndays > 0;
+        for (int d = 0; d < inst->ndays && closed; d++)
+            closed = inst->closed[d] >> p & 1;
+        u->period_class[p] = closed ? 0 : ++number;
         if (u->nrows < BELL_ROWS_MAX)
-            u->rows[u->nrows] = (struct brow){false, st[p], en[p]};
+            u->rows[u->nrows] = (struct brow){closed, st[p], en[p]};
         u->nrows++;
         if (p + 1 < np && (inst->break_after >> p & 1)) {
             if (st[p + 1] > en[p]) {
@@ -874,6 +883,8 @@ static void plan_bells(struct imp *u)
             }
         }
     }
+    if (number == 0)
+        problem(u, "El día del archivo no tiene períodos de clase.");
     if (lost_break)
         warn(u, "Un receso del archivo no tiene duración (el período "
                 "siguiente empieza cuando termina el anterior) y no se "
@@ -1564,7 +1575,10 @@ static int write_timetable(struct imp *u, const char **error_r)
                 int room = sol->room[b];
                 int64_t room_id = room >= 0 ? u->res_id[room] : 0;
                 int64_t day = start >= 0 ? start / inst->nperiods + 1 : 0;
-                int64_t period = start >= 0 ? start % inst->nperiods + 1 : 0;
+                int64_t period =
+                    start >= 0 ? u->period_class[start % inst->nperiods] : 0;
+                if (period == 0) /* unplaced, or on a break (never valid) */
+                    start = -1, day = 0;
                 bool lock = start >= 0 && u->src->pinned[b];
                 if (db_run(u->s->conn, error_r,
                            "INSERT INTO timetable_lessons (timetable_id,"
@@ -1730,6 +1744,7 @@ out:
     }
     free(u.secs);
     free(u.res_sec);
+    free(u.period_class);
     free(u.res_id);
     free(u.subject_id);
     free(u.subject_level);
