@@ -421,3 +421,70 @@ def test_a_fet_file_in_a_zip_is_read_as_fet(quiet_school):
     r = assert_ok(upload(c, buf.getvalue(), filename="isj.zip"))
     assert r["source"] == "fet" and r["file"] == "isj" and len(r["teachers"]["created"]) == 17
     assert counts(inst, code) == before
+
+
+def _hand_fet():
+    """A small FET file: two days of four hours, the third a break
+    (RECREO) every day; two sections of 1er año; two activities locked in
+    place, one left free."""
+    def act(i, teacher, subject, students, duration):
+        return (f"<Activity><Teacher>{teacher}</Teacher><Subject>{subject}</Subject>"
+                f"<Students>{students}</Students><Duration>{duration}</Duration>"
+                f"<Total_Duration>{duration}</Total_Duration><Id>{i}</Id>"
+                f"<Activity_Group_Id>0</Activity_Group_Id><Active>true</Active></Activity>")
+
+    def lock(i, day, hour):
+        return ("<ConstraintActivityPreferredStartingTime><Weight_Percentage>100</Weight_Percentage>"
+                f"<Activity_Id>{i}</Activity_Id><Preferred_Day>{day}</Preferred_Day>"
+                f"<Preferred_Hour>{hour}</Preferred_Hour><Permanently_Locked>true</Permanently_Locked>"
+                "<Active>true</Active></ConstraintActivityPreferredStartingTime>")
+    hours = ["1ª 07:00-07:45", "2ª 07:45-08:30", "RECREO 08:30-09:00", "3ª 09:00-09:45"]
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<fet version="5.41.0">\n'
+            "<Days_List><Number_of_Days>2</Number_of_Days><Day><Name>Lunes</Name></Day>"
+            "<Day><Name>Martes</Name></Day></Days_List>\n"
+            "<Hours_List><Number_of_Hours>4</Number_of_Hours>"
+            + "".join(f"<Hour><Name>{h}</Name></Hour>" for h in hours) + "</Hours_List>\n"
+            "<Subjects_List><Subject><Name>Matemática</Name></Subject>"
+            "<Subject><Name>Historia</Name></Subject></Subjects_List>\n"
+            "<Teachers_List><Teacher><Name>Ana Pérez</Name></Teacher>"
+            "<Teacher><Name>Luis Rojas</Name></Teacher></Teachers_List>\n"
+            "<Students_List><Year><Name>1er año</Name>"
+            "<Group><Name>1er año A</Name></Group><Group><Name>1er año B</Name></Group>"
+            "</Year></Students_List>\n"
+            "<Activities_List>"
+            + act(1, "Ana Pérez", "Matemática", "1er año A", 2)
+            + act(2, "Luis Rojas", "Historia", "1er año B", 1)
+            + act(3, "Ana Pérez", "Matemática", "1er año B", 1)
+            + "</Activities_List>\n<Rooms_List></Rooms_List>\n<Time_Constraints_List>"
+            "<ConstraintBasicCompulsoryTime><Weight_Percentage>100</Weight_Percentage>"
+            "<Active>true</Active></ConstraintBasicCompulsoryTime>"
+            "<ConstraintBreakTimes><Weight_Percentage>100</Weight_Percentage>"
+            "<Break_Time><Day>Lunes</Day><Hour>RECREO 08:30-09:00</Hour></Break_Time>"
+            "<Break_Time><Day>Martes</Day><Hour>RECREO 08:30-09:00</Hour></Break_Time>"
+            "<Active>true</Active></ConstraintBreakTimes>"
+            + lock(1, "Lunes", "1ª 07:00-07:45") + lock(2, "Martes", "3ª 09:00-09:45")
+            + "</Time_Constraints_List>\n<Space_Constraints_List>"
+            "<ConstraintBasicCompulsorySpace><Weight_Percentage>100</Weight_Percentage>"
+            "</ConstraintBasicCompulsorySpace></Space_Constraints_List>\n</fet>\n").encode()
+
+
+def test_fet_break_times_and_locked_activities(school):
+    inst, code, c = school
+    r = assert_ok(upload(c, _hand_fet(), "commit", filename="pequeño.fet"))
+    assert [s["name"] for s in r["sections"]["created"]] == ["1er Año A", "1er Año B"]
+    t = r["timetable"]
+    assert t["lessons"] == 3 and t["placed"] == 2 and t["locked"] == 2, t
+    assert any("sin ubicar" in w for w in r["warnings"]), r["warnings"]
+    bells = rows(inst, code, "SELECT kind, starts_at, ends_at FROM bell_periods"
+                 " WHERE schedule_id = ? ORDER BY position", (r["bell_schedule"]["id"],))
+    assert bells == [("class", "07:00", "07:45"), ("class", "07:45", "08:30"),
+                     ("break", "08:30", "09:00"), ("class", "09:00", "09:45")]
+    placed = rows(inst, code, """
+        SELECT su.name, g.name || ' ' || s.letter, l.day, l.period, l.length, l.locked
+        FROM timetable_lessons l JOIN subjects su ON su.id = l.subject_id
+        JOIN sections s ON s.id = l.section_id JOIN grades g ON g.id = s.grade_id
+        WHERE l.timetable_id = ? ORDER BY su.name, s.letter""", (t["id"],))
+    # the 4th hour after the break is class period 3
+    assert placed == [("Historia", "1er Año B", 2, 3, 1, 1),
+                      ("Matemática", "1er Año A", 1, 1, 2, 1),
+                      ("Matemática", "1er Año B", None, None, 1, 0)], placed
