@@ -1542,8 +1542,13 @@ static int write_timetable(struct imp *u, const char **error_r)
         snprintf(name, sizeof name, "%s", u->o->name);
     else
         snprintf(name, sizeof name, "Importado de %s", stem);
-    const char *status = u->o->activate ? "active" : "draft";
-    if (u->o->activate &&
+    /* only a timetable without clashes becomes the active one */
+    bool activate = u->o->activate && cost.hard == 0;
+    if (u->o->activate && !activate)
+        warn(u, "El horario del archivo tiene choques: quedó como borrador "
+                "y no se activó.");
+    const char *status = activate ? "active" : "draft";
+    if (activate &&
         db_run(u->s->conn, error_r,
                "UPDATE timetables SET status = 'archived', updated_at = ?"
                " WHERE status = 'active'",
@@ -1558,7 +1563,7 @@ static int write_timetable(struct imp *u, const char **error_r)
                      " RETURNING id",
                      "ttiiiittt", name, status, u->year_id, (int64_t)cost.hard,
                      (int64_t)cost.soft, u->actor ? u->actor->user_id : 0,
-                     u->now, u->now, u->o->activate ? u->now : NULL) < 0 ||
+                     u->now, u->now, activate ? u->now : NULL) < 0 ||
         id == 0)
         return -1;
     int lessons = 0, placed = 0, locked = 0;

@@ -91,7 +91,8 @@ struct timetable_import_options {
     const char *today;    /* school-local "YYYY-MM-DD"; NULL: today */
     const char *name;     /* the draft's name; NULL: from the label */
     bool activate;        /* the draft becomes the active timetable (the
-                             demo): the active one, if any, is archived */
+                             demo) when it has no clash: the active one,
+                             if any, is archived */
 };
 
 enum timetable_import_status {

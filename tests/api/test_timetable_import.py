@@ -488,3 +488,28 @@ def test_fet_break_times_and_locked_activities(school):
     assert placed == [("Historia", "1er Año B", 2, 3, 1, 1),
                       ("Matemática", "1er Año A", 1, 1, 2, 1),
                       ("Matemática", "1er Año B", None, None, 1, 0)], placed
+
+
+def test_activate_makes_it_the_active_one_and_archives_the_last(school, tmp_path):
+    inst, code, c = school
+    first = import_json(inst, code, UEIPAB, "--activate")["timetable"]
+    assert first["status"] == "active"
+    second = import_json(inst, code, UEIPAB, "--activate")["timetable"]
+    assert rows(inst, code, "SELECT id, status FROM timetables ORDER BY id") == [
+        (first["id"], "archived"), (second["id"], "active")]
+    # a timetable with a clash is not activated
+    folder = tmp_path / "choque"
+    shutil.copytree(UEIPAB, folder)
+    sol = read_csv(folder / "solution.csv")
+    a = next(x for x in sol if x["section"] == "C1" and x["day"] == "1" and x["period"] == "1")
+    b = next(x for x in sol if x["section"] == "C1" and x["day"] == "1" and x["period"] == "3")
+    b["period"] = "1"                      # two lessons of 1er año at once
+    with open(folder / "solution.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(sol[0].keys()))
+        w.writeheader()
+        w.writerows(sol)
+    assert a is not b
+    third = import_json(inst, code, folder, "--activate")
+    assert third["timetable"]["status"] == "draft" and third["timetable"]["hard"] > 0
+    assert any("choques" in w for w in third["warnings"])
+    assert rows(inst, code, "SELECT id FROM timetables WHERE status = 'active'") == [(second["id"],)]
