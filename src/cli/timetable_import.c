@@ -140,7 +140,7 @@ int cli_timetable_import_run(const struct cli_command *cmd, int argc,
                  "\"Importado de FILE\")"},
         {.name = "activate", .flag = &activate,
          .help = "import: make the imported timetable the active one at once "
-                 "(the active one, if any, is archived)"},
+                 "when it has no clash (the active one, if any, is archived)"},
         {.name = "json", .flag = &json,
          .help = "import: print the report as JSON (as the API gives it)"},
     };
