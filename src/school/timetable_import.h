@@ -23,9 +23,11 @@
  *     get a code made from the name);
  *   - teachers (staff) by code (staff.code), then by name among staff with
  *     no code. A teacher created by the import has no cédula in the file:
- *     its cédula is the placeholder "Sin cédula (CODE)", which no real
- *     cédula can equal (those are V/E and digits) and which the staff page
- *     shows as it is; saving that teacher's record asks for a real one;
+ *     its cédula is the placeholder "Sin cédula (CODE)", unique like the
+ *     code and never equal to a real cédula (those are V/E and digits);
+ *     the staff page shows it as "Sin cédula" and its form starts empty,
+ *     and the API refuses the placeholder on save, so the first edit of
+ *     that teacher asks for the real one;
  *   - rooms by name; a bell schedule from the day's periods and breaks
  *     (reused when the school has one with the same periods and days);
  *   - teaching assignments (section, subject, teacher, periods and blocks),

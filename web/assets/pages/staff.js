@@ -12,6 +12,9 @@ import { card, dataTable, tableOf, tableLoader } from '../core/ui.js';
 import { setView } from '../core/shell.js';
 import { LEVEL_LABELS, fullName, formatCedula, pageHead, guard, checkbox, group, normalizeErrors } from './records.js';
 
+/* The placeholder cédula of a teacher imported with a timetable. */
+const noCedula = (c) => /^Sin cédula/.test(c || '');
+
 const CARGOS = ['Director(a)', 'Subdirector(a)', 'Secretario(a)', 'Coordinador(a)', 'Docente', 'Orientador(a)', 'Administrativo(a)', 'Obrero(a)'];
 
 export function show(ctx) {
@@ -32,7 +35,11 @@ export function show(ctx) {
     row: (p) => {
       const edit = h('button', { type: 'button', class: 'btn btn--ghost btn--small', text: 'Editar', 'aria-label': 'Editar a ' + fullName(p) });
       edit.addEventListener('click', () => startEdit(p));
-      return [fullName(p), h('span', { class: 'nowrap', text: formatCedula(p.cedula) }), p.cargo || '',
+      /* a teacher brought in by the timetable import has no cédula yet
+       * (stored as "Sin cédula (CODE)", school/timetable_import.h) */
+      const cedula = noCedula(p.cedula) ? h('span', { class: 'badge badge--suspended', text: 'Sin cédula' })
+        : h('span', { class: 'nowrap', text: formatCedula(p.cedula) });
+      return [fullName(p), cedula, p.cargo || '',
         (p.subjects || []).map((x) => x.name).join(', '),
         String(p.max_weekly_periods || 0),
         p.active === false || p.active === 0 ? h('span', { class: 'badge badge--inactive', text: 'Inactivo' }) : h('span', { class: 'badge badge--active', text: 'Activo' }),
@@ -115,7 +122,7 @@ export function show(ctx) {
     reset();
     editing = p;
     ['first_names', 'last_names', 'email', 'phone', 'cargo'].forEach((k) => { inputs[k].value = p[k] || ''; });
-    inputs.cedula.value = formatCedula(p.cedula);
+    inputs.cedula.value = noCedula(p.cedula) ? '' : formatCedula(p.cedula);
     inputs.max_weekly_periods.value = String(p.max_weekly_periods || 0);
     active.input.checked = !(p.active === false || p.active === 0);
     const ids = (p.subject_ids || (p.subjects || []).map((x) => x.id)).map(String);
