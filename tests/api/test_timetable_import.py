@@ -513,3 +513,14 @@ def test_activate_makes_it_the_active_one_and_archives_the_last(school, tmp_path
     assert third["timetable"]["status"] == "draft" and third["timetable"]["hard"] > 0
     assert any("choques" in w for w in third["warnings"])
     assert rows(inst, code, "SELECT id FROM timetables WHERE status = 'active'") == [(second["id"],)]
+
+
+def test_the_ueipab_template_of_the_set_up_is_reused(school):
+    inst, code, c = school
+    bell = assert_ok(c.post("/api/v1/bell-schedules", json={"template": "ueipab"}), 201)
+    r = import_json(inst, code, UEIPAB)
+    assert r["bell_schedule"] == {"id": bell["id"], "name": bell["name"], "created": False}
+    assert rows(inst, code, "SELECT count(*) FROM bell_schedules")[0][0] == 1
+    # and the set-up API sees every section on it
+    sections = assert_ok(c.get("/api/v1/sections"))["items"]
+    assert {s.get("bell_schedule_id") for s in sections} == {bell["id"]}, sections
