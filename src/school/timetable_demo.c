@@ -8,10 +8,12 @@
  * changed for the demo: sections.csv names the six UEIPAB groups after the
  * demo's Media General sections (1er Año A, 2do Año A, 3er Año A and B,
  * 4to Año A, 5to Año A), and teachers.csv gives the sixteen coded
- * teachers names: eight are the demo's own teachers (matched by name, so
- * they keep their cédula and get the code), the other eight are created
+ * teachers names: six are the demo's own teachers (matched by name, so
+ * they keep their cédula and get the code), the other ten are created
  * and then given a demo cédula. The school's own timetable is imported as
- * the active one.
+ * a draft, and a timetable generated from the imported set-up (part
+ * generate, school_timetable_generate) becomes the active one, so the
+ * demo shows both a generated week and a draft to compare it with.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +24,12 @@
 #include "core/util.h"
 #include "school/records.h"
 #include "school/timetable_import.h"
+#include "school/tt_generate.h"
 #include "school/venezuela.h"
+
+/* seconds the engine searches for the demo's timetable (UEIPAB's week
+ * has one without clashes within a fraction of a second) */
+#define DEMO_GENERATE_SECONDS 2
 
 static const char DEMO_SECTIONS[] =
     "section,name\n"
@@ -34,21 +41,23 @@ static const char DEMO_SECTIONS[] =
     "C6,5to año A\n";
 
 /* The subjects each one teaches in UEIPAB's week, for the match with the
- * demo's staff (school_demo_seed_staff). */
+ * demo's staff (school_demo_seed_staff): a demo teacher takes a code
+ * whose weekly load fits their maximum (carga horaria), or the generation
+ * refuses the set-up. */
 static const char DEMO_TEACHERS[] =
     "teacher,name\n"
     "T01,Jesús Rafael Contreras Molina\n"   /* Matemática */
-    "T02,Carolina Isabel Méndez Rojas\n"    /* Idiomas */
+    "T02,Daniela Moreno Briceño\n"          /* Idiomas */
     "T03,Ana Karina Villasmil Ochoa\n"      /* Biología */
     "T04,María Fernanda Albornoz Rivas\n"   /* Castellano */
     "T05,Héctor Luis Paredes Gil\n"         /* Lógica matemática */
     "T06,Rafael Antonio Sánchez Peña\n"     /* Educación física */
     "T07,Oscar Eduardo Rivas León\n"        /* Innovación TP */
-    "T08,Pedro José Guerrero Salas\n"       /* GHC */
+    "T08,Gustavo Adolfo Peña Rangel\n"      /* GHC */
     "T09,Marisol Andreína Carrero Uzcátegui\n" /* Física */
     "T10,Ronald José Dávila Pernía\n"       /* Química */
     "T11,Luis Alberto Rangel Paredes\n"     /* Orientación */
-    "T12,Daniela Moreno Briceño\n"          /* Idiomas */
+    "T12,Carolina Isabel Méndez Rojas\n"    /* Idiomas */
     "T13,Yajaira Coromoto Barrios Mora\n"   /* Biología */
     "T14,Nelson Enrique Quintero Lobo\n"    /* Orientación */
     "T15,Leidy Carolina Mora Peña\n"        /* Matemática */
@@ -111,6 +120,36 @@ static int give_cedulas(struct store *s, const struct actor *actor,
     return 0;
 }
 
+/* The active timetable: one generated from the imported set-up (part
+ * generate), the school's own imported one staying as a draft to compare
+ * with; if the engine finds none without clashes in the time given (a
+ * very busy machine), the imported one is activated instead. */
+static int activate_generated(struct store *s, const struct actor *actor,
+                              json_t *report, const char **error_r)
+{
+    int64_t id = 0;
+    char *message = NULL;
+    int rc = school_timetable_generate(s, actor, "Horario 2025-2026",
+                                       DEMO_GENERATE_SECONDS, true, &id,
+                                       &message, error_r);
+    free(message);
+    if (rc == TT_OK)
+        return 0;
+    if (rc == TT_STORE_ERROR)
+        return -1;
+    if (id && school_timetable_discard(s, actor, id, error_r) == TT_STORE_ERROR)
+        return -1;
+    int64_t imported = json_integer_value(
+        json_object_get(json_object_get(report, "timetable"), "id"));
+    rc = school_timetable_activate(s, actor, imported, error_r);
+    if (rc != TT_OK) {
+        if (rc != TT_STORE_ERROR)
+            *error_r = "the demo timetable could not be activated";
+        return -1;
+    }
+    return 0;
+}
+
 int timetable_import_demo(struct store *s, const struct actor *actor,
                           json_t **report_r, const char **error_r)
 {
@@ -148,7 +187,7 @@ int timetable_import_demo(struct store *s, const struct actor *actor,
         free(src->label);
         src->label = xstrdup("UEIPAB 2025-2026");
         struct timetable_import_options o = {
-            .name = "Horario 2025-2026 (UEIPAB)", .activate = true};
+            .name = "Horario de UEIPAB (importado)"};
         int ir = timetable_import(s, actor, src, &o, report_r, &message,
                                   error_r);
         if (ir == TIMETABLE_IMPORT_INVALID)
@@ -157,6 +196,8 @@ int timetable_import_demo(struct store *s, const struct actor *actor,
     }
     if (rc == 0)
         rc = give_cedulas(s, actor, *report_r, error_r);
+    if (rc == 0)
+        rc = activate_generated(s, actor, *report_r, error_r);
     if (rc < 0) {
         json_decref(*report_r);
         *report_r = NULL;

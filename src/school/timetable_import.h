@@ -126,7 +126,8 @@ int timetable_import(struct store *s, const struct actor *actor,
 /* The demo school's week (timetable_demo.c): the UEIPAB 2025 folder
  * compiled into the binary, its six groups mapped onto the demo's Media
  * General sections, its teachers onto the demo's staff (the others
- * created with a demo cédula), its own timetable the active one.
+ * created with a demo cédula), its own timetable a draft and a timetable
+ * generated from that set-up the active one.
  * *report_r as timetable_import's. 0, or -1 with *error_r (English). */
 int timetable_import_demo(struct store *s, const struct actor *actor,
                           json_t **report_r, const char **error_r);
