@@ -32,6 +32,11 @@ describe('timetables page (real server)', { timeout: 180000 }, () => {
       { body: { email: DIRECTORA_EMAIL, password: DIRECTORA_PASSWORD } });
     assert.equal(login.status, 200, login.body);
     auth = { Cookie: (login.headers['set-cookie'] || []).map((c) => c.split(';')[0]).join('; '), 'X-CSRF-Token': login.json.csrf_token };
+    // the demo school comes with the UEIPAB week set up (part import):
+    // this test's own small week replaces its teaching assignments
+    for (const a of (await apiOk('GET', '/api/v1/assignments')).items) {
+      await apiOk('DELETE', `/api/v1/assignments/${a.id}`);
+    }
     const sections = (await apiOk('GET', '/api/v1/sections?limit=100')).items.slice(0, 2);
     assert.equal(sections.length, 2);
     const subjects = [];
