@@ -4,7 +4,8 @@
  * rooms to choose from) and PUT /api/v1/me/preferences
  * {"preferences": [{kind, day?, period?, subject_id?, room_id?, level}]}
  * (the whole set; see src/school/preferences.c). A user linked to no
- * staff row gets 404. The school admin's: GET /api/v1/preferences
+ * staff row gets 200 with "staff": null and the reason in "message"
+ * (PUT: 404). The school admin's: GET /api/v1/preferences
  * (?status=, ?staff_id=), POST /api/v1/preferences/{id}/approve and
  * /reject, DELETE /api/v1/preferences/{id}.
  */
@@ -38,9 +39,20 @@ static bool my_staff(struct request *r, int64_t *staff_id_r)
 
 void h_my_preferences_get(struct request *r)
 {
+    /* not linked: 200 with the reason, so the page explains it (a 404
+     * would read as a broken page) */
     int64_t staff;
-    if (!my_staff(r, &staff))
+    const char *serr = NULL;
+    int linked = prefs_staff_of_user(r->school, r->who.user_id, &staff, &serr);
+    if (linked < 0) {
+        reply_store_error(r, serr);
         return;
+    }
+    if (linked == 0) {
+        reply_json(r, 200, json_pack("{s:n,s:s,s:[]}", "staff", "message",
+                                     no_staff, "items"));
+        return;
+    }
     json_t *o = NULL;
     const char *err = NULL;
     struct rec_errors none = {0};

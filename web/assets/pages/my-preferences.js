@@ -122,7 +122,13 @@ export function show(ctx) {
 
   (async () => {
     try {
-      render(await api('GET', '/api/v1/me/preferences'));
+      const me = await api('GET', '/api/v1/me/preferences');
+      if (!me.staff) {
+        save.hidden = true;
+        errors.show(me.message);
+        return;
+      }
+      render(me);
     } catch (err) {
       if (err.handled) return;
       save.hidden = true;
