@@ -31,34 +31,34 @@ defineRoutes([
   { name: 'staff', path: '/personal', nav: 'Personal', navIf: canManageRecords, load: () => import('./pages/staff.js') },
   { name: 'structure', path: '/estructura', nav: 'Estructura', navIf: canManageRecords, load: () => import('./pages/structure.js') },
   { name: 'import', path: '/importar', nav: 'Importar', navIf: canManageRecords, load: () => import('./pages/import.js') },
-  /* Timetables (issue #15), part import: an existing timetable (FET, CSV folder) */
-  { name: 'timetable-import', path: '/horarios/importar', nav: 'Importar horario', navIf: canManageRecords, load: () => import('./pages/timetable-import.js') },
   { name: 'export', path: '/exportar', nav: 'Exportar', navIf: canManageRecords, load: () => import('./pages/export.js') },
-  /* setup (issue #15): preparing the timetable; the teacher's own preferences */
+  /* Timetables (issue #15), for the school's office: set-up (bell schedules,
+   * plan, assignments, preferences to approve), generate/activate/compare,
+   * edit by hand, import a FET file or CSV folder, the active week, covers,
+   * printouts and reports. Kept together so the menu reads as one area. */
   { name: 'tt-setup', path: '/preparacion', nav: 'Preparar horarios', navIf: canManageRecords, load: () => import('./pages/bells.js') },
   { name: 'tt-plan', path: '/preparacion/plan', under: 'tt-setup', load: () => import('./pages/plan.js') },
   { name: 'tt-prefs', path: '/preparacion/preferencias', under: 'tt-setup', load: () => import('./pages/pref-review.js') },
-  { name: 'my-prefs', path: '/mis-preferencias', nav: 'Mis preferencias', navIf: (u) => !!u && u.role === 'teacher', load: () => import('./pages/my-preferences.js') },
-  /* Timetables (issue #15, part generate): generate, activate, compare. */
   { name: 'timetables', path: '/horarios', nav: 'Horarios', navIf: canManageRecords, load: () => import('./pages/timetables.js') },
+  { name: 'timetable-edit', path: '/editar-horario/:id', under: 'timetables', load: () => import('./pages/timetable-edit.js') },
+  { name: 'timetable-import', path: '/horarios/importar', nav: 'Importar horario', navIf: canManageRecords, load: () => import('./pages/timetable-import.js') },
+  { name: 'active-timetable', path: '/horario-activo', nav: 'Consultar horario', navIf: canManageRecords, load: () => import('./pages/horario-activo.js') },
+  { name: 'covers', path: '/suplencias', nav: 'Suplencias', navIf: canManageRecords, load: () => import('./pages/suplencias.js') },
+  { name: 'tt-print', path: '/impresion', nav: 'Imprimir horarios', navIf: canManageRecords, load: () => import('./pages/tt-print.js') },
+  /* Timetables (issue #15) for teachers (their week, preferences, calendar)
+   * and parents (their children's week). */
+  { name: 'my-timetable', path: '/mi-horario', nav: 'Mi horario', navIf: (u) => !!u && u.role === 'teacher', load: () => import('./pages/mi-horario.js') },
+  { name: 'my-prefs', path: '/mis-preferencias', nav: 'Mis preferencias', navIf: (u) => !!u && u.role === 'teacher', load: () => import('./pages/my-preferences.js') },
+  { name: 'my-calendar', path: '/mi-calendario', nav: 'Mi calendario', navIf: (u) => !!u && u.role === 'teacher', load: () => import('./pages/tt-print.js') },
+  { name: 'child-timetable', path: '/horario-representado', nav: 'Horario de mi representado', navIf: (u) => !!u && u.role === 'parent', load: () => import('./pages/horario-representado.js') },
+  /* Audit; people (issue 14): users and platform admins; a mailed link to choose a password. */
   { name: 'audit', path: '/auditoria', nav: 'Auditoría', navIf: isAdmin, load: () => import('./pages/audit.js') },
-  /* People (issue 14): users and platform admins; a mailed link to choose a password. */
   { name: 'users', path: '/usuarios', nav: 'Usuarios', navIf: isAdmin, load: () => import('./pages/users.js') },
   { name: 'link', path: '/clave/:token', public: true, load: () => import('./pages/clave.js') },
   /* network (issue 14): the network's dashboard, for platform admins */
   { name: 'network', path: '/red', nav: 'Estadísticas', navIf: (u) => !!u && u.role === 'platform_admin', load: () => import('./pages/network.js') },
-  /* timetables (issue #15), part grid: editing a timetable by hand (the "Horarios" page links to it) */
-  { name: 'timetable-edit', path: '/editar-horario/:id', under: 'timetables', load: () => import('./pages/timetable-edit.js') },
   { name: 'invitation', path: '/invitacion', public: true, load: () => import('./pages/invitation.js') },
-  { name: 'support', path: '/soporte', public: true, load: () => import('./pages/support-signin.js') },
-  /* timetables (issue #15), part exports: printouts, reports, calendar subscriptions */
-  { name: 'tt-print', path: '/impresion', nav: 'Imprimir horarios', navIf: canManageRecords, load: () => import('./pages/tt-print.js') },
-  { name: 'my-calendar', path: '/mi-calendario', nav: 'Mi calendario', navIf: (u) => !!u && u.role === 'teacher', load: () => import('./pages/tt-print.js') },
-  /* portal (issue #15): the active timetable for teachers, parents and admins; covers */
-  { name: 'my-timetable', path: '/mi-horario', nav: 'Mi horario', navIf: (u) => !!u && u.role === 'teacher', load: () => import('./pages/mi-horario.js') },
-  { name: 'child-timetable', path: '/horario-representado', nav: 'Horario de mi representado', navIf: (u) => !!u && u.role === 'parent', load: () => import('./pages/horario-representado.js') },
-  { name: 'active-timetable', path: '/horario-activo', nav: 'Consultar horario', navIf: canManageRecords, load: () => import('./pages/horario-activo.js') },
-  { name: 'covers', path: '/suplencias', nav: 'Suplencias', navIf: canManageRecords, load: () => import('./pages/suplencias.js') }
+  { name: 'support', path: '/soporte', public: true, load: () => import('./pages/support-signin.js') }
 ], () => import('./pages/signin.js'));
 
 onSessionEnded(sessionEnded);
