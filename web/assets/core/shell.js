@@ -141,6 +141,14 @@ export function renderNav() {
     h('span', { class: 'user-badge__role', text: roleLabel(user.role) + (user.support ? ' (soporte)' : '') })
   ]);
   nav.hidden = false;
+  /* On a phone the links are one row that scrolls sideways (app.css): the
+   * current page's link is brought to its middle. */
+  const cur = links.querySelector('[aria-current="page"]');
+  if (cur && links.scrollWidth > links.clientWidth) {
+    const a = cur.getBoundingClientRect();
+    const box = links.getBoundingClientRect();
+    links.scrollLeft += a.left - box.left - (box.width - a.width) / 2;
+  }
 }
 
 /*
