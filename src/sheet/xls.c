@@ -13,17 +13,25 @@
  * that Debian 12's FreeXL 1.0.6 reads out of bounds (a string handed to
  * iconv with a length past its buffer) and leaks on some crafted files: a
  * server must not run that on an upload in its own address space. The
- * child (forked, with an address-space limit and an alarm) opens the file
- * and writes the raw cells to a pipe: status, then one record per cell
- * (row, column, type, number or text). The parent builds the grid from
- * that stream with its own limits; a child that crashes, is killed or
- * stops mid-stream means a damaged file. The child only calls FreeXL and
- * write(2), and leaves with _exit.
+ * child is a new image of the running program (posix_spawn of
+ * /proc/self/exe, so it works the same in the server, the command line,
+ * the tests and the fuzzers): a constructor in this file sees
+ * BIS_XLS_READER=<path> in its environment, and instead of the program
+ * it runs the reader (with an address-space limit and an alarm), writes
+ * the raw cells to fd 3 and leaves with _exit. It is a new image rather
+ * than a bare fork because the server is multithreaded: a forked copy
+ * inherits the locks other threads held at that instant (the sanitizer's
+ * allocator, iconv's module table) and can wait on them for ever; that
+ * happened under AddressSanitizer once the timetable runner added threads.
+ * The stream: status, then one record per cell (row, column, type, number
+ * or text). The parent builds the grid from it with its own limits; a
+ * child that crashes, is killed or stops mid-stream means a damaged file.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <freexl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -200,30 +208,16 @@ static int child_read(const char *path, struct out *o)
     return 0;
 }
 
-#ifdef BIS_FUZZ
-/* Under libFuzzer (tests/fuzz/fuzz_xls.c) a sanitizer report in the child
-   would run the fuzzer's death callback, which saves the input as a crash
-   of the target: the child only ends, its parent reports a damaged file. */
-#include <sanitizer/common_interface_defs.h>
-static void child_death(void)
-{
-    _exit(1);
-}
-#endif
+#define READER_ENV "BIS_XLS_READER"
+enum { READER_FD = 3 };
 
 static void child(const char *path, int fd)
 {
-#ifdef BIS_FUZZ
-    __sanitizer_set_death_callback(child_death);
-#endif
-    /* a crafted file may make FreeXL allocate or loop without end; the
-       server's own signal handlers are not the child's */
+    /* a crafted file may make FreeXL allocate or loop without end */
     signal(SIGALRM, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGINT, SIG_DFL);
     alarm(60);
 #if !defined(__SANITIZE_ADDRESS__) && !defined(BIS_FUZZ)
-    /* 1 GiB more than the server's own address space (the sanitizers
+    /* 1 GiB more than the fresh image's own address space (the sanitizers
        reserve terabytes of it: no limit under them) */
     unsigned long pages = 0;
     FILE *f = fopen("/proc/self/statm", "r");
@@ -244,6 +238,67 @@ static void child(const char *path, int fd)
     out_flush(&o);
     close(fd);
     _exit(o.failed ? 1 : 0);
+}
+
+/* The spawned image: the reader, never the program it was started as. */
+__attribute__((constructor)) static void reader_entry(void)
+{
+    const char *path = getenv(READER_ENV);
+    if (path != NULL && path[0] != '\0')
+        child(path, READER_FD);
+}
+
+/* Starts the reader of path writing to wfd; its pid, or -1. */
+static pid_t spawn_reader(const char *path, int wfd)
+{
+    extern char **environ;
+    size_t n = 0;
+    while (environ[n] != NULL)
+        n++;
+    char **env = xmalloc((n + 2) * sizeof(*env));
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(environ[i], READER_ENV "=", sizeof(READER_ENV)) != 0)
+            env[k++] = environ[i];
+    size_t vn = sizeof(READER_ENV "=") + strlen(path);
+    char *var = xmalloc(vn);
+    snprintf(var, vn, READER_ENV "=%s", path);
+    env[k++] = var;
+    env[k] = NULL;
+    /* dup2 onto itself would keep close-on-exec: move it out of the way */
+    int fd = wfd == READER_FD ? fcntl(wfd, F_DUPFD_CLOEXEC, 10) : wfd;
+    pid_t pid = -1;
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t at;
+    char *argv[] = {(char *)"bischeduler-xls-reader", NULL};
+    if (fd >= 0 && posix_spawn_file_actions_init(&fa) == 0) {
+        if (posix_spawnattr_init(&at) == 0) {
+            /* the calling thread may block signals, the server ignores
+               some: the reader starts with none blocked and SIGALRM's
+               default (its alarm must end it) */
+            sigset_t none, def;
+            sigemptyset(&none);
+            sigemptyset(&def);
+            sigaddset(&def, SIGALRM);
+            sigaddset(&def, SIGTERM);
+            sigaddset(&def, SIGINT);
+            if (posix_spawnattr_setsigmask(&at, &none) == 0 &&
+                posix_spawnattr_setsigdefault(&at, &def) == 0 &&
+                posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) ==
+                    0 &&
+                posix_spawn_file_actions_adddup2(&fa, fd, READER_FD) == 0 &&
+                posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) == 0 &&
+                posix_spawn(&pid, "/proc/self/exe", &fa, &at, argv, env) != 0)
+                pid = -1;
+            posix_spawnattr_destroy(&at);
+        }
+        posix_spawn_file_actions_destroy(&fa);
+    }
+    if (fd != wfd && fd >= 0)
+        close(fd);
+    free(var);
+    free(env);
+    return pid;
 }
 
 /* --- The parent: the stream into the grid -------------------------------- */
@@ -327,16 +382,12 @@ int sheet_read_xls(const void *data, size_t len, const struct sheet_limits *lim,
         unlink(path);
         return sheet_fail(err, errn, "No se pudo preparar la lectura del archivo .xls.");
     }
-    pid_t pid = fork();
+    pid_t pid = spawn_reader(path, fds[1]);
     if (pid < 0) {
         close(fds[0]);
         close(fds[1]);
         unlink(path);
         return sheet_fail(err, errn, "No se pudo preparar la lectura del archivo .xls.");
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        child(path, fds[1]);
     }
     close(fds[1]);
     struct sheet_grid g;

@@ -9,6 +9,9 @@
  * this too), nothing left behind in $TMPDIR.
  */
 #include <dirent.h>
+#include <dlfcn.h>
+#include <iconv.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +21,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -393,6 +397,58 @@ static void a_10000_by_130_sheet_stays_under_40_mib(void **state)
 #endif
 }
 
+/* The server reads uploads while its other threads allocate (requests,
+   the mail worker, the timetable runner). A reader that shared their
+   memory and locks (a bare fork) could inherit a lock held at that
+   instant and wait for ever: under AddressSanitizer one .xls import in
+   the API suite hung for the reader's full 60 s alarm. Here two threads
+   allocate without pause while .xls files are read: each read must come
+   back with its cells, in seconds. */
+static volatile int churning;
+
+static void *churn(void *arg)
+{
+    int kind = (int)(intptr_t)arg;
+    while (churning) {
+        if (kind == 0) {
+            void *p[64];
+            for (int i = 0; i < 64; i++)
+                p[i] = malloc((size_t)(16 + i * 97));
+            for (int i = 0; i < 64; i++)
+                free(p[i]);
+        } else if (kind == 1) {
+            void *h = dlopen("libgcc_s.so.1", RTLD_NOW);
+            if (h != NULL)
+                dlclose(h);
+        } else {
+            iconv_t cd = iconv_open("UTF-8", "CP1252");
+            if (cd != (iconv_t)-1)
+                iconv_close(cd);
+        }
+    }
+    return NULL;
+}
+
+static void xls_reads_while_other_threads_allocate(void **state)
+{
+    (void)state;
+    churning = 1;
+    pthread_t t[3];
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, churn, (void *)(intptr_t)i), 0);
+    time_t start = time(NULL);
+    for (int i = 0; i < 40; i++) {
+        struct sheet *s = read_ok("basic.xls", NULL);
+        CELL(s, 0, 0, "Cédula");
+        sheet_free(&s);
+    }
+    churning = 0;
+    for (int i = 0; i < 3; i++)
+        pthread_join(t[i], NULL);
+    /* forty reads take about a second; a hung one would take the alarm's 60 */
+    assert_true(time(NULL) - start < 30);
+}
+
 int main(void)
 {
     dir = getenv("SHEET_FIXTURES");
@@ -402,6 +458,7 @@ int main(void)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(xls_cells_read_as_text_first_sheet_only),
+        cmocka_unit_test(xls_reads_while_other_threads_allocate),
         cmocka_unit_test(xlsx_from_openpyxl_inline_strings_dates_booleans_sparse_rows),
         cmocka_unit_test(xlsx_inline_and_rich_text_references_and_date_formats),
         cmocka_unit_test(xlsx_1904_date_system),
