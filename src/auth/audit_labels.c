@@ -46,6 +46,8 @@ static const struct {
     /* setup (issue #15): a teacher's preference decided */
     {"approve", "Aprobó"},
     {"reject", "Rechazó"},
+    /* attendance (issue #16, part take) */
+    {"attendance.mark", "Tomó la asistencia de la"},
 };
 
 /* Actions that are a whole sentence by themselves. */
@@ -234,6 +236,10 @@ static const struct {
     {"preferences", "Preferencias"},
     {"description", "Preferencia"},
     {"level_label", "Nivel"},
+    /* attendance (issue #16, part take) */
+    {"block", "Bloque"},
+    {"taken", "Asistencia tomada"},
+    {"students", "Estudiantes"},
 };
 
 /* Keys never shown: internal numbers, bookkeeping, secrets. */

@@ -352,4 +352,10 @@ void h_timetables_activate(struct request *r);
 void h_timetables_cancel(struct request *r);
 void h_timetables_compare(struct request *r);
 
+/* attendance (issue #16, part take): h_attendance.c */
+void h_attendance_sections(struct request *r);
+void h_attendance_get(struct request *r);
+void h_attendance_put(struct request *r);
+void h_me_child_attendance(struct request *r);
+
 #endif

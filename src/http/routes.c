@@ -164,6 +164,11 @@ const struct route routes[] = {
     {"PATCH", "/api/v1/timetables/{id}/lessons/{lesson_id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_timetable_lesson_patch},
     {"POST", "/api/v1/timetables/{id}/copy", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_timetable_copy},
     {"POST", "/api/v1/timetables/{id}/repair", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_timetable_repair},
+    /* attendance (issue #16, part take): taking it, a parent's view (h_attendance.c) */
+    {"GET", "/api/v1/attendance/sections", P(MARK_ATTENDANCE) | P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_attendance_sections},
+    {"GET", "/api/v1/attendance", P(MARK_ATTENDANCE) | P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_attendance_get},
+    {"PUT", "/api/v1/attendance", P(MARK_ATTENDANCE) | P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_attendance_put},
+    {"GET", "/api/v1/me/children/{id}/attendance", P(VIEW_OWN_CHILDREN_SCHEDULES), SCOPE_SCHOOL, false, h_me_child_attendance},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -133,6 +133,9 @@ const struct school_option_def school_options[] = {
      check_boolean},
     {"school_days", SETTING_TYPE_JSON, false, "[1,2,3,4,5]",
      check_school_days},
+    /* attendance (issue #16): taken per block of periods, not per day */
+    {"attendance_per_block", SETTING_TYPE_BOOLEAN, false, "false",
+     check_boolean},
 };
 const size_t school_options_count =
     sizeof school_options / sizeof school_options[0];

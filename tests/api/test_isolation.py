@@ -1171,3 +1171,30 @@ RECIPES.update({
     # timetable (422 timetable_setup, past routing and the draft's checks)
     ("POST", "/api/v1/timetables/{id}/repair"): _grid_recipe(422, {}),
 })
+
+
+# attendance (issue #16, part take): GET without ?section_id= answers 422;
+# a PUT naming beta's section is an unknown section (404) wherever it is
+# sent, and beta's attendance stays untouched; a parent of the matrix has
+# no child (404 for any student).
+
+
+def _att_put_beta(w, a, h):
+    store = w.inst.school_store("beta")
+    section = _rec_beta_ids(w)["section"]
+    sql = "SELECT COUNT(*) FROM attendance_sessions"
+    before = store_rows(store, sql)
+
+    def after():
+        assert store_rows(store, sql) == before, "beta's attendance changed"
+    return [], {"section_id": section, "date": "2026-12-14", "marks": []}, after
+
+
+RECIPES.update({
+    ("GET", "/api/v1/attendance/sections"): Recipe(_none, _fixed(200)),
+    ("GET", "/api/v1/attendance"): Recipe(_none, _fixed(422)),
+    ("PUT", "/api/v1/attendance"): Recipe(_att_put_beta, _fixed(404)),
+    ("GET", "/api/v1/me/children/{id}/attendance"): Recipe(
+        _stu_obj("student"), _fixed(404),
+        variants={"object of another school": (_stu_beta("student"), _fixed(404))}),
+})
