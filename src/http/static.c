@@ -37,7 +37,9 @@ static const char *const pages[] = {"/", "/auditoria", "/soporte",
                                     "/mi-horario", "/horario-representado",
                                     "/horario-activo", "/suplencias",
                                     /* timetables (issue #15), part import */
-                                    "/horarios/importar", NULL};
+                                    "/horarios/importar",
+                                    /* attendance (issue #16), part offline */
+                                    "/asistencia", NULL};
 
 /* Pages with an id or a sub-page after the prefix (/estudiantes/12/editar). */
 static const char *const page_prefixes[] = {"/estudiantes/", "/representantes/",
@@ -153,6 +155,13 @@ static bool serve_file(struct request *r, const char *name)
 bool static_serve(struct request *r)
 {
     const char *path = r->url;
+    /* Offline attendance (issue #16): the service worker must be served
+     * from the root to control every page (its scope is its folder), and
+     * the web app manifest sits beside it. Both revalidate like assets. */
+    if (strcmp(path, "/sw.js") == 0)
+        return serve_file(r, "sw.js");
+    if (strcmp(path, "/manifest.webmanifest") == 0)
+        return serve_file(r, "manifest.webmanifest");
     if (strncmp(path, "/assets/", 8) == 0) {
         const char *name = path + 1; /* "assets/app.js" */
         if (strstr(name, "..") != NULL)

@@ -22,6 +22,8 @@ import { defineRoutes, currentRoute, navigate, route, sessionEnded } from './cor
 /* The pages. The first is the fallback for any other path. */
 defineRoutes([
   { name: 'home', path: '/', nav: 'Inicio', load: () => import('./pages/home.js') },
+  /* Attendance (issue #16, part offline): a teacher's lists of the day, offline too. */
+  { name: 'attendance', path: '/asistencia', nav: 'Asistencia', navIf: (u) => !!u && (u.role === 'teacher' || u.role === 'school_admin'), load: () => import('./pages/asistencia.js') },
   /* School records (issue 13): students, staff, structure, import, export. */
   { name: 'students', path: '/estudiantes', nav: 'Estudiantes', navIf: canManageRecords, load: () => import('./pages/students.js') },
   { name: 'student-new', path: '/estudiantes/nuevo', under: 'students', load: () => import('./pages/student-form.js') },
