@@ -98,6 +98,8 @@ def fixed_paths():
     router = (HTTP_SRC / "router.c").read_text()
     static = (HTTP_SRC / "static.c").read_text()
     paths = set(re.findall(r'strcmp\(\s*path\s*,\s*"(/[^"]*)"\s*\)\s*==\s*0', router))
+    # static.c's own files at the root (/sw.js, /manifest.webmanifest: issue #16, offline)
+    paths |= set(re.findall(r'strcmp\(\s*path\s*,\s*"(/[^"]*)"\s*\)\s*==\s*0', static))
     for prefix in re.findall(r'strncmp\(\s*path\s*,\s*"(/[^"]*/)"\s*,', router):
         paths.add(prefix + "{file}")
     m = re.search(r"pages\[\]\s*=\s*\{([^}]*)\}", static)

@@ -261,6 +261,22 @@ describe('attendance offline on a phone (real server)', { timeout: 240000 }, () 
       await waitForText(page.getByRole('link', { name: new RegExp('^' + secA.name) }).locator('.badge'), 'Lista tomada');
       await screenshot(page, 'attendance-list-1280');
       assert.equal(await horizontalOverflow(page), 0, 'sideways scroll at 1280 px');
+      // installable: Chromium finds the manifest, its icons and the worker, and no reason against it
+      await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+      const cdp = await page.context().newCDPSession(page);
+      const manifest = await cdp.send('Page.getAppManifest');
+      assert.match(manifest.url, /\/manifest\.webmanifest$/);
+      assert.deepEqual(manifest.errors, []);
+      const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+      // (a test's browser context is incognito: the one reason that is not the site's)
+      assert.deepEqual(installabilityErrors.filter((e) => e.errorId !== 'in-incognito'), []);
+      const sw = await request(server.port, server.demoHost, 'GET', '/sw.js');
+      assert.equal(sw.status, 200);
+      assert.match(sw.headers['content-type'], /^text\/javascript/);
+      assert.equal(sw.headers['cache-control'], 'no-cache');
+      const mf = await request(server.port, server.demoHost, 'GET', '/manifest.webmanifest');
+      assert.equal(mf.headers['content-type'], 'application/manifest+json');
+      assert.equal(JSON.parse(mf.body).start_url, '/asistencia');
       // section A again: "Todos presentes" and one tap on "Guardar lista"
       await page.getByRole('link', { name: new RegExp('^' + secA.name) }).click();
       await page.getByRole('heading', { level: 1, name: secA.name }).waitFor();
