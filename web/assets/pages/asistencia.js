@@ -53,6 +53,13 @@ export function dayLabel(iso) {
   return (isNaN(d.getTime()) ? '' : DAYS[d.getUTCDay()] + ' ') + formatDate(iso);
 }
 
+/* The Monday-to-Friday day `dir` (-1 or 1) weekdays from iso. */
+function weekday(iso, dir) {
+  const d = new Date(iso + 'T12:00:00Z');
+  do { d.setUTCDate(d.getUTCDate() + dir); } while (d.getUTCDay() === 0 || d.getUTCDay() === 6);
+  return d.toISOString().slice(0, 10);
+}
+
 /* Now as ISO 8601 UTC to the second (the device's time of an edit). */
 function nowUtc() { return new Date().toISOString().slice(0, 19) + 'Z'; }
 
@@ -214,6 +221,10 @@ function showSections(ctx, date) {
   const dateField = field({ name: 'fecha', label: 'Fecha', type: 'date', value: date });
   const form = h('form', { class: 'form-row att-day', novalidate: true }, dateField.wrap,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn--secondary', text: 'Ver el día' })));
+  /* the weekday before and after (the API says whether it is a school day) */
+  const steps = h('p', { class: 'att-steps' },
+    link(pagePath({ date: weekday(date, -1) }), '‹ Día anterior', 'btn btn--ghost btn--small'),
+    link(pagePath({ date: weekday(date, 1) }), 'Día siguiente ›', 'btn btn--ghost btn--small'));
   const dayNote = h('div', { class: 'att-day__note' });
   const box = h('div', { class: 'att-sections', 'aria-live': 'polite' }, h('p', { class: 'muted', text: 'Cargando sus secciones…' }));
   const heading = h('h2', { class: 'card__title', id: uid('t'), text: dayLabel(date) });
@@ -222,7 +233,7 @@ function showSections(ctx, date) {
     pageHead(TITLE, 'Pase la lista de sus secciones. Todos figuran presentes hasta que marque lo contrario; sin conexión, la lista se guarda en este teléfono y se envía después.', null),
     h('div', { class: 'att-banner-slot' }),
     errors,
-    h('section', { class: 'card card--wide', 'aria-labelledby': heading.id }, heading, form, dayNote, box)
+    h('section', { class: 'card card--wide', 'aria-labelledby': heading.id }, heading, form, steps, dayNote, box)
   ], ctx.moveFocus);
   banner = queueBanner(alive);
   document.querySelector('.att-banner-slot').appendChild(banner.el);
