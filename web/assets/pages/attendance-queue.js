@@ -174,7 +174,11 @@ export async function sendOne(item, dropRefused) {
       return { outcome: 'waiting', error: err };
     }
     if (dropRefused) await drop(item.key, item.client_time);
-    else await markFailed(item.key, item.client_time, err.message);
+    else {
+      /* the message with each field's own (a student no longer enrolled, a missing reason) */
+      const details = (err.errors || []).map((e) => e.message).filter((m) => m && m !== err.message);
+      await markFailed(item.key, item.client_time, [err.message].concat(details).join(' '));
+    }
     changed();
     return { outcome: 'refused', error: err };
   }
