@@ -387,7 +387,8 @@ function showList(ctx, sectionId, date, block) {
     lastEdit = null;
     dirty = false;
     clear(info);
-    if (copy !== null && copy !== undefined) info.appendChild(copyNote(copy));
+    /* a copy is said so, unless the list shown is the one waiting on the device */
+    if (copy !== null && copy !== undefined && !pendingItem) info.appendChild(copyNote(copy));
     if (data.school_day === false) {
       info.appendChild(h('p', { class: 'notice notice--info', text: 'El ' + dayLabel(date) + ' no es día hábil' + (data.why ? ': ' + data.why : '') + '. No se pasa la lista ese día.' }));
     } else if (pendingItem) {
