@@ -302,13 +302,17 @@ function sectionItem(s, date, pending) {
   const mine = (block) => pending.find((p) => p.section_id === s.id && p.date === date && (p.block || 0) === block);
   const blocks = Array.isArray(s.blocks) ? s.blocks : [];
   const p0 = mine(0);
-  const main = h('a', { class: 'att-section', href: pagePath({ section: s.id, date: date }), 'data-route': '' },
+  const inner = [
     h('span', { class: 'att-section__name', text: s.name }),
     h('span', { class: 'att-section__meta' },
       h('span', { class: 'muted', text: plural(s.students || 0, 'estudiante', 'estudiantes') }),
-      stateBadge(!!s.taken, !!p0, !!(p0 && p0.failed))));
-  if (!blocks.length) return h('li', { class: 'att-sections__item' }, main);
-  return h('li', { class: 'att-sections__item' }, main,
+      stateBadge(!!s.taken, !!p0, !!(p0 && p0.failed)))];
+  if (!blocks.length) {
+    return h('li', { class: 'att-sections__item' },
+      h('a', { class: 'att-section', href: pagePath({ section: s.id, date: date }), 'data-route': '' }, inner));
+  }
+  /* per block: the day's record follows from the blocks, each block is a list */
+  return h('li', { class: 'att-sections__item' }, h('div', { class: 'att-section att-section--blocks' }, inner),
     h('ul', { class: 'att-blocks', 'aria-label': 'Bloques de ' + s.name }, blocks.map((b) => {
       const n = blockNumber(b);
       const p = mine(n);
