@@ -357,5 +357,10 @@ void h_attendance_sections(struct request *r);
 void h_attendance_get(struct request *r);
 void h_attendance_put(struct request *r);
 void h_me_child_attendance(struct request *r);
+/* attendance (issue #16), part calendar: h_calendar.c */
+void h_calendar_get(struct request *r);
+void h_calendar_days_add(struct request *r);
+void h_calendar_days_delete(struct request *r);
+void h_calendar_holidays(struct request *r);
 
 #endif

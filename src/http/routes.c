@@ -169,6 +169,11 @@ const struct route routes[] = {
     {"GET", "/api/v1/attendance", P(MARK_ATTENDANCE) | P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_attendance_get},
     {"PUT", "/api/v1/attendance", P(MARK_ATTENDANCE) | P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_attendance_put},
     {"GET", "/api/v1/me/children/{id}/attendance", P(VIEW_OWN_CHILDREN_SCHEDULES), SCOPE_SCHOOL, false, h_me_child_attendance},
+    /* attendance (issue #16), part calendar: the school year's calendar (h_calendar.c) */
+    {"GET", "/api/v1/calendar", P(MANAGE_RECORDS) | P(VIEW_SCHEDULES) | P(VIEW_OWN_CHILDREN_SCHEDULES), SCOPE_SCHOOL, false, h_calendar_get},
+    {"POST", "/api/v1/calendar/days", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_calendar_days_add},
+    {"DELETE", "/api/v1/calendar/days/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_calendar_days_delete},
+    {"POST", "/api/v1/calendar/holidays", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_calendar_holidays},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -124,8 +124,22 @@ int calendar_json(struct store *s, int64_t year_id, json_t **cal_r, const char *
 int calendar_add_days(struct store *s, const struct actor *actor, int64_t year_id,
                       const char *from, const char *to, const char *kind, const char *name,
                       struct rec_errors *errs, int *added_r, const char **error_r);
-/* Removes one non-school day (it becomes a school day again). Audited. */
+/* Removes one non-school day (it becomes a school day again); *year_id_r
+ * (may be NULL) gets its year. REC_NOT_FOUND for an unknown id. Audited. */
 int calendar_remove_day(struct store *s, const struct actor *actor, int64_t id,
-                        const char **error_r);
+                        int64_t *year_id_r, const char **error_r);
+/* Re-adds the national holidays of year `year_id` (0: the current one)
+ * that are missing (calendar_prefill_holidays in its own transaction);
+ * *year_id_r (may be NULL) gets the year, *added_r how many. REC_OK,
+ * REC_NOT_FOUND (no such year, or no current one), REC_ERROR. */
+int calendar_holidays_restore(struct store *s, const struct actor *actor, int64_t year_id,
+                              int64_t *year_id_r, int *added_r, const char **error_r);
+/* The demo school's breaks (init --demo): Christmas (19 December to 6
+ * January) and the Monday to Wednesday of Holy Week as "vacaciones",
+ * around the holidays already there (never replacing one), in year
+ * `year_id` (0: the current one). Its own transaction, audited. Returns
+ * the days added, or -1. */
+int calendar_demo_breaks(struct store *s, const struct actor *actor, int64_t year_id,
+                         const char **error_r);
 
 #endif

@@ -16,6 +16,7 @@
 #include "core/tz.h"
 #include "core/util.h"
 #include "db/rows.h"
+#include "school/calendar.h"
 #include "school/records.h"
 
 /* ---- dates ---- */
@@ -348,6 +349,9 @@ int school_year_create(struct store *s, const struct actor *actor,
         return REC_ERROR;
     int64_t id = 0;
     int rc = year_insert(s, in, errs, &id, error_r);
+    /* calendar (issue #16): the national holidays inside the new year */
+    if (rc == REC_OK && calendar_prefill_holidays(s, actor, id, error_r) < 0)
+        rc = REC_ERROR;
     json_t *y = rc == REC_OK ? school_year_json(s, id) : NULL;
     if (rc == REC_OK &&
         rec_audit(s, actor, "create", "school_year", id, NULL, y, error_r) < 0)
@@ -495,6 +499,9 @@ int school_year_ensure_current(struct store *s, const struct actor *actor,
         id == 0 || lapsos_write(s, id, in.lapsos, error_r) < 0 ||
         make_current(s, id, error_r) < 0)
         return -1;
+    /* calendar (issue #16): the national holidays inside the new year */
+    if (calendar_prefill_holidays(s, actor, id, error_r) < 0)
+        return -1;
     json_t *y2 = school_year_json(s, id);
     int rc = rec_audit(s, actor, "create", "school_year", id, NULL, y2,
                        error_r);
@@ -628,6 +635,9 @@ static int promote_run(struct store *s, const struct actor *actor,
     int rc = year_insert(s, &y, errs, &new_id, error_r);
     if (rc != REC_OK)
         return rc;
+    /* calendar (issue #16): the national holidays inside the new year */
+    if (calendar_prefill_holidays(s, actor, new_id, error_r) < 0)
+        return REC_ERROR;
 
     /* the old year's sections, each with the next grade */
     struct old_section *sec = NULL;
