@@ -101,6 +101,8 @@ void h_calendar_days_add(struct request *r)
     };
     struct field_errors fe = {0};
     fields_parse(r->json, f, sizeof f / sizeof f[0], &fe);
+    if (from[0] && to[0] && strcmp(to, from) < 0)
+        field_error(&fe, "to", "La fecha final debe ser igual o posterior a la de inicio.");
     int64_t year = body_year(r, &fe);
     if (fields_reply(r, &fe) < 0)
         return;

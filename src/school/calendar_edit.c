@@ -202,9 +202,22 @@ static int day_put(struct store *s, const struct actor *actor, int64_t year_id,
                    "UPDATE calendar_days SET kind = ?, name = ?, updated_at = ? WHERE id = ?",
                    "ttti", kind, name, now, id) < 0)
             return -1;
-        json_t *before = day_json(year_id, date, old_kind, old_name);
-        json_t *after = day_json(year_id, date, kind, name);
-        int arc = rec_audit(s, actor, "update", "calendar_day", id, before, after, error_r);
+        /* what changed, with the date that says which day it was (the
+           row is written whole, not through rec_audit's diff, which would
+           drop the unchanged date) */
+        json_t *before = json_pack("{s:s}", "date", date), *after = json_pack("{s:s}", "date", date);
+        if (strcmp(old_kind, kind) != 0) {
+            json_object_set_new(before, "kind", json_string(old_kind));
+            json_object_set_new(after, "kind", json_string(kind));
+        }
+        if (strcmp(old_name, name) != 0) {
+            json_object_set_new(before, "name", json_string(old_name));
+            json_object_set_new(after, "name", json_string(name));
+        }
+        char idtext[24];
+        snprintf(idtext, sizeof idtext, "%lld", (long long)id);
+        struct audit_entry e = {"update", "calendar_day", idtext, before, after};
+        int arc = audit_write(s, actor, &e, error_r);
         json_decref(before);
         json_decref(after);
         if (arc < 0)
