@@ -39,7 +39,9 @@ static const char *const pages[] = {"/", "/auditoria", "/soporte",
                                     /* timetables (issue #15), part import */
                                     "/horarios/importar",
                                     /* attendance (issue #16), part offline */
-                                    "/asistencia", NULL};
+                                    "/asistencia",
+                                    /* attendance (issue #16), part calendar */
+                                    "/calendario", NULL};
 
 /* Pages with an id or a sub-page after the prefix (/estudiantes/12/editar). */
 static const char *const page_prefixes[] = {"/estudiantes/", "/representantes/",

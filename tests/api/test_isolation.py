@@ -1198,3 +1198,75 @@ RECIPES.update({
         _stu_obj("student"), _fixed(404),
         variants={"object of another school": (_stu_beta("student"), _fixed(404))}),
 })
+
+
+# attendance (issue #16), part calendar: the school year's calendar. The
+# host school's current year is made by its director when it has none (the
+# calendar of a school without a year is 404); a day to delete is added
+# first, on the year's first weekday that is not a holiday; beta's day has
+# an id no other store has.
+def _cal_year(w, h):
+    """(id, first weekday of the year) of host h's current year, made when missing."""
+    from datetime import date, timedelta
+    store = w.inst.school_store(_REC_ADMIN[h][0])
+    rows = store_rows(store, "SELECT id, starts_on FROM school_years WHERE is_current = 1")
+    if not rows:
+        assert_ok(_rec_admin(w, h).post("/api/v1/years", json=_rec_year_body(w)), 201)
+        rows = store_rows(store, "SELECT id, starts_on FROM school_years WHERE is_current = 1")
+    d = date.fromisoformat(rows[0][1]) + timedelta(days=1)
+    while d.weekday() >= 5:
+        d += timedelta(days=1)
+    return rows[0][0], d.isoformat()
+
+
+def _cal_get(w, a, h):
+    if h in _REC_ADMIN:
+        _cal_year(w, h)
+    return [], None, None
+
+
+def _cal_day_body(w, a, h):
+    if not _rec_reaches(a, h):
+        return [], {}, None
+    year, day = _cal_year(w, h)
+    return [], {"year_id": year, "from": day, "kind": "otro", "name": "Matriz"}, None
+
+
+def _cal_day_own(w, a, h):
+    if not _rec_reaches(a, h):
+        return ["1"], None, None
+    _, body, _ = _cal_day_body(w, a, h)
+    cal = assert_ok(_rec_admin(w, h).post("/api/v1/calendar/days", json=body), 201)["calendar"]
+    return [str(next(d["id"] for d in cal["days"] if d["date"] == body["from"]))], None, None
+
+
+def _cal_day_foreign(w, a, h):
+    store = w.inst.school_store("beta")
+    if getattr(w, "_cal_beta", None) is None:
+        year = _rec_beta_ids(w)["year"]
+        store_execute(store, "INSERT INTO calendar_days (id, year_id, date, kind, name, created_at,"
+                      " updated_at) VALUES (900401, ?, '2190-10-13', 'otro', 'Beta',"
+                      " '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')", (year,))
+        w._cal_beta = 900401
+    sql = "SELECT * FROM calendar_days WHERE id = ?"
+    before = store_rows(store, sql, (w._cal_beta,))
+
+    def after():
+        assert store_rows(store, sql, (w._cal_beta,)) == before, "beta's calendar day changed"
+    return [str(w._cal_beta)], None, after
+
+
+def _cal_holidays(w, a, h):
+    if _rec_reaches(a, h):
+        _cal_year(w, h)
+    return [], {}, None
+
+
+RECIPES.update({
+    ("GET", "/api/v1/calendar"): Recipe(_cal_get, _fixed(200)),
+    ("POST", "/api/v1/calendar/days"): Recipe(_cal_day_body, _fixed(201)),
+    ("DELETE", "/api/v1/calendar/days/{id}"): Recipe(
+        _cal_day_own, _fixed(200),
+        variants={"object of another school": (_cal_day_foreign, _fixed(404))}),
+    ("POST", "/api/v1/calendar/holidays"): Recipe(_cal_holidays, _fixed(200)),
+})

@@ -47,6 +47,8 @@ defineRoutes([
   { name: 'active-timetable', path: '/horario-activo', nav: 'Consultar horario', navIf: canManageRecords, load: () => import('./pages/horario-activo.js') },
   { name: 'covers', path: '/suplencias', nav: 'Suplencias', navIf: canManageRecords, load: () => import('./pages/suplencias.js') },
   { name: 'tt-print', path: '/impresion', nav: 'Imprimir horarios', navIf: canManageRecords, load: () => import('./pages/tt-print.js') },
+  /* Attendance (issue #16), part calendar: the school year's calendar (días hábiles). */
+  { name: 'calendar', path: '/calendario', nav: 'Calendario escolar', navIf: canManageRecords, load: () => import('./pages/calendario.js') },
   /* Timetables (issue #15) for teachers (their week, preferences, calendar)
    * and parents (their children's week). */
   { name: 'my-timetable', path: '/mi-horario', nav: 'Mi horario', navIf: (u) => !!u && u.role === 'teacher', load: () => import('./pages/mi-horario.js') },
