@@ -104,6 +104,8 @@ int school_years_list(struct store *s, json_t **items_r,
                       const char **error_r);
 /* One year as JSON (NULL if none). Caller holds the store. */
 json_t *school_year_json(struct store *s, int64_t id);
+/* A new year, with the national holidays inside it (calendar.h) like a
+ * promoted one. */
 int school_year_create(struct store *s, const struct actor *actor,
                        struct year_input *in, struct rec_errors *errs,
                        json_t **year_r, const char **error_r);
@@ -125,7 +127,8 @@ int school_year_current(struct store *s, int64_t *id_r, const char **error_r);
 /* The current year, created when there is none: the year (September to
  * July) containing `today` (school-local "YYYY-MM-DD"; NULL: today in the
  * school's zone), e.g. 2026-2027 for 2026-12-07 (August counts with the
- * year about to start), with three default lapsos and its audit row.
+ * year about to start), with three default lapsos, the national holidays
+ * (calendar_prefill_holidays) and its audit row.
  * Inside the caller's transaction (store_begin). *created_r (may be NULL)
  * says whether it was created. */
 int school_year_ensure_current(struct store *s, const struct actor *actor,
