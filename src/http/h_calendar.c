@@ -15,8 +15,9 @@
 #include "http/h_records.h"
 #include "school/calendar.h"
 
-static const char year_not_found[] =
-    "Año escolar no encontrado: el plantel aún no tiene uno (créelo en Estructura).";
+static const char year_not_found[] = "Año escolar no encontrado.";
+static const char no_current_year[] =
+    "El plantel aún no tiene un año escolar actual: créelo en Estructura.";
 static const char day_not_found[] = "Ese día no está en el calendario.";
 static const char year_id_message[] = "year_id debe ser el id de un año escolar.";
 
@@ -59,7 +60,7 @@ static void reply_calendar(struct request *r, unsigned status, int64_t year_id, 
     int rc = calendar_json(r->school, year_id, &cal, &err);
     if (rc == REC_NOT_FOUND) {
         json_decref(extra);
-        reply_err_msg(r, ERR_NOT_FOUND, year_not_found);
+        reply_err_msg(r, ERR_NOT_FOUND, year_id ? year_not_found : no_current_year);
         return;
     }
     if (rc != REC_OK) {
@@ -149,7 +150,8 @@ void h_calendar_holidays(struct request *r)
     int added = 0;
     int rc = calendar_holidays_restore(r->school, &actor, year, &year, &added, &err);
     if (rc != REC_OK) {
-        records_reply(r, rc, &(struct rec_errors){0}, err, year_not_found, 200, NULL);
+        records_reply(r, rc, &(struct rec_errors){0}, err, year ? year_not_found : no_current_year,
+                      200, NULL);
         return;
     }
     reply_calendar(r, 200, year, json_pack("{s:i}", "added", added));

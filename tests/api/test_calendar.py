@@ -227,7 +227,8 @@ def test_another_schools_days_are_not_found(school):
 
 def test_a_school_without_a_year_gets_one_with_its_holidays_on_its_first_section(school):
     c = director(school, "vacia")
-    assert_error(c.get("/api/v1/calendar"), 404, "not_found")
+    err = assert_error(c.get("/api/v1/calendar"), 404, "not_found")
+    assert "Estructura" in err["message"], err
     assert_error(c.post("/api/v1/calendar/days", json={
         "from": "2026-03-10", "kind": "otro", "name": "Día"}), 422, "invalid", field="year_id")
     g = assert_ok(c.post("/api/v1/grades", json={"level": "primaria", "number": 1}), 201)
