@@ -109,18 +109,20 @@ int calendar_school_day(struct store *s, const char *date, const char **why_r,
 int calendar_prefill_holidays(struct store *s, const struct actor *actor, int64_t year_id,
                               const char **error_r);
 
-/* ---- the API (GET/PUT/DELETE /api/v1/calendar...) ---- */
+/* ---- the API (GET/POST/DELETE /api/v1/calendar...: calendar_edit.c) ---- */
 
 /* {year: {id, name, starts_on, ends_on}, school_days, required: 200,
  *  weekdays, days: [{id, date, kind, name}], months: [{month: "2025-09",
  *  school_days}]}. year_id 0: the current year. Takes the lock itself. */
 int calendar_json(struct store *s, int64_t year_id, json_t **cal_r, const char **error_r);
 
-/* Adds non-school days: every date from `from` to `to` inclusive in the
- * year (weekends skipped), of `kind` ("feriado", "vacaciones", "cierre",
- * "otro") with `name`; a date already there is updated. REC_INVALID with
- * every finding (dates outside the year, to before from, unknown kind, a
- * name too long). Audited. */
+/* Adds non-school days: every date from `from` to `to` (NULL or "":
+ * `from`) inclusive in the year (year_id 0: the current one; weekends
+ * skipped), of `kind` ("feriado", "vacaciones", "cierre", "otro") with
+ * `name`; a date already there is updated. *added_r: the days written
+ * (new or changed). REC_INVALID with every finding (dates outside the
+ * year, to before from, only a weekend, unknown kind, no name or one too
+ * long, no current year), REC_NOT_FOUND for an unknown year_id. Audited. */
 int calendar_add_days(struct store *s, const struct actor *actor, int64_t year_id,
                       const char *from, const char *to, const char *kind, const char *name,
                       struct rec_errors *errs, int *added_r, const char **error_r);
