@@ -104,6 +104,11 @@ export async function show(ctx) {
     summary.appendChild(h('p', { class: 'muted', text: 'Año escolar ' + y.name + ', del ' + formatDate(y.starts_on) + ' al ' + formatDate(y.ends_on) + ': ' +
       plural(cal.weekdays, 'día de lunes a viernes', 'días de lunes a viernes') + ', ' +
       plural(cal.weekdays - cal.school_days, 'sin clases', 'sin clases') + '.' }));
+    if (!cal.days.some((d) => d.kind === 'feriado')) {
+      /* a year made before the calendar existed has none */
+      summary.appendChild(h('p', { class: 'notice notice--info',
+        text: 'Este año no tiene feriados nacionales en el calendario. Pulse «Restablecer feriados nacionales» para agregarlos.' }));
+    }
     if (short > 0) {
       summary.appendChild(h('p', { class: 'notice cal-notice--warn', role: 'note',
         text: 'Faltan ' + plural(short, 'día hábil', 'días hábiles') + ' para los ' + cal.required + ' que exige la ley. Revise las vacaciones y los cierres, o las fechas del año escolar en Estructura.' }));
