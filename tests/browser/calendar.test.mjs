@@ -19,7 +19,10 @@ import {
 
 const SHOTS = process.env.BIS_SCREENSHOT_DIR || '/tmp';
 /* The top of the page as a phone shows it, beside the full-page screenshot. */
-const viewShot = (page, name) => page.screenshot({ path: path.join(SHOTS, `bis-${name}.png`) });
+const viewShot = async (page, name) => {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(SHOTS, `bis-${name}.png`) });
+};
 const dmy = (iso) => iso.split('-').reverse().join('/');
 const plusDays = (iso, n) => {
   const d = new Date(iso + 'T12:00:00Z');
