@@ -97,15 +97,17 @@ int calendar_school_days(const struct school_calendar *cal, const char *from, co
 /* Whether `date` is a school day of the school (the year containing it
  * loaded and dropped): 1 yes, 0 no (or no year contains it), -1 error.
  * Caller holds the store. *why_r (may be NULL) gets a Spanish reason for
- * a 0: "Es sábado o domingo.", "Es feriado: Carnaval.", "Está fuera del
- * año escolar." */
+ * a 0, one per kind of day (static text, without the day's name): "Es
+ * sábado o domingo: no hay clases.", "Es feriado: no hay clases.", "La
+ * fecha está fuera del año escolar.", ... */
 int calendar_school_day(struct store *s, const char *date, const char **why_r,
                         const char **error_r);
 
 /* Prefills the national holidays inside year `year_id` (those not already
  * there), each with its audit row. Caller holds the store in a write
  * transaction. Returns how many it added, or -1. Called when a year is
- * created (school_year_create) and by `calendar reset`. */
+ * created, promoted or opened (years.c) and by calendar_holidays_restore
+ * (POST /api/v1/calendar/holidays). */
 int calendar_prefill_holidays(struct store *s, const struct actor *actor, int64_t year_id,
                               const char **error_r);
 
