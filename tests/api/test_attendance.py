@@ -292,3 +292,56 @@ def test_a_parent_sees_their_childs_month_and_no_one_elses(school):
     assert_error(mama.get(f"/api/v1/me/children/{ids['sofia']}/attendance",
                           params={"month": "2026-13"}), 422, "invalid", field="month")
     assert_error(ana(school).get(f"/api/v1/me/children/{ids['sofia']}/attendance"), 403)
+
+
+def test_per_block_the_day_record_follows_the_blocks(school):
+    ids, c = school.ids, director(school)
+    day = "2026-12-22"
+    # a school that takes attendance by day refuses a block
+    r = put(ana(school), ids["1A"], day, block=1)
+    assert_error(r, 422, "invalid", field="block")
+    assert_ok(c.patch("/api/v1/settings", json={"attendance_per_block": True}))
+    try:
+        listed = assert_ok(ana(school).get("/api/v1/attendance/sections", params={"date": day}))
+        assert listed["per_block"] is True
+        # Media General: class periods 07:00-09:40, 10:00-12:40, 13:00-14:20
+        assert [(b["block"], b["label"], b["taken"]) for b in listed["items"][0]["blocks"]] == [
+            (1, "Bloque 1 (07:00 a 09:40)", False), (2, "Bloque 2 (10:00 a 12:40)", False),
+            (3, "Bloque 3 (13:00 a 14:20)", False)]
+        one = assert_ok(put(ana(school), ids["1A"], day, [
+            {"student_id": ids["andres"], "status": "absent"},
+            {"student_id": ids["beatriz"], "status": "absent"},
+            {"student_id": ids["carlos"], "status": "justified", "reason": "Odontólogo"},
+            {"student_id": ids["diego"], "status": "late"}], block=1))
+        assert one["block"] == 1 and statuses(one)["Beatriz"] == "absent"
+        assert_ok(put(ana(school), ids["1A"], day, [
+            {"student_id": ids["andres"], "status": "absent"},
+            {"student_id": ids["carlos"], "status": "justified", "reason": "Odontólogo"},
+            {"student_id": ids["sofia"], "status": "absent"}], block=2))
+        # the day: absent in every block taken -> absent (justified if all
+        # justified); late in any -> late; absent in one of two -> present
+        whole = assert_ok(get(ana(school), ids["1A"], day))
+        assert whole["block"] == 0 and whole["taken"] is True
+        assert statuses(whole) == {"Andrés": "absent", "Beatriz": "present", "Carlos": "justified",
+                                   "Diego": "late", "Sofía": "present"}
+        assert {s["first_names"]: s["reason"] for s in whole["students"]}["Carlos"] == "Odontólogo"
+        # a third block where Andrés is present: no longer absent for the day
+        assert_ok(put(ana(school), ids["1A"], day, [], block=3))
+        assert statuses(assert_ok(get(ana(school), ids["1A"], day)))["Andrés"] == "present"
+        # each block is kept apart, once
+        assert statuses(assert_ok(get(ana(school), ids["1A"], day, block=1)))["Beatriz"] == "absent"
+        assert rows(school, "SELECT block FROM attendance_sessions WHERE section_id = ? AND date = ?"
+                    " ORDER BY block", (ids["1A"], day)) == [(0,), (1,), (2,), (3,)]
+        listed = assert_ok(ana(school).get("/api/v1/attendance/sections", params={"date": day}))
+        assert listed["items"][0]["taken"] is True
+        assert [b["taken"] for b in listed["items"][0]["blocks"]] == [True, True, True]
+        # a block the section's bell schedule does not have
+        assert_error(put(ana(school), ids["1A"], day, block=4), 422, "invalid", field="block")
+        assert_error(get(ana(school), ids["1A"], day, block=4), 422, "invalid", field="block")
+        # the day's record changes are audited too
+        items = assert_ok(c.get("/api/v1/audit", params={"entity": "section",
+                                                         "action": "attendance.mark"}))["items"]
+        blocks = sorted(x["after"]["block"] for x in items if x["after"]["date"] == day)
+        assert blocks.count(0) >= 2 and {1, 2, 3} <= set(blocks)
+    finally:
+        assert_ok(c.patch("/api/v1/settings", json={"attendance_per_block": False}))
