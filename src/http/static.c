@@ -41,7 +41,9 @@ static const char *const pages[] = {"/", "/auditoria", "/soporte",
                                     /* attendance (issue #16), part offline */
                                     "/asistencia",
                                     /* attendance (issue #16), part calendar */
-                                    "/calendario", NULL};
+                                    "/calendario",
+                                    /* attendance (issue #16, part take) */
+                                    "/asistencia-representado", NULL};
 
 /* Pages with an id or a sub-page after the prefix (/estudiantes/12/editar). */
 static const char *const page_prefixes[] = {"/estudiantes/", "/representantes/",
