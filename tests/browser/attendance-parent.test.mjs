@@ -18,7 +18,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   BIN, DIRECTORA_EMAIL, DIRECTORA_NAME, DIRECTORA_PASSWORD,
-  assertNoProblems, closePage, horizontalOverflow, launchBrowser, openPage, screenshot, signIn, signInHome,
+  assertNoProblems, eventually, closePage, horizontalOverflow, launchBrowser, openPage, screenshot, signIn, signInHome,
   startServer, waitForText,
 } from './harness.mjs';
 
@@ -144,6 +144,33 @@ describe('a parent reads their child attendance (real server)', { timeout: 24000
           }
         }
         assert.equal(await horizontalOverflow(page), 0, `sideways scroll at ${width} px`);
+        await assertNoProblems(page);
+      } finally {
+        await closePage(page);
+      }
+    }
+  });
+
+  test('the director turns on attendance per block in the school settings', async () => {
+    for (const width of [1280, 360]) {
+      const page = await openPage(browser, { width, height: 900 });
+      try {
+        await signInHome(page, server.demoUrl, DIRECTORA_EMAIL, DIRECTORA_PASSWORD, DIRECTORA_NAME);
+        const card = page.getByRole('region', { name: 'Datos del plantel' });
+        await eventually(async () => (await card.getByLabel('Nombre del plantel').inputValue()) !== '', 'settings loaded');
+        const box = card.getByLabel('Tomar la asistencia por bloques de horas');
+        assert.equal(await box.isChecked(), width !== 1280);   // the first pass turns it on
+        if (width === 1280) await box.check();
+        await box.scrollIntoViewIfNeeded();
+        await screenshot(page, `asistencia-ajustes-${width}`);
+        assert.equal(await horizontalOverflow(page), 0, `sideways scroll at ${width} px`);
+        if (width === 1280) {
+          await card.getByRole('button', { name: 'Guardar cambios' }).click();
+          await waitForText(card.getByRole('status'), 'Cambios guardados.');
+          const listed = await page.evaluate(async () => (await fetch('/api/v1/attendance/sections')).json());
+          assert.equal(listed.per_block, true);
+          assert.ok(listed.items.some((x) => Array.isArray(x.blocks)), 'sections list their blocks');
+        }
         await assertNoProblems(page);
       } finally {
         await closePage(page);

@@ -1,7 +1,8 @@
 /*
  * School console, home section "Datos del plantel": the school's name, time
  * zone (chosen from the list GET /api/v1/settings gives, shown by its
- * Spanish label), profile and typed options (passing grade, school days),
+ * Spanish label), profile and typed options (passing grade, school days,
+ * attendance per block),
  * read from and saved to /api/v1/settings.
  * A saved name shows at once in the header and the page title. The
  * school's look (logo, colours, motto, contacts) is the section of
@@ -37,6 +38,11 @@ export function section() {
   days.appendChild(daysError);
   dayBoxes[0].fieldLabel = 'Días de clase';
   dayBoxes[0].fieldError = daysError;
+  /* attendance (issue #16): taken per block of class periods instead of once a day */
+  const perBlock = h('input', { type: 'checkbox', name: 'attendance_per_block', id: 'attendance-per-block' });
+  const perBlockWrap = h('div', { class: 'field field--wide' },
+    h('label', { class: 'days__item', for: 'attendance-per-block' }, perBlock, ' Tomar la asistencia por bloques de horas'),
+    h('p', { class: 'field__hint', text: 'Cada docente registra la asistencia de cada bloque de clases entre recesos; el día queda como falta solo si el estudiante faltó a todos los bloques registrados.' }));
   const submit = h('button', { type: 'submit', class: 'btn btn--primary', text: 'Guardar cambios', disabled: true });
   const form = h('form', { class: 'form', novalidate: true },
     errors, status,
@@ -45,7 +51,7 @@ export function section() {
     h('p', { class: 'muted', text: 'Opcionales. Deje un campo vacío para borrarlo.' }),
     h('div', { class: 'form-grid' }, PROFILE_KEYS.map((k) => profile[k].wrap)),
     h('h3', { class: 'card__subtitle', text: 'Año escolar' }),
-    h('div', { class: 'form-grid' }, grade.wrap, days),
+    h('div', { class: 'form-grid' }, grade.wrap, days, perBlockWrap),
     h('div', { class: 'form-actions' }, submit));
 
   const inputs = { name: name.input, timezone: tz.input, passing_grade: grade.input, school_days: dayBoxes[0] };
@@ -65,6 +71,7 @@ export function section() {
     grade.input.value = s.passing_grade != null ? String(s.passing_grade) : '';
     const on = s.school_days || [];
     dayBoxes.forEach((b) => { b.checked = on.indexOf(Number(b.value)) >= 0; });
+    perBlock.checked = s.attendance_per_block === true;
   }
 
   onSubmit(form, {
@@ -76,6 +83,7 @@ export function section() {
       const g = grade.input.value.trim();
       body.passing_grade = /^[0-9]+$/.test(g) ? Number(g) : g;
       body.school_days = dayBoxes.filter((b) => b.checked).map((b) => Number(b.value));
+      body.attendance_per_block = perBlock.checked;
       const s = await api('PATCH', '/api/v1/settings', body);
       fill(s);
       if (state.branding) { state.branding.name = s.name; state.branding.timezone = s.timezone; }
