@@ -647,13 +647,14 @@ static int session_write(struct store *s, const struct actor *actor,
     bool created = ses->id == 0;
     bool changed = created || json_array_size(after) > 0;
     int rc = 0;
+    /* a support session has no user of this school: NULL */
     int64_t taken_by = actor->user_id;
     if (created) {
         if (db_query_int(
                 s->conn, error_r, &ses->id,
                 "INSERT INTO attendance_sessions (section_id, date, block,"
                 " taken_by, taken_at, updated_at, client_time)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                " VALUES (?, ?, ?, NULLIF(?, 0), ?, ?, ?) RETURNING id",
                 "itiitt" "t", sec->id, date, (int64_t)block, taken_by, now,
                 now, client_time) < 0 ||
             ses->id == 0)
@@ -661,7 +662,7 @@ static int session_write(struct store *s, const struct actor *actor,
         str_copy(ses->taken_at, sizeof ses->taken_at, now);
     } else if (changed || client_time[0]) {
         rc = db_run(s->conn, error_r,
-                    "UPDATE attendance_sessions SET taken_by = ?,"
+                    "UPDATE attendance_sessions SET taken_by = NULLIF(?, 0),"
                     " updated_at = ?, client_time = CASE WHEN ? = '' THEN"
                     " client_time ELSE ? END WHERE id = ?",
                     "ittti", taken_by, now, client_time, client_time,

@@ -345,3 +345,20 @@ def test_per_block_the_day_record_follows_the_blocks(school):
         assert blocks.count(0) >= 2 and {1, 2, 3} <= set(blocks)
     finally:
         assert_ok(c.patch("/api/v1/settings", json={"attendance_per_block": False}))
+
+
+def test_platform_support_takes_attendance_as_the_school_admin_would(school):
+    from conftest import ADMIN_EMAIL
+    ids = school.ids
+    admin = school.cached_login("ueipab", ADMIN_EMAIL)
+    ticket = assert_ok(admin.post("/api/v1/platform/tenants/norte/support-access",
+                                  json={"reason": "Ayuda con la asistencia"}), 201)
+    support = school.client("norte")
+    support.csrf = assert_ok(support.post("/api/v1/auth/support",
+                                          json={"token": ticket["token"]}))["csrf_token"]
+    r = put(support, ids["2A"], WEDNESDAY, [{"student_id": ids["valeria"], "status": "late"}])
+    done = assert_ok(r)
+    assert statuses(done) == {"Valeria": "late"} and done["taken_by"] is None
+    flagged = rows(school, "SELECT support, actor FROM audit_log WHERE request_id = ?",
+                   (r.headers["X-Request-Id"],))
+    assert [(int(f), a) for f, a in flagged] == [(1, ADMIN_EMAIL)]
