@@ -977,12 +977,16 @@ int attendance_child_month(struct store *s, int64_t user_id,
         " FROM students st LEFT JOIN sections sc ON sc.id = st.section_id"
         " LEFT JOIN grades g ON g.id = sc.grade_id WHERE st.id = ?",
         "i", student_id);
-    if (st && db_step(st, error_r) == DB_ROW)
-        student = json_pack("{s:I,s:s,s:s,s:o}", "id", (json_int_t)db_int(st, 0),
+    if (st && db_step(st, error_r) == DB_ROW) {
+        char names[512];
+        snprintf(names, sizeof names, "%s %s", db_text(st, 1), db_text(st, 2));
+        student = json_pack("{s:I,s:s,s:s,s:s,s:o}", "id",
+                            (json_int_t)db_int(st, 0), "names", names,
                             "first_names", db_text(st, 1), "last_names",
                             db_text(st, 2), "section",
                             db_text(st, 3)[0] ? json_string(db_text(st, 3))
                                               : json_null());
+    }
     db_finish(&st);
     if (student == NULL) {
         store_unlock(s);

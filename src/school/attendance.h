@@ -124,7 +124,7 @@ int attendance_put(struct store *s, const struct actor *actor,
                    const char *base_url, struct rec_errors *errs,
                    json_t **att_r, const char **why_r, const char **error_r);
 
-/* A parent's child's month ("YYYY-MM"): {student {id, first_names,
+/* A parent's child's month ("YYYY-MM"): {student {id, names, first_names,
  * last_names, section}, month, days: [{date, school_day, status, reason}],
  * totals {school_days, taken, present, absent, late, justified}}.
  * REC_NOT_FOUND unless the student is a child of parent user `user_id`. */

@@ -273,6 +273,7 @@ def test_a_parent_sees_their_childs_month_and_no_one_elses(school):
     month = assert_ok(mama.get(f"/api/v1/me/children/{ids['sofia']}/attendance",
                                params={"month": "2026-12"}))
     assert month["month"] == "2026-12" and month["student"]["first_names"] == "Sofía"
+    assert month["student"]["names"] == "Sofía Rondón"
     assert month["student"]["section"] == "1er Año A"
     days = {d["date"]: d for d in month["days"]}
     assert len(days) == 31
