@@ -675,16 +675,33 @@ static int session_write(struct store *s, const struct actor *actor,
                    "DELETE FROM attendance_marks WHERE session_id = ?", "i",
                    ses->id) < 0)
             rc = -1;
-        for (int i = 0; rc == 0 && i < r->n; i++) {
-            struct pupil *p = &r->p[i];
-            if (p->status == ATT_PRESENT)
-                continue;
-            if (db_run(s->conn, error_r,
-                       "INSERT INTO attendance_marks (session_id, student_id,"
-                       " status, reason) VALUES (?, ?, ?, ?)",
-                       "iitt", ses->id, p->id,
-                       attendance_status_name(p->status), p->reason) < 0)
-                rc = -1;
+        /* the marks in one statement per 100 (one round trip, not 35) */
+        for (int from = 0; rc == 0 && from < r->n; from += 100) {
+            struct strbuf sql;
+            strbuf_init(&sql);
+            strbuf_adds(&sql, "INSERT INTO attendance_marks (session_id,"
+                              " student_id, status, reason) VALUES ");
+            struct db_value v[400];
+            int nv = 0;
+            for (int i = from; i < r->n && i < from + 100; i++) {
+                struct pupil *p = &r->p[i];
+                if (p->status == ATT_PRESENT)
+                    continue;
+                strbuf_adds(&sql, nv ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)");
+                v[nv++] = (struct db_value){'i', NULL, ses->id};
+                v[nv++] = (struct db_value){'i', NULL, p->id};
+                v[nv++] = (struct db_value){
+                    't', attendance_status_name(p->status), 0};
+                v[nv++] = (struct db_value){'t', p->reason, 0};
+            }
+            if (nv) {
+                struct db_stmt *st =
+                    db_query_values(s->conn, error_r, sql.data, nv, v);
+                if (st == NULL || db_step(st, error_r) != DB_DONE)
+                    rc = -1;
+                db_finish(&st);
+            }
+            strbuf_cleanup(&sql);
         }
     }
     if (rc == 0 && changed) {
@@ -915,20 +932,38 @@ int attendance_put(struct store *s, const struct actor *actor,
         free(ids);
     }
 out:
+    /* the reply, as GET shows it, from what is now stored: the block's
+     * session and marks (re-read: taken_by's name, taken_at) */
+    if (rc == REC_OK) {
+        for (int i = 0; applied && i < r.n; i++) {
+            struct pupil *p = &r.p[i];
+            p->old_status = p->status;
+            free(p->old_reason);
+            p->old_reason = xstrdup(p->reason);
+        }
+        struct session now_ses;
+        if (session_load(s, in->section_id, in->date, in->block, &now_ses,
+                         error_r) < 0)
+            rc = REC_ERROR;
+        else
+            *att_r = attendance_json(&sec, in->date, in->block, true, NULL,
+                                     &now_ses, &r);
+        free(now_ses.taken_by);
+    }
     if (store_end(s, rc == REC_OK && applied, rc == REC_OK ? error_r : NULL) < 0 &&
         rc == REC_OK)
         rc = REC_ERROR;
     roster_free(&r);
     free(ses.taken_by);
-    if (rc != REC_OK)
+    if (rc != REC_OK) {
+        json_decref(*att_r);
+        *att_r = NULL;
         return rc;
+    }
     if (queued)
         mail_notify(s->name);
-    rc = attendance_get(s, v, in->section_id, in->date, in->block, errs, att_r,
-                        error_r);
-    if (rc == REC_OK)
-        json_object_set_new(*att_r, "applied", json_boolean(applied));
-    return rc;
+    json_object_set_new(*att_r, "applied", json_boolean(applied));
+    return REC_OK;
 }
 
 /* ---- a parent's view ---------------------------------------------------- */
