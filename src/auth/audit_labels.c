@@ -48,6 +48,7 @@ static const struct {
     {"reject", "Rechazó"},
     /* attendance (issue #16, part take) */
     {"attendance.mark", "Tomó la asistencia de la"},
+    {"attendance.alert", "Avisó a los representantes las faltas seguidas de"},
 };
 
 /* Actions that are a whole sentence by themselves. */
@@ -240,6 +241,10 @@ static const struct {
     {"block", "Bloque"},
     {"taken", "Asistencia tomada"},
     {"students", "Estudiantes"},
+    {"run_starts_on", "Desde"},
+    {"consecutive_days", "Días seguidos"},
+    {"dates", "Días"},
+    {"mailed_to", "Avisados por correo"},
 };
 
 /* Keys never shown: internal numbers, bookkeeping, secrets. */

@@ -926,7 +926,7 @@ int attendance_put(struct store *s, const struct actor *actor,
         }
         db_finish(&st);
         if (qr != DB_DONE ||
-            (n && attendance_alerts_check(s, t, base_url, ids, n, in->date,
+            (n && attendance_alerts_check(s, actor, t, base_url, ids, n, in->date,
                                           &queued, error_r) < 0))
             rc = REC_ERROR;
         free(ids);

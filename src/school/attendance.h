@@ -140,9 +140,11 @@ bool attendance_per_block(struct store *s);
 /* After a write of `date` (inside its transaction): for each of the
  * students, their run of consecutive unjustified absences through `date`;
  * a run of 3 or more school days not yet alerted gets an attendance_alerts
- * row and one mail to each representative with an email. *queued_r (may
+ * row, one mail to each representative with an email and an audit row
+ * "attendance.alert" (by `actor`, whose write caused it). *queued_r (may
  * be NULL) counts the mails queued. */
-int attendance_alerts_check(struct store *s, const struct tenant *t,
+int attendance_alerts_check(struct store *s, const struct actor *actor,
+                            const struct tenant *t,
                             const char *base_url, const int64_t *student_ids,
                             int n, const char *date, int *queued_r,
                             const char **error_r);

@@ -15,7 +15,8 @@
  * re-marking, or the run growing to a fourth day, mails no one again) and
  * each representative with an email (theirs, else their parent account's)
  * gets the template attendance_absences, queued with mail_enqueue in the
- * same transaction.
+ * same transaction, with an audit row "attendance.alert" of the student
+ * (the run, its dates and the addresses told).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,8 +88,8 @@ static int statuses_load(struct store *s, int64_t student_id,
 /* Queues the mail to each representative with an email. */
 static int mail_representatives(struct store *s, const struct tenant *t,
                                 const char *base_url, int64_t student_id,
-                                const char *dates, int days, int *queued_r,
-                                const char **error_r)
+                                const char *dates, int days, json_t *mailed,
+                                int *queued_r, const char **error_r)
 {
     char student[256] = "", section[96] = "";
     struct db_stmt *st = db_query(
@@ -150,10 +151,12 @@ static int mail_representatives(struct store *s, const struct tenant *t,
         int64_t mail_id = 0;
         if (mail_enqueue(s, t, "attendance_absences", reps[i].email,
                          reps[i].name, vars, "student", idstr, &mail_id,
-                         error_r) < 0)
+                         error_r) < 0) {
             out = -1;
-        else
+        } else {
             (*queued_r)++;
+            json_array_append_new(mailed, json_string(reps[i].email));
+        }
         json_decref(vars);
     }
     for (int i = 0; i < n; i++) {
@@ -164,7 +167,8 @@ static int mail_representatives(struct store *s, const struct tenant *t,
     return out;
 }
 
-static int check_one(struct store *s, const struct tenant *t,
+static int check_one(struct store *s, const struct actor *actor,
+                     const struct tenant *t,
                      const char *base_url, const struct school_calendar *cal,
                      int64_t student_id, const char *date, int *queued_r,
                      const char **error_r)
@@ -243,8 +247,22 @@ static int check_one(struct store *s, const struct tenant *t,
         snprintf(sb.p + sb.len, add + 1, "%s%s", sep, w);
         sb.len += add;
     }
-    rc = mail_representatives(s, t, base_url, student_id, sb.p, len, queued_r,
-                              error_r);
+    json_t *mailed = json_array();
+    rc = mail_representatives(s, t, base_url, student_id, sb.p, len, mailed,
+                              queued_r, error_r);
+    /* the alert and who was told, audited with the write that caused it */
+    if (rc == 0) {
+        json_t *after = json_pack("{s:s,s:i,s:s,s:O}", "run_starts_on", first,
+                                  "consecutive_days", len, "dates", sb.p,
+                                  "mailed_to",
+                                  mailed);
+        rc = rec_audit(s, actor, "attendance.alert", "student", student_id,
+                       NULL, after, error_r) < 0
+                 ? -1
+                 : 0;
+        json_decref(after);
+    }
+    json_decref(mailed);
     free(sb.p);
 out:
     free(status);
@@ -252,7 +270,8 @@ out:
     return rc;
 }
 
-int attendance_alerts_check(struct store *s, const struct tenant *t,
+int attendance_alerts_check(struct store *s, const struct actor *actor,
+                            const struct tenant *t,
                             const char *base_url, const int64_t *student_ids,
                             int n, const char *date, int *queued_r,
                             const char **error_r)
@@ -268,8 +287,8 @@ int attendance_alerts_check(struct store *s, const struct tenant *t,
         return -1;
     int out = 0;
     for (int i = 0; out == 0 && i < n; i++)
-        out = check_one(s, t, base_url, &cal, student_ids[i], date, &queued,
-                        error_r);
+        out = check_one(s, actor, t, base_url, &cal, student_ids[i], date,
+                        &queued, error_r);
     calendar_cleanup(&cal);
     if (queued_r)
         *queued_r = queued;

@@ -94,6 +94,14 @@ def test_three_school_days_absent_send_one_mail_to_each_representative(school, s
     assert f"{PUBLIC.replace('bischeduler.', 'bischeduler-norte.')}/asistencia-representado" in text
     assert "Sofía Rondón" in html and "16/12/2026" in html
     assert alerts(school, ids["sofia"]) == [(MON, 3)]
+    # audited with the write that caused it: the run and who was told
+    c = school.cached_login("norte", "directora@norte.test")
+    rows = assert_ok(c.get("/api/v1/audit", params={"action": "attendance.alert"}))["items"]
+    assert len(rows) == 1 and rows[0]["entity"] == "student"
+    assert rows[0]["entity_id"] == str(ids["sofia"]) and rows[0]["actor"] == "directora@norte.test"
+    assert rows[0]["after"]["mailed_to"] == ["madre.rondon@correo.test"]
+    assert rows[0]["after"]["run_starts_on"] == MON and rows[0]["after"]["consecutive_days"] == 3
+    assert rows[0]["label"] == "Avisó a los representantes las faltas seguidas de estudiante"
     # a fourth day, and the same days marked again: no new mail
     take(school, ids["1A"], THU, absent=[ids["sofia"]])
     take(school, ids["1A"], WED, absent=[ids["sofia"]])
