@@ -313,6 +313,9 @@ void h_calendar_feeds_delete(struct request *r);
 void h_calendar_feed_ics(struct request *r);
 void h_report_teaching_load(struct request *r);
 void h_report_teacher_satisfaction(struct request *r);
+/* attendance (issue #16, part report): h_attendance_report.c */
+void h_report_attendance_monthly(struct request *r);
+void h_report_chronic_absence(struct request *r);
 /* portal (issue #15): h_portal.c */
 void h_tt_active_week(struct request *r);
 void h_tt_active_day(struct request *r);

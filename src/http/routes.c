@@ -174,6 +174,9 @@ const struct route routes[] = {
     {"POST", "/api/v1/calendar/days", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_calendar_days_add},
     {"DELETE", "/api/v1/calendar/days/{id}", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_calendar_days_delete},
     {"POST", "/api/v1/calendar/holidays", P(MANAGE_RECORDS), SCOPE_SCHOOL, true, h_calendar_holidays},
+    /* attendance (issue #16, part report): the monthly report, chronic absence (h_attendance_report.c) */
+    {"GET", "/api/v1/reports/attendance-monthly", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_report_attendance_monthly},
+    {"GET", "/api/v1/reports/chronic-absence", P(MANAGE_RECORDS), SCOPE_SCHOOL, false, h_report_chronic_absence},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];
