@@ -29,23 +29,46 @@ static const char *const data_metrics[] = {
 
 struct measure {
     bool ok;
-    bool has_extra; /* the installed school figure, when the school has it */
-    int64_t extra;
+    /* the installed school figures, when the school has them */
+    bool has_extra[STATISTICS_FIGURES_MAX];
+    int64_t extra[STATISTICS_FIGURES_MAX];
     int64_t v[N_DATA_METRICS]; /* in data_metrics order */
     int64_t users;             /* enabled accounts of every role */
     char last_activity[21];    /* "" when none */
 };
 
-/* The school figure the command line installs (set once, before any
- * refresh starts). */
-static const char *extra_metric;
-static statistics_school_figure_fn extra_fn;
+/* The school figures the command line installs (set once, before any
+ * refresh starts); `averaged`: also recorded as the network's average. */
+static struct {
+    const char *metric;
+    statistics_school_figure_fn fn;
+    bool averaged;
+} figures[STATISTICS_FIGURES_MAX];
+static int n_figures;
+
+static int figure_slot(const char *metric)
+{
+    for (int k = 0; k < n_figures; k++)
+        if (strcmp(figures[k].metric, metric) == 0)
+            return k;
+    return n_figures < STATISTICS_FIGURES_MAX ? n_figures++ : -1;
+}
 
 void statistics_set_school_figure(const char *metric,
                                   statistics_school_figure_fn fn)
 {
-    extra_metric = metric;
-    extra_fn = fn;
+    int k = figure_slot(metric);
+    if (k >= 0) {
+        figures[k].metric = metric;
+        figures[k].fn = fn;
+    }
+}
+
+void statistics_average_school_figure(const char *metric)
+{
+    for (int k = 0; k < n_figures; k++)
+        if (strcmp(figures[k].metric, metric) == 0)
+            figures[k].averaged = true;
 }
 
 /* One refresh at a time in this process; the refresher's stop flag. */
@@ -164,13 +187,13 @@ static void measure_school(struct platform *p, const char *code,
                         sizeof audit_at, &err);
     if (rc == 0)
         rc = storage_bytes(p, &s, code, &m->v[7], &err);
-    if (rc == 0 && extra_fn) {
+    for (int k = 0; rc == 0 && k < n_figures; k++) {
         const char *xerr = NULL;
-        int x = extra_fn(&s, &m->extra, &xerr);
-        m->has_extra = x == 1;
+        int x = figures[k].fn(&s, &m->extra[k], &xerr);
+        m->has_extra[k] = x == 1;
         if (x < 0)
             log_msg(LOG_WARN, "statistics: school %s: %s unreadable: %s",
-                    code, extra_metric, xerr ? xerr : "?");
+                    code, figures[k].metric, xerr ? xerr : "?");
     }
     store_unlock(&s);
     store_close(&s);
@@ -246,6 +269,26 @@ static int record(struct platform *p, const char *day, const char *month,
                           "DELETE FROM platform_statistics WHERE day = ? AND"
                           " metric = ?",
                           "tt", day, data_metrics[k]);
+    /* an averaged school figure: the mean over the schools that have it,
+     * under the same anonymization rule */
+    for (int k = 0; rc == 0 && k < n_figures; k++) {
+        if (!figures[k].averaged)
+            continue;
+        int64_t sum = 0, with = 0;
+        for (int i = 0; i < n; i++)
+            if (ms[i].ok && ms[i].has_extra[k]) {
+                sum += ms[i].extra[k];
+                with++;
+            }
+        rc = with >= STATISTICS_MIN_SCHOOLS
+                 ? upsert_platform(m, day, figures[k].metric,
+                                   (2 * sum + with) / (2 * with), now,
+                                   error_r)
+                 : db_run(m->conn, error_r,
+                          "DELETE FROM platform_statistics WHERE day = ? AND"
+                          " metric = ?",
+                          "tt", day, figures[k].metric);
+    }
     for (int i = 0; rc == 0 && i < n; i++) {
         if (!ms[i].ok)
             continue;
@@ -258,13 +301,15 @@ static int record(struct platform *p, const char *day, const char *month,
                         "itti", list[i].id, day,
                         k < N_DATA_METRICS ? data_metrics[k] : "users",
                         k < N_DATA_METRICS ? ms[i].v[k] : ms[i].users);
-        if (rc == 0 && ms[i].has_extra)
-            rc = db_run(m->conn, error_r,
-                        "INSERT INTO tenant_analytics (tenant_id, day,"
-                        " metric, value) VALUES (?, ?, ?, ?)"
-                        " ON CONFLICT (tenant_id, day, metric) DO UPDATE"
-                        " SET value = excluded.value",
-                        "itti", list[i].id, day, extra_metric, ms[i].extra);
+        for (int k = 0; rc == 0 && k < n_figures; k++)
+            if (ms[i].has_extra[k])
+                rc = db_run(m->conn, error_r,
+                            "INSERT INTO tenant_analytics (tenant_id, day,"
+                            " metric, value) VALUES (?, ?, ?, ?)"
+                            " ON CONFLICT (tenant_id, day, metric) DO UPDATE"
+                            " SET value = excluded.value",
+                            "itti", list[i].id, day, figures[k].metric,
+                            ms[i].extra[k]);
         if (rc == 0)
             rc = db_run(
                 m->conn, error_r,
@@ -428,6 +473,27 @@ static json_t *int_or_null(const int64_t *v)
     return v ? json_integer((json_int_t)*v) : json_null();
 }
 
+/* One stored platform figure of `day`: *got_r false when there is none. */
+static int db_query_int_opt(struct store *m, const char *day,
+                            const char *metric, int64_t *v_r, bool *got_r)
+{
+    const char *err = NULL;
+    *got_r = false;
+    store_lock(m);
+    struct db_stmt *st = db_query(m->conn, &err,
+                                  "SELECT value FROM platform_statistics"
+                                  " WHERE day = ? AND metric = ?",
+                                  "tt", day, metric);
+    int rc = st ? db_step(st, &err) : -1;
+    if (rc == DB_ROW) {
+        *v_r = db_int(st, 0);
+        *got_r = true;
+    }
+    db_finish(&st);
+    store_unlock(m);
+    return rc < 0 ? -1 : 0;
+}
+
 json_t *statistics_latest_json(struct platform *p, const char **error_r)
 {
     struct store *m = &p->master;
@@ -491,6 +557,17 @@ json_t *statistics_latest_json(struct platform *p, const char **error_r)
         "parent", int_or_null(d[4]), "logins_30d", int_or_null(d[5]),
         "monthly_active_users", int_or_null(d[6]), "storage_bytes",
         int_or_null(d[7]));
+    for (int k = 0; k < n_figures; k++) {
+        if (!figures[k].averaged)
+            continue;
+        int64_t v = 0;
+        bool got = false;
+        if (!insufficient &&
+            db_query_int_opt(m, day, figures[k].metric, &v, &got) < 0)
+            got = false;
+        json_object_set_new(out, figures[k].metric,
+                            got ? json_integer((json_int_t)v) : json_null());
+    }
     if (insufficient)
         json_object_set_new(
             out, "note",

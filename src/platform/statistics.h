@@ -44,8 +44,14 @@
  * 0 when the school has nothing to measure, -1 on error (then skipped). */
 typedef int (*statistics_school_figure_fn)(struct store *s, int64_t *value_r,
                                            const char **error_r);
+#define STATISTICS_FIGURES_MAX 4
 void statistics_set_school_figure(const char *metric,
                                   statistics_school_figure_fn fn);
+/* Also records an installed figure's average over the schools that have
+ * it in platform_statistics (from STATISTICS_MIN_SCHOOLS schools, like
+ * every aggregate), shown by statistics_latest_json under its metric's
+ * name (attendance_rate_pct on the network's page). */
+void statistics_average_school_figure(const char *metric);
 
 /* One refresh, as described above. `day_r` (may be NULL) gets the day
  * recorded, `schools_r` and `unreadable_r` the schools listed and those
