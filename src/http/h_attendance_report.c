@@ -8,7 +8,7 @@
  *       the last 30 days, with their representatives to call.
  * Both for school admins (manage_records). The numbers are made in
  * src/school/attendance_report.c, the files in attendance_report_files.c;
- * a month no school year overlaps is 404.
+ * a month no school year overlaps is an empty report ("year": null).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,11 +66,6 @@ void h_report_attendance_monthly(struct request *r)
     struct attendance_month m;
     const char *err = NULL;
     int rc = attendance_month_load(r->school, r->tenant.name, month, &m, &err);
-    if (rc == EXPORT_NOT_FOUND) {
-        reply_err_msg(r, ERR_NOT_FOUND,
-                      "Ningún año escolar del plantel abarca ese mes.");
-        return;
-    }
     if (rc < 0) {
         reply_store_error(r, err);
         return;

@@ -43,7 +43,9 @@ static const char *const pages[] = {"/", "/auditoria", "/soporte",
                                     /* attendance (issue #16), part calendar */
                                     "/calendario",
                                     /* attendance (issue #16, part take) */
-                                    "/asistencia-representado", NULL};
+                                    "/asistencia-representado",
+                                    /* attendance (issue #16, part report) */
+                                    "/reportes/asistencia", NULL};
 
 /* Pages with an id or a sub-page after the prefix (/estudiantes/12/editar). */
 static const char *const page_prefixes[] = {"/estudiantes/", "/representantes/",

@@ -511,13 +511,16 @@ int attendance_month_load(struct store *s, const char *default_name,
     struct span sp;
     memset(&sp, 0, sizeof sp);
     int rc = export_context_load(s, default_name, 0, &m_r->ctx, error_r);
+    bool have_year = false;
     if (rc == EXPORT_OK) {
         int c = calendar_for_range(s, first, last, &cal, error_r);
-        rc = c == REC_OK          ? EXPORT_OK
-             : c == REC_NOT_FOUND ? EXPORT_NOT_FOUND
-                                  : EXPORT_STORE_ERROR;
+        have_year = c == REC_OK;
+        if (c != REC_OK && c != REC_NOT_FOUND)
+            rc = EXPORT_STORE_ERROR;
     }
-    if (rc == EXPORT_OK) {
+    m_r->ctx.year_id = 0;
+    m_r->ctx.year_name[0] = '\0';
+    if (rc == EXPORT_OK && have_year) {
         m_r->ctx.year_id = cal.year_id;
         str_copy(m_r->ctx.year_name, sizeof m_r->ctx.year_name,
                  cal.year_name);
@@ -662,9 +665,13 @@ json_t *attendance_month_json(const struct attendance_month *m)
     char label[40];
     attendance_month_label(m->month, label, sizeof label);
     return json_pack(
-        "{s:s,s:s,s:{s:I,s:s},s:i,s:o,s:o,s:{s:o,s:o,s:o,s:o},s:o}",
-        "month", m->month, "month_label", label, "year", "id",
-        (json_int_t)m->ctx.year_id, "name", m->ctx.year_name, "school_days",
+        "{s:s,s:s,s:o,s:i,s:o,s:o,s:{s:o,s:o,s:o,s:o},s:o}", "month",
+        m->month, "month_label", label, "year",
+        m->ctx.year_id ? json_pack("{s:I,s:s}", "id",
+                                   (json_int_t)m->ctx.year_id, "name",
+                                   m->ctx.year_name)
+                       : json_null(),
+        "school_days",
         m->school_days, "grades", grades, "totals",
         line_json(&m->total, m->school_days), "movement", "initial",
         vh_json(m->initial), "ingresos", vh_json(m->ingresos), "egresos",

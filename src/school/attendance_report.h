@@ -80,8 +80,8 @@ struct attendance_month {
 };
 
 /* The report of `month` ("YYYY-MM"). Takes the store itself (a snapshot).
- * EXPORT_OK; EXPORT_NOT_FOUND when no school year overlaps the month;
- * EXPORT_STORE_ERROR. */
+ * EXPORT_OK (a month no school year overlaps: no school days, no grades,
+ * year_id 0); EXPORT_STORE_ERROR. */
 int attendance_month_load(struct store *s, const char *default_name,
                           const char *month, struct attendance_month *m_r,
                           const char **error_r);

@@ -23,7 +23,7 @@ from math import floor
 import openpyxl
 import pytest
 
-from conftest import assert_error, assert_ok, store_execute, store_rows
+from conftest import ADMIN_EMAIL, assert_error, assert_ok, store_execute, store_rows
 from support.cli import cli_ok
 from support.records_sql import RecordsSQL
 
@@ -223,6 +223,9 @@ def month(module_instances):
     inst.add_user("norte", "directora@norte.test", "school_admin")
     inst.add_user("norte", "docente@norte.test", "teacher")
     inst.add_user("sur", "director@sur.test", "school_admin")
+    for code in ("este", "oeste"):
+        inst.create_school(code, f"U.E. del {code.capitalize()}")
+        inst.add_user(code, f"director@{code}.test", "school_admin")
     inst.start()
     c = inst.login("norte", "directora@norte.test")
     store = inst.school_store("norte")
@@ -396,7 +399,8 @@ def test_bad_months_and_formats_are_refused_with_every_field(month):
     r = w.c.get("/api/v1/reports/attendance-monthly?month=2026-13&format=doc")
     err = assert_error(r, 422)
     assert {e["field"] for e in err["errors"]} == {"month", "format"}
-    assert_error(w.c.get("/api/v1/reports/attendance-monthly?month=2031-10"), 404)
+    empty = assert_ok(w.c.get("/api/v1/reports/attendance-monthly?month=2031-10"))
+    assert empty["year"] is None and empty["school_days"] == 0 and empty["grades"] == []
 
 
 def test_a_month_without_records_reports_days_not_taken(month):
@@ -415,8 +419,9 @@ def test_teachers_and_other_schools_cannot_read_the_report(month):
     assert_error(teacher.get(f"/api/v1/reports/attendance-monthly?month={MONTH}"), 403)
     assert_error(teacher.get("/api/v1/reports/chronic-absence"), 403)
     sur = inst.login("sur", "director@sur.test")
-    # the other school has no year in that month: nothing of norte's leaks
-    assert_error(sur.get(f"/api/v1/reports/attendance-monthly?month={MONTH}"), 404)
+    # the other school has no year in that month yet: nothing of norte's leaks
+    other = assert_ok(sur.get(f"/api/v1/reports/attendance-monthly?month={MONTH}"))
+    assert other["grades"] == [] and other["totals"]["attendance_sum"] == 0
 
 
 # ---- chronic absence and the school's rate, over the last 30 days ---------------
@@ -499,8 +504,35 @@ def test_the_chronic_list_names_students_under_80_percent(recent):
         "Rosa Andrade", "0414-5550001", "rosa@correo.test", "Madre"), r
 
 
+def recent_school(inst, code, absent_every):
+    """A school with one section of 4 students taken on the last 30 days'
+    school days, one student absent on every `absent_every`-th day; its
+    rate over those days."""
+    c = inst.login(code, f"director@{code}.test")
+    store = inst.school_store(code)
+    today = dt.datetime.now(dt.timezone(dt.timedelta(hours=-4))).date()
+    y = today.year if today.month >= 3 else today.year - 1
+    assert_ok(c.post("/api/v1/years", json={
+        "name": f"{y}-{y + 1}", "starts_on": f"{y}-01-01", "ends_on": f"{y + 1}-03-31",
+        "is_current": True}), 201)
+    g = assert_ok(c.post("/api/v1/grades", json={"level": "primaria", "number": 2}), 201)
+    w = School(c, store)
+    w.n = 100 if code == "este" else 200
+    w.ids["A"] = assert_ok(c.post("/api/v1/sections", json={"grade_id": g["id"], "letter": "A"}),
+                           201)["id"]
+    for i in range(4):
+        w.student(f"{code}{i}", "VH"[i % 2], "A", (today - dt.timedelta(days=40)).isoformat())
+    days = school_days(store, today - dt.timedelta(days=29), today)
+    for i, day in enumerate(days):
+        w.take("A", day, {f"{code}0": "absent"} if i % absent_every == 0 else {})
+    rec = 4 * len(days)
+    pres = rec - len([i for i in range(len(days)) if i % absent_every == 0])
+    return Fraction(pres * 100, rec)
+
+
 def test_the_platform_records_each_school_attendance_rate(recent):
     inst, w, today, frm, days, _ = recent
+    este, oeste = recent_school(inst, "este", 2), recent_school(inst, "oeste", 3)
     res = cli_ok("statistics", "record", *inst.store_args())
     day = re.search(r"\d{4}-\d{2}-\d{2}", res.out).group(0)
     rows = dict(store_rows(inst.master_store,
@@ -512,5 +544,11 @@ def test_the_platform_records_each_school_attendance_rate(recent):
         if frm <= dd <= today:
             rec += len(m)
             pres += sum(1 for s in m.values() if s not in ABSENT)
-    assert rows.get("sur") == int(half_up(Fraction(pres * 100, rec), 0))
-    assert "norte" not in rows     # nothing recorded in its last 30 days
+    sur = int(half_up(Fraction(pres * 100, rec), 0))
+    assert rows == {"sur": sur, "este": int(half_up(este, 0)), "oeste": int(half_up(oeste, 0))}
+    # norte recorded nothing in its last 30 days: no figure
+    # the network's dashboard: the schools' average, from 3 schools
+    admin = inst.login("ueipab", ADMIN_EMAIL)
+    stats = assert_ok(admin.get("/api/v1/platform/statistics"))
+    want = half_up(Fraction(sum(rows.values()), 3), 0)
+    assert stats["attendance_rate_pct"] == want, stats

@@ -1103,6 +1103,15 @@ RECIPES.update({
 })
 
 
+# attendance (issue #16, part report): the monthly report (the current
+# month; an empty report when no year covers it) and the chronic list read
+# only the school's own store
+RECIPES.update({
+    ("GET", "/api/v1/reports/attendance-monthly"): Recipe(_none, _fixed(200)),
+    ("GET", "/api/v1/reports/chronic-absence"): Recipe(_none, _fixed(200)),
+})
+
+
 # timetables (issue #15), part grid: editing by hand. A school admin at
 # home edits a fresh draft of its own school with one lesson (no bell
 # schedule: any slot of lunes..domingo is free); beta's draft has an id no

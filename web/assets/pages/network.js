@@ -3,8 +3,8 @@
  * figures the server's background refresher recorded (never computed while
  * the page loads): tiles of the latest day, two plots drawn by the server
  * as SVG (active schools and students over the recorded days; each an
- * <img>, so it scales to the card's width, 360 px phones included), a note
- * where the attendance rate will go once attendance exists, and the
+ * <img>, so it scales to the card's width, 360 px phones included), the
+ * network's attendance rate of the last 30 days (issue #16), and the
  * month's usage for billing with its CSV download. A figure from fewer than
  * 3 schools is never shown ("insuficiente").
  */
@@ -70,6 +70,8 @@ export function show(ctx) {
   const errors = messageArea('error');
   const tiles = h('dl', { class: 'tiles' });
   const asOf = h('p', { class: 'muted', text: 'Cargando cifras…' });
+  /* attendance (issue #16, part report): the network's rate, from 3 schools */
+  const attendance = h('div', null, h('p', { class: 'muted', text: 'Cargando…' }));
 
   const current = thisMonth();
   const month = field({ name: 'month', label: 'Mes', options: lastMonths(current), value: current });
@@ -114,13 +116,17 @@ export function show(ctx) {
       card('Cifras de la red', null, [asOf, tiles], 'card--wide'),
       card('Planteles activos', 'Cantidad de planteles activos en cada día registrado.', plot('schools.svg', 'Gráfico de planteles activos por día')),
       card('Estudiantes', 'Estudiantes activos de toda la red en cada día registrado.', plot('students.svg', 'Gráfico de estudiantes activos por día')),
-      card('Asistencia', null, h('p', { class: 'muted', text: 'Cuando los planteles registren asistencia, aquí se verá la tasa de asistencia de la red. Por ahora no hay registros de asistencia.' }), 'card--wide'),
+      card('Asistencia', 'Porcentaje de estudiantes presentes en los últimos 30 días: el promedio de los planteles que registran asistencia.', attendance, 'card--wide'),
       card('Uso por plantel', 'Para la facturación: estudiantes, usuarios, usuarios que ingresaron en el mes y espacio ocupado, según la última medición del mes.',
         [h('div', { class: 'form-grid' }, month.wrap), h('p', { class: 'form-actions' }, csv), usageTable], 'card--wide'))
   ], ctx.moveFocus);
 
   api('GET', '/api/v1/platform/statistics').then((s) => {
     if (!alive()) return;
+    attendance.textContent = '';
+    attendance.appendChild(s.attendance_rate_pct === null || s.attendance_rate_pct === undefined
+      ? h('p', { class: 'muted', text: 'La tasa de asistencia de la red se muestra cuando al menos 3 planteles registran asistencia. Por ahora no hay registros de asistencia suficientes.' })
+      : h('dl', { class: 'tiles' }, tile('Asistencia, últimos 30 días', s.attendance_rate_pct + ' %')));
     if (!s.computed_at) {
       asOf.textContent = 'Aún sin datos: las cifras se calculan en segundo plano poco después de iniciar el servidor. Vuelva en unos minutos.';
       return;
