@@ -65,7 +65,9 @@ function svg(tag, attrs, text) {
 
 /* The plot of each school day's attendance % by grade. */
 function plot(report) {
-  const W = 640, H = 260, L = 40, R = 12, T = 12, B = 34;
+  /* a phone gets a narrower drawing, so its text stays readable */
+  const narrow = window.matchMedia('(max-width: 47.99rem)').matches;
+  const W = narrow ? 340 : 640, H = narrow ? 240 : 260, L = 40, R = 12, T = 12, B = 34;
   const days = report.daily || [];
   const grades = report.grades || [];
   const series = grades.map((g, i) => ({
@@ -93,14 +95,27 @@ function plot(report) {
     root.appendChild(svg('line', { x1: L, x2: W - R, y1: y(v), y2: y(v), stroke: '#d0d5dd', 'stroke-width': 1 }));
     root.appendChild(svg('text', { x: L - 6, y: y(v) + 4, 'text-anchor': 'end', 'font-size': 11, fill: '#555' }, v + ' %'));
   }
-  const step = Math.ceil(days.length / 12);
+  const step = Math.ceil(days.length / (narrow ? 6 : 12));
   days.forEach((d, k) => {
-    if (k % step === 0 || k === days.length - 1) {
+    const lastK = days.length - 1;
+    if (k === lastK || (k % step === 0 && lastK - k >= step * 0.6)) {
       root.appendChild(svg('text', { x: x(k), y: H - B + 16, 'text-anchor': 'middle', 'font-size': 11, fill: '#555' }, dayLabel(d.date)));
     }
   });
   root.appendChild(svg('text', { x: (L + W - R) / 2, y: H - 4, 'text-anchor': 'middle', 'font-size': 11, fill: '#555' }, 'Días hábiles de ' + report.month_label));
+  /* the school's own line: present over taken, all grades together */
+  series.push({
+    grade: 'Todo el plantel', color: '#111', school: true,
+    points: days.map((d, k) => {
+      let present = 0, taken = 0;
+      (d.grades || []).forEach((c) => { present += c.present; taken += c.taken; });
+      return taken > 0 ? { k: k, pct: 100 * present / taken } : null;
+    })
+  });
+  const groups = [];
   series.forEach((s) => {
+    const g = svg('g', { class: 'plot-series' });
+    groups.push(g);
     let path = '';
     let open = false;
     s.points.forEach((p) => {
@@ -108,31 +123,49 @@ function plot(report) {
       path += (open ? ' L' : ' M') + x(p.k).toFixed(1) + ' ' + y(p.pct).toFixed(1);
       open = true;
     });
-    if (path) root.appendChild(svg('path', { d: path.trim(), fill: 'none', stroke: s.color, 'stroke-width': 2 }));
+    if (path) {
+      g.appendChild(svg('path', { d: path.trim(), fill: 'none', stroke: s.color, 'stroke-width': s.school ? 3 : 1.5,
+        'stroke-dasharray': s.school ? '6 3' : 'none' }));
+    }
     s.points.forEach((p) => {
       if (!p) return;
-      const dot = svg('circle', { cx: x(p.k), cy: y(p.pct), r: 3, fill: s.color });
+      const dot = svg('circle', { cx: x(p.k), cy: y(p.pct), r: s.school ? 3 : 2.5, fill: s.color });
       dot.appendChild(svg('title', {}, s.grade + ', día ' + dayLabel(days[p.k].date) + ': ' + num(p.pct, 1) + ' %'));
-      root.appendChild(dot);
+      g.appendChild(dot);
     });
+    root.appendChild(g);
   });
   wrap.appendChild(root);
-  wrap.appendChild(h('ul', { class: 'plot-legend' }, series.map((s) =>
-    h('li', null, svg('svg', { width: 14, height: 14, viewBox: '0 0 14 14', 'aria-hidden': 'true' }), s.grade))));
-  /* the legend's swatches */
-  wrap.querySelectorAll('.plot-legend svg').forEach((el, i) => {
-    el.appendChild(svg('rect', { x: 1, y: 1, width: 12, height: 12, rx: 2, fill: series[i].color }));
+  /* the legend: a button per line; pressing one brings it forward and
+   * fades the others, pressing it again shows them all */
+  let chosen = -1;
+  const buttons = series.map((s, i) => {
+    const swatch = svg('svg', { width: 14, height: 14, viewBox: '0 0 14 14', 'aria-hidden': 'true' });
+    swatch.appendChild(svg('rect', { x: 1, y: 1, width: 12, height: 12, rx: 2, fill: s.color }));
+    const b = h('button', { type: 'button', class: 'plot-legend__item', 'aria-pressed': 'false' }, swatch, s.grade);
+    b.addEventListener('click', () => {
+      chosen = chosen === i ? -1 : i;
+      buttons.forEach((x, k) => x.setAttribute('aria-pressed', String(k === chosen)));
+      groups.forEach((g, k) => {
+        g.setAttribute('opacity', chosen < 0 || k === chosen ? '1' : '0.12');
+        if (k === chosen) root.appendChild(g);
+      });
+    });
+    return b;
   });
-  wrap.appendChild(h('figcaption', { class: 'muted', text: 'Porcentaje de estudiantes presentes entre los de las secciones que registraron asistencia ese día. Un día sin registro queda en blanco.' }));
+  wrap.appendChild(h('div', { class: 'plot-legend', role: 'group', 'aria-label': 'Destacar un grado en el gráfico' }, buttons));
+  wrap.appendChild(h('figcaption', { class: 'muted', text: 'Porcentaje de estudiantes presentes entre los de las secciones que registraron asistencia ese día; la línea punteada es todo el plantel. Toque un grado para destacarlo. Un día sin registro queda en blanco.' }));
   return wrap;
 }
 
 function reportTable() {
-  return dataTable('Resumen mensual de asistencia por grado', [
+  const wrap = dataTable('Resumen mensual de asistencia por grado', [
     { label: 'Grado' }, { label: 'Secciones', class: 'num' }, { label: 'V', class: 'num' }, { label: 'H', class: 'num' },
     { label: 'Total', class: 'num' }, { label: 'Días hábiles', class: 'num' }, { label: 'Asistencia V', class: 'num' },
     { label: 'Asistencia H', class: 'num' }, { label: 'Sumatoria', class: 'num' }, { label: 'Promedio', class: 'num' },
     { label: 'Porcentaje', class: 'num' }, { label: 'Días sin registro', class: 'num' }]);
+  tableOf(wrap).classList.add('table--report');
+  return wrap;
 }
 
 function lineCells(g, days) {
@@ -173,7 +206,7 @@ export function show(ctx) {
   const chronicStatus = h('p', { class: 'muted', role: 'status', text: 'Cargando…' });
   const chronicWrap = dataTable('Estudiantes con inasistencia frecuente', [
     { label: 'Estudiante' }, { label: 'Sección' }, { label: 'Asistencia', class: 'num' },
-    { label: 'Días registrados', class: 'num' }, { label: 'Riesgo' }, { label: 'Representantes para llamar' }]);
+    { label: 'Días registrados', class: 'num' }, { label: 'Riesgo' }, { label: 'A quién llamar' }]);
 
   async function loadMonth(alive) {
     const m = month.input.value || current;
@@ -220,8 +253,8 @@ export function show(ctx) {
       if (!r.items.length) t.setMessage('Ningún estudiante está en riesgo por inasistencia.');
       r.items.forEach((s) => {
         const level = s.level === 'critico'
-          ? h('span', { class: 'badge badge--danger', text: 'Crítico (menos de 70 %)' })
-          : h('span', { class: 'badge badge--warn', text: 'Alto (menos de 80 %)' });
+          ? h('span', { class: 'badge badge--danger', text: 'Crítico' })
+          : h('span', { class: 'badge badge--warn', text: 'Alto' });
         t.addRow([s.names, s.section, num(s.percent, 1) + ' %', num(s.recorded_days), level, contacts(s.representatives)],
           s.level === 'critico' ? 'row--warn' : null);
       });
