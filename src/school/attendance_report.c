@@ -418,9 +418,11 @@ static void month_count(struct attendance_month *m, const struct span *sp,
             busy[(size_t)e->section * (size_t)nd + (size_t)d] = true;
             struct attendance_day_cell *c = &m->daily[d * ng + g];
             c->enrolled++;
+            gl->enrolled_days++;
             if (k == 0)
                 continue;
             c->taken++;
+            gl->recorded_days++;
             if (k == 1) {
                 c->present++;
                 gl->sum++;
@@ -477,6 +479,8 @@ static void month_count(struct attendance_month *m, const struct span *sp,
         m->total.sum += gl->sum;
         m->total.sum_v += gl->sum_v;
         m->total.sum_h += gl->sum_h;
+        m->total.enrolled_days += gl->enrolled_days;
+        m->total.recorded_days += gl->recorded_days;
     }
 }
 
@@ -612,27 +616,27 @@ static json_t *average_json(int64_t sum, int days)
     return json_real((double)div_round(sum * 100, days) / 100.0);
 }
 
-static json_t *percent_json(int64_t sum, int days, int total)
+static json_t *percent_json(int64_t sum, int64_t recorded)
 {
-    if (days <= 0 || total <= 0)
+    if (recorded <= 0)
         return json_null();
-    return json_real((double)div_round(sum * 1000, (int64_t)days * total) /
-                     10.0);
+    return json_real((double)div_round(sum * 1000, recorded) / 10.0);
 }
 
 static json_t *line_json(const struct attendance_grade_line *g, int days)
 {
     int total = g->v + g->h;
     return json_pack(
-        "{s:s,s:o,s:i,s:i,s:i,s:i,s:I,s:I,s:I,s:o,s:o,s:i}", "grade",
+        "{s:s,s:o,s:i,s:i,s:i,s:i,s:I,s:I,s:I,s:o,s:o,s:i,s:I,s:I}", "grade",
         g->grade, "grade_id",
         g->grade_id ? json_integer((json_int_t)g->grade_id) : json_null(),
         "sections", g->sections, "v", g->v, "h", g->h, "total", total,
         "attendance_sum", (json_int_t)g->sum, "attendance_sum_v",
         (json_int_t)g->sum_v, "attendance_sum_h", (json_int_t)g->sum_h,
         "average", average_json(g->sum, days), "percent",
-        percent_json(g->sum, days, total), "days_not_taken",
-        g->days_not_taken);
+        percent_json(g->sum, g->recorded_days), "days_not_taken",
+        g->days_not_taken, "enrolled_days", (json_int_t)g->enrolled_days,
+        "recorded_days", (json_int_t)g->recorded_days);
 }
 
 static json_t *vh_json(struct attendance_vh vh)

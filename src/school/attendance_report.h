@@ -25,8 +25,13 @@
  * - SUMATORIA: over the school days, the students present (enrolled that
  *   day in a section of the grade whose day was taken, not marked absent
  *   or justified), also split V/H. PROMEDIO = sumatoria / días hábiles
- *   (2 decimals, halves up); PORCENTAJE = sumatoria / días hábiles /
- *   TOTAL x 100 (1 decimal, halves up); null when a divisor is 0.
+ *   (2 decimals, halves up). PORCENTAJE = sumatoria / recorded
+ *   student-days x 100 (1 decimal, halves up), a recorded student-day
+ *   being a student enrolled in a section on a school day it was taken:
+ *   enrolment counted per day, so a student who came or left mid-month
+ *   weighs only the days enrolled, and a day not taken is no absence.
+ *   With the same students all month and every day taken it is the
+ *   Ministry's PROMEDIO / TOTAL x 100. Null when a divisor is 0.
  * - Days not taken of a grade: school days on which some section of it
  *   with students enrolled that day has no record.
  * - Movement (school-wide, V/H): inicial = enrolled on the month's first
@@ -52,6 +57,8 @@ struct attendance_grade_line {
     int sections, v, h;
     int64_t sum, sum_v, sum_h;
     int days_not_taken;
+    int64_t enrolled_days; /* student-days enrolled on school days */
+    int64_t recorded_days; /* of those, in sections taken that day */
 };
 
 /* One grade on one school day (for the plot). */

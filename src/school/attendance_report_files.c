@@ -43,8 +43,8 @@ static struct cells line_cells(const struct attendance_grade_line *g,
         c.has_avg = true;
         c.avg = (double)((2 * g->sum * 100 + days) / (2 * days)) / 100.0;
     }
-    if (days > 0 && c.total > 0) {
-        int64_t den = (int64_t)days * c.total;
+    if (g->recorded_days > 0) {
+        int64_t den = g->recorded_days;
         c.has_pct = true;
         c.pct = (double)((2 * g->sum * 1000 + den) / (2 * den)) / 10.0;
     }
@@ -217,9 +217,11 @@ int attendance_month_xlsx(const struct attendance_month *m,
     row += 2;
     worksheet_write_string(
         ws, row, 0,
-        "Matrícula del último día hábil del mes. Días sin registro: días "
-        "hábiles en que alguna sección del grado no registró asistencia "
-        "(no se cuentan como inasistencia).",
+        "Matrícula del último día hábil del mes. Porcentaje: presentes "
+        "sobre los estudiantes inscritos cada día en secciones que "
+        "registraron asistencia. Días sin registro: días hábiles en que "
+        "alguna sección del grado no registró asistencia (no se cuentan "
+        "como inasistencia).",
         NULL);
     char date[11];
     export_date_display(m->ctx.today, date);
@@ -417,12 +419,14 @@ int attendance_month_pdf(const struct attendance_month *m,
         y += ROW_H;
     }
     y += 10;
-    char date[11], foot[300];
+    char date[11], foot[512];
     export_date_display(m->ctx.today, date);
     snprintf(foot, sizeof foot,
-             "Matrícula del último día hábil del mes. Sin registro: días "
-             "hábiles en que alguna sección del grado no registró asistencia "
-             "(no se cuentan como inasistencia). Generado el %s.",
+             "Matrícula del último día hábil del mes. Porcentaje: presentes "
+             "sobre los estudiantes inscritos cada día en secciones que "
+             "registraron asistencia. Sin registro: días hábiles en que "
+             "alguna sección del grado no registró asistencia (no se cuentan "
+             "como inasistencia). Generado el %s.",
              date);
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
     export_pdf_text_box(&pdf, x0, y, text_w, 30, PANGO_ALIGN_LEFT, false, 8,

@@ -147,7 +147,7 @@ def expected_report(w, first, last, days):
         secs = [s for s in w.grade_of if w.grade_of[s] == g]
         line = {"grade_id": w.grade_ids[g], "sections": 0, "v": 0, "h": 0,
                 "attendance_sum": 0, "attendance_sum_v": 0, "attendance_sum_h": 0,
-                "days_not_taken": 0}
+                "days_not_taken": 0, "enrolled_days": 0, "recorded_days": 0}
         held = set()
         for k, st in w.students.items():
             sec = w.section_on(k, ref)
@@ -166,6 +166,8 @@ def expected_report(w, first, last, days):
                     missing = True
                 for k in roster:
                     m = w.marks.get((sec, day))
+                    line["enrolled_days"] += 1
+                    line["recorded_days"] += m is not None
                     if m is not None and m[k] not in ABSENT:
                         line["attendance_sum"] += 1
                         line["attendance_sum_" + w.students[k]["gender"].lower()] += 1
@@ -174,18 +176,20 @@ def expected_report(w, first, last, days):
             grades[g] = line
     for line in grades.values():
         line["total"] = line["v"] + line["h"]
-        n, s, t = len(days), line["attendance_sum"], line["total"]
+        n, s, r = len(days), line["attendance_sum"], line["recorded_days"]
         line["average"] = half_up(Fraction(s, n), 2) if n else None
-        line["percent"] = half_up(Fraction(s * 100, n * t), 1) if n and t else None
+        # enrolment counted per day: present over recorded student-days
+        line["percent"] = half_up(Fraction(s * 100, r), 1) if r else None
     totals = {k: sum(g[k] for g in grades.values())
               for k in ("sections", "v", "h", "total", "attendance_sum",
-                        "attendance_sum_v", "attendance_sum_h")}
+                        "attendance_sum_v", "attendance_sum_h", "enrolled_days",
+                        "recorded_days")}
     totals["days_not_taken"] = sum(
         1 for day in days
         if any(w.roster(sec, day) and (sec, day) not in w.marks for sec in w.grade_of))
     n = len(days)
     totals["average"] = half_up(Fraction(totals["attendance_sum"], n), 2)
-    totals["percent"] = half_up(Fraction(totals["attendance_sum"] * 100, n * totals["total"]), 1)
+    totals["percent"] = half_up(Fraction(totals["attendance_sum"] * 100, totals["recorded_days"]), 1)
 
     def vh(keys):
         out = {"v": 0, "h": 0}
@@ -309,6 +313,10 @@ def test_the_report_equals_an_independent_computation(month):
     assert grades[1]["sections"] == 2 and grades[2]["sections"] == 1   # M2B empty
     assert all(g["days_not_taken"] > 0 for g in grades)
     assert m["ingresos"]["total"] == 2 and m["egresos"]["total"] == 2
+    # per-day enrolment: a grade whose students left mid-month stays at or
+    # under 100 %, where the last day's enrolment alone would give more
+    m2 = grades[2]
+    assert m2["percent"] <= 100 < m2["attendance_sum"] * 100 / (len(days) * m2["total"])
 
 
 def test_the_daily_figures_feed_the_plot(month):
@@ -410,7 +418,7 @@ def test_a_month_without_records_reports_days_not_taken(month):
     assert rep["school_days"] == len(nov)
     for g in rep["grades"]:
         assert g["attendance_sum"] == 0 and g["days_not_taken"] == len(nov)
-        assert g["percent"] == 0.0
+        assert g["recorded_days"] == 0 and g["percent"] is None   # not taken is not absent
 
 
 def test_teachers_and_other_schools_cannot_read_the_report(month):
