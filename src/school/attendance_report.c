@@ -83,6 +83,8 @@ static int cmp_mark(const void *a, const void *b)
 
 static int section_index(const struct span *sp, int64_t id)
 {
+    if (sp->nsections == 0)
+        return -1;
     struct span_section key = {.id = id};
     const struct span_section *f = bsearch(&key, sp->sections,
                                            (size_t)sp->nsections,
@@ -109,6 +111,8 @@ static int day_index(const struct span *sp, int64_t day)
 static bool marked_absent(const struct span *sp, int64_t session,
                           int64_t student)
 {
+    if (sp->nmarks == 0)
+        return false;
     struct mark_key key = {session, student};
     return bsearch(&key, sp->marks, sp->nmarks, sizeof key, cmp_mark) != NULL;
 }
@@ -564,8 +568,10 @@ int attendance_month_load(struct store *s, const char *default_name,
     /* sort the lines and carry the daily columns along */
     struct attendance_grade_line *sorted =
         xcalloc((size_t)(ng ? ng : 1), sizeof *sorted);
-    memcpy(sorted, m_r->grades, (size_t)ng * sizeof *sorted);
-    qsort(sorted, (size_t)ng, sizeof *sorted, cmp_grade);
+    if (ng) {
+        memcpy(sorted, m_r->grades, (size_t)ng * sizeof *sorted);
+        qsort(sorted, (size_t)ng, sizeof *sorted, cmp_grade);
+    }
     struct attendance_day_cell *daily =
         xcalloc((size_t)(nd ? nd : 1) * (size_t)(ng ? ng : 1),
                 sizeof *daily);
