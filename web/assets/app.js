@@ -24,6 +24,8 @@ defineRoutes([
   { name: 'home', path: '/', nav: 'Inicio', load: () => import('./pages/home.js') },
   /* Attendance (issue #16, part offline): a teacher's lists of the day, offline too. */
   { name: 'attendance', path: '/asistencia', nav: 'Asistencia', navIf: (u) => !!u && (u.role === 'teacher' || u.role === 'school_admin'), load: () => import('./pages/asistencia.js') },
+  /* attendance (issue #16, part report): the Ministry's monthly report and chronic absence */
+  { name: 'attendance-report', path: '/reportes/asistencia', nav: 'Informe de asistencia', navIf: canManageRecords, load: () => import('./pages/attendance-report.js') },
   /* School records (issue 13): students, staff, structure, import, export. */
   { name: 'students', path: '/estudiantes', nav: 'Estudiantes', navIf: canManageRecords, load: () => import('./pages/students.js') },
   { name: 'student-new', path: '/estudiantes/nuevo', under: 'students', load: () => import('./pages/student-form.js') },
@@ -57,8 +59,6 @@ defineRoutes([
   { name: 'child-timetable', path: '/horario-representado', nav: 'Horario de mi representado', navIf: (u) => !!u && u.role === 'parent', load: () => import('./pages/horario-representado.js') },
   /* attendance (issue #16, part take): a parent's view of their children's attendance */
   { name: 'child-attendance', path: '/asistencia-representado', nav: 'Asistencia de mi representado', navIf: (u) => !!u && u.role === 'parent', load: () => import('./pages/asistencia-representado.js') },
-  /* attendance (issue #16, part report): the Ministry's monthly report and chronic absence */
-  { name: 'attendance-report', path: '/reportes/asistencia', nav: 'Informe de asistencia', navIf: canManageRecords, load: () => import('./pages/attendance-report.js') },
   /* Audit; people (issue 14): users and platform admins; a mailed link to choose a password. */
   { name: 'audit', path: '/auditoria', nav: 'Auditoría', navIf: isAdmin, load: () => import('./pages/audit.js') },
   { name: 'users', path: '/usuarios', nav: 'Usuarios', navIf: isAdmin, load: () => import('./pages/users.js') },
