@@ -14,8 +14,11 @@
 #include "cli/cli.h"
 #include "core/util.h"
 #include "platform/platform.h"
+#include "school/attendance_demo.h"
 #include "school/branding.h"
+#include "school/calendar.h"
 #include "school/matricula.h"
+#include "school/records.h"
 #include "school/timetable_import.h"
 
 #define DEMO_SEED 20250915u
@@ -25,10 +28,26 @@
  * and gives it a few classrooms and subjects. */
 static int enrol_demo(struct store *s, const struct actor *actor)
 {
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    int start_year = tm.tm_year + 1900 - (tm.tm_mon + 1 >= 8 ? 0 : 1);
+    /* the demo's today: the school's, or BISCHEDULER_DEMO_TODAY (a hidden
+     * option for tests: the same demo on any date they run) */
+    char today[16];
+    const char *fixed = getenv("BISCHEDULER_DEMO_TODAY");
+    int64_t day;
+    if (fixed && calendar_day_number(fixed, &day))
+        calendar_date_of(day, today);
+    else {
+        store_lock(s);
+        rec_today(s, today);
+        store_unlock(s);
+    }
+    int month = atoi(today + 5);
+    int start_year = atoi(today) - (month >= 8 ? 0 : 1);
+    /* attendance (issue #16): the students were enrolled when classes
+     * began (mid-September), so the weeks before today have a roster */
+    char began[48];
+    snprintf(began, sizeof began, "%04d-09-15", start_year);
+    if (strcmp(today, began) < 0)
+        str_copy(began, sizeof began, today);
     char *csv = NULL;
     size_t len = 0;
     matricula_demo_csv(DEMO_SEED, DEMO_STUDENTS, start_year, &csv, &len);
@@ -38,7 +57,8 @@ static int enrol_demo(struct store *s, const struct actor *actor)
     free(csv);
     if (rc < 0)
         return cli_fail("cannot read the demo Matrícula: %s", msg);
-    struct mat_import_options o = {.filename = "matricula-demo.csv"};
+    struct mat_import_options o = {.filename = "matricula-demo.csv",
+                                   .today = began};
     struct mat_import_report r;
     const char *err = NULL;
     rc = matricula_import(s, sh, &o, actor, &r, msg, sizeof msg, &err);
@@ -74,6 +94,17 @@ static int enrol_demo(struct store *s, const struct actor *actor)
                json_array_size(json_object_get(
                    json_object_get(week, "sections"), "created")));
     json_decref(week);
+    /* attendance (issue #16): the calendar's breaks and two months of
+     * generated attendance before today */
+    struct attendance_demo_report ar;
+    if (attendance_demo_seed(s, actor, DEMO_SEED, today, &ar, &err) < 0)
+        return cli_fail("cannot give the demo school its attendance: %s", err);
+    if (ar.sessions)
+        printf("Demo school attendance: %d school days from %s to %s, %d "
+               "lists taken (%d not taken), %d absences, %d late, %d "
+               "justified\n",
+               ar.school_days, ar.from, ar.to, ar.sessions, ar.not_taken,
+               ar.absent, ar.late, ar.justified);
     return 0;
 }
 
