@@ -22,9 +22,10 @@
  *      per day comes from `enrolments`, as the report reads it. A fixed
  *      seed drives a small PRNG (splitmix64), so the same school gets the
  *      same attendance on the same dates. Each student has a propensity
- *      (most miss 1-5 % of days; four chronic absentees miss 22-35 %), a
- *      day has a factor (Fridays and days next to a holiday or break
- *      worse, now and then a rainy day much worse), and two students are
+ *      (most miss 1-7 % of days; four chronic absentees miss a fifth to
+ *      more than a third), a day has a factor (Fridays and days next to
+ *      a holiday or break worse, now and then a rainy day much worse),
+ *      and two students are
  *      made to miss three school days in a row. A section sometimes
  *      forgets to take a day (about 1 in 80, never the last day), which
  *      the report shows as not taken.
@@ -389,7 +390,8 @@ static int seed_attendance(struct store *s, const struct actor *actor,
     /* chronic absentees and forced runs, spread over the list */
     for (int k = 0; k < DEMO_CHRONIC && ns > 4 * DEMO_CHRONIC; k++) {
         struct student *t = &stu[(ns / DEMO_CHRONIC) * k + rng_int(rng, 3)];
-        t->p_absent = 0.20 + 0.12 * rng_unit(rng);
+        /* the first misses more than a third: critical on the list */
+        t->p_absent = k == 0 ? 0.36 : 0.20 + 0.10 * rng_unit(rng);
         t->p_justified = 0.02;
     }
     for (int k = 0; k < DEMO_RUNS && ns > 20 && n >= 6; k++) {
