@@ -25,10 +25,9 @@
  *      (most miss 1-7 % of days; four chronic absentees miss a fifth to
  *      more than a third), a day has a factor (Fridays and days next to
  *      a holiday or break worse, now and then a rainy day much worse),
- *      and two students are
- *      made to miss three school days in a row. A section sometimes
- *      forgets to take a day (about 1 in 80, never the last day), which
- *      the report shows as not taken.
+ *      and two students are made to miss three school days in a row. A
+ *      section sometimes forgets to take a day (about 1 in 80, never the
+ *      last day), which the report shows as not taken.
  *   5. The runs of three or more unjustified absences get their row in
  *      attendance_alerts, as if the representatives had been told already,
  *      so the first attendance taken on the demo does not mail about old
