@@ -5,9 +5,10 @@
  * the moment a newcomer opens them.
  *
  * How it works:
- *   1. The calendar: the calendar part's calendar_demo_breaks() gives the
- *      current year its breaks (Christmas, Semana Santa); the national
- *      holidays were prefilled when the year was created. From then on
+ *   1. The calendar: the year's national holidays (prefilled when it was
+ *      created; prefilled again here, which adds none that are there) and
+ *      its breaks (Christmas, Semana Santa: the calendar part's
+ *      calendar_demo_breaks()). From then on
  *      the generator asks calendar.h which dates are school days.
  *   2. The dates: every school day from the first day of the month two
  *      months before today (clipped to the year's start) to yesterday.
@@ -197,7 +198,6 @@ static int seed_movement(struct store *s, const struct actor *actor,
     else if (rc == 0) {
         for (int k = 0; k < 3 && rc == 0; k++) {
             int i = nv - 1 - (nv / 9) * k - rng_int(rng, 4);
-            calendar_date_of(days[1 + rng_int(rng, n / 3)], date);
             int64_t count = 0;
             if (db_query_int(s->conn, error_r, &count,
                              "SELECT COUNT(*) FROM enrolments WHERE student_id = ?",
@@ -207,15 +207,26 @@ static int seed_movement(struct store *s, const struct actor *actor,
             }
             if (count != 1)
                 continue;
-            json_t *before = json_pack("{s:s}", "starts_on", "");
-            json_t *after = json_pack("{s:s}", "starts_on", date);
+            char starts[11] = "";
             struct db_stmt *st = db_query(
                 s->conn, error_r,
                 "SELECT starts_on FROM enrolments WHERE id = ?", "i", v[i].id);
             if (st && db_step(st, error_r) == DB_ROW)
-                json_object_set_new(before, "starts_on",
-                                    json_string(db_text(st, 0)));
+                str_copy(starts, sizeof starts, db_text(st, 0));
             db_finish(&st);
+            /* a school day in the first half of the dates, after the day
+             * the others were enrolled */
+            int first = 0;
+            char d[11];
+            while (first < n &&
+                   (calendar_date_of(days[first], d), strcmp(d, starts) <= 0))
+                first++;
+            if (first + 1 >= n / 2)
+                continue;
+            calendar_date_of(days[first + 1 + rng_int(rng, n / 2 - first - 1)],
+                             date);
+            json_t *before = json_pack("{s:s}", "starts_on", starts);
+            json_t *after = json_pack("{s:s}", "starts_on", date);
             if (db_run(s->conn, error_r,
                        "UPDATE enrolments SET starts_on = ? WHERE id = ?",
                        "ti", date, v[i].id) < 0 ||
@@ -389,8 +400,8 @@ static int seed_attendance(struct store *s, const struct actor *actor,
     /* chronic absentees and forced runs, spread over the list */
     for (int k = 0; k < DEMO_CHRONIC && ns > 4 * DEMO_CHRONIC; k++) {
         struct student *t = &stu[(ns / DEMO_CHRONIC) * k + rng_int(rng, 3)];
-        /* the first misses more than a third: critical on the list */
-        t->p_absent = k == 0 ? 0.36 : 0.20 + 0.10 * rng_unit(rng);
+        /* the first misses almost half: critical on the list */
+        t->p_absent = k == 0 ? 0.45 : 0.20 + 0.10 * rng_unit(rng);
         t->p_justified = 0.02;
     }
     for (int k = 0; k < DEMO_RUNS && ns > 20 && n >= 6; k++) {
@@ -535,6 +546,13 @@ int attendance_demo_seed(struct store *s, const struct actor *actor,
         return -1;
     if (has == 0)
         return 0; /* no year: nothing to take */
+    /* the national holidays (school_year_ensure_current prefills them once
+     * the calendar part is in; a second prefill adds none) and the breaks */
+    if (store_begin(s, error_r) < 0)
+        return -1;
+    int added = calendar_prefill_holidays(s, actor, year_id, error_r);
+    if (store_end(s, added >= 0, added >= 0 ? error_r : NULL) < 0 || added < 0)
+        return -1;
     if (calendar_demo_breaks(s, actor, year_id, error_r) < 0)
         return -1;
 
