@@ -21,7 +21,7 @@ from collections import defaultdict
 
 import pytest
 
-from conftest import ADMIN_EMAIL, BASE, cli_env, cli_ok, store_rows
+from conftest import ADMIN_EMAIL, BASE, assert_ok, cli_env, cli_ok, store_rows
 
 TODAY = dt.date(2026, 12, 7)     # a Monday
 FIRST = dt.date(2026, 10, 1)     # the first day of the month two months before
@@ -37,7 +37,7 @@ def demo(module_instances):
                  timeout=120)
     store = inst.school_store("demo")
     q = lambda sql, p=(): store_rows(store, sql, p)  # noqa: E731
-    w = {"out": res.out, "q": q}
+    w = {"out": res.out, "q": q, "inst": inst}
     year = q("SELECT id, starts_on, ends_on FROM school_years WHERE is_current = 1")
     assert len(year) == 1, year
     w["year"] = year[0]
@@ -176,3 +176,44 @@ def test_the_month_has_ingresos_egresos_and_a_change_of_section(demo):
     # the movement, the generation: each audited
     assert demo["q"]("SELECT count(*) FROM audit_log WHERE action = 'demo'"
                      " AND entity = 'attendance'") == [(1,)]
+
+
+def test_the_director_sees_the_generated_days_through_the_api(demo):
+    """GET /api/v1/attendance (part take) shows a generated day as taken,
+    with the statuses computed here; today is left for the demo's user."""
+    inst = demo["inst"]
+    pw = [line.split(": ")[1] for line in demo["out"].splitlines()
+          if line.startswith("Demo school admin password")][0]
+    inst.start()
+    c = inst.client("demo")
+    assert_ok(c.login(f"director@demo.{BASE}", pw))
+    by_id = {sid: key for key, sid in demo["sessions"].items()}
+    # the list with the most kinds of marks, then the most marks
+    kinds = defaultdict(set)
+    for (sid, _), (status, _) in demo["marks"].items():
+        kinds[sid].add(status)
+    sid = max(kinds, key=lambda k: (len(kinds[k]), sum(1 for m in demo["marks"] if m[0] == k)))
+    section, day = by_id[sid]
+    want = {s: demo["marks"].get((sid, s), ("present", ""))[0]
+            for s in demo["roster"][day][section]}
+    r = assert_ok(c.get("/api/v1/attendance", params={"section_id": section, "date": day}))
+    assert r["taken"] is True and r["school_day"] is True, r
+    assert {s["id"]: s["status"] for s in r["students"]} == want
+    counts = defaultdict(int)
+    for status in want.values():
+        counts[status] += 1
+    assert r["counts"] == {k: counts[k] for k in ("present", "absent", "late", "justified")}
+    justified = [s for s in r["students"] if s["status"] == "justified"]
+    assert all(s["reason"] for s in justified), justified
+    # a day a section forgot shows as not taken, every student present
+    forgot = [(sec, d) for d in demo["window"] for sec, st in demo["roster"][d].items()
+              if st and (sec, d) not in demo["sessions"]][0]
+    r = assert_ok(c.get("/api/v1/attendance", params={"section_id": forgot[0], "date": forgot[1]}))
+    assert r["taken"] is False and {s["status"] for s in r["students"]} == {"present"}, r
+    # the Friday before: every section with students taken; today: none yet
+    items = assert_ok(c.get("/api/v1/attendance/sections",
+                            params={"date": LAST.isoformat()}))["items"]
+    assert items and all(i["taken"] for i in items if i["students"]), items
+    items = assert_ok(c.get("/api/v1/attendance/sections",
+                            params={"date": TODAY.isoformat()}))["items"]
+    assert items and not [i for i in items if i["taken"]], items
