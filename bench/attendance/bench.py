@@ -29,6 +29,7 @@ little). Figures are printed, never asserted.
 """
 
 import datetime as dt
+import json
 import os
 import random
 import socket
@@ -83,6 +84,10 @@ def sh(*args):
 def pct(values, p):
     v = sorted(values)
     return v[min(len(v) - 1, max(0, int(round(len(v) * p / 100.0)) - 1))]
+
+
+def load():
+    return "load average %.1f %.1f %.1f" % os.getloadavg()
 
 
 def figures(ms):
@@ -178,6 +183,8 @@ class Server:
             [str(BIN), "serve", *store_args, "--listen", f"127.0.0.1:{self.port}",
              "--base-domain", "localhost", *(["--threads", threads] if threads else [])],
             stdout=open(work / "server.out", "w"), stderr=open(work / "server.err", "w"))
+        self.log = work / "server.err"
+        self.phases = []
         for _ in range(150):
             try:
                 requests.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1)
@@ -185,6 +192,30 @@ class Server:
             except requests.RequestException:
                 time.sleep(0.1)
         sys.exit("the server did not start")
+
+    def expect(self, label, method, path, n, skip=0):
+        """The next n requests of method+path (after `skip` more) are the
+        phase `label`: their server-side times are printed at the end."""
+        self.phases.append((label, method, path, n, skip))
+
+    def server_side(self):
+        """The server's own duration_ms (its JSON request log, complete
+        once it has stopped) of each phase, in the order they ran."""
+        seen = {}
+        for line in self.log.read_text("utf-8", "replace").splitlines():
+            try:
+                e = json.loads(line)
+            except ValueError:
+                continue
+            if e.get("msg") == "request":
+                seen.setdefault((e.get("method"), e.get("path")), []).append(float(e["duration_ms"]))
+        used = {}
+        for label, method, path, n, skip in self.phases:
+            k = (method, path)
+            at = used.get(k, 0) + skip
+            ms = seen.get(k, [])[at:at + n]
+            used[k] = at + n
+            print(f"    server-side, {label}: {figures(ms) if ms else 'none logged'}", flush=True)
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
@@ -267,6 +298,7 @@ def bench_marking(backend, srv, h, store, days, morning):
         return
     s = requests.Session()
     for label in ("first", "re-mark"):
+        srv.expect(f"{backend} mark ({label})", "PUT", "/api/v1/attendance", len(jobs))
         ms = []
         for sec, st, d in jobs:
             t, err = put(s, srv, h, body(sec, d, st, rnd))
@@ -274,7 +306,8 @@ def bench_marking(backend, srv, h, store, days, morning):
                 fail(f"{backend} marking ({label}) section {sec} on {d}: {err}")
                 return
             ms.append(t)
-        print(f"{backend:8} mark a 35-student section ({label}): {figures(ms)}", flush=True)
+        print(f"{backend:8} mark a 35-student section ({label}): {figures(ms)}; {load()}",
+              flush=True)
     n = store.rows("SELECT count(*) FROM attendance_sessions")[0][0]
     if n != len(jobs):
         fail(f"{backend}: {n} sessions stored for {len(jobs)} lists marked (twice)")
@@ -322,6 +355,8 @@ def write_month(store, month_days, seed):
 def bench_report(backend, srv, h, code, month, n_students, n_days):
     s = requests.Session()
     ms = []
+    srv.expect(f"{backend} report of {n_students}", "GET", "/api/v1/reports/attendance-monthly",
+               REPORTS, skip=1)
     for i in range(REPORTS + 1):
         t = time.monotonic()
         r = s.get(srv.url("/api/v1/reports/attendance-monthly"), params={"month": month},
@@ -344,7 +379,7 @@ def bench_report(backend, srv, h, code, month, n_students, n_days):
             continue  # the first one warms the store's pages and caches
         ms.append(took)
     print(f"{backend:8} monthly report, {n_students} students, {n_days} school days "
-          f"({month}): {figures(ms)}", flush=True)
+          f"({month}): {figures(ms)}; {load()}", flush=True)
 
 
 # ---- 3. the morning ------------------------------------------------------------
@@ -359,6 +394,7 @@ def bench_morning(backend, srv, schools, morning):
     lock = threading.Lock()
     state = {"next": 0, "late": 0}
     ms, errs = [], []
+    srv.expect(f"{backend} morning", "PUT", "/api/v1/attendance", len(jobs))
     start = time.monotonic() + 0.5
 
     def worker():
@@ -389,7 +425,7 @@ def bench_morning(backend, srv, schools, morning):
     wall = time.monotonic() - start
     print(f"{backend:8} morning: {len(jobs)} sections of {len(schools)} schools in {wall:.1f} s "
           f"({CLIENTS} clients): errors {len(errs)}, late starts {state['late']}, "
-          f"{figures(ms)}", flush=True)
+          f"{figures(ms)}; {load()}", flush=True)
     for e in errs[:5]:
         fail(f"{backend} morning: {e}")
 
@@ -458,6 +494,7 @@ def run_backend(backend, work, files):
             st.close()
     finally:
         srv.stop()
+        srv.server_side()
         if cluster:
             cluster.destroy()
 
