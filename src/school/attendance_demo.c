@@ -24,7 +24,7 @@
  *      seed drives a small PRNG (splitmix64), so the same school gets the
  *      same attendance on the same dates. Each student has a propensity
  *      (most miss 1-7 % of days; four chronic absentees miss a fifth to
- *      more than a third), a day has a factor (Fridays and days next to
+ *      almost half), a day has a factor (Fridays and days next to
  *      a holiday or break worse, now and then a rainy day much worse),
  *      and two students are made to miss three school days in a row. A
  *      section sometimes forgets to take a day (about 1 in 80, never the
@@ -58,7 +58,7 @@ __attribute__((weak)) int calendar_demo_breaks(struct store *s,
     return 0;
 }
 
-#define DEMO_CHRONIC 4    /* students who miss a quarter to a third of days */
+#define DEMO_CHRONIC 4    /* students who miss a fifth to almost half of days */
 #define DEMO_RUNS 2       /* students made to miss 3 school days in a row */
 #define DEMO_MIN_DAYS 10  /* fewer school days than this: no movement */
 
