@@ -5,10 +5,9 @@
  * the moment a newcomer opens them.
  *
  * How it works:
- *   1. The calendar: the year's national holidays (prefilled when it was
- *      created; prefilled again here, which adds none that are there) and
- *      its breaks (Christmas, Semana Santa: the calendar part's
- *      calendar_demo_breaks()). From then on
+ *   1. The calendar: the year's national holidays (prefilled when the
+ *      import created it) and its breaks (Christmas, Semana Santa:
+ *      calendar_demo_breaks() of calendar_edit.c). From then on
  *      the generator asks calendar.h which dates are school days.
  *   2. The dates: every school day from the first day of the month two
  *      months before today (clipped to the year's start) to yesterday.
@@ -44,19 +43,6 @@
 #include "school/calendar.h"
 #include "school/records.h"
 #include "school/students.h"
-
-/* Calendar part (calendar_edit.c): the demo year's breaks. Until that part
- * is merged a weak stand-in adds none; its definition wins at link time. */
-int calendar_demo_breaks(struct store *s, const struct actor *actor,
-                         int64_t year_id, const char **error_r);
-__attribute__((weak)) int calendar_demo_breaks(struct store *s,
-                                               const struct actor *actor,
-                                               int64_t year_id,
-                                               const char **error_r)
-{
-    (void)s, (void)actor, (void)year_id, (void)error_r;
-    return 0;
-}
 
 #define DEMO_CHRONIC 4    /* students who miss a fifth to almost half of days */
 #define DEMO_RUNS 2       /* students made to miss 3 school days in a row */
@@ -546,13 +532,7 @@ int attendance_demo_seed(struct store *s, const struct actor *actor,
         return -1;
     if (has == 0)
         return 0; /* no year: nothing to take */
-    /* the national holidays (school_year_ensure_current prefills them once
-     * the calendar part is in; a second prefill adds none) and the breaks */
-    if (store_begin(s, error_r) < 0)
-        return -1;
-    int added = calendar_prefill_holidays(s, actor, year_id, error_r);
-    if (store_end(s, added >= 0, added >= 0 ? error_r : NULL) < 0 || added < 0)
-        return -1;
+    /* the breaks (the national holidays came with the year) */
     if (calendar_demo_breaks(s, actor, year_id, error_r) < 0)
         return -1;
 
