@@ -386,9 +386,10 @@ static void add_vh(struct attendance_vh *vh, char gender)
         vh->v++;
 }
 
-/* Adds the span up into the month's lines. */
+/* Adds the span up into the month's lines. School days after `today`
+ * (the current month's rest) are not yet due: never "not taken". */
 static void month_count(struct attendance_month *m, const struct span *sp,
-                        int64_t first, int64_t last)
+                        int64_t first, int64_t last, int64_t today)
 {
     int ng = m->n_grades, nd = sp->ndays;
     /* the reference day of V/H/TOTAL: the last school day, else the
@@ -455,7 +456,7 @@ static void month_count(struct attendance_month *m, const struct span *sp,
         if (g >= 0 && held[si])
             m->grades[g].sections++;
     }
-    for (int d = 0; d < nd; d++) {
+    for (int d = 0; d < nd && sp->days[d] <= today; d++) {
         bool any = false;
         memset(grade_missing, 0, (size_t)(ng ? ng : 1));
         for (int si = 0; si < sp->nsections; si++) {
@@ -546,6 +547,11 @@ int attendance_month_load(struct store *s, const char *default_name,
         rc = EXPORT_STORE_ERROR;
     if (rc == EXPORT_OK)
         str_copy(m_r->primary, sizeof m_r->primary, b.primary);
+    char today_s[11];
+    int64_t today = 0;
+    rec_today(s, today_s);
+    if (!calendar_day_number(today_s, &today))
+        today = INT64_MAX;
     const char *end_err = NULL;
     store_end(s, true, &end_err); /* a read: nothing to commit */
     calendar_cleanup(&cal);
@@ -559,7 +565,7 @@ int attendance_month_load(struct store *s, const char *default_name,
     m_r->days = xcalloc((size_t)(sp.ndays ? sp.ndays : 1), sizeof *m_r->days);
     for (int d = 0; d < sp.ndays; d++)
         calendar_date_of(sp.days[d], m_r->days[d]);
-    month_count(m_r, &sp, d0, d1);
+    month_count(m_r, &sp, d0, d1, today);
     span_free(&sp);
 
     /* grades in the Ministry's order; only those with students in the

@@ -494,6 +494,23 @@ def test_the_chronic_list_names_students_under_80_percent(recent):
         "Rosa Andrade", "0414-5550001", "rosa@correo.test", "Madre"), r
 
 
+def test_school_days_still_to_come_are_not_days_not_taken(recent):
+    """The current month: a section day not taken counts only up to today;
+    next month (inside the year) has its school days and nothing missing."""
+    inst, w, today, frm, days, _ = recent
+    month = today.strftime("%Y-%m")
+    rep = assert_ok(w.c.get(f"/api/v1/reports/attendance-monthly?month={month}"))
+    first = today.replace(day=1)
+    due = [x for x in days if first <= x <= today]
+    skipped = [x for x in due if ("A", x) not in w.marks]
+    assert rep["totals"]["days_not_taken"] == len(skipped), rep["totals"]
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    rep = assert_ok(w.c.get(f"/api/v1/reports/attendance-monthly?month={nxt:%Y-%m}"))
+    assert rep["school_days"] > 0
+    assert rep["totals"]["days_not_taken"] == 0, rep["totals"]
+    assert all(g["days_not_taken"] == 0 for g in rep["grades"])
+
+
 def recent_school(inst, code, absent_every):
     """A school with one section of 4 students taken on the last 30 days'
     school days, one student absent on every `absent_every`-th day; its
