@@ -68,3 +68,15 @@ export function breakable(text) {
 
 /* Text that never wraps inside (a phone number, a RIF). */
 export function nowrap(text) { return h('span', { class: 'nowrap', text: text }); }
+
+/* A page's own stylesheet (`href`), added to the document once; resolves
+   when it has loaded (or failed: the page still works unstyled). */
+export function loadStylesheet(href) {
+  if (document.querySelector('link[href="' + href + '"]')) return Promise.resolve();
+  return new Promise((resolve) => {
+    const el = h('link', { rel: 'stylesheet', href: href });
+    el.addEventListener('load', resolve);
+    el.addEventListener('error', resolve);
+    document.head.appendChild(el);
+  });
+}

@@ -23,7 +23,7 @@
  * over, and on every visit to a day's sections, the lists of that day's
  * sections are fetched once so any of them opens offline later.
  */
-import { h, clear, uid } from '../core/dom.js';
+import { h, clear, uid, loadStylesheet } from '../core/dom.js';
 import { state, formatInstant } from '../core/state.js';
 import { api, query } from '../core/api.js';
 import { messageArea, field, markInvalid } from '../core/forms.js';
@@ -73,17 +73,6 @@ function pagePath(params) {
 
 function plural(n, one, many) { return n + ' ' + (n === 1 ? one : many); }
 
-/* The page's stylesheet, loaded once. */
-function ensureStyles() {
-  const href = '/assets/pages/asistencia.css';
-  if (document.querySelector('link[href="' + href + '"]')) return Promise.resolve();
-  return new Promise((resolve) => {
-    const el = h('link', { rel: 'stylesheet', href: href });
-    el.addEventListener('load', resolve);
-    el.addEventListener('error', resolve);
-    document.head.appendChild(el);
-  });
-}
 
 /*
  * A GET that may be answered by the service worker's saved copy. Resolves
@@ -198,7 +187,7 @@ export async function show(ctx) {
       h('p', null, link('/', 'Volver al inicio', 'btn btn--secondary'))), ctx.moveFocus);
     return;
   }
-  await ensureStyles();
+  await loadStylesheet('/assets/pages/asistencia.css');
   if (!ctx.current()) return;
   const params = new URLSearchParams(location.search);
   const date = isoDate(params.get('fecha')) || todayIso();

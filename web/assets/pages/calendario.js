@@ -10,7 +10,7 @@
  * /api/v1/calendar/holidays). Every write answers the calendar as it now
  * stands, and the page redraws from it. Its stylesheet sits beside it.
  */
-import { h, clear } from '../core/dom.js';
+import { h, clear, loadStylesheet } from '../core/dom.js';
 import { api, query } from '../core/api.js';
 import { messageArea, field, onSubmit, setBusy } from '../core/forms.js';
 import { card } from '../core/ui.js';
@@ -24,16 +24,6 @@ const WEEKDAYS = ['Lu', 'Ma', 'Mi', 'Ju', 'Vi', 'Sá', 'Do'];
 const WEEKDAY_NAMES = ['lunes', 'martes', 'miércoles', 'jueves', 'viernes', 'sábado', 'domingo'];
 const KIND_LABELS = { vacaciones: 'Vacaciones', cierre: 'Cierre del plantel', feriado: 'Feriado', otro: 'Otro motivo' };
 
-function ensureStyles() {
-  const href = '/assets/pages/calendario.css';
-  if (document.querySelector('link[href="' + href + '"]')) return Promise.resolve();
-  return new Promise((resolve) => {
-    const el = h('link', { rel: 'stylesheet', href: href });
-    el.addEventListener('load', resolve);
-    el.addEventListener('error', resolve);
-    document.head.appendChild(el);
-  });
-}
 
 /* Dates as UTC noon, so no time zone moves a day. */
 function toDate(iso) { return new Date(iso + 'T12:00:00Z'); }
@@ -48,7 +38,7 @@ function plural(n, one, many) { return n + ' ' + (n === 1 ? one : many); }
 
 export async function show(ctx) {
   if (!guard(TITLE, ctx.moveFocus)) return;
-  await ensureStyles();
+  await loadStylesheet('/assets/pages/calendario.css');
   if (!ctx.current()) return;
   const errors = messageArea('error');
   const status = messageArea('status');

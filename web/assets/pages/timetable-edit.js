@@ -18,7 +18,7 @@
  * page follows the timetable's job_state). An active or archived timetable
  * is not edited: the page offers to copy it into a new draft.
  */
-import { h, clear } from '../core/dom.js';
+import { h, clear, loadStylesheet } from '../core/dom.js';
 import { api } from '../core/api.js';
 import { messageArea, setBusy } from '../core/forms.js';
 import { setView, showFatal } from '../core/shell.js';
@@ -38,21 +38,10 @@ function ordinal(n) { return n + '.ª'; }
 function dayName(d) { return (DAYS[d] || '').toLowerCase(); }
 function slotText(d, p) { return 'el ' + dayName(d) + ', ' + ordinal(p) + ' hora'; }
 
-/* The grid's own stylesheet, loaded once before the first view. */
-function ensureStyles() {
-  const href = '/assets/pages/timetable-edit.css';
-  if (document.querySelector('link[href="' + href + '"]')) return Promise.resolve();
-  return new Promise((resolve) => {
-    const el = h('link', { rel: 'stylesheet', href: href });
-    el.addEventListener('load', resolve);
-    el.addEventListener('error', resolve);
-    document.head.appendChild(el);
-  });
-}
 
 export async function show(ctx) {
   if (!guard(TITLE, ctx.moveFocus)) return;
-  await ensureStyles();
+  await loadStylesheet('/assets/pages/timetable-edit.css');
   let grid;
   try {
     grid = await loadGrid(ctx.params.id);
