@@ -9,12 +9,13 @@
  * breaks). Buttons move to the previous and next month. Tabs follow the
  * WAI-ARIA tabs pattern like /horario-representado.
  */
-import { h, clear, uid } from '../core/dom.js';
+import { h, clear } from '../core/dom.js';
 import { api } from '../core/api.js';
 import { messageArea } from '../core/forms.js';
 import { setView } from '../core/shell.js';
 import { state } from '../core/state.js';
 import { pageHead, link, todayIso } from './records.js';
+import { childrenTabs } from '../shared/children-tabs.js';
 
 const TITLE = 'Asistencia de mi representado';
 const MONTHS = ['enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto',
@@ -137,46 +138,5 @@ export function show(ctx) {
     });
   }
 
-  api('GET', '/api/v1/me/children').then((r) => {
-    if (!alive()) return;
-    const kids = (r && r.items) || [];
-    clear(box);
-    if (!kids.length) {
-      box.appendChild(h('p', { class: 'tt-empty', text: 'Su cuenta aún no está vinculada a ningún estudiante. Consulte con la secretaría del plantel.' }));
-      return;
-    }
-    const panel = h('div', { role: 'tabpanel', class: 'tt-panel', tabindex: '0' });
-    const tabs = kids.map((k, i) => h('button', {
-      type: 'button', role: 'tab', id: uid('tab'), class: 'tt-tab',
-      'aria-selected': i === 0 ? 'true' : 'false', tabindex: i === 0 ? '0' : '-1',
-      text: k.first_names + (k.section ? ' · ' + k.section : '')
-    }));
-    function select(i, focus) {
-      tabs.forEach((t, j) => {
-        t.setAttribute('aria-selected', j === i ? 'true' : 'false');
-        t.setAttribute('tabindex', j === i ? '0' : '-1');
-      });
-      panel.setAttribute('aria-labelledby', tabs[i].id);
-      if (focus) tabs[i].focus();
-      showChild(kids[i], panel, thisMonth);
-    }
-    tabs.forEach((t, i) => {
-      t.addEventListener('click', () => select(i, false));
-      t.addEventListener('keydown', (ev) => {
-        let j = -1;
-        if (ev.key === 'ArrowRight') j = (i + 1) % tabs.length;
-        else if (ev.key === 'ArrowLeft') j = (i - 1 + tabs.length) % tabs.length;
-        else if (ev.key === 'Home') j = 0;
-        else if (ev.key === 'End') j = tabs.length - 1;
-        if (j >= 0) { ev.preventDefault(); select(j, true); }
-      });
-    });
-    box.appendChild(h('div', { role: 'tablist', class: 'tt-tabs', 'aria-label': 'Representados' }, tabs));
-    box.appendChild(panel);
-    select(0, false);
-  }).catch((err) => {
-    if (!alive() || err.handled) return;
-    clear(box);
-    errors.show(err.message);
-  });
+  childrenTabs(box, errors, alive, (kid, panel) => showChild(kid, panel, thisMonth));
 }
