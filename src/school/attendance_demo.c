@@ -426,9 +426,9 @@ static int seed_attendance(struct store *s, const struct actor *actor,
                 continue;
             }
             /* taken between 07:05 and 07:50 school-local (UTC-4) */
-            char taken_at[21];
+            char taken_at[64]; /* roomy: the compiler cannot bound the parts */
             snprintf(taken_at, sizeof taken_at, "%sT11:%02d:%02dZ", date,
-                     5 + rng_int(rng, 45), rng_int(rng, 60));
+                     (5 + rng_int(rng, 45)) % 60, rng_int(rng, 60) % 60);
             int64_t sid = 0;
             if (db_query_int(s->conn, error_r, &sid,
                              "INSERT INTO attendance_sessions (section_id,"
