@@ -130,6 +130,21 @@ describe('attendance offline on a phone (real server)', { timeout: 240000 }, () 
       await page.goto(server.demoUrl + '/');
       await signIn(page, PROFE, PASSWORD);
       await page.getByRole('heading', { level: 1, name: `Hola, ${PROFE_NAME}` }).waitFor();
+      // her home: today's lists, each section of hers one tap from its list
+      // (on a day without school, the calendar's reason instead)
+      const todayCard = page.getByRole('region', { name: 'Asistencia de hoy' });
+      const now = await api(teacher, 'GET', '/api/v1/attendance/sections');
+      if (now.school_day) {
+        for (const it of now.items) {
+          const a = todayCard.getByRole('link', { name: it.name, exact: true });
+          await a.waitFor();
+          assert.match(await a.getAttribute('href'), new RegExp(`seccion=${it.id}.*fecha=${now.date}`));
+        }
+        assert.ok(now.items.length >= 2, 'the teacher has her sections');
+        await screenshot(page, 'home-teacher-360');
+      } else {
+        await waitForText(todayCard, /Hoy no se pasa lista/);
+      }
       await page.getByRole('navigation', { name: 'Navegación principal' }).getByRole('link', { name: 'Asistencia', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Asistencia' }).waitFor();
       await page.getByLabel('Fecha').fill(date);

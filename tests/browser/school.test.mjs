@@ -495,7 +495,7 @@ describe('school admin on the demo school', { timeout: 240000 }, () => {
     }
   });
 
-  test('a teacher added by the director sees the welcome panel and no audit log', { timeout: 60000 }, async () => {
+  test('a teacher added by the director sees today\'s attendance card and no audit log', { timeout: 60000 }, async () => {
     const page = await openPage(browser);
     const teacher = { email: 'docente@demo.test', name: 'Pedro Pérez', password: 'Docente-Prueba-2025' };
     try {
@@ -521,8 +521,11 @@ describe('school admin on the demo school', { timeout: 240000 }, () => {
       await signIn(page, teacher.email, teacher.password);
       await page.getByRole('heading', { level: 1, name: `Hola, ${teacher.name}` }).waitFor();
       await waitForText(page.locator('.site-header'), new RegExp(`${DEMO_NAME}.*${teacher.name}.*Docente`));
-      const welcome = page.getByRole('region', { name: 'Bienvenida' });
-      await waitForText(welcome, /horario.*asistencia/i);
+      // Linked to no staff row, so no section in the active timetable: the
+      // card says so (or, on a day without school, that no list is taken).
+      const today = page.getByRole('region', { name: 'Asistencia de hoy' });
+      await waitForText(today, /Aún no tiene secciones en el horario activo|Hoy no se pasa lista/);
+      assert.equal(await today.getByRole('link', { name: 'Pasar asistencia' }).count(), 1);
       assert.equal(await page.getByRole('link', { name: 'Auditoría' }).count(), 0, 'no audit link for a teacher');
       assert.equal(await page.getByRole('heading', { name: 'Usuarios' }).count(), 0, 'no user management for a teacher');
       // Access for programs is an admins' matter: a teacher is not offered it (issue 14).
@@ -535,7 +538,7 @@ describe('school admin on the demo school', { timeout: 240000 }, () => {
       await closePage(page);
     }
   });
-  test('a parent sees the welcome panel for representatives and no school management', { timeout: 60000 }, async () => {
+  test('a parent sees their children card and no school management', { timeout: 60000 }, async () => {
     const page = await openPage(browser);
     const parent = { email: 'mama@demo.test', name: 'Ana Rojas', password: 'Representante-2025' };
     try {
@@ -546,7 +549,7 @@ describe('school admin on the demo school', { timeout: 240000 }, () => {
       await signIn(page, parent.email, parent.password);
       await page.getByRole('heading', { level: 1, name: `Hola, ${parent.name}` }).waitFor();
       await waitForText(page.locator('.site-header'), new RegExp(`${DEMO_NAME}.*${parent.name}.*Representante`));
-      await page.getByRole('region', { name: 'Bienvenida' }).waitFor();
+      await waitForText(page.getByRole('region', { name: 'Sus representados' }), /no está vinculada a ningún estudiante/);
       assert.equal(await page.getByText(/acceso para programas|token/i).count(), 0, 'no API tokens for a parent');
       assert.equal(await page.getByRole('link', { name: 'Auditoría' }).count(), 0, 'no audit link for a parent');
       assert.equal(await page.getByRole('heading', { name: 'Usuarios' }).count(), 0, 'no user management for a parent');

@@ -13,7 +13,8 @@
  *   platform admin: schools, invitations, support access, audit, advanced
  *   school admin:   students (search, count, import), users, audit,
  *                   school data, advanced
- *   teacher/parent: what their account holds today (nothing is faked)
+ *   teacher: today's attendance lists; parent: their children (both read
+ *            from the API; nothing is faked)
  *   advanced (API tokens for programs): admins only, folded
  */
 import { h } from '../core/dom.js';
@@ -76,16 +77,66 @@ export async function show(ctx) {
   sections.forEach((s) => { if (s.load) s.load(alive); });
 }
 
-/* Teachers and parents: what their account holds today, without promises dressed as features. */
+/*
+ * Teachers: today's lists to take (their sections in the active
+ * timetable, each marked taken or not, one tap from its list) and their
+ * own pages. Parents: each child with their timetable and attendance.
+ * What the account does not hold yet is said plainly.
+ */
 function welcomeSection(role) {
-  const text = role === 'teacher'
-    ? 'Su cuenta de docente en ' + schoolName() + ' está activa. Cuando el plantel publique los horarios y la asistencia de sus secciones, los verá en esta página.'
-    : 'Su cuenta de representante en ' + schoolName() + ' está activa. Cuando el plantel publique los horarios y la asistencia de sus representados, los verá en esta página.';
+  const go = (href, text, cls) => h('a', { href: href, 'data-route': '', class: cls || 'btn btn--ghost', text: text });
+  const status = h('p', { class: 'muted', role: 'status', text: 'Cargando…' });
+  const list = h('ul', { class: 'home-today' });
+  if (role === 'teacher') {
+    return {
+      node: card('Asistencia de hoy', null, [
+        status, list,
+        h('p', { class: 'card__action form-actions' }, go('/asistencia', 'Pasar asistencia', 'btn btn--primary'),
+          go('/mi-horario', 'Mi horario'), go('/mis-preferencias', 'Mis preferencias'))
+      ], 'card--wide'),
+      load(alive) {
+        api('GET', '/api/v1/attendance/sections').then((r) => {
+          if (!alive()) return;
+          const items = (r && r.items) || [];
+          if (!r.school_day) {
+            status.textContent = 'Hoy no se pasa lista. ' + (r.why || '');
+          } else if (!items.length) {
+            status.textContent = 'Aún no tiene secciones en el horario activo del plantel. Cuando la dirección lo publique, aquí verá las listas de cada día.';
+          } else {
+            const pending = items.filter((it) => !it.taken).length;
+            status.textContent = pending
+              ? 'Le falta pasar lista en ' + pending + (pending === 1 ? ' sección.' : ' secciones.')
+              : 'Ya pasó lista en todas sus secciones de hoy.';
+            items.forEach((it) => list.appendChild(h('li', null,
+              h('a', { href: '/asistencia' + query({ seccion: it.id, fecha: r.date }), 'data-route': '', text: it.name }),
+              ' · ', h('span', { class: it.taken ? 'badge badge--active' : 'badge badge--suspended', text: it.taken ? 'Lista tomada' : 'Sin tomar' }))));
+          }
+        }).catch((err) => {
+          if (!alive() || err.handled) return;
+          status.textContent = err.message;
+        });
+      }
+    };
+  }
   return {
-    node: card('Bienvenida', null, [
-      h('p', { text: text }),
-      h('p', { class: 'muted', text: 'Por ahora no hay horarios ni registros de asistencia publicados para su cuenta. Si tiene una consulta, comuníquese con la dirección del plantel.' })
-    ], 'card--wide')
+    node: card('Sus representados', null, [status, list], 'card--wide'),
+    load(alive) {
+      api('GET', '/api/v1/me/children').then((r) => {
+        if (!alive()) return;
+        const kids = (r && r.items) || [];
+        status.textContent = kids.length
+          ? 'El horario de clases y la asistencia de cada uno, según los registra el plantel.'
+          : 'Su cuenta aún no está vinculada a ningún estudiante. Consulte con la secretaría del plantel.';
+        kids.forEach((k) => list.appendChild(h('li', null,
+          h('strong', { text: k.first_names + ' ' + k.last_names }),
+          k.section ? ' · ' + k.section : '', ' · ',
+          h('a', { href: '/horario-representado', 'data-route': '', text: 'Horario' }), ' · ',
+          h('a', { href: '/asistencia-representado', 'data-route': '', text: 'Asistencia' }))));
+      }).catch((err) => {
+        if (!alive() || err.handled) return;
+        status.textContent = err.message;
+      });
+    }
   };
 }
 
