@@ -536,6 +536,7 @@ int attendance_sections(struct store *s, const struct attendance_viewer *v,
     int rc = st ? DB_DONE : DB_ERROR;
     struct item {
         int64_t id, bell;
+        uint32_t taken; /* bit b: block b was taken (bit 0: the day) */
     } *meta = NULL;
     int n = 0;
     while (st && (rc = db_step(st, error_r)) == DB_ROW) {
@@ -550,48 +551,64 @@ int attendance_sections(struct store *s, const struct attendance_viewer *v,
         meta = xrealloc(meta, (size_t)(n + 1) * sizeof *meta);
         meta[n].id = db_int(st, 0);
         meta[n].bell = db_null(st, 4) ? 0 : db_int(st, 4);
+        meta[n].taken = 0;
         n++;
     }
     db_finish(&st);
-    /* whether each was taken (the day; and each block when per block) */
-    for (int i = 0; rc == DB_DONE && i < n; i++) {
-        json_t *it = json_array_get(items, (size_t)i);
-        bool taken_block[ATTENDANCE_BLOCKS_MAX + 1] = {false};
+    /* Whether each was taken (the day; and each block when per block): one
+       query for the date, not one per section. */
+    if (rc == DB_DONE && n > 0) {
         struct db_stmt *q = db_query(
             s->conn, error_r,
-            "SELECT block FROM attendance_sessions WHERE section_id = ?"
-            " AND date = ?",
-            "it", meta[i].id, date);
-        if (q == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        int qr;
-        while ((qr = db_step(q, error_r)) == DB_ROW) {
-            int64_t b = db_int(q, 0);
-            if (b >= 0 && b <= ATTENDANCE_BLOCKS_MAX)
-                taken_block[b] = true;
+            "SELECT section_id, block FROM attendance_sessions WHERE date = ?",
+            "t", date);
+        int qr = q ? DB_DONE : DB_ERROR;
+        while (q && (qr = db_step(q, error_r)) == DB_ROW) {
+            int64_t sid = db_int(q, 0), b = db_int(q, 1);
+            if (b < 0 || b > ATTENDANCE_BLOCKS_MAX)
+                continue;
+            for (int i = 0; i < n; i++)
+                if (meta[i].id == sid)
+                    meta[i].taken |= (uint32_t)1 << b;
         }
         db_finish(&q);
-        if (qr != DB_DONE) {
+        if (qr != DB_DONE)
             rc = DB_ERROR;
-            break;
-        }
-        json_object_set_new(it, "taken", json_boolean(taken_block[0]));
-        if (per_block) {
-            struct block_span spans[ATTENDANCE_BLOCKS_MAX];
-            int nb = 0;
-            if (blocks_load(s, meta[i].bell, spans, &nb, error_r) < 0) {
+    }
+    /* Blocks come from the section's bell schedule; sections share a few
+       schedules, so each is read once. */
+    struct bell_blocks {
+        int64_t bell;
+        struct block_span spans[ATTENDANCE_BLOCKS_MAX];
+        int n;
+    } *bells = NULL;
+    int nbells = 0;
+    for (int i = 0; rc == DB_DONE && i < n; i++) {
+        json_t *it = json_array_get(items, (size_t)i);
+        json_object_set_new(it, "taken", json_boolean(meta[i].taken & 1));
+        if (!per_block)
+            continue;
+        int k = 0;
+        while (k < nbells && bells[k].bell != meta[i].bell)
+            k++;
+        if (k == nbells) {
+            bells = xrealloc(bells, (size_t)(nbells + 1) * sizeof *bells);
+            bells[k].bell = meta[i].bell;
+            if (blocks_load(s, meta[i].bell, bells[k].spans, &bells[k].n,
+                            error_r) < 0) {
                 rc = DB_ERROR;
                 break;
             }
-            json_t *blocks = json_array();
-            for (int b = 0; b < nb; b++)
-                json_array_append_new(
-                    blocks, block_json(b + 1, &spans[b], taken_block[b + 1]));
-            json_object_set_new(it, "blocks", blocks);
+            nbells++;
         }
+        json_t *blocks = json_array();
+        for (int b = 0; b < bells[k].n; b++)
+            json_array_append_new(
+                blocks, block_json(b + 1, &bells[k].spans[b],
+                                   (meta[i].taken >> (b + 1)) & 1));
+        json_object_set_new(it, "blocks", blocks);
     }
+    free(bells);
     store_unlock(s);
     free(meta);
     if (rc != DB_DONE) {
