@@ -36,6 +36,10 @@ enum tt_family tt_family_of(const struct tt_constraint *c)
     case TT_MIN_DAYS_WEEK:
     case TT_MAX_SPAN_DAY:
     case TT_EARLY_START:
+    /* --- #17 rooms --- */
+    case TT_BUILDING_CHANGES_DAY:
+    case TT_BUILDING_CHANGES_WEEK:
+    case TT_BUILDING_MIN_GAPS:
         return TT_FAM_RESOURCE;
     case TT_PREFERENCE:
         return (c->pref_kind == TT_PREF_TIME || c->pref_kind == TT_PREF_DAY) ? TT_FAM_RESOURCE
@@ -117,6 +121,11 @@ static int day_value(const struct tt_eval *ev, const struct tt_constraint *c, in
         int n = c->level < 0 ? tt_popcount(m & sel) : tt_popcount(m & ~sel);
         return n * (c->level < 0 ? -c->level : c->level) * pref_factor(c->pref_kind);
     }
+    /* --- #17 rooms --- */
+    case TT_BUILDING_CHANGES_DAY:
+    case TT_BUILDING_CHANGES_WEEK:
+    case TT_BUILDING_MIN_GAPS:
+        return tt_building_day_value(ev, c, d);
     default:
         return 0;
     }
@@ -128,6 +137,7 @@ static long fold_days(const struct tt_eval *ev, const struct tt_constraint *c, c
     long sum = 0;
     switch (c->type) {
     case TT_MAX_GAPS_WEEK:
+    case TT_BUILDING_CHANGES_WEEK: /* #17 rooms */
         for (int d = 0; d < ev->ndays; d++)
             sum += dv[d];
         return sum > c->n ? sum - c->n : 0;
@@ -434,6 +444,10 @@ static long set_units(const struct tt_eval *ev, int ci, int *mode_r)
         }
         return k > 1 ? k - 1 : 0;
     }
+    /* --- #17 rooms --- */
+    case TT_SAME_ROOM_IF_CONSECUTIVE:
+    case TT_MAX_DIFFERENT_ROOMS:
+        return tt_room_set_units(ev, ci);
     default:
         return 0;
     }
@@ -704,6 +718,7 @@ struct tt_eval *tt_eval_new(const struct tt_instance *inst, const struct tt_solu
         for (int i = 0; i < l->nclasses; i++)
             tt_push(&ev->bres[b], &ev->nbres[b], l->classes[i]);
     }
+    tt_rooms_eval_init(ev); /* #17 rooms */
     ev->rcons = xcalloc((size_t)nr + 1, sizeof(int *));
     ev->nrcons = xcalloc((size_t)nr + 1, sizeof(int));
     ev->citems = xcalloc((size_t)nc + 1, sizeof(int *));
@@ -848,6 +863,7 @@ void tt_eval_free(struct tt_eval **evp)
     free(ev->busy);
     free(ev->ignore);
     free(ev->valid_start);
+    tt_rooms_eval_free(ev); /* #17 rooms */
     tt_solution_free(&ev->sol);
     free(ev);
     *evp = NULL;

@@ -232,6 +232,28 @@ static void explain_resource(struct out *o, const struct tt_eval *ev, int ci)
                          : "%s %s has lessons outside its preferred times or days (%d units).",
             who, res->name, (int)units);
         return;
+    /* --- #17 rooms --- */
+    case TT_BUILDING_CHANGES_DAY:
+    case TT_BUILDING_MIN_GAPS:
+        for (int d = 0; d < ev->ndays; d++) {
+            if (dv[d] == 0)
+                continue;
+            long dc = c->hard ? dv[d] : (long)dv[d] * c->weight;
+            if (c->type == TT_BUILDING_CHANGES_DAY)
+                add(o, c->hard, dc, ci, "%s %s cambia de edificio %d vez/veces el %s (máximo %d).",
+                    "%s %s changes building %d time(s) on %s (at most %d).", who, res->name,
+                    dv[d] + c->n, inst->day_names[d], c->n);
+            else
+                add(o, c->hard, dc, ci, "%s %s cambia de edificio %d vez/veces el %s sin dejar al menos %d período(s) entre las dos clases.",
+                    "%s %s changes building %d time(s) on %s without at least %d period(s) between the two lessons.",
+                    who, res->name, dv[d], inst->day_names[d], c->n);
+        }
+        return;
+    case TT_BUILDING_CHANGES_WEEK:
+        add(o, c->hard, cost, ci, "%s %s cambia de edificio %d vez/veces en la semana (máximo %d).",
+            "%s %s changes building %d time(s) in the week (at most %d).", who, res->name, total,
+            c->n);
+        return;
     default:
         return;
     }
@@ -358,6 +380,19 @@ static void explain_blocks(struct out *o, const struct tt_eval *ev, int ci)
     case TT_ROOM_STABILITY:
         add(o, c->hard, cost, ci, "La sección %s usa %ld aula(s) más de una.",
             "Class %s uses %ld room(s) more than one.", inst->resources[c->resource].name, units);
+        return;
+    /* --- #17 rooms --- */
+    case TT_SAME_ROOM_IF_CONSECUTIVE:
+        block_name(inst, it[0], name, sizeof(name));
+        add(o, c->hard, cost, ci, "%d clases (con %s) deben quedar en la misma aula cuando van seguidas; %ld par(es) seguidos están en aulas distintas.",
+            "%d lessons (with %s) must stay in the same room when one follows the other; %ld such pair(s) are in different rooms.",
+            n, name, units);
+        return;
+    case TT_MAX_DIFFERENT_ROOMS:
+        block_name(inst, it[0], name, sizeof(name));
+        add(o, c->hard, cost, ci, "%d clases (con %s) usan %ld aula(s) distintas (máximo %d).",
+            "%d lessons (with %s) use %ld different room(s) (at most %d).", n, name,
+            units + c->n, c->n);
         return;
     default:
         return;

@@ -314,6 +314,10 @@ static int read_flat_lists(struct fet *f, const struct xnode *root)
         if (xml_child(k, "Capacity") &&
             get_int(f, k, "Capacity", 0, 10000000, &inst->resources[r].capacity))
             return -1;
+        /* --- #17 rooms --- */
+        const char *building = xml_child_text(k, "Building");
+        if (building && strspn(building, " \t\r\n") < strlen(building))
+            inst->resources[r].building = tt_add_building(inst, building);
         bool is_virtual;
         if (get_bool(f, k, "Virtual", false, &is_virtual))
             return -1;
@@ -1109,6 +1113,34 @@ static const struct handler space_handlers[] = {
     HOME("ConstraintTeacherHomeRooms", R_TEACHER_HOME),
     HOME("ConstraintStudentsSetHomeRoom", R_SET_HOME),
     HOME("ConstraintStudentsSetHomeRooms", R_SET_HOME),
+    /* --- #17 rooms: buildings and room sets (rooms.c) --- */
+    LIM("ConstraintTeacherMaxBuildingChangesPerDay", TT_BUILDING_CHANGES_DAY, W_TEACHER,
+        "Max_Building_Changes_Per_Day"),
+    LIM("ConstraintTeachersMaxBuildingChangesPerDay", TT_BUILDING_CHANGES_DAY, W_TEACHERS,
+        "Max_Building_Changes_Per_Day"),
+    LIM("ConstraintStudentsSetMaxBuildingChangesPerDay", TT_BUILDING_CHANGES_DAY, W_SET,
+        "Max_Building_Changes_Per_Day"),
+    LIM("ConstraintStudentsMaxBuildingChangesPerDay", TT_BUILDING_CHANGES_DAY, W_STUDENTS,
+        "Max_Building_Changes_Per_Day"),
+    LIM("ConstraintTeacherMaxBuildingChangesPerWeek", TT_BUILDING_CHANGES_WEEK, W_TEACHER,
+        "Max_Building_Changes_Per_Week"),
+    LIM("ConstraintTeachersMaxBuildingChangesPerWeek", TT_BUILDING_CHANGES_WEEK, W_TEACHERS,
+        "Max_Building_Changes_Per_Week"),
+    LIM("ConstraintStudentsSetMaxBuildingChangesPerWeek", TT_BUILDING_CHANGES_WEEK, W_SET,
+        "Max_Building_Changes_Per_Week"),
+    LIM("ConstraintStudentsMaxBuildingChangesPerWeek", TT_BUILDING_CHANGES_WEEK, W_STUDENTS,
+        "Max_Building_Changes_Per_Week"),
+    LIM("ConstraintTeacherMinGapsBetweenBuildingChanges", TT_BUILDING_MIN_GAPS, W_TEACHER,
+        "Min_Gaps_Between_Building_Changes"),
+    LIM("ConstraintTeachersMinGapsBetweenBuildingChanges", TT_BUILDING_MIN_GAPS, W_TEACHERS,
+        "Min_Gaps_Between_Building_Changes"),
+    LIM("ConstraintStudentsSetMinGapsBetweenBuildingChanges", TT_BUILDING_MIN_GAPS, W_SET,
+        "Min_Gaps_Between_Building_Changes"),
+    LIM("ConstraintStudentsMinGapsBetweenBuildingChanges", TT_BUILDING_MIN_GAPS, W_STUDENTS,
+        "Min_Gaps_Between_Building_Changes"),
+    ACT("ConstraintActivitiesSameRoomIfConsecutive", TT_SAME_ROOM_IF_CONSECUTIVE, NULL),
+    ACT("ConstraintActivitiesOccupyMaxDifferentRooms", TT_MAX_DIFFERENT_ROOMS,
+        "Max_Number_of_Different_Rooms"),
     {NULL, NULL, 0, 0, NULL},
 };
 

@@ -84,6 +84,10 @@ void tt_instance_free(struct tt_instance **instp)
     for (int i = 0; i < inst->nunsupported; i++)
         free(inst->unsupported[i].name);
     free(inst->unsupported);
+    /* --- #17 rooms --- */
+    for (int i = 0; i < inst->nbuildings; i++)
+        free(inst->buildings[i]);
+    free(inst->buildings);
     free(inst->name);
     free(inst);
     *instp = NULL;
@@ -338,9 +342,14 @@ int tt_instance_validate(const struct tt_instance *inst, char **error_r)
                 inst->resources[c->rooms[j]].kind != TT_ROOM)
                 goto bad_ref;
         bool needs_resource = c->type == TT_UNAVAILABLE || c->type >= TT_MAX_GAPS_DAY;
+        /* --- #17 rooms --- */
+        if (c->type == TT_SAME_ROOM_IF_CONSECUTIVE || c->type == TT_MAX_DIFFERENT_ROOMS)
+            needs_resource = false;
         if (needs_resource && c->resource < 0)
             goto bad_ref;
     }
+    if (tt_rooms_validate(inst, error_r) < 0) /* #17 rooms */
+        return -1;
     return 0;
 bad_ref:
     *error_r = fmt_error("El horario hace referencia a un recurso, materia o bloque que no existe.");

@@ -521,6 +521,8 @@ static int pick_room(struct search *se, int b, int s)
     int n = ev->nroom_ok[b];
     if (n == 0)
         return -1;
+    if (ev->room_rule && ev->room_rule[b]) /* #17 rooms: priced choice (rooms.c) */
+        return tt_rooms_pick(se->ev, b, s, rng_below(&se->rng, n));
     int len = ev->inst->blocks[b].length;
     int cur = ev->sol->room[b];
     if (cur >= 0 && room_free(ev, cur, s, len)) {

@@ -45,6 +45,8 @@ struct tt_resource {
     int capacity;     /* rooms: seats; classes: students; 0 = unknown */
     char *room_type;  /* rooms only: "laboratorio", ...; NULL = ordinary */
     char *group;      /* classes: the section a subgroup belongs to, or NULL */
+    /* --- #17 rooms --- */
+    int building;     /* rooms: 1 + index in inst->buildings, 0 = none */
 };
 
 struct tt_lesson {
@@ -109,6 +111,20 @@ enum tt_ctype {
     TT_PREFERENCE,
     /* resource (class): all its lessons in one room; unit = extra room */
     TT_ROOM_STABILITY,
+    /* --- #17 rooms --- */
+    /* resource: per day, its lessons in time order, keeping those whose
+       room is in a building; a change is two neighbours in different
+       buildings. Unit = a change over n per day / per week, or a change
+       with fewer than n periods between the two lessons. */
+    TT_BUILDING_CHANGES_DAY,
+    TT_BUILDING_CHANGES_WEEK,
+    TT_BUILDING_MIN_GAPS,
+    /* blocks in items: two of them on the same day, one ending where the
+       other starts, both with a room, in the same room; unit = such a pair
+       in different rooms */
+    TT_SAME_ROOM_IF_CONSECUTIVE,
+    /* blocks in items use at most n distinct rooms; unit = a room over n */
+    TT_MAX_DIFFERENT_ROOMS,
     TT_NCTYPES
 };
 
@@ -162,6 +178,9 @@ struct tt_instance {
     int nunsupported;
     int ninactive;              /* constraints the source marks inactive */
     int caps[5];                /* allocation sizes (private) */
+    /* --- #17 rooms --- */
+    char **buildings;           /* names; rooms point here (resource.building) */
+    int nbuildings;
 };
 
 /* --- Building an instance ------------------------------------------ */
@@ -191,6 +210,10 @@ void tt_constraint_add_item(struct tt_constraint *c, int block);
 void tt_constraint_add_room(struct tt_constraint *c, int room);
 void tt_constraint_set_slot(struct tt_constraint *c, int day, int period);
 void tt_note_unsupported(struct tt_instance *inst, const char *name);
+/* --- #17 rooms --- */
+/* The building called name, added when new: 1 + its index in buildings,
+   the value a room's building field takes (0 = none). */
+int tt_add_building(struct tt_instance *inst, const char *name);
 
 /* Checks references and limits; fills *error_r (Spanish) on failure. */
 int tt_instance_validate(const struct tt_instance *inst, char **error_r);

@@ -1,0 +1,271 @@
+/*
+ * Buildings and room-set rules (issue #17, part "rooms"): FET's building
+ * changes of a teacher or students set, ActivitiesSameRoomIfConsecutive
+ * and ActivitiesOccupyMaxDifferentRooms.
+ *
+ * Buildings: a room may belong to one building (resource.building, 1 +
+ * index in inst->buildings, 0 = none). A building rule looks at one
+ * resource's day: its lessons in time order, keeping only those whose room
+ * is in a building (a lesson without a room, or in a room without a
+ * building, is skipped: it neither breaks nor makes a change). Two
+ * neighbours of that sequence in different buildings are a change; the
+ * periods between them (free, break, or a lesson skipped as above) are its
+ * gap. These are FET's semantics, checked with fet-cl on crafted files
+ * (tests/unit/test_tt_rooms.c, tests/data/fet/rooms-*.fet). Changes never
+ * span two days. The evaluator keeps, for each resource with such a rule,
+ * the list of its blocks; a day is recomputed from the blocks placed on
+ * it, which happens whenever one of them moves or changes room (eval.c's
+ * reprice_days).
+ *
+ * Room sets: pairs of blocks of the list that follow each other on a day
+ * (one ends where the other starts; FET's break periods sit between, so a
+ * break separates them) must share the room when both have one; and the
+ * blocks of the list must use at most n distinct rooms. Blocks without a
+ * room are ignored, as FET does with activities it gives no room.
+ */
+#include "timetable/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+
+int tt_add_building(struct tt_instance *inst, const char *name)
+{
+    for (int i = 0; i < inst->nbuildings; i++)
+        if (strcmp(inst->buildings[i], name) == 0)
+            return i + 1;
+    inst->buildings =
+        xrealloc(inst->buildings, (size_t)(inst->nbuildings + 1) * sizeof(*inst->buildings));
+    inst->buildings[inst->nbuildings++] = xstrdup(name);
+    return inst->nbuildings;
+}
+
+int tt_rooms_validate(const struct tt_instance *inst, char **error_r)
+{
+    for (int r = 0; r < inst->nresources; r++) {
+        int b = inst->resources[r].building;
+        if (b < 0 || b > inst->nbuildings || (b > 0 && inst->resources[r].kind != TT_ROOM)) {
+            *error_r = str_fmt("El recurso «%s» apunta a un edificio que no existe.",
+                               inst->resources[r].name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static bool is_building_rule(enum tt_ctype t)
+{
+    return t == TT_BUILDING_CHANGES_DAY || t == TT_BUILDING_CHANGES_WEEK ||
+           t == TT_BUILDING_MIN_GAPS;
+}
+
+void tt_rooms_eval_init(struct tt_eval *ev)
+{
+    const struct tt_instance *inst = ev->inst;
+    bool *wanted = xcalloc((size_t)ev->nres + 1, sizeof(bool));
+    bool any = false;
+    for (int ci = 0; ci < inst->nconstraints; ci++) {
+        const struct tt_constraint *c = &inst->constraints[ci];
+        if (is_building_rule(c->type) && c->resource >= 0) {
+            wanted[c->resource] = true;
+            any = true;
+        }
+    }
+    if (any) {
+        ev->rblk = xcalloc((size_t)ev->nres + 1, sizeof(int *));
+        ev->nrblk = xcalloc((size_t)ev->nres + 1, sizeof(int));
+        for (int b = 0; b < inst->nblocks; b++)
+            for (int k = 0; k < ev->nbres[b]; k++) {
+                int r = ev->bres[b][k];
+                if (wanted[r])
+                    tt_push(&ev->rblk[r], &ev->nrblk[r], b);
+            }
+    }
+    /* blocks whose room one of these rules reads: the solver chooses
+       their rooms by price (tt_rooms_pick) */
+    for (int ci = 0; ci < inst->nconstraints; ci++) {
+        const struct tt_constraint *c = &inst->constraints[ci];
+        bool by_items = c->type == TT_SAME_ROOM_IF_CONSECUTIVE || c->type == TT_MAX_DIFFERENT_ROOMS;
+        bool by_res = is_building_rule(c->type) && c->resource >= 0 && ev->rblk;
+        if (!by_items && !by_res)
+            continue;
+        if (!ev->room_rule)
+            ev->room_rule = xcalloc((size_t)inst->nblocks + 1, 1);
+        for (int i = 0; by_items && i < c->nitems; i++)
+            ev->room_rule[c->items[i]] = 1;
+        for (int i = 0; by_res && i < ev->nrblk[c->resource]; i++)
+            ev->room_rule[ev->rblk[c->resource][i]] = 1;
+    }
+    free(wanted);
+}
+
+void tt_rooms_eval_free(struct tt_eval *ev)
+{
+    free(ev->room_rule);
+    ev->room_rule = NULL;
+    if (!ev->rblk)
+        return;
+    for (int r = 0; r < ev->nres; r++)
+        free(ev->rblk[r]);
+    free(ev->rblk);
+    free(ev->nrblk);
+    ev->rblk = NULL;
+    ev->nrblk = NULL;
+}
+
+/* Is room free over the periods block b (not placed) would take from s,
+   and open then? */
+static bool room_open(const struct tt_eval *ev, int room, int b, int s)
+{
+    int len = ev->inst->blocks[b].length, p = s % ev->nper;
+    if (p + len > ev->nper)
+        return false;
+    const uint16_t *cnt = ev->cnt + (size_t)room * ev->nslots + s;
+    for (int i = 0; i < len; i++)
+        if (cnt[i])
+            return false;
+    return !(ev->ignore[(size_t)room * ev->ndays + ev->sday[s]] & tt_run_mask(len, p));
+}
+
+int tt_rooms_pick(struct tt_eval *ev, int b, int s, int off)
+{
+    int n = ev->nroom_ok[b];
+    if (n == 0)
+        return -1;
+    int os = ev->sol->start[b], oroom = ev->sol->room[b];
+    int best = -1, tried = 0;
+    long best_hard = 0, best_soft = 0;
+    /* at most 8 free rooms are priced: two evaluator moves each */
+    for (int i = 0; i < n && tried < 8; i++) {
+        int room = ev->room_ok[b][(off + i) % n];
+        if (!room_open(ev, room, b, s))
+            continue;
+        tried++;
+        tt_eval_move(ev, b, s, room);
+        if (best < 0 || ev->whard < best_hard || (ev->whard == best_hard && ev->soft < best_soft)) {
+            best = room;
+            best_hard = ev->whard;
+            best_soft = ev->soft;
+        }
+    }
+    if (tried)
+        tt_eval_move(ev, b, os, oroom);
+    if (best >= 0)
+        return best;
+    /* none free: as the solver does, a lesson that needs a room takes a
+       busy one (a clash the repair sees), one that only prefers goes
+       without */
+    return ev->inst->lessons[ev->inst->blocks[b].lesson].needs_room ? ev->room_ok[b][off % n]
+                                                                    : -1;
+}
+
+/* One lesson of a resource's building sequence. */
+struct visit {
+    int start, end; /* periods on the day: [start, end) */
+    int building;
+};
+
+/* The resource's lessons on day d that sit in a building, in time order
+   (ties by block index, so the order depends on the timetable alone).
+   Returns how many; *heap_r is set when v was too small. */
+static int day_visits(const struct tt_eval *ev, int r, int d, struct visit *v, int cap,
+                      struct visit **heap_r)
+{
+    const struct tt_instance *inst = ev->inst;
+    *heap_r = NULL;
+    if (!ev->rblk)
+        return 0;
+    const int *blk = ev->rblk[r];
+    int nb = ev->nrblk[r], n = 0;
+    if (nb > cap) {
+        *heap_r = xmalloc((size_t)nb * sizeof(struct visit));
+        v = *heap_r;
+    }
+    for (int i = 0; i < nb; i++) {
+        int b = blk[i], s = ev->sol->start[b], room = ev->sol->room[b];
+        if (s < 0 || ev->sday[s] != d || room < 0 || inst->resources[room].building == 0)
+            continue;
+        int p = s - d * ev->nper;
+        struct visit x = {p, p + inst->blocks[b].length, inst->resources[room].building};
+        int j = n++;
+        for (; j > 0 && v[j - 1].start > x.start; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+    return n;
+}
+
+int tt_building_day_value(const struct tt_eval *ev, const struct tt_constraint *c, int d)
+{
+    struct visit small[64], *heap;
+    int n = day_visits(ev, c->resource, d, small, 64, &heap);
+    const struct visit *v = heap ? heap : small;
+    int changes = 0, short_gaps = 0;
+    for (int i = 1; i < n; i++) {
+        if (v[i].building == v[i - 1].building)
+            continue;
+        changes++;
+        if (v[i].start - v[i - 1].end < c->n)
+            short_gaps++;
+    }
+    free(heap);
+    switch (c->type) {
+    case TT_BUILDING_CHANGES_DAY:
+        return changes > c->n ? changes - c->n : 0;
+    case TT_BUILDING_CHANGES_WEEK:
+        return changes; /* eval.c's fold_days sums the week */
+    case TT_BUILDING_MIN_GAPS:
+        return short_gaps;
+    default:
+        return 0;
+    }
+}
+
+long tt_room_set_units(const struct tt_eval *ev, int ci)
+{
+    const struct tt_instance *inst = ev->inst;
+    const struct tt_constraint *c = &inst->constraints[ci];
+    const int *it = ev->citems[ci];
+    int n = ev->nci[ci];
+    const int *start = ev->sol->start, *room = ev->sol->room;
+    long u = 0;
+    if (c->type == TT_SAME_ROOM_IF_CONSECUTIVE) {
+        for (int i = 0; i < n; i++) {
+            int si = start[it[i]], ri = room[it[i]];
+            if (si < 0 || ri < 0)
+                continue;
+            int ei = si + inst->blocks[it[i]].length;
+            for (int j = i + 1; j < n; j++) {
+                int sj = start[it[j]], rj = room[it[j]];
+                if (sj < 0 || rj < 0 || rj == ri || ev->sday[si] != ev->sday[sj])
+                    continue;
+                int ej = sj + inst->blocks[it[j]].length;
+                /* ends are slots: a block ending at the day's last period
+                   "ends" at the next day's first slot, never a start of
+                   the same day, so the day check above suffices */
+                if (ei == sj || ej == si)
+                    u++;
+            }
+        }
+        return u;
+    }
+    if (c->type == TT_MAX_DIFFERENT_ROOMS) {
+        int seen_small[64], k = 0;
+        int *seen = n > 64 ? xmalloc((size_t)n * sizeof(int)) : seen_small;
+        for (int i = 0; i < n; i++) {
+            int r = room[it[i]];
+            if (start[it[i]] < 0 || r < 0)
+                continue;
+            bool dup = false;
+            for (int j = 0; j < k && !dup; j++)
+                dup = seen[j] == r;
+            if (!dup)
+                seen[k++] = r;
+        }
+        if (seen != seen_small)
+            free(seen);
+        return k > c->n ? k - c->n : 0;
+    }
+    return 0;
+}
