@@ -55,10 +55,23 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     strbuf_init(&r->text);
 }
 
+/* --- #17 rooms: FET keeps spaces around names ("5 C " in the India
+   example) that this reader trims from the timetable's values; a name
+   matches a value when equal without them. */
+static bool same_name(const char *name, const char *val)
+{
+    while (*name == ' ' || *name == '\t' || *name == '\n' || *name == '\r')
+        name++;
+    size_t n = strlen(name);
+    while (n > 0 && strchr(" \t\r\n", name[n - 1]))
+        n--;
+    return strlen(val) == n && strncmp(name, val, n) == 0;
+}
+
 static int find_name(char *const *names, int n, const char *s)
 {
     for (int i = 0; i < n; i++)
-        if (strcmp(names[i], s) == 0)
+        if (same_name(names[i], s))
             return i;
     return -1;
 }
@@ -86,7 +99,7 @@ static void place(struct reader *r)
     }
     int p = -1;
     for (int i = 0; i < inst->nperiods; i++)
-        if (strcmp(inst->periods[i].name, r->hour) == 0)
+        if (same_name(inst->periods[i].name, r->hour))
             p = i;
     if (p < 0) {
         fail(r, "la hora «%s» no existe en el archivo FET", r->hour);
@@ -95,6 +108,9 @@ static void place(struct reader *r)
     r->sol->start[b] = d * inst->nperiods + p;
     if (r->room[0]) {
         int room = tt_find_resource(inst, TT_ROOM, r->room);
+        for (int i = 0; i < inst->nresources && room < 0; i++)
+            if (inst->resources[i].kind == TT_ROOM && same_name(inst->resources[i].name, r->room))
+                room = i;
         if (room < 0) {
             fail(r, "el aula «%s» no existe en el archivo FET", r->room);
             return;
