@@ -390,9 +390,9 @@ static void explain_blocks(struct out *o, const struct tt_eval *ev, int ci)
         return;
     case TT_MAX_DIFFERENT_ROOMS:
         block_name(inst, it[0], name, sizeof(name));
-        add(o, c->hard, cost, ci, "%d clases (con %s) usan %ld aula(s) distintas (máximo %d).",
-            "%d lessons (with %s) use %ld different room(s) (at most %d).", n, name,
-            units + c->n, c->n);
+        add(o, c->hard, cost, ci, "%d clases (con %s) usan %d aulas distintas (máximo %d): %ld clase(s) fuera de las %d más usadas.",
+            "%d lessons (with %s) use %d different rooms (at most %d): %ld lesson(s) outside the %d most used.",
+            n, name, tt_rooms_distinct(ev, ci), c->n, units, c->n);
         return;
     default:
         return;

@@ -60,7 +60,8 @@ struct tt_eval {
     /* --- #17 rooms --- */
     int **rblk;             /* per resource with a building rule: its blocks */
     int *nrblk;
-    uint8_t *room_rule;     /* per block: a rule of rooms.c reads its room */
+    uint8_t *room_rule;     /* per block: a rule of rooms.c reads its room
+                               (2: a room-set rule, 1: building rules) */
 };
 
 /* Raises by one the weight of every hard violation present now. */
@@ -106,14 +107,17 @@ long tt_pair_units(const struct tt_eval *ev, const struct tt_constraint *c, int 
 int tt_building_day_value(const struct tt_eval *ev, const struct tt_constraint *c, int d);
 /* Units of TT_SAME_ROOM_IF_CONSECUTIVE / TT_MAX_DIFFERENT_ROOMS now. */
 long tt_room_set_units(const struct tt_eval *ev, int ci);
+/* Distinct rooms the placed blocks of constraint ci use. */
+int tt_rooms_distinct(const struct tt_eval *ev, int ci);
 /* The per-resource block lists the building rules read (tt_eval_new /
    tt_eval_free). */
 void tt_rooms_eval_init(struct tt_eval *ev);
 void tt_rooms_eval_free(struct tt_eval *ev);
 /* For the solver, block b (not placed) about to start at s and whose room
-   a rule of rooms.c reads: the free room of room_ok (tried from index off)
-   that leaves the cheapest timetable under the breakout weights, or the
-   room at off when none is free (or -1 when b does not need one). */
+   a rule of rooms.c reads: the free room of room_ok (tried from index off;
+   all of them for a room-set rule, 8 for building rules) that leaves the
+   cheapest timetable under the breakout weights, or the room at off when
+   none is free (or -1 when b does not need one). */
 int tt_rooms_pick(struct tt_eval *ev, int b, int s, int off);
 /* Buildings of rooms in range (tt_instance_validate). */
 int tt_rooms_validate(const struct tt_instance *inst, char **error_r);

@@ -21,7 +21,8 @@
  * (one ends where the other starts; FET's break periods sit between, so a
  * break separates them) must share the room when both have one; and the
  * blocks of the list must use at most n distinct rooms. Blocks without a
- * room are ignored, as FET does with activities it gives no room.
+ * room are ignored, as FET does with activities it gives no room. A unit
+ * of the latter is a lesson outside the n most used rooms.
  */
 #include "timetable/internal.h"
 
@@ -92,10 +93,13 @@ void tt_rooms_eval_init(struct tt_eval *ev)
             continue;
         if (!ev->room_rule)
             ev->room_rule = xcalloc((size_t)inst->nblocks + 1, 1);
+        /* 2: a room-set rule, every free room is priced; 1: building
+           rules only, up to 8 (a building has several rooms alike) */
         for (int i = 0; by_items && i < c->nitems; i++)
-            ev->room_rule[c->items[i]] = 1;
+            ev->room_rule[c->items[i]] = 2;
         for (int i = 0; by_res && i < ev->nrblk[c->resource]; i++)
-            ev->room_rule[ev->rblk[c->resource][i]] = 1;
+            if (!ev->room_rule[ev->rblk[c->resource][i]])
+                ev->room_rule[ev->rblk[c->resource][i]] = 1;
     }
     free(wanted);
 }
@@ -136,8 +140,10 @@ int tt_rooms_pick(struct tt_eval *ev, int b, int s, int off)
     int os = ev->sol->start[b], oroom = ev->sol->room[b];
     int best = -1, tried = 0;
     long best_hard = 0, best_soft = 0;
-    /* at most 8 free rooms are priced: two evaluator moves each */
-    for (int i = 0; i < n && tried < 8; i++) {
+    /* free rooms are priced, two evaluator moves each: all of them for a
+       room-set rule, at most 8 for building rules */
+    int most = ev->room_rule && ev->room_rule[b] == 2 ? n : 8;
+    for (int i = 0; i < n && tried < most; i++) {
         int room = ev->room_ok[b][(off + i) % n];
         if (!room_open(ev, room, b, s))
             continue;
@@ -158,6 +164,22 @@ int tt_rooms_pick(struct tt_eval *ev, int b, int s, int off)
        without */
     return ev->inst->lessons[ev->inst->blocks[b].lesson].needs_room ? ev->room_ok[b][off % n]
                                                                     : -1;
+}
+
+int tt_rooms_distinct(const struct tt_eval *ev, int ci)
+{
+    const int *it = ev->citems[ci];
+    int k = 0;
+    for (int i = 0; i < ev->nci[ci]; i++) {
+        int r = ev->sol->room[it[i]];
+        if (ev->sol->start[it[i]] < 0 || r < 0)
+            continue;
+        bool dup = false;
+        for (int j = 0; j < i && !dup; j++)
+            dup = ev->sol->start[it[j]] >= 0 && ev->sol->room[it[j]] == r;
+        k += !dup;
+    }
+    return k;
 }
 
 /* One lesson of a resource's building sequence. */
@@ -251,21 +273,43 @@ long tt_room_set_units(const struct tt_eval *ev, int ci)
         return u;
     }
     if (c->type == TT_MAX_DIFFERENT_ROOMS) {
-        int seen_small[64], k = 0;
-        int *seen = n > 64 ? xmalloc((size_t)n * sizeof(int)) : seen_small;
+        /* units: the blocks outside the n most used rooms, the lessons
+           that would have to move (as TT_MAX_DAYS_WEEK does with days):
+           zero exactly when at most n rooms are used, and each lesson
+           moved off a little-used room lowers it, which guides the search
+           where counting rooms would be flat */
+        int rooms_small[64], uses_small[64], k = 0;
+        int *rooms_seen = n > 64 ? xmalloc((size_t)n * sizeof(int)) : rooms_small;
+        int *uses = n > 64 ? xmalloc((size_t)n * sizeof(int)) : uses_small;
         for (int i = 0; i < n; i++) {
             int r = room[it[i]];
             if (start[it[i]] < 0 || r < 0)
                 continue;
-            bool dup = false;
-            for (int j = 0; j < k && !dup; j++)
-                dup = seen[j] == r;
-            if (!dup)
-                seen[k++] = r;
+            int j = 0;
+            while (j < k && rooms_seen[j] != r)
+                j++;
+            if (j == k) {
+                rooms_seen[k] = r;
+                uses[k++] = 0;
+            }
+            uses[j]++;
         }
-        if (seen != seen_small)
-            free(seen);
-        return k > c->n ? k - c->n : 0;
+        if (k > c->n) {
+            /* the k - n least used rooms: sort the counts ascending */
+            for (int i = 1; i < k; i++)
+                for (int j = i; j > 0 && uses[j - 1] > uses[j]; j--) {
+                    int t = uses[j];
+                    uses[j] = uses[j - 1];
+                    uses[j - 1] = t;
+                }
+            for (int i = 0; i < k - c->n; i++)
+                u += uses[i];
+        }
+        if (rooms_seen != rooms_small) {
+            free(rooms_seen);
+            free(uses);
+        }
+        return u;
     }
     return 0;
 }

@@ -285,12 +285,20 @@ static void test_occupy_max_different_rooms(void **state)
     put(inst, sol, b + 2, 1, 0, "B1");
     put(inst, sol, b + 3, 1, 1, "N1");
     assert_int_equal(hard(inst, sol), 2);
-    assert_true(explained(inst, sol, TT_ES, "4 clases (con «Química» (T)) usan 4 aula(s) distintas (máximo 2)."));
-    assert_true(explained(inst, sol, TT_EN, "4 lessons (with «Química» (T)) use 4 different room(s) (at most 2)."));
+    /* a unit is a lesson outside the 2 most used rooms */
+    assert_true(explained(inst, sol, TT_ES, "4 clases (con «Química» (T)) usan 4 aulas distintas (máximo 2): 2 clase(s) fuera de las 2 más usadas."));
+    assert_true(explained(inst, sol, TT_EN, "4 lessons (with «Química» (T)) use 4 different rooms (at most 2): 2 lesson(s) outside the 2 most used."));
     put(inst, sol, b + 3, 1, 1, NULL); /* no room: not counted */
     assert_int_equal(hard(inst, sol), 1);
     put(inst, sol, b + 2, 1, 0, "A1");
     assert_int_equal(hard(inst, sol), 0);
+    /* at most one room: A1 A1 A2 B1 -> the two lessons outside A1 */
+    inst->constraints[0].n = 1;
+    put(inst, sol, b + 3, 1, 1, "B1");
+    assert_int_equal(hard(inst, sol), 2);
+    /* A1 A1 A1 B1 -> one lesson to move */
+    put(inst, sol, b + 1, 0, 1, "A1");
+    assert_int_equal(hard(inst, sol), 1);
     tt_solution_free(&sol);
     tt_instance_free(&inst);
 }
