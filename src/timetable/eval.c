@@ -36,6 +36,11 @@ enum tt_family tt_family_of(const struct tt_constraint *c)
     case TT_MIN_DAYS_WEEK:
     case TT_MAX_SPAN_DAY:
     case TT_EARLY_START:
+    /* --- #17 rtime --- */
+    case TT_MAX_CONTINUOUS:
+    case TT_INTERVAL_MAX_DAYS:
+    case TT_MIN_RESTING:
+    case TT_ENDS_DAY:
         return TT_FAM_RESOURCE;
     case TT_PREFERENCE:
         return (c->pref_kind == TT_PREF_TIME || c->pref_kind == TT_PREF_DAY) ? TT_FAM_RESOURCE
@@ -117,6 +122,12 @@ static int day_value(const struct tt_eval *ev, const struct tt_constraint *c, in
         int n = c->level < 0 ? tt_popcount(m & sel) : tt_popcount(m & ~sel);
         return n * (c->level < 0 ? -c->level : c->level) * pref_factor(c->pref_kind);
     }
+    /* --- #17 rtime --- */
+    case TT_MAX_CONTINUOUS:
+    case TT_INTERVAL_MAX_DAYS:
+    case TT_MIN_RESTING:
+    case TT_ENDS_DAY:
+        return tt_rtime_day_value(ev, c, d);
     default:
         return 0;
     }
@@ -164,6 +175,11 @@ static long fold_days(const struct tt_eval *ev, const struct tt_constraint *c, c
         }
         return late + (second > c->n ? second - c->n : 0);
     }
+    /* --- #17 rtime --- */
+    case TT_MAX_SPAN_DAY: /* with or without its one-day exception */
+    case TT_INTERVAL_MAX_DAYS:
+    case TT_MIN_RESTING:
+        return tt_rtime_fold(ev, c, dv);
     default:
         for (int d = 0; d < ev->ndays; d++)
             sum += dv[d];
