@@ -40,6 +40,11 @@ enum tt_family tt_family_of(const struct tt_constraint *c)
     case TT_BUILDING_CHANGES_DAY:
     case TT_BUILDING_CHANGES_WEEK:
     case TT_BUILDING_MIN_GAPS:
+    /* --- #17 rtime --- */
+    case TT_MAX_CONTINUOUS:
+    case TT_INTERVAL_MAX_DAYS:
+    case TT_MIN_RESTING:
+    case TT_ENDS_DAY:
         return TT_FAM_RESOURCE;
     case TT_PREFERENCE:
         return (c->pref_kind == TT_PREF_TIME || c->pref_kind == TT_PREF_DAY) ? TT_FAM_RESOURCE
@@ -126,6 +131,12 @@ static int day_value(const struct tt_eval *ev, const struct tt_constraint *c, in
     case TT_BUILDING_CHANGES_WEEK:
     case TT_BUILDING_MIN_GAPS:
         return tt_building_day_value(ev, c, d);
+    /* --- #17 rtime --- */
+    case TT_MAX_CONTINUOUS:
+    case TT_INTERVAL_MAX_DAYS:
+    case TT_MIN_RESTING:
+    case TT_ENDS_DAY:
+        return tt_rtime_day_value(ev, c, d);
     default:
         return 0;
     }
@@ -174,6 +185,11 @@ static long fold_days(const struct tt_eval *ev, const struct tt_constraint *c, c
         }
         return late + (second > c->n ? second - c->n : 0);
     }
+    /* --- #17 rtime --- */
+    case TT_MAX_SPAN_DAY: /* with or without its one-day exception */
+    case TT_INTERVAL_MAX_DAYS:
+    case TT_MIN_RESTING:
+        return tt_rtime_fold(ev, c, dv);
     default:
         for (int d = 0; d < ev->ndays; d++)
             sum += dv[d];

@@ -154,6 +154,13 @@ static void explain_resource(struct out *o, const struct tt_eval *ev, int ci)
     int total = 0;
     for (int d = 0; d < ev->ndays; d++)
         total += dv[d];
+    /* --- #17 rtime: resource time patterns, one line each (rtime.c) --- */
+    if (tt_rtime_type(c)) {
+        char text[1024];
+        tt_rtime_explain(ev, ci, o->lang, text, (int)sizeof(text));
+        add(o, c->hard, cost, ci, "%s", "%s", text);
+        return;
+    }
     switch (c->type) {
     case TT_UNAVAILABLE:
     case TT_MAX_GAPS_DAY:

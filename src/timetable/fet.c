@@ -907,10 +907,12 @@ static int h_limit(struct fet *f, const struct xnode *c, const struct cinfo *ci,
         return -1;
     if (get_bool(f, c, "Allow_One_Day_Exception_of_Plus_One", false, &exception))
         return -1;
-    if (exception) { /* one day may exceed the span by one: not modelled */
+    if (exception && h->type != TT_MAX_SPAN_DAY) { /* FET has it for spans only */
         tt_note_unsupported(f->inst, ci->name);
         return 0;
     }
+    if (h->type == TT_MAX_SPAN_DAY)
+        flag = exception; /* #17 rtime: one day may reach the span + 1 */
     int *res, nres;
     if (resources_of(f, c, h->who, &res, &nres))
         return -1;
@@ -1036,6 +1038,103 @@ static int h_defer_home(struct fet *f, const struct xnode *c, const struct cinfo
     return 0;
 }
 
+/* --- #17 rtime: resource time patterns (evaluated in rtime.c) --- */
+
+/* Teacher(s)/StudentsSet/Students IntervalMaxDaysPerWeek: at most
+   Max_Days_Per_Week days with a lesson in the hours from
+   Interval_Start_Hour up to, not including, Interval_End_Hour (empty: the
+   end of the day, as FET's files say; checked with fet-cl). A lesson that
+   only overlaps the interval counts. */
+static int h_interval_days(struct fet *f, const struct xnode *c, const struct cinfo *ci,
+                           const struct handler *h)
+{
+    int n;
+    if (get_int(f, c, "Max_Days_Per_Week", 0, TT_MAX_DAYS, &n))
+        return -1;
+    const struct xnode *ks = xml_child(c, "Interval_Start_Hour");
+    const struct xnode *ke = xml_child(c, "Interval_End_Hour");
+    if (!ks)
+        return fail(f, c, "falta <Interval_Start_Hour> en <%s>.", c->name);
+    int from = find_hour(f, ks, xml_text(ks)), to = f->inst->nperiods;
+    if (from < 0)
+        return -1;
+    const char *et = ke ? xml_text(ke) : "";
+    if (strspn(et, " \t\r\n") < strlen(et) && (to = find_hour(f, ke, et)) < 0)
+        return -1;
+    if (to <= from)
+        return fail(f, ke ? ke : c, "el intervalo de <%s> termina antes de empezar.", c->name);
+    int *res, nres;
+    if (resources_of(f, c, h->who, &res, &nres))
+        return -1;
+    for (int i = 0; i < nres; i++) {
+        struct tt_constraint *con = add_con(f, TT_INTERVAL_MAX_DAYS, ci, true);
+        con->resource = res[i];
+        con->n = n;
+        for (int d = 0; d < f->inst->ndays; d++)
+            for (int p = from; p < to; p++)
+                tt_constraint_set_slot(con, d, p);
+    }
+    free(res);
+    return 0;
+}
+
+/* Teacher(s)/StudentsSet/Students MinRestingHours: from the last lesson of
+   a day to the first of the next at least Minimum_Resting_Hours hours
+   (breaks count); Circular: also from the last day to the first. FET
+   refuses more hours than a day has, and so do we. */
+static int h_resting(struct fet *f, const struct xnode *c, const struct cinfo *ci,
+                     const struct handler *h)
+{
+    int n;
+    bool circular;
+    if (get_int(f, c, "Minimum_Resting_Hours", 0, f->inst->nperiods, &n) ||
+        get_bool(f, c, "Circular", false, &circular))
+        return -1;
+    int *res, nres;
+    if (resources_of(f, c, h->who, &res, &nres))
+        return -1;
+    for (int i = 0; i < nres; i++) {
+        struct tt_constraint *con = add_con(f, TT_MIN_RESTING, ci, false);
+        con->resource = res[i];
+        con->n = n;
+        con->flag = circular;
+    }
+    free(res);
+    return 0;
+}
+
+/* ActivityEndsStudentsDay (SEL_ID) and ActivitiesEndStudentsDay
+   (SEL_FILTER): no lesson of the activity's subgroups after it that day.
+   One constraint per subgroup, over the blocks that have it, so that the
+   evaluator re-prices it whenever anything of that subgroup moves. */
+static int h_ends_day(struct fet *f, const struct xnode *c, const struct cinfo *ci,
+                      const struct handler *h)
+{
+    struct tt_instance *inst = f->inst;
+    int *items, nitems;
+    if (h->who == SEL_ID ? blocks_by_id(f, c, "Activity_Id", &items, &nitems)
+                         : blocks_by_filter(f, c, 0, &items, &nitems))
+        return -1;
+    int *classes = NULL, nclasses = 0;
+    for (int i = 0; i < nitems; i++) {
+        const struct tt_lesson *l = &inst->lessons[inst->blocks[items[i]].lesson];
+        for (int k = 0; k < l->nclasses; k++)
+            int_add_unique(&classes, &nclasses, l->classes[k]);
+    }
+    for (int j = 0; j < nclasses; j++) {
+        struct tt_constraint *con = add_con(f, TT_ENDS_DAY, ci, false);
+        con->resource = classes[j];
+        for (int i = 0; i < nitems; i++) {
+            const struct tt_lesson *l = &inst->lessons[inst->blocks[items[i]].lesson];
+            if (has_int(l->classes, l->nclasses, classes[j]))
+                tt_constraint_add_item(con, items[i]);
+        }
+    }
+    free(classes);
+    free(items);
+    return 0;
+}
+
 #define ACT(name, type, field) {name, h_activity_ids, type, 0, field}
 #define LIM(name, type, who, field) {name, h_limit, type, who, field}
 #define TIMES(name, type, sel) {name, h_preferred_times, type, sel, NULL}
@@ -1095,6 +1194,25 @@ static const struct handler time_handlers[] = {
         "Max_Beginnings_At_Second_Hour"),
     LIM("ConstraintStudentsEarlyMaxBeginningsAtSecondHour", TT_EARLY_START, W_STUDENTS,
         "Max_Beginnings_At_Second_Hour"),
+    /* --- #17 rtime --- */
+    LIM("ConstraintTeacherMaxHoursContinuously", TT_MAX_CONTINUOUS, W_TEACHER,
+        "Maximum_Hours_Continuously"),
+    LIM("ConstraintTeachersMaxHoursContinuously", TT_MAX_CONTINUOUS, W_TEACHERS,
+        "Maximum_Hours_Continuously"),
+    LIM("ConstraintStudentsSetMaxHoursContinuously", TT_MAX_CONTINUOUS, W_SET,
+        "Maximum_Hours_Continuously"),
+    LIM("ConstraintStudentsMaxHoursContinuously", TT_MAX_CONTINUOUS, W_STUDENTS,
+        "Maximum_Hours_Continuously"),
+    {"ConstraintTeacherIntervalMaxDaysPerWeek", h_interval_days, 0, W_TEACHER, NULL},
+    {"ConstraintTeachersIntervalMaxDaysPerWeek", h_interval_days, 0, W_TEACHERS, NULL},
+    {"ConstraintStudentsSetIntervalMaxDaysPerWeek", h_interval_days, 0, W_SET, NULL},
+    {"ConstraintStudentsIntervalMaxDaysPerWeek", h_interval_days, 0, W_STUDENTS, NULL},
+    {"ConstraintTeacherMinRestingHours", h_resting, 0, W_TEACHER, NULL},
+    {"ConstraintTeachersMinRestingHours", h_resting, 0, W_TEACHERS, NULL},
+    {"ConstraintStudentsSetMinRestingHours", h_resting, 0, W_SET, NULL},
+    {"ConstraintStudentsMinRestingHours", h_resting, 0, W_STUDENTS, NULL},
+    {"ConstraintActivityEndsStudentsDay", h_ends_day, 0, SEL_ID, NULL},
+    {"ConstraintActivitiesEndStudentsDay", h_ends_day, 0, SEL_FILTER, NULL},
     {NULL, NULL, 0, 0, NULL},
 };
 

@@ -121,5 +121,14 @@ void tt_rooms_eval_free(struct tt_eval *ev);
 int tt_rooms_pick(struct tt_eval *ev, int b, int s, int off);
 /* Buildings of rooms in range (tt_instance_validate). */
 int tt_rooms_validate(const struct tt_instance *inst, char **error_r);
+/* --- #17 rtime (rtime.c): the resource time-pattern constraints --- */
+/* Day value and fold (see day_value/fold_days in eval.c) of TT_MAX_CONTINUOUS,
+   TT_INTERVAL_MAX_DAYS, TT_MIN_RESTING, TT_ENDS_DAY and TT_MAX_SPAN_DAY with
+   its one-day exception (flag). */
+bool tt_rtime_type(const struct tt_constraint *c);
+int tt_rtime_day_value(const struct tt_eval *ev, const struct tt_constraint *c, int d);
+long tt_rtime_fold(const struct tt_eval *ev, const struct tt_constraint *c, const int *dv);
+/* One line in plain words for constraint ci, which is violated now. */
+void tt_rtime_explain(const struct tt_eval *ev, int ci, enum tt_lang lang, char *buf, int n);
 
 #endif

@@ -101,7 +101,8 @@ enum tt_ctype {
     TT_MIN_PERIODS_DAY,   /* flag = empty days allowed */
     TT_MAX_DAYS_WEEK,     /* days with at least one lesson */
     TT_MIN_DAYS_WEEK,
-    TT_MAX_SPAN_DAY,      /* first to last period of a day */
+    TT_MAX_SPAN_DAY,      /* first to last period of a day; flag = one day
+                             may reach n + 1 (FET's exception, #17 rtime) */
     /* resource: start every day at the first period, except at most n days
        that start at the second (FET's early max beginnings at second hour) */
     TT_EARLY_START,
@@ -125,6 +126,20 @@ enum tt_ctype {
     TT_SAME_ROOM_IF_CONSECUTIVE,
     /* blocks in items use at most n distinct rooms; unit = a room over n */
     TT_MAX_DIFFERENT_ROOMS,
+    /* --- #17 rtime (rtime.c): resource time patterns --- */
+    /* resource: no run of more than n busy periods one after the other (a
+       free period, a break or a closed period ends a run) */
+    TT_MAX_CONTINUOUS,
+    /* resource: at most n days with a lesson in the periods of slots[d]
+       (FET's hour interval; the same mask every day) */
+    TT_INTERVAL_MAX_DAYS,
+    /* resource: at least n periods (breaks included) from its last lesson
+       of a day to its first of the next day that has lessons; flag = also
+       from the last day to the first (FET's Circular) */
+    TT_MIN_RESTING,
+    /* resource (class) and blocks in items, each with that class: no
+       lesson of the class after any of them on its day */
+    TT_ENDS_DAY,
     TT_NCTYPES
 };
 
