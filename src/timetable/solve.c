@@ -473,6 +473,21 @@ struct search {
     bool fet_mode;        /* the repair has switched to FET's method */
     struct partner *part; /* of the unit being placed */
     int npart, partcap;
+    /* the partners sorted by day (build_partners): for each day, entries
+       (partner index << 1 | always); always = broken by every start that
+       day, otherwise priced per start */
+    int *pday;            /* [ndays * partcap] */
+    int *npday;           /* [ndays] */
+    unsigned *umark;      /* per unit: == ustamp when listed already */
+    unsigned ustamp;
+    unsigned *dmark;      /* the same for day_partners */
+    unsigned dstamp;
+    int *owner;           /* [nres * nslots] a cache: the block last found
+                             alone in a slot the evaluator marks unknown */
+    int **occp, *occv;    /* fet_occ_save: evaluator marks to restore */
+    int occn, occcap;
+    unsigned *rchk;       /* per resource: stamp << 1 | res_rule_broken's answer */
+    unsigned rstamp;
     int restarts;
     int visit_stamp;
     /* journal of the moves of one compound move, for undo */
@@ -626,6 +641,49 @@ static bool unit_allows(const struct search *se, int u, int s)
     return (se->pp->udom[(size_t)u * nd + s / np] >> (s % np)) & 1;
 }
 
+static int slot_owner(struct search *se, int r, int t);
+
+/* The blocks of resource r (teacher or class) over the slots [s, s + len)
+   of one day, in block order, as a scan of rblocks[r] finds them: from the
+   evaluator's occupant of each slot (occ), or slot_owner where it is marked
+   unknown. Their count, or -1 when a slot holds two or more blocks (a
+   clash: the caller scans rblocks[r]). */
+static int window_blocks(struct search *se, int r, int s, int len, int *found)
+{
+    const struct tt_eval *ev = se->ev;
+    int p = s % ev->nper;
+    if (p + len > ev->nper)
+        len = ev->nper - p;
+    const uint16_t *cnt = ev->cnt + (size_t)r * ev->nslots + s;
+    const int *occ = ev->occ + (size_t)r * ev->nslots + s;
+    int nf = 0;
+    bool sorted = true;
+    for (int k = 0; k < len; k++) {
+        if (cnt[k] == 0)
+            continue;
+        if (cnt[k] > 1)
+            return -1;
+        int b2 = occ[k] >= 0 ? occ[k] : slot_owner(se, r, s + k);
+        if (b2 < 0)
+            return -1;
+        if (nf > 0 && found[nf - 1] == b2)
+            continue;
+        sorted &= nf == 0 || found[nf - 1] < b2;
+        found[nf++] = b2;
+    }
+    if (!sorted) {
+        for (int a = 1; a < nf; a++) {
+            int v = found[a], z = a - 1;
+            while (z >= 0 && found[z] > v) {
+                found[z + 1] = found[z];
+                z--;
+            }
+            found[z + 1] = v;
+        }
+    }
+    return nf;
+}
+
 /* Builds the Kempe chain that moves unit u from its start t1 to t2: the
    units that share a teacher or class with a unit arriving at t2 and sit
    there move to t1, and so on, until nothing more clashes. Only units of
@@ -655,14 +713,15 @@ static int kempe_build(struct search *se, int u, int t2)
             for (int j = 0; j < ev->nbres[b] && ok; j++) {
                 int r = ev->bres[b][j];
                 /* skip resources free over the arrival window */
-                const uint16_t *cnt = ev->cnt + (size_t)r * ev->nslots + to;
-                bool busy = false;
-                for (int i2 = 0; i2 < len && !busy && (to % ev->nper) + i2 < ev->nper; i2++)
-                    busy = cnt[i2] != 0;
-                if (!busy)
+                int tp = to % ev->nper;
+                if (!(ev->busy[(size_t)r * ev->ndays + to / ev->nper] &
+                      tt_run_mask(tp + len > ev->nper ? ev->nper - tp : len, tp)))
                     continue;
-                for (int q = 0; q < pp->nrb[r] && ok; q++) {
-                    int b2 = pp->rblocks[r][q];
+                int found[TT_MAX_PERIODS];
+                int nf = window_blocks(se, r, to, len, found);
+                int nq = nf >= 0 ? nf : pp->nrb[r];
+                for (int q = 0; q < nq && ok; q++) {
+                    int b2 = nf >= 0 ? found[q] : pp->rblocks[r][q];
                     int y = pp->unit_of[b2];
                     if (se->mark[y])
                         continue;
@@ -733,14 +792,15 @@ static struct tt_cost eject_move(struct search *se, int u, int s)
         int b = pp->ublocks[u][i];
         for (int j = 0; j < ev->nbres[b]; j++) {
             int r = ev->bres[b][j];
-            const uint16_t *cnt = ev->cnt + (size_t)r * ev->nslots + s;
-            bool busy = false;
-            for (int k = 0; k < len && !busy && (s % ev->nper) + k < ev->nper; k++)
-                busy = cnt[k] != 0;
-            if (!busy)
+            int p = s % ev->nper;
+            if (!(ev->busy[(size_t)r * ev->ndays + s / ev->nper] &
+                  tt_run_mask(p + len > ev->nper ? ev->nper - p : len, p)))
                 continue;
-            for (int q = 0; q < pp->nrb[r]; q++) {
-                int b2 = pp->rblocks[r][q];
+            int found[TT_MAX_PERIODS];
+            int nf = window_blocks(se, r, s, len, found);
+            int nq = nf >= 0 ? nf : pp->nrb[r];
+            for (int q = 0; q < nq; q++) {
+                int b2 = nf >= 0 ? found[q] : pp->rblocks[r][q];
                 int y = pp->unit_of[b2];
                 int s2 = ev->sol->start[b2];
                 if (y == u || s2 < 0 || s2 >= s + len || s2 + ev->inst->blocks[b2].length <= s)
@@ -755,8 +815,26 @@ static struct tt_cost eject_move(struct search *se, int u, int s)
     return unit_move(se, u, s);
 }
 
-/* Does block b take part in a hard violation? */
-static bool block_in_conflict(const struct search *se, int b)
+/* Does resource r carry a broken hard resource rule? With `cached`,
+   answered once per stamp (se->rstamp: one scan of conflicting_unit, in
+   which nothing moves). */
+static bool res_rule_broken(struct search *se, int r, bool cached)
+{
+    const struct tt_eval *ev = se->ev;
+    if (cached && se->rchk[r] >> 1 == se->rstamp)
+        return se->rchk[r] & 1;
+    bool bad = false;
+    for (int i = 0; i < ev->nrcons[r] && !bad; i++) {
+        int ci = ev->rcons[r][i];
+        bad = ev->inst->constraints[ci].hard && ev->units[ci] > 0;
+    }
+    if (cached)
+        se->rchk[r] = se->rstamp << 1 | (unsigned)bad;
+    return bad;
+}
+
+/* Does block b take part in a hard violation? (cached: res_rule_broken) */
+static bool block_in_conflict(struct search *se, int b, bool cached)
 {
     const struct tt_eval *ev = se->ev;
     const struct tt_instance *inst = ev->inst;
@@ -774,11 +852,8 @@ static bool block_in_conflict(const struct search *se, int b)
         for (int i = 0; i < len && s % ev->nper + i < ev->nper; i++)
             if (cnt[i] > 1)
                 return true;
-        for (int i = 0; i < ev->nrcons[r]; i++) {
-            int ci = ev->rcons[r][i];
-            if (inst->constraints[ci].hard && ev->units[ci] > 0)
-                return true;
-        }
+        if (res_rule_broken(se, r, cached))
+            return true;
     }
     for (int i = 0; i < ev->nbcons[b]; i++) {
         int ci = ev->bcons[b][i];
@@ -903,12 +978,16 @@ static int conflicting_unit(struct search *se)
     const struct prep *pp = se->pp;
     int n = pp->nunits;
     int off = rng_below(&se->rng, n);
+    if (++se->rstamp >= 1u << 30) {
+        memset(se->rchk, 0, ((size_t)se->ev->nres + 1) * sizeof(unsigned));
+        se->rstamp = 1;
+    }
     for (int k = 0; k < n; k++) {
         int cand = off + k < n ? off + k : off + k - n;
         if (pp->ndom[cand] == 0 || (pp->ndom[cand] == 1 && unit_start(se, cand) >= 0))
             continue;
         for (int i = 0; i < pp->nub[cand]; i++)
-            if (block_in_conflict(se, pp->ublocks[cand][i]))
+            if (block_in_conflict(se, pp->ublocks[cand][i], true))
                 return cand;
     }
     return -1;
@@ -979,6 +1058,15 @@ static void repair_step(struct search *se)
 
 /* --- Placement by recursive pushing (FET's method) -------------------- */
 
+/* A fresh stamp for se->umark (cleared when the counter wraps). */
+static void next_ustamp(struct search *se)
+{
+    if (++se->ustamp == 0) {
+        memset(se->umark, 0, ((size_t)se->pp->nunits + 1) * sizeof(unsigned));
+        se->ustamp = 1;
+    }
+}
+
 /* The placed partners of unit u's blocks in hard pairwise rules. */
 static void build_partners(struct search *se, int u)
 {
@@ -1006,19 +1094,103 @@ static void build_partners(struct search *se, int u)
             }
         }
     }
+    /* Per day of the start, which partners clash: min days depend only on
+       the day (same day: broken for n >= 1), not overlapping and min gap
+       only matter on the partner's day; any other pairwise rule is priced
+       per start. A unit listed as always broken once a day needs no second
+       entry that day: unit_conflicts lists each unit once. */
+    se->pday = xrealloc(se->pday, ((size_t)ev->ndays * se->partcap + 1) * sizeof(int));
+    for (int d = 0; d < ev->ndays; d++)
+        se->npday[d] = -1; /* day_partners lists a day when first needed */
+}
+
+/* The list of build_partners for day d (made on first use). */
+static const int *day_partners(struct search *se, int d, int *n_r)
+{
+    const struct tt_eval *ev = se->ev;
+    int *list = se->pday + (size_t)d * se->partcap;
+    if (se->npday[d] < 0) {
+        int n = 0;
+        if (++se->dstamp == 0) {
+            memset(se->dmark, 0, ((size_t)se->pp->nunits + 1) * sizeof(unsigned));
+            se->dstamp = 1;
+        }
+        for (int i = 0; i < se->npart; i++) {
+            const struct partner *pa = &se->part[i];
+            int dj = ev->sday[ev->sol->start[pa->b2]];
+            int dist = d > dj ? d - dj : dj - d;
+            enum tt_ctype t = pa->c->type;
+            bool always = false, check = true;
+            if (t == TT_MIN_DAYS) {
+                always = dist < pa->c->n;
+                check = !always && dist == 0 && pa->c->flag;
+            } else if (t == TT_NOT_OVERLAPPING || t == TT_MIN_GAP) {
+                check = dist == 0;
+            }
+            if (always) {
+                if (se->dmark[pa->y] == se->dstamp)
+                    continue;
+                se->dmark[pa->y] = se->dstamp;
+                list[n++] = i << 1 | 1;
+            } else if (check) {
+                list[n++] = i << 1;
+            }
+        }
+        se->npday[d] = n;
+    }
+    *n_r = se->npday[d];
+    return list;
 }
 
 /* Adds unit y to the conflicts out[0..*n) once; false when y may not be
    pushed (pinned, or pushed already in this attempt) or out is full. */
-static bool add_conflict(const struct search *se, int y, int *out, int *n, int max)
+static bool add_conflict(struct search *se, int y, int *out, int *n, int max)
 {
-    for (int k = 0; k < *n; k++)
-        if (out[k] == y)
-            return true;
+    if (se->umark[y] == se->ustamp)
+        return true;
     if (se->pp->ndom[y] <= 1 || se->visit[y] == se->visit_stamp || *n >= max)
         return false;
+    se->umark[y] = se->ustamp;
     out[(*n)++] = y;
     return true;
+}
+
+/* The block alone (cnt 1) in slot t of resource r, which the evaluator
+   marks unknown (occ -2, after a clash there ended): remembered in
+   se->owner, checked before use (it must still cover t). */
+static int slot_owner(struct search *se, int r, int t)
+{
+    const struct tt_eval *ev = se->ev;
+    const struct prep *pp = se->pp;
+    int *o = se->owner + (size_t)r * ev->nslots + t;
+    int b2 = *o;
+    if (b2 >= 0) {
+        int s2 = ev->sol->start[b2];
+        if (s2 >= 0 && s2 <= t && t < s2 + ev->inst->blocks[b2].length)
+            return b2;
+    }
+    for (int q = 0; q < pp->nrb[r]; q++) {
+        b2 = pp->rblocks[r][q];
+        int s2 = ev->sol->start[b2];
+        if (s2 >= 0 && s2 <= t && t < s2 + ev->inst->blocks[b2].length) {
+            *o = b2;
+            return b2;
+        }
+    }
+    return -1;
+}
+
+/* Whether partner pa is broken with the unit starting at s. */
+static bool partner_broken(const struct tt_eval *ev, const struct partner *pa, int s)
+{
+    int s2 = ev->sol->start[pa->b2];
+    if (pa->c->type == TT_MIN_DAYS) {
+        int di = ev->sday[s], dj = ev->sday[s2];
+        int dist = di > dj ? di - dj : dj - di;
+        return dist < pa->c->n ||
+               (dist == 0 && pa->c->flag && s + pa->len != s2 && s2 + pa->len2 != s);
+    }
+    return tt_pair_units(ev, pa->c, pa->b, s, pa->b2, s2) != 0;
 }
 
 /* The units that must leave for unit u to start at s: those on one of
@@ -1031,58 +1203,150 @@ static int unit_conflicts(struct search *se, int u, int s, int *out, int max)
     const struct prep *pp = se->pp;
     const struct tt_eval *ev = se->ev;
     int n = 0;
+    int d = ev->sday[s], p = s - d * ev->nper;
+    next_ustamp(se);
     for (int i = 0; i < pp->nub[u]; i++) {
         int b = pp->ublocks[u][i];
         int len = ev->inst->blocks[b].length;
+        if (p + len > ev->nper)
+            len = ev->nper - p;
+        uint64_t mask = tt_run_mask(len, p);
         for (int j = 0; j < ev->nbres[b]; j++) {
             int r = ev->bres[b][j];
+            if (!(ev->busy[(size_t)r * ev->ndays + d] & mask))
+                continue;
             const uint16_t *cnt = ev->cnt + (size_t)r * ev->nslots + s;
             const int *occ = ev->occ + (size_t)r * ev->nslots + s;
-            bool busy = false, known = true;
-            for (int k = 0; k < len && (s % ev->nper) + k < ev->nper; k++) {
-                busy |= cnt[k] != 0;
+            /* the blocks over the window, in the order of rblocks[r]
+               (block order) when a slot is marked unknown, else slot
+               order: that order decides whom fet_swap moves first */
+            int found[TT_MAX_PERIODS], nf = 0;
+            bool known = true, single = true;
+            for (int k = 0; k < len; k++) {
                 known &= cnt[k] == 0 || (cnt[k] == 1 && occ[k] >= 0);
+                single &= cnt[k] <= 1;
             }
-            if (!busy)
-                continue;
-            int nq = known ? len : pp->nrb[r];
-            for (int q = 0; q < nq; q++) {
-                int b2;
-                if (known) {
-                    if ((s % ev->nper) + q >= ev->nper || occ[q] < 0)
+            if (known || single) {
+                for (int k = 0; k < len; k++) {
+                    if (cnt[k] == 0)
                         continue;
-                    b2 = occ[q];
-                } else {
-                    b2 = pp->rblocks[r][q];
+                    int b2 = occ[k] >= 0 ? occ[k] : slot_owner(se, r, s + k);
+                    if (b2 < 0 || (nf > 0 && found[nf - 1] == b2))
+                        continue;
+                    found[nf++] = b2;
                 }
-                int y = pp->unit_of[b2];
-                int s2 = ev->sol->start[b2];
-                if (y == u || s2 < 0 || s2 >= s + len || s2 + ev->inst->blocks[b2].length <= s)
-                    continue;
-                if (!add_conflict(se, y, out, &n, max))
+                if (!known) {
+                    /* block order, each once (a block covers a run of
+                       slots, so its copies were adjacent) */
+                    for (int a = 1; a < nf; a++) {
+                        int v = found[a], z = a - 1;
+                        while (z >= 0 && found[z] > v) {
+                            found[z + 1] = found[z];
+                            z--;
+                        }
+                        found[z + 1] = v;
+                    }
+                }
+            } else {
+                /* a clash in the window: every block of r over it */
+                for (int q = 0; q < pp->nrb[r]; q++) {
+                    int b2 = pp->rblocks[r][q];
+                    int s2 = ev->sol->start[b2];
+                    int y = pp->unit_of[b2];
+                    if (y == u || s2 < 0 || s2 >= s + len ||
+                        s2 + ev->inst->blocks[b2].length <= s)
+                        continue;
+                    if (!add_conflict(se, y, out, &n, max))
+                        return -1;
+                }
+            }
+            for (int k = 0; k < nf; k++) {
+                int y = pp->unit_of[found[k]];
+                if (y != u && !add_conflict(se, y, out, &n, max))
                     return -1;
             }
         }
     }
-    /* partners in hard pairwise rules (min days between lessons) */
-    for (int i = 0; i < se->npart; i++) {
-        const struct partner *pa = &se->part[i];
-        int s2 = ev->sol->start[pa->b2];
-        long v;
-        if (pa->c->type == TT_MIN_DAYS) {
-            int di = ev->sday[s], dj = ev->sday[s2];
-            int dist = di > dj ? di - dj : dj - di;
-            v = dist < pa->c->n ||
-                (dist == 0 && pa->c->flag && s + pa->len != s2 && s2 + pa->len2 != s);
-        } else {
-            v = tt_pair_units(ev, pa->c, pa->b, s, pa->b2, s2);
-        }
-        if (v == 0)
+    /* partners in hard pairwise rules (min days between lessons), as
+       build_partners sorted them for this day */
+    int nl;
+    const int *list = day_partners(se, d, &nl);
+    for (int k = 0; k < nl; k++) {
+        const struct partner *pa = &se->part[list[k] >> 1];
+        if (!(list[k] & 1) && !partner_broken(ev, pa, s))
             continue;
         if (!add_conflict(se, pa->y, out, &n, max))
             return -1;
     }
     return n;
+}
+
+/* Every start of unit u's domain priced by unit_conflicts (in shuffle
+   order idx), then ord[0..*nord) sorted by pushes, stable (the shuffle
+   breaks ties); starts where a unit may not be pushed are left out. */
+static void fet_order(struct search *se, int u, int nd, const int *idx, int *key, int *conf,
+                      int *ord, int *nord)
+{
+    const struct prep *pp = se->pp;
+    for (int i = 0; i < nd; i++) {
+        int k = unit_conflicts(se, u, pp->dom[u][idx[i]], conf + (size_t)i * FET_PUSH, FET_PUSH);
+        key[i] = k < 0 ? 1000 : k;
+    }
+    int m = 0;
+    for (int k = 0; k <= FET_PUSH; k++)
+        for (int i = 0; i < nd; i++)
+            if (key[i] == k)
+                ord[m++] = i;
+    *nord = m;
+}
+
+/* The evaluator marks a slot "unknown" (occ -2) after a clash there and
+   "known" again when it empties; unit_conflicts' order depends on that
+   mark. A try that is undone can turn unknown slots known, so before it
+   the marks of the slots it touches (teachers and classes of the pushed
+   units and of u at s) are saved, and restored after the undo: the
+   timetable is then exactly the one fet_swap priced. */
+static void occ_save_block(struct search *se, int b, int s)
+{
+    const struct tt_eval *ev = se->ev;
+    if (s < 0)
+        return;
+    int len = ev->inst->blocks[b].length, p = s % ev->nper;
+    if (p + len > ev->nper)
+        len = ev->nper - p;
+    for (int j = 0; j < ev->nbres[b]; j++) {
+        int *occ = ev->occ + (size_t)ev->bres[b][j] * ev->nslots + s;
+        for (int k = 0; k < len; k++) {
+            if (se->occn == se->occcap) {
+                se->occcap = se->occcap ? 2 * se->occcap : 256;
+                se->occp = xrealloc(se->occp, (size_t)se->occcap * sizeof(*se->occp));
+                se->occv = xrealloc(se->occv, (size_t)se->occcap * sizeof(*se->occv));
+            }
+            se->occp[se->occn] = occ + k;
+            se->occv[se->occn++] = occ[k];
+        }
+    }
+}
+
+static void fet_occ_save(struct search *se, int u, int s, const int *out, int n)
+{
+    const struct prep *pp = se->pp;
+    se->occn = 0;
+    for (int k = 0; k < n; k++)
+        for (int i = 0; i < pp->nub[out[k]]; i++) {
+            int b = pp->ublocks[out[k]][i];
+            occ_save_block(se, b, se->ev->sol->start[b]);
+        }
+    for (int i = 0; i < pp->nub[u]; i++)
+        occ_save_block(se, pp->ublocks[u][i], s);
+}
+
+static void fet_occ_restore(struct search *se)
+{
+    while (se->occn > 0) {
+        se->occn--;
+        *se->occp[se->occn] = se->occv[se->occn];
+    }
 }
 
 /* Places unit u (not placed) at a start where nothing clashes, or pushes
@@ -1112,30 +1376,51 @@ static bool fet_swap(struct search *se, int u, int level)
         idx[i] = idx[j];
         idx[j] = t;
     }
-    for (int i = 0; i < nd; i++) {
-        int k = unit_conflicts(se, u, pp->dom[u][idx[i]], conf + (size_t)i * FET_PUSH, FET_PUSH);
-        key[i] = k < 0 ? 1000 : k;
-        ord[i] = i;
-    }
-    /* stable insertion sort by pushes (the shuffle breaks ties) */
-    for (int i = 1; i < nd; i++) {
-        int o = ord[i], j = i - 1;
-        while (j >= 0 && key[ord[j]] > key[o]) {
-            ord[j + 1] = ord[j];
-            j--;
+    /* From level 5 on only the first start in that order is followed
+       further (99 % of the calls on JMSS), so only it is needed: the
+       starts are priced in shuffle order, each only as far as it could
+       still push fewer units than the best so far, and a start that
+       pushes none ends the scan. Only when that start breaks a rule the
+       pushes do not see (a room) are all starts priced as below, on the
+       same timetable (fet_occ_restore). */
+    bool lazy = level >= 5;
+    int nord = 0;
+    if (lazy) {
+        int best = -1, kbest = FET_PUSH + 1;
+        for (int i = 0; i < nd && kbest > 0; i++) {
+            int k = unit_conflicts(se, u, pp->dom[u][idx[i]], conf + (size_t)i * FET_PUSH,
+                                   kbest - 1);
+            if (k >= 0) {
+                best = i;
+                kbest = k;
+            }
         }
-        ord[j + 1] = o;
+        if (best >= 0) {
+            ord[nord++] = best;
+            key[best] = kbest;
+        }
+    } else {
+        fet_order(se, u, nd, idx, key, conf, ord, &nord);
     }
-    for (int i = 0; i < nd && key[ord[i]] < 1000; i++) {
+    for (int i = 0; i < nord; i++) {
         int s = pp->dom[u][idx[ord[i]]];
         int n = key[ord[i]];
         const int *out = conf + (size_t)ord[i] * FET_PUSH;
         int mark = se->jn, vmark = se->vn;
+        if (lazy)
+            fet_occ_save(se, u, s, out, n);
         for (int k = 0; k < n; k++)
             unit_lift(se, out[k]);
         unit_move(se, u, s);
         if (ev->clash != 0 || ev->hard_other != 0) {
             jundo_to(se, mark);
+            if (lazy) {
+                /* the rest of the order after all, as if priced before
+                   this try; its first start is the one just tried */
+                fet_occ_restore(se);
+                lazy = false;
+                fet_order(se, u, nd, idx, key, conf, ord, &nord);
+            }
             continue;
         }
         if (n == 0)
@@ -1356,7 +1641,7 @@ static void lift_conflicts(struct search *se)
             bool bad = false;
             for (int i = 0; i < se->pp->nub[u] && !bad; i++)
                 bad = se->ev->sol->start[se->pp->ublocks[u][i]] >= 0 &&
-                      block_in_conflict(se, se->pp->ublocks[u][i]);
+                      block_in_conflict(se, se->pp->ublocks[u][i], false);
             if (bad) {
                 se->jn = 0;
                 unit_lift(se, u);
@@ -1513,6 +1798,13 @@ int tt_solve(const struct tt_instance *inst, struct tt_solution *sol,
         se[t].lvl = xmalloc(((size_t)FET_LEVELS * (2 + FET_PUSH) * se[t].ev->nslots + 1) * sizeof(int));
         se[t].lvl_idx = xmalloc(((size_t)FET_LEVELS * se[t].ev->nslots + 1) * sizeof(int));
         se[t].vstack = xmalloc(((size_t)pp.nunits + 1) * sizeof(int));
+        se[t].npday = xcalloc((size_t)se[t].ev->ndays + 1, sizeof(int));
+        se[t].umark = xcalloc((size_t)pp.nunits + 1, sizeof(unsigned));
+        se[t].dmark = xcalloc((size_t)pp.nunits + 1, sizeof(unsigned));
+        se[t].rchk = xcalloc((size_t)se[t].ev->nres + 1, sizeof(unsigned));
+        se[t].owner = xmalloc(((size_t)se[t].ev->nres * se[t].ev->nslots + 1) * sizeof(int));
+        for (size_t i = 0; i < (size_t)se[t].ev->nres * se[t].ev->nslots; i++)
+            se[t].owner[i] = -1;
         se[t].chain = xmalloc(65 * sizeof(int));
         se[t].hist = xmalloc((size_t)LAHC_LENGTH * sizeof(long long));
         se[t].t_feasible = -1;
@@ -1548,6 +1840,14 @@ int tt_solve(const struct tt_instance *inst, struct tt_solution *sol,
         free(se[t].lvl_idx);
         free(se[t].vstack);
         free(se[t].part);
+        free(se[t].pday);
+        free(se[t].npday);
+        free(se[t].umark);
+        free(se[t].dmark);
+        free(se[t].rchk);
+        free(se[t].owner);
+        free(se[t].occp);
+        free(se[t].occv);
         free(se[t].chain);
         free(se[t].jb);
         free(se[t].js);
