@@ -646,9 +646,11 @@ static int slot_owner(struct search *se, int r, int t);
 /* The blocks of resource r (teacher or class) over the slots [s, s + len)
    of one day, in block order, as a scan of rblocks[r] finds them: from the
    evaluator's occupant of each slot (occ), or slot_owner where it is marked
-   unknown. Their count, or -1 when a slot holds two or more blocks (a
-   clash: the caller scans rblocks[r]). */
-static int window_blocks(struct search *se, int r, int s, int len, int *found)
+   unknown. With slot_order, in slot order instead when every occupant is
+   known (the order unit_conflicts has always used). Their count, or -1
+   when a slot holds two or more blocks (a clash: the caller scans
+   rblocks[r]). */
+static int window_blocks(struct search *se, int r, int s, int len, int *found, bool slot_order)
 {
     const struct tt_eval *ev = se->ev;
     int p = s % ev->nper;
@@ -663,6 +665,7 @@ static int window_blocks(struct search *se, int r, int s, int len, int *found)
             continue;
         if (cnt[k] > 1)
             return -1;
+        slot_order &= occ[k] >= 0;
         int b2 = occ[k] >= 0 ? occ[k] : slot_owner(se, r, s + k);
         if (b2 < 0)
             return -1;
@@ -671,7 +674,7 @@ static int window_blocks(struct search *se, int r, int s, int len, int *found)
         sorted &= nf == 0 || found[nf - 1] < b2;
         found[nf++] = b2;
     }
-    if (!sorted) {
+    if (!sorted && !slot_order) {
         for (int a = 1; a < nf; a++) {
             int v = found[a], z = a - 1;
             while (z >= 0 && found[z] > v) {
@@ -718,7 +721,7 @@ static int kempe_build(struct search *se, int u, int t2)
                       tt_run_mask(tp + len > ev->nper ? ev->nper - tp : len, tp)))
                     continue;
                 int found[TT_MAX_PERIODS];
-                int nf = window_blocks(se, r, to, len, found);
+                int nf = window_blocks(se, r, to, len, found, false);
                 int nq = nf >= 0 ? nf : pp->nrb[r];
                 for (int q = 0; q < nq && ok; q++) {
                     int b2 = nf >= 0 ? found[q] : pp->rblocks[r][q];
@@ -797,7 +800,7 @@ static struct tt_cost eject_move(struct search *se, int u, int s)
                   tt_run_mask(p + len > ev->nper ? ev->nper - p : len, p)))
                 continue;
             int found[TT_MAX_PERIODS];
-            int nf = window_blocks(se, r, s, len, found);
+            int nf = window_blocks(se, r, s, len, found, false);
             int nq = nf >= 0 ? nf : pp->nrb[r];
             for (int q = 0; q < nq; q++) {
                 int b2 = nf >= 0 ? found[q] : pp->rblocks[r][q];
@@ -1215,39 +1218,13 @@ static int unit_conflicts(struct search *se, int u, int s, int *out, int max)
             int r = ev->bres[b][j];
             if (!(ev->busy[(size_t)r * ev->ndays + d] & mask))
                 continue;
-            const uint16_t *cnt = ev->cnt + (size_t)r * ev->nslots + s;
-            const int *occ = ev->occ + (size_t)r * ev->nslots + s;
-            /* the blocks over the window, in the order of rblocks[r]
-               (block order) when a slot is marked unknown, else slot
-               order: that order decides whom fet_swap moves first */
-            int found[TT_MAX_PERIODS], nf = 0;
-            bool known = true, single = true;
-            for (int k = 0; k < len; k++) {
-                known &= cnt[k] == 0 || (cnt[k] == 1 && occ[k] >= 0);
-                single &= cnt[k] <= 1;
-            }
-            if (known || single) {
-                for (int k = 0; k < len; k++) {
-                    if (cnt[k] == 0)
-                        continue;
-                    int b2 = occ[k] >= 0 ? occ[k] : slot_owner(se, r, s + k);
-                    if (b2 < 0 || (nf > 0 && found[nf - 1] == b2))
-                        continue;
-                    found[nf++] = b2;
-                }
-                if (!known) {
-                    /* block order, each once (a block covers a run of
-                       slots, so its copies were adjacent) */
-                    for (int a = 1; a < nf; a++) {
-                        int v = found[a], z = a - 1;
-                        while (z >= 0 && found[z] > v) {
-                            found[z + 1] = found[z];
-                            z--;
-                        }
-                        found[z + 1] = v;
-                    }
-                }
-            } else {
+            /* the blocks over the window: in slot order when the
+               evaluator knows every occupant, else in block order (as a
+               scan of rblocks[r] finds them); that order decides whom
+               fet_swap moves first */
+            int found[TT_MAX_PERIODS];
+            int nf = window_blocks(se, r, s, len, found, true);
+            if (nf < 0) {
                 /* a clash in the window: every block of r over it */
                 for (int q = 0; q < pp->nrb[r]; q++) {
                     int b2 = pp->rblocks[r][q];
@@ -1259,6 +1236,7 @@ static int unit_conflicts(struct search *se, int u, int s, int *out, int max)
                     if (!add_conflict(se, y, out, &n, max))
                         return -1;
                 }
+                continue;
             }
             for (int k = 0; k < nf; k++) {
                 int y = pp->unit_of[found[k]];
