@@ -333,6 +333,8 @@ static int mode_count(int *v, int n, int *mode_r)
 long tt_pair_units(const struct tt_eval *ev, const struct tt_constraint *c, int bi, int si, int bj,
                    int sj)
 {
+    if (tt_tags_pairwise(c->type)) /* #17 tags */
+        return tt_tags_pair_units(ev, c, bi, si, bj, sj);
     int di = ev->sday[si], dj = ev->sday[sj];
     int ei = si + ev->inst->blocks[bi].length;
     int ej = sj + ev->inst->blocks[bj].length;
@@ -355,7 +357,8 @@ long tt_pair_units(const struct tt_eval *ev, const struct tt_constraint *c, int 
 
 bool tt_pairwise(enum tt_ctype t)
 {
-    return t == TT_MIN_DAYS || t == TT_NOT_OVERLAPPING || t == TT_MIN_GAP;
+    return t == TT_MIN_DAYS || t == TT_NOT_OVERLAPPING || t == TT_MIN_GAP ||
+           tt_tags_pairwise(t); /* #17 tags */
 }
 
 /* Units of the pairs of a pairwise constraint that include block b, with b
@@ -389,6 +392,7 @@ static long set_units(const struct tt_eval *ev, int ci, int *mode_r)
     case TT_MIN_DAYS:
     case TT_NOT_OVERLAPPING:
     case TT_MIN_GAP:
+    case TT_TAG_MIN_GAP_ORDERED: /* #17 tags */
         for (int i = 0; i < n; i++) {
             int si = start[it[i]];
             if (si < 0)
@@ -446,6 +450,12 @@ static long set_units(const struct tt_eval *ev, int ci, int *mode_r)
         }
         return u;
     }
+    /* --- #17 tags --- */
+    case TT_TAG_MAX_DAY:
+    case TT_TAG_MAX_RUN:
+    case TT_OCCUPY_MAX_SLOTS:
+    case TT_MAX_SIMULTANEOUS:
+        return tt_tags_set_units(ev, ci);
     case TT_ROOM_STABILITY: {
         int seen[64], k = 0;
         for (int i = 0; i < n; i++) {

@@ -406,6 +406,83 @@ static void explain_blocks(struct out *o, const struct tt_eval *ev, int ci)
     }
 }
 
+/* --- #17 tags: activity-tag and time-slot-selection rules --- */
+static bool is_tags_type(enum tt_ctype t)
+{
+    return t == TT_TAG_MAX_DAY || t == TT_TAG_MAX_RUN || t == TT_TAG_MIN_GAP_ORDERED ||
+           t == TT_OCCUPY_MAX_SLOTS || t == TT_MAX_SIMULTANEOUS;
+}
+
+static void explain_tags(struct out *o, const struct tt_eval *ev, int ci)
+{
+    const struct tt_instance *inst = ev->inst;
+    const struct tt_constraint *c = &inst->constraints[ci];
+    const char *tag = c->tag ? c->tag : "?", *tag2 = c->tag2 ? c->tag2 : "?";
+    const char *who = "", *rname = "";
+    if (c->resource >= 0) {
+        const struct tt_resource *res = &inst->resources[c->resource];
+        who = o->lang == TT_ES ? kind_es(res->kind) : kind_en(res->kind);
+        rname = res->name;
+    }
+    long units = ev->units[ci];
+    long cost = c->hard ? units : units * c->weight;
+    char name[256];
+    switch (c->type) {
+    case TT_TAG_MAX_DAY:
+    case TT_TAG_MAX_RUN:
+        for (int d = 0; d < ev->ndays; d++) {
+            uint64_t m = tt_tags_day_mask(ev, ci, d);
+            int longest, k = tt_popcount(m);
+            long du = c->type == TT_TAG_MAX_DAY ? (k > c->n ? k - c->n : 0)
+                                                : tt_tags_run_units(ev, m, c->n, &longest);
+            if (du == 0)
+                continue;
+            long dc = c->hard ? du : du * c->weight;
+            if (c->type == TT_TAG_MAX_DAY)
+                add(o, c->hard, dc, ci, "%s %s tiene %d períodos de clases con la etiqueta «%s» el %s (máximo %d).",
+                    "%s %s has %d periods of lessons tagged «%s» on %s (at most %d).", who,
+                    rname, k, tag, inst->day_names[d], c->n);
+            else
+                add(o, c->hard, dc, ci, "%s %s tiene %d períodos seguidos de clases con la etiqueta «%s» el %s (máximo %d seguidos).",
+                    "%s %s has %d periods in a row of lessons tagged «%s» on %s (at most %d in a row).",
+                    who, rname, longest, tag, inst->day_names[d], c->n);
+        }
+        return;
+    case TT_TAG_MIN_GAP_ORDERED:
+        add(o, c->hard, cost, ci, "%s %s tiene %ld caso(s) de una clase con la etiqueta «%s» seguida el mismo día de una con «%s» con menos de %d período(s) entre ambas.",
+            "%s %s has %ld case(s) of a lesson tagged «%s» followed on the same day by one tagged «%s» with fewer than %d period(s) between them.",
+            who, rname, units, tag, tag2, c->n);
+        return;
+    case TT_OCCUPY_MAX_SLOTS: {
+        int k = 0;
+        for (int d = 0; d < ev->ndays; d++)
+            k += tt_popcount(tt_tags_day_mask(ev, ci, d) & (c->slots ? c->slots[d] : 0));
+        block_name(inst, ev->citems[ci][0], name, sizeof(name));
+        add(o, c->hard, cost, ci, "%d clases (con %s) ocupan %d de las horas seleccionadas (máximo %d).",
+            "%d lessons (with %s) occupy %d of the selected time slots (at most %d).",
+            ev->nci[ci], name, k, c->n);
+        return;
+    }
+    case TT_MAX_SIMULTANEOUS:
+        block_name(inst, ev->citems[ci][0], name, sizeof(name));
+        for (int s = 0; s < ev->nslots && c->slots; s++) {
+            int d = s / ev->nper, p = s % ev->nper;
+            if (!((c->slots[d] >> p) & 1))
+                continue;
+            int k = tt_tags_count_at(ev, ci, s);
+            if (k <= c->n)
+                continue;
+            long dc = c->hard ? k - c->n : (long)(k - c->n) * c->weight;
+            add(o, c->hard, dc, ci, "%d de las %d clases indicadas (con %s) coinciden el %s, período %s (máximo %d a la vez).",
+                "%d of the %d listed lessons (with %s) are at the same time on %s, period %s (at most %d at once).",
+                k, ev->nci[ci], name, inst->day_names[d], inst->periods[p].name, c->n);
+        }
+        return;
+    default:
+        return;
+    }
+}
+
 static int by_cost(const void *a, const void *b)
 {
     const struct tt_violation *x = a, *y = b;
@@ -426,6 +503,8 @@ int tt_explain(const struct tt_instance *inst, const struct tt_solution *sol,
             continue;
         if (tt_family_of(&inst->constraints[ci]) == TT_FAM_RESOURCE)
             explain_resource(&o, ev, ci);
+        else if (is_tags_type(inst->constraints[ci].type)) /* #17 tags */
+            explain_tags(&o, ev, ci);
         else
             explain_blocks(&o, ev, ci);
     }

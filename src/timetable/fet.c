@@ -1135,6 +1135,171 @@ static int h_ends_day(struct fet *f, const struct xnode *c, const struct cinfo *
     return 0;
 }
 
+/* --- #17 tags: activity-tag and time-slot-selection rules -------------- */
+/* FET activities may carry several tags while a lesson keeps one, so the
+   tags are resolved here: each constraint lists the blocks it is about
+   (tags.c prices them). */
+
+/* Per resource res[i], the blocks of the active activities that carry tag
+   and that resource (a teacher of the activity or an atomic set of its
+   students), in lists[i] / nl[i]. */
+static void tagged_blocks(struct fet *f, const char *tag, const int *res, int nres, int ***lists_r,
+                          int **nl_r)
+{
+    int nr = f->inst->nresources;
+    int *pos = xmalloc((size_t)(nr ? nr : 1) * sizeof(int));
+    for (int r = 0; r < nr; r++)
+        pos[r] = -1;
+    for (int i = 0; i < nres; i++)
+        pos[res[i]] = i;
+    int **lists = xcalloc((size_t)(nres ? nres : 1), sizeof(int *));
+    int *nl = xcalloc((size_t)(nres ? nres : 1), sizeof(int));
+    for (int i = 0; i < f->nacts; i++) {
+        const struct act *a = &f->acts[i];
+        if (!a->active || !has_tag(a, tag))
+            continue;
+        for (int t = 0; t < a->nteachers; t++)
+            if (pos[a->teachers[t]] >= 0)
+                int_add_unique(&lists[pos[a->teachers[t]]], &nl[pos[a->teachers[t]]], a->block);
+        for (int s = 0; s < a->nsets; s++) {
+            const struct sset *set = &f->sets[a->sets[s]];
+            for (int j = 0; j < set->natoms; j++)
+                if (pos[set->atoms[j]] >= 0)
+                    int_add_unique(&lists[pos[set->atoms[j]]], &nl[pos[set->atoms[j]]], a->block);
+        }
+    }
+    free(pos);
+    *lists_r = lists;
+    *nl_r = nl;
+}
+
+static void free_lists(int **lists, int *nl, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(lists[i]);
+    free(lists);
+    free(nl);
+}
+
+/* A tag child: the first of names present, with text. */
+static const char *tag_field(struct fet *f, const struct xnode *c, const char *a, const char *b)
+{
+    const struct xnode *k = xml_child(c, a);
+    if (!k && b)
+        k = xml_child(c, b);
+    if (!k || !*xml_text(k)) {
+        fail(f, k ? k : c, "falta la etiqueta de actividad <%s> en <%s>.", a, c->name);
+        return NULL;
+    }
+    return xml_text(k);
+}
+
+/* Teacher(s)/Students(Set) ActivityTagMaxHoursDaily / Continuously: per
+   resource, its blocks carrying the tag; none where they can not exceed
+   the limit. */
+static int h_tag_limit(struct fet *f, const struct xnode *c, const struct cinfo *ci,
+                       const struct handler *h)
+{
+    int n;
+    if (get_int(f, c, h->field, 0, 1000, &n))
+        return -1;
+    const char *tag = tag_field(f, c, "Activity_Tag_Name", "Activity_Tag");
+    int *res, nres;
+    if (!tag || resources_of(f, c, h->who, &res, &nres))
+        return -1;
+    int **lists, *nl;
+    tagged_blocks(f, tag, res, nres, &lists, &nl);
+    for (int i = 0; i < nres; i++) {
+        int total = 0;
+        for (int j = 0; j < nl[i]; j++)
+            total += f->inst->blocks[lists[i][j]].length;
+        if (total <= n)
+            continue;
+        struct tt_constraint *con = add_con(f, (enum tt_ctype)h->type, ci, false);
+        con->resource = res[i];
+        con->n = n;
+        con->tag = xstrdup(tag);
+        for (int j = 0; j < nl[i]; j++)
+            tt_constraint_add_item(con, lists[i][j]);
+    }
+    free_lists(lists, nl, nres);
+    free(res);
+    return 0;
+}
+
+/* Teacher(s)/Students(Set) MinGapsBetweenOrderedPairOfActivityTags: per
+   resource, its first-tag blocks then its second-tag blocks. FET refuses
+   an activity with both tags; so does the reader. */
+static int h_tag_pair(struct fet *f, const struct xnode *c, const struct cinfo *ci,
+                      const struct handler *h)
+{
+    int n;
+    if (get_int(f, c, h->field, 0, 1000, &n))
+        return -1;
+    const char *t1 = tag_field(f, c, "First_Activity_Tag", NULL);
+    const char *t2 = t1 ? tag_field(f, c, "Second_Activity_Tag", NULL) : NULL;
+    int *res, nres;
+    if (!t2 || resources_of(f, c, h->who, &res, &nres))
+        return -1;
+    int **first, *n1, **second, *n2;
+    tagged_blocks(f, t1, res, nres, &first, &n1);
+    tagged_blocks(f, t2, res, nres, &second, &n2);
+    int rc = 0;
+    for (int i = 0; i < nres && rc == 0; i++) {
+        for (int j = 0; j < n1[i] && rc == 0; j++)
+            if (has_int(second[i], n2[i], first[i][j]))
+                rc = fail(f, c, "la actividad %ld tiene las dos etiquetas de <%s> («%s» y «%s»); "
+                                "FET tampoco lo admite.",
+                          f->inst->blocks[first[i][j]].ext_id, c->name, t1, t2);
+        if (rc || n1[i] == 0 || n2[i] == 0)
+            continue;
+        struct tt_constraint *con = add_con(f, (enum tt_ctype)h->type, ci, false);
+        con->resource = res[i];
+        con->n = n;
+        con->flag = n1[i];
+        con->tag = xstrdup(t1);
+        con->tag2 = xstrdup(t2);
+        for (int j = 0; j < n1[i]; j++)
+            tt_constraint_add_item(con, first[i][j]);
+        for (int j = 0; j < n2[i]; j++)
+            tt_constraint_add_item(con, second[i][j]);
+    }
+    free_lists(first, n1, nres);
+    free_lists(second, n2, nres);
+    free(res);
+    return rc;
+}
+
+/* ActivitiesOccupyMaxTimeSlotsFromSelection and
+   ActivitiesMaxSimultaneousInSelectedTimeSlots: listed activities and
+   selected slots; none where the activities can not exceed the limit. */
+static int h_selection(struct fet *f, const struct xnode *c, const struct cinfo *ci,
+                       const struct handler *h)
+{
+    int n;
+    uint64_t mask[TT_MAX_DAYS];
+    if (get_int(f, c, h->field, 0, 1000000, &n) ||
+        read_slots(f, c, "Selected_Time_Slot", "Selected_Day", "Selected_Hour", mask))
+        return -1;
+    int *items, nitems;
+    if (blocks_by_id(f, c, "Activity_Id", &items, &nitems))
+        return -1;
+    long most = h->type == TT_MAX_SIMULTANEOUS ? nitems : 0;
+    for (int i = 0; i < nitems && h->type == TT_OCCUPY_MAX_SLOTS; i++)
+        most += f->inst->blocks[items[i]].length;
+    if (most > n) {
+        struct tt_constraint *con = add_con(f, (enum tt_ctype)h->type, ci, true);
+        copy_slots(con, mask);
+        con->n = n;
+        for (int i = 0; i < nitems; i++)
+            tt_constraint_add_item(con, items[i]);
+    }
+    free(items);
+    return 0;
+}
+
+#define TAGS(name, fn, type, who, field) {name, fn, type, who, field}
+
 #define ACT(name, type, field) {name, h_activity_ids, type, 0, field}
 #define LIM(name, type, who, field) {name, h_limit, type, who, field}
 #define TIMES(name, type, sel) {name, h_preferred_times, type, sel, NULL}
@@ -1213,6 +1378,35 @@ static const struct handler time_handlers[] = {
     {"ConstraintStudentsMinRestingHours", h_resting, 0, W_STUDENTS, NULL},
     {"ConstraintActivityEndsStudentsDay", h_ends_day, 0, SEL_ID, NULL},
     {"ConstraintActivitiesEndStudentsDay", h_ends_day, 0, SEL_FILTER, NULL},
+    /* --- #17 tags --- */
+    TAGS("ConstraintTeacherActivityTagMaxHoursDaily", h_tag_limit, TT_TAG_MAX_DAY, W_TEACHER,
+         "Maximum_Hours_Daily"),
+    TAGS("ConstraintTeachersActivityTagMaxHoursDaily", h_tag_limit, TT_TAG_MAX_DAY, W_TEACHERS,
+         "Maximum_Hours_Daily"),
+    TAGS("ConstraintStudentsSetActivityTagMaxHoursDaily", h_tag_limit, TT_TAG_MAX_DAY, W_SET,
+         "Maximum_Hours_Daily"),
+    TAGS("ConstraintStudentsActivityTagMaxHoursDaily", h_tag_limit, TT_TAG_MAX_DAY, W_STUDENTS,
+         "Maximum_Hours_Daily"),
+    TAGS("ConstraintTeacherActivityTagMaxHoursContinuously", h_tag_limit, TT_TAG_MAX_RUN,
+         W_TEACHER, "Maximum_Hours_Continuously"),
+    TAGS("ConstraintTeachersActivityTagMaxHoursContinuously", h_tag_limit, TT_TAG_MAX_RUN,
+         W_TEACHERS, "Maximum_Hours_Continuously"),
+    TAGS("ConstraintStudentsSetActivityTagMaxHoursContinuously", h_tag_limit, TT_TAG_MAX_RUN,
+         W_SET, "Maximum_Hours_Continuously"),
+    TAGS("ConstraintStudentsActivityTagMaxHoursContinuously", h_tag_limit, TT_TAG_MAX_RUN,
+         W_STUDENTS, "Maximum_Hours_Continuously"),
+    TAGS("ConstraintTeacherMinGapsBetweenOrderedPairOfActivityTags", h_tag_pair,
+         TT_TAG_MIN_GAP_ORDERED, W_TEACHER, "MinGaps"),
+    TAGS("ConstraintTeachersMinGapsBetweenOrderedPairOfActivityTags", h_tag_pair,
+         TT_TAG_MIN_GAP_ORDERED, W_TEACHERS, "MinGaps"),
+    TAGS("ConstraintStudentsSetMinGapsBetweenOrderedPairOfActivityTags", h_tag_pair,
+         TT_TAG_MIN_GAP_ORDERED, W_SET, "MinGaps"),
+    TAGS("ConstraintStudentsMinGapsBetweenOrderedPairOfActivityTags", h_tag_pair,
+         TT_TAG_MIN_GAP_ORDERED, W_STUDENTS, "MinGaps"),
+    TAGS("ConstraintActivitiesOccupyMaxTimeSlotsFromSelection", h_selection, TT_OCCUPY_MAX_SLOTS,
+         0, "Max_Number_of_Occupied_Time_Slots"),
+    TAGS("ConstraintActivitiesMaxSimultaneousInSelectedTimeSlots", h_selection,
+         TT_MAX_SIMULTANEOUS, 0, "Max_Number_of_Simultaneous_Activities"),
     {NULL, NULL, 0, 0, NULL},
 };
 

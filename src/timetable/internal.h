@@ -130,5 +130,16 @@ int tt_rtime_day_value(const struct tt_eval *ev, const struct tt_constraint *c, 
 long tt_rtime_fold(const struct tt_eval *ev, const struct tt_constraint *c, const int *dv);
 /* One line in plain words for constraint ci, which is violated now. */
 void tt_rtime_explain(const struct tt_eval *ev, int ci, enum tt_lang lang, char *buf, int n);
+/* --- #17 tags (tags.c): activity-tag and time-slot-selection rules --- */
+long tt_tags_set_units(const struct tt_eval *ev, int ci);
+bool tt_tags_pairwise(enum tt_ctype t);
+long tt_tags_pair_units(const struct tt_eval *ev, const struct tt_constraint *c, int bi, int si,
+                        int bj, int sj);
+/* For explanations: the periods of day d the items of ci occupy; the
+   units of a day's mask under a max-in-a-row limit n (and the longest
+   row); how many items occupy slot s. */
+uint64_t tt_tags_day_mask(const struct tt_eval *ev, int ci, int d);
+long tt_tags_run_units(const struct tt_eval *ev, uint64_t m, int n, int *longest_r);
+int tt_tags_count_at(const struct tt_eval *ev, int ci, int s);
 
 #endif

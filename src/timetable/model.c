@@ -79,6 +79,8 @@ void tt_instance_free(struct tt_instance **instp)
         free(c->rooms);
         free(c->slots);
         free(c->origin);
+        free(c->tag); /* #17 tags */
+        free(c->tag2);
     }
     free(inst->constraints);
     for (int i = 0; i < inst->nunsupported; i++)
@@ -344,6 +346,9 @@ int tt_instance_validate(const struct tt_instance *inst, char **error_r)
         bool needs_resource = c->type == TT_UNAVAILABLE || c->type >= TT_MAX_GAPS_DAY;
         /* --- #17 rooms --- */
         if (c->type == TT_SAME_ROOM_IF_CONSECUTIVE || c->type == TT_MAX_DIFFERENT_ROOMS)
+            needs_resource = false;
+        /* --- #17 tags: rules over listed activities name no resource --- */
+        if (c->type == TT_OCCUPY_MAX_SLOTS || c->type == TT_MAX_SIMULTANEOUS)
             needs_resource = false;
         if (needs_resource && c->resource < 0)
             goto bad_ref;

@@ -140,6 +140,22 @@ enum tt_ctype {
     /* resource (class) and blocks in items, each with that class: no
        lesson of the class after any of them on its day */
     TT_ENDS_DAY,
+    /* --- #17 tags (tags.c) --- */
+    /* items: one resource's blocks that carry an activity tag (FET's
+       activity tag max hours daily / continuously): at most n of their
+       periods in a day / in a row (a break between periods ends a row) */
+    TT_TAG_MAX_DAY,
+    TT_TAG_MAX_RUN,
+    /* items: one resource's blocks with the first tag (the first flag
+       items), then those with the second: on a day, a second-tag block
+       starting at or after a first-tag block starts at least n periods
+       after it ends (one unit per pair; FET's min gaps between an ordered
+       pair of activity tags) */
+    TT_TAG_MIN_GAP_ORDERED,
+    /* items, slots: the selected slots their periods occupy, at most n */
+    TT_OCCUPY_MAX_SLOTS,
+    /* items, slots: in each selected slot at most n of them */
+    TT_MAX_SIMULTANEOUS,
     TT_NCTYPES
 };
 
@@ -164,6 +180,7 @@ struct tt_constraint {
     int nrooms;
     uint64_t *slots;      /* per day a mask of periods (ndays words), or NULL */
     char *origin;         /* where it came from, e.g. "ConstraintTeacherMaxGapsPerWeek" */
+    char *tag, *tag2;     /* #17 tags: the activity tag(s) named in explanations, or NULL */
 };
 
 /* A constraint of the source file the engine does not model, by name. */
