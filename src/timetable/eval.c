@@ -605,6 +605,7 @@ struct tt_cost tt_eval_move(struct tt_eval *ev, int b, int start, int room)
             add_units(ev, c, du);
             ev->units[ci] += du;
         } else {
+            tt_tags_moved(ev, ci, b, os, start); /* #17 tags */
             long u = set_units(ev, ci, &ev->cmode[ci]);
             add_units(ev, c, u - ev->units[ci]);
             ev->units[ci] = u;
@@ -832,6 +833,7 @@ struct tt_eval *tt_eval_new(const struct tt_instance *inst, const struct tt_solu
         for (int b = 0; b < nb; b++)
             occupy(ev, b, +1);
     }
+    tt_tags_init(ev); /* #17 tags */
     for (int ci = 0; ci < nc; ci++) {
         const struct tt_constraint *c = &inst->constraints[ci];
         if (tt_family_of(c) == TT_FAM_RESOURCE)
@@ -890,6 +892,7 @@ void tt_eval_free(struct tt_eval **evp)
     free(ev->ignore);
     free(ev->valid_start);
     tt_rooms_eval_free(ev); /* #17 rooms */
+    tt_tags_free(ev); /* #17 tags */
     tt_solution_free(&ev->sol);
     free(ev);
     *evp = NULL;

@@ -62,6 +62,7 @@ struct tt_eval {
     int *nrblk;
     uint8_t *room_rule;     /* per block: a rule of rooms.c reads its room
                                (2: a room-set rule, 1: building rules) */
+    struct tt_tags *tags;   /* #17 tags: slot counts of tag/selection rules (tags.c) */
 };
 
 /* Raises by one the weight of every hard violation present now. */
@@ -141,5 +142,11 @@ long tt_tags_pair_units(const struct tt_eval *ev, const struct tt_constraint *c,
 uint64_t tt_tags_day_mask(const struct tt_eval *ev, int ci, int d);
 long tt_tags_run_units(const struct tt_eval *ev, uint64_t m, int n, int *longest_r);
 int tt_tags_count_at(const struct tt_eval *ev, int ci, int s);
+/* The incremental state: built once the evaluator's blocks are placed,
+   updated for constraint ci when block b moves from os to ns (before its
+   units are recomputed), freed with the evaluator. */
+void tt_tags_init(struct tt_eval *ev);
+void tt_tags_moved(struct tt_eval *ev, int ci, int b, int os, int ns);
+void tt_tags_free(struct tt_eval *ev);
 
 #endif
