@@ -102,6 +102,17 @@ struct role {
     int meet, k;
     int *cand;
     int ncand;
+    int grp;              /* its role group */
+};
+
+/* Open roles that should hold one resource: every meet of an event in one
+   role, and the events an AvoidSplitAssignments constraint ties in that
+   role. Candidates: those every member allows (the first's when none). */
+struct rgroup {
+    int *roles;
+    int nroles;
+    int *cand;
+    int ncand;
 };
 
 enum { CH_TIME = -1, CH_DURATION = -2 };
@@ -130,6 +141,11 @@ struct xs {
     struct ilist *res_units;     /* per resource: units with it preassigned */
     struct role *roles;
     int nroles;
+    struct rgroup *rgroups;
+    int nrgroups;
+    int *role_start;             /* per meet (and one past): its roles */
+    struct ilist *holders;       /* per resource: the roles holding it */
+    int *holder_pos;             /* per role: its place there */
     long hard, soft;
     uint64_t rng;
     struct change *ch;
@@ -139,6 +155,7 @@ struct xs {
     int *hot;                    /* units touching a hard violation */
     int nhot;
     uint8_t *is_hot;
+    uint8_t *is_hotres;          /* find_hot: resources with a hard violation */
     int *chain, *side;           /* Kempe chains: units, and their side */
     int *unit_of_meet;
     int *softres;                /* resources with a soft violation */
@@ -221,6 +238,28 @@ static void add_meet_points(struct xs *x, int m)
             add_affected(x, &x->rpts[mt->res[k]]);
 }
 
+/* Meet m's open role k takes resource val: mt->res and x->holders. */
+static void holders_move(struct xs *x, int m, int k, int val)
+{
+    struct xh_meet *mt = &x->sol->meets[m];
+    int q = x->role_start[m];
+    while (q < x->role_start[m + 1] && x->roles[q].k != k)
+        q++;
+    if (q < x->role_start[m + 1]) {
+        if (mt->res[k] >= 0) {
+            struct ilist *l = &x->holders[mt->res[k]];
+            int last = l->v[--l->n];
+            l->v[x->holder_pos[q]] = last;
+            x->holder_pos[last] = x->holder_pos[q];
+        }
+        if (val >= 0) {
+            x->holder_pos[q] = x->holders[val].n;
+            ilist_push(&x->holders[val], q);
+        }
+    }
+    mt->res[k] = val;
+}
+
 static void set_value(struct xs *x, int m, int k, int val)
 {
     struct xh_meet *mt = &x->sol->meets[m];
@@ -241,7 +280,7 @@ static void set_value(struct xs *x, int m, int k, int val)
     else if (k == CH_DURATION)
         mt->duration = val;
     else
-        mt->res[k] = val;
+        holders_move(x, m, k, val);
     xh_state_occupy(&x->st, m, 1);
 }
 
@@ -640,7 +679,9 @@ static void force_busy(struct xs *x)
 static void build_roles(struct xs *x)
 {
     const struct xh_instance *in = x->in;
+    x->role_start = xmalloc((size_t)(x->sol->nmeets + 1) * sizeof(int));
     for (int m = 0; m < x->sol->nmeets; m++) {
+        x->role_start[m] = x->nroles;
         const struct xh_meet *mt = &x->sol->meets[m];
         const struct xh_event *ev = &in->events[mt->event];
         for (int k = 0; k < ev->neres; k++) {
@@ -675,6 +716,147 @@ static void build_roles(struct xs *x)
             x->roles[x->nroles++] = ro;
         }
     }
+    x->role_start[x->sol->nmeets] = x->nroles;
+}
+
+/* The role groups: (event, event resource) pairs joined when an
+   AvoidSplitAssignments constraint (Required or not) names the role for an
+   event group holding both events; each role joins its pair's group. */
+static void build_role_groups(struct xs *x)
+{
+    const struct xh_instance *in = x->in;
+    int *off = xmalloc((size_t)(in->nevents + 1) * sizeof(int));
+    int npairs = 0;
+    for (int e = 0; e < in->nevents; e++) {
+        off[e] = npairs;
+        npairs += in->events[e].neres;
+    }
+    off[in->nevents] = npairs;
+    int *parent = xmalloc((size_t)npairs * sizeof(int) + 1);
+    for (int i = 0; i < npairs; i++)
+        parent[i] = i;
+    for (int c = 0; c < in->ncons; c++) {
+        const struct xh_constraint *con = &in->cons[c];
+        if (con->type != XH_AVOID_SPLIT_ASSIGNMENTS || !con->role)
+            continue;
+        for (int p = 0; p < con->npoints; p++) {
+            const struct xh_eventgroup *g = &in->egroups[con->points[p].a];
+            int first = -1;
+            for (int i = 0; i < g->nevents; i++) {
+                const struct xh_event *ev = &in->events[g->events[i]];
+                for (int k = 0; k < ev->neres; k++) {
+                    if (ev->eres[k].res >= 0 || !ev->eres[k].role ||
+                        strcmp(ev->eres[k].role, con->role) != 0)
+                        continue;
+                    int v = off[g->events[i]] + k;
+                    if (first < 0)
+                        first = v;
+                    else
+                        parent[find_root(parent, v)] = find_root(parent, first);
+                }
+            }
+        }
+    }
+    int *gid = xmalloc((size_t)npairs * sizeof(int) + 1);
+    for (int i = 0; i < npairs; i++)
+        gid[i] = -1;
+    for (int i = 0; i < x->nroles; i++) {
+        struct role *ro = &x->roles[i];
+        int root = find_root(parent, off[x->sol->meets[ro->meet].event] + ro->k);
+        if (gid[root] < 0) {
+            gid[root] = x->nrgroups;
+            x->rgroups = xrealloc(x->rgroups, (size_t)(x->nrgroups + 1) * sizeof(*x->rgroups));
+            x->rgroups[x->nrgroups++] = (struct rgroup){0};
+        }
+        ro->grp = gid[root];
+        struct rgroup *g = &x->rgroups[ro->grp];
+        g->roles = xrealloc(g->roles, (size_t)(g->nroles + 1) * sizeof(int));
+        g->roles[g->nroles++] = i;
+    }
+    for (int gi = 0; gi < x->nrgroups; gi++) {
+        struct rgroup *g = &x->rgroups[gi];
+        const struct role *r0 = &x->roles[g->roles[0]];
+        g->cand = xmalloc((size_t)r0->ncand * sizeof(int) + 1);
+        for (int j = 0; j < r0->ncand; j++) {
+            bool all = true;
+            for (int i = 1; i < g->nroles && all; i++) {
+                const struct role *ro = &x->roles[g->roles[i]];
+                bool has = false;
+                for (int q = 0; q < ro->ncand && !has; q++)
+                    has = ro->cand[q] == r0->cand[j];
+                all = has;
+            }
+            if (all)
+                g->cand[g->ncand++] = r0->cand[j];
+        }
+        if (g->ncand == 0) {
+            memcpy(g->cand, r0->cand, (size_t)r0->ncand * sizeof(int));
+            g->ncand = r0->ncand;
+        }
+    }
+    free(off);
+    free(parent);
+    free(gid);
+}
+
+/* Queues resource r for every role of group g. */
+static void queue_group(struct xs *x, const struct rgroup *g, int r)
+{
+    for (int i = 0; i < g->nroles; i++) {
+        const struct role *ro = &x->roles[g->roles[i]];
+        queue(x, ro->meet, ro->k, r);
+    }
+}
+
+/* The cheapest resource for group g (hard first, ties at random), other
+   than its first role's when other_only; -1 when none. */
+static int best_group_resource(struct xs *x, const struct rgroup *g, bool other_only)
+{
+    const struct role *r0 = &x->roles[g->roles[0]];
+    int cur = x->sol->meets[r0->meet].res[r0->k];
+    long best = 0;
+    int pick = -1, ties = 0;
+    for (int j = 0; j < g->ncand; j++) {
+        if (other_only && g->cand[j] == cur)
+            continue;
+        long dh, ds;
+        queue_group(x, g, g->cand[j]);
+        price(x, &dh, &ds);
+        undo(x);
+        long v = dh * HARD_WEIGHT + ds;
+        if (pick < 0 || v < best) {
+            best = v;
+            pick = g->cand[j];
+            ties = 1;
+        } else if (v == best && rng_below(&x->rng, ++ties) == 0) {
+            pick = g->cand[j];
+        }
+    }
+    return pick;
+}
+
+/* Every role group in turn (random order) to its cheapest resource. */
+static void assign_groups(struct xs *x)
+{
+    int *order = xmalloc((size_t)x->nrgroups * sizeof(int) + 1);
+    for (int i = 0; i < x->nrgroups; i++)
+        order[i] = i;
+    for (int i = x->nrgroups - 1; i > 0; i--) {
+        int j = rng_below(&x->rng, i + 1), t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    for (int i = 0; i < x->nrgroups; i++) {
+        const struct rgroup *g = &x->rgroups[order[i]];
+        int r = best_group_resource(x, g, false);
+        if (r < 0)
+            continue;
+        long dh, ds;
+        queue_group(x, g, r);
+        price(x, &dh, &ds);
+        commit(x, dh, ds);
+    }
+    free(order);
 }
 
 /* --- Construction ----------------------------------------------------------- */
@@ -702,29 +884,9 @@ static void construct(struct xs *x)
     for (int i = 0; i < x->nunits; i++)
         order[i] = i;
     qsort_r(order, (size_t)x->nunits, sizeof(int), cmp_units_by_domain, x);
-    /* open roles first: their cheapest resource, all times unplaced */
-    for (int i = 0; i < x->nroles; i++) {
-        const struct role *ro = &x->roles[i];
-        long best = -1;
-        int pick = ro->cand[0], ties = 0;
-        for (int j = 0; j < ro->ncand; j++) {
-            long dh, ds;
-            queue(x, ro->meet, ro->k, ro->cand[j]);
-            price(x, &dh, &ds);
-            long v = dh * HARD_WEIGHT + ds;
-            undo(x);
-            if (best < 0 || v < best || (v == best && rng_below(&x->rng, ++ties + 1) == 0)) {
-                if (best < 0 || v < best)
-                    ties = 0;
-                best = v;
-                pick = ro->cand[j];
-            }
-        }
-        long dh, ds;
-        queue(x, ro->meet, ro->k, pick);
-        price(x, &dh, &ds);
-        commit(x, dh, ds);
-    }
+    /* open roles first: each role group its cheapest resource, all times
+       unplaced */
+    assign_groups(x);
     for (int i = 0; i < x->nunits; i++) {
         struct unit *u = &x->units[order[i]];
         const struct lset *st = &x->sets[u->set];
@@ -755,6 +917,10 @@ static void construct(struct xs *x)
             commit(x, dh, ds);
         }
     }
+    /* the roles again, now that times (and so workloads and clashes)
+       count */
+    for (int pass = 0; pass < 2; pass++)
+        assign_groups(x);
     free(order);
 }
 
@@ -952,6 +1118,8 @@ static void find_hot(struct xs *x)
             const struct ilist *l = &x->res_units[pt->a];
             for (int i = 0; i < l->n; i++)
                 hot_add(x, l->v[i]);
+            if (x->nroles > 0)
+                x->is_hotres[pt->a] = 1;
         } else if (c->type == XH_SPREAD_EVENTS || c->type == XH_LINK_EVENTS ||
                    c->type == XH_AVOID_SPLIT_ASSIGNMENTS) {
             const struct xh_eventgroup *eg = &in->egroups[pt->a];
@@ -963,6 +1131,15 @@ static void find_hot(struct xs *x)
                 hot_add_event(x, pt->b);
         }
     }
+    /* units holding such a resource in an open role */
+    for (int i = 0; i < x->nroles; i++) {
+        const struct role *ro = &x->roles[i];
+        int r = x->sol->meets[ro->meet].res[ro->k];
+        if (r >= 0 && x->is_hotres[r] && x->sol->meets[ro->meet].duration > 0)
+            hot_add(x, x->unit_of_meet[ro->meet]);
+    }
+    if (x->nroles > 0)
+        memset(x->is_hotres, 0, (size_t)in->nres);
 }
 
 /* The resources whose idle times, busy times or days cost something. */
@@ -1053,6 +1230,49 @@ static int random_start(struct xs *x, const struct lset *st, int d)
     return st->dom[d - 1][rng_below(&x->rng, st->ndom[d - 1])];
 }
 
+/* A role group of a unit touching a hard violation (else a random one),
+   NULL when it has none. */
+static const struct rgroup *pick_group(struct xs *x)
+{
+    if (x->nhot > 0) {
+        const struct unit *u = &x->units[x->hot[rng_below(&x->rng, x->nhot)]];
+        int m = u->meets[rng_below(&x->rng, u->nmeets)];
+        int n = x->role_start[m + 1] - x->role_start[m];
+        return n > 0 ? &x->rgroups[x->roles[x->role_start[m] + rng_below(&x->rng, n)].grp]
+                     : NULL;
+    }
+    return &x->rgroups[rng_below(&x->rng, x->nrgroups)];
+}
+
+static bool group_allows(const struct rgroup *g, int r)
+{
+    for (int j = 0; j < g->ncand; j++)
+        if (g->cand[j] == r)
+            return true;
+    return false;
+}
+
+/* Two role groups trade resources: g1 (as pick_group) takes r2, a group
+   holding r2 takes g1's r1; workloads stay as they were. */
+static bool swap_groups(struct xs *x)
+{
+    const struct rgroup *g1 = pick_group(x);
+    if (!g1 || g1->ncand < 2)
+        return false;
+    const struct role *a = &x->roles[g1->roles[0]];
+    int r1 = x->sol->meets[a->meet].res[a->k];
+    int r2 = g1->cand[rng_below(&x->rng, g1->ncand)];
+    if (r1 < 0 || r2 == r1 || x->holders[r2].n == 0)
+        return false;
+    const struct ilist *hl = &x->holders[r2];
+    const struct rgroup *g2 = &x->rgroups[x->roles[hl->v[rng_below(&x->rng, hl->n)]].grp];
+    if (g2 == g1 || !group_allows(g2, r1))
+        return false;
+    queue_group(x, g1, r2);
+    queue_group(x, g2, r1);
+    return true;
+}
+
 /* Queues a random move; false when none applies. *chain: the move is to
    be followed by an ejection chain (split and merge, which land on other
    lessons). */
@@ -1063,6 +1283,35 @@ static bool random_move(struct xs *x, bool *chain)
     if (x->phase2 && x->nsoftres > 0 && rng_below(&x->rng, 100) < P_TARGET)
         return target_move(x);
     if (x->nroles > 0 && kind < 15) {
+        int how = rng_below(&x->rng, 5);
+        if (how < 2)
+            return swap_groups(x);
+        /* a whole role group to one resource: to the cheapest for a group
+           of a unit touching a hard violation, else at random */
+        if (how < 4) {
+            const struct rgroup *g = NULL;
+            if (x->nhot > 0) {
+                const struct unit *u = &x->units[x->hot[rng_below(&x->rng, x->nhot)]];
+                int m = u->meets[rng_below(&x->rng, u->nmeets)];
+                int n = x->role_start[m + 1] - x->role_start[m];
+                if (n > 0)
+                    g = &x->rgroups[x->roles[x->role_start[m] + rng_below(&x->rng, n)].grp];
+            }
+            if (g) {
+                int r = best_group_resource(x, g, true);
+                if (r < 0)
+                    return false;
+                queue_group(x, g, r);
+                return true;
+            }
+            g = &x->rgroups[rng_below(&x->rng, x->nrgroups)];
+            const struct role *r0 = &x->roles[g->roles[0]];
+            int r = g->ncand > 0 ? g->cand[rng_below(&x->rng, g->ncand)] : -1;
+            if (r < 0 || r == x->sol->meets[r0->meet].res[r0->k])
+                return false;
+            queue_group(x, g, r);
+            return true;
+        }
         const struct role *ro = &x->roles[rng_below(&x->rng, x->nroles)];
         if (ro->ncand < 2 || x->sol->meets[ro->meet].duration == 0)
             return false;
@@ -1196,9 +1445,10 @@ static int cheapest_start(struct xs *x, const struct unit *v)
             continue;
         int clash = 0;
         for (int i = 0; i < v->nmeets; i++) {
-            const struct xh_event *ev = &x->in->events[x->sol->meets[v->meets[i]].event];
+            const struct xh_meet *mt = &x->sol->meets[v->meets[i]];
+            const struct xh_event *ev = &x->in->events[mt->event];
             for (int k = 0; k < ev->neres; k++) {
-                int r = ev->eres[k].res;
+                int r = mt->res[k]; /* preassigned, or its open role's */
                 if (r < 0)
                     continue;
                 const int *cnt = x->st.cnt + (size_t)r * (size_t)nt + tt;
@@ -1544,6 +1794,17 @@ static void xs_free(struct xs *x)
     for (int i = 0; i < x->nroles; i++)
         free(x->roles[i].cand);
     free(x->roles);
+    for (int i = 0; i < x->nrgroups; i++) {
+        free(x->rgroups[i].roles);
+        free(x->rgroups[i].cand);
+    }
+    free(x->rgroups);
+    free(x->role_start);
+    for (int r = 0; r < x->in->nres; r++)
+        free(x->holders[r].v);
+    free(x->holders);
+    free(x->holder_pos);
+    free(x->is_hotres);
     free(x->pt_c);
     free(x->pt_p);
     free(x->pcost);
@@ -1574,6 +1835,17 @@ static void solve_one(const struct xh_instance *in, const struct xh_options *o, 
                 ilist_push(&x.res_units[ev->eres[k].res], u);
     }
     build_roles(&x);
+    build_role_groups(&x);
+    x.holders = xcalloc((size_t)in->nres + 1, sizeof(struct ilist));
+    x.holder_pos = xcalloc((size_t)x.nroles + 1, sizeof(int));
+    for (int i = 0; i < x.nroles; i++) {
+        int r = work.meets[x.roles[i].meet].res[x.roles[i].k];
+        if (r >= 0) {
+            x.holder_pos[i] = x.holders[r].n;
+            ilist_push(&x.holders[r], i);
+        }
+    }
+    x.is_hotres = xcalloc((size_t)in->nres + 1, 1);
     force_busy(&x);
     x.chain = xmalloc((size_t)x.nunits * sizeof(int) + 1);
     x.side = xmalloc((size_t)x.nunits * sizeof(int) + 1);
