@@ -6,7 +6,13 @@
 #ifndef BIS_TIMETABLE_XHSTT_INTERNAL_H
 #define BIS_TIMETABLE_XHSTT_INTERNAL_H
 
+#include <stddef.h>
+
 #include "xhstt/xhstt.h"
+
+/* The bytes of an archive file of at most max_bytes, inflated first when
+   it is gzip-compressed (gz.c); NULL with a Spanish message on error. */
+char *xh_read_bytes(const char *path, long max_bytes, size_t *len_r, char **error_r);
 
 struct xh_state {
     const struct xh_instance *inst;

@@ -4,7 +4,7 @@
  * instance; anything else is an error with the line, so a solution is
  * never evaluated against a half-read instance.
  */
-#include "xhstt/xhstt.h"
+#include "xhstt/internal.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -836,7 +836,12 @@ int xh_read(const char *path, const char *instance_id, struct xh_archive *ar, ch
 {
     memset(ar, 0, sizeof(*ar));
     *error_r = NULL;
-    struct xnode *root = xml_load(path, XH_MAX_BYTES, "un archivo XHSTT", error_r);
+    size_t len;
+    char *data = xh_read_bytes(path, XH_MAX_BYTES, &len, error_r);
+    if (!data)
+        return -1;
+    struct xnode *root = xml_parse(data, len, str_base_name(path), "un archivo XHSTT", error_r);
+    free(data);
     if (!root)
         return -1;
     struct reader r = {.fname = str_base_name(path)};

@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "core/util.h"
-#include "xhstt/xhstt.h"
+#include "xhstt/internal.h"
 #include "timetable/xml.h"
 
 int xh_write(const char *in_path, const struct xh_instance *inst,
@@ -20,7 +20,7 @@ int xh_write(const char *in_path, const struct xh_instance *inst,
              char **error_r)
 {
     size_t len;
-    char *data = xml_read_file(in_path, (long)64 << 20, &len, error_r);
+    char *data = xh_read_bytes(in_path, (long)64 << 20, &len, error_r);
     if (!data)
         return -1;
     char *end = strstr(data, "</Instances>");
