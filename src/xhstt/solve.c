@@ -116,6 +116,7 @@ struct rgroup {
 };
 
 enum { CH_TIME = -1, CH_DURATION = -2 };
+enum { NONE = -2 }; /* no candidate (-1 is one: the role left empty) */
 
 struct change {
     int m, k;             /* k >= 0: the resource of event resource k */
@@ -688,7 +689,7 @@ static void build_roles(struct xs *x)
             if (ev->eres[k].res >= 0)
                 continue;
             struct role ro = {.meet = m, .k = k};
-            ro.cand = xmalloc((size_t)in->nres * sizeof(int) + 1);
+            ro.cand = xmalloc((size_t)(in->nres + 1) * sizeof(int));
             for (int r = 0; r < in->nres; r++) {
                 if (in->res[r].type != ev->eres[k].type)
                     continue;
@@ -704,6 +705,10 @@ static void build_roles(struct xs *x)
                     ro.cand[ro.ncand++] = r;
             }
             if (ro.ncand == 0) {
+                /* the Required PreferResources allow nothing: leaving the
+                   role empty (AssignResource) may cost less than any
+                   resource (DK-HG-12: 1 against 1000) */
+                ro.cand[ro.ncand++] = -1;
                 for (int r = 0; r < in->nres; r++)
                     if (in->res[r].type == ev->eres[k].type)
                         ro.cand[ro.ncand++] = r;
@@ -809,13 +814,14 @@ static void queue_group(struct xs *x, const struct rgroup *g, int r)
 }
 
 /* The cheapest resource for group g (hard first, ties at random), other
-   than its first role's when other_only; -1 when none. */
+   than its first role's when other_only; NONE when none (-1, no resource,
+   may be a candidate). */
 static int best_group_resource(struct xs *x, const struct rgroup *g, bool other_only)
 {
     const struct role *r0 = &x->roles[g->roles[0]];
     int cur = x->sol->meets[r0->meet].res[r0->k];
     long best = 0;
-    int pick = -1, ties = 0;
+    int pick = NONE, ties = 0;
     for (int j = 0; j < g->ncand; j++) {
         if (other_only && g->cand[j] == cur)
             continue;
@@ -824,7 +830,7 @@ static int best_group_resource(struct xs *x, const struct rgroup *g, bool other_
         price(x, &dh, &ds);
         undo(x);
         long v = dh * HARD_WEIGHT + ds;
-        if (pick < 0 || v < best) {
+        if (pick == NONE || v < best) {
             best = v;
             pick = g->cand[j];
             ties = 1;
@@ -849,7 +855,7 @@ static void assign_groups(struct xs *x)
     for (int i = 0; i < x->nrgroups; i++) {
         const struct rgroup *g = &x->rgroups[order[i]];
         int r = best_group_resource(x, g, false);
-        if (r < 0)
+        if (r == NONE)
             continue;
         long dh, ds;
         queue_group(x, g, r);
@@ -1230,6 +1236,39 @@ static int random_start(struct xs *x, const struct lset *st, int d)
     return st->dom[d - 1][rng_below(&x->rng, st->ndom[d - 1])];
 }
 
+/* Unit u goes to [t, t + d): each resource it holds in an open role that
+   is busy there is exchanged for a candidate free there, if any (rooms
+   follow a lesson to its new time). Queued after u's time change. */
+static void roles_follow(struct xs *x, const struct unit *u, int t, int d)
+{
+    int nt = x->in->ntimes;
+    for (int i = 0; i < u->nmeets; i++) {
+        int m = u->meets[i];
+        for (int q = x->role_start[m]; q < x->role_start[m + 1]; q++) {
+            const struct role *ro = &x->roles[q];
+            int r = x->sol->meets[m].res[ro->k];
+            bool busy = false;
+            for (int k = 0; k < d && r >= 0 && !busy; k++)
+                busy = x->st.cnt[(size_t)r * (size_t)nt + (size_t)(t + k)] > 0;
+            if (!busy)
+                continue;
+            int pick = -1, n = 0;
+            for (int j = 0; j < ro->ncand; j++) {
+                if (ro->cand[j] < 0)
+                    continue;
+                const int *cnt = x->st.cnt + (size_t)ro->cand[j] * (size_t)nt + t;
+                bool free_ = true;
+                for (int k = 0; k < d && free_; k++)
+                    free_ = cnt[k] == 0;
+                if (free_ && rng_below(&x->rng, ++n) == 0)
+                    pick = ro->cand[j];
+            }
+            if (pick >= 0)
+                queue(x, m, ro->k, pick);
+        }
+    }
+}
+
 /* A role group of a unit touching a hard violation (else a random one),
    NULL when it has none. */
 static const struct rgroup *pick_group(struct xs *x)
@@ -1262,7 +1301,7 @@ static bool swap_groups(struct xs *x)
     const struct role *a = &x->roles[g1->roles[0]];
     int r1 = x->sol->meets[a->meet].res[a->k];
     int r2 = g1->cand[rng_below(&x->rng, g1->ncand)];
-    if (r1 < 0 || r2 == r1 || x->holders[r2].n == 0)
+    if (r1 < 0 || r2 < 0 || r2 == r1 || x->holders[r2].n == 0)
         return false;
     const struct ilist *hl = &x->holders[r2];
     const struct rgroup *g2 = &x->rgroups[x->roles[hl->v[rng_below(&x->rng, hl->n)]].grp];
@@ -1299,24 +1338,59 @@ static bool random_move(struct xs *x, bool *chain)
             }
             if (g) {
                 int r = best_group_resource(x, g, true);
-                if (r < 0)
+                if (r == NONE)
                     return false;
                 queue_group(x, g, r);
                 return true;
             }
             g = &x->rgroups[rng_below(&x->rng, x->nrgroups)];
             const struct role *r0 = &x->roles[g->roles[0]];
-            int r = g->ncand > 0 ? g->cand[rng_below(&x->rng, g->ncand)] : -1;
-            if (r < 0 || r == x->sol->meets[r0->meet].res[r0->k])
+            int r = g->ncand > 0 ? g->cand[rng_below(&x->rng, g->ncand)] : NONE;
+            if (r == NONE || r == x->sol->meets[r0->meet].res[r0->k])
                 return false;
             queue_group(x, g, r);
             return true;
         }
-        const struct role *ro = &x->roles[rng_below(&x->rng, x->nroles)];
-        if (ro->ncand < 2 || x->sol->meets[ro->meet].duration == 0)
+        /* one meet's resource alone: for a meet of a unit touching a hard
+           violation its cheapest other candidate, else a random one */
+        const struct role *ro = NULL;
+        if (x->nhot > 0) {
+            const struct unit *u = &x->units[x->hot[rng_below(&x->rng, x->nhot)]];
+            int m = u->meets[rng_below(&x->rng, u->nmeets)];
+            int n = x->role_start[m + 1] - x->role_start[m];
+            if (n == 0)
+                return false;
+            ro = &x->roles[x->role_start[m] + rng_below(&x->rng, n)];
+        } else {
+            ro = &x->roles[rng_below(&x->rng, x->nroles)];
+        }
+        const struct xh_meet *mt = &x->sol->meets[ro->meet];
+        if (ro->ncand < 2 || mt->duration == 0)
             return false;
-        int r = ro->cand[rng_below(&x->rng, ro->ncand)];
-        if (r == x->sol->meets[ro->meet].res[ro->k])
+        int r = NONE;
+        if (x->nhot > 0) {
+            long best = 0;
+            int ties = 0, cur = mt->res[ro->k];
+            for (int j = 0; j < ro->ncand; j++) {
+                if (ro->cand[j] == cur)
+                    continue;
+                long dh, ds;
+                queue(x, ro->meet, ro->k, ro->cand[j]);
+                price(x, &dh, &ds);
+                undo(x);
+                long v = dh * HARD_WEIGHT + ds;
+                if (r == NONE || v < best) {
+                    best = v;
+                    r = ro->cand[j];
+                    ties = 1;
+                } else if (v == best && rng_below(&x->rng, ++ties) == 0) {
+                    r = ro->cand[j];
+                }
+            }
+        } else {
+            r = ro->cand[rng_below(&x->rng, ro->ncand)];
+        }
+        if (r == NONE || r == mt->res[ro->k])
             return false;
         queue(x, ro->meet, ro->k, r);
         return true;
@@ -1333,6 +1407,8 @@ static bool random_move(struct xs *x, bool *chain)
         if (t < 0 || t == t1)
             return false;
         queue_unit(x, u, CH_TIME, t);
+        if (x->nroles > 0)
+            roles_follow(x, u, t, d);
         /* units softly linked to u and with it now go along */
         const struct ilist *pl = &x->partners[x->sol->meets[u->meets[0]].event];
         for (int i = 0; i < pl->n && t1 >= 0; i++) {
@@ -1563,6 +1639,8 @@ static void eject_move(struct xs *x, struct unit *u, double hw, double sw, doubl
     if (t == t1)
         return;
     queue_unit(x, u, CH_TIME, t);
+    if (x->nroles > 0)
+        roles_follow(x, u, t, d);
     chain_move(x, hw, sw, temp, true);
 }
 
