@@ -1269,6 +1269,57 @@ static void roles_follow(struct xs *x, const struct unit *u, int t, int d)
     }
 }
 
+/* A resource of role ro's candidates free over [t, t + d), at random;
+   NONE when there is none. */
+static int free_candidate(struct xs *x, const struct role *ro, int t, int d)
+{
+    int nt = x->in->ntimes, pick = NONE, n = 0;
+    for (int j = 0; j < ro->ncand; j++) {
+        if (ro->cand[j] < 0)
+            continue;
+        const int *cnt = x->st.cnt + (size_t)ro->cand[j] * (size_t)nt + t;
+        bool free_ = true;
+        for (int k = 0; k < d && free_; k++)
+            free_ = cnt[k] == 0;
+        if (free_ && rng_below(&x->rng, ++n) == 0)
+            pick = ro->cand[j];
+    }
+    return pick;
+}
+
+/* A path of two for a meet's open role (a room): it takes a candidate
+   another meet holds while they overlap, and that meet takes a candidate
+   free over its own times (bipartite matching's augmenting path). */
+static bool role_path(struct xs *x, const struct role *a)
+{
+    const struct xh_meet *ma = &x->sol->meets[a->meet];
+    if (ma->time < 0 || ma->duration == 0 || a->ncand < 2)
+        return false;
+    int r2 = a->cand[rng_below(&x->rng, a->ncand)];
+    if (r2 < 0 || r2 == ma->res[a->k])
+        return false;
+    const struct ilist *hl = &x->holders[r2];
+    int nb = 0;
+    const struct role *b = NULL;
+    for (int j = 0; j < hl->n; j++) {
+        const struct role *ro = &x->roles[hl->v[j]];
+        const struct xh_meet *mb = &x->sol->meets[ro->meet];
+        if (ro->meet != a->meet && mb->time >= 0 && mb->duration > 0 &&
+            mb->time < ma->time + ma->duration && ma->time < mb->time + mb->duration &&
+            rng_below(&x->rng, ++nb) == 0)
+            b = ro;
+    }
+    if (!b)
+        return false;
+    const struct xh_meet *mb = &x->sol->meets[b->meet];
+    int r3 = free_candidate(x, b, mb->time, mb->duration);
+    if (r3 == NONE)
+        return false;
+    queue(x, a->meet, a->k, r2);
+    queue(x, b->meet, b->k, r3);
+    return true;
+}
+
 /* A role group of a unit touching a hard violation (else a random one),
    NULL when it has none. */
 static const struct rgroup *pick_group(struct xs *x)
@@ -1367,6 +1418,8 @@ static bool random_move(struct xs *x, bool *chain)
         const struct xh_meet *mt = &x->sol->meets[ro->meet];
         if (ro->ncand < 2 || mt->duration == 0)
             return false;
+        if (x->nhot > 0 && rng_below(&x->rng, 2))
+            return role_path(x, ro);
         int r = NONE;
         if (x->nhot > 0) {
             long best = 0;
