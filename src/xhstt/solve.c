@@ -146,6 +146,7 @@ struct xs {
     int nrgroups;
     int *role_start;             /* per meet (and one past): its roles */
     struct ilist *holders;       /* per resource: the roles holding it */
+    uint8_t *limited;            /* per resource: under a LimitWorkload */
     int *holder_pos;             /* per role: its place there */
     long hard, soft;
     uint64_t rng;
@@ -1236,46 +1237,13 @@ static int random_start(struct xs *x, const struct lset *st, int d)
     return st->dom[d - 1][rng_below(&x->rng, st->ndom[d - 1])];
 }
 
-/* Unit u goes to [t, t + d): each resource it holds in an open role that
-   is busy there is exchanged for a candidate free there, if any (rooms
-   follow a lesson to its new time). Queued after u's time change. */
-static void roles_follow(struct xs *x, const struct unit *u, int t, int d)
-{
-    int nt = x->in->ntimes;
-    for (int i = 0; i < u->nmeets; i++) {
-        int m = u->meets[i];
-        for (int q = x->role_start[m]; q < x->role_start[m + 1]; q++) {
-            const struct role *ro = &x->roles[q];
-            int r = x->sol->meets[m].res[ro->k];
-            bool busy = false;
-            for (int k = 0; k < d && r >= 0 && !busy; k++)
-                busy = x->st.cnt[(size_t)r * (size_t)nt + (size_t)(t + k)] > 0;
-            if (!busy)
-                continue;
-            int pick = -1, n = 0;
-            for (int j = 0; j < ro->ncand; j++) {
-                if (ro->cand[j] < 0)
-                    continue;
-                const int *cnt = x->st.cnt + (size_t)ro->cand[j] * (size_t)nt + t;
-                bool free_ = true;
-                for (int k = 0; k < d && free_; k++)
-                    free_ = cnt[k] == 0;
-                if (free_ && rng_below(&x->rng, ++n) == 0)
-                    pick = ro->cand[j];
-            }
-            if (pick >= 0)
-                queue(x, m, ro->k, pick);
-        }
-    }
-}
-
-/* A resource of role ro's candidates free over [t, t + d), at random;
-   NONE when there is none. */
+/* A resource of role ro's candidates free over [t, t + d), at random,
+   none under a LimitWorkload; NONE when there is none. */
 static int free_candidate(struct xs *x, const struct role *ro, int t, int d)
 {
     int nt = x->in->ntimes, pick = NONE, n = 0;
     for (int j = 0; j < ro->ncand; j++) {
-        if (ro->cand[j] < 0)
+        if (ro->cand[j] < 0 || x->limited[ro->cand[j]])
             continue;
         const int *cnt = x->st.cnt + (size_t)ro->cand[j] * (size_t)nt + t;
         bool free_ = true;
@@ -1287,37 +1255,30 @@ static int free_candidate(struct xs *x, const struct role *ro, int t, int d)
     return pick;
 }
 
-/* A path of two for a meet's open role (a room): it takes a candidate
-   another meet holds while they overlap, and that meet takes a candidate
-   free over its own times (bipartite matching's augmenting path). */
-static bool role_path(struct xs *x, const struct role *a)
+/* Unit u goes to [t, t + d): each resource it holds in an open role that
+   is busy there is exchanged for a candidate free there, if any (rooms
+   follow a lesson to its new time). Queued after u's time change.
+   Resources under a LimitWorkload (teachers) are kept: handing one
+   lesson to another teacher moves workload, and the search then split
+   lessons to spread it (AU-BG-98). */
+static void roles_follow(struct xs *x, const struct unit *u, int t, int d)
 {
-    const struct xh_meet *ma = &x->sol->meets[a->meet];
-    if (ma->time < 0 || ma->duration == 0 || a->ncand < 2)
-        return false;
-    int r2 = a->cand[rng_below(&x->rng, a->ncand)];
-    if (r2 < 0 || r2 == ma->res[a->k])
-        return false;
-    const struct ilist *hl = &x->holders[r2];
-    int nb = 0;
-    const struct role *b = NULL;
-    for (int j = 0; j < hl->n; j++) {
-        const struct role *ro = &x->roles[hl->v[j]];
-        const struct xh_meet *mb = &x->sol->meets[ro->meet];
-        if (ro->meet != a->meet && mb->time >= 0 && mb->duration > 0 &&
-            mb->time < ma->time + ma->duration && ma->time < mb->time + mb->duration &&
-            rng_below(&x->rng, ++nb) == 0)
-            b = ro;
+    int nt = x->in->ntimes;
+    for (int i = 0; i < u->nmeets; i++) {
+        int m = u->meets[i];
+        for (int q = x->role_start[m]; q < x->role_start[m + 1]; q++) {
+            const struct role *ro = &x->roles[q];
+            int r = x->sol->meets[m].res[ro->k];
+            if (r < 0 || x->limited[r])
+                continue;
+            bool busy = false;
+            for (int k = 0; k < d && !busy; k++)
+                busy = x->st.cnt[(size_t)r * (size_t)nt + (size_t)(t + k)] > 0;
+            int pick = busy ? free_candidate(x, ro, t, d) : NONE;
+            if (pick != NONE)
+                queue(x, m, ro->k, pick);
+        }
     }
-    if (!b)
-        return false;
-    const struct xh_meet *mb = &x->sol->meets[b->meet];
-    int r3 = free_candidate(x, b, mb->time, mb->duration);
-    if (r3 == NONE)
-        return false;
-    queue(x, a->meet, a->k, r2);
-    queue(x, b->meet, b->k, r3);
-    return true;
 }
 
 /* A role group of a unit touching a hard violation (else a random one),
@@ -1418,8 +1379,6 @@ static bool random_move(struct xs *x, bool *chain)
         const struct xh_meet *mt = &x->sol->meets[ro->meet];
         if (ro->ncand < 2 || mt->duration == 0)
             return false;
-        if (x->nhot > 0 && rng_below(&x->rng, 2))
-            return role_path(x, ro);
         int r = NONE;
         if (x->nhot > 0) {
             long best = 0;
@@ -1934,6 +1893,7 @@ static void xs_free(struct xs *x)
     for (int r = 0; r < x->in->nres; r++)
         free(x->holders[r].v);
     free(x->holders);
+    free(x->limited);
     free(x->holder_pos);
     free(x->is_hotres);
     free(x->pt_c);
@@ -1968,6 +1928,10 @@ static void solve_one(const struct xh_instance *in, const struct xh_options *o, 
     build_roles(&x);
     build_role_groups(&x);
     x.holders = xcalloc((size_t)in->nres + 1, sizeof(struct ilist));
+    x.limited = xcalloc((size_t)in->nres + 1, 1);
+    for (int c = 0; c < in->ncons; c++)
+        for (int p = 0; p < in->cons[c].npoints && in->cons[c].type == XH_LIMIT_WORKLOAD; p++)
+            x.limited[in->cons[c].points[p].a] = 1;
     x.holder_pos = xcalloc((size_t)x.nroles + 1, sizeof(int));
     for (int i = 0; i < x.nroles; i++) {
         int r = work.meets[x.roles[i].meet].res[x.roles[i].k];
