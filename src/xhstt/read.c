@@ -181,7 +181,8 @@ static int read_times(struct reader *r, const struct xnode *times)
         }
     }
     for (int g = 0; g < in->ntgroups; g++)
-        qsort(in->tgroups[g].times, (size_t)in->tgroups[g].ntimes, sizeof(int), int_cmp);
+        if (in->tgroups[g].ntimes > 1) /* an empty group has no array */
+            qsort(in->tgroups[g].times, (size_t)in->tgroups[g].ntimes, sizeof(int), int_cmp);
     return 0;
 }
 
@@ -237,7 +238,8 @@ static int read_resources(struct reader *r, const struct xnode *rs)
         }
     }
     for (int g = 0; g < in->nrgroups; g++)
-        qsort(in->rgroups[g].res, (size_t)in->rgroups[g].nres, sizeof(int), int_cmp);
+        if (in->rgroups[g].nres > 1) /* an empty group has no array */
+            qsort(in->rgroups[g].res, (size_t)in->rgroups[g].nres, sizeof(int), int_cmp);
     return 0;
 }
 

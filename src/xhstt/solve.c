@@ -1671,7 +1671,8 @@ static void save_best(const struct xs *x, struct best *b)
         b->time[m] = mt->time;
         b->dur[m] = mt->duration;
         int n = x->in->events[mt->event].neres;
-        memcpy(b->res + b->off[m], mt->res, (size_t)n * sizeof(int));
+        if (n > 0)
+            memcpy(b->res + b->off[m], mt->res, (size_t)n * sizeof(int));
     }
     b->hard = x->hard;
     b->soft = x->soft;
@@ -1982,8 +1983,9 @@ static void solve_one(const struct xh_instance *in, const struct xh_options *o, 
         if (b.dur[m] == 0)
             continue;
         struct xh_meet *mt = xh_solution_add(in, sol, work.meets[m].event, b.dur[m], b.time[m]);
-        memcpy(mt->res, b.res + b.off[m],
-               (size_t)in->events[mt->event].neres * sizeof(int));
+        if (in->events[mt->event].neres > 0)
+            memcpy(mt->res, b.res + b.off[m],
+                   (size_t)in->events[mt->event].neres * sizeof(int));
     }
     xh_solution_free(&work);
     res->cost = xh_evaluate(in, sol, NULL);
