@@ -345,6 +345,10 @@ long tt_pair_units(const struct tt_eval *ev, const struct tt_constraint *c, int 
             u++;
         return u;
     }
+    /* --- #17 pairs --- */
+    if (tt_pairs_type(c->type))
+        return tt_pairs_units(ev, c, bi, si, bj, sj);
+    /* --- end #17 pairs */
     if (di != dj)
         return 0;
     if (c->type == TT_NOT_OVERLAPPING) {
@@ -358,7 +362,8 @@ long tt_pair_units(const struct tt_eval *ev, const struct tt_constraint *c, int 
 bool tt_pairwise(enum tt_ctype t)
 {
     return t == TT_MIN_DAYS || t == TT_NOT_OVERLAPPING || t == TT_MIN_GAP ||
-           tt_tags_pairwise(t); /* #17 tags */
+           tt_tags_pairwise(t) || /* #17 tags */
+           tt_pairs_type(t);     /* #17 pairs */
 }
 
 /* Units of the pairs of a pairwise constraint that include block b, with b
@@ -393,6 +398,14 @@ static long set_units(const struct tt_eval *ev, int ci, int *mode_r)
     case TT_NOT_OVERLAPPING:
     case TT_MIN_GAP:
     case TT_TAG_MIN_GAP_ORDERED: /* #17 tags */
+    /* --- #17 pairs --- */
+    case TT_CONSECUTIVE:
+    case TT_GROUPED:
+    case TT_GROUPED3:
+    case TT_ORDERED:
+    case TT_ORDERED_IF_SAME_DAY:
+    case TT_MAX_DAYS_BETWEEN:
+    /* --- end #17 pairs */
         for (int i = 0; i < n; i++) {
             int si = start[it[i]];
             if (si < 0)

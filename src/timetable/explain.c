@@ -266,6 +266,105 @@ static void explain_resource(struct out *o, const struct tt_eval *ev, int ci)
     }
 }
 
+/* --- #17 pairs: consecutive, grouped, ordered, max days between --- */
+
+/* "Lunes, período 3" (or "sin ubicar") for block b, in buf. */
+static const char *pair_where(const struct out *o, const struct tt_eval *ev, int b, char *buf,
+                              size_t n)
+{
+    int s = ev->sol->start[b];
+    if (s < 0)
+        snprintf(buf, n, "%s", o->lang == TT_ES ? "sin ubicar" : "not placed");
+    else
+        snprintf(buf, n, o->lang == TT_ES ? "%s, período %s" : "%s, period %s",
+                 ev->inst->day_names[s / ev->nper], ev->inst->periods[s % ev->nper].name);
+    return buf;
+}
+
+static void explain_pairs(struct out *o, const struct tt_eval *ev, int ci)
+{
+    const struct tt_instance *inst = ev->inst;
+    const struct tt_constraint *c = &inst->constraints[ci];
+    const int *it = ev->citems[ci];
+    int n = ev->nci[ci];
+    long cost = c->hard ? ev->units[ci] : ev->units[ci] * c->weight;
+    char na[256], nb[256], nc[256], wa[128], wb[128], wc[128];
+    if (n < 2)
+        return;
+    if (c->type == TT_GROUPED3) {
+        if (n != 3)
+            return;
+        add(o, c->hard, cost, ci,
+            "%s (%s), %s (%s) y %s (%s) deben ir seguidas el mismo día, en cualquier orden, "
+            "con solo recreos entre ellas: %ld par(es) no lo están.",
+            "%s (%s), %s (%s) and %s (%s) must follow each other on the same day, in any "
+            "order, with only breaks between them: %ld pair(s) do not.",
+            block_name(inst, it[0], na, sizeof(na)), pair_where(o, ev, it[0], wa, sizeof(wa)),
+            block_name(inst, it[1], nb, sizeof(nb)), pair_where(o, ev, it[1], wb, sizeof(wb)),
+            block_name(inst, it[2], nc, sizeof(nc)), pair_where(o, ev, it[2], wc, sizeof(wc)),
+            ev->units[ci]);
+        return;
+    }
+    if (c->type == TT_MAX_DAYS_BETWEEN) {
+        int lo = ev->ndays, hi = -1;
+        for (int i = 0; i < n; i++) {
+            int s = ev->sol->start[it[i]];
+            if (s >= 0) {
+                lo = s / ev->nper < lo ? s / ev->nper : lo;
+                hi = s / ev->nper > hi ? s / ev->nper : hi;
+            }
+        }
+        if (hi < 0)
+            return;
+        add(o, c->hard, cost, ci,
+            "Los %d bloques (con %s) deben quedar a lo sumo a %d día(s) entre sí; el primero "
+            "está el %s y el último el %s: %ld par(es) quedan más lejos.",
+            "The %d blocks (with %s) must be at most %d day(s) apart; the earliest is on %s "
+            "and the latest on %s: %ld pair(s) are further apart.",
+            n, block_name(inst, it[0], na, sizeof(na)), c->n, inst->day_names[lo],
+            inst->day_names[hi], ev->units[ci]);
+        return;
+    }
+    /* two activities: one line per pair that breaks the rule, the first
+       activity (items[0]) with each other one */
+    int a = it[0];
+    for (int i = 1; i < n; i++) {
+        int b = it[i], sa = ev->sol->start[a], sb = ev->sol->start[b];
+        if (sa < 0 || sb < 0 || tt_pair_units(ev, c, a, sa, b, sb) == 0)
+            continue;
+        long pc = c->hard ? 1 : c->weight;
+        block_name(inst, a, na, sizeof(na));
+        block_name(inst, b, nb, sizeof(nb));
+        pair_where(o, ev, a, wa, sizeof(wa));
+        pair_where(o, ev, b, wb, sizeof(wb));
+        if (c->type == TT_CONSECUTIVE)
+            add(o, c->hard, pc, ci,
+                "%s (%s) debe empezar justo cuando termina %s (%s), el mismo día; entre ambas solo "
+                "puede haber recreos.",
+                "%s (%s) must start right when %s (%s) ends, on the same day; only breaks may lie "
+                "between them.",
+                nb, wb, na, wa);
+        else if (c->type == TT_GROUPED)
+            add(o, c->hard, pc, ci,
+                "%s (%s) y %s (%s) deben ir una junto a la otra el mismo día, en cualquier orden; "
+                "entre ambas solo puede haber recreos.",
+                "%s (%s) and %s (%s) must be side by side on the same day, in either order; only "
+                "breaks may lie between them.",
+                na, wa, nb, wb);
+        else if (c->type == TT_ORDERED)
+            add(o, c->hard, pc, ci,
+                "%s (%s) debe empezar después de que termine %s (%s), en el orden de la semana.",
+                "%s (%s) must start after %s (%s) ends, in the order of the week.", nb, wb, na,
+                wa);
+        else if (c->type == TT_ORDERED_IF_SAME_DAY)
+            add(o, c->hard, pc, ci,
+                "%s (%s) debe empezar después de que termine %s (%s), porque están el mismo día.",
+                "%s (%s) must start after %s (%s) ends, since both are on the same day.", nb, wb,
+                na, wa);
+    }
+}
+/* --- end #17 pairs */
+
 static void explain_blocks(struct out *o, const struct tt_eval *ev, int ci)
 {
     const struct tt_instance *inst = ev->inst;
@@ -349,6 +448,16 @@ static void explain_blocks(struct out *o, const struct tt_eval *ev, int ci)
             "%d lessons (with %s) must leave %d free period(s) between them on the same day; %ld pair(s) do not.",
             n, name, c->n, units);
         return;
+    /* --- #17 pairs --- */
+    case TT_CONSECUTIVE:
+    case TT_GROUPED:
+    case TT_GROUPED3:
+    case TT_ORDERED:
+    case TT_ORDERED_IF_SAME_DAY:
+    case TT_MAX_DAYS_BETWEEN:
+        explain_pairs(o, ev, ci);
+        return;
+    /* --- end #17 pairs */
     case TT_SUBJECT_MAX_DAY:
         for (int d = 0; d < ev->ndays; d++) {
             int k = 0;

@@ -1299,6 +1299,45 @@ static int h_selection(struct fet *f, const struct xnode *c, const struct cinfo 
 }
 
 #define TAGS(name, fn, type, who, field) {name, fn, type, who, field}
+/* --- #17 pairs --------------------------------------------------------- */
+
+/* Two or three activities named First_/Second_/Third_Activity_Id
+   (consecutive, grouped, ordered): items in that order, the first one
+   first. FET ignores the rule when one of them is inactive; the same
+   activity twice can never hold and is refused. */
+static int h_pair_ids(struct fet *f, const struct xnode *c, const struct cinfo *ci,
+                      const struct handler *h)
+{
+    static const char *const field[3] = {"First_Activity_Id", "Second_Activity_Id",
+                                         "Third_Activity_Id"};
+    int want = h->type == TT_GROUPED3 ? 3 : 2, blocks[3] = {-1, -1, -1};
+    bool inactive = false;
+    for (int i = 0; i < want; i++) {
+        const struct xnode *k = xml_child(c, field[i]);
+        if (!k)
+            return fail(f, c, "falta <%s> en <%s>.", field[i], c->name);
+        const struct act *a = find_act(f, k);
+        if (f->error)
+            return -1;
+        if (!a) {
+            inactive = true;
+            continue;
+        }
+        blocks[i] = a->block;
+        for (int j = 0; j < i; j++)
+            if (!inactive && blocks[j] == blocks[i])
+                return fail(f, k, "<%s> nombra dos veces la actividad %ld.", c->name, a->id);
+    }
+    if (inactive)
+        return 0;
+    struct tt_constraint *con = add_con(f, (enum tt_ctype)h->type, ci, false);
+    for (int i = 0; i < want; i++)
+        tt_constraint_add_item(con, blocks[i]);
+    return 0;
+}
+
+#define PAIR(name, type) {name, h_pair_ids, type, 0, NULL}
+/* --- end #17 pairs */
 
 #define ACT(name, type, field) {name, h_activity_ids, type, 0, field}
 #define LIM(name, type, who, field) {name, h_limit, type, who, field}
@@ -1407,6 +1446,14 @@ static const struct handler time_handlers[] = {
          0, "Max_Number_of_Occupied_Time_Slots"),
     TAGS("ConstraintActivitiesMaxSimultaneousInSelectedTimeSlots", h_selection,
          TT_MAX_SIMULTANEOUS, 0, "Max_Number_of_Simultaneous_Activities"),
+    /* --- #17 pairs --- */
+    PAIR("ConstraintTwoActivitiesConsecutive", TT_CONSECUTIVE),
+    PAIR("ConstraintTwoActivitiesGrouped", TT_GROUPED),
+    PAIR("ConstraintThreeActivitiesGrouped", TT_GROUPED3),
+    PAIR("ConstraintTwoActivitiesOrdered", TT_ORDERED),
+    PAIR("ConstraintTwoActivitiesOrderedIfSameDay", TT_ORDERED_IF_SAME_DAY),
+    ACT("ConstraintMaxDaysBetweenActivities", TT_MAX_DAYS_BETWEEN, "MaxDays"),
+    /* --- end #17 pairs */
     {NULL, NULL, 0, 0, NULL},
 };
 

@@ -148,5 +148,12 @@ int tt_tags_count_at(const struct tt_eval *ev, int ci, int s);
 void tt_tags_init(struct tt_eval *ev);
 void tt_tags_moved(struct tt_eval *ev, int ci, int b, int os, int ns);
 void tt_tags_free(struct tt_eval *ev);
+/* --- #17 pairs (pairs.c): the pairwise rules over named activities
+   (consecutive, grouped, ordered, max days between); tt_pair_units hands
+   them to tt_pairs_units. */
+bool tt_pairs_type(enum tt_ctype t);
+long tt_pairs_units(const struct tt_eval *ev, const struct tt_constraint *c, int bi, int si,
+                    int bj, int sj);
+/* --- end #17 pairs */
 
 #endif

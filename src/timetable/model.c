@@ -350,6 +350,8 @@ int tt_instance_validate(const struct tt_instance *inst, char **error_r)
         /* --- #17 tags: rules over listed activities name no resource --- */
         if (c->type == TT_OCCUPY_MAX_SLOTS || c->type == TT_MAX_SIMULTANEOUS)
             needs_resource = false;
+        if (tt_pairs_type(c->type)) /* #17 pairs: over blocks, no resource */
+            needs_resource = false;
         if (needs_resource && c->resource < 0)
             goto bad_ref;
     }

@@ -156,6 +156,17 @@ enum tt_ctype {
     TT_OCCUPY_MAX_SLOTS,
     /* items, slots: in each selected slot at most n of them */
     TT_MAX_SIMULTANEOUS,
+    /* --- #17 pairs: FET's rules over named activities (pairs.c). items[0]
+       is the first activity, items[1] the second (items[2] the third);
+       breaks (closed periods) between two blocks do not part them, a day
+       end always does. */
+    TT_CONSECUTIVE,       /* the second starts right after the first ends */
+    TT_GROUPED,           /* the two side by side, either order */
+    TT_GROUPED3,          /* the three side by side, any order */
+    TT_ORDERED,           /* the second starts after the first ends (week order) */
+    TT_ORDERED_IF_SAME_DAY, /* the same, when both are on one day */
+    TT_MAX_DAYS_BETWEEN,  /* blocks in items: every pair at most n days apart */
+    /* --- end #17 pairs */
     TT_NCTYPES
 };
 
