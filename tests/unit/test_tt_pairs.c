@@ -29,6 +29,8 @@
 #include "core/util.h"
 #include "timetable/timetable.h"
 
+#define EXAMPLES "/usr/share/doc/fet-data/examples/FET-5-official"
+
 static char tmpdir[64];
 
 /* tests/data/fet/pairs.fet, from this file's path. */
@@ -523,6 +525,38 @@ static void test_fet_file_reads_every_pair_rule(void **state)
     free(path);
 }
 
+static int count_type(const struct tt_instance *inst, enum tt_ctype type, bool hard)
+{
+    int n = 0;
+    for (int i = 0; i < inst->nconstraints; i++)
+        n += inst->constraints[i].type == type && inst->constraints[i].hard == hard;
+    return n;
+}
+
+/* Official examples now fully read (counts by grep over the files: every
+   one of these rules is active, at 100 %, on active activities). */
+static void test_official_examples_read_without_unsupported_rules(void **state)
+{
+    (void)state;
+    if (access(EXAMPLES "/Namibia/by-Bobby/set-7-2016/GoreangabJSSY2016T2b.fet", R_OK) != 0) {
+        print_message("skipped: FET examples (/usr/share/doc/fet-data) are not installed\n");
+        skip();
+    }
+    struct tt_instance *inst = read_ok(EXAMPLES "/Namibia/by-Bobby/set-7-2016/GoreangabJSSY2016T2b.fet");
+    assert_int_equal(inst->nunsupported, 0);
+    assert_int_equal(count_type(inst, TT_GROUPED, true), 3);
+    assert_int_equal(count_type(inst, TT_GROUPED3, true), 2);
+    tt_instance_free(&inst);
+    inst = read_ok(EXAMPLES "/Syria/Hama/2019/Industrial-high-school.fet");
+    assert_int_equal(inst->nunsupported, 0);
+    assert_int_equal(count_type(inst, TT_ORDERED_IF_SAME_DAY, true), 6);
+    tt_instance_free(&inst);
+    inst = read_ok(EXAMPLES "/Greece/Little-Music-School/MSA.fet");
+    assert_int_equal(inst->nunsupported, 0);
+    assert_int_equal(count_type(inst, TT_CONSECUTIVE, true), 1);
+    tt_instance_free(&inst);
+}
+
 /* Runs fet-cl on input for about seconds; true when it completes. */
 static bool fet_solves(const char *input, const char *outdir, int seconds)
 {
@@ -660,6 +694,7 @@ int main(void)
         cmocka_unit_test(test_pairwise_grouping_agrees_with_the_definition_everywhere),
         cmocka_unit_test(test_incremental_cost_equals_full_evaluation_with_pair_rules),
         cmocka_unit_test(test_fet_file_reads_every_pair_rule),
+        cmocka_unit_test(test_official_examples_read_without_unsupported_rules),
         cmocka_unit_test(test_fet_and_we_agree_on_the_crafted_week),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
