@@ -428,6 +428,82 @@ static void test_incremental_cost_equals_full_evaluation_with_pair_rules(void **
     tt_instance_free(&inst);
 }
 
+/* A full week for three classes (every slot taken) with hard pair rules:
+   the solver meets them by either method, and FET's method really runs
+   (it may, since the rules are pairwise): from the same seed it takes
+   another path than the repair, which it would otherwise fall back to. */
+static void test_solver_keeps_pair_rules_by_either_method(void **state)
+{
+    (void)state;
+    struct tt_instance *inst = tt_instance_new("semana llena");
+    tt_set_days(inst, 5, NULL);
+    for (int p = 0; p < 6; p++)
+        tt_add_period(inst, NULL, -1, -1);
+    int subject = tt_add_subject(inst, "Matemática");
+    int t[6], k[3];
+    char name[16];
+    for (int i = 0; i < 6; i++) {
+        snprintf(name, sizeof(name), "T%d", i + 1);
+        t[i] = tt_add_resource(inst, TT_TEACHER, name);
+    }
+    for (int i = 0; i < 3; i++) {
+        snprintf(name, sizeof(name), "C%d", i + 1);
+        k[i] = tt_add_resource(inst, TT_CLASS, name);
+    }
+    int first[3];
+    for (int c = 0; c < 3; c++) {
+        first[c] = inst->nblocks;
+        for (int i = 0; i < 30; i++) {
+            int l = tt_add_lesson(inst, subject);
+            tt_lesson_add_class(inst, l, k[c]);
+            tt_lesson_add_teacher(inst, l, t[(i / 5 + 2 * c) % 6]);
+            tt_lesson_add_block(inst, l, 1, 0);
+        }
+    }
+    static const enum tt_ctype kinds[] = {TT_CONSECUTIVE, TT_GROUPED, TT_ORDERED,
+                                          TT_ORDERED_IF_SAME_DAY};
+    for (int c = 0; c < 3; c++) {
+        for (int j = 0; j < 8; j++) {
+            struct tt_constraint *r = tt_add_constraint(inst, kinds[j % 4], true, 1, false, NULL);
+            tt_constraint_add_item(r, first[c] + 3 * j);
+            tt_constraint_add_item(r, first[c] + 3 * j + 1);
+        }
+        struct tt_constraint *r = tt_add_constraint(inst, TT_GROUPED3, true, 1, false, NULL);
+        for (int i = 0; i < 3; i++)
+            tt_constraint_add_item(r, first[c] + 25 + i);
+        r = tt_add_constraint(inst, TT_MAX_DAYS_BETWEEN, true, 1, false, NULL);
+        r->n = 1;
+        for (int i = 0; i < 3; i++)
+            tt_constraint_add_item(r, first[c] + 2 + 5 * i);
+    }
+    static const enum tt_method methods[] = {TT_METHOD_REPAIR, TT_METHOD_FET};
+    struct tt_solution *sol[2];
+    long steps[2];
+    for (int m = 0; m < 2; m++) {
+        struct tt_options opt;
+        tt_options_init(&opt);
+        opt.method = methods[m];
+        opt.seed = 3;
+        opt.max_iterations = 200000;
+        opt.stop_at_feasible = true;
+        struct tt_result r;
+        char *err = NULL;
+        sol[m] = tt_solution_new(inst);
+        assert_int_equal(tt_solve(inst, sol[m], &opt, &r, &err), 0);
+        assert_int_equal(r.cost.hard, 0);
+        assert_int_equal(tt_evaluate(inst, sol[m]).hard, 0);
+        steps[m] = r.iterations;
+    }
+    bool same = steps[0] == steps[1];
+    for (int b = 0; b < inst->nblocks && same; b++)
+        same = sol[0]->start[b] == sol[1]->start[b];
+    print_message("steps: repair %ld, FET's method %ld\n", steps[0], steps[1]);
+    assert_false(same);
+    tt_solution_free(&sol[0]);
+    tt_solution_free(&sol[1]);
+    tt_instance_free(&inst);
+}
+
 /* --- The crafted FET file ------------------------------------------------ */
 
 static struct tt_instance *read_ok(const char *path)
@@ -693,6 +769,7 @@ int main(void)
         cmocka_unit_test(test_ordered_lessons_and_max_days_between),
         cmocka_unit_test(test_pairwise_grouping_agrees_with_the_definition_everywhere),
         cmocka_unit_test(test_incremental_cost_equals_full_evaluation_with_pair_rules),
+        cmocka_unit_test(test_solver_keeps_pair_rules_by_either_method),
         cmocka_unit_test(test_fet_file_reads_every_pair_rule),
         cmocka_unit_test(test_official_examples_read_without_unsupported_rules),
         cmocka_unit_test(test_fet_and_we_agree_on_the_crafted_week),
