@@ -407,6 +407,9 @@ static const char hand_fet[] =
     "<ConstraintTwoActivitiesOrdered><Weight_Percentage>100</Weight_Percentage>"
     "<First_Activity_Id>1</First_Activity_Id><Second_Activity_Id>3</Second_Activity_Id>"
     "<Active>true</Active></ConstraintTwoActivitiesOrdered>\n"
+    "<ConstraintStudentsSetMaxRoomChangesPerDay><Weight_Percentage>100</Weight_Percentage>"
+    "<Students>1</Students><Max_Room_Changes_Per_Day>1</Max_Room_Changes_Per_Day>"
+    "<Active>true</Active></ConstraintStudentsSetMaxRoomChangesPerDay>\n"
     "</Time_Constraints_List>\n"
     "<Space_Constraints_List>\n"
     "<ConstraintBasicCompulsorySpace><Weight_Percentage>100</Weight_Percentage>"
@@ -563,10 +566,12 @@ static void test_hand_written_model(void **state)
         }
     }
 
-    assert_int_equal(inst->nconstraints, 9); /* min days + its hard consecutive part */
+    /* min days + its hard consecutive part, two activities ordered (#17 pairs) */
+    assert_int_equal(inst->nconstraints, 10);
+    assert_int_equal(count_type(inst, TT_ORDERED), 1);
     assert_int_equal(inst->ninactive, 1);
     assert_int_equal(inst->nunsupported, 2);
-    assert_int_equal(unsupported(inst, "ConstraintTwoActivitiesOrdered"), 1);
+    assert_int_equal(unsupported(inst, "ConstraintStudentsSetMaxRoomChangesPerDay"), 1);
     assert_int_equal(unsupported(inst, "Virtual rooms"), 1);
     tt_instance_free(&inst);
 }
