@@ -85,13 +85,13 @@ static void write_file(const char *path, const char *text)
 
 /* --- Hand-made placements ------------------------------------------------ */
 
-/* A week of 5 days x 6 periods, period 4 (index 3) a break (closed) on
-   Monday only, and one teacher per block so that nothing clashes: blocks
-   a (1 period), b (2), c (1), x (1). */
-static struct tt_instance *week(int *a, int *b, int *c, int *x)
+/* A week of ndays days x 6 periods, period 4 (index 3) a break (closed)
+   on Monday only, and one teacher per block so that nothing clashes:
+   blocks a (1 period), b (2), c (1), x (1). */
+static struct tt_instance *week_of(int ndays, int *a, int *b, int *c, int *x)
 {
     struct tt_instance *inst = tt_instance_new("pares");
-    tt_set_days(inst, 5, NULL);
+    tt_set_days(inst, ndays, NULL);
     for (int p = 0; p < 6; p++)
         tt_add_period(inst, NULL, 420 + 45 * p, 465 + 45 * p);
     inst->closed[0] = (uint64_t)1 << 3;
@@ -105,6 +105,11 @@ static struct tt_instance *week(int *a, int *b, int *c, int *x)
         *out[i] = tt_lesson_add_block(inst, l, len[i], 10 + i);
     }
     return inst;
+}
+
+static struct tt_instance *week(int *a, int *b, int *c, int *x)
+{
+    return week_of(5, a, b, c, x);
 }
 
 static int at(const struct tt_instance *inst, int day, int period)
@@ -315,8 +320,8 @@ static void test_pairwise_grouping_agrees_with_the_definition_everywhere(void **
 {
     (void)state;
     int a, b, c, x;
-    struct tt_instance *inst = week(&a, &b, &c, &x);
-    inst->ndays = 2; /* Monday (a break at index 3) and Tuesday */
+    /* Monday (a break at index 3) and Tuesday */
+    struct tt_instance *inst = week_of(2, &a, &b, &c, &x);
     rule(inst, TT_GROUPED3, false, 0, a, b, c)->weight = 1;
     rule(inst, TT_GROUPED, false, 0, a, b, -1)->weight = 10;
     rule(inst, TT_CONSECUTIVE, false, 0, b, c, -1)->weight = 100;
