@@ -162,9 +162,19 @@ def test_fet_file_solved_and_written_back_for_fet(tmp_path):
 
 @pytest.mark.skipif(not SMALL_FET.is_file(), reason="fet-data is not installed")
 def test_fet_constraints_the_engine_does_not_model_are_listed(tmp_path):
-    greek = FET_EXAMPLES / "Greece" / "Vartholomio" / "2008-2009.fet"
-    res = tt("info", greek)
+    # a mornings-afternoons school: room-change rules we do not model
+    morocco = FET_EXAMPLES.parent / "FET-5-mornings-afternoons" / "Morocco" / "1" / \
+        "sample-morocco-2019-10-30.fet"
+    res = tt("info", morocco)
     assert "Restricciones que el motor no modela" in res.out, res
     lines = [l.strip() for l in res.out.splitlines() if l.startswith("  Constraint")]
-    assert lines, res
+    assert "ConstraintTeachersMaxRoomChangesPerDay: 1" in lines, res
     assert all(l.rsplit(": ", 1)[1].isdigit() for l in lines)
+    # FET's virtual rooms are a feature, named as such
+    virtual = FET_EXAMPLES / "Germany" / "secondary-school-1" / "test-virtual-rooms-1" / \
+        "German-test-virtual-rooms-1.fet"
+    assert "  Virtual rooms: 4" in tt("info", virtual).out.splitlines()
+    # the Greek school that once listed interval and continuous hours is
+    # fully modelled since issue #17
+    greek = tt("info", FET_EXAMPLES / "Greece" / "Vartholomio" / "2008-2009.fet")
+    assert "no modela" not in greek.out, greek
