@@ -21,6 +21,7 @@
 
 #include "core/util.h"
 #include "timetable/timetable.h"
+#include "tt_test_support.h"
 
 /* tests/data/ueipab-2025 (in the repository) relative to the repository
    root, which is this file's path without tests/unit/test_tt_csv.c. */
@@ -115,14 +116,6 @@ static void expect_error(const char *dir, ...)
             fail_msg("message «%s» lacks «%s»", err, s);
     va_end(ap);
     free(err);
-}
-
-static int count_type(const struct tt_instance *inst, enum tt_ctype type)
-{
-    int n = 0;
-    for (int i = 0; i < inst->nconstraints; i++)
-        n += inst->constraints[i].type == type;
-    return n;
 }
 
 static const struct tt_constraint *find_con(const struct tt_instance *inst, enum tt_ctype type,

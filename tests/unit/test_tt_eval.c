@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "timetable/timetable.h"
+#include "tt_test_support.h"
 
 /* A school of 5 days x 6 periods with a break after period 3 (index 2),
    teachers T1..T3, classes C1..C2, rooms R1 (30 seats) and LAB (20 seats,
@@ -41,13 +42,6 @@ static struct tt_instance *school(void)
     return inst;
 }
 
-static int res(const struct tt_instance *inst, enum tt_kind k, const char *name)
-{
-    int r = tt_find_resource(inst, k, name);
-    assert_true(r >= 0);
-    return r;
-}
-
 /* A lesson of subject for one class and one teacher, with blocks. */
 static int lesson(struct tt_instance *inst, int subject, const char *cls, const char *teacher,
                   int nblocks, const int *lengths)
@@ -61,11 +55,6 @@ static int lesson(struct tt_instance *inst, int subject, const char *cls, const 
     for (int i = 0; i < nblocks; i++)
         tt_lesson_add_block(inst, l, lengths[i], 0);
     return first;
-}
-
-static int slot(const struct tt_instance *inst, int day, int period)
-{
-    return day * inst->nperiods + period;
 }
 
 static bool explained(const struct tt_instance *inst, const struct tt_solution *sol,

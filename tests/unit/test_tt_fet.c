@@ -22,6 +22,7 @@
 
 #include "core/util.h"
 #include "timetable/timetable.h"
+#include "tt_test_support.h"
 
 #define EXAMPLES "/usr/share/doc/fet-data/examples/FET-5-official"
 #define SMALL_SCHOOL EXAMPLES "/Denmark/small-school.fet"
@@ -33,7 +34,6 @@
 #define SAUDI_EXAMS EXAMPLES "/Saudi-Arabia/may-not-solve/Arabic_Saudi_Examination.fet"
 #define SUBACT_V6 "/usr/share/doc/fet-data/examples/FET-6-official" SUBACT
 
-static char tmpdir[64];
 
 static bool have_examples(void)
 {
@@ -43,58 +43,11 @@ static bool have_examples(void)
     return false;
 }
 
-static bool have_fet_cl(void)
-{
-    if (system("command -v fet-cl >/dev/null 2>&1") == 0)
-        return true;
-    print_message("skipped: fet-cl is not installed\n");
-    return false;
-}
-
-static char *tmp_path(const char *name)
-{
-    struct strbuf sb;
-    strbuf_init(&sb);
-    strbuf_addf(&sb, "%s/%s", tmpdir, name);
-    return strbuf_steal(&sb);
-}
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
-    assert_int_equal(fclose(fp), 0);
-}
-
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        fail_msg("cannot open %s", path);
-    struct strbuf sb;
-    strbuf_init(&sb);
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-        strbuf_add(&sb, buf, n);
-    fclose(fp);
-    return strbuf_steal(&sb);
-}
-
 static int count_kind(const struct tt_instance *inst, enum tt_kind kind)
 {
     int n = 0;
     for (int i = 0; i < inst->nresources; i++)
         n += inst->resources[i].kind == kind;
-    return n;
-}
-
-static int count_type(const struct tt_instance *inst, enum tt_ctype type)
-{
-    int n = 0;
-    for (int i = 0; i < inst->nconstraints; i++)
-        n += inst->constraints[i].type == type;
     return n;
 }
 
@@ -106,29 +59,12 @@ static int unsupported(const struct tt_instance *inst, const char *name)
     return 0;
 }
 
-static int res(const struct tt_instance *inst, enum tt_kind kind, const char *name)
-{
-    int r = tt_find_resource(inst, kind, name);
-    if (r < 0)
-        fail_msg("resource %s missing", name);
-    return r;
-}
-
 static bool lesson_has_class(const struct tt_lesson *l, int cls)
 {
     for (int i = 0; i < l->nclasses; i++)
         if (l->classes[i] == cls)
             return true;
     return false;
-}
-
-static struct tt_instance *read_ok(const char *path)
-{
-    char *err = NULL;
-    struct tt_instance *inst = tt_fet_read(path, &err);
-    if (!inst)
-        fail_msg("%s: %s", path, err);
-    return inst;
 }
 
 /* --- Real example files --------------------------------------------- */

@@ -28,10 +28,10 @@
 
 #include "core/util.h"
 #include "timetable/timetable.h"
+#include "tt_test_support.h"
 
 #define EXAMPLES "/usr/share/doc/fet-data/examples/FET-5-official"
 
-static char tmpdir[64];
 
 /* tests/data/fet/pairs.fet, from this file's path. */
 static char *pairs_fet(void)
@@ -42,45 +42,6 @@ static char *pairs_fet(void)
     strbuf_init(&sb);
     strbuf_addf(&sb, "%.*stests/data/fet/pairs.fet", cut ? (int)(cut - file) : 0, file);
     return strbuf_steal(&sb);
-}
-
-static bool have_fet_cl(void)
-{
-    if (system("command -v fet-cl >/dev/null 2>&1") == 0)
-        return true;
-    print_message("skipped: fet-cl is not installed\n");
-    return false;
-}
-
-static char *tmp_path(const char *name)
-{
-    struct strbuf sb;
-    strbuf_init(&sb);
-    strbuf_addf(&sb, "%s/%s", tmpdir, name);
-    return strbuf_steal(&sb);
-}
-
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        fail_msg("cannot open %s", path);
-    struct strbuf sb;
-    strbuf_init(&sb);
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-        strbuf_add(&sb, buf, n);
-    fclose(fp);
-    return strbuf_steal(&sb);
-}
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
-    assert_int_equal(fclose(fp), 0);
 }
 
 /* --- Hand-made placements ------------------------------------------------ */
@@ -511,15 +472,6 @@ static void test_solver_keeps_pair_rules_by_either_method(void **state)
 
 /* --- The crafted FET file ------------------------------------------------ */
 
-static struct tt_instance *read_ok(const char *path)
-{
-    char *err = NULL;
-    struct tt_instance *inst = tt_fet_read(path, &err);
-    if (!inst)
-        fail_msg("%s: %s", path, err);
-    return inst;
-}
-
 static const struct tt_constraint *only(const struct tt_instance *inst, enum tt_ctype type,
                                         bool hard)
 {
@@ -606,7 +558,7 @@ static void test_fet_file_reads_every_pair_rule(void **state)
     free(path);
 }
 
-static int count_type(const struct tt_instance *inst, enum tt_ctype type, bool hard)
+static int count_hardness(const struct tt_instance *inst, enum tt_ctype type, bool hard)
 {
     int n = 0;
     for (int i = 0; i < inst->nconstraints; i++)
@@ -625,16 +577,16 @@ static void test_official_examples_read_without_unsupported_rules(void **state)
     }
     struct tt_instance *inst = read_ok(EXAMPLES "/Namibia/by-Bobby/set-7-2016/GoreangabJSSY2016T2b.fet");
     assert_int_equal(inst->nunsupported, 0);
-    assert_int_equal(count_type(inst, TT_GROUPED, true), 3);
-    assert_int_equal(count_type(inst, TT_GROUPED3, true), 2);
+    assert_int_equal(count_hardness(inst, TT_GROUPED, true), 3);
+    assert_int_equal(count_hardness(inst, TT_GROUPED3, true), 2);
     tt_instance_free(&inst);
     inst = read_ok(EXAMPLES "/Syria/Hama/2019/Industrial-high-school.fet");
     assert_int_equal(inst->nunsupported, 0);
-    assert_int_equal(count_type(inst, TT_ORDERED_IF_SAME_DAY, true), 6);
+    assert_int_equal(count_hardness(inst, TT_ORDERED_IF_SAME_DAY, true), 6);
     tt_instance_free(&inst);
     inst = read_ok(EXAMPLES "/Greece/Little-Music-School/MSA.fet");
     assert_int_equal(inst->nunsupported, 0);
-    assert_int_equal(count_type(inst, TT_CONSECUTIVE, true), 1);
+    assert_int_equal(count_hardness(inst, TT_CONSECUTIVE, true), 1);
     tt_instance_free(&inst);
 }
 

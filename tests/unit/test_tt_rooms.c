@@ -25,6 +25,7 @@
 
 #include "core/util.h"
 #include "timetable/timetable.h"
+#include "tt_test_support.h"
 
 /* --- Hand-made schools ---------------------------------------------- */
 
@@ -47,13 +48,6 @@ static struct tt_instance *campus(void)
     tt_add_resource(inst, TT_ROOM, "N1");
     tt_add_subject(inst, "Química");
     return inst;
-}
-
-static int res(const struct tt_instance *inst, enum tt_kind k, const char *name)
-{
-    int r = tt_find_resource(inst, k, name);
-    assert_true(r >= 0);
-    return r;
 }
 
 /* n one-period lessons of teacher T (class C1 when cls), each its own
@@ -368,14 +362,6 @@ static void data_path(char *out, size_t n, const char *rel)
     snprintf(out, n, "%.*s%s", len, file, rel);
 }
 
-static int count_type(const struct tt_instance *inst, enum tt_ctype type)
-{
-    int n = 0;
-    for (int i = 0; i < inst->nconstraints; i++)
-        n += inst->constraints[i].type == type;
-    return n;
-}
-
 static struct tt_instance *read_crafted(char *path, size_t n)
 {
     data_path(path, n, "tests/data/fet/rooms-buildings.fet");
@@ -442,14 +428,6 @@ static void test_india_example_reads_its_buildings(void **state)
         rooms_in_buildings += inst->resources[r].building > 0;
     assert_int_equal(rooms_in_buildings, 58); /* grep: 16 + 5 + 10 + 14 + 13 */
     tt_instance_free(&inst);
-}
-
-static bool have_fet_cl(void)
-{
-    if (system("command -v fet-cl >/dev/null 2>&1") == 0)
-        return true;
-    print_message("skipped: fet-cl is not installed\n");
-    return false;
 }
 
 /* fet-cl on input for at most about seconds; true when it completed. */

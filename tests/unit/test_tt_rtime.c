@@ -26,6 +26,7 @@
 
 #include "core/util.h"
 #include "timetable/timetable.h"
+#include "tt_test_support.h"
 
 /* 5 days x 6 periods (Spanish day names), teachers T1 and T2, classes C1
    and C2, one subject. */
@@ -43,13 +44,6 @@ static struct tt_instance *school(void)
     return inst;
 }
 
-static int res(const struct tt_instance *inst, enum tt_kind k, const char *name)
-{
-    int r = tt_find_resource(inst, k, name);
-    assert_true(r >= 0);
-    return r;
-}
-
 /* One block of len periods of subject for a class and/or a teacher. */
 static int block(struct tt_instance *inst, int subject, const char *cls, const char *teacher,
                  int len)
@@ -60,11 +54,6 @@ static int block(struct tt_instance *inst, int subject, const char *cls, const c
     if (teacher)
         tt_lesson_add_teacher(inst, l, res(inst, TT_TEACHER, teacher));
     return tt_lesson_add_block(inst, l, len, 0);
-}
-
-static int slot(const struct tt_instance *inst, int day, int period)
-{
-    return day * inst->nperiods + period;
 }
 
 static struct tt_constraint *rule(struct tt_instance *inst, enum tt_ctype type, const char *who,
@@ -362,7 +351,6 @@ static void test_incremental_cost_equals_full_evaluation_with_time_patterns(void
 
 /* --- The FET file ------------------------------------------------------- */
 
-static char tmpdir[64];
 
 /* tests/data/fet/rtime.fet (in the repository), from this file's path. */
 static void data_file(char *out, size_t n)
@@ -381,14 +369,6 @@ static struct tt_instance *read_rtime(void)
     if (!inst)
         fail_msg("%s: %s", path, err);
     return inst;
-}
-
-static int count_type(const struct tt_instance *inst, enum tt_ctype type)
-{
-    int n = 0;
-    for (int i = 0; i < inst->nconstraints; i++)
-        n += inst->constraints[i].type == type;
-    return n;
 }
 
 static const struct tt_constraint *find(const struct tt_instance *inst, const char *origin, int r)
@@ -508,14 +488,6 @@ static void test_fet_errors_name_the_line(void **state)
 }
 
 /* --- Against fet-cl ------------------------------------------------------ */
-
-static bool have_fet_cl(void)
-{
-    if (system("command -v fet-cl >/dev/null 2>&1") == 0)
-        return true;
-    print_message("skipped: fet-cl is not installed\n");
-    return false;
-}
 
 /* Runs fet-cl on input for at most about seconds; true when it produced a
    timetable (into outdir/timetables/<stem>/). */

@@ -26,8 +26,8 @@
 
 #include "core/util.h"
 #include "timetable/timetable.h"
+#include "tt_test_support.h"
 
-static char tmpdir[64];
 static char tags_fet[1024];
 
 /* tests/data/fet/tags.fet (in the repository): this file's path with
@@ -57,14 +57,6 @@ static struct tt_instance *school(void)
     return inst;
 }
 
-static int res(const struct tt_instance *inst, enum tt_kind k, const char *name)
-{
-    int r = tt_find_resource(inst, k, name);
-    if (r < 0)
-        fail_msg("resource %s missing", name);
-    return r;
-}
-
 /* One block of len periods for a class and a teacher. */
 static int block(struct tt_instance *inst, const char *cls, const char *teacher, int len)
 {
@@ -74,11 +66,6 @@ static int block(struct tt_instance *inst, const char *cls, const char *teacher,
     if (teacher)
         tt_lesson_add_teacher(inst, l, res(inst, TT_TEACHER, teacher));
     return tt_lesson_add_block(inst, l, len, 0);
-}
-
-static int slot(const struct tt_instance *inst, int day, int period)
-{
-    return day * inst->nperiods + period;
 }
 
 static bool explained(const struct tt_instance *inst, const struct tt_solution *sol,
@@ -341,62 +328,6 @@ static void test_incremental_cost_equals_full_evaluation_with_tag_rules(void **s
 }
 
 /* --- FET files --------------------------------------------------------- */
-
-static bool have_fet_cl(void)
-{
-    if (system("command -v fet-cl >/dev/null 2>&1") == 0)
-        return true;
-    print_message("skipped: fet-cl is not installed\n");
-    return false;
-}
-
-static char *tmp_path(const char *name)
-{
-    struct strbuf sb;
-    strbuf_init(&sb);
-    strbuf_addf(&sb, "%s/%s", tmpdir, name);
-    return strbuf_steal(&sb);
-}
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
-    assert_int_equal(fclose(fp), 0);
-}
-
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        fail_msg("cannot open %s", path);
-    struct strbuf sb;
-    strbuf_init(&sb);
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-        strbuf_add(&sb, buf, n);
-    fclose(fp);
-    return strbuf_steal(&sb);
-}
-
-static struct tt_instance *read_ok(const char *path)
-{
-    char *err = NULL;
-    struct tt_instance *inst = tt_fet_read(path, &err);
-    if (!inst)
-        fail_msg("%s: %s", path, err);
-    return inst;
-}
-
-static int count_type(const struct tt_instance *inst, enum tt_ctype type)
-{
-    int n = 0;
-    for (int i = 0; i < inst->nconstraints; i++)
-        n += inst->constraints[i].type == type;
-    return n;
-}
 
 /* The constraint of type on resource name (-1: none expected). */
 static const struct tt_constraint *find_con(const struct tt_instance *inst, enum tt_ctype type,

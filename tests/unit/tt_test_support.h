@@ -1,0 +1,97 @@
+/*
+ * Helpers shared by the timetabling engine's unit tests (test_tt_*.c).
+ *
+ * Several test files check the engine against FET's command-line program
+ * (fet-cl) and read small crafted files; they all need the same few helpers:
+ * whether fet-cl is installed (the test skips cleanly when it is not), a path
+ * inside the test's temporary directory, writing and reading a whole file,
+ * reading a FET file that must be valid, and counting rules or looking up
+ * resources of an instance. Include this header after <cmocka.h>. The functions are static inline
+ * so a test file that uses only some of them compiles without warnings;
+ * tmpdir is the test's temporary directory, made by its group setup.
+ */
+#ifndef TT_TEST_SUPPORT_H
+#define TT_TEST_SUPPORT_H
+
+#include "core/util.h"
+#include "timetable/timetable.h"
+
+/* The test's temporary directory (mkdtemp in the group setup). */
+static char tmpdir[64] __attribute__((unused));
+
+static inline bool have_fet_cl(void)
+{
+    if (system("command -v fet-cl >/dev/null 2>&1") == 0)
+        return true;
+    print_message("skipped: fet-cl is not installed\n");
+    return false;
+}
+
+/* name inside tmpdir; the caller frees it. */
+static inline char *tmp_path(const char *name)
+{
+    struct strbuf sb;
+    strbuf_init(&sb);
+    strbuf_addf(&sb, "%s/%s", tmpdir, name);
+    return strbuf_steal(&sb);
+}
+
+static inline void write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
+    assert_int_equal(fclose(fp), 0);
+}
+
+/* The whole file; the caller frees it. */
+static inline char *slurp(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        fail_msg("cannot open %s", path);
+    struct strbuf sb;
+    strbuf_init(&sb);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+        strbuf_add(&sb, buf, n);
+    fclose(fp);
+    return strbuf_steal(&sb);
+}
+
+/* A FET file that must read without error. */
+static inline struct tt_instance *read_ok(const char *path)
+{
+    char *err = NULL;
+    struct tt_instance *inst = tt_fet_read(path, &err);
+    if (!inst)
+        fail_msg("%s: %s", path, err);
+    return inst;
+}
+
+/* How many rules of this type the instance holds. */
+static inline int count_type(const struct tt_instance *inst, enum tt_ctype type)
+{
+    int n = 0;
+    for (int i = 0; i < inst->nconstraints; i++)
+        n += inst->constraints[i].type == type;
+    return n;
+}
+
+/* A resource that must exist. */
+static inline int res(const struct tt_instance *inst, enum tt_kind k, const char *name)
+{
+    int r = tt_find_resource(inst, k, name);
+    if (r < 0)
+        fail_msg("resource %s missing", name);
+    return r;
+}
+
+/* The slot of (day, period). */
+static inline int slot(const struct tt_instance *inst, int day, int period)
+{
+    return day * inst->nperiods + period;
+}
+
+#endif
