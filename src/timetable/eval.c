@@ -142,6 +142,24 @@ static int day_value(const struct tt_eval *ev, const struct tt_constraint *c, in
     }
 }
 
+/* --- dedup: the lightest loads beyond a limit --- */
+long tt_sum_lightest(int *v, int k, int n)
+{
+    if (k <= n)
+        return 0;
+    for (int i = 1; i < k; i++) /* insertion sort, ascending */
+        for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+            int t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    long sum = 0;
+    for (int i = 0; i < k - n; i++)
+        sum += v[i];
+    return sum;
+}
+/* --- end dedup */
+
 /* Folds the day values of a resource constraint into units. */
 static long fold_days(const struct tt_eval *ev, const struct tt_constraint *c, const int *dv)
 {
@@ -161,17 +179,7 @@ static long fold_days(const struct tt_eval *ev, const struct tt_constraint *c, c
         for (int d = 0; d < ev->ndays; d++)
             if (dv[d] > 0)
                 loads[k++] = dv[d];
-        if (k <= c->n)
-            return 0;
-        for (int i = 1; i < k; i++)
-            for (int j = i; j > 0 && loads[j - 1] > loads[j]; j--) {
-                int t = loads[j];
-                loads[j] = loads[j - 1];
-                loads[j - 1] = t;
-            }
-        for (int i = 0; i < k - c->n; i++)
-            sum += loads[i];
-        return sum;
+        return tt_sum_lightest(loads, k, c->n);
     }
     case TT_MIN_DAYS_WEEK:
         for (int d = 0; d < ev->ndays; d++)

@@ -122,6 +122,12 @@ void tt_rooms_eval_free(struct tt_eval *ev);
 int tt_rooms_pick(struct tt_eval *ev, int b, int s, int off);
 /* Buildings of rooms in range (tt_instance_validate). */
 int tt_rooms_validate(const struct tt_instance *inst, char **error_r);
+/* --- dedup (eval.c) --- */
+/* The sum of the k - n smallest of v[0..k-1] (0 when k <= n), sorting v in
+   place: the units of "at most n days / rooms" rules (TT_MAX_DAYS_WEEK,
+   TT_INTERVAL_MAX_DAYS, TT_MAX_DIFFERENT_ROOMS), the lessons on the lightest
+   days or least used rooms that would have to move. */
+long tt_sum_lightest(int *v, int k, int n);
 /* --- #17 rtime (rtime.c): the resource time-pattern constraints --- */
 /* Day value and fold (see day_value/fold_days in eval.c) of TT_MAX_CONTINUOUS,
    TT_INTERVAL_MAX_DAYS, TT_MIN_RESTING, TT_ENDS_DAY and TT_MAX_SPAN_DAY with

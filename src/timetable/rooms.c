@@ -294,17 +294,7 @@ long tt_room_set_units(const struct tt_eval *ev, int ci)
             }
             uses[j]++;
         }
-        if (k > c->n) {
-            /* the k - n least used rooms: sort the counts ascending */
-            for (int i = 1; i < k; i++)
-                for (int j = i; j > 0 && uses[j - 1] > uses[j]; j--) {
-                    int t = uses[j];
-                    uses[j] = uses[j - 1];
-                    uses[j - 1] = t;
-                }
-            for (int i = 0; i < k - c->n; i++)
-                u += uses[i];
-        }
+        u += tt_sum_lightest(uses, k, c->n); /* the k - n least used rooms */
         if (rooms_seen != rooms_small) {
             free(rooms_seen);
             free(uses);

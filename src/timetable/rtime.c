@@ -112,6 +112,18 @@ static int next_day(const struct tt_eval *ev, const struct tt_constraint *c, int
     return c->flag && ev->ndays > 1 ? 0 : -1;
 }
 
+/* The free periods from day d to the next day (*e_r), or -1 when there is
+   no next day or either day has no lessons. */
+static int rest_after(const struct tt_eval *ev, const struct tt_constraint *c, const int *dv,
+                      int d, int *e_r)
+{
+    int e = next_day(ev, c, d);
+    *e_r = e;
+    if (e < 0 || !dv[d] || !dv[e])
+        return -1;
+    return rest_between(ev, dv[d], dv[e]);
+}
+
 long tt_rtime_fold(const struct tt_eval *ev, const struct tt_constraint *c, const int *dv)
 {
     long sum = 0;
@@ -122,25 +134,12 @@ long tt_rtime_fold(const struct tt_eval *ev, const struct tt_constraint *c, cons
         for (int d = 0; d < ev->ndays; d++)
             if (dv[d] > 0)
                 loads[k++] = dv[d];
-        if (k <= c->n)
-            return 0;
-        for (int i = 1; i < k; i++)
-            for (int j = i; j > 0 && loads[j - 1] > loads[j]; j--) {
-                int t = loads[j];
-                loads[j] = loads[j - 1];
-                loads[j - 1] = t;
-            }
-        for (int i = 0; i < k - c->n; i++)
-            sum += loads[i];
-        return sum;
+        return tt_sum_lightest(loads, k, c->n);
     }
     case TT_MIN_RESTING:
         for (int d = 0; d < ev->ndays; d++) {
-            int e = next_day(ev, c, d);
-            if (e < 0 || !dv[d] || !dv[e])
-                continue;
-            int rest = rest_between(ev, dv[d], dv[e]);
-            if (rest < c->n)
+            int e, rest = rest_after(ev, c, dv, d, &e);
+            if (rest >= 0 && rest < c->n)
                 sum += c->n - rest;
         }
         return sum;
@@ -208,11 +207,8 @@ void tt_rtime_explain(const struct tt_eval *ev, int ci, enum tt_lang lang, char 
     }
     case TT_MIN_RESTING:
         for (int d = 0; d < ev->ndays; d++) {
-            int e = next_day(ev, c, d);
-            if (e < 0 || !dv[d] || !dv[e])
-                continue;
-            int rest = rest_between(ev, dv[d], dv[e]);
-            if (rest < c->n)
+            int e, rest = rest_after(ev, c, dv, d, &e);
+            if (rest >= 0 && rest < c->n)
                 strbuf_addf(&list, "%s%s %s %s %d", list.len ? ", " : "", inst->day_names[d],
                             es ? "a" : "to", inst->day_names[e], rest);
         }
