@@ -860,16 +860,7 @@ static void test_fet_accepts_locked_timetables(void **state)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_tt_fet.XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return make_tmpdir("test_tt_fet");
 }
 
 int main(void)
@@ -886,5 +877,5 @@ int main(void)
         cmocka_unit_test(test_write_solution_and_locks),
         cmocka_unit_test(test_fet_accepts_locked_timetables),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, tmpdir_teardown);
 }

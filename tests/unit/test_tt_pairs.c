@@ -706,16 +706,7 @@ static void test_fet_and_we_agree_on_the_crafted_week(void **state)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_tt_pairs.XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return make_tmpdir("test_tt_pairs");
 }
 
 int main(void)
@@ -731,5 +722,5 @@ int main(void)
         cmocka_unit_test(test_official_examples_read_without_unsupported_rules),
         cmocka_unit_test(test_fet_and_we_agree_on_the_crafted_week),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, tmpdir_teardown);
 }

@@ -586,16 +586,7 @@ static void test_fet_cl_and_we_agree_on_the_crafted_file(void **state)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_tt_rtime.XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return make_tmpdir("test_tt_rtime");
 }
 
 int main(void)
@@ -612,5 +603,5 @@ int main(void)
         cmocka_unit_test(test_fet_errors_name_the_line),
         cmocka_unit_test(test_fet_cl_and_we_agree_on_the_crafted_file),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, tmpdir_teardown);
 }

@@ -571,16 +571,7 @@ static int setup(void **state)
 {
     (void)state;
     find_tags_fet();
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_tt_tags.XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return make_tmpdir("test_tt_tags");
 }
 
 int main(void)
@@ -596,5 +587,5 @@ int main(void)
         cmocka_unit_test(test_fet_errors_and_weights),
         cmocka_unit_test(test_fet_cl_agrees_both_ways),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, tmpdir_teardown);
 }

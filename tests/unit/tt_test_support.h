@@ -13,11 +13,31 @@
 #ifndef TT_TEST_SUPPORT_H
 #define TT_TEST_SUPPORT_H
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
 #include "core/util.h"
 #include "timetable/timetable.h"
 
 /* The test's temporary directory (mkdtemp in the group setup). */
 static char tmpdir[64] __attribute__((unused));
+
+/* Makes tmpdir, /tmp/<test>.XXXXXX (for a group setup): 0 or -1. */
+static inline int make_tmpdir(const char *test)
+{
+    snprintf(tmpdir, sizeof(tmpdir), "/tmp/%s.XXXXXX", test);
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+/* Group teardown: removes tmpdir and what the tests left in it. */
+static inline int tmpdir_teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
 
 static inline bool have_fet_cl(void)
 {
