@@ -725,27 +725,6 @@ static void test_write_solution_and_locks(void **state)
     tt_instance_free(&inst);
 }
 
-/* Runs fet-cl for at most about seconds; returns its output. */
-static char *run_fet(const char *input, const char *outdir, int seconds)
-{
-    char *log = tmp_path("fet-cl.log");
-    struct strbuf cmd;
-    strbuf_init(&cmd);
-    /* fet-cl does not always honour its own time limit (it spins on a
-       locked timetable it can not complete), hence timeout(1) */
-    strbuf_addf(&cmd,
-                "timeout -k 1 %d fet-cl --inputfile='%s' --outputdir='%s' "
-                "--timelimitseconds=%d >'%s' 2>&1",
-                seconds + 2, input, outdir, seconds, log);
-    int rc = system(cmd.data);
-    (void)rc; /* the output says what happened */
-    strbuf_cleanup(&cmd);
-    char *text = slurp(log);
-    unlink(log);
-    free(log);
-    return text;
-}
-
 static char *xml_field(const char *p, const char *end, const char *tag)
 {
     char open[32], close[32];
@@ -802,7 +781,7 @@ static void fet_round_trip(const char *example, const char *name, bool check_ref
 {
     struct tt_instance *inst = read_ok(example);
     char *dir1 = tmp_path("fet1"), *dir2 = tmp_path("fet2");
-    char *out = run_fet(example, dir1, 10);
+    char *out = run_fet_cl(example, dir1, 10);
     if (!strstr(out, "Simulation successful"))
         fail_msg("fet-cl could not solve %s:\n%s", example, out);
     free(out);
@@ -814,7 +793,7 @@ static void fet_round_trip(const char *example, const char *name, bool check_ref
 
     char *locked = tmp_path("locked.fet"), *err = NULL;
     assert_int_equal(tt_fet_write_locked(inst, sol, example, locked, &err), 0);
-    out = run_fet(locked, dir2, 10);
+    out = run_fet_cl(locked, dir2, 10);
     if (!strstr(out, "Simulation successful"))
         fail_msg("fet-cl rejected our locks for %s:\n%s", example, out);
     free(out);
@@ -834,7 +813,7 @@ static void fet_round_trip(const char *example, const char *name, bool check_ref
         for (int b = 0; b < inst->nblocks; b++)
             again->start[b] = 0;
         assert_int_equal(tt_fet_write_locked(inst, again, example, locked, &err), 0);
-        out = run_fet(locked, dir3, 1);
+        out = run_fet_cl(locked, dir3, 1);
         assert_null(strstr(out, "Simulation successful"));
         free(out);
     }

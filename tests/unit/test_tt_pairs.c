@@ -590,28 +590,6 @@ static void test_official_examples_read_without_unsupported_rules(void **state)
     tt_instance_free(&inst);
 }
 
-/* Runs fet-cl on input for about seconds; true when it completes. */
-static bool fet_solves(const char *input, const char *outdir, int seconds)
-{
-    char *log = tmp_path("fet-cl.log");
-    struct strbuf cmd;
-    strbuf_init(&cmd);
-    /* fet-cl does not always honour its own time limit, hence timeout(1) */
-    strbuf_addf(&cmd,
-                "timeout -k 1 %d fet-cl --inputfile='%s' --outputdir='%s' "
-                "--timelimitseconds=%d >'%s' 2>&1",
-                seconds + 2, input, outdir, seconds, log);
-    int rc = system(cmd.data);
-    (void)rc; /* the output says what happened */
-    strbuf_cleanup(&cmd);
-    char *text = slurp(log);
-    bool ok = strstr(text, "Simulation successful") != NULL;
-    free(text);
-    unlink(log);
-    free(log);
-    return ok;
-}
-
 static struct tt_solution *fet_timetable(const struct tt_instance *inst, const char *dir,
                                          const char *name)
 {
@@ -650,7 +628,7 @@ static void test_fet_and_we_agree_on_the_crafted_week(void **state)
 
     /* (a) FET's timetable: no hard violation of ours */
     char *dir1 = tmp_path("fet1");
-    assert_true(fet_solves(path, dir1, 5));
+    assert_true(fet_cl_solves(path, dir1, 5));
     struct tt_solution *theirs = fet_timetable(inst, dir1, "pairs");
     assert_int_equal(tt_evaluate(inst, theirs).hard, 0);
     /* the pins leave FET one way: 1 ends right before Monday's break and
@@ -677,7 +655,7 @@ static void test_fet_and_we_agree_on_the_crafted_week(void **state)
     char *locked = tmp_path("locked.fet"), *err = NULL;
     assert_int_equal(tt_fet_write_locked(inst, ours, path, locked, &err), 0);
     char *dir2 = tmp_path("fet2");
-    assert_true(fet_solves(locked, dir2, 5));
+    assert_true(fet_cl_solves(locked, dir2, 5));
     struct tt_solution *again = fet_timetable(inst, dir2, "locked");
     for (int b = 0; b < inst->nblocks; b++)
         assert_int_equal(again->start[b], ours->start[b]);
@@ -690,7 +668,7 @@ static void test_fet_and_we_agree_on_the_crafted_week(void **state)
     assert_true(tt_evaluate(inst, theirs).hard >= 1);
     char *dir3 = tmp_path("fet3");
     assert_int_equal(tt_fet_write_locked(inst, theirs, path, locked, &err), 0);
-    assert_false(fet_solves(locked, dir3, 1));
+    assert_false(fet_cl_solves(locked, dir3, 1));
 
     tt_solution_free(&again);
     tt_solution_free(&ours);

@@ -489,19 +489,6 @@ static void test_fet_errors_name_the_line(void **state)
 
 /* --- Against fet-cl ------------------------------------------------------ */
 
-/* Runs fet-cl on input for at most about seconds; true when it produced a
-   timetable (into outdir/timetables/<stem>/). */
-static bool run_fet(const char *input, const char *outdir, int seconds)
-{
-    /* fet-cl does not always honour its own time limit, hence timeout(1) */
-    char *cmd = str_fmt("timeout -k 1 %d fet-cl --inputfile='%s' --outputdir='%s' "
-                        "--timelimitseconds=%d 2>&1 | grep -q 'Simulation successful'",
-                        seconds + 2, input, outdir, seconds);
-    int rc = system(cmd);
-    free(cmd);
-    return rc == 0;
-}
-
 static long units_of(const struct tt_instance *inst, const struct tt_solution *sol,
                      enum tt_ctype type)
 {
@@ -526,7 +513,7 @@ static void test_fet_cl_and_we_agree_on_the_crafted_file(void **state)
 
     /* (a) FET's own timetable has no hard violation for us */
     char *out1 = str_fmt("%s/fet1", tmpdir);
-    assert_true(run_fet(path, out1, 10));
+    assert_true(fet_cl_solves(path, out1, 10));
     char *xml = str_fmt("%s/timetables/rtime/rtime_activities.xml", out1);
     struct tt_solution *fets = tt_solution_new(inst);
     if (tt_fet_read_solution(inst, xml, fets, &err) != 0)
@@ -546,7 +533,7 @@ static void test_fet_cl_and_we_agree_on_the_crafted_file(void **state)
     assert_int_equal(r.cost.hard, 0);
     char *locked = str_fmt("%s/locked.fet", tmpdir), *out2 = str_fmt("%s/fet2", tmpdir);
     assert_int_equal(tt_fet_write_locked(inst, ours, path, locked, &err), 0);
-    assert_true(run_fet(locked, out2, 10));
+    assert_true(fet_cl_solves(locked, out2, 10));
     char *xml2 = str_fmt("%s/timetables/locked/locked_activities.xml", out2);
     struct tt_solution *back = tt_solution_new(inst);
     if (tt_fet_read_solution(inst, xml2, back, &err) != 0)
@@ -574,7 +561,7 @@ static void test_fet_cl_and_we_agree_on_the_crafted_file(void **state)
     assert_true(swapped >= 0);
     char *out3 = str_fmt("%s/fet3", tmpdir);
     assert_int_equal(tt_fet_write_locked(inst, ours, path, locked, &err), 0);
-    assert_false(run_fet(locked, out3, 1));
+    assert_false(fet_cl_solves(locked, out3, 1));
 
     free(out1), free(out2), free(out3), free(xml), free(xml2), free(locked);
     tt_solution_free(&fets);

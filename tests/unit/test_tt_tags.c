@@ -468,27 +468,6 @@ static void test_fet_errors_and_weights(void **state)
     free(path);
 }
 
-/* Runs fet-cl for at most about seconds; true when it completed. */
-static bool run_fet(const char *input, const char *outdir, int seconds)
-{
-    char *log = tmp_path("fet-cl.log");
-    struct strbuf cmd;
-    strbuf_init(&cmd);
-    strbuf_addf(&cmd,
-                "timeout -k 1 %d fet-cl --inputfile='%s' --outputdir='%s' "
-                "--timelimitseconds=%d >'%s' 2>&1",
-                seconds + 2, input, outdir, seconds, log);
-    int rc = system(cmd.data);
-    (void)rc;
-    strbuf_cleanup(&cmd);
-    char *text = slurp(log);
-    bool ok = strstr(text, "Simulation successful") != NULL;
-    free(text);
-    unlink(log);
-    free(log);
-    return ok;
-}
-
 /* The units of the constraints of this part. */
 static long tag_units(const struct tt_instance *inst, const struct tt_solution *sol)
 {
@@ -518,7 +497,7 @@ static void test_fet_cl_agrees_both_ways(void **state)
 
     /* (a) fet-cl's timetable: hard 0 with us */
     char *dir1 = tmp_path("fet1");
-    assert_true(run_fet(TAGS_FET, dir1, 10));
+    assert_true(fet_cl_solves(TAGS_FET, dir1, 10));
     char *xml = tmp_path("fet1/timetables/tags/tags_activities.xml");
     struct tt_solution *fets = tt_solution_new(inst);
     if (tt_fet_read_solution(inst, xml, fets, &err) != 0)
@@ -539,7 +518,7 @@ static void test_fet_cl_agrees_both_ways(void **state)
     assert_int_equal(r.cost.hard, 0);
     char *locked = tmp_path("locked.fet"), *dir2 = tmp_path("fet2");
     assert_int_equal(tt_fet_write_locked(inst, ours, TAGS_FET, locked, &err), 0);
-    assert_true(run_fet(locked, dir2, 10));
+    assert_true(fet_cl_solves(locked, dir2, 10));
 
     /* (c) a timetable that breaks only this part's rules (fet-cl's with
        one lesson moved where it clashes with nothing and breaks no other
@@ -558,7 +537,7 @@ static void test_fet_cl_agrees_both_ways(void **state)
     assert_true(units > 0);
     char *locked_bad = tmp_path("bad.fet"), *dir3 = tmp_path("fet3");
     assert_int_equal(tt_fet_write_locked(inst, bad, TAGS_FET, locked_bad, &err), 0);
-    assert_false(run_fet(locked_bad, dir3, 1));
+    assert_false(fet_cl_solves(locked_bad, dir3, 1));
 
     tt_solution_free(&bad);
     tt_solution_free(&ours);

@@ -80,6 +80,37 @@ static inline char *slurp(const char *path)
     return strbuf_steal(&sb);
 }
 
+/* Runs fet-cl on input for about seconds, its output in outdir; returns
+   what it printed (the caller frees it). Needs tmpdir. */
+static inline char *run_fet_cl(const char *input, const char *outdir, int seconds)
+{
+    char *log = tmp_path("fet-cl.log");
+    struct strbuf cmd;
+    strbuf_init(&cmd);
+    /* fet-cl does not always honour its own time limit (it spins on a
+       locked timetable it can not complete), hence timeout(1) */
+    strbuf_addf(&cmd,
+                "timeout -k 1 %d fet-cl --inputfile='%s' --outputdir='%s' "
+                "--timelimitseconds=%d >'%s' 2>&1",
+                seconds + 2, input, outdir, seconds, log);
+    int rc = system(cmd.data);
+    (void)rc; /* the output says what happened */
+    strbuf_cleanup(&cmd);
+    char *text = slurp(log);
+    unlink(log);
+    free(log);
+    return text;
+}
+
+/* True when fet-cl completes a timetable for input within about seconds. */
+static inline bool fet_cl_solves(const char *input, const char *outdir, int seconds)
+{
+    char *text = run_fet_cl(input, outdir, seconds);
+    bool ok = strstr(text, "Simulation successful") != NULL;
+    free(text);
+    return ok;
+}
+
 /* A FET file that must read without error. */
 static inline struct tt_instance *read_ok(const char *path)
 {
