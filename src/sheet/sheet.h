@@ -1,7 +1,7 @@
 /*
  * Spreadsheets in, as a grid of UTF-8 text: the first worksheet of an .xls
  * (BIFF8, read with FreeXL), an .xlsx (a zip read with libzip, its XML with
- * expat) or a .csv (core/csv.c: UTF-8 or Windows-1252, comma or semicolon).
+ * xml_scan or expat) or a .csv (core/csv.c: UTF-8 or Windows-1252, comma or semicolon).
  * The format is told from the bytes, never from the file name.
  *
  * Every cell comes out as text: a number cell as its shortest decimal

@@ -1,6 +1,6 @@
 /*
  * libFuzzer target: the spreadsheet reader on bytes that start out as
- * an .xlsx (a zip read by libzip, its XML parts by expat: bombs, broken references, odd cell types). Seeds in tests/fuzz/corpus/xlsx/; built and run by tests/fuzz/run.
+ * an .xlsx (a zip read by libzip, its XML parts by xml_scan: bombs, broken references, odd cell types). Seeds in tests/fuzz/corpus/xlsx/; built and run by tests/fuzz/run.
  */
 #include "fuzz_sheet.h"
 

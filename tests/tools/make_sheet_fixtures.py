@@ -353,6 +353,14 @@ def fixtures(out):
             '<?xml version="1.0"?>\n<worksheet %s><sheetData><row r="2"><c r="B2"><v>7</v></c>'
             '</row></sheetData></worksheet>' % NS))),
         "missing_sheet.xlsx": xlsx_by_hand(xlsx_parts(sheet=None)),
+        # parts in encodings other than UTF-8 (read by expat, not xml_scan)
+        "encodings.xlsx": xlsx_by_hand(xlsx_parts(
+            shared=('<?xml version="1.0" encoding="UTF-16"?>\n<sst %s count="1" uniqueCount="1">'
+                    '<si><t>Niño</t></si></sst>' % NS).encode("utf-16"),
+            sheet=('<?xml version="1.0" encoding="ISO-8859-1"?>\n<worksheet %s><sheetData>'
+                   '<row r="1"><c r="A1" t="inlineStr"><is><t>Sección Ñ</t></is></c>'
+                   '<c r="B1" t="s"><v>0</v></c></row></sheetData></worksheet>' % NS
+                   ).encode("latin-1"))),
         "bad_xml.xlsx": xlsx_by_hand(xlsx_parts(sheet='<worksheet %s><sheetData><row>' % NS)),
         "bad_sst_index.xlsx": xlsx_by_hand(xlsx_parts(sheet=(
             '<worksheet %s><sheetData><row r="1"><c r="A1" t="s"><v>99</v></c></row>'

@@ -146,6 +146,19 @@ static void xlsx_inline_and_rich_text_references_and_date_formats(void **state)
     }
 }
 
+/* A worksheet in ISO-8859-1 and shared strings in UTF-16: not what the
+   fast reader takes, read through expat all the same. */
+static void xlsx_parts_in_other_encodings(void **state)
+{
+    (void)state;
+    struct sheet *s = read_ok("encodings.xlsx", NULL);
+    assert_int_equal(s->rows, 1);
+    assert_int_equal(s->cols, 2);
+    CELL(s, 0, 0, "Sección Ñ");
+    CELL(s, 0, 1, "Niño");
+    sheet_free(&s);
+}
+
 static void xlsx_1904_date_system(void **state)
 {
     (void)state;
@@ -461,6 +474,7 @@ int main(void)
         cmocka_unit_test(xls_reads_while_other_threads_allocate),
         cmocka_unit_test(xlsx_from_openpyxl_inline_strings_dates_booleans_sparse_rows),
         cmocka_unit_test(xlsx_inline_and_rich_text_references_and_date_formats),
+        cmocka_unit_test(xlsx_parts_in_other_encodings),
         cmocka_unit_test(xlsx_1904_date_system),
         cmocka_unit_test(xlsx_without_shared_strings),
         cmocka_unit_test(csv_windows1252_semicolons_and_utf8_bom),
