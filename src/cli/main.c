@@ -8,6 +8,7 @@
  * hands everything else to the row's function. See cli.h for the exit
  * statuses and the language policy.
  */
+#include <malloc.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -175,6 +176,18 @@ static void main_help(FILE *f)
 
 int main(int argc, char **argv)
 {
+    /* Blocks of 128 KiB and more get pages of their own, whatever freed
+       before: an import's big buffers (the upload, the grid's arena as it
+       doubles) grow by mremap instead of copying and go back to the system
+       when freed. glibc's default raises this threshold as big blocks are
+       freed, after which they come from the heap and a realloc holds old
+       and new at once: the 10,000-student import's peak RSS in the server
+       was 62-65 MiB with it, 46-55 MiB without (bench/matricula). Fixing
+       the threshold also fixes the heap's trim threshold at 128 KiB,
+       which shrinks and regrows the heap thousands of times in an import
+       (20,000 brk calls): 8 MiB keeps the CPU time as it was. */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024);
     if (sodium_init() < 0) {
         fputs("bischeduler: libsodium cannot start\n", stderr);
         return CLI_EXIT_FAIL;
