@@ -15,6 +15,7 @@
 
 #include "core/util.h"
 #include "school/records.h"
+#include "school/tt_generate.h"
 
 int tt_edit_unavailable_load(struct store *s, struct tt_unavailable **u_r,
                              int *n_r, const char **error_r)
@@ -185,7 +186,9 @@ static int move_in(struct store *s, const struct actor *actor,
         if (i < 2)
             ids[i] = l->id;
     }
-    if (touch(s, e->tt->id, error_r) < 0)
+    /* the list, the report and the comparison show what the draft costs
+       now, and activation checks that cost */
+    if (touch(s, e->tt->id, error_r) < 0 || school_tt_recost(s, e->tt->id, error_r) < 0)
         return TT_EDIT_ERROR;
     *lessons_r = lessons_json(e->tt, ids, n < 2 ? n : 2);
     return TT_EDIT_OK;

@@ -94,6 +94,13 @@ bool tt_runner_cancel(const char *code, int64_t id);
 /* Whether the runner holds a job for (code, id). */
 bool tt_runner_holds(const char *code, int64_t id);
 
+/* Re-prices timetable `id` as its lessons stand now (after a hand edit),
+ * in the caller's transaction: cost_hard, cost_soft and the report's cost
+ * by rule and violations (marked "edited"; the search figures stay the
+ * generation's). A timetable whose set-up cannot be built any more keeps
+ * its figures (logged). 0, or -1 on a store error. */
+int school_tt_recost(struct store *s, int64_t id, const char **error_r);
+
 /* Checks the set-up and, when it can give a timetable, creates a queued
  * draft and submits it: TT_OK (*id_r), TT_INVALID (*message_r, Spanish,
  * malloc'ed: every problem a line), TT_BUSY (another generation queued or

@@ -261,6 +261,60 @@ static int solve_and_save(struct store *s, int64_t id, struct school_tt *b, int 
     return out;
 }
 
+/* --- After a hand edit ----------------------------------------------------- */
+
+int school_tt_recost(struct store *s, int64_t id, const char **error_r)
+{
+    struct school_tt *b = NULL;
+    char *berr = NULL;
+    int built = school_tt_build(s, id, &b, &berr);
+    if (built < 0 || built == 0) {
+        if (built == -1) {
+            static __thread char why[160];
+            snprintf(why, sizeof why, "%s", berr ? berr : "timetable could not be read");
+            *error_r = why;
+        } else {
+            log_msg(LOG_WARN, "timetable %lld not re-priced after an edit: %s", (long long)id,
+                    berr ? berr : "not found");
+        }
+        free(berr);
+        school_tt_free(&b);
+        return built == -1 ? -1 : 0;
+    }
+    free(berr);
+    /* the search figures are the generation's: kept from the old report */
+    struct tt_result res = {0};
+    uint64_t seed = 0;
+    struct db_stmt *st =
+        db_query(s->conn, error_r, "SELECT COALESCE(report, '') FROM timetables WHERE id = ?",
+                 "i", id);
+    int step = st ? db_step(st, error_r) : DB_ERROR;
+    if (step == DB_ROW) {
+        json_t *old = json_loads(db_text(st, 0), 0, NULL);
+        res.seconds = json_number_value(json_object_get(old, "seconds"));
+        res.seconds_to_feasible = json_number_value(json_object_get(old, "seconds_to_feasible"));
+        res.iterations = (long)json_integer_value(json_object_get(old, "iterations"));
+        seed = (uint64_t)json_integer_value(json_object_get(old, "seed"));
+        json_decref(old);
+    }
+    db_finish(&st);
+    if (step < 0) {
+        school_tt_free(&b);
+        return -1;
+    }
+    struct tt_cost cost = tt_evaluate(b->inst, b->start);
+    json_t *report = make_report(b, b->start, &res, seed);
+    json_object_set_new(report, "edited", json_true());
+    char *rtext = json_dumps(report, JSON_COMPACT);
+    json_decref(report);
+    int rc = db_run(s->conn, error_r,
+                    "UPDATE timetables SET cost_hard = ?, cost_soft = ?, report = ? WHERE id = ?",
+                    "iiti", (int64_t)cost.hard, (int64_t)cost.soft, rtext, id);
+    free(rtext);
+    school_tt_free(&b);
+    return rc < 0 ? -1 : 0;
+}
+
 /* --- The runner ----------------------------------------------------------- */
 
 static void job_free(struct job *j)

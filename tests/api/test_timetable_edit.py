@@ -200,6 +200,37 @@ def test_a_move_to_a_free_slot_is_saved_and_audited(school):
     assert row["before"] == {"day": 3, "period": 1} and row["after"] == {"day": 5, "period": 4}, row
 
 
+def test_a_hand_move_reprices_the_draft(school):
+    """The list, the report and the comparison read the stored cost: a move
+    that leaves 1er Año A idle between two lessons costs more at once, and
+    moving back costs what it did."""
+    c = director(school)
+    tt, ls = make_timetable(school)
+
+    def cost():
+        t = assert_ok(c.get(f"/api/v1/timetables/{tt}"))
+        return t["cost"], t["report"]
+
+    # the first move prices the draft as it stands (rows written by hand
+    # carry no cost); Inglés stays where 1er Año A has nothing else
+    assert_ok(move(c, tt, ls["ing1"], 3, 2))
+    before, rep = cost()
+    assert before["hard"] == 0, before
+    assert rep["edited"] is True
+    # Química from Thursday 1-2 to Monday 5-6: 1er Año A has Matemática on
+    # Monday 1-2, so periods 3-4 are idle
+    assert_ok(move(c, tt, ls["qui1"], 1, 5))
+    after, rep = cost()
+    assert after["hard"] == 0 and after["soft"] > before["soft"], (before, after)
+    gaps = [r for r in rep["by_rule"] if r["soft"] > 0]
+    assert gaps, rep["by_rule"]
+    assert any("1er Año A" in v["text"] for v in rep["violations"]), rep["violations"]
+    listed = next(t for t in assert_ok(c.get("/api/v1/timetables"))["items"] if t["id"] == tt)
+    assert listed["cost"] == after
+    assert_ok(move(c, tt, ls["qui1"], 4, 1))
+    assert cost()[0] == before
+
+
 def test_a_swap_exchanges_two_lessons_checked_as_one_change(school):
     c = director(school)
     tt, ls = make_timetable(school)
