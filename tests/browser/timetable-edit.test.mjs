@@ -9,7 +9,8 @@
 // Castellano onto Wednesday 3rd (free for 1er Año A, but Luis is teaching
 // 2do Año A then) lights the free slots while dragging, is refused with
 // the Spanish message naming who clashes where, and leaves the lesson where
-// it was; dragging it onto a free slot moves it. With the keyboard alone
+// it was; dragging it onto a free slot moves it, and the page head shows
+// the draft's cost, re-priced by the move. With the keyboard alone
 // (Enter, arrows, Enter) a lesson is moved; a lesson is locked from its
 // panel and then refuses to move; the week of a teacher shows their lessons
 // in both sections. Screenshots are looked at by a person.
@@ -175,6 +176,12 @@ describe('editing a timetable by hand (real server)', { timeout: 240000 }, () =>
         'Listo: Castellano de 1er Año A pasó al martes, 3.ª hora.');
       assert.deepEqual(await slotOf(tt, lessons.cas1), [2, 3]);
       assert.equal(await cell(page, 2, 3).locator(`[data-lesson="${lessons.cas1}"]`).count(), 1);
+      // the move re-priced the draft (written by hand, it had no cost): the
+      // head says what it costs now
+      const intro = page.locator('.page-head__intro');
+      await eventually(async () => /^Borrador de septiembre · Borrador · Sin choques · penalización \d+$/.test(await intro.textContent()),
+        'the page head shows the re-priced cost');
+      await screenshot(page, `timetable-edit-moved-${width}`);
       await assertNoProblems(page);
       await closePage(page);
     });

@@ -24,6 +24,7 @@ import { messageArea, setBusy } from '../core/forms.js';
 import { setView, showFatal } from '../core/shell.js';
 import { navigate } from '../core/router.js';
 import { guard, link, pageHead } from './records.js';
+import { costText } from './timetables.js';
 
 const DAYS = ['', 'Lunes', 'Martes', 'Miércoles', 'Jueves', 'Viernes', 'Sábado', 'Domingo'];
 const STATUS = { draft: 'Borrador', active: 'Activo', archived: 'Archivado' };
@@ -94,13 +95,14 @@ class Editor {
     this.gridBox = h('div', { class: 'tt-scroll' });
     this.panel = h('div', { class: 'tt-panel', hidden: true });
     this.clashBox = h('div');
-    const intro = g.name + ' · ' + (STATUS[g.status] || g.status);
+    const head = pageHead(TITLE, this.introText(g), [this.repairBtn]);
+    this.introEl = head.querySelector('.page-head__intro');
     this.repairBtn = h('button', { type: 'button', class: 'btn btn--secondary', text: 'Reparar horario',
       hidden: !g.editable, onclick: () => this.repair() });
     const notEditable = g.editable ? null : this.copyNotice();
     setView(TITLE + ': ' + g.name, [
       h('p', { class: 'breadcrumb' }, link('/horarios', '← Horarios')),
-      pageHead(TITLE, intro, [this.repairBtn]),
+      head,
       notEditable,
       h('section', { class: 'card', 'aria-label': 'Cuadrícula del horario' },
         h('div', { class: 'tt-toolbar' },
@@ -117,6 +119,11 @@ class Editor {
     document.addEventListener('keydown', this.onEscape = (ev) => {
       if (ev.key === 'Escape' && this.selected !== null && this.ctx.current()) this.drop(true);
     });
+  }
+
+  /* Name, state and what the draft costs now (re-priced by every move). */
+  introText(g) {
+    return [g.name, STATUS[g.status] || g.status, g.cost ? costText(g) : null].filter(Boolean).join(' · ');
   }
 
   copyNotice() {
@@ -436,6 +443,7 @@ class Editor {
   async reload() {
     try {
       this.grid = await loadGrid(this.grid.id);
+      if (this.introEl) this.introEl.textContent = this.introText(this.grid);
     } catch (err) {
       if (!err.handled) this.errors.show(err.message);
     }

@@ -30,7 +30,7 @@ const LIMITS = [
 
 function ordinal(n) { return n + '.ª hora'; }
 
-function costText(t) {
+export function costText(t) {
   if (!t.cost) return '—';
   const parts = [];
   parts.push(t.cost.hard === 0 ? 'Sin choques' : (t.cost.hard + (t.cost.hard === 1 ? ' choque' : ' choques')));
