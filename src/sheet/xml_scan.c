@@ -163,7 +163,8 @@ static void reserve(char **b, size_t *cap, size_t n)
 static int decode_ref(const char *p, const char *e, char *out, size_t *used)
 {
     const char *semi = memchr(p, ';', (size_t)(e - p));
-    if (semi == NULL || semi - p > 12)
+    /* room for leading zeros ("&#0000065;"), which XML allows */
+    if (semi == NULL || semi - p > 40)
         return -1;
     size_t nl = (size_t)(semi - p - 1);
     const char *nm = p + 1;
