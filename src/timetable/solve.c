@@ -1842,6 +1842,7 @@ static void *search_run(void *arg)
        last better timetable */
     long since_kick = 0, kick_repair = 0;
     int kicks = 0;
+    bool kicked = false; /* kick_save holds a timetable */
     long kick_base = KICK_AFTER_MIN > (long)KICK_AFTER_UNITS * se->pp->nunits
                          ? KICK_AFTER_MIN : (long)KICK_AFTER_UNITS * se->pp->nunits;
     long kick_after = kick_base;
@@ -1855,7 +1856,7 @@ static void *search_run(void *arg)
             if (++kick_repair > KICK_REPAIR) {
                 /* the repair did not make it: back to the timetable
                    before the kick, and kick less often */
-                restore(se, se->kick_save);
+                restore(se, kicked ? se->kick_save : se->best);
                 kick_repair = 0;
                 if (kick_after < KICK_AFTER_MAX)
                     kick_after *= 2;
@@ -1887,6 +1888,7 @@ static void *search_run(void *arg)
                 if (++kicks % KICK_BACK == 0)
                     restore(se, se->best);
                 tt_solution_copy(se->kick_save, se->ev->sol);
+                kicked = true;
                 kick(se);
                 since_kick = 0;
             }
