@@ -302,6 +302,11 @@ static long unary_units(const struct tt_eval *ev, const struct tt_constraint *c,
     }
 }
 
+long tt_eval_unary_units(const struct tt_eval *ev, int ci, int b)
+{
+    return unary_units(ev, &ev->inst->constraints[ci], b);
+}
+
 /* How many of v share the most common value (v is reordered); the value
    goes to *mode_r. Constraints over a hundred blocks exist (FET exam
    files), so not quadratic. */

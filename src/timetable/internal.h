@@ -72,6 +72,9 @@ void tt_eval_reset_weights(struct tt_eval *ev);
 
 /* Units of constraint c right now (recomputed, not cached). */
 long tt_eval_units_now(const struct tt_eval *ev, int c);
+/* Units block b alone has in constraint ci of the unary family (allowed
+   starts, slots, rooms) at its current position. */
+long tt_eval_unary_units(const struct tt_eval *ev, int ci, int b);
 /* Built-in hard units of block b at its current position. */
 long tt_eval_builtin(const struct tt_eval *ev, int b);
 /* Idle periods of resource r on day d. */

@@ -21,9 +21,16 @@
  * 3. Improvement, once hard = 0: late acceptance hill climbing (a move is
  *    taken when it is no worse than the cost of L steps ago) over random
  *    moves, Kempe chains, swaps of two units that share a teacher or class,
- *    and room changes. Late acceptance has no temperature to tune against
- *    the clock, so a run is a function of the seed and the number of
- *    iterations.
+ *    and room changes. Half the steps move a unit in a soft violation (its
+ *    own share: a block outside its preferred times, a pair too close for
+ *    min days, a rule of its teacher or class), and some of those take the
+ *    best start of the unit's domain by a plain move or a Kempe chain.
+ *    When the improvement stalls, a kick (iterated local search) moves a
+ *    few such units at random, clashes or not, and the repair removes the
+ *    clashes, pricing the soft cost too; a kick whose repair fails goes
+ *    back to the timetable before it, and kicks get rarer. Late acceptance
+ *    has no temperature to tune against the clock, so a run is a function
+ *    of the seed and the number of iterations.
  *
  * After FIRST_RESTART repair steps without a better timetable (then 1.5
  * times more each time), the search goes back to the best timetable with
@@ -60,6 +67,26 @@
 #define FET_LEVELS 14
 #define FET_PUSH 8
 #define FET_AFTER_RESTARTS 6
+/* Improvement: draws for a unit in a soft violation (improve_unit) */
+#define SOFT_TRIES 8
+/* percent of improvement steps on a unit in a soft violation that try
+   all its starts (best_start) */
+#define BEST_PCT 10
+/* pairwise rules over at most this many blocks are checked pair by pair */
+#define PAIR_SCAN 16
+/* Kicks (iterated local search, kick): after max(KICK_AFTER_MIN,
+   KICK_AFTER_UNITS x units) improvement steps without a better timetable,
+   KICK_MIN + [0, KICK_RAND) units move at random; the repair gets
+   KICK_REPAIR steps to remove the clashes (else back to the timetable before
+   the kick, and the wait doubles); every KICK_BACK kicks without a
+   better timetable the kick starts from the best one */
+#define KICK_AFTER_MIN 5000
+#define KICK_AFTER_MAX 100000000L
+#define KICK_AFTER_UNITS 50
+#define KICK_MIN 2
+#define KICK_RAND 3
+#define KICK_REPAIR 200
+#define KICK_BACK 4
 
 /* A placed block in a hard pairwise rule with a block of the unit being
    placed by FET's method. */
@@ -457,6 +484,7 @@ struct search {
     struct tt_eval *ev;
     uint64_t rng;
     struct tt_solution *best;
+    struct tt_solution *kick_save; /* the timetable before the last kick */
     struct tt_cost best_cost;
     long iter;
     int *tabu;            /* [nunits * nslots] iteration until which a start is tabu */
@@ -1508,6 +1536,110 @@ static void fet_step(struct search *se)
     }
 }
 
+/* Does block b take part in a soft violation now? A constraint over its
+   blocks with units, or a rule on one of its teachers, classes or its
+   room with units (every block of a teacher with too many idle periods
+   counts: moving any of them may help). */
+static bool block_soft_bad(const struct search *se, int b)
+{
+    const struct tt_eval *ev = se->ev;
+    const struct tt_constraint *cs = ev->inst->constraints;
+    int s = ev->sol->start[b];
+    for (int i = 0; i < ev->nbcons[b]; i++) {
+        int ci = ev->bcons[b][i];
+        const struct tt_constraint *c = &cs[ci];
+        if (c->hard || ev->units[ci] == 0)
+            continue;
+        /* the rules priced block by block or pair by pair: this block's
+           own share (a teacher's preferred times cover all their lessons) */
+        if (tt_family_of(c) == TT_FAM_UNARY) {
+            if (tt_eval_unary_units(ev, ci, b) > 0)
+                return true;
+            continue;
+        }
+        if (tt_pairwise(c->type) && s >= 0 && ev->nci[ci] <= PAIR_SCAN) {
+            for (int j = 0; j < ev->nci[ci]; j++) {
+                int b2 = ev->citems[ci][j];
+                int s2 = ev->sol->start[b2];
+                if (b2 != b && s2 >= 0 && tt_pair_units(ev, c, b, s, b2, s2) > 0)
+                    return true;
+            }
+            continue;
+        }
+        return true;
+    }
+    int room = ev->sol->room[b];
+    int nr = ev->nbres[b] + (room >= 0);
+    for (int k = 0; k < nr; k++) {
+        int r = k < ev->nbres[b] ? ev->bres[b][k] : room;
+        for (int i = 0; i < ev->nrcons[r]; i++) {
+            int ci = ev->rcons[r][i];
+            if (!cs[ci].hard && ev->units[ci] > 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* The unit an improvement step moves: half the time one in a soft
+   violation (up to SOFT_TRIES random draws; moving a unit that breaks
+   nothing seldom lowers the cost), otherwise any. */
+static int improve_unit(struct search *se, bool *bad_r)
+{
+    const struct prep *pp = se->pp;
+    int u = rng_below(&se->rng, pp->nunits);
+    *bad_r = false;
+    if (rng_below(&se->rng, 2) == 0)
+        return u;
+    for (int k = 0; k < SOFT_TRIES; k++) {
+        for (int i = 0; i < pp->nub[u]; i++)
+            if (block_soft_bad(se, pp->ublocks[u][i])) {
+                *bad_r = true;
+                return u;
+            }
+        u = rng_below(&se->rng, pp->nunits);
+    }
+    return u;
+}
+
+/* The best a unit in a soft violation can do: every start of its domain
+   by a plain move and by a Kempe chain, the cheapest without hard
+   violations (ties at random) applied through the journal; hard = -1 when
+   none keeps the timetable free of them. */
+static struct tt_cost best_start(struct search *se, int u)
+{
+    const struct prep *pp = se->pp;
+    int cur = unit_start(se, u);
+    long long best = -1;
+    int best_s = -1, best_kind = 0, ties = 0;
+    for (int i = 0; i < pp->ndom[u]; i++) {
+        int s = pp->dom[u][i];
+        if (s == cur)
+            continue;
+        for (int kind = 0; kind < 2; kind++) {
+            se->jn = 0;
+            struct tt_cost c = kind == 0 ? unit_move(se, u, s) : kempe_move(se, u, s);
+            jundo(se);
+            if (c.hard != 0)
+                continue;
+            long long f = scalar(c);
+            if (best < 0 || f < best) {
+                best = f;
+                best_s = s;
+                best_kind = kind;
+                ties = 1;
+            } else if (f == best && rng_below(&se->rng, ++ties) == 0) {
+                best_s = s;
+                best_kind = kind;
+            }
+        }
+    }
+    se->jn = 0;
+    if (best_s < 0)
+        return (struct tt_cost){-1, 0};
+    return best_kind == 0 ? unit_move(se, u, best_s) : kempe_move(se, u, best_s);
+}
+
 /* Late acceptance: take a candidate no worse than now or than L steps
    ago; the list remembers the cost after each decision. */
 static bool lahc_accept(struct search *se, long long f, long long cur)
@@ -1526,12 +1658,19 @@ static void improve_step(struct search *se)
     struct tt_eval *ev = se->ev;
     long long cur = scalar(tt_eval_cost(ev));
     int kind = rng_below(&se->rng, 100);
-    int u = rng_below(&se->rng, pp->nunits);
+    bool bad;
+    int u = improve_unit(se, &bad);
     if (pp->ndom[u] == 0)
         return;
     struct tt_cost c;
     se->jn = 0;
-    if (kind < 35) {
+    if (bad && kind < BEST_PCT) {
+        c = best_start(se, u);
+        if (c.hard != 0) {
+            jundo(se);
+            return;
+        }
+    } else if (kind < 35) {
         /* swap with a unit that shares a teacher or class */
         int b = pp->ublocks[u][rng_below(&se->rng, pp->nub[u])];
         if (ev->nbres[b] == 0)
@@ -1576,6 +1715,46 @@ static void improve_step(struct search *se)
         return;
     }
     jundo(se);
+}
+
+/* A kick (iterated local search) when the improvement has stalled: a few
+   units in soft violations go to random starts of their domains, clashes
+   or not; the repair then removes the hard violations it made, pricing
+   the soft cost too, and the improvement goes on from there. */
+static void kick(struct search *se)
+{
+    const struct prep *pp = se->pp;
+    int n = KICK_MIN + rng_below(&se->rng, KICK_RAND);
+    for (int k = 0; k < n; k++) {
+        int u = rng_below(&se->rng, pp->nunits);
+        for (int t = 0; t < 4 * SOFT_TRIES; t++) {
+            bool bad = false;
+            for (int i = 0; i < pp->nub[u] && !bad; i++)
+                bad = block_soft_bad(se, pp->ublocks[u][i]);
+            if (bad && pp->ndom[u] > 1)
+                break;
+            u = rng_below(&se->rng, pp->nunits);
+        }
+        if (pp->ndom[u] < 2)
+            continue;
+        int s = pp->dom[u][rng_below(&se->rng, pp->ndom[u])];
+        if (s == unit_start(se, u))
+            continue;
+        se->jn = 0;
+        unit_move(se, u, s);
+        se->jn = 0;
+    }
+}
+
+/* Puts every block where sol has it (the search's weights and tabu list
+   stay). */
+static void restore(struct search *se, const struct tt_solution *sol)
+{
+    const struct tt_instance *inst = se->ev->inst;
+    for (int b = 0; b < inst->nblocks; b++)
+        tt_eval_move(se->ev, b, -1, se->ev->sol->room[b]);
+    for (int b = 0; b < inst->nblocks; b++)
+        tt_eval_move(se->ev, b, sol->start[b], sol->room[b]);
 }
 
 /* Puts every block back where the best timetable has it and forgets the
@@ -1658,10 +1837,33 @@ static void *search_run(void *arg)
     bool improving = false;
     long stale = 0;
     long restart_after = FIRST_RESTART;
+    /* after the first timetable without hard violations: steps since the
+       last kick or since the repair after it began, and kicks since the
+       last better timetable */
+    long since_kick = 0, kick_repair = 0;
+    int kicks = 0;
+    bool kicked = false; /* kick_save holds a timetable */
+    long kick_base = KICK_AFTER_MIN > (long)KICK_AFTER_UNITS * se->pp->nunits
+                         ? KICK_AFTER_MIN : (long)KICK_AFTER_UNITS * se->pp->nunits;
+    long kick_after = kick_base;
     while (!should_stop(se)) {
         struct tt_cost before = se->best_cost;
         struct tt_cost cur = tt_eval_cost(se->ev);
-        if (cur.hard > 0 && se->fet_mode) {
+        if (cur.hard > 0 && se->best_cost.hard == 0) {
+            /* a kick's clashes: the priced repair, back to the timetable
+               before the kick when it takes too long */
+            improving = false;
+            if (++kick_repair > KICK_REPAIR) {
+                /* the repair did not make it: back to the timetable
+                   before the kick, and kick less often */
+                restore(se, kicked ? se->kick_save : se->best);
+                kick_repair = 0;
+                if (kick_after < KICK_AFTER_MAX)
+                    kick_after *= 2;
+            } else {
+                repair_step(se);
+            }
+        } else if (cur.hard > 0 && se->fet_mode) {
             improving = false;
             if (se->ev->clash || se->ev->hard_other)
                 lift_conflicts(se);
@@ -1676,11 +1878,26 @@ static void *search_run(void *arg)
                     se->hist[i] = f;
                 improving = true;
             }
+            if (kick_repair > 0) /* a kick repaired: the usual wait again */
+                kick_after = kick_base;
+            kick_repair = 0;
             improve_step(se);
+            if (++since_kick >= kick_after && stale >= kick_after) {
+                /* stalled: kick, from the best timetable after a few
+                   kicks that found nothing better */
+                if (++kicks % KICK_BACK == 0)
+                    restore(se, se->best);
+                tt_solution_copy(se->kick_save, se->ev->sol);
+                kicked = true;
+                kick(se);
+                since_kick = 0;
+            }
         }
         se->iter++;
         stale = cost_less(se->best_cost, before) ? 0 : stale + 1;
-        if (cur.hard > 0 && !se->fet_mode && stale >= restart_after) {
+        if (stale == 0)
+            kicks = 0;
+        if (cur.hard > 0 && se->best_cost.hard > 0 && !se->fet_mode && stale >= restart_after) {
             /* Repair runs have heavy tails: after a long stretch without a
                better timetable, go back to the best one with fresh weights,
                and wait longer before the next restart. After a few, on
@@ -1762,6 +1979,7 @@ int tt_solve(const struct tt_instance *inst, struct tt_solution *sol,
         se[t].id = t;
         se[t].rng = opt->seed * 0x9E3779B97F4A7C15ULL + (uint64_t)t * 0xD1B54A32D192ED03ULL + 1;
         se[t].best = tt_solution_new(inst);
+        se[t].kick_save = tt_solution_new(inst);
         se[t].best_cost = (struct tt_cost){1L << 60, 1L << 60};
         se[t].tabu = xcalloc((size_t)pp.nunits * se[t].ev->nslots + 1, sizeof(int));
         se[t].mark = xcalloc((size_t)pp.nunits + 1, sizeof(int));
@@ -1807,6 +2025,7 @@ int tt_solve(const struct tt_instance *inst, struct tt_solution *sol,
         res->iterations += se[t].iter;
         tt_eval_free(&se[t].ev);
         tt_solution_free(&se[t].best);
+        tt_solution_free(&se[t].kick_save);
         free(se[t].tabu);
         free(se[t].mark);
         free(se[t].visit);

@@ -178,3 +178,28 @@ def test_fet_constraints_the_engine_does_not_model_are_listed(tmp_path):
     # fully modelled since issue #17
     greek = tt("info", FET_EXAMPLES / "Greece" / "Vartholomio" / "2008-2009.fet")
     assert "no modela" not in greek.out, greek
+
+
+@pytest.mark.skipif(not SMALL_FET.is_file(), reason="fet-data is not installed")
+def test_report_breaks_the_cost_down_by_rule(tmp_path):
+    # issue #17: where a timetable loses, by the rule the cost comes from
+    noturno = FET_EXAMPLES / "Brazil" / "2" / "EEBLJ-Noturno.fet"
+    sol, rep = tmp_path / "noturno_activities.xml", tmp_path / "check.json"
+    res = tt("solve", noturno, "--iterations", "3000", "--seed", "1", "--quiet",
+             "--out", sol, "--report", tmp_path / "solve.json")
+    assert res.rc == 0, res
+    solved = json.loads((tmp_path / "solve.json").read_text(encoding="utf-8"))
+    res = tt("check", noturno, "--solution", sol, "--report", rep)
+    assert res.rc == 0, res
+    checked = json.loads(rep.read_text(encoding="utf-8"))
+    # the file's only soft rule is min days (weight 95): every unit costs 95
+    assert solved["hard"] == checked["hard"] == 0
+    assert checked["soft"] == solved["soft"] > 0
+    assert checked["hard_by_rule"] == {}
+    assert checked["soft_by_rule"] == {"ConstraintMinDaysBetweenActivities": checked["soft"]}
+    assert checked["soft"] % 95 == 0
+    assert solved["soft_by_rule"] == checked["soft_by_rule"]
+    # an empty timetable (info): every block out, a built-in hard violation
+    res = tt("info", noturno, "--report", tmp_path / "info.json")
+    info = json.loads((tmp_path / "info.json").read_text(encoding="utf-8"))
+    assert info["hard"] > 0 and info["hard_by_rule"] == {"built-in": info["hard"]}
