@@ -543,8 +543,10 @@ static int block_rooms(const struct tt_eval *ev, int room, const int *real, int 
     out[0] = room;
     int n = 1;
     const struct tt_resource *v = &ev->inst->resources[room];
+    /* a virtual room given as a real one (a broken rule, tt_vrooms_builtin)
+       takes nothing: it never clashes */
     for (int k = 0; k < v->nsets; k++)
-        if (real[k] >= 0)
+        if (real[k] >= 0 && !tt_is_virtual(ev->inst, real[k]))
             out[n++] = real[k];
     return n;
 }
