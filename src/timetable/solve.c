@@ -1593,9 +1593,17 @@ static void improve_step(struct search *se)
         if (ev->nroom_ok[b] < 2 || ev->sol->start[b] < 0)
             return;
         int room = ev->room_ok[b][rng_below(&se->rng, ev->nroom_ok[b])];
-        if (room == ev->sol->room[b])
+        if (room == ev->sol->room[b] && !tt_is_virtual(ev->inst, room))
             return;
-        c = jmove(se, b, ev->sol->start[b], room);
+        if (room == ev->sol->room[b]) {
+            /* #17 virtual rooms: the same one, its real rooms chosen again
+               (lifted first, so that the busy ones give way) */
+            int s0 = ev->sol->start[b];
+            jmove(se, b, -1, room);
+            c = jmove(se, b, s0, room);
+        } else {
+            c = jmove(se, b, ev->sol->start[b], room);
+        }
     } else {
         /* move a unit to another start */
         int s = pp->dom[u][rng_below(&se->rng, pp->ndom[u])];

@@ -27,7 +27,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define TT_MAX_DAYS 32
+#define TT_MAX_DAYS 35 /* FET 5's limit (its FAQ); an official example has 33 */
 #define TT_MAX_PERIODS 64 /* per day: a day's periods fit in a uint64_t */
 
 enum tt_kind { TT_TEACHER = 0, TT_CLASS = 1, TT_ROOM = 2 };
