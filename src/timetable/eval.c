@@ -269,7 +269,7 @@ long tt_eval_builtin(const struct tt_eval *ev, int b)
         u++;
     else if (room >= 0 && !tt_room_fits(ev, b, room))
         u++;
-    if (tt_is_virtual(inst, room)) /* #17 virtual rooms */
+    if (ev->sol->real && tt_is_virtual(inst, room)) /* #17 virtual rooms */
         u += tt_vrooms_builtin(ev, b);
     return u;
 }
@@ -541,6 +541,8 @@ static int block_rooms(const struct tt_eval *ev, int room, const int *real, int 
     if (room < 0)
         return 0;
     out[0] = room;
+    if (!real) /* no virtual room in the instance: the hot path */
+        return 1;
     int n = 1;
     const struct tt_resource *v = &ev->inst->resources[room];
     /* a virtual room given as a real one (a broken rule, tt_vrooms_builtin)
@@ -556,6 +558,44 @@ static inline int *block_real(const struct tt_eval *ev, int b)
     return ev->sol->real ? ev->sol->real + (size_t)b * ev->sol->nreal : NULL;
 }
 
+/* Occupy (sign +1) or free (sign -1) len slots from s (day d, period p)
+   of resource r for block b; clashes: a second lesson there is a clash. */
+static inline __attribute__((always_inline)) void occupy_res(struct tt_eval *ev, int b, int r,
+                                                             int s, int len, int d, int p,
+                                                             int sign, bool clashes)
+{
+    uint16_t *cnt = ev->cnt + (size_t)r * ev->nslots + s;
+    uint64_t *busy = ev->busy + (size_t)r * ev->ndays + d;
+    for (int i = 0; i < len; i++) {
+        int *occ = ev->occ + (size_t)r * ev->nslots + s;
+        if (sign > 0) {
+            if (cnt[i] >= 1) {
+                if (clashes) {
+                    ev->clash++;
+                    ev->whard += ev->rw[r];
+                }
+                occ[i] = -2;
+            } else {
+                *busy |= (uint64_t)1 << (p + i);
+                occ[i] = b;
+            }
+            cnt[i]++;
+        } else {
+            cnt[i]--;
+            if (cnt[i] >= 1) {
+                if (clashes) {
+                    ev->clash--;
+                    ev->whard -= ev->rw[r];
+                }
+                occ[i] = -2;
+            } else {
+                *busy &= ~((uint64_t)1 << (p + i));
+                occ[i] = -1;
+            }
+        }
+    }
+}
+
 /* Occupy (sign +1) or free (sign -1) the slots of block b at its position. */
 static void occupy(struct tt_eval *ev, int b, int sign)
 {
@@ -566,44 +606,21 @@ static void occupy(struct tt_eval *ev, int b, int sign)
     int d = s / ev->nper, p = s % ev->nper;
     if (p + len > ev->nper)
         len = ev->nper - p;
-    int rl[TT_MAX_SETS + 1];
-    int nroom = block_rooms(ev, ev->sol->room[b], block_real(ev, b), rl);
-    int nr = ev->nbres[b] + nroom;
-    for (int k = 0; k < nr; k++) {
-        int r = k < ev->nbres[b] ? ev->bres[b][k] : rl[k - ev->nbres[b]];
-        /* a virtual room is busy but never in a clash: its real rooms are */
-        bool clashes = !(k == ev->nbres[b] && nroom > 0 && tt_is_virtual(ev->inst, r));
-        uint16_t *cnt = ev->cnt + (size_t)r * ev->nslots + s;
-        uint64_t *busy = ev->busy + (size_t)r * ev->ndays + d;
-        for (int i = 0; i < len; i++) {
-            int *occ = ev->occ + (size_t)r * ev->nslots + s;
-            if (sign > 0) {
-                if (cnt[i] >= 1) {
-                    if (clashes) {
-                        ev->clash++;
-                        ev->whard += ev->rw[r];
-                    }
-                    occ[i] = -2;
-                } else {
-                    *busy |= (uint64_t)1 << (p + i);
-                    occ[i] = b;
-                }
-                cnt[i]++;
-            } else {
-                cnt[i]--;
-                if (cnt[i] >= 1) {
-                    if (clashes) {
-                        ev->clash--;
-                        ev->whard -= ev->rw[r];
-                    }
-                    occ[i] = -2;
-                } else {
-                    *busy &= ~((uint64_t)1 << (p + i));
-                    occ[i] = -1;
-                }
-            }
-        }
+    int room = ev->sol->room[b];
+    for (int k = 0; k < ev->nbres[b]; k++)
+        occupy_res(ev, b, ev->bres[b][k], s, len, d, p, sign, true);
+    if (room < 0)
+        return;
+    const int *real = block_real(ev, b);
+    if (!real || !tt_is_virtual(ev->inst, room)) {
+        occupy_res(ev, b, room, s, len, d, p, sign, true);
+        return;
     }
+    /* a virtual room is busy but never in a clash: its real rooms are */
+    int rl[TT_MAX_SETS + 1];
+    int nroom = block_rooms(ev, room, real, rl);
+    for (int k = 0; k < nroom; k++)
+        occupy_res(ev, b, rl[k], s, len, d, p, sign, k > 0);
 }
 
 /* Re-prices the resource constraints of the resources of block b (in room
@@ -645,7 +662,7 @@ struct tt_cost tt_eval_move_real(struct tt_eval *ev, int b, int start, int room,
     if (cur)
         memcpy(oreal, cur, (size_t)ev->sol->nreal * sizeof(int));
     if (os == start && oroom == room &&
-        (!tt_is_virtual(inst, room) || !real ||
+        (!cur || !tt_is_virtual(inst, room) || !real ||
          memcmp(real, cur, (size_t)inst->resources[room].nsets * sizeof(int)) == 0))
         return tt_eval_cost(ev);
     for (int i = 0; i < ev->nbcons[b]; i++) {
@@ -658,7 +675,7 @@ struct tt_cost tt_eval_move_real(struct tt_eval *ev, int b, int start, int room,
     ev->sol->start[b] = start;
     ev->sol->room[b] = room;
     bool real_changed = false;
-    if (tt_is_virtual(inst, room)) {
+    if (cur && tt_is_virtual(inst, room)) {
         int ns = inst->resources[room].nsets;
         if (real)
             memcpy(cur, real, (size_t)ns * sizeof(int));
@@ -668,7 +685,7 @@ struct tt_cost tt_eval_move_real(struct tt_eval *ev, int b, int start, int room,
     }
     occupy(ev, b, +1);
     if (os >= 0)
-        reprice_days(ev, b, oroom, oreal, os / ev->nper);
+        reprice_days(ev, b, oroom, cur ? oreal : NULL, os / ev->nper);
     if (start >= 0 &&
         (os < 0 || start / ev->nper != os / ev->nper || room != oroom || real_changed))
         reprice_days(ev, b, room, cur, start / ev->nper);

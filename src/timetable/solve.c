@@ -539,7 +539,7 @@ static bool room_free(const struct tt_eval *ev, int room, int s, int len)
    room is left for each of its sets */
 static bool room_usable(const struct tt_eval *ev, int b, int room, int s, int len)
 {
-    if (tt_is_virtual(ev->inst, room))
+    if (ev->sol->real && tt_is_virtual(ev->inst, room))
         return tt_vroom_open(ev, b, room, s);
     return room_free(ev, room, s, len);
 }
@@ -873,7 +873,7 @@ static bool block_in_conflict(struct search *se, int b, bool cached)
     int room = ev->sol->room[b];
     /* #17 virtual rooms: the real rooms, not the virtual one, clash */
     int rl[TT_MAX_SETS + 1], nroom = 0;
-    if (tt_is_virtual(inst, room)) {
+    if (ev->sol->real && tt_is_virtual(inst, room)) {
         const int *real = ev->sol->real + (size_t)b * ev->sol->nreal;
         for (int k = 0; k < inst->resources[room].nsets; k++)
             if (real[k] >= 0)
