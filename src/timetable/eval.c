@@ -269,6 +269,8 @@ long tt_eval_builtin(const struct tt_eval *ev, int b)
         u++;
     else if (room >= 0 && !tt_room_fits(ev, b, room))
         u++;
+    if (ev->sol->real && tt_is_virtual(inst, room)) /* #17 virtual rooms */
+        u += tt_vrooms_builtin(ev, b);
     return u;
 }
 
@@ -536,6 +538,69 @@ static inline void add_units(struct tt_eval *ev, const struct tt_constraint *c, 
     }
 }
 
+/* --- #17 virtual rooms --- */
+/* The rooms block b takes in room with real rooms real: room, then its real
+   rooms when it is virtual (out holds TT_MAX_SETS + 1). */
+static int block_rooms(const struct tt_eval *ev, int room, const int *real, int *out)
+{
+    if (room < 0)
+        return 0;
+    out[0] = room;
+    if (!real) /* no virtual room in the instance: the hot path */
+        return 1;
+    int n = 1;
+    const struct tt_resource *v = &ev->inst->resources[room];
+    /* a virtual room given as a real one (a broken rule, tt_vrooms_builtin)
+       takes nothing: it never clashes */
+    for (int k = 0; k < v->nsets; k++)
+        if (real[k] >= 0 && !tt_is_virtual(ev->inst, real[k]))
+            out[n++] = real[k];
+    return n;
+}
+
+static inline int *block_real(const struct tt_eval *ev, int b)
+{
+    return ev->sol->real ? ev->sol->real + (size_t)b * ev->sol->nreal : NULL;
+}
+
+/* Occupy (sign +1) or free (sign -1) len slots from s (day d, period p)
+   of resource r for block b; clashes: a second lesson there is a clash. */
+static inline __attribute__((always_inline)) void occupy_res(struct tt_eval *ev, int b, int r,
+                                                             int s, int len, int d, int p,
+                                                             int sign, bool clashes)
+{
+    uint16_t *cnt = ev->cnt + (size_t)r * ev->nslots + s;
+    uint64_t *busy = ev->busy + (size_t)r * ev->ndays + d;
+    for (int i = 0; i < len; i++) {
+        int *occ = ev->occ + (size_t)r * ev->nslots + s;
+        if (sign > 0) {
+            if (cnt[i] >= 1) {
+                if (clashes) {
+                    ev->clash++;
+                    ev->whard += ev->rw[r];
+                }
+                occ[i] = -2;
+            } else {
+                *busy |= (uint64_t)1 << (p + i);
+                occ[i] = b;
+            }
+            cnt[i]++;
+        } else {
+            cnt[i]--;
+            if (cnt[i] >= 1) {
+                if (clashes) {
+                    ev->clash--;
+                    ev->whard -= ev->rw[r];
+                }
+                occ[i] = -2;
+            } else {
+                *busy &= ~((uint64_t)1 << (p + i));
+                occ[i] = -1;
+            }
+        }
+    }
+}
+
 /* Occupy (sign +1) or free (sign -1) the slots of block b at its position. */
 static void occupy(struct tt_eval *ev, int b, int sign)
 {
@@ -547,44 +612,30 @@ static void occupy(struct tt_eval *ev, int b, int sign)
     if (p + len > ev->nper)
         len = ev->nper - p;
     int room = ev->sol->room[b];
-    int nr = ev->nbres[b] + (room >= 0);
-    for (int k = 0; k < nr; k++) {
-        int r = k < ev->nbres[b] ? ev->bres[b][k] : room;
-        uint16_t *cnt = ev->cnt + (size_t)r * ev->nslots + s;
-        uint64_t *busy = ev->busy + (size_t)r * ev->ndays + d;
-        for (int i = 0; i < len; i++) {
-            int *occ = ev->occ + (size_t)r * ev->nslots + s;
-            if (sign > 0) {
-                if (cnt[i] >= 1) {
-                    ev->clash++;
-                    ev->whard += ev->rw[r];
-                    occ[i] = -2;
-                } else {
-                    *busy |= (uint64_t)1 << (p + i);
-                    occ[i] = b;
-                }
-                cnt[i]++;
-            } else {
-                cnt[i]--;
-                if (cnt[i] >= 1) {
-                    ev->clash--;
-                    ev->whard -= ev->rw[r];
-                    occ[i] = -2;
-                } else {
-                    *busy &= ~((uint64_t)1 << (p + i));
-                    occ[i] = -1;
-                }
-            }
-        }
+    for (int k = 0; k < ev->nbres[b]; k++)
+        occupy_res(ev, b, ev->bres[b][k], s, len, d, p, sign, true);
+    if (room < 0)
+        return;
+    const int *real = block_real(ev, b);
+    if (!real || !tt_is_virtual(ev->inst, room)) {
+        occupy_res(ev, b, room, s, len, d, p, sign, true);
+        return;
     }
+    /* a virtual room is busy but never in a clash: its real rooms are */
+    int rl[TT_MAX_SETS + 1];
+    int nroom = block_rooms(ev, room, real, rl);
+    for (int k = 0; k < nroom; k++)
+        occupy_res(ev, b, rl[k], s, len, d, p, sign, k > 0);
 }
 
-/* Re-prices the resource constraints of the resources of block b on day d. */
-static void reprice_days(struct tt_eval *ev, int b, int room, int d)
+/* Re-prices the resource constraints of the resources of block b (in room
+   with real rooms real) on day d. */
+static void reprice_days(struct tt_eval *ev, int b, int room, const int *real, int d)
 {
-    int nr = ev->nbres[b] + (room >= 0);
+    int rl[TT_MAX_SETS + 1];
+    int nr = ev->nbres[b] + block_rooms(ev, room, real, rl);
     for (int k = 0; k < nr; k++) {
-        int r = k < ev->nbres[b] ? ev->bres[b][k] : room;
+        int r = k < ev->nbres[b] ? ev->bres[b][k] : rl[k - ev->nbres[b]];
         for (int i = 0; i < ev->nrcons[r]; i++) {
             int ci = ev->rcons[r][i];
             const struct tt_constraint *c = &ev->inst->constraints[ci];
@@ -602,10 +653,23 @@ static void reprice_days(struct tt_eval *ev, int b, int room, int d)
 
 struct tt_cost tt_eval_move(struct tt_eval *ev, int b, int start, int room)
 {
+    return tt_eval_move_real(ev, b, start, room, NULL);
+}
+
+struct tt_cost tt_eval_move_real(struct tt_eval *ev, int b, int start, int room,
+                                 const int *real)
+{
     int os = ev->sol->start[b], oroom = ev->sol->room[b];
-    if (os == start && oroom == room)
-        return tt_eval_cost(ev);
     const struct tt_instance *inst = ev->inst;
+    /* #17 virtual rooms: the real rooms before and after */
+    int *cur = block_real(ev, b);
+    int oreal[TT_MAX_SETS];
+    if (cur)
+        memcpy(oreal, cur, (size_t)ev->sol->nreal * sizeof(int));
+    if (os == start && oroom == room &&
+        (!cur || !tt_is_virtual(inst, room) || !real ||
+         memcmp(real, cur, (size_t)inst->resources[room].nsets * sizeof(int)) == 0))
+        return tt_eval_cost(ev);
     for (int i = 0; i < ev->nbcons[b]; i++) {
         int ci = ev->bcons[b][i];
         const struct tt_constraint *c = &inst->constraints[ci];
@@ -615,11 +679,21 @@ struct tt_cost tt_eval_move(struct tt_eval *ev, int b, int start, int room)
     occupy(ev, b, -1);
     ev->sol->start[b] = start;
     ev->sol->room[b] = room;
+    bool real_changed = false;
+    if (cur && tt_is_virtual(inst, room)) {
+        int ns = inst->resources[room].nsets;
+        if (real)
+            memcpy(cur, real, (size_t)ns * sizeof(int));
+        else if (start >= 0)
+            tt_vrooms_choose(ev, b, room, start, cur);
+        real_changed = memcmp(cur, oreal, (size_t)ns * sizeof(int)) != 0;
+    }
     occupy(ev, b, +1);
     if (os >= 0)
-        reprice_days(ev, b, oroom, os / ev->nper);
-    if (start >= 0 && (os < 0 || start / ev->nper != os / ev->nper || room != oroom))
-        reprice_days(ev, b, room, start / ev->nper);
+        reprice_days(ev, b, oroom, cur ? oreal : NULL, os / ev->nper);
+    if (start >= 0 &&
+        (os < 0 || start / ev->nper != os / ev->nper || room != oroom || real_changed))
+        reprice_days(ev, b, room, cur, start / ev->nper);
     for (int i = 0; i < ev->nbcons[b]; i++) {
         int ci = ev->bcons[b][i];
         const struct tt_constraint *c = &inst->constraints[ci];
@@ -662,6 +736,8 @@ void tt_eval_bump_weights(struct tt_eval *ev)
     if (ev->clash == 0)
         return;
     for (int r = 0; r < ev->nres; r++) {
+        if (tt_is_virtual(inst, r)) /* #17 virtual rooms: never in a clash */
+            continue;
         const uint16_t *cnt = ev->cnt + (size_t)r * ev->nslots;
         long k = 0;
         for (int s = 0; s < ev->nslots; s++)

@@ -90,6 +90,8 @@ static void explain_clashes(struct out *o, const struct tt_eval *ev)
     const struct tt_instance *inst = ev->inst;
     for (int r = 0; r < inst->nresources; r++) {
         const struct tt_resource *res = &inst->resources[r];
+        if (res->nsets > 0) /* #17 virtual rooms: shared, its real rooms clash */
+            continue;
         for (int s = 0; s < ev->nslots; s++) {
             int c = ev->cnt[(size_t)r * ev->nslots + s];
             if (c < 2)
@@ -139,6 +141,13 @@ static void explain_builtin(struct out *o, const struct tt_eval *ev)
             add(o, true, 1, -1, "%s está en el aula %s, que no le sirve (no permitida, de otro tipo, pequeña o distinta de la fijada).",
                 "%s is in room %s, which does not suit it (not allowed, other type, too small or not the pinned one).",
                 name, inst->resources[room].name);
+        if (room >= 0 && inst->resources[room].nsets > 0) { /* #17 virtual rooms */
+            long u = tt_vrooms_builtin(ev, b);
+            if (u > 0)
+                add(o, true, u, -1, "%s está en el aula virtual %s sin un aula real de cada uno de sus conjuntos (o sin las aulas reales fijadas).",
+                    "%s is in virtual room %s without a real room from each of its sets (or without its pinned real rooms).",
+                    name, inst->resources[room].name);
+        }
     }
 }
 

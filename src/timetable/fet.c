@@ -321,10 +321,36 @@ static int read_flat_lists(struct fet *f, const struct xnode *root)
         bool is_virtual;
         if (get_bool(f, k, "Virtual", false, &is_virtual))
             return -1;
-        /* A virtual room stands for sets of real rooms taken together;
-           the engine treats it as one ordinary room. */
-        if (is_virtual)
-            tt_note_unsupported(inst, "Virtual rooms");
+    }
+    /* --- #17 virtual rooms: their sets of real rooms, once every room is
+       known (a set may name a room listed after it) --- */
+    for (const struct xnode *k = xml_child(xml_child(root, "Rooms_List"), "Room"); k; k = k->next) {
+        bool is_virtual;
+        const char *name = xml_child_text(k, "Name");
+        if (strcmp(k->name, "Room") != 0 || !name)
+            continue;
+        if (get_bool(f, k, "Virtual", false, &is_virtual))
+            return -1;
+        if (!is_virtual)
+            continue;
+        int r = smap_get(&f->rooms, name);
+        if (inst->resources[r].nsets > 0)
+            continue; /* a second room of that name: FET's first one counts */
+        for (const struct xnode *st = k->kids; st; st = st->next) {
+            if (strcmp(st->name, "Set_of_Real_Rooms") != 0)
+                continue;
+            int set = tt_room_add_set(inst, r);
+            for (const struct xnode *rr = st->kids; rr; rr = rr->next) {
+                if (strcmp(rr->name, "Real_Room") != 0)
+                    continue;
+                int real = find_room(f, rr, xml_text(rr));
+                if (real < 0)
+                    return -1;
+                tt_room_set_add(inst, r, set, real);
+            }
+        }
+        if (inst->resources[r].nsets == 0)
+            return fail(f, k, "el aula virtual «%s» no tiene conjuntos de aulas reales.", name);
     }
     return 0;
 }
@@ -1016,6 +1042,17 @@ static int h_rooms(struct fet *f, const struct xnode *c, const struct cinfo *ci,
                 f->pref_room[items[i]] = true;
             if (h->who == R_ACTIVITY && ci->hard && locked && nrooms == 1)
                 b->pin_room = rooms[0];
+            /* #17 virtual rooms: the real rooms it must take there (FET
+               allows them at 100 % only) */
+            if (h->who == R_ACTIVITY && ci->hard && nrooms == 1 && b->npin_real == 0)
+                for (const struct xnode *k = c->kids; k; k = k->next) {
+                    if (strcmp(k->name, "Real_Room") != 0)
+                        continue;
+                    int real = find_room(f, k, xml_text(k));
+                    if (real < 0)
+                        goto out_err;
+                    int_add_unique(&b->pin_real, &b->npin_real, real);
+                }
         }
     }
     free(items);
@@ -1683,6 +1720,7 @@ static bool check_solution(const struct tt_instance *inst, const struct tt_solut
                            inst->nblocks);
         return false;
     }
+    int nsets_max = tt_max_sets(inst);
     for (int b = 0; b < sol->nblocks; b++) {
         if (sol->start[b] >= inst->ndays * inst->nperiods ||
             sol->room[b] >= inst->nresources ||
@@ -1691,8 +1729,43 @@ static bool check_solution(const struct tt_instance *inst, const struct tt_solut
                                "existe.", fet_id(inst, b));
             return false;
         }
+        int room = sol->room[b]; /* #17 virtual rooms */
+        for (int k = 0; room >= 0 && k < inst->resources[room].nsets; k++) {
+            int r = sol->nreal == nsets_max ? sol->real[(size_t)b * sol->nreal + k] : -2;
+            if (r < -1 || r >= inst->nresources || (r >= 0 && inst->resources[r].kind != TT_ROOM)) {
+                *error_r = str_fmt("La solución ubica el bloque %ld en un aula real que no "
+                                   "existe.", fet_id(inst, b));
+                return false;
+            }
+        }
     }
     return true;
+}
+
+/* --- #17 virtual rooms: the real rooms of block b in a virtual room, as
+   FET writes them in a timetable (counted in a locked room constraint) */
+static void add_real_rooms(struct strbuf *sb, const struct tt_instance *inst,
+                           const struct tt_solution *sol, int b, bool counted)
+{
+    int room = sol->room[b];
+    if (room < 0 || inst->resources[room].nsets == 0)
+        return;
+    int ns = inst->resources[room].nsets;
+    const int *real = sol->real + (size_t)b * sol->nreal;
+    int n = 0;
+    for (int k = 0; k < ns; k++)
+        n += real[k] >= 0;
+    if (n == 0)
+        return;
+    if (counted)
+        strbuf_addf(sb, "\t<Number_of_Real_Rooms>%d</Number_of_Real_Rooms>\n", n);
+    for (int k = 0; k < ns; k++) {
+        if (real[k] < 0)
+            continue;
+        strbuf_adds(sb, "\t<Real_Room>");
+        xml_escape(sb, inst->resources[real[k]].name);
+        strbuf_adds(sb, "</Real_Room>\n");
+    }
 }
 
 /* Placed blocks in FET id order. */
@@ -1736,7 +1809,9 @@ int tt_fet_write_solution(const struct tt_instance *inst, const struct tt_soluti
         strbuf_adds(&sb, "</Hour>\n\t<Room>");
         if (sol->room[b] >= 0)
             xml_escape(&sb, inst->resources[sol->room[b]].name);
-        strbuf_adds(&sb, "</Room>\n</Activity>\n");
+        strbuf_adds(&sb, "</Room>\n");
+        add_real_rooms(&sb, inst, sol, b, false);
+        strbuf_adds(&sb, "</Activity>\n");
     }
     strbuf_adds(&sb, "</Activities_Timetable>\n");
     free(order);
@@ -1803,8 +1878,9 @@ int tt_fet_write_locked(const struct tt_instance *inst, const struct tt_solution
                     "\t<Activity_Id>%ld</Activity_Id>\n\t<Room>",
                     inst->blocks[b].ext_id);
         xml_escape(&sb, inst->resources[sol->room[b]].name);
-        strbuf_adds(&sb, "</Room>\n"
-                         "\t<Permanently_Locked>true</Permanently_Locked>\n"
+        strbuf_adds(&sb, "</Room>\n");
+        add_real_rooms(&sb, inst, sol, b, true);
+        strbuf_adds(&sb, "\t<Permanently_Locked>true</Permanently_Locked>\n"
                          "\t<Active>true</Active>\n"
                          "\t<Comments></Comments>\n"
                          "</ConstraintActivityPreferredRoom>\n");

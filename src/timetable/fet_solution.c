@@ -21,6 +21,8 @@ struct reader {
     struct tt_solution *sol;
     struct strbuf text;
     char id[32], day[256], hour[256], room[256];
+    char real[TT_MAX_SETS][256]; /* #17 virtual rooms: <Real_Room> names */
+    int nreal;
     int depth;
     bool in_activity;
     char *error;
@@ -50,6 +52,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     if (strcmp(name, "Activity") == 0) {
         r->in_activity = true;
         r->id[0] = r->day[0] = r->hour[0] = r->room[0] = '\0';
+        r->nreal = 0;
     }
     strbuf_cleanup(&r->text);
     strbuf_init(&r->text);
@@ -74,6 +77,82 @@ static int find_name(char *const *names, int n, const char *s)
         if (same_name(names[i], s))
             return i;
     return -1;
+}
+
+static int find_room(const struct tt_instance *inst, const char *name)
+{
+    int room = tt_find_resource(inst, TT_ROOM, name);
+    for (int i = 0; i < inst->nresources && room < 0; i++)
+        if (inst->resources[i].kind == TT_ROOM && same_name(inst->resources[i].name, name))
+            room = i;
+    return room;
+}
+
+/* --- #17 virtual rooms: FET lists the real rooms of an activity in a
+   virtual room in no particular order (a locked file may too); each goes
+   to a set that holds it, by matching. */
+struct rmatch {
+    const struct tt_resource *v;
+    const int *given;
+    int ngiven;
+    int *set_of;           /* per given room: its set or -1 */
+    uint32_t seen;
+};
+
+static bool in_set(const struct tt_resource *v, int k, int room)
+{
+    for (int i = 0; i < v->set_len[k]; i++)
+        if (v->sets[k][i] == room)
+            return true;
+    return false;
+}
+
+static bool rm_augment(struct rmatch *m, int k)
+{
+    m->seen |= (uint32_t)1 << k;
+    for (int j = 0; j < m->ngiven; j++) {
+        if (!in_set(m->v, k, m->given[j]))
+            continue;
+        int o = m->set_of[j];
+        if (o < 0 || (!(m->seen & ((uint32_t)1 << o)) && rm_augment(m, o))) {
+            m->set_of[j] = k;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void place_real(struct reader *r, int b, int room)
+{
+    const struct tt_instance *inst = r->inst;
+    const struct tt_resource *v = &inst->resources[room];
+    int given[TT_MAX_SETS], set_of[TT_MAX_SETS];
+    for (int j = 0; j < r->nreal; j++) {
+        given[j] = find_room(inst, r->real[j]);
+        set_of[j] = -1;
+        if (given[j] < 0) {
+            fail(r, "el aula «%s» no existe en el archivo FET", r->real[j]);
+            return;
+        }
+    }
+    struct rmatch m = {v, given, r->nreal, set_of, 0};
+    for (int k = 0; k < v->nsets; k++) {
+        m.seen = 0;
+        rm_augment(&m, k);
+    }
+    int *real = r->sol->real + (size_t)b * r->sol->nreal;
+    for (int k = 0; k < v->nsets; k++)
+        real[k] = -1;
+    for (int j = 0; j < r->nreal; j++)
+        if (set_of[j] >= 0)
+            real[set_of[j]] = given[j];
+    /* rooms that fit no set still show (as a broken rule) in a free set */
+    for (int j = 0; j < r->nreal; j++)
+        for (int k = 0; set_of[j] < 0 && k < v->nsets; k++)
+            if (real[k] < 0) {
+                real[k] = given[j];
+                set_of[j] = k;
+            }
 }
 
 static void place(struct reader *r)
@@ -107,15 +186,14 @@ static void place(struct reader *r)
     }
     r->sol->start[b] = d * inst->nperiods + p;
     if (r->room[0]) {
-        int room = tt_find_resource(inst, TT_ROOM, r->room);
-        for (int i = 0; i < inst->nresources && room < 0; i++)
-            if (inst->resources[i].kind == TT_ROOM && same_name(inst->resources[i].name, r->room))
-                room = i;
+        int room = find_room(inst, r->room);
         if (room < 0) {
             fail(r, "el aula «%s» no existe en el archivo FET", r->room);
             return;
         }
         r->sol->room[b] = room;
+        if (inst->resources[room].nsets > 0)
+            place_real(r, b, room);
     }
 }
 
@@ -139,6 +217,8 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
             str_copy(r->hour, sizeof(r->hour), val);
         else if (strcmp(name, "Room") == 0)
             str_copy(r->room, sizeof(r->room), val);
+        else if (strcmp(name, "Real_Room") == 0 && r->nreal < TT_MAX_SETS)
+            str_copy(r->real[r->nreal++], sizeof(r->real[0]), val);
         else if (strcmp(name, "Activity") == 0) {
             r->in_activity = false;
             place(r);
@@ -188,6 +268,8 @@ int tt_fet_read_solution(const struct tt_instance *inst, const char *path,
     strbuf_init(&r.text);
     for (int b = 0; b < sol->nblocks; b++)
         sol->start[b] = sol->room[b] = -1;
+    for (size_t i = 0; sol->real && i < (size_t)sol->nblocks * (size_t)sol->nreal; i++)
+        sol->real[i] = -1;
     r.parser = XML_ParserCreate("UTF-8");
     XML_SetUserData(r.parser, &r);
     XML_SetElementHandler(r.parser, on_start, on_end);

@@ -5,6 +5,7 @@
  */
 #ifndef BIS_TIMETABLE_INTERNAL_H
 #define BIS_TIMETABLE_INTERNAL_H
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "timetable/timetable.h"
@@ -125,6 +126,24 @@ void tt_rooms_eval_free(struct tt_eval *ev);
 int tt_rooms_pick(struct tt_eval *ev, int b, int s, int off);
 /* Buildings of rooms in range (tt_instance_validate). */
 int tt_rooms_validate(const struct tt_instance *inst, char **error_r);
+/* --- #17 virtual rooms (rooms.c) --- */
+/* Virtual rooms' sets and pinned real rooms (tt_instance_validate). */
+int tt_vrooms_validate(const struct tt_instance *inst, char **error_r);
+/* Built-in hard units of block b, placed in a virtual room: a set without
+   one of its rooms, pinned real rooms not taken. */
+long tt_vrooms_builtin(const struct tt_eval *ev, int b);
+/* For block b (not placed) in virtual room room at s: real[0..nsets-1]
+   (the current choice on entry, tried first) become free real rooms, one
+   per set, all different, by matching; a set with none free takes its
+   least busy room. */
+void tt_vrooms_choose(const struct tt_eval *ev, int b, int room, int s, int *real);
+/* Can block b (not placed) take virtual room room at s: the room open
+   then and a free real room for every set? */
+bool tt_vroom_open(const struct tt_eval *ev, int b, int room, int s);
+static inline bool tt_is_virtual(const struct tt_instance *inst, int room)
+{
+    return room >= 0 && inst->resources[room].nsets > 0;
+}
 /* --- dedup (eval.c) --- */
 /* The sum of the k - n smallest of v[0..k-1] (0 when k <= n), sorting v in
    place: the units of "at most n days / rooms" rules (TT_MAX_DAYS_WEEK,

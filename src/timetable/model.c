@@ -57,6 +57,10 @@ void tt_instance_free(struct tt_instance **instp)
         free(inst->resources[i].name);
         free(inst->resources[i].room_type);
         free(inst->resources[i].group);
+        for (int k = 0; k < inst->resources[i].nsets; k++) /* #17 virtual rooms */
+            free(inst->resources[i].sets[k]);
+        free(inst->resources[i].sets);
+        free(inst->resources[i].set_len);
     }
     free(inst->resources);
     for (int i = 0; i < inst->nsubjects; i++)
@@ -72,6 +76,8 @@ void tt_instance_free(struct tt_instance **instp)
         free(l->tag);
     }
     free(inst->lessons);
+    for (int i = 0; i < inst->nblocks; i++)
+        free(inst->blocks[i].pin_real); /* #17 virtual rooms */
     free(inst->blocks);
     for (int i = 0; i < inst->nconstraints; i++) {
         struct tt_constraint *c = &inst->constraints[i];
@@ -371,6 +377,14 @@ struct tt_solution *tt_solution_new(const struct tt_instance *inst)
     s->room = xmalloc((size_t)(s->nblocks ? s->nblocks : 1) * sizeof(int));
     for (int i = 0; i < s->nblocks; i++)
         s->start[i] = s->room[i] = -1;
+    /* --- #17 virtual rooms --- */
+    s->nreal = tt_max_sets(inst);
+    if (s->nreal > 0) {
+        size_t n = (size_t)s->nblocks * (size_t)s->nreal;
+        s->real = xmalloc((n ? n : 1) * sizeof(int));
+        for (size_t i = 0; i < n; i++)
+            s->real[i] = -1;
+    }
     return s;
 }
 
@@ -380,6 +394,7 @@ void tt_solution_free(struct tt_solution **solp)
         return;
     free((*solp)->start);
     free((*solp)->room);
+    free((*solp)->real);
     free(*solp);
     *solp = NULL;
 }
@@ -388,4 +403,6 @@ void tt_solution_copy(struct tt_solution *dst, const struct tt_solution *src)
 {
     memcpy(dst->start, src->start, (size_t)src->nblocks * sizeof(int));
     memcpy(dst->room, src->room, (size_t)src->nblocks * sizeof(int));
+    if (src->real && dst->real && dst->nreal == src->nreal) /* #17 virtual rooms */
+        memcpy(dst->real, src->real, (size_t)src->nblocks * (size_t)src->nreal * sizeof(int));
 }

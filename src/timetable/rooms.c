@@ -52,7 +52,7 @@ int tt_rooms_validate(const struct tt_instance *inst, char **error_r)
             return -1;
         }
     }
-    return 0;
+    return tt_vrooms_validate(inst, error_r); /* #17 virtual rooms */
 }
 
 static bool is_building_rule(enum tt_ctype t)
@@ -122,6 +122,8 @@ void tt_rooms_eval_free(struct tt_eval *ev)
    and open then? */
 static bool room_open(const struct tt_eval *ev, int room, int b, int s)
 {
+    if (tt_is_virtual(ev->inst, room)) /* #17 virtual rooms */
+        return tt_vroom_open(ev, b, room, s);
     int len = ev->inst->blocks[b].length, p = s % ev->nper;
     if (p + len > ev->nper)
         return false;
@@ -302,4 +304,228 @@ long tt_room_set_units(const struct tt_eval *ev, int ci)
         return u;
     }
     return 0;
+}
+
+/* --- #17 virtual rooms ---------------------------------------------------
+ *
+ * FET's virtual rooms (checked with fet-cl on tests/data/fet/virtual-rooms.fet):
+ * a block in a virtual room takes one real room of each of its sets, all
+ * different; the real rooms are busy then (a clash with any other lesson
+ * in them) and their unavailable times count; the virtual room's own
+ * capacity, building and unavailable times are the ones rules read, and two
+ * blocks may sit in the same virtual room at once when their real rooms
+ * differ. The solution keeps the real rooms per block (sol->real); the
+ * evaluator chooses them when a move does not give them, by a matching of
+ * sets to free real rooms (tt_vrooms_choose).
+ */
+
+int tt_room_add_set(struct tt_instance *inst, int room)
+{
+    struct tt_resource *r = &inst->resources[room];
+    r->sets = xrealloc(r->sets, (size_t)(r->nsets + 1) * sizeof(*r->sets));
+    r->set_len = xrealloc(r->set_len, (size_t)(r->nsets + 1) * sizeof(int));
+    r->sets[r->nsets] = NULL;
+    r->set_len[r->nsets] = 0;
+    return r->nsets++;
+}
+
+void tt_room_set_add(struct tt_instance *inst, int room, int set, int real)
+{
+    struct tt_resource *r = &inst->resources[room];
+    for (int i = 0; i < r->set_len[set]; i++)
+        if (r->sets[set][i] == real)
+            return;
+    tt_push(&r->sets[set], &r->set_len[set], real);
+}
+
+int tt_max_sets(const struct tt_instance *inst)
+{
+    int m = 0;
+    for (int r = 0; r < inst->nresources; r++)
+        if (inst->resources[r].nsets > m)
+            m = inst->resources[r].nsets;
+    return m;
+}
+
+static bool is_real_room(const struct tt_instance *inst, int r)
+{
+    return r >= 0 && r < inst->nresources && inst->resources[r].kind == TT_ROOM &&
+           inst->resources[r].nsets == 0;
+}
+
+int tt_vrooms_validate(const struct tt_instance *inst, char **error_r)
+{
+    for (int r = 0; r < inst->nresources; r++) {
+        const struct tt_resource *v = &inst->resources[r];
+        if (v->nsets == 0)
+            continue;
+        bool ok = v->kind == TT_ROOM && v->nsets <= TT_MAX_SETS;
+        for (int k = 0; k < v->nsets && ok; k++) {
+            ok = v->set_len[k] > 0;
+            for (int i = 0; i < v->set_len[k] && ok; i++)
+                ok = is_real_room(inst, v->sets[k][i]);
+        }
+        if (!ok) {
+            *error_r = str_fmt("El aula virtual «%s» debe tener entre 1 y %d conjuntos de aulas "
+                               "reales, ninguno vacío.",
+                               v->name, TT_MAX_SETS);
+            return -1;
+        }
+    }
+    for (int b = 0; b < inst->nblocks; b++)
+        for (int i = 0; i < inst->blocks[b].npin_real; i++)
+            if (!is_real_room(inst, inst->blocks[b].pin_real[i])) {
+                *error_r = str_fmt("Un bloque está fijado a un aula real que no existe.");
+                return -1;
+            }
+    return 0;
+}
+
+static bool in_list(const int *v, int n, int x)
+{
+    for (int i = 0; i < n; i++)
+        if (v[i] == x)
+            return true;
+    return false;
+}
+
+long tt_vrooms_builtin(const struct tt_eval *ev, int b)
+{
+    const struct tt_instance *inst = ev->inst;
+    int room = ev->sol->room[b];
+    const struct tt_resource *v = &inst->resources[room];
+    const int *real = ev->sol->real + (size_t)b * ev->sol->nreal;
+    long u = 0;
+    for (int k = 0; k < v->nsets; k++)
+        if (real[k] < 0 || !in_list(v->sets[k], v->set_len[k], real[k]))
+            u++;
+    /* pinned real rooms: exactly those, in any order */
+    const struct tt_block *bl = &inst->blocks[b];
+    if (bl->npin_real > 0) {
+        bool same = bl->npin_real == v->nsets;
+        for (int k = 0; k < v->nsets && same; k++)
+            same = in_list(bl->pin_real, bl->npin_real, real[k]);
+        u += !same;
+    }
+    return u;
+}
+
+/* Is real room r free and open over len periods from s? */
+static bool real_open(const struct tt_eval *ev, int r, int s, int len)
+{
+    const uint16_t *cnt = ev->cnt + (size_t)r * ev->nslots + s;
+    for (int i = 0; i < len; i++)
+        if (cnt[i])
+            return false;
+    return !(ev->ignore[(size_t)r * ev->ndays + ev->sday[s]] & tt_run_mask(len, s % ev->nper));
+}
+
+struct vmatch {
+    const struct tt_eval *ev;
+    const struct tt_resource *v;
+    const struct tt_block *bl;
+    int s, len;
+    const int *pref;       /* the current real rooms, tried first */
+    int *got;              /* per set: the matched room or -1 */
+    uint32_t seen;         /* sets visited in this augmenting search */
+};
+
+static bool allowed(const struct vmatch *m, int r)
+{
+    return m->bl->npin_real == 0 || in_list(m->bl->pin_real, m->bl->npin_real, r);
+}
+
+static int owner_of(const struct vmatch *m, int r)
+{
+    for (int k = 0; k < m->v->nsets; k++)
+        if (m->got[k] == r)
+            return k;
+    return -1;
+}
+
+/* Kuhn's augmenting path from set k. */
+static bool augment(struct vmatch *m, int k)
+{
+    m->seen |= (uint32_t)1 << k;
+    int n = m->v->set_len[k];
+    for (int i = -1; i < n; i++) {
+        int r = i < 0 ? (m->pref ? m->pref[k] : -1) : m->v->sets[k][i];
+        if (r < 0 || (i >= 0 && m->pref && r == m->pref[k]))
+            continue;
+        if (i < 0 && !in_list(m->v->sets[k], n, r))
+            continue;
+        if (!allowed(m, r) || !real_open(m->ev, r, m->s, m->len))
+            continue;
+        int o = owner_of(m, r);
+        if (o < 0 || (!(m->seen & ((uint32_t)1 << o)) && augment(m, o))) {
+            m->got[k] = r;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The number of sets matched to free real rooms for block b (not placed)
+   in virtual room room at s; got[] receives the rooms (-1 unmatched). */
+static int vmatch_run(const struct tt_eval *ev, int b, int room, int s, const int *pref, int *got)
+{
+    struct vmatch m = {ev, &ev->inst->resources[room], &ev->inst->blocks[b], s, 0, pref, got, 0};
+    m.len = m.bl->length;
+    if (s % ev->nper + m.len > ev->nper)
+        m.len = ev->nper - s % ev->nper;
+    int matched = 0;
+    for (int k = 0; k < m.v->nsets; k++)
+        got[k] = -1;
+    for (int k = 0; k < m.v->nsets; k++) {
+        m.seen = 0;
+        matched += augment(&m, k);
+    }
+    return matched;
+}
+
+bool tt_vroom_open(const struct tt_eval *ev, int b, int room, int s)
+{
+    const struct tt_resource *v = &ev->inst->resources[room];
+    int len = ev->inst->blocks[b].length, p = s % ev->nper;
+    if (p + len > ev->nper ||
+        (ev->ignore[(size_t)room * ev->ndays + ev->sday[s]] & tt_run_mask(len, p)))
+        return false;
+    int got[TT_MAX_SETS];
+    return vmatch_run(ev, b, room, s, NULL, got) == v->nsets;
+}
+
+void tt_vrooms_choose(const struct tt_eval *ev, int b, int room, int s, int *real)
+{
+    const struct tt_resource *v = &ev->inst->resources[room];
+    const struct tt_block *bl = &ev->inst->blocks[b];
+    int got[TT_MAX_SETS], pref[TT_MAX_SETS];
+    for (int k = 0; k < v->nsets; k++)
+        pref[k] = real[k];
+    vmatch_run(ev, b, room, s, pref, got);
+    /* sets left without a free room: the allowed room of the set least
+       busy then that the block does not use yet (a clash the repair sees),
+       else the first one */
+    for (int k = 0; k < v->nsets; k++) {
+        if (got[k] >= 0)
+            continue;
+        int best = -1;
+        long best_busy = 0;
+        for (int i = 0; i < v->set_len[k]; i++) {
+            int r = v->sets[k][i];
+            if ((bl->npin_real > 0 && !in_list(bl->pin_real, bl->npin_real, r)) ||
+                in_list(got, v->nsets, r))
+                continue;
+            long busy = 0;
+            const uint16_t *cnt = ev->cnt + (size_t)r * ev->nslots + s;
+            for (int j = 0; j < bl->length && s % ev->nper + j < ev->nper; j++)
+                busy += cnt[j];
+            if (best < 0 || busy < best_busy) {
+                best = r;
+                best_busy = busy;
+            }
+        }
+        got[k] = best >= 0 ? best : v->sets[k][0];
+    }
+    for (int k = 0; k < v->nsets; k++)
+        real[k] = got[k];
 }

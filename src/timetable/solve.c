@@ -325,6 +325,10 @@ static void prep_init(struct prep *pp, const struct tt_eval *ev)
             t != TT_BLOCK_ROOMS)
             pp->fet_ok = false;
     }
+    /* #17 virtual rooms: FET's method saves and restores the occupancy of
+       a block's teachers, classes and room only, not of real rooms */
+    if (tt_max_sets(inst) > 0)
+        pp->fet_ok = false;
     pp->rblocks = xcalloc((size_t)inst->nresources + 1, sizeof(int *));
     pp->nrb = xcalloc((size_t)inst->nresources + 1, sizeof(int));
     for (int b = 0; b < nb; b++)
@@ -520,6 +524,7 @@ struct search {
     int visit_stamp;
     /* journal of the moves of one compound move, for undo */
     int *jb, *js, *jr;
+    int *jreal;            /* #17 virtual rooms: real rooms, nreal per entry */
     int jn, jcap;
     /* Kempe chain work space */
     int *mark;            /* per unit: 1 moves to t2, 2 moves to t1 */
@@ -558,6 +563,15 @@ static bool room_free(const struct tt_eval *ev, int room, int s, int len)
     return !(ev->ignore[(size_t)room * ev->ndays + s / ev->nper] & mask);
 }
 
+/* #17 virtual rooms: a virtual room is usable when open and a free real
+   room is left for each of its sets */
+static bool room_usable(const struct tt_eval *ev, int b, int room, int s, int len)
+{
+    if (ev->sol->real && tt_is_virtual(ev->inst, room))
+        return tt_vroom_open(ev, b, room, s);
+    return room_free(ev, room, s, len);
+}
+
 static int pick_room(struct search *se, int b, int s)
 {
     const struct tt_eval *ev = se->ev;
@@ -568,7 +582,7 @@ static int pick_room(struct search *se, int b, int s)
         return tt_rooms_pick(se->ev, b, s, rng_below(&se->rng, n));
     int len = ev->inst->blocks[b].length;
     int cur = ev->sol->room[b];
-    if (cur >= 0 && room_free(ev, cur, s, len)) {
+    if (cur >= 0 && room_usable(ev, b, cur, s, len)) {
         for (int i = 0; i < n; i++)
             if (ev->room_ok[b][i] == cur)
                 return cur;
@@ -576,7 +590,7 @@ static int pick_room(struct search *se, int b, int s)
     int off = rng_below(&se->rng, n);
     for (int i = 0; i < n; i++) {
         int room = ev->room_ok[b][(off + i) % n];
-        if (room_free(ev, room, s, len))
+        if (room_usable(ev, b, room, s, len))
             return room;
     }
     /* no free room: a lesson that needs one takes a busy one (a clash the
@@ -595,19 +609,28 @@ static struct tt_cost jmove(struct search *se, int b, int s, int room)
         se->jb = xrealloc(se->jb, (size_t)se->jcap * sizeof(int));
         se->js = xrealloc(se->js, (size_t)se->jcap * sizeof(int));
         se->jr = xrealloc(se->jr, (size_t)se->jcap * sizeof(int));
+        if (se->ev->sol->nreal > 0) /* #17 virtual rooms */
+            se->jreal = xrealloc(se->jreal, (size_t)se->jcap * (size_t)se->ev->sol->nreal *
+                                                sizeof(int));
     }
     se->jb[se->jn] = b;
     se->js[se->jn] = se->ev->sol->start[b];
     se->jr[se->jn] = se->ev->sol->room[b];
+    int nreal = se->ev->sol->nreal;
+    if (nreal > 0)
+        memcpy(se->jreal + (size_t)se->jn * nreal, se->ev->sol->real + (size_t)b * nreal,
+               (size_t)nreal * sizeof(int));
     se->jn++;
     return tt_eval_move(se->ev, b, s, room);
 }
 
 static void jundo_to(struct search *se, int mark)
 {
+    int nreal = se->ev->sol->nreal;
     while (se->jn > mark) {
         se->jn--;
-        tt_eval_move(se->ev, se->jb[se->jn], se->js[se->jn], se->jr[se->jn]);
+        tt_eval_move_real(se->ev, se->jb[se->jn], se->js[se->jn], se->jr[se->jn],
+                          nreal > 0 ? se->jreal + (size_t)se->jn * nreal : NULL);
     }
 }
 
@@ -876,9 +899,19 @@ static bool block_in_conflict(struct search *se, int b, bool cached)
         return true;
     int len = inst->blocks[b].length;
     int room = ev->sol->room[b];
-    int nr = ev->nbres[b] + (room >= 0);
+    /* #17 virtual rooms: the real rooms, not the virtual one, clash */
+    int rl[TT_MAX_SETS + 1], nroom = 0;
+    if (ev->sol->real && tt_is_virtual(inst, room)) {
+        const int *real = ev->sol->real + (size_t)b * ev->sol->nreal;
+        for (int k = 0; k < inst->resources[room].nsets; k++)
+            if (real[k] >= 0)
+                rl[nroom++] = real[k];
+    } else if (room >= 0) {
+        rl[nroom++] = room;
+    }
+    int nr = ev->nbres[b] + nroom;
     for (int k = 0; k < nr; k++) {
-        int r = k < ev->nbres[b] ? ev->bres[b][k] : room;
+        int r = k < ev->nbres[b] ? ev->bres[b][k] : rl[k - ev->nbres[b]];
         const uint16_t *cnt = ev->cnt + (size_t)r * ev->nslots + s;
         for (int i = 0; i < len && s % ev->nper + i < ev->nper; i++)
             if (cnt[i] > 1)
@@ -1699,9 +1732,17 @@ static void improve_step(struct search *se)
         if (ev->nroom_ok[b] < 2 || ev->sol->start[b] < 0)
             return;
         int room = ev->room_ok[b][rng_below(&se->rng, ev->nroom_ok[b])];
-        if (room == ev->sol->room[b])
+        if (room == ev->sol->room[b] && !tt_is_virtual(ev->inst, room))
             return;
-        c = jmove(se, b, ev->sol->start[b], room);
+        if (room == ev->sol->room[b]) {
+            /* #17 virtual rooms: the same one, its real rooms chosen again
+               (lifted first, so that the busy ones give way) */
+            int s0 = ev->sol->start[b];
+            jmove(se, b, -1, room);
+            c = jmove(se, b, s0, room);
+        } else {
+            c = jmove(se, b, ev->sol->start[b], room);
+        }
     } else {
         /* move a unit to another start */
         int s = pp->dom[u][rng_below(&se->rng, pp->ndom[u])];
@@ -1764,8 +1805,10 @@ static void restart_from_best(struct search *se)
     const struct tt_instance *inst = se->ev->inst;
     for (int b = 0; b < inst->nblocks; b++)
         tt_eval_move(se->ev, b, -1, se->ev->sol->room[b]);
+    int nreal = se->best->nreal;
     for (int b = 0; b < inst->nblocks; b++)
-        tt_eval_move(se->ev, b, se->best->start[b], se->best->room[b]);
+        tt_eval_move_real(se->ev, b, se->best->start[b], se->best->room[b],
+                          nreal > 0 ? se->best->real + (size_t)b * nreal : NULL);
     tt_eval_reset_weights(se->ev);
     memset(se->tabu, 0, (size_t)se->pp->nunits * se->ev->nslots * sizeof(int));
 }
@@ -2049,6 +2092,7 @@ int tt_solve(const struct tt_instance *inst, struct tt_solution *sol,
         free(se[t].jb);
         free(se[t].js);
         free(se[t].jr);
+        free(se[t].jreal);
         free(se[t].hist);
     }
     prep_free(&pp, inst);

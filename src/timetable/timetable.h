@@ -27,7 +27,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define TT_MAX_DAYS 32
+#define TT_MAX_DAYS 35 /* FET 5's limit (its FAQ); an official example has 33 */
 #define TT_MAX_PERIODS 64 /* per day: a day's periods fit in a uint64_t */
 
 enum tt_kind { TT_TEACHER = 0, TT_CLASS = 1, TT_ROOM = 2 };
@@ -47,7 +47,19 @@ struct tt_resource {
     char *group;      /* classes: the section a subgroup belongs to, or NULL */
     /* --- #17 rooms --- */
     int building;     /* rooms: 1 + index in inst->buildings, 0 = none */
+    /* --- #17 virtual rooms --- */
+    /* rooms: a virtual room (FET) when nsets > 0: a block placed in it also
+       takes, at its times, one real room of each set (all different). The
+       virtual room's own capacity, type and building are the ones rules
+       read; it is never in a clash itself (two blocks may share it when
+       their real rooms differ), though its unavailability counts. */
+    int nsets;
+    int **sets;       /* real rooms (resources) of each set */
+    int *set_len;
 };
+
+/* Sets of real rooms a virtual room may have (tt_instance_validate). */
+#define TT_MAX_SETS 16
 
 struct tt_lesson {
     int subject;          /* index in subjects, -1 for none */
@@ -72,6 +84,10 @@ struct tt_block {
     int pin_day;          /* -1 = free */
     int pin_period;       /* -1 = free */
     int pin_room;         /* -1 = free */
+    /* --- #17 virtual rooms: in its virtual room the block must take
+       exactly these real rooms (FET's preferred room with real rooms) */
+    int *pin_real;
+    int npin_real;
 };
 
 enum tt_ctype {
@@ -257,6 +273,13 @@ void tt_note_unsupported(struct tt_instance *inst, const char *name);
 /* The building called name, added when new: 1 + its index in buildings,
    the value a room's building field takes (0 = none). */
 int tt_add_building(struct tt_instance *inst, const char *name);
+/* --- #17 virtual rooms --- */
+/* A new (empty) set of real rooms of room, which becomes virtual: the
+   set's index. */
+int tt_room_add_set(struct tt_instance *inst, int room);
+void tt_room_set_add(struct tt_instance *inst, int room, int set, int real);
+/* The most sets of any virtual room (0 without virtual rooms). */
+int tt_max_sets(const struct tt_instance *inst);
 
 /* Checks references and limits; fills *error_r (Spanish) on failure. */
 int tt_instance_validate(const struct tt_instance *inst, char **error_r);
@@ -266,6 +289,11 @@ struct tt_solution {
     int nblocks;
     int *start;   /* slot, -1 = not placed */
     int *room;    /* room resource, -1 = none */
+    /* --- #17 virtual rooms: nreal = tt_max_sets(inst); block b in a
+       virtual room takes real[b * nreal + k] for its set k (-1 = none);
+       read only while b's room is virtual. NULL when nreal is 0. */
+    int nreal;
+    int *real;
 };
 struct tt_solution *tt_solution_new(const struct tt_instance *inst);
 void tt_solution_free(struct tt_solution **sol);
@@ -304,8 +332,14 @@ struct tt_eval;
 struct tt_eval *tt_eval_new(const struct tt_instance *inst, const struct tt_solution *sol);
 void tt_eval_free(struct tt_eval **ev);
 struct tt_cost tt_eval_cost(const struct tt_eval *ev);
-/* Moves block b to start (slot or -1) and room; returns the new cost. */
+/* Moves block b to start (slot or -1) and room; returns the new cost. A
+   virtual room gets real rooms chosen by the evaluator (tt_vrooms_choose:
+   free ones by matching, its current ones first). */
 struct tt_cost tt_eval_move(struct tt_eval *ev, int b, int start, int room);
+/* The same with the real rooms given (nsets of room's entries, or NULL to
+   have them chosen): puts back exactly a saved position. */
+struct tt_cost tt_eval_move_real(struct tt_eval *ev, int b, int start, int room,
+                                 const int *real);
 const struct tt_solution *tt_eval_solution(const struct tt_eval *ev);
 
 /* --- Solving -------------------------------------------------------- */

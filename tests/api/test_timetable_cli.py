@@ -170,10 +170,11 @@ def test_fet_constraints_the_engine_does_not_model_are_listed(tmp_path):
     lines = [l.strip() for l in res.out.splitlines() if l.startswith("  Constraint")]
     assert "ConstraintTeachersMaxRoomChangesPerDay: 1" in lines, res
     assert all(l.rsplit(": ", 1)[1].isdigit() for l in lines)
-    # FET's virtual rooms are a feature, named as such
+    # FET's virtual rooms are modelled since issue #17: nothing left out
     virtual = FET_EXAMPLES / "Germany" / "secondary-school-1" / "test-virtual-rooms-1" / \
         "German-test-virtual-rooms-1.fet"
-    assert "  Virtual rooms: 4" in tt("info", virtual).out.splitlines()
+    res = tt("info", virtual)
+    assert res.rc == 0 and "no modela" not in res.out, res
     # the Greek school that once listed interval and continuous hours is
     # fully modelled since issue #17
     greek = tt("info", FET_EXAMPLES / "Greece" / "Vartholomio" / "2008-2009.fet")
@@ -203,3 +204,31 @@ def test_report_breaks_the_cost_down_by_rule(tmp_path):
     res = tt("info", noturno, "--report", tmp_path / "info.json")
     info = json.loads((tmp_path / "info.json").read_text(encoding="utf-8"))
     assert info["hard"] > 0 and info["hard_by_rule"] == {"built-in": info["hard"]}
+
+
+VIRTUAL_FET = REPO / "tests" / "data" / "fet" / "virtual-rooms.fet"
+
+
+def test_virtual_rooms_solved_written_with_real_rooms_and_checked(tmp_path):
+    # a lesson in a virtual room takes one real room of each set: the FET
+    # timetable we write names them, and reads back at the same price
+    out = tmp_path / "vr_activities.xml"
+    res = tt("solve", VIRTUAL_FET, "--iterations", "20000", "--quiet", "--out", out)
+    assert res.rc == 0 and "Costo: 0 violaciones duras" in res.out, res
+    xml = out.read_text(encoding="utf-8")
+    # 4 activities in V1 or V2 (5 when the one that may take V2 or the hall
+    # takes V2), 2 sets each
+    assert xml.count("<Real_Room>") in (8, 10), xml
+    res = tt("check", VIRTUAL_FET, "--solution", out)
+    assert res.rc == 0 and "Costo: 0 violaciones duras" in res.out, res
+    # one real room taken for both sets: not a room of the second set, and
+    # a clash of the lesson with itself
+    at = xml.index("<Real_Room>")
+    name = xml[at:xml.index("</Real_Room>", at)].removeprefix("<Real_Room>")
+    end = xml.index("</Activity>", at)
+    bad = xml[:at] + f"<Real_Room>{name}</Real_Room><Real_Room>{name}</Real_Room>" + xml[end:]
+    (tmp_path / "bad.xml").write_text(bad, encoding="utf-8")
+    res = tt("check", VIRTUAL_FET, "--solution", tmp_path / "bad.xml", "--lang", "en")
+    assert res.rc == 0, res
+    assert "without a real room from each of its sets" in res.out, res
+    assert "0 hard violations" not in res.out, res

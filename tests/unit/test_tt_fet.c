@@ -549,9 +549,13 @@ static void test_hand_written_model(void **state)
     assert_int_equal(inst->nconstraints, 10);
     assert_int_equal(count_type(inst, TT_ORDERED), 1);
     assert_int_equal(inst->ninactive, 1);
-    assert_int_equal(inst->nunsupported, 2);
+    assert_int_equal(inst->nunsupported, 1);
     assert_int_equal(unsupported(inst, "ConstraintStudentsSetMaxRoomChangesPerDay"), 1);
-    assert_int_equal(unsupported(inst, "Virtual rooms"), 1);
+    /* a virtual room and its one set of real rooms (#17) */
+    const struct tt_resource *v = &inst->resources[res(inst, TT_ROOM, "V")];
+    assert_int_equal(v->nsets, 1);
+    assert_int_equal(v->set_len[0], 1);
+    assert_int_equal(v->sets[0][0], res(inst, TT_ROOM, "R1"));
     tt_instance_free(&inst);
 }
 
