@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "core/util.h"
+#include "timetable/match.h"
 #include "timetable/timetable.h"
 
 #define MAX_FILE (64L << 20)
@@ -90,35 +91,13 @@ static int find_room(const struct tt_instance *inst, const char *name)
 
 /* --- #17 virtual rooms: FET lists the real rooms of an activity in a
    virtual room in no particular order (a locked file may too); each goes
-   to a set that holds it, by matching. */
-struct rmatch {
-    const struct tt_resource *v;
-    const int *given;
-    int ngiven;
-    int *set_of;           /* per given room: its set or -1 */
-    uint32_t seen;
-};
-
+   to a set that holds it, by matching (tt_match: sets on the left, the
+   listed rooms on the right). */
 static bool in_set(const struct tt_resource *v, int k, int room)
 {
     for (int i = 0; i < v->set_len[k]; i++)
         if (v->sets[k][i] == room)
             return true;
-    return false;
-}
-
-static bool rm_augment(struct rmatch *m, int k)
-{
-    m->seen |= (uint32_t)1 << k;
-    for (int j = 0; j < m->ngiven; j++) {
-        if (!in_set(m->v, k, m->given[j]))
-            continue;
-        int o = m->set_of[j];
-        if (o < 0 || (!(m->seen & ((uint32_t)1 << o)) && rm_augment(m, o))) {
-            m->set_of[j] = k;
-            return true;
-        }
-    }
     return false;
 }
 
@@ -135,11 +114,19 @@ static void place_real(struct reader *r, int b, int room)
             return;
         }
     }
-    struct rmatch m = {v, given, r->nreal, set_of, 0};
+    int off[TT_MAX_SETS + 1], adj[TT_MAX_SETS * TT_MAX_SETS], na = 0;
     for (int k = 0; k < v->nsets; k++) {
-        m.seen = 0;
-        rm_augment(&m, k);
+        off[k] = na;
+        for (int j = 0; j < r->nreal; j++)
+            if (in_set(v, k, given[j]))
+                adj[na++] = j;
     }
+    off[v->nsets] = na;
+    int got[TT_MAX_SETS], scratch[2 * TT_MAX_SETS];
+    tt_match(v->nsets, off, adj, r->nreal, NULL, got, scratch);
+    for (int k = 0; k < v->nsets; k++)
+        if (got[k] >= 0)
+            set_of[got[k]] = k;
     int *real = r->sol->real + (size_t)b * r->sol->nreal;
     for (int k = 0; k < v->nsets; k++)
         real[k] = -1;

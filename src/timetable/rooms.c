@@ -443,7 +443,10 @@ static int owner_of(const struct vmatch *m, int r)
     return -1;
 }
 
-/* Kuhn's augmenting path from set k. */
+/* Kuhn's augmenting path from set k. Not tt_match (match.h), on purpose:
+   this one runs inside every move's pricing, so it tests a room's being
+   free as it meets it rather than building the candidate lists first, and
+   tries the set's current room first within the search. */
 static bool augment(struct vmatch *m, int k)
 {
     m->seen |= (uint32_t)1 << k;
