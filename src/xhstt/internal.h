@@ -36,6 +36,21 @@ struct xh_state {
        as below the minimum instead of as allowed. On such timetables the
        cost is the same; elsewhere it steers the search towards them. */
     uint64_t **forced;
+    /* Busy times as bits, kept by xh_state_occupy so that the resource
+       points cost a few word operations instead of a scan of every time:
+       busy[r * nw + w] has bit t % 64 of word t / 64 set when resource r
+       is busy at t; clashes[r] is the sum over t of max(0, cnt - 1). */
+    int nw;
+    uint64_t *busy;
+    long *clashes;
+    /* per time group: its times as bits (nw words), and its first time
+       when its times are consecutive (else -1) */
+    uint64_t *tgbits;
+    int *tgrun;
+    /* per constraint: its times as bits (AvoidUnavailableTimes), or for a
+       SpreadEvents of at most 64 time groups the groups holding each time
+       as bits ([t], bit k for its k-th time group); else NULL */
+    uint64_t **cbits;
 };
 
 void xh_state_init(struct xh_state *st, const struct xh_instance *inst,
