@@ -1159,35 +1159,6 @@ static bool kempe_move(struct xs *x, struct unit *u, int t2)
                 }
             }
         }
-        /* the same for the resources w holds in open roles (teachers,
-           rooms), whose other lessons are those holding them in open
-           roles: the chain keeps them free of clashes too */
-        for (int i = 0; i < w->nmeets && ok; i++) {
-            int m = w->meets[i];
-            for (int q = x->role_start[m]; q < x->role_start[m + 1] && ok; q++) {
-                int r = x->sol->meets[m].res[x->roles[q].k];
-                if (r < 0)
-                    continue;
-                const struct ilist *l = &x->holders[r];
-                for (int j = 0; j < l->n && ok; j++) {
-                    int vi = x->unit_of_meet[x->roles[l->v[j]].meet];
-                    struct unit *v = &x->units[vi];
-                    if (x->in_chain[vi] || unit_dur(x, v) == 0 || !unit_blocks(x, wd, dest, v))
-                        continue;
-                    int tv = unit_time(x, v);
-                    if (x->sets[v->set].fixed || tv < wstart ||
-                        tv + unit_dur(x, v) > wstart + len || n >= KEMPE_MAX ||
-                        meets + v->nmeets > x->chcap / 2) {
-                        ok = false;
-                        break;
-                    }
-                    x->in_chain[vi] = 1;
-                    x->chain[n] = vi;
-                    x->side[n++] = 1 - wside;
-                    meets += v->nmeets;
-                }
-            }
-        }
     }
     for (int i = 0; i < n; i++)
         x->in_chain[x->chain[i]] = 0;
