@@ -11,7 +11,9 @@
  * instance with all sixteen constraint types costs what was worked out by
  * hand; broken files are refused with a Spanish message naming the line;
  * what the solver finds is written as XHSTT that reads back at the same
- * cost.
+ * cost. The room move's matching (xh_match) finds rooms where a greedy
+ * choice leaves a lesson without one, and a solve's step-by-step cost
+ * equals a full re-pricing.
  */
 #include <setjmp.h>
 #include <stdarg.h>
