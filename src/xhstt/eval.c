@@ -41,8 +41,14 @@ void xh_state_occupy(struct xh_state *st, int m, int sign)
         if (r < 0)
             continue;
         int *c = &st->cnt[(size_t)r * (size_t)st->nt + (size_t)mt->time];
-        for (int d = 0; d < mt->duration; d++)
-            c[d] += sign;
+        uint64_t *bits = st->busy + (size_t)r * (size_t)st->nw;
+        for (int d = 0; d < mt->duration; d++) {
+            int was = c[d], now = was + sign, t = mt->time + d;
+            c[d] = now;
+            st->clashes[r] += (now > 1 ? now - 1 : 0) - (was > 1 ? was - 1 : 0);
+            if ((was > 0) != (now > 0))
+                bits[t >> 6] ^= (uint64_t)1 << (t & 63);
+        }
         st->workload[r] += sign * (double)ev->eres[i].workload * mt->duration / ev->duration;
     }
 }
@@ -77,6 +83,40 @@ void xh_state_init(struct xh_state *st, const struct xh_instance *inst,
     st->emeets_cap = xcalloc((size_t)inst->nevents, sizeof(int));
     st->workload = xcalloc((size_t)inst->nres + 1, sizeof(double));
     st->scratch = xcalloc((size_t)(inst->ntimes + inst->nevents + inst->nres) + 1, sizeof(int));
+    int nw = st->nw = (inst->ntimes + 63) / 64;
+    st->busy = xcalloc((size_t)inst->nres * (size_t)nw + 1, sizeof(uint64_t));
+    st->clashes = xcalloc((size_t)inst->nres + 1, sizeof(long));
+    st->tgbits = xcalloc((size_t)inst->ntgroups * (size_t)nw + 1, sizeof(uint64_t));
+    st->tgrun = xcalloc((size_t)inst->ntgroups + 1, sizeof(int));
+    for (int g = 0; g < inst->ntgroups; g++) {
+        const struct xh_timegroup *tg = &inst->tgroups[g];
+        uint64_t *bits = st->tgbits + (size_t)g * (size_t)nw;
+        st->tgrun[g] = tg->ntimes > 0 ? tg->times[0] : -1;
+        for (int i = 0; i < tg->ntimes; i++) {
+            bits[tg->times[i] >> 6] |= (uint64_t)1 << (tg->times[i] & 63);
+            if (tg->times[i] != tg->times[0] + i)
+                st->tgrun[g] = -1;
+        }
+    }
+    st->cbits = xcalloc((size_t)inst->ncons + 1, sizeof(uint64_t *));
+    for (int c = 0; c < inst->ncons; c++) {
+        const struct xh_constraint *con = &inst->cons[c];
+        if (con->type == XH_SPREAD_EVENTS && con->ntgroups <= 64) {
+            st->cbits[c] = xcalloc((size_t)inst->ntimes + 1, sizeof(uint64_t));
+            for (int k = 0; k < con->ntgroups; k++) {
+                const struct xh_timegroup *tg = &inst->tgroups[con->tgroups[k]];
+                for (int i = 0; i < tg->ntimes; i++)
+                    st->cbits[c][tg->times[i]] |= (uint64_t)1 << k;
+            }
+            continue;
+        }
+        if (con->type != XH_AVOID_UNAVAILABLE_TIMES || !con->times)
+            continue;
+        st->cbits[c] = xcalloc((size_t)nw, sizeof(uint64_t));
+        for (int t = 0; t < inst->ntimes; t++)
+            if (con->times[t])
+                st->cbits[c][t >> 6] |= (uint64_t)1 << (t & 63);
+    }
     for (int m = 0; m < sol->nmeets; m++)
         if (sol->meets[m].duration > 0) /* the solver's unused parts */
             xh_state_add_meet(st, m);
@@ -92,6 +132,13 @@ void xh_state_free(struct xh_state *st)
     free(st->cnt);
     free(st->workload);
     free(st->scratch);
+    free(st->busy);
+    free(st->clashes);
+    free(st->tgbits);
+    free(st->tgrun);
+    for (int c = 0; c < st->inst->ncons; c++)
+        free(st->cbits[c]);
+    free(st->cbits);
     memset(st, 0, sizeof(*st));
 }
 
@@ -151,11 +198,28 @@ static long dev_event(const struct xh_state *st, const struct xh_constraint *c, 
 
 /* --- Event group points --------------------------------------------------- */
 
-static long dev_spread(const struct xh_state *st, const struct xh_constraint *c,
-                       const struct xh_eventgroup *g)
+static long dev_spread(const struct xh_state *st, int ci, const struct xh_eventgroup *g)
 {
     const struct xh_instance *in = st->inst;
+    const struct xh_constraint *c = &in->cons[ci];
     long dev = 0;
+    if (st->cbits[ci]) {
+        /* each meet's time adds one to the time groups holding it */
+        int count[64] = {0};
+        for (int i = 0; i < g->nevents; i++) {
+            int e = g->events[i];
+            for (int j = 0; j < st->nemeets[e]; j++) {
+                int t = st->sol->meets[st->emeets[e][j]].time;
+                if (t < 0)
+                    continue;
+                for (uint64_t b = st->cbits[ci][t]; b; b &= b - 1)
+                    count[__builtin_ctzll(b)]++;
+            }
+        }
+        for (int k = 0; k < c->ntgroups; k++)
+            dev += outside(count[k], c->tg_min[k], c->tg_max[k]);
+        return dev;
+    }
     for (int k = 0; k < c->ntgroups; k++) {
         const struct xh_timegroup *tg = &in->tgroups[c->tgroups[k]];
         long count = 0;
@@ -263,62 +327,94 @@ static long dev_order(const struct xh_state *st, const struct xh_point *p)
 
 /* --- Resource points ------------------------------------------------------ */
 
+/* Busy times of row busy inside time group g: *first and *last (times,
+   -1 when none) and the count. */
+static int tg_busy(const struct xh_state *st, const uint64_t *busy, int g, int *first, int *last)
+{
+    const uint64_t *m = st->tgbits + (size_t)g * (size_t)st->nw;
+    int n = 0;
+    *first = *last = -1;
+    for (int w = 0; w < st->nw; w++) {
+        uint64_t b = busy[w] & m[w];
+        if (!b)
+            continue;
+        n += __builtin_popcountll(b);
+        if (*first < 0)
+            *first = w * 64 + __builtin_ctzll(b);
+        *last = w * 64 + 63 - __builtin_clzll(b);
+    }
+    return n;
+}
+
+static bool tg_any(const struct xh_state *st, const uint64_t *busy, int g)
+{
+    const uint64_t *m = st->tgbits + (size_t)g * (size_t)st->nw;
+    for (int w = 0; w < st->nw; w++)
+        if (busy[w] & m[w])
+            return true;
+    return false;
+}
+
 static long dev_resource(const struct xh_state *st, int ci, int p)
 {
     const struct xh_constraint *c = &st->inst->cons[ci];
     int r = c->points[p].a;
     const struct xh_instance *in = st->inst;
     const int *cnt = st->cnt + (size_t)r * (size_t)st->nt;
+    const uint64_t *busy = st->busy + (size_t)r * (size_t)st->nw;
     long dev = 0;
     switch (c->type) {
     case XH_AVOID_CLASHES:
-        for (int t = 0; t < st->nt; t++)
-            if (cnt[t] > 1)
-                dev += cnt[t] - 1;
-        return dev;
+        return st->clashes[r];
     case XH_AVOID_UNAVAILABLE_TIMES:
+        if (st->cbits[ci]) {
+            for (int w = 0; w < st->nw; w++)
+                dev += __builtin_popcountll(busy[w] & st->cbits[ci][w]);
+            return dev;
+        }
         for (int t = 0; t < st->nt; t++)
             dev += cnt[t] > 0 && c->times[t];
         return dev;
     case XH_LIMIT_IDLE_TIMES: {
         long idle = 0;
         for (int k = 0; k < c->ntgroups; k++) {
-            const struct xh_timegroup *tg = &in->tgroups[c->tgroups[k]];
-            int first = -1, lastp = -1, busy = 0;
+            int g = c->tgroups[k];
+            const struct xh_timegroup *tg = &in->tgroups[g];
+            if (st->tgrun[g] >= 0) {
+                /* consecutive times: positions are times less the first */
+                int first, lastt;
+                int busyn = tg_busy(st, busy, g, &first, &lastt);
+                if (busyn >= 2)
+                    idle += lastt - first + 1 - busyn;
+                continue;
+            }
+            int first = -1, lastp = -1, busyn = 0;
             for (int i = 0; i < tg->ntimes; i++)
                 if (cnt[tg->times[i]] > 0) {
                     if (first < 0)
                         first = i;
                     lastp = i;
-                    busy++;
+                    busyn++;
                 }
-            if (busy >= 2)
-                idle += lastp - first + 1 - busy;
+            if (busyn >= 2)
+                idle += lastp - first + 1 - busyn;
         }
         return outside(idle, c->min, c->max);
     }
     case XH_CLUSTER_BUSY_TIMES: {
         long active = 0;
-        for (int k = 0; k < c->ntgroups; k++) {
-            const struct xh_timegroup *tg = &in->tgroups[c->tgroups[k]];
-            for (int i = 0; i < tg->ntimes; i++)
-                if (cnt[tg->times[i]] > 0) {
-                    active++;
-                    break;
-                }
-        }
+        for (int k = 0; k < c->ntgroups; k++)
+            active += tg_any(st, busy, c->tgroups[k]);
         if (active == 0 && c->allow_zero)
             return 0;
         return outside(active, c->min, c->max);
     }
     case XH_LIMIT_BUSY_TIMES:
         for (int k = 0; k < c->ntgroups; k++) {
-            const struct xh_timegroup *tg = &in->tgroups[c->tgroups[k]];
-            long busy = 0;
-            for (int i = 0; i < tg->ntimes; i++)
-                busy += cnt[tg->times[i]] > 0;
-            if (busy > 0 || (st->forced && st->forced[ci] && k < 64 && st->forced[ci][p] >> k & 1))
-                dev += outside(busy, c->min, c->max);
+            int first, lastt;
+            long busyn = tg_busy(st, busy, c->tgroups[k], &first, &lastt);
+            if (busyn > 0 || (st->forced && st->forced[ci] && k < 64 && st->forced[ci][p] >> k & 1))
+                dev += outside(busyn, c->min, c->max);
         }
         return dev;
     case XH_LIMIT_WORKLOAD: {
@@ -341,7 +437,7 @@ long xh_point_deviation(const struct xh_state *st, int ci, int p)
     const struct xh_point *pt = &c->points[p];
     switch (c->type) {
     case XH_SPREAD_EVENTS:
-        return dev_spread(st, c, &in->egroups[pt->a]);
+        return dev_spread(st, ci, &in->egroups[pt->a]);
     case XH_LINK_EVENTS:
         return dev_link(st, &in->egroups[pt->a]);
     case XH_AVOID_SPLIT_ASSIGNMENTS:

@@ -6,6 +6,7 @@
 #ifndef BIS_TIMETABLE_XHSTT_INTERNAL_H
 #define BIS_TIMETABLE_XHSTT_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "xhstt/xhstt.h"
@@ -36,6 +37,21 @@ struct xh_state {
        as below the minimum instead of as allowed. On such timetables the
        cost is the same; elsewhere it steers the search towards them. */
     uint64_t **forced;
+    /* Busy times as bits, kept by xh_state_occupy so that the resource
+       points cost a few word operations instead of a scan of every time:
+       busy[r * nw + w] has bit t % 64 of word t / 64 set when resource r
+       is busy at t; clashes[r] is the sum over t of max(0, cnt - 1). */
+    int nw;
+    uint64_t *busy;
+    long *clashes;
+    /* per time group: its times as bits (nw words), and its first time
+       when its times are consecutive (else -1) */
+    uint64_t *tgbits;
+    int *tgrun;
+    /* per constraint: its times as bits (AvoidUnavailableTimes), or for a
+       SpreadEvents of at most 64 time groups the groups holding each time
+       as bits ([t], bit k for its k-th time group); else NULL */
+    uint64_t **cbits;
 };
 
 void xh_state_init(struct xh_state *st, const struct xh_instance *inst,
@@ -50,5 +66,13 @@ void xh_state_remove_meet(struct xh_state *st, int m);
 long xh_point_cost(const struct xh_state *st, int c, int p);
 /* The deviation alone. */
 long xh_point_deviation(const struct xh_state *st, int c, int p);
+
+/* A maximum matching of left items 0..n-1 to right items 0..nright-1
+   (match.c): item i may take adj[off[i]] .. adj[off[i + 1] - 1]. Each item
+   first takes first[i] (first may be NULL; -1 = none) when it may and no
+   earlier item took it; then augmenting paths give the rest as many as
+   possible. out[i]: the item's right item, -1 when unmatched. Returns
+   how many are matched. */
+int xh_match(int n, const int *off, const int *adj, const int *first, int nright, int *out);
 
 #endif

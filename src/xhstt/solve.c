@@ -13,14 +13,16 @@
  * 3. Domains, per set and part duration: inside one day, and where no
  *    Required PreferTimes or AvoidUnavailableTimes of the set's
  *    preassigned resources forbids it.
- * 4. Construction: open roles, then units by fewest starts, each at its
- *    cheapest place.
+ * 4. Construction: open roles (each role group its cheapest resource, then
+ *    a descent on the workloads alone so that the groups' workloads fit
+ *    every Required LimitWorkload), then units by fewest starts, each at
+ *    its cheapest place.
  * 5. Search: phase 1 anneals the hard cost (with ejection chains) until it
  *    is 0; phase 2 anneals hard x w + soft with an adaptive w, and goes
  *    back to the best when a violation stays. Moves: move, follow a soft
  *    link, Kempe chain (some aimed at a resource's idle times and days),
  *    split and merge (in phase 2 followed by an ejection chain), swap,
- *    open role. Every move is priced exactly: the points of application it
+ *    open role, rooms at one time as a matching (match.c). Every move is priced exactly: the points of application it
  *    touches are recomputed from the state (eval.c), nothing else.
  * 6. Two threads run two seeds; the better result wins.
  */
@@ -169,6 +171,11 @@ struct xs {
     int *base_units;
     int *in_chain;
     int nch;
+    /* rematch: the roles at one time, their old and matched resources,
+       and per resource the role of the set holding it (-1 = none) */
+    int *mroles, *mold, *mnew, *moff, *madj;
+    int *mvis, mstamp;
+    uint8_t *roomlike;           /* per role: no candidate under a LimitWorkload */
 };
 
 /* --- Points of application ------------------------------------------------ */
@@ -868,6 +875,135 @@ static void assign_groups(struct xs *x)
 
 /* --- Construction ----------------------------------------------------------- */
 
+/* The workloads of the resources under a Required LimitWorkload decided
+   before any time is: which resource each role group holds is a packing
+   (the groups' workloads must add up to within each teacher's limits), and
+   the greedy group by group choice leaves a teacher a lesson over or under
+   that the search then only mends by splitting lessons against the split
+   rules (AU-BG-98). A descent on the workload deviation alone (a group to
+   another candidate, or two groups trading resources; moves that leave it
+   equal are taken too, to cross plateaus) then fixes the groups that hold
+   such resources. Workloads of preassigned resources count as given. */
+#define BALANCE_STEPS 200000
+static bool group_allows(const struct rgroup *g, int r);
+static void balance_workloads(struct xs *x)
+{
+    const struct xh_instance *in = x->in;
+    int nr = in->nres, ng = x->nrgroups;
+    double *lo = xmalloc(((size_t)nr + 1) * sizeof(double));
+    double *hi = xmalloc(((size_t)nr + 1) * sizeof(double));
+    double *w = xcalloc((size_t)nr + 1, sizeof(double));
+    for (int r = 0; r < nr; r++) {
+        lo[r] = 0;
+        hi[r] = 1e18;
+    }
+    bool any = false;
+    for (int c = 0; c < in->ncons; c++) {
+        const struct xh_constraint *con = &in->cons[c];
+        if (con->type != XH_LIMIT_WORKLOAD || !con->required)
+            continue;
+        for (int p = 0; p < con->npoints; p++) {
+            int r = con->points[p].a;
+            lo[r] = lo[r] > con->min ? lo[r] : con->min;
+            hi[r] = hi[r] < con->max ? hi[r] : con->max;
+            any = true;
+        }
+    }
+    /* each group's workload, and the groups that may hold a limited
+       resource */
+    double *gw = xcalloc((size_t)ng + 1, sizeof(double));
+    int *cur = xmalloc(((size_t)ng + 1) * sizeof(int));
+    int *gl = xmalloc(((size_t)ng + 1) * sizeof(int));
+    int ngl = 0;
+    for (int e = 0; e < in->nevents && any; e++)
+        for (int k = 0; k < in->events[e].neres; k++)
+            if (in->events[e].eres[k].res >= 0)
+                w[in->events[e].eres[k].res] += in->events[e].eres[k].workload;
+    for (int gi = 0; gi < ng && any; gi++) {
+        const struct rgroup *g = &x->rgroups[gi];
+        const struct role *r0 = &x->roles[g->roles[0]];
+        cur[gi] = x->sol->meets[r0->meet].res[r0->k];
+        for (int i = 0; i < g->nroles; i++) {
+            const struct role *ro = &x->roles[g->roles[i]];
+            const struct xh_meet *mt = &x->sol->meets[ro->meet];
+            const struct xh_event *ev = &in->events[mt->event];
+            gw[gi] += (double)ev->eres[ro->k].workload * mt->duration / ev->duration;
+        }
+        if (cur[gi] >= 0)
+            w[cur[gi]] += gw[gi];
+        bool lim = false;
+        for (int j = 0; j < g->ncand && !lim; j++)
+            lim = g->cand[j] >= 0 && hi[g->cand[j]] < 1e18;
+        if (lim && g->ncand > 1 && cur[gi] >= 0)
+            gl[ngl++] = gi;
+    }
+#define WDEV(r, v) ((v) < lo[r] - 0.001 ? lo[r] - (v) : (v) > hi[r] + 0.001 ? (v) - hi[r] : 0.0)
+    double total = 0;
+    for (int r = 0; r < nr && ngl > 0; r++)
+        total += WDEV(r, w[r]);
+    int *best = xmalloc(((size_t)ng + 1) * sizeof(int));
+    memcpy(best, cur, (size_t)ng * sizeof(int));
+    double best_total = total;
+    for (long step = 0; step < BALANCE_STEPS && total > 0.0005 && ngl > 0; step++) {
+        /* now and then a step up by one, to leave a local optimum */
+        bool up = rng_below(&x->rng, 50) == 0;
+        int g1 = gl[rng_below(&x->rng, ngl)];
+        const struct rgroup *g = &x->rgroups[g1];
+        int r1 = cur[g1], r2 = g->cand[rng_below(&x->rng, g->ncand)];
+        if (r2 < 0 || r2 == r1)
+            continue;
+        if (rng_below(&x->rng, 2)) {
+            /* g1 to r2 */
+            double d = WDEV(r1, w[r1] - gw[g1]) + WDEV(r2, w[r2] + gw[g1]) - WDEV(r1, w[r1]) -
+                       WDEV(r2, w[r2]);
+            if (d <= 0.0005 || (up && d <= 1.0005)) {
+                w[r1] -= gw[g1];
+                w[r2] += gw[g1];
+                cur[g1] = r2;
+                total += d;
+            }
+        } else {
+            /* g1 and a group g2 holding r2 trade */
+            int g2 = gl[rng_below(&x->rng, ngl)];
+            if (g2 == g1 || cur[g2] != r2 || !group_allows(&x->rgroups[g2], r1))
+                continue;
+            double delta = gw[g1] - gw[g2];
+            double d = WDEV(r1, w[r1] - delta) + WDEV(r2, w[r2] + delta) - WDEV(r1, w[r1]) -
+                       WDEV(r2, w[r2]);
+            if (d <= 0.0005 || (up && d <= 1.0005)) {
+                w[r1] -= delta;
+                w[r2] += delta;
+                cur[g1] = r2;
+                cur[g2] = r1;
+                total += d;
+            }
+        }
+        if (total < best_total - 0.0005) {
+            best_total = total;
+            memcpy(best, cur, (size_t)ng * sizeof(int));
+        }
+    }
+    memcpy(cur, best, (size_t)ng * sizeof(int));
+    free(best);
+#undef WDEV
+    for (int i = 0; i < ngl; i++) {
+        const struct rgroup *g = &x->rgroups[gl[i]];
+        const struct role *r0 = &x->roles[g->roles[0]];
+        if (x->sol->meets[r0->meet].res[r0->k] == cur[gl[i]])
+            continue;
+        long dh, ds;
+        queue_group(x, g, cur[gl[i]]);
+        price(x, &dh, &ds);
+        commit(x, dh, ds);
+    }
+    free(lo);
+    free(hi);
+    free(w);
+    free(gw);
+    free(cur);
+    free(gl);
+}
+
 static int unit_ndom(const struct xs *x, const struct unit *u)
 {
     int d = unit_dur(x, u);
@@ -892,8 +1028,9 @@ static void construct(struct xs *x)
         order[i] = i;
     qsort_r(order, (size_t)x->nunits, sizeof(int), cmp_units_by_domain, x);
     /* open roles first: each role group its cheapest resource, all times
-       unplaced */
+       unplaced, then the workloads balanced */
     assign_groups(x);
+    balance_workloads(x);
     for (int i = 0; i < x->nunits; i++) {
         struct unit *u = &x->units[order[i]];
         const struct lset *st = &x->sets[u->set];
@@ -1324,6 +1461,100 @@ static bool swap_groups(struct xs *x)
     return true;
 }
 
+/* Does meet m occupy time t? */
+static bool meet_at(const struct xs *x, int m, int t)
+{
+    const struct xh_meet *mt = &x->sol->meets[m];
+    return mt->duration > 0 && mt->time >= 0 && mt->time <= t && t < mt->time + mt->duration;
+}
+
+/* Rooms at one time as a matching: open role q's meet and every role
+   holding, at a time t of that meet where q's resource clashes, one of
+   the candidates of a role already taken (rooms nobody's workload
+   limits) form a set whose members all meet at t, so each needs a
+   resource of its own. Their resources are taken off, each is offered
+   first its own resource if that is free over its times, then augmenting
+   paths (Kuhn) give as many as possible one that is free; the rest keep
+   theirs. Queues the changed roles; false when nothing changes. Where a
+   greedy choice finds no free room for q, a path that moves another
+   lesson to a third room often does. */
+#define REMATCH_MAX 64
+static bool rematch_move(struct xs *x, int q)
+{
+    const struct role *r0 = &x->roles[q];
+    const struct xh_meet *m0 = &x->sol->meets[r0->meet];
+    int cur = m0->res[r0->k];
+    if (m0->duration == 0 || m0->time < 0 || !x->roomlike[q])
+        return false;
+    int nt = x->in->ntimes, t = m0->time + rng_below(&x->rng, m0->duration);
+    for (int d = 0; d < m0->duration && cur >= 0; d++)
+        if (x->st.cnt[(size_t)cur * (size_t)nt + (size_t)(m0->time + d)] > 1) {
+            t = m0->time + d;
+            break;
+        }
+    int n = 0;
+    x->mroles[n++] = q;
+    x->mstamp++;
+    for (int i = 0; i < n; i++) {
+        const struct role *ro = &x->roles[x->mroles[i]];
+        for (int j = 0; j < ro->ncand && n < REMATCH_MAX; j++) {
+            int r = ro->cand[j];
+            if (r < 0 || x->limited[r] || x->mvis[r] == x->mstamp)
+                continue;
+            x->mvis[r] = x->mstamp;
+            const struct ilist *hl = &x->holders[r];
+            for (int h = 0; h < hl->n && n < REMATCH_MAX; h++) {
+                int hq = hl->v[h];
+                bool in = false;
+                for (int k = 0; k < n && !in; k++)
+                    in = x->mroles[k] == hq;
+                if (!in && x->roomlike[hq] && meet_at(x, x->roles[hq].meet, t))
+                    x->mroles[n++] = hq;
+            }
+        }
+    }
+    /* off: the set's resources (unpriced, put back below), then each
+       role's candidates free over its times */
+    for (int i = 0; i < n; i++) {
+        const struct role *ro = &x->roles[x->mroles[i]];
+        x->mold[i] = x->sol->meets[ro->meet].res[ro->k];
+        if (x->mold[i] >= 0)
+            set_value(x, ro->meet, ro->k, -1);
+    }
+    int na = 0;
+    for (int i = 0; i < n; i++) {
+        const struct role *ro = &x->roles[x->mroles[i]];
+        const struct xh_meet *mt = &x->sol->meets[ro->meet];
+        x->moff[i] = na;
+        for (int j = 0; j < ro->ncand; j++) {
+            int r = ro->cand[j];
+            if (r < 0 || x->limited[r])
+                continue;
+            const int *cnt = x->st.cnt + (size_t)r * (size_t)nt + mt->time;
+            bool free_ = true;
+            for (int d = 0; d < mt->duration && free_; d++)
+                free_ = cnt[d] == 0;
+            if (free_)
+                x->madj[na++] = r;
+        }
+    }
+    x->moff[n] = na;
+    xh_match(n, x->moff, x->madj, x->mold, x->in->nres, x->mnew);
+    bool changed = false;
+    for (int i = 0; i < n; i++) {
+        const struct role *ro = &x->roles[x->mroles[i]];
+        if (x->mold[i] >= 0)
+            set_value(x, ro->meet, ro->k, x->mold[i]);
+    }
+    for (int i = 0; i < n; i++)
+        if (x->mnew[i] >= 0 && x->mnew[i] != x->mold[i]) {
+            const struct role *ro = &x->roles[x->mroles[i]];
+            queue(x, ro->meet, ro->k, x->mnew[i]);
+            changed = true;
+        }
+    return changed;
+}
+
 /* Queues a random move; false when none applies. *chain: the move is to
    be followed by an ejection chain (split and merge, which land on other
    lessons). */
@@ -1334,7 +1565,18 @@ static bool random_move(struct xs *x, bool *chain)
     if (x->phase2 && x->nsoftres > 0 && rng_below(&x->rng, 100) < P_TARGET)
         return target_move(x);
     if (x->nroles > 0 && kind < 15) {
-        int how = rng_below(&x->rng, 5);
+        int how = rng_below(&x->rng, 6);
+        if (how == 5) {
+            /* rooms at a time of a unit touching a hard violation, else
+               of a random role, as a matching */
+            if (x->nhot > 0) {
+                const struct unit *u = &x->units[x->hot[rng_below(&x->rng, x->nhot)]];
+                int m = u->meets[rng_below(&x->rng, u->nmeets)];
+                int nr = x->role_start[m + 1] - x->role_start[m];
+                return nr > 0 && rematch_move(x, x->role_start[m] + rng_below(&x->rng, nr));
+            }
+            return rematch_move(x, rng_below(&x->rng, x->nroles));
+        }
         if (how < 2)
             return swap_groups(x);
         /* a whole role group to one resource: to the cheapest for a group
@@ -1869,6 +2111,13 @@ static void xs_free(struct xs *x)
     free(x->is_softres);
     free(x->cand);
     free(x->is_hot);
+    free(x->mroles);
+    free(x->mold);
+    free(x->mnew);
+    free(x->mvis);
+    free(x->roomlike);
+    free(x->moff);
+    free(x->madj);
     free(x->set_of_event);
     for (int e = 0; e < x->in->nevents; e++)
         free(x->partners[e].v);
@@ -1959,6 +2208,19 @@ static void solve_one(const struct xh_instance *in, const struct xh_options *o, 
         for (int i = 0; i < x.units[u].nmeets; i++)
             x.unit_of_meet[x.units[u].meets[i]] = u;
     x.is_hot = xcalloc((size_t)x.nunits + 1, 1);
+    x.mroles = xmalloc(REMATCH_MAX * sizeof(int));
+    x.mold = xmalloc(REMATCH_MAX * sizeof(int));
+    x.mnew = xmalloc(REMATCH_MAX * sizeof(int));
+    x.moff = xmalloc((REMATCH_MAX + 1) * sizeof(int));
+    x.madj = xmalloc(REMATCH_MAX * ((size_t)in->nres + 1) * sizeof(int));
+    x.mvis = xcalloc((size_t)in->nres + 1, sizeof(int));
+    x.roomlike = xcalloc((size_t)x.nroles + 1, 1);
+    for (int i = 0; i < x.nroles; i++) {
+        x.roomlike[i] = 1;
+        for (int j = 0; j < x.roles[i].ncand; j++)
+            if (x.roles[i].cand[j] >= 0 && x.limited[x.roles[i].cand[j]])
+                x.roomlike[i] = 0;
+    }
     full_price(&x);
     construct(&x);
 
@@ -1973,6 +2235,11 @@ static void solve_one(const struct xh_instance *in, const struct xh_options *o, 
     }
     b.res = xmalloc((size_t)total * sizeof(int) + 1);
     search(&x, o, res, &b, t0);
+    {
+        long h = x.hard, so = x.soft;
+        full_price(&x);
+        res->price_drift = labs(h - x.hard) + labs(so - x.soft);
+    }
 
     /* the best timetable into sol */
     for (int c = 0; c < in->ncons; c++)
@@ -2053,6 +2320,7 @@ int xh_solve(const struct xh_instance *in, struct xh_solution *sol,
              other->res.seconds_to_feasible < res->seconds_to_feasible))
             res->seconds_to_feasible = other->res.seconds_to_feasible;
         res->iterations += other->res.iterations;
+        res->price_drift += other->res.price_drift;
         xh_solution_free(&other->sol);
     }
     res->seconds = time_mono_s() - t0;

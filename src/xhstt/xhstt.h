@@ -226,6 +226,10 @@ struct xh_result {
     double seconds;
     double seconds_to_feasible;   /* -1 when never feasible */
     long iterations;
+    /* |hard| + |soft| difference between the cost the search kept step by
+       step and a full re-pricing of its timetable at the end: 0 when every
+       move was priced exactly (tests) */
+    long price_drift;
 };
 void xh_options_init(struct xh_options *o);
 int xh_solve(const struct xh_instance *inst, struct xh_solution *sol,
