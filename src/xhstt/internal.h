@@ -67,12 +67,5 @@ long xh_point_cost(const struct xh_state *st, int c, int p);
 /* The deviation alone. */
 long xh_point_deviation(const struct xh_state *st, int c, int p);
 
-/* A maximum matching of left items 0..n-1 to right items 0..nright-1
-   (match.c): item i may take adj[off[i]] .. adj[off[i + 1] - 1]. Each item
-   first takes first[i] (first may be NULL; -1 = none) when it may and no
-   earlier item took it; then augmenting paths give the rest as many as
-   possible. out[i]: the item's right item, -1 when unmatched. Returns
-   how many are matched. */
-int xh_match(int n, const int *off, const int *adj, const int *first, int nright, int *out);
 
 #endif

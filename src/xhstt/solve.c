@@ -34,6 +34,7 @@
 
 #include "core/ints.h"
 #include "core/util.h"
+#include "timetable/match.h"
 #include "timetable/rng.h"
 #include "xhstt/internal.h"
 
@@ -1539,7 +1540,7 @@ static bool rematch_move(struct xs *x, int q)
         }
     }
     x->moff[n] = na;
-    xh_match(n, x->moff, x->madj, x->mold, x->in->nres, x->mnew);
+    tt_match(n, x->moff, x->madj, x->in->nres, x->mold, x->mnew, NULL);
     bool changed = false;
     for (int i = 0; i < n; i++) {
         const struct role *ro = &x->roles[x->mroles[i]];

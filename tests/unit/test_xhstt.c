@@ -11,7 +11,7 @@
  * instance with all sixteen constraint types costs what was worked out by
  * hand; broken files are refused with a Spanish message naming the line;
  * what the solver finds is written as XHSTT that reads back at the same
- * cost. The room move's matching (xh_match) finds rooms where a greedy
+ * cost. The room move's matching (tt_match, shared with the school engine) finds rooms where a greedy
  * choice leaves a lesson without one, and a solve's step-by-step cost
  * equals a full re-pricing.
  */
@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "timetable/match.h"
 #include "xhstt/internal.h"
 #include "xhstt/xhstt.h"
 
@@ -400,7 +401,7 @@ static void harder_instance_gets_its_resources_within_the_rules(void **state)
     xh_archive_free(&ar);
 }
 
-/* Rooms at one time as a matching (xh_match): where taking the first
+/* Rooms at one time as a matching (tt_match): where taking the first
    free room in turn leaves a lesson without one, augmenting paths give
    every lesson a room, and a lesson keeps its own room when it can. */
 static void matching_finds_rooms_greedy_misses(void **state)
@@ -409,26 +410,26 @@ static void matching_finds_rooms_greedy_misses(void **state)
     /* lesson 0 may take rooms 0 or 1, lesson 1 only room 0: greedy in
        order gives lesson 0 room 0 and lesson 1 nothing */
     int off[] = {0, 2, 3}, adj[] = {0, 1, 0}, out[2];
-    assert_int_equal(xh_match(2, off, adj, NULL, 2, out), 2);
+    assert_int_equal(tt_match(2, off, adj, 2, NULL, out, NULL), 2);
     assert_int_equal(out[0], 1);
     assert_int_equal(out[1], 0);
     /* the same when lesson 0 held room 0 before: it gives it up */
     int first[] = {0, -1};
-    assert_int_equal(xh_match(2, off, adj, first, 2, out), 2);
+    assert_int_equal(tt_match(2, off, adj, 2, first, out, NULL), 2);
     assert_int_equal(out[0], 1);
     assert_int_equal(out[1], 0);
     /* three lessons, rooms 0-2: lesson 2 keeps its room 2 (free choice),
        lesson 0 its room 1, lesson 1 the room left */
     int off3[] = {0, 3, 6, 9}, adj3[] = {0, 1, 2, 0, 1, 2, 0, 1, 2}, first3[] = {1, -1, 2};
     int out3[3];
-    assert_int_equal(xh_match(3, off3, adj3, first3, 3, out3), 3);
+    assert_int_equal(tt_match(3, off3, adj3, 3, first3, out3, NULL), 3);
     assert_int_equal(out3[0], 1);
     assert_int_equal(out3[1], 0);
     assert_int_equal(out3[2], 2);
     /* three lessons that may all take rooms 0 and 1 only: two get one,
        the first keeps the room it held, the third's path finds nothing */
     int off4[] = {0, 2, 4, 6}, adj4[] = {0, 1, 0, 1, 0, 1}, first4[] = {1, -1, -1};
-    assert_int_equal(xh_match(3, off4, adj4, first4, 2, out3), 2);
+    assert_int_equal(tt_match(3, off4, adj4, 2, first4, out3, NULL), 2);
     assert_int_equal(out3[0], 1);
     assert_int_equal(out3[1], 0);
     assert_int_equal(out3[2], -1);
@@ -437,7 +438,7 @@ static void matching_finds_rooms_greedy_misses(void **state)
        up and lesson 3 gets room 0 */
     int off5[] = {0, 2, 4, 6, 7}, adj5[] = {0, 1, 1, 2, 2, 3, 0}, first5[] = {0, 1, 2, 0};
     int out5[4];
-    assert_int_equal(xh_match(4, off5, adj5, first5, 4, out5), 4);
+    assert_int_equal(tt_match(4, off5, adj5, 4, first5, out5, NULL), 4);
     assert_int_equal(out5[0], 1);
     assert_int_equal(out5[1], 2);
     assert_int_equal(out5[2], 3);
