@@ -354,14 +354,6 @@ static void test_incremental_equals_full_after_moves_that_change_rooms(void **st
 
 /* --- The crafted FET file and fet-cl --------------------------------- */
 
-static void data_path(char *out, size_t n, const char *rel)
-{
-    const char *file = __FILE__;
-    const char *cut = strstr(file, "tests/unit/");
-    int len = cut ? (int)(cut - file) : 0;
-    snprintf(out, n, "%.*s%s", len, file, rel);
-}
-
 static struct tt_instance *read_crafted(char *path, size_t n)
 {
     data_path(path, n, "tests/data/fet/rooms-buildings.fet");

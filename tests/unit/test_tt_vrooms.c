@@ -26,14 +26,6 @@
 #include "timetable/timetable.h"
 #include "tt_test_support.h"
 
-static void data_path(char *out, size_t n, const char *rel)
-{
-    const char *file = __FILE__;
-    const char *cut = strstr(file, "tests/unit/");
-    int len = cut ? (int)(cut - file) : 0;
-    snprintf(out, n, "%.*s%s", len, file, rel);
-}
-
 static struct tt_instance *read_crafted(char *path, size_t n)
 {
     data_path(path, n, "tests/data/fet/virtual-rooms.fet");

@@ -112,6 +112,16 @@ static inline bool fet_cl_solves(const char *input, const char *outdir, int seco
 }
 
 /* A FET file that must read without error. */
+/* A file of the repository by its path from the root (rel), found from
+   this test's own source path. */
+static inline void data_path(char *out, size_t n, const char *rel)
+{
+    const char *file = __FILE__;
+    const char *cut = strstr(file, "tests/unit/");
+    int len = cut ? (int)(cut - file) : 0;
+    snprintf(out, n, "%.*s%s", len, file, rel);
+}
+
 static inline struct tt_instance *read_ok(const char *path)
 {
     char *err = NULL;
