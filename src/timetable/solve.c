@@ -1057,6 +1057,22 @@ static int conflicting_unit(struct search *se)
     return -1;
 }
 
+/* Keeps (s, kind) priced f when it is the cheapest so far (best < 0: none
+   yet); among equals, each has the same chance (reservoir sampling). */
+static void best_pick(struct search *se, long long *best, int *best_s, int *best_kind,
+                      int *ties, long long f, int s, int kind)
+{
+    if (*best < 0 || f < *best) {
+        *best = f;
+        *best_s = s;
+        *best_kind = kind;
+        *ties = 1;
+    } else if (f == *best && rng_below(&se->rng, ++*ties) == 0) {
+        *best_s = s;
+        *best_kind = kind;
+    }
+}
+
 /* One repair step: a unit in conflict goes to the best start it can reach
    by a plain move or a Kempe chain, avoiding recently left starts. */
 static void repair_step(struct search *se)
@@ -1087,15 +1103,7 @@ static void repair_step(struct search *se)
             /* a tabu start is taken only when it beats the best ever */
             if (tabu && !cost_less(c, se->best_cost))
                 continue;
-            if (best < 0 || f < best) {
-                best = f;
-                best_s = s;
-                best_kind = kind;
-                ties = 1;
-            } else if (f == best && rng_below(&se->rng, ++ties) == 0) {
-                best_s = s;
-                best_kind = kind;
-            }
+            best_pick(se, &best, &best_s, &best_kind, &ties, f, s, kind);
         }
     }
     /* no step improves: a local minimum; weigh what is violated here more
@@ -1656,15 +1664,7 @@ static struct tt_cost best_start(struct search *se, int u)
             if (c.hard != 0)
                 continue;
             long long f = scalar(c);
-            if (best < 0 || f < best) {
-                best = f;
-                best_s = s;
-                best_kind = kind;
-                ties = 1;
-            } else if (f == best && rng_below(&se->rng, ++ties) == 0) {
-                best_s = s;
-                best_kind = kind;
-            }
+            best_pick(se, &best, &best_s, &best_kind, &ties, f, s, kind);
         }
     }
     se->jn = 0;
