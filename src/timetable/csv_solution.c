@@ -459,6 +459,20 @@ int tt_json_write_solution(const struct tt_instance *inst, const struct tt_solut
         strbuf_addf(&sb, ", \"length\": %d, \"room\": ", blk->length);
         int rm = sol->room[b];
         json_str_or_null(&sb, rm >= 0 && rm < inst->nresources ? inst->resources[rm].name : NULL);
+        /* a virtual room (FET): the real room it takes of each set */
+        if (rm >= 0 && rm < inst->nresources && inst->resources[rm].nsets > 0 && sol->real &&
+            placed(inst, sol, b)) {
+            const int *real = sol->real + (size_t)b * sol->nreal;
+            strbuf_adds(&sb, ", \"real_rooms\": [");
+            for (int k = 0; k < inst->resources[rm].nsets && k < sol->nreal; k++) {
+                if (k)
+                    strbuf_adds(&sb, ", ");
+                json_str_or_null(&sb, real[k] >= 0 && real[k] < inst->nresources
+                                          ? inst->resources[real[k]].name
+                                          : NULL);
+            }
+            strbuf_adds(&sb, "]");
+        }
         strbuf_adds(&sb, "}");
     }
     strbuf_adds(&sb, inst->nblocks ? "\n]}\n" : "]}\n");

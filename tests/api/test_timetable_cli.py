@@ -221,6 +221,17 @@ def test_virtual_rooms_solved_written_with_real_rooms_and_checked(tmp_path):
     assert xml.count("<Real_Room>") in (8, 10), xml
     res = tt("check", VIRTUAL_FET, "--solution", out)
     assert res.rc == 0 and "Costo: 0 violaciones duras" in res.out, res
+    # the JSON timetable names them too: one per set, all different
+    js = tmp_path / "vr.json"
+    res = tt("solve", VIRTUAL_FET, "--iterations", "20000", "--quiet", "--out", js)
+    assert res.rc == 0, res
+    blocks = json.loads(js.read_text(encoding="utf-8"))["blocks"]
+    virtual = [b for b in blocks if "real_rooms" in b]
+    assert len(virtual) in (4, 5), blocks
+    for b in virtual:
+        assert b["room"] in ("V1", "V2") and len(b["real_rooms"]) == 2, b
+        assert None not in b["real_rooms"] and len(set(b["real_rooms"])) == 2, b
+    assert all("real_rooms" not in b for b in blocks if b["room"] not in ("V1", "V2"))
     # one real room taken for both sets: not a room of the second set, and
     # a clash of the lesson with itself
     at = xml.index("<Real_Room>")
