@@ -440,19 +440,7 @@ static void test_fet_errors_name_the_line(void **state)
     (void)state;
     char path[1024], *err = NULL;
     data_file(path, sizeof(path));
-    char *orig = NULL;
-    {
-        FILE *fp = fopen(path, "rb");
-        assert_non_null(fp);
-        struct strbuf sb;
-        strbuf_init(&sb);
-        char buf[4096];
-        size_t n;
-        while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-            strbuf_add(&sb, buf, n);
-        fclose(fp);
-        orig = strbuf_steal(&sb);
-    }
+    char *orig = slurp(path);
     static const struct {
         const char *from, *to, *msg;
     } cases[] = {
